@@ -1,0 +1,37 @@
+# Two commands do all the set-up: `make report` and `make test`. Each creates .venv and installs
+# the project into it the first time (or when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+
+.PHONY: report test lint bench clean
+
+$(RUNTIME): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV): $(RUNTIME) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## The main result: the seed team's questionnaire, checked and summarised.
+report: $(RUNTIME)
+	$(BIN)/analyzer validate data/questionnaires/seed-team.yaml
+
+## The whole test suite.
+test: $(DEV)
+	$(BIN)/python -m pytest
+
+lint: $(DEV)
+	$(BIN)/ruff check analyzer tests benchmarks
+	$(BIN)/mypy analyzer
+
+bench: $(DEV)
+	$(BIN)/python -m pytest benchmarks --benchmark-only -q
+
+clean:
+	rm -rf $(VENV) reports/*.pdf reports/*.md reports/*.json

@@ -1,0 +1,54 @@
+"""Errors a user can act on: each problem names the file, line, column and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+EXIT_INPUT = 2  # bad input: questionnaire, assumptions, history or command-line values
+EXIT_IO = 3  # the output could not be written
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class AnalyzerError(Exception):
+    """Base of every error the CLI turns into a message and a non-zero exit code."""
+
+    exit_code = 1
+
+
+class InputError(AnalyzerError):
+    """One or more problems in an input file, reported together, one line each."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(AnalyzerError):
+    """The output could not be written (unwritable folder, full disk...)."""
+
+    exit_code = EXIT_IO

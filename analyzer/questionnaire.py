@@ -1,0 +1,428 @@
+"""The questionnaire a tech lead fills in, validated with pydantic v2.
+
+Sections follow MODEL.md "Inputs": team, codebase, processes, delivery, incidents, priorities.
+Every estimated number is an ``Estimate`` (a point, ``[low, likely, high]`` or a mapping); units are
+in the field names. Each field carries a description, a unit and a hint on how to estimate it,
+which ``analyzer init`` writes into the template and ``analyzer ask`` shows as help.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+
+from analyzer.errors import InputError, Problem
+from analyzer.estimate import Bounds, Estimate
+from analyzer.paths import data_dir
+from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
+
+SCHEMA_VERSION = 1
+
+ProcessKind = Literal[
+    "web", "worker", "scheduler", "batch", "database", "cache", "queue", "proxy", "search", "other"
+]
+#: Kinds that are off-the-shelf services (an official image plus configuration), not our own code.
+SERVICE_KINDS: frozenset[str] = frozenset({"database", "cache", "queue", "proxy", "search"})
+#: Kinds that hold state by default (a process may say otherwise).
+STATEFUL_KINDS: frozenset[str] = frozenset({"database", "queue", "search"})
+
+Architecture = Literal["monolith", "modular-monolith", "services", "mixed"]
+DeployMethod = Literal["package-upgrade", "rebake-image"]
+FAMILIARITY_WORDS: dict[str, float] = {"none": 0.0, "basic": 0.33, "working": 0.67, "expert": 1.0}
+
+CRITERIA: tuple[str, ...] = (
+    "cost",
+    "transition_risk",
+    "operational_risk",
+    "parity",
+    "scale_out",
+    "portability",
+    "team_fit",
+)
+
+
+def _meta(description: str, unit: str, hint: str, **kwargs: Any) -> Any:
+    return Field(description=description, json_schema_extra={"unit": unit, "hint": hint}, **kwargs)
+
+
+@cache
+def incident_categories() -> dict[str, dict[str, Any]]:
+    """Incident categories from data/incident-categories.yaml, in their listed order."""
+    loaded = load_yaml(data_dir() / "incident-categories.yaml")
+    return dict(loaded.data["categories"])
+
+
+def _known_category(key: str) -> str:
+    known = list(incident_categories())
+    if key not in known:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        close += [k for k in known if key and key.lower() in k and k not in close][:1]
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}")
+    return key
+
+
+CategoryName = Annotated[str, AfterValidator(_known_category)]
+
+
+class Section(BaseModel):
+    """Base of every questionnaire section: frozen, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Team(Section):
+    engineers: Annotated[Estimate, Bounds(ge=1, le=5000)] = _meta(
+        "Engineers who build and run this application.",
+        "people",
+        "Count people who deploy or get paged for it, in full-time equivalents.",
+    )
+    ops_time_share: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
+        "Share of the team's time spent on operations today (deploys, servers, incidents).",
+        "fraction 0-1",
+        "Look at last month's calendar and tickets; 0.1 means half a day a week per person.",
+        default=Estimate(0.05, 0.10, 0.25),
+    )
+    hourly_cost: Annotated[Estimate, Bounds(ge=0, le=2000)] = _meta(
+        "Fully loaded cost of one engineer-hour, used only to show money next to hours.",
+        "currency per hour",
+        "Salary plus overhead divided by about 1,700 working hours a year.",
+        default=Estimate(60.0, 90.0, 150.0),
+    )
+    currency: str = Field("USD", description="Currency of hourly_cost.", max_length=8)
+    docker_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
+        "How well the team knows containers: 0 nobody has used Docker; 0.33 basic (ran containers "
+        "locally); 0.67 working (someone shipped Docker to production); 1 expert. "
+        "The words none, basic, working, expert are accepted too.",
+        "score 0-1",
+        "Ask who has written a Dockerfile that reached production.",
+        default=Estimate(0.1, 0.33, 0.5),
+    )
+    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
+        "New engineers expected to join per year (each needs a working dev environment).",
+        "people per year",
+        "Use the hiring plan; 0 if the team is stable.",
+        default=Estimate(0.0, 1.0, 2.0),
+    )
+
+    @field_validator("docker_familiarity", mode="before")
+    @classmethod
+    def _familiarity_words(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in FAMILIARITY_WORDS:
+            return FAMILIARITY_WORDS[value.strip().lower()]
+        return value
+
+
+class Codebase(Section):
+    kloc: Annotated[Estimate, Bounds(ge=0.1, le=100_000)] = _meta(
+        "Size of the application's own code, in thousands of lines (not dependencies).",
+        "thousand lines of code",
+        "Run `cloc` or `tokei` on the repository and take the code lines of your own sources.",
+    )
+    languages: list[str] = Field(
+        default_factory=lambda: ["python"],
+        description="Main languages, e.g. [python, javascript].",
+        min_length=1,
+        max_length=20,
+    )
+    apps: int = Field(1, ge=1, le=1000, description="Separately deployed applications in this codebase.")
+    architecture: Architecture = Field(
+        "monolith", description="monolith, modular-monolith, services or mixed."
+    )
+
+
+class Process(Section):
+    name: str = Field(description="A short name, e.g. web, celery, mongodb.", min_length=1, max_length=60)
+    kind: ProcessKind = Field(
+        description="web, worker, scheduler, batch (your code) or database, cache, queue, proxy, "
+        "search (off-the-shelf services), or other."
+    )
+    stateful: bool | None = Field(
+        None,
+        description="Keeps data that must survive a restart. Defaults to true for database, queue "
+        "and search.",
+    )
+    managed: bool = Field(
+        False,
+        description="Run by a provider (RDS, Atlas, ElastiCache...): nothing to containerise.",
+    )
+    data_gb: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] = _meta(
+        "Data the process keeps on disk.", "GB", "`du -sh` on its data folder.",
+        default=Estimate.point(0),
+    )
+    instances: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
+        "Instances running normally.", "instances", "Count them in the cloud console.",
+        default=Estimate.point(1),
+    )
+    peak_instances: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] | None = _meta(
+        "Instances at peak load.", "instances",
+        "The most you have seen running at once; leave out if it never scales.",
+        default=None,
+    )
+    scale_out_events_per_month: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
+        "Times a month new instances are started to meet load.", "events per month",
+        "Autoscaling history, or 0 for a fixed fleet.",
+        default=Estimate.point(0),
+    )
+    native_dependencies: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
+        "System libraries or compiled extensions it needs beyond the language runtime "
+        "(e.g. mod_wsgi, libxml2, GDAL).",
+        "packages",
+        "Count the apt/yum lines in your image scripts that exist for this process.",
+        default=Estimate.point(0),
+    )
+
+    @property
+    def is_stateful(self) -> bool:
+        return self.kind in STATEFUL_KINDS if self.stateful is None else self.stateful
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind in SERVICE_KINDS
+
+    @model_validator(mode="after")
+    def _peak_not_below_normal(self) -> Process:
+        if self.peak_instances is not None and self.peak_instances.high < self.instances.low:
+            raise ValueError("peak_instances is below instances")
+        return self
+
+
+class Delivery(Section):
+    prod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
+        "Production deploys per week.", "deploys per week",
+        "Count last quarter's releases and divide by 13.",
+    )
+    nonprod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
+        "Deploys to development, test or staging environments per week.", "deploys per week",
+        "Count CI runs that deploy somewhere other than production.",
+        default=Estimate(0.0, 5.0, 20.0),
+    )
+    environments: int = Field(
+        2, ge=1, le=50, description="Environments kept running (e.g. dev and production = 2)."
+    )
+    hands_on_minutes_per_deploy: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
+        "Engineer time one production deploy takes, including watching it.", "minutes",
+        "Time the next release from start to 'done'.",
+        default=Estimate(5.0, 15.0, 45.0),
+    )
+    failed_deploy_rate: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
+        "Share of production deploys that need a fix or a rollback (DORA change failure rate).",
+        "fraction 0-1", "Rollbacks and hotfixes last quarter divided by deploys.",
+        default=Estimate(0.02, 0.08, 0.2),
+    )
+    lead_time_hours: Annotated[Estimate, Bounds(ge=0, le=24 * 365)] = _meta(
+        "Time from a commit being merged to it running in production (DORA lead time).", "hours",
+        "Median over the last few releases; a weekly release means about 84 hours.",
+        default=Estimate(4.0, 48.0, 168.0),
+    )
+    deploy_method: DeployMethod = Field(
+        "package-upgrade",
+        description="How code reaches production today: package-upgrade (pip/apt upgrade on running "
+        "instances) or rebake-image (a new machine image per release).",
+    )
+    image_bake_minutes: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
+        "Time to build a new machine image from the scripts.", "minutes",
+        "Time the last bake; Packer prints it.",
+        default=Estimate(10.0, 20.0, 45.0),
+    )
+
+
+class Incidents(Section):
+    window_months: Annotated[Estimate, Bounds(ge=0.5, le=120)] = _meta(
+        "The period the counts below cover.", "months", "Use the last 12 months if you can.",
+        default=Estimate.point(12),
+    )
+    counts: dict[CategoryName, Annotated[Estimate, Bounds(ge=0, le=100_000)]] = Field(
+        default_factory=dict,
+        description="Incidents in the window by category; categories left out count as zero.",
+    )
+    hours_to_restore: Annotated[Estimate, Bounds(ge=0, le=24 * 30)] = _meta(
+        "Time from noticing an incident to service restored.", "hours",
+        "Typical incident; the range covers the quick ones and the bad ones.",
+        default=Estimate(0.5, 2.0, 8.0),
+    )
+    people_per_incident: Annotated[Estimate, Bounds(ge=0.1, le=100)] = _meta(
+        "Engineers busy while an incident is open.", "people", "Usually 1-2 in a small team.",
+        default=Estimate(1.0, 1.0, 2.0),
+    )
+
+
+class Weights(Section):
+    """Relative importance of each criterion; they are normalised to sum to 1."""
+
+    cost: float = Field(0.35, ge=0, le=100, description="Total cost in engineer-hours (NPV).")
+    transition_risk: float = Field(
+        0.15, ge=0, le=100, description="Risk that the move overruns the team's capacity."
+    )
+    operational_risk: float = Field(0.15, ge=0, le=100, description="Expected incident hours.")
+    parity: float = Field(0.10, ge=0, le=100, description="Dev/prod parity.")
+    scale_out: float = Field(0.10, ge=0, le=100, description="Speed of adding capacity.")
+    portability: float = Field(0.05, ge=0, le=100, description="Ease of moving host or provider.")
+    team_fit: float = Field(0.10, ge=0, le=100, description="Fit with the team's skills.")
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if sum(getattr(self, c) for c in CRITERIA) <= 0:
+            raise ValueError("at least one weight must be above zero")
+        return self
+
+    def normalised(self) -> dict[str, float]:
+        total = sum(getattr(self, c) for c in CRITERIA)
+        return {c: getattr(self, c) / total for c in CRITERIA}
+
+
+class Priorities(Section):
+    horizon_months: int = Field(
+        24, ge=3, le=120, description="How far ahead to compare the options, in months."
+    )
+    discount_rate_annual: float = Field(
+        0.08, ge=0, le=1, description="Yearly rate at which future hours count for less (NPV)."
+    )
+    weights: Weights = Field(default_factory=Weights, description="Criterion weights.")
+
+
+class Questionnaire(Section):
+    """One application and the team that runs it."""
+
+    schema_version: Literal[1] = Field(description="Questionnaire format version; always 1.")
+    name: str = Field(description="The team or application this is about.", min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=2000, description="Context for the report.")
+    team: Team
+    codebase: Codebase
+    processes: list[Process] = Field(min_length=1, max_length=200)
+    delivery: Delivery
+    incidents: Incidents = Field(default_factory=Incidents)  # type: ignore[arg-type]
+    priorities: Priorities = Field(default_factory=Priorities)  # type: ignore[arg-type]
+
+    @model_validator(mode="after")
+    def _unique_process_names(self) -> Questionnaire:
+        names = [p.name for p in self.processes]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"process names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Loading: YAML with positions -> pydantic -> one Problem per error, located in the file.
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside Optional[...], list[...], dict[str, ...] or Annotated[...]."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is None:
+            return annotation
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if origin is Annotated:
+            annotation = args[0]
+        elif origin in (list, tuple, set):
+            annotation = args[0]
+        elif origin is dict:
+            annotation = args[1]
+        elif len(args) == 1:
+            annotation = args[0]
+        else:
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            return models[0] if models else annotation
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    model: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        info: FieldInfo | None = model.model_fields.get(part)
+        if info is None:
+            return None
+        model = _unwrap(info.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _message(error: Any, root: type[BaseModel]) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "extra_forbidden":
+        model = _model_at(root, loc[:-1])
+        known = list(model.model_fields) if model else []
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"unknown field '{loc[-1]}'{suggestion}"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+def problems_from_validation(
+    exc: ValidationError, name: str, marks: Marks, root: type[BaseModel]
+) -> list[Problem]:
+    """One Problem per pydantic error, with the line and column of the offending node."""
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc: Loc = tuple(error["loc"])
+        # pydantic appends tags like 'function-plain[...]' for custom types; drop them.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]")))
+        on_key = error["type"] == "extra_forbidden" or "[key]" in error["loc"]
+        line, col = marks.locate(loc, prefer_key=on_key)
+        field = format_loc(loc) or "(top level)"
+        problems.append(Problem(name, _message(error, root), line, col, field))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
+    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
+    if not isinstance(data, dict):
+        raise InputError([Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)])
+    version = data.get("schema_version")
+    if "schema_version" in data and version != SCHEMA_VERSION:
+        line, col = marks.locate(("schema_version",))
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"unsupported schema_version {version!r}; this analyzer reads version "
+                    f"{SCHEMA_VERSION}",
+                    line, col, "schema_version",
+                )
+            ]
+        )
+    try:
+        return Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, name, marks, Questionnaire)) from None
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read, parse and validate a questionnaire file."""
+    loaded: LoadedYaml = load_yaml(path, what="questionnaire")
+    return validate_document(loaded.data, loaded.marks, str(loaded.path))
+
+
+def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnaire:
+    """Validate a questionnaire given as YAML text (used by notebooks and tests)."""
+    data, marks = parse_yaml(text, name)
+    return validate_document(data, marks, name)
+
+
+def iter_fields(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Any, bool, FieldInfo]]:
+    """(dotted path, value, given by the user?, field info) for every leaf field, in order."""
+    for key, info in type(model).model_fields.items():
+        value = getattr(model, key)
+        path = f"{prefix}{key}"
+        given = key in model.model_fields_set
+        if isinstance(value, BaseModel):
+            yield from iter_fields(value, path + ".")
+        else:
+            yield path, value, given, info
