@@ -1,0 +1,1 @@
+"""The decision: criteria scores, recommendation, reasons, reversals, sensitivity."""

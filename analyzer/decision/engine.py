@@ -1,0 +1,52 @@
+"""The decision as pure functions of parameter values, for sensitivity analysis and reversals.
+
+Everything here takes ``values`` (name -> array, as a ParamSpace makes) and the run's fixed
+``Structure`` and weights, and returns one number per sample, so the tornado, Sobol indices and
+bisection searches all reuse the same vectorised model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from analyzer.decision.scoring import criterion_scores, weighted_total
+from analyzer.model.core import Structure, evaluate
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The fixed part of a run; call it with parameter values."""
+
+    structure: Structure
+    weights: Mapping[str, float]
+
+    def net_saving(self, values: Mapping[str, FloatArray]) -> FloatArray:
+        """NPV of the status quo minus the NPV of the cheapest alternative, hours (S,).
+
+        Positive: moving to the best alternative saves effort over the horizon.
+        """
+        out = evaluate(values, self.structure)
+        sq = self.structure.status_quo
+        others = np.delete(out.npv_hours, sq, axis=0)
+        return np.asarray(out.npv_hours[sq] - others.min(axis=0))
+
+    def totals(self, values: Mapping[str, FloatArray]) -> FloatArray:
+        """Weighted score of every option, (O, S)."""
+        out = evaluate(values, self.structure)
+        return weighted_total(criterion_scores(out, values), self.weights)
+
+    def winner(self, values: Mapping[str, FloatArray]) -> NDArray[np.intp]:
+        """Index of the option with the top weighted score, per sample."""
+        return np.asarray(np.argmax(self.totals(values), axis=0))
+
+    def margin(self, values: Mapping[str, FloatArray], option: int) -> FloatArray:
+        """Score of ``option`` minus the best other option's score, per sample (>0: it wins)."""
+        totals = self.totals(values)
+        others = np.delete(totals, option, axis=0)
+        return np.asarray(totals[option] - others.max(axis=0))

@@ -1,0 +1,1 @@
+"""The cost/effort model: parameters, distributions, COCOMO II, evaluation."""

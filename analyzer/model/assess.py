@@ -1,0 +1,264 @@
+"""``assess``: run the model for one questionnaire and keep everything a report needs.
+
+The ``Assessment`` holds the raw arrays (for notebooks) and builds every table from them; the text,
+JSON, Markdown and PDF outputs all read these tables, so their numbers cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from analyzer.model.assumptions import Assumptions, load_assumptions
+from analyzer.model.core import (
+    RECURRING,
+    RECURRING_LABELS,
+    WORK_ITEM_LABELS,
+    Outputs,
+    Structure,
+    build_space,
+    build_structure,
+    evaluate,
+)
+from analyzer.model.options import WORK_ITEMS, OptionSpec, load_options
+from analyzer.model.params import ParamSpace
+from analyzer.questionnaire import Questionnaire
+
+if TYPE_CHECKING:
+    from analyzer.history import IncidentEvidence
+
+DEFAULT_SAMPLES = 10_000
+DEFAULT_SEED = 20_240_601
+PERCENTILES = (10, 50, 90)
+
+
+def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
+    """P10, P50, P90 along ``axis`` (linear interpolation, numpy's default)."""
+    return np.asarray(np.percentile(x, PERCENTILES, axis=axis))
+
+
+def _p(x: NDArray[np.float64]) -> dict[str, float]:
+    p10, p50, p90 = (float(v) for v in percentiles(x))
+    return {"p10": p10, "p50": p50, "p90": p90}
+
+
+def _finite_or_none(x: float) -> float | None:
+    return None if (math.isinf(x) or math.isnan(x)) else x
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Model results for one questionnaire: inputs, samples, outputs and the tables built on them."""
+
+    questionnaire: Questionnaire
+    assumptions: Assumptions
+    options: Mapping[str, OptionSpec]
+    structure: Structure
+    space: ParamSpace
+    values: Mapping[str, NDArray[np.float64]]
+    outputs: Outputs
+    samples: int
+    seed: int
+    evidence: IncidentEvidence | None = None
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        return self.structure.option_names
+
+    @property
+    def status_quo(self) -> str:
+        return self.option_names[self.structure.status_quo]
+
+    @property
+    def horizon_months(self) -> int:
+        return self.structure.horizon_months
+
+    @cached_property
+    def cheapest_share(self) -> NDArray[np.float64]:
+        """P(option has the lowest NPV), per option."""
+        winners = np.argmin(self.outputs.npv_hours, axis=0)
+        return np.bincount(winners, minlength=len(self.option_names)) / winners.size
+
+    def breakeven_p50(self, option: str) -> float | None:
+        """Median break-even month; None where the median sample never breaks even (or status quo)."""
+        i = self.option_names.index(option)
+        if i == self.structure.status_quo:
+            return None
+        return _finite_or_none(float(np.median(self.outputs.breakeven_month[i])))
+
+    def breakeven_share(self, option: str) -> float:
+        """Share of samples in which the option pays back within the horizon."""
+        i = self.option_names.index(option)
+        if i == self.structure.status_quo:
+            return float("nan")
+        return float(np.mean(np.isfinite(self.outputs.breakeven_month[i])))
+
+    # ---- tables -------------------------------------------------------------------------------
+
+    def summary(self) -> pd.DataFrame:
+        """One row per option: P10/P50/P90 of the main figures, in hours."""
+        o = self.outputs
+        rows = []
+        for i, name in enumerate(self.option_names):
+            row: dict[str, Any] = {"option": name, "label": self.options[name].label}
+            for key, arr in (
+                ("transition_hours", o.transition_hours[i]),
+                ("recurring_hours_per_month", o.recurring_hours[i]),
+                ("total_hours", o.total_hours[i]),
+                ("npv_hours", o.npv_hours[i]),
+                ("saving_hours", o.saving_hours[i]),
+                ("migration_months", o.migration_months[i]),
+            ):
+                for k, v in _p(arr).items():
+                    row[f"{key}_{k}"] = v
+            row["breakeven_month_p50"] = self.breakeven_p50(name)
+            row["breakeven_share"] = self.breakeven_share(name)
+            row["cheapest_share"] = float(self.cheapest_share[i])
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("option")
+
+    def work_items(self) -> pd.DataFrame:
+        """Transition hours by work item (rows) for each option that has any: P10/P50/P90."""
+        rows = []
+        for i, name in enumerate(self.option_names):
+            for item in WORK_ITEMS:
+                arr = self.outputs.work_items[item][i]
+                if not np.any(arr):
+                    continue
+                rows.append({"option": name, "item": item, "label": WORK_ITEM_LABELS[item], **_p(arr)})
+        return pd.DataFrame(rows, columns=["option", "item", "label", "p10", "p50", "p90"])
+
+    def recurring_breakdown(self) -> pd.DataFrame:
+        """Recurring hours per month by component and option: the median and mean."""
+        rows = []
+        for i, name in enumerate(self.option_names):
+            for comp in RECURRING:
+                arr = self.outputs.recurring[comp][i]
+                rows.append(
+                    {
+                        "option": name,
+                        "component": comp,
+                        "label": RECURRING_LABELS[comp],
+                        "mean": float(np.mean(arr)),
+                        **_p(arr),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def cumulative_bands(self) -> pd.DataFrame:
+        """Cumulative cost in hours by month (0..horizon) per option: P10, P50, P90."""
+        cum = self.outputs.cumulative()  # (O, S, M)
+        bands = percentiles(cum, axis=1)  # (3, O, M)
+        rows = []
+        for i, name in enumerate(self.option_names):
+            for m in range(cum.shape[2]):
+                rows.append(
+                    {"option": name, "month": m, "p10": bands[0, i, m], "p50": bands[1, i, m],
+                     "p90": bands[2, i, m]}
+                )
+        return pd.DataFrame(rows)
+
+    def inputs_used(self) -> pd.DataFrame:
+        """Every parameter with its distribution, unit, origin and source."""
+        rows = []
+        for p in self.space:
+            rows.append(
+                {
+                    "name": p.name,
+                    "label": p.label,
+                    "origin": p.origin,
+                    "unit": p.unit,
+                    "distribution": p.dist.describe(),
+                    "p10": p.quantile(0.1),
+                    "p50": p.quantile(0.5),
+                    "p90": p.quantile(0.9),
+                    "source": p.source,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    # ---- serialisation --------------------------------------------------------------------
+
+    def questionnaire_digest(self) -> str:
+        dumped = self.questionnaire.model_dump(mode="json")
+        return hashlib.sha256(json.dumps(dumped, sort_keys=True).encode()).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape documented in the README (numbers in hours unless named)."""
+        summary = self.summary()
+        options: dict[str, Any] = {}
+        for name in self.option_names:
+            row = summary.loc[name]
+
+            def trio(key: str, row: pd.Series = row) -> dict[str, float]:
+                return {k: round(float(row[f"{key}_{k}"]), 3) for k in ("p10", "p50", "p90")}
+
+            be = self.breakeven_p50(name)
+            options[name] = {
+                "label": self.options[name].label,
+                "status_quo": name == self.status_quo,
+                "transition_hours": trio("transition_hours"),
+                "recurring_hours_per_month": trio("recurring_hours_per_month"),
+                "total_hours": trio("total_hours"),
+                "npv_hours": trio("npv_hours"),
+                "saving_hours": trio("saving_hours"),
+                "migration_months": trio("migration_months"),
+                "breakeven_month": {
+                    "p50": None if be is None else round(be, 3),
+                    "share_within_horizon": _finite_or_none(round(self.breakeven_share(name), 4)),
+                },
+                "cheapest_share": round(float(row["cheapest_share"]), 4),
+            }
+        return {
+            "analyzer_version": _version(),
+            "questionnaire": {"name": self.questionnaire.name, "sha256": self.questionnaire_digest()},
+            "assumptions_sha256": self.assumptions.digest(),
+            "seed": self.seed,
+            "samples": self.samples,
+            "horizon_months": self.horizon_months,
+            "status_quo": self.status_quo,
+            "options": options,
+        }
+
+    def _repr_html_(self) -> str:
+        cols = ["label", "transition_hours_p50", "recurring_hours_per_month_p50", "npv_hours_p50",
+                "breakeven_month_p50", "cheapest_share"]
+        return str(self.summary()[cols].round(1).to_html())
+
+
+def _version() -> str:
+    from analyzer import __version__
+
+    return __version__
+
+
+def assess(
+    q: Questionnaire,
+    *,
+    assumptions: Assumptions | None = None,
+    options: Mapping[str, OptionSpec] | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    evidence: IncidentEvidence | None = None,
+) -> Assessment:
+    """Sample every uncertain input ``samples`` times from one Generator seeded with ``seed``
+    and evaluate every option."""
+    if samples < 2:
+        raise ValueError("samples must be at least 2")
+    a = assumptions if assumptions is not None else load_assumptions()
+    opts = dict(options) if options is not None else load_options()
+    rng = np.random.default_rng(seed)
+    structure = build_structure(q, opts)
+    space = build_space(q, a, opts, rng, evidence)
+    values = space.sample(samples, rng)
+    outputs = evaluate(values, structure)
+    return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

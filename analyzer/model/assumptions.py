@@ -1,0 +1,151 @@
+"""Assumptions: every default the model uses, with its range, unit and source (data/assumptions.yaml).
+
+A user's override file has the same shape and lists only what it changes; it is validated with the
+same care as the questionnaire and merged over the defaults entry by entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from analyzer.errors import InputError, Problem
+from analyzer.estimate import Estimate
+from analyzer.paths import data_dir
+from analyzer.questionnaire import problems_from_validation
+from analyzer.yamlio import LoadedYaml, load_yaml
+
+
+class Assumption(BaseModel):
+    """One assumption: a PERT range (equal values make a constant), its unit and where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    low: float = Field(allow_inf_nan=False)
+    likely: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Assumption:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(
+                f"need low <= likely <= high, got {self.low:g}, {self.likely:g}, {self.high:g}"
+            )
+        return self
+
+    @property
+    def estimate(self) -> Estimate:
+        return Estimate(self.low, self.likely, self.high)
+
+
+class AssumptionOverride(BaseModel):
+    """An entry in a user's override file: any of the fields; the rest come from the default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    low: float | None = Field(None, allow_inf_nan=False)
+    likely: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
+    unit: str | None = None
+    source: str | None = Field(None, min_length=3)
+
+
+class AssumptionsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: Literal[1]
+    assumptions: dict[str, Assumption]
+
+
+class OverrideFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: Literal[1]
+    assumptions: dict[str, AssumptionOverride]
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The assumptions in force for a run, and which of them a user's file overrode."""
+
+    entries: Mapping[str, Assumption]
+    overridden: frozenset[str] = frozenset()
+    override_source: str | None = None
+
+    def __getitem__(self, name: str) -> Assumption:
+        return self.entries[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entries
+
+    def digest(self) -> str:
+        """SHA-256 of the entries in force (stable across key order)."""
+        payload = {k: v.model_dump() for k, v in sorted(self.entries.items())}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def scaled(self, names: set[str], factor: float) -> Assumptions:
+        """A copy with the named assumptions' low/likely/high multiplied by ``factor``."""
+        entries = {
+            k: (
+                v.model_copy(
+                    update={"low": v.low * factor, "likely": v.likely * factor, "high": v.high * factor}
+                )
+                if k in names
+                else v
+            )
+            for k, v in self.entries.items()
+        }
+        return Assumptions(entries, self.overridden, self.override_source)
+
+
+def _validate(loaded: LoadedYaml, model: type[BaseModel]) -> Any:
+    name = str(loaded.path)
+    if not isinstance(loaded.data, dict):
+        raise InputError([Problem(name, "expected a mapping with schema_version and assumptions", 1, 1)])
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, name, loaded.marks, model)) from None
+
+
+def default_assumptions_path() -> Path:
+    return data_dir() / "assumptions.yaml"
+
+
+def load_assumptions(override: str | Path | None = None) -> Assumptions:
+    """The bundled assumptions, with a user's override file merged over them if given."""
+    base: AssumptionsFile = _validate(load_yaml(default_assumptions_path()), AssumptionsFile)
+    entries: dict[str, Assumption] = dict(base.assumptions)
+    if override is None:
+        return Assumptions(entries)
+    loaded = load_yaml(override, what="assumptions file")
+    parsed: OverrideFile = _validate(loaded, OverrideFile)
+    name = str(loaded.path)
+    problems: list[Problem] = []
+    for key, change in parsed.assumptions.items():
+        line, col = loaded.marks.locate(("assumptions", key), prefer_key=True)
+        if key not in entries:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(entries), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}"))
+            continue
+        merged = entries[key].model_dump() | change.model_dump(exclude_none=True)
+        if change.source is None:
+            merged["source"] = f"override in {loaded.path.name} (default: {entries[key].source})"
+        try:
+            entries[key] = Assumption.model_validate(merged)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                message = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(name, message, line, col, f"assumptions.{key}"))
+    if problems:
+        raise InputError(problems)
+    return Assumptions(entries, frozenset(parsed.assumptions), str(loaded.path))

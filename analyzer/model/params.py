@@ -1,0 +1,168 @@
+"""The parameter space: every uncertain input of the model as a named, independent distribution.
+
+Answers, assumptions, option figures and incident rates all become ``Param``s. The model only ever
+sees a mapping ``name -> array of samples``, so Monte Carlo, the tornado, Sobol indices and the
+reversal search all drive the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from analyzer.model import distributions as dist
+
+FloatArray = NDArray[np.float64]
+Origin = Literal["answer", "assumption", "option", "history"]
+
+
+@dataclass(frozen=True)
+class Pert:
+    low: float
+    likely: float
+    high: float
+
+    @property
+    def constant(self) -> bool:
+        return self.low == self.high
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return dist.pert(self.low, self.likely, self.high, n, rng)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return dist.pert_ppf(u, self.low, self.likely, self.high)
+
+    @property
+    def mean(self) -> float:
+        return dist.pert_mean(self.low, self.likely, self.high)
+
+    def describe(self) -> str:
+        if self.constant:
+            return f"{self.likely:g}"
+        return f"PERT({self.low:g}, {self.likely:g}, {self.high:g})"
+
+
+@dataclass(frozen=True)
+class Gamma:
+    """Gamma(shape, rate); here a monthly incident rate."""
+
+    shape: float
+    rate: float
+
+    constant = False
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.gamma(self.shape, 1.0 / self.rate, size=n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return dist.gamma_ppf(u, self.shape, self.rate)
+
+    @property
+    def mean(self) -> float:
+        return self.shape / self.rate
+
+    def describe(self) -> str:
+        return f"Gamma(shape {self.shape:.3g}, rate {self.rate:.3g}/month)"
+
+
+@dataclass(frozen=True)
+class Empirical:
+    """A distribution given by draws (bootstrap means of observed restore times)."""
+
+    values: tuple[float, ...]
+
+    constant = False
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        return rng.choice(np.asarray(self.values), size=n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return np.quantile(np.asarray(self.values), np.asarray(u, dtype=np.float64))
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    def describe(self) -> str:
+        return f"bootstrap of {len(self.values)} resampled means"
+
+
+Distribution = Pert | Gamma | Empirical
+
+
+@dataclass(frozen=True)
+class Param:
+    """One uncertain input: where it came from, its unit, and its distribution."""
+
+    name: str
+    label: str
+    unit: str
+    origin: Origin
+    dist: Distribution
+    source: str = ""
+
+    @property
+    def constant(self) -> bool:
+        return bool(self.dist.constant)
+
+    def quantile(self, q: float) -> float:
+        return float(self.dist.ppf(np.array([q]))[0])
+
+
+@dataclass(frozen=True)
+class ParamSpace:
+    """An ordered collection of independent parameters."""
+
+    params: tuple[Param, ...]
+    _index: dict[str, Param] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {p.name: p for p in self.params})
+        if len(self._index) != len(self.params):
+            raise ValueError("duplicate parameter names")
+
+    def __getitem__(self, name: str) -> Param:
+        return self._index[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+    @property
+    def uncertain(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if not p.constant)
+
+    def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
+        """n independent draws of every parameter (constants as length-1 arrays)."""
+        return {
+            p.name: (np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant else p.dist.sample(n, rng))
+            for p in self.params
+        }
+
+    def at_quantiles(self, u: Mapping[str, ArrayLike] | None = None, default: float = 0.5) -> dict[str, FloatArray]:
+        """Each parameter at the given probabilities (arrays), the others at ``default``."""
+        u = u or {}
+        out: dict[str, FloatArray] = {}
+        for p in self.params:
+            probs = np.atleast_1d(np.asarray(u.get(p.name, default), dtype=np.float64))
+            out[p.name] = np.atleast_1d(p.dist.ppf(probs))
+        return out
+
+    def from_unit(self, names: Iterable[str], unit: NDArray[np.float64]) -> dict[str, FloatArray]:
+        """Map a (n, k) matrix of uniforms for ``names`` through their quantile functions;
+        every other parameter sits at its median."""
+        names = list(names)
+        columns = {name: unit[:, j] for j, name in enumerate(names)}
+        return self.at_quantiles(columns)
+
+    def medians(self) -> dict[str, FloatArray]:
+        return self.at_quantiles()
