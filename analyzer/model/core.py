@@ -48,6 +48,7 @@ RECURRING: tuple[str, ...] = (
     "dev_environments",
     "scale_out",
     "tooling_overhead",
+    "other_operations",
 )
 
 WORK_ITEM_LABELS: dict[str, str] = {
@@ -70,6 +71,7 @@ RECURRING_LABELS: dict[str, str] = {
     "dev_environments": "Dev environments and onboarding",
     "scale_out": "Scale-out handling",
     "tooling_overhead": "Extra tooling to debug",
+    "other_operations": "Other operations time you reported",
 }
 
 
@@ -334,6 +336,28 @@ def _discounted(x: FloatArray | float, delta: float) -> FloatArray:
     return np.asarray(-np.expm1(-delta * x) / delta)
 
 
+def _add_other_operations(
+    recurring: list[dict[str, FloatArray]],
+    sq: int,
+    v: Mapping[str, FloatArray],
+    capacity: FloatArray,
+    n_samples: int,
+) -> None:
+    """Calibrate to the ops time the team reports (team.ops_time_share).
+
+    Residual U = max(0, ops_share x capacity - itemised status-quo hours). A share s of U is host
+    and image work that scales like platform upkeep: option o pays U (1 - s + s P_o / P_sq), with
+    P the itemised platform upkeep; the rest is the same for every option.
+    """
+    itemised = sum((x for k, x in recurring[sq].items()), np.zeros(n_samples))
+    residual = np.maximum(v["team.ops_time_share"] * capacity - itemised, 0.0)
+    s = v["assumptions.unmodelled_ops_platform_share"]
+    p_sq = recurring[sq]["platform_upkeep"]
+    for rec in recurring:
+        ratio = np.divide(rec["platform_upkeep"], p_sq, out=np.ones(n_samples), where=p_sq > 0)
+        rec["other_operations"] = np.broadcast_to(residual * (1.0 - s + s * ratio), (n_samples,))
+
+
 def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     """Cost and criteria of every option for every sample; ``values`` from a ParamSpace."""
     v = values
@@ -343,6 +367,7 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     deploys = v["delivery.prod_deploys_per_week"] * WEEKS_PER_MONTH
     nonprod = v["delivery.nonprod_deploys_per_week"] * WEEKS_PER_MONTH
     restore = v["incidents.hours_to_restore"] * v["incidents.people_per_incident"]
+    per_incident = restore + a("incident_follow_up_hours")
     capacity = engineers * a("hours_per_engineer_month")
     n_samples = max(np.size(x) for x in v.values())
     zero = np.zeros(n_samples)
@@ -436,9 +461,9 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
             rate = rate + n_cont * opt(f"adds.per_process.{cat}") / MONTHS_PER_YEAR
             n_state_c = float(sum(1 for p, c in zip(st.processes, inside) if c and p.stateful))
             rate = rate + n_state_c * opt(f"adds.per_stateful.{cat}") / MONTHS_PER_YEAR
-            incidents = incidents + rate * restore
+            incidents = incidents + rate * per_incident
             if cat == "environment_drift":
-                drift = drift + rate * restore
+                drift = drift + rate * per_incident
         rec["incidents"] = incidents
 
         setup = a("dev_env_setup_hours_containers") if via_containers else a("dev_env_setup_hours_images")
@@ -474,6 +499,8 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
             np.broadcast_to(spec.team_fit.base + spec.team_fit.per_familiarity * familiarity, (n_samples,))
         )
 
+    sq = st.status_quo
+    _add_other_operations(recurring_by_option, sq, v, capacity, n_samples)
     work_items = {k: np.stack([it[k] for it in items_by_option]) for k in WORK_ITEMS}
     recurring = {k: np.stack([r[k] for r in recurring_by_option]) for k in RECURRING}
     transition = sum(work_items.values(), np.zeros((len(st.options), n_samples)))
@@ -482,7 +509,6 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     months_to_move = transition / migration_capacity
 
     h = float(st.horizon_months)
-    sq = st.status_quo
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
     d_h = np.minimum(months_to_move, h)
     spread = np.divide(transition, months_to_move, out=np.zeros_like(transition), where=months_to_move > 0)

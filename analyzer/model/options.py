@@ -63,6 +63,7 @@ class OptionSpec(_Frozen):
     """One way of building and shipping the application."""
 
     label: str = Field(min_length=1, max_length=80)
+    short_label: str = Field(min_length=1, max_length=30, description="Name used inside sentences.")
     description: str = Field(min_length=1)
     status_quo: bool = False
     containerise: Literal["none", "stateless", "all"]

@@ -1,0 +1,394 @@
+"""``decide``: from an Assessment to a recommendation a tech lead can forward.
+
+The recommendation is the option with the best median weighted score; its confidence is the share
+of samples in which it has the top score. Below the ``confidence_threshold`` assumption the answer
+is "too close to call" and names the unknown that would settle it. Reasons are the largest parts of
+the cost difference, in words and figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analyzer.decision.engine import Engine
+from analyzer.decision.scoring import (
+    BENEFIT,
+    CRITERION_LABELS,
+    RAW_UNITS,
+    Scoring,
+    raw_criteria,
+    score,
+    topsis_on_medians,
+)
+from analyzer.model.assess import Assessment, percentiles
+from analyzer.model.core import RECURRING_LABELS
+from analyzer.questionnaire import CRITERIA
+
+MONTHS_PER_YEAR = 12.0
+TOP_DRIVERS = 5
+YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
+#: Containers' problems count as felt when they remove this share of today's recurring hours,
+#: or when environment drift happens at least this often a year.
+FELT_SHARE = 0.05
+FELT_DRIFT_PER_YEAR = 2.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The recommendation, how sure it is, why, and what would change it."""
+
+    assessment: Assessment
+    scoring: Scoring
+    topsis_closeness: np.ndarray
+    confidence_threshold: float
+    reasons: tuple[str, ...]
+    reversals: tuple[Any, ...] = ()
+    tornado: pd.DataFrame | None = None
+    sobol: pd.DataFrame | None = None
+    next_unknown: Any = None
+    dora: Any = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def recommendation(self) -> str:
+        return self.scoring.recommended_name
+
+    @property
+    def confidence(self) -> float:
+        return self.scoring.confidence
+
+    @property
+    def too_close(self) -> bool:
+        return self.confidence < self.confidence_threshold
+
+    @property
+    def topsis_winner(self) -> str:
+        return self.assessment.option_names[int(np.argmax(self.topsis_closeness))]
+
+    @property
+    def methods_agree(self) -> bool:
+        return self.topsis_winner == self.recommendation
+
+    def headline(self) -> str:
+        """The recommendation in one sentence."""
+        a = self.assessment
+        label = a.options[self.recommendation].short_label
+        pct = f"{100 * self.confidence:.0f} %"
+        if self.too_close:
+            runner = self._runner_up()
+            return (
+                f"Too close to call between {label} and "
+                f"{a.options[runner].short_label}: the leader wins in only {pct} of the "
+                f"simulated futures."
+            )
+        if self.recommendation == a.status_quo:
+            return f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
+        return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
+
+    def _runner_up(self) -> str:
+        med = self.scoring.median_total().copy()
+        med[self.scoring.recommended] = -np.inf
+        return self.assessment.option_names[int(np.argmax(med))]
+
+    # ---- tables -----------------------------------------------------------------------------
+
+    def scores_table(self) -> pd.DataFrame:
+        """Per option: each criterion's contribution (weight x median score), total, win share, TOPSIS."""
+        contrib = self.scoring.contributions()
+        rows = []
+        for i, name in enumerate(self.assessment.option_names):
+            row: dict[str, Any] = {"option": name}
+            for c in CRITERIA:
+                row[c] = float(contrib[c][i])
+            row["total_p50"] = float(self.scoring.median_total()[i])
+            row["win_share"] = float(self.scoring.winner_share[i])
+            row["topsis"] = float(self.topsis_closeness[i])
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("option")
+
+    def criteria_table(self) -> pd.DataFrame:
+        """Per criterion and option: weight, median raw value (with unit) and median 0-100 score."""
+        raw = raw_criteria(self.assessment.outputs)
+        rows = []
+        for c in CRITERIA:
+            for i, name in enumerate(self.assessment.option_names):
+                rows.append(
+                    {
+                        "criterion": c,
+                        "label": CRITERION_LABELS[c],
+                        "weight": self.scoring.weights[c],
+                        "option": name,
+                        "raw_p50": float(np.median(raw[c][i])),
+                        "raw_unit": RAW_UNITS[c],
+                        "higher_is_better": BENEFIT[c],
+                        "score_p50": float(np.median(self.scoring.scores[c][i])),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The assessment's JSON plus recommendation, reversals, sensitivity and delivery profile."""
+        out = self.assessment.to_dict()
+        scores = self.scores_table()
+        for name in self.assessment.option_names:
+            out["options"][name]["score"] = {
+                "total_p50": round(float(scores.loc[name, "total_p50"]), 3),
+                "win_share": round(float(scores.loc[name, "win_share"]), 4),
+                "topsis": round(float(scores.loc[name, "topsis"]), 4),
+                "contributions": {c: round(float(scores.loc[name, c]), 3) for c in CRITERIA},
+            }
+        out["recommendation"] = {
+            "option": self.recommendation,
+            "label": self.assessment.options[self.recommendation].label,
+            "confidence": round(self.confidence, 4),
+            "too_close_to_call": self.too_close,
+            "confidence_threshold": self.confidence_threshold,
+            "headline": self.headline(),
+            "reasons": list(self.reasons),
+            "topsis_option": self.topsis_winner,
+            "methods_agree": self.methods_agree,
+            "weights": {c: round(w, 4) for c, w in self.scoring.weights.items()},
+        }
+        out["reversals"] = [_plain(r) for r in self.reversals]
+        out["sensitivity"] = {
+            "tornado": _records(self.tornado),
+            "sobol": _records(self.sobol),
+            "most_valuable_unknown": _plain(self.next_unknown),
+        }
+        out["delivery_profile"] = _plain(self.dora)
+        out["notes"] = list(self.notes)
+        return out
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>{self.headline()}</b></p><ul>" + "".join(f"<li>{r}</li>" for r in self.reasons)
+        return head + "</ul>" + str(self.scores_table().round(2).to_html())
+
+
+def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if df is None:
+        return []
+    clean = df.replace([np.inf, -np.inf], np.nan).astype(object)
+    clean = clean.where(pd.notna(clean), None)
+    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-ready copy of dataclasses, numpy scalars and frames."""
+    import dataclasses
+
+    if obj is None or isinstance(obj, (str, bool, int)):
+        return obj
+    if isinstance(obj, float):
+        return None if not np.isfinite(obj) else round(obj, 6)
+    if isinstance(obj, np.generic):
+        return _plain(obj.item())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, pd.DataFrame):
+        return _records(obj)
+    if hasattr(obj, "to_dict"):
+        return _plain(obj.to_dict())
+    return str(obj)
+
+
+# ---- reasons ---------------------------------------------------------------------------------
+
+
+def _h(x: float) -> str:
+    """Hours, rounded the way a person would say them."""
+    if abs(x) >= 100:
+        return f"{round(x, -1):,.0f} h"
+    if abs(x) >= 10:
+        return f"{x:.0f} h"
+    return f"{x:.1f} h"
+
+
+def _span(arr: np.ndarray) -> str:
+    p10, p50, p90 = percentiles(arr)
+    return f"about {_h(p50)} (P10-P90: {_h(p10).removesuffix(' h')}-{_h(p90)})"
+
+
+def _name(a: Assessment, i: int) -> str:
+    return a.options[a.option_names[i]].short_label
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _monthly_saving(a: Assessment, i: int) -> float:
+    o = a.outputs
+    return float(np.median(o.recurring_hours[a.structure.status_quo] - o.recurring_hours[i]))
+
+
+def _payback_phrase(a: Assessment, i: int) -> str:
+    o = a.outputs
+    saving = _monthly_saving(a, i)
+    if saving <= 0:
+        return f"costs about {_h(-saving)} a month more to run than today, so it never pays back"
+    be = a.breakeven_p50(a.option_names[i])
+    if be is not None:
+        share = a.breakeven_share(a.option_names[i])
+        return (
+            f"saves about {_h(saving)} a month: it pays back in about month {be:.0f} "
+            f"({100 * share:.0f} % of simulated futures pay back within {a.horizon_months} months)"
+        )
+    months = float(np.median(o.migration_months[i])) + float(np.median(o.transition_hours[i])) / saving
+    years = months / MONTHS_PER_YEAR
+    when = f"about {years:.0f} years" if years >= YEARS_NOT_MONTHS else f"about {months:.0f} months"
+    return (
+        f"saves about {_h(saving)} a month: it would take {when} to pay back, beyond the "
+        f"{a.horizon_months}-month horizon"
+    )
+
+
+def _problems_sentence(a: Assessment, alternatives: list[int]) -> str:
+    """How much of today's recurring pain the best alternative removes: drift, incidents, deploys."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    drift_year = float(np.median(a.values["incidents.rate.environment_drift"])) * MONTHS_PER_YEAR
+    best = max(alternatives, key=lambda i: float(np.median(o.incident_hours[sq] - o.incident_hours[i])
+                                                 + np.median(o.drift_hours[sq] - o.drift_hours[i])))
+    removed = float(np.median(o.incident_hours[sq] - o.incident_hours[best])) + float(
+        np.median(o.drift_hours[sq] - o.drift_hours[best])
+    )
+    today = float(np.median(o.incident_hours[sq])) + float(np.median(o.drift_hours[sq]))
+    recurring_today = float(np.median(o.recurring_hours[sq]))
+    felt = removed >= FELT_SHARE * recurring_today or drift_year >= FELT_DRIFT_PER_YEAR
+    verdict = "are felt here" if felt else "are not being felt much"
+    return (
+        f"The problems containers solve {verdict}: about {drift_year:.1f} environment-drift "
+        f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
+        f"{_name(a, best)} would remove about {_h(removed)} of that a month."
+    )
+
+
+def _effort_sentence(a: Assessment, alternatives: list[int]) -> str:
+    o = a.outputs
+    share = float(np.median(a.values["assumptions.migration_capacity_share"]))
+    engineers = float(np.median(a.values["team.engineers"]))
+    parts = [
+        f"{_name(a, i)} {_span(o.transition_hours[i])}"
+        f" ({float(np.median(o.migration_months[i])):.1f} months)"
+        for i in alternatives
+    ]
+    whose = "1 engineer's" if round(engineers) == 1 else f"{engineers:.0f} engineers'"
+    return (
+        f"The move is significant work: {'; '.join(parts)} up front, at {100 * share:.0f} % of "
+        f"{whose} time."
+    )
+
+
+def _component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
+    """The recurring components that differ most between the status quo and option i."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    diffs = {comp: float(np.median(o.recurring[comp][sq] - o.recurring[comp][i])) for comp in o.recurring}
+    ranked = sorted(diffs.items(), key=lambda kv: -abs(kv[1]))
+    out = []
+    for comp, diff in ranked[:limit]:
+        if abs(diff) < 0.05:
+            continue
+        verb = "saves" if diff > 0 else "adds"
+        out.append(
+            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {verb} about {_h(abs(diff))} a month "
+            f"(today {_h(float(np.median(o.recurring[comp][sq])))} a month)."
+        )
+    return out
+
+
+def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
+    """Three to five sentences with figures: what moving costs, what it saves, what decides."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    rec = s.recommended
+    alternatives = [i for i in range(len(a.option_names)) if i != sq]
+    reasons: list[str] = []
+    if rec == sq:
+        reasons.append(_problems_sentence(a, alternatives))
+        reasons.append(_effort_sentence(a, alternatives))
+        paybacks = [f"{_name(a, i)} {_payback_phrase(a, i)}" for i in alternatives]
+        reasons.append(_cap("; ".join(paybacks)) + ".")
+    else:
+        reasons.append(
+            f"{_cap(_name(a, rec))} costs {_span(o.transition_hours[rec])} up front and "
+            f"{_payback_phrase(a, rec)}."
+        )
+        reasons.extend(_component_reasons(a, rec, limit=2))
+        reasons.append(_problems_sentence(a, [rec]))
+        share = float(np.median(a.values["assumptions.migration_capacity_share"]))
+        reasons.append(
+            f"The move takes about {float(np.median(o.migration_months[rec])):.1f} months at "
+            f"{100 * share:.0f} % of the team's time."
+        )
+    contrib = s.contributions()
+    runner = max((i for i in range(len(a.option_names)) if i != rec),
+                 key=lambda i: float(np.median(s.total[i])))
+    gaps = {c: float(contrib[c][rec] - contrib[c][runner]) for c in CRITERIA}
+    top = max(gaps, key=lambda c: gaps[c])
+    lead = float(np.median(s.total[rec]) - np.median(s.total[runner]))
+    if gaps[top] > 0:
+        reasons.append(
+            f"On the weighted criteria {_name(a, rec)} leads {_name(a, runner)} by {lead:.1f} "
+            f"points of 100; {CRITERION_LABELS[top].lower()} contributes {gaps[top]:.1f} of them."
+        )
+    return tuple(reasons)
+
+
+ProgressHook = Callable[[str, float], None]
+
+
+def decide(
+    a: Assessment,
+    *,
+    sensitivity: bool = True,
+    sobol_samples: int = 1024,
+    progress: ProgressHook | None = None,
+) -> Decision:
+    """Score every sample, recommend, explain; with ``sensitivity`` also the tornado, Sobol
+    indices, the most valuable unknown and reversal conditions."""
+    weights = a.questionnaire.priorities.weights.normalised()
+    s = score(a.outputs, a.values, weights, a.option_names)
+    closeness = topsis_on_medians(a.outputs, weights)
+    threshold = float(a.assumptions["confidence_threshold"].likely)
+    reasons = build_reasons(a, s)
+    notes: list[str] = []
+    dora = _dora(a)
+    if not sensitivity:
+        return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
+    from analyzer.decision import reversal, sensitivity as sens
+
+    engine = Engine(a.structure, weights)
+    rng = np.random.default_rng([a.seed, 1])
+    tornado = sens.tornado(engine, a.space)
+    sobol = sens.sobol_indices(engine, a.space, n=sobol_samples, rng=rng, progress=progress)
+    unknown = sens.most_valuable_unknown(sobol, a.space)
+    drivers = [
+        name for name in tornado["name"] if a.space[name].origin in ("answer", "history", "assumption")
+    ][:TOP_DRIVERS]
+    revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)
+    return Decision(
+        a, s, closeness, threshold, reasons, tuple(revs), tornado, sobol, unknown, dora, tuple(notes)
+    )
+
+
+def _dora(a: Assessment) -> Any:
+    """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
+    try:
+        from analyzer.dora import dora_profile
+    except ImportError:  # history support not installed in this build
+        return None
+    d = a.questionnaire.delivery
+    restore = float(np.median(a.values["incidents.hours_to_restore"]))
+    return dora_profile(
+        d.prod_deploys_per_week.likely, d.lead_time_hours.likely, d.failed_deploy_rate.likely, restore
+    )
