@@ -32,9 +32,9 @@ from analyzer.questionnaire import CRITERIA
 MONTHS_PER_YEAR = 12.0
 TOP_DRIVERS = 5
 YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
-#: Containers' problems count as felt when they remove this share of today's recurring hours,
+#: Containers' problems count as felt when they would give back this share of the team's time,
 #: or when environment drift happens at least this often a year.
-FELT_SHARE = 0.05
+FELT_CAPACITY_SHARE = 0.02
 FELT_DRIFT_PER_YEAR = 2.0
 
 
@@ -262,8 +262,8 @@ def _problems_sentence(a: Assessment, alternatives: list[int]) -> str:
         np.median(o.drift_hours[sq] - o.drift_hours[best])
     )
     today = float(np.median(o.incident_hours[sq])) + float(np.median(o.drift_hours[sq]))
-    recurring_today = float(np.median(o.recurring_hours[sq]))
-    felt = removed >= FELT_SHARE * recurring_today or drift_year >= FELT_DRIFT_PER_YEAR
+    capacity = float(np.median(o.capacity_hours))
+    felt = removed >= FELT_CAPACITY_SHARE * capacity or drift_year >= FELT_DRIFT_PER_YEAR
     verdict = "are felt here" if felt else "are not being felt much"
     return (
         f"The problems containers solve {verdict}: about {drift_year:.1f} environment-drift "
