@@ -30,6 +30,46 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import analyze
+
+    decision = analyze(
+        args.file,
+        samples=args.samples,
+        seed=args.seed,
+        assumptions_path=args.assumptions,
+        sensitivity=not args.no_sensitivity,
+        progress=_progress() if args.format == "text" else None,
+    )
+    if args.format == "json":
+        print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
+    else:
+        from analyzer.textout import render_text
+
+        print(render_text(decision))
+    return 0
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A progress callback on a terminal (stderr), or None when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+    from analyzer.progress import terminal_progress
+
+    return terminal_progress()
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+
+    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
+                   help=f"simulated futures (default {DEFAULT_SAMPLES:,})")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"random seed; same inputs and seed give the same numbers (default {DEFAULT_SEED})")
+    p.add_argument("--assumptions", metavar="FILE", default=None,
+                   help="your own assumptions file, merged over the bundled defaults")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analyzer",
@@ -42,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
     p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("assess", help="run the model and print the recommendation")
+    p.add_argument("file", help="questionnaire YAML file")
+    _add_run_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-sensitivity", action="store_true",
+                   help="skip the tornado, Sobol indices and reversal search (faster)")
+    p.set_defaults(handler=_cmd_assess)
 
     p = sub.add_parser("schema", help="print the questionnaire's JSON Schema")
     p.set_defaults(handler=_cmd_schema)
