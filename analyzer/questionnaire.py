@@ -82,6 +82,7 @@ class Team(Section):
         "Engineers who build and run this application.",
         "people",
         "Count people who deploy or get paged for it, in full-time equivalents.",
+        examples=[[2, 3, 4]],
     )
     ops_time_share: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "Share of the team's time spent on operations today (deploys, servers, incidents).",
@@ -124,6 +125,7 @@ class Codebase(Section):
         "Size of the application's own code, in thousands of lines (not dependencies).",
         "thousand lines of code",
         "Run `cloc` or `tokei` on the repository and take the code lines of your own sources.",
+        examples=[[10, 20, 40]],
     )
     languages: list[str] = Field(
         default_factory=lambda: ["python"],
@@ -138,10 +140,16 @@ class Codebase(Section):
 
 
 class Process(Section):
-    name: str = Field(description="A short name, e.g. web, celery, mongodb.", min_length=1, max_length=60)
+    name: str = Field(
+        description="A short name, e.g. web, celery, mongodb.",
+        min_length=1,
+        max_length=60,
+        examples=["web"],
+    )
     kind: ProcessKind = Field(
         description="web, worker, scheduler, batch (your code) or database, cache, queue, proxy, "
-        "search (off-the-shelf services), or other."
+        "search (off-the-shelf services), or other.",
+        examples=["web"],
     )
     stateful: bool | None = Field(
         None,
@@ -197,6 +205,7 @@ class Delivery(Section):
     prod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
         "Production deploys per week.", "deploys per week",
         "Count last quarter's releases and divide by 13.",
+        examples=[[1, 3, 5]],
     )
     nonprod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
         "Deploys to development, test or staging environments per week.", "deploys per week",
@@ -290,15 +299,39 @@ class Priorities(Section):
 class Questionnaire(Section):
     """One application and the team that runs it."""
 
-    schema_version: Literal[1] = Field(description="Questionnaire format version; always 1.")
-    name: str = Field(description="The team or application this is about.", min_length=1, max_length=120)
+    schema_version: Literal[1] = Field(
+        description="Questionnaire format version; always 1.", examples=[SCHEMA_VERSION]
+    )
+    name: str = Field(
+        description="The team or application this is about.",
+        min_length=1,
+        max_length=120,
+        examples=["My team - my application"],
+    )
     description: str | None = Field(None, max_length=2000, description="Context for the report.")
-    team: Team
-    codebase: Codebase
-    processes: list[Process] = Field(min_length=1, max_length=200)
-    delivery: Delivery
-    incidents: Incidents = Field(default_factory=Incidents)  # type: ignore[arg-type]
-    priorities: Priorities = Field(default_factory=Priorities)  # type: ignore[arg-type]
+    team: Team = Field(description="The people who build and run the application.")
+    codebase: Codebase = Field(description="The application's own code.")
+    processes: list[Process] = Field(
+        min_length=1,
+        max_length=200,
+        description="Every process the application runs in production, one entry each: your "
+        "own code (web, worker...) and the services it needs (database, cache, queue...).",
+        examples=[
+            [
+                {"name": "web", "kind": "web", "instances": [1, 2, 4]},
+                {"name": "database", "kind": "database", "data_gb": [5, 20, 50]},
+            ]
+        ],
+    )
+    delivery: Delivery = Field(description="How code reaches production today.")
+    incidents: Incidents = Field(  # type: ignore[arg-type]
+        default_factory=Incidents,
+        description="What has broken in production over a recent window.",
+    )
+    priorities: Priorities = Field(  # type: ignore[arg-type]
+        default_factory=Priorities,
+        description="How far ahead to look and what matters most to the team.",
+    )
 
     @model_validator(mode="after")
     def _unique_process_names(self) -> Questionnaire:
