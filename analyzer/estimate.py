@@ -73,7 +73,9 @@ def _number(value: Any, what: str) -> float:
     return number
 
 
-_SHAPE_HINT = "write a number, a list [low, likely, high], or a mapping {low: .., likely: .., high: ..}"
+_SHAPE_HINT = (
+    "write a number, a list [low, likely, high], or a mapping {low: .., likely: .., high: ..}"
+)
 
 
 def parse_estimate(value: Any) -> Estimate:
@@ -86,7 +88,7 @@ def parse_estimate(value: Any) -> Estimate:
                 "estimate_shape",
                 f"a range needs exactly three numbers [low, likely, high], got {len(value)}",
             )
-        low, likely, high = (_number(v, k) for v, k in zip(value, _KEYS))
+        low, likely, high = (_number(v, k) for v, k in zip(value, _KEYS, strict=True))
     elif isinstance(value, Mapping):
         unknown = sorted(str(k) for k in value if k not in _KEYS)
         missing = [k for k in _KEYS if k not in value]
@@ -128,10 +130,13 @@ class Bounds:
                 v = getattr(est, key)
                 name = "the value" if est.is_point else key
                 if v < self.ge:
-                    raise _error("estimate_bound", f"{name} must be at least {self.ge:g}, got {v:g}")
+                    raise _error(
+                        "estimate_bound", f"{name} must be at least {self.ge:g}, got {v:g}"
+                    )
                 if v > self.le:
                     raise _error(
-                        "estimate_bound", f"{name} is {v:g}, above the plausible maximum {self.le:g}"
+                        "estimate_bound",
+                        f"{name} is {v:g}, above the plausible maximum {self.le:g}",
                     )
             return est
 

@@ -14,7 +14,15 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from analyzer.errors import InputError, Problem
@@ -64,7 +72,9 @@ def _known_category(key: str) -> str:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
         close += [k for k in known if key and key.lower() in k and k not in close][:1]
         suggestion = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ValueError(f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}")
+        raise ValueError(
+            f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}"
+        )
     return key
 
 
@@ -133,7 +143,9 @@ class Codebase(Section):
         min_length=1,
         max_length=20,
     )
-    apps: int = Field(1, ge=1, le=1000, description="Separately deployed applications in this codebase.")
+    apps: int = Field(
+        1, ge=1, le=1000, description="Separately deployed applications in this codebase."
+    )
     architecture: Architecture = Field(
         "monolith", description="monolith, modular-monolith, services or mixed."
     )
@@ -232,8 +244,8 @@ class Delivery(Section):
     )
     deploy_method: DeployMethod = Field(
         "package-upgrade",
-        description="How code reaches production today: package-upgrade (pip/apt upgrade on running "
-        "instances) or rebake-image (a new machine image per release).",
+        description="How code reaches production today: package-upgrade (pip/apt upgrade on "
+        "running instances) or rebake-image (a new machine image per release).",
     )
     image_bake_minutes: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
         "Time to build a new machine image from the scripts.", "minutes",
@@ -353,9 +365,7 @@ def _unwrap(annotation: Any) -> Any:
         if origin is None:
             return annotation
         args = [a for a in get_args(annotation) if a is not type(None)]
-        if origin is Annotated:
-            annotation = args[0]
-        elif origin in (list, tuple, set):
+        if origin is Annotated or origin in (list, tuple, set):
             annotation = args[0]
         elif origin is dict:
             annotation = args[1]
@@ -417,7 +427,9 @@ def problems_from_validation(
 def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
     """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
     if not isinstance(data, dict):
-        raise InputError([Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
+        )
     version = data.get("schema_version")
     if "schema_version" in data and version != SCHEMA_VERSION:
         line, col = marks.locate(("schema_version",))

@@ -51,7 +51,9 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     lines.append("")
     lines.append("Ranges read likely (low-high).")
     if defaults:
-        lines.append(f"{DEFAULT_MARK} default used for {len(defaults)} answer(s): check they fit your team.")
+        lines.append(
+            f"{DEFAULT_MARK} default used for {len(defaults)} answer(s): check they fit your team."
+        )
     else:
         lines.append("Every answer was given; no defaults used.")
     return "\n".join(lines)

@@ -88,7 +88,7 @@ def _record(
                 continue
             if key in seen:
                 line, col = _mark(key_node)
-                path = _format_loc(loc + (key,))
+                path = _format_loc((*loc, key))
                 problems.append(
                     Problem(name, f"duplicate key '{key}' (only one is allowed)", line, col, path)
                 )
