@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
+from analyzer.estimate import Bounds, Estimate, show
 from analyzer.paths import data_dir
 from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 
@@ -125,9 +125,17 @@ class Team(Section):
     @field_validator("docker_familiarity", mode="before")
     @classmethod
     def _familiarity_words(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in FAMILIARITY_WORDS:
-            return FAMILIARITY_WORDS[value.strip().lower()]
-        return value
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower()
+        if word in FAMILIARITY_WORDS:
+            return FAMILIARITY_WORDS[word]
+        close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(
+            f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
+            f"of {', '.join(FAMILIARITY_WORDS)}"
+        )
 
 
 class Codebase(Section):
@@ -345,13 +353,15 @@ class Questionnaire(Section):
         description="How far ahead to look and what matters most to the team.",
     )
 
-    @model_validator(mode="after")
-    def _unique_process_names(self) -> Questionnaire:
-        names = [p.name for p in self.processes]
+    @field_validator("processes")
+    @classmethod
+    def _unique_process_names(cls, processes: list[Process]) -> list[Process]:
+        # A field validator (not a model validator), so the error points at `processes:`.
+        names = [p.name for p in processes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"process names must be unique; repeated: {', '.join(dupes)}")
-        return self
+        return processes
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,7 +447,7 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
             [
                 Problem(
                     name,
-                    f"unsupported schema_version {version!r}; this analyzer reads version "
+                    f"unsupported schema_version {show(version)}; this analyzer reads version "
                     f"{SCHEMA_VERSION}",
                     line, col, "schema_version",
                 )
@@ -447,6 +457,8 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, name, marks, Questionnaire)) from None
+    except RecursionError:
+        raise InputError([Problem(name, "values are nested too deeply to check")]) from None
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
