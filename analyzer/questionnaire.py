@@ -400,17 +400,28 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _suggested_field(root: type[BaseModel], loc: Loc) -> str | None:
+    """The known field closest to the unknown key at the end of ``loc``, if any is close."""
+    model = _model_at(root, loc[:-1])
+    known = list(model.model_fields) if model else []
+    hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
 def _message(error: Any, root: type[BaseModel]) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
-        model = _model_at(root, loc[:-1])
-        known = list(model.model_fields) if model else []
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        hint = _suggested_field(root, loc)
+        suggestion = f" (did you mean '{hint}'?)" if hint else ""
         return f"unknown field '{loc[-1]}'{suggestion}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of fields (key: value lines), got {show(error['input'])}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"got {show(error['input'])}; expected {expected}"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -422,8 +433,17 @@ def problems_from_validation(
 ) -> list[Problem]:
     """One Problem per pydantic error, with the line and column of the offending node."""
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes its field "missing": the "did you mean" line says it all.
+    meant = {
+        (*tuple(e["loc"])[:-1], hint)
+        for e in errors
+        if e["type"] == "extra_forbidden" and (hint := _suggested_field(root, tuple(e["loc"])))
+    }
+    for error in errors:
         loc: Loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in meant:
+            continue
         # pydantic appends tags like 'function-plain[...]' for custom types; drop them.
         loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]")))
         on_key = error["type"] == "extra_forbidden" or "[key]" in error["loc"]
