@@ -121,11 +121,12 @@ def _too_deep(text: str, name: str) -> Problem | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
+                mark = event.start_mark
                 return Problem(
                     name,
                     f"values are nested more than {MAX_DEPTH} levels deep; refusing to read them",
-                    event.start_mark.line + 1,
-                    event.start_mark.column + 1,
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1

@@ -23,7 +23,6 @@ from analyzer.cli import main
 from analyzer.errors import EXIT_INPUT, InputError
 from analyzer.paths import example_questionnaire
 from analyzer.questionnaire import parse_questionnaire
-from tests.conftest import run_cli
 
 CORPUS = Path(__file__).parent / "malformed"
 MIN_CORPUS = 30
@@ -218,10 +217,10 @@ def test_missing_file_and_folder(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.parametrize("name", ["many-problems.yaml", "alias-bomb.yaml", "python-apply-tag.yaml"])
-def test_malformed_as_a_real_process(name: str, tmp_path: Path) -> None:
+def test_malformed_as_a_real_process(name: str, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / name
     shutil.copyfile(CORPUS / name, target)
-    result = run_cli("validate", str(target), cwd=tmp_path)
+    result = cli("validate", str(target), cwd=tmp_path)
     assert result.code == EXIT_INPUT
     assert result.out == ""
     check_problem_lines(result.err, str(target), CASES[name])
