@@ -127,8 +127,11 @@ def test_estimates_are_written_compactly() -> None:
 
 
 def test_invalid_values_are_kept_so_validation_can_say_why() -> None:
-    text = render_questionnaire_yaml({"team": {"engineers": [5, 3, 1], "enginers": 2}})
+    text = render_questionnaire_yaml(
+        {"team": {"engineers": [5, 3, 1], "enginers": 2}, "incidents": {"counts": [1, 2]}}
+    )
     assert "engineers: [5, 3, 1]" in text and "enginers: 2" in text
+    assert "  counts: [1, 2]\n" in text
 
 
 def test_output_is_identical_every_time() -> None:
