@@ -4,7 +4,6 @@ stay quick; every user-facing failure is a message on stderr and a non-zero exit
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -12,6 +11,7 @@ from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
 Handler = Callable[[argparse.Namespace], int]
+DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -23,10 +23,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from analyzer.schema import questionnaire_json_schema
+def _cmd_init(args: argparse.Namespace) -> int:
+    from analyzer.atomic import write_text_atomic
+    from analyzer.template import render_questionnaire_yaml
 
-    print(json.dumps(questionnaire_json_schema(), indent=2))
+    path = write_text_atomic(args.path, render_questionnaire_yaml(), overwrite=args.force)
+    print(f"wrote {path}: fill it in, then run `analyzer validate {path}`")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from analyzer.schema import schema_text
+
+    print(schema_text(), end="")
     return 0
 
 
@@ -78,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("init", help="write an annotated questionnaire template to fill in")
+    p.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_QUESTIONNAIRE,
+        help=f"where to write it (default: {DEFAULT_QUESTIONNAIRE})",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    p.set_defaults(handler=_cmd_init)
 
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
