@@ -4,6 +4,7 @@ stay quick; every user-facing failure is a message on stderr and a non-zero exit
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 

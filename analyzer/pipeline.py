@@ -20,10 +20,14 @@ def check_run_options(samples: int, seed: int) -> None:
     problems = []
     if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
         problems.append(
-            Problem("--samples", f"must be between {MIN_SAMPLES:,} and {MAX_SAMPLES:,}, got {samples:,}")
+            Problem(
+                "--samples", f"must be between {MIN_SAMPLES:,} and {MAX_SAMPLES:,}, got {samples:,}"
+            )
         )
     if not 0 <= seed <= MAX_SEED:
-        problems.append(Problem("--seed", f"must be a whole number from 0 to {MAX_SEED}, got {seed}"))
+        problems.append(
+            Problem("--seed", f"must be a whole number from 0 to {MAX_SEED}, got {seed}")
+        )
     if problems:
         raise InputError(problems)
 

@@ -18,7 +18,11 @@ def _h(x: float) -> str:
 def _trio(p10: float, p50: float, p90: float) -> str:
     if p10 == p50 == p90:
         return _h(p50).replace("0.0 h", "0 h")
-    return f"{_h(p50)} ({p10:,.0f}-{p90:,.0f})" if abs(p50) >= 10 else f"{_h(p50)} ({p10:.1f}-{p90:.1f})"
+    return (
+        f"{_h(p50)} ({p10:,.0f}-{p90:,.0f})"
+        if abs(p50) >= 10
+        else f"{_h(p50)} ({p10:.1f}-{p90:.1f})"
+    )
 
 
 def _bullet(text: str) -> str:
@@ -39,7 +43,11 @@ def render_text(d: Decision) -> str:
     if d.reversals:
         lines += ["", "What would change the answer", *(_bullet(r.text) for r in d.reversals)]
     if d.next_unknown is not None:
-        lines += ["", "Most valuable unknown", _bullet(getattr(d.next_unknown, "text", str(d.next_unknown)))]
+        lines += [
+            "",
+            "Most valuable unknown",
+            _bullet(getattr(d.next_unknown, "text", str(d.next_unknown))),
+        ]
     if not d.methods_agree:
         lines += [
             "",
@@ -57,7 +65,11 @@ def render_text(d: Decision) -> str:
     ]
     for name, row in s.iterrows():
         be = row["breakeven_month_p50"]
-        be_text = "-" if name == a.status_quo else ("never" if be is None or np.isnan(be) else f"month {be:.0f}")
+        be_text = (
+            "-"
+            if name == a.status_quo
+            else ("never" if be is None or np.isnan(be) else f"month {be:.0f}")
+        )
         lines.append(
             f"  {name:<15}"
             f"{_trio(row.transition_hours_p10, row.transition_hours_p50, row.transition_hours_p90):>20}"

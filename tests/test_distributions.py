@@ -60,7 +60,9 @@ def test_gamma_posterior_uncertain_counts_keeps_mixture_moments() -> None:
     rng = np.random.default_rng(3)
     draws = rng.gamma(shape, 1 / rate, N)
     assert abs(draws.mean() - shape / rate) < 4 * np.sqrt(shape / rate**2 / N)
-    np.testing.assert_allclose(dist.gamma_ppf([0.5], shape, rate), stats.gamma.ppf(0.5, shape, scale=1 / rate))
+    np.testing.assert_allclose(
+        dist.gamma_ppf([0.5], shape, rate), stats.gamma.ppf(0.5, shape, scale=1 / rate)
+    )
 
 
 def test_bootstrap_means_centre_and_spread() -> None:

@@ -114,7 +114,9 @@ def _busier(q):  # type: ignore[no-untyped-def]
     from analyzer.estimate import Estimate
 
     procs = [
-        p.model_copy(update={"scale_out_events_per_month": Estimate(2, 5, 10)}) if p.kind == "web" else p
+        p.model_copy(update={"scale_out_events_per_month": Estimate(2, 5, 10)})
+        if p.kind == "web"
+        else p
         for p in q.processes
     ]
     delivery = q.delivery.model_copy(update={"deploy_method": "rebake-image"})
@@ -131,8 +133,13 @@ def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[
     base = space.medians()
     out0 = evaluate(base, st)
     unused = []
-    policy = {"transition_risk_half_months", "capacity_share_half", "confidence_threshold",
-              "incident_prior_shape", "incident_prior_months"}  # decision layer / space building
+    policy = {
+        "transition_risk_half_months",
+        "capacity_share_half",
+        "confidence_threshold",
+        "incident_prior_shape",
+        "incident_prior_months",
+    }  # decision layer / space building
     for name in a.entries:
         if name in policy:
             continue  # used by the decision layer, not the cost model
@@ -141,8 +148,15 @@ def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[
         out = evaluate(bumped, st)
         changed = any(
             not np.allclose(getattr(out0, f), getattr(out, f))
-            for f in ("npv_hours", "transition_hours", "recurring_hours", "start_seconds",
-                      "scale_out_relevance", "migration_months", "incident_hours")
+            for f in (
+                "npv_hours",
+                "transition_hours",
+                "recurring_hours",
+                "start_seconds",
+                "scale_out_relevance",
+                "migration_months",
+                "incident_hours",
+            )
         )
         if not changed:
             unused.append(name)
@@ -175,14 +189,20 @@ def test_override_file_merges_and_marks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "fragment", "line"),
     [
-        ("  learning_hours_per_enginer: {likely: 3}\n", "did you mean 'learning_hours_per_engineer'", 3),
+        (
+            "  learning_hours_per_enginer: {likely: 3}\n",
+            "did you mean 'learning_hours_per_engineer'",
+            3,
+        ),
         ("  pipeline_hours: {low: 50, likely: 10}\n", "need low <= likely <= high", 3),
         ("  pipeline_hours: {likely: .nan}\n", "finite", 3),
         ("  pipeline_hours: {likely: ten}\n", "valid number", 3),
         ("  pipeline_hours: {mode: 3}\n", "mode", 3),
     ],
 )
-def test_override_errors_name_file_line_and_field(tmp_path: Path, body: str, fragment: str, line: int) -> None:
+def test_override_errors_name_file_line_and_field(
+    tmp_path: Path, body: str, fragment: str, line: int
+) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text("schema_version: 1\nassumptions:\n" + body)
     with pytest.raises(InputError) as info:

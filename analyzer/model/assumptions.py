@@ -94,7 +94,11 @@ class Assumptions:
         entries = {
             k: (
                 v.model_copy(
-                    update={"low": v.low * factor, "likely": v.likely * factor, "high": v.high * factor}
+                    update={
+                        "low": v.low * factor,
+                        "likely": v.likely * factor,
+                        "high": v.high * factor,
+                    }
                 )
                 if k in names
                 else v
@@ -107,7 +111,9 @@ class Assumptions:
 def _validate(loaded: LoadedYaml, model: type[BaseModel]) -> Any:
     name = str(loaded.path)
     if not isinstance(loaded.data, dict):
-        raise InputError([Problem(name, "expected a mapping with schema_version and assumptions", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping with schema_version and assumptions", 1, 1)]
+        )
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
@@ -135,7 +141,9 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
 
             close = difflib.get_close_matches(key, list(entries), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}"))
+            problems.append(
+                Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}")
+            )
             continue
         merged = entries[key].model_dump() | change.model_dump(exclude_none=True)
         if change.source is None:

@@ -40,7 +40,13 @@ def pert_variance(low: float, mode: float, high: float, lam: float = PERT_LAMBDA
 
 
 def pert(
-    low: float, mode: float, high: float, n: int, rng: np.random.Generator, *, lam: float = PERT_LAMBDA
+    low: float,
+    mode: float,
+    high: float,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    lam: float = PERT_LAMBDA,
 ) -> FloatArray:
     """n draws of PERT(low, mode, high): low + (high - low) Beta(alpha, beta); constant if low == high."""
     if high == low:
@@ -61,7 +67,11 @@ def pert_ppf(
 
 
 def gamma_rate_posterior(
-    count_mean: float, count_var: float, window_months: float, prior_shape: float, prior_months: float
+    count_mean: float,
+    count_var: float,
+    window_months: float,
+    prior_shape: float,
+    prior_months: float,
 ) -> tuple[float, float]:
     """Shape and rate (per month) of the Gamma posterior of a monthly incident rate.
 

@@ -109,7 +109,9 @@ def load_options(path: str | Path | None = None) -> dict[str, OptionSpec]:
     loaded = load_yaml(path or default_options_path(), what="options file")
     name = str(loaded.path)
     if not isinstance(loaded.data, dict):
-        raise InputError([Problem(name, "expected a mapping with schema_version and options", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping with schema_version and options", 1, 1)]
+        )
     try:
         parsed = OptionsFile.model_validate(loaded.data)
     except ValidationError as exc:
