@@ -42,15 +42,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from analyzer.pipeline import analyze
+    from analyzer.progress import progress_bar
 
-    decision = analyze(
-        args.file,
-        samples=args.samples,
-        seed=args.seed,
-        assumptions_path=args.assumptions,
-        sensitivity=not args.no_sensitivity,
-        progress=_progress() if args.format == "text" else None,
-    )
+    with progress_bar("Sensitivity analysis") as progress:
+        decision = analyze(
+            args.file,
+            samples=args.samples,
+            seed=args.seed,
+            assumptions_path=args.assumptions,
+            sensitivity=not args.no_sensitivity,
+            progress=progress,
+        )
     if args.format == "json":
         print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
     else:
@@ -58,15 +60,6 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
         print(render_text(decision))
     return 0
-
-
-def _progress():  # type: ignore[no-untyped-def]
-    """A progress callback on a terminal (stderr), or None when output is piped."""
-    if not sys.stderr.isatty():
-        return None
-    from analyzer.progress import terminal_progress
-
-    return terminal_progress()
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:

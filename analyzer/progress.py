@@ -1,33 +1,45 @@
-"""A progress bar on the terminal (stderr) for work that takes over a second; silent otherwise."""
+"""Progress bars for long computations, kept out of the computations themselves.
+
+Computations accept an optional ``progress(done, total)`` callback; the CLI passes the one made
+here. It draws a rich bar on stderr, only when stderr is a terminal, so piped output, CI logs
+and JSON on stdout stay clean.
+"""
 
 from __future__ import annotations
 
-import atexit
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+ProgressCallback = Callable[[int, int], None]
 
 
-def terminal_progress() -> Callable[[str, float], None]:
-    """A callback ``(label, fraction done)`` drawing one rich progress bar per label on stderr."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+def _silent(done: int, total: int) -> None:
+    del done, total
 
-    progress = Progress(
+
+@contextmanager
+def progress_bar(description: str, *, console: Console | None = None) -> Iterator[ProgressCallback]:
+    """``with progress_bar("Sobol indices") as progress: sobol_indices(..., progress=progress)``.
+
+    Yields a no-op callback when the console is not a terminal.
+    """
+    console = console if console is not None else Console(stderr=True)
+    if not console.is_terminal:
+        yield _silent
+        return
+    columns = (
         TextColumn("{task.description}"),
         BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
     )
-    tasks: dict[str, TaskID] = {}
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
 
-    def update(label: str, fraction: float) -> None:
-        if not tasks:
-            progress.start()
-            atexit.register(progress.stop)
-        if label not in tasks:
-            tasks[label] = progress.add_task(label, total=1.0)
-        progress.update(tasks[label], completed=min(max(fraction, 0.0), 1.0))
-        if all(progress.tasks[i].finished for i in tasks.values()):
-            progress.stop()
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-    return update
+        yield update

@@ -364,7 +364,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-ProgressHook = Callable[[str, float], None]
+ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.progress
 
 
 def decide(

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,10 +125,16 @@ def default_assumptions_path() -> Path:
     return data_dir() / "assumptions.yaml"
 
 
+@cache
+def _bundled() -> AssumptionsFile:
+    """The bundled defaults, read once per process (they are immutable)."""
+    parsed: AssumptionsFile = _validate(load_yaml(default_assumptions_path()), AssumptionsFile)
+    return parsed
+
+
 def load_assumptions(override: str | Path | None = None) -> Assumptions:
     """The bundled assumptions, with a user's override file merged over them if given."""
-    base: AssumptionsFile = _validate(load_yaml(default_assumptions_path()), AssumptionsFile)
-    entries: dict[str, Assumption] = dict(base.assumptions)
+    entries: dict[str, Assumption] = dict(_bundled().assumptions)
     if override is None:
         return Assumptions(entries)
     loaded = load_yaml(override, what="assumptions file")

@@ -12,6 +12,8 @@ from scipy import special
 
 FloatArray = NDArray[np.float64]
 PERT_LAMBDA = 4.0  # the standard (Vose) PERT shape parameter
+#: Probabilities are clipped to [eps, 1 - eps]: scipy's betaincinv returns nan below ~1e-200.
+PPF_EPS = 1e-15
 
 
 def pert_shape(
@@ -59,7 +61,7 @@ def pert_ppf(
     u: ArrayLike, low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
 ) -> FloatArray:
     """Quantile function of PERT(low, mode, high) at probabilities u."""
-    q = np.asarray(u, dtype=np.float64)
+    q = np.clip(np.asarray(u, dtype=np.float64), PPF_EPS, 1.0 - PPF_EPS)
     if high == low:
         return np.full(q.shape, float(low))
     a, b = pert_shape(low, mode, high, lam)
