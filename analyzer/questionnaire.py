@@ -286,7 +286,9 @@ class IncidentHistory(Section):
     """An incident export to read counts and restore times from (``analyzer history`` shows it)."""
 
     file: str = Field(
-        description="Incident export (CSV), relative to this questionnaire.", min_length=1
+        description="Incident export (CSV), relative to this questionnaire.",
+        min_length=1,
+        examples=["exports/incidents.csv"],
     )
     format: Annotated[str, AfterValidator(_known_history_format)] = Field(
         "generic",
