@@ -4,7 +4,7 @@ Each criterion is a raw value per option and sample, turned into a 0-100 score b
 that is invariant to the unit of time (hours, minutes...), so multiplying every hour-valued input
 and assumption by k changes no score:
 
-- cost:             100 x min_o NPV / NPV_o                        (ratio to the cheapest)
+- cost:             100 x c / (c + (NPV_o - min NPV) / K)           (extra cost as a share of time)
 - transition_risk:  100 x h / (h + D_o),  D_o = months of migration capacity the move takes
 - operational_risk: 100 x c / (c + I_o / capacity)                  (incident hours as a share of time)
 - parity:           100 x c / (c + drift_o / capacity)              (drift incidents + works-on-my-machine)
@@ -12,8 +12,10 @@ and assumption by k changes no score:
 - portability:      100 x portability_o
 - team_fit:         100 x (base_o + per_familiarity_o x familiarity)
 
-with h, c, e_half the documented assumptions ``transition_risk_half_months``,
-``capacity_share_half`` and ``scale_out_events_half``. The weighted sum uses the questionnaire's
+with K the team's hours over the horizon, discounted like the NPV, and h, c, e_half the documented
+assumptions ``transition_risk_half_months``, ``capacity_share_half`` and ``scale_out_events_half``.
+Cost is scored by the difference to the cheapest option, not the ratio: a ratio shrinks whenever
+costs common to every option grow, and caps the penalty of costing twice as much at 50 points. The weighted sum uses the questionnaire's
 normalised weights; TOPSIS (Hwang & Yoon 1981) on the median raw values is the cross-check.
 """
 
@@ -78,9 +80,8 @@ def criterion_scores(out: Outputs, values: Mapping[str, FloatArray]) -> dict[str
     half_months = values["assumptions.transition_risk_half_months"]
     share_half = values["assumptions.capacity_share_half"]
     capacity = out.capacity_hours
-    npv = out.npv_hours
-    cheapest = npv.min(axis=0)
-    cost = 100.0 * np.divide(cheapest, npv, out=np.ones_like(npv), where=npv > 0)
+    extra = (out.npv_hours - out.npv_hours.min(axis=0)) / out.capacity_npv_hours
+    cost = 100.0 * share_half / (share_half + extra)
     start = out.start_seconds
     fastest = start.min(axis=0)
     ratio = np.divide(fastest, start, out=np.ones_like(start), where=start > 0)

@@ -342,6 +342,7 @@ class Outputs:
     start_seconds: FloatArray  # event-weighted time to add capacity
     scale_out_relevance: FloatArray  # (samples,) 0-1
     capacity_hours: FloatArray  # (samples,) team hours per month
+    capacity_npv_hours: FloatArray  # (samples,) the team's hours over the horizon, discounted like NPV
     portability: FloatArray
     team_fit: FloatArray
     hourly_cost: FloatArray  # (samples,)
@@ -642,6 +643,7 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         start_seconds=np.stack(start_secs),
         scale_out_relevance=np.broadcast_to(relevance, (n_samples,)),
         capacity_hours=np.broadcast_to(capacity, (n_samples,)),
+        capacity_npv_hours=np.broadcast_to(capacity * _discounted(h, delta), (n_samples,)),
         portability=np.stack(portability),
         team_fit=np.stack(fit),
         hourly_cost=np.broadcast_to(v["team.hourly_cost"], (n_samples,)),
