@@ -55,6 +55,28 @@ CRITERIA: tuple[str, ...] = (
 )
 
 
+#: How sentences name an answer ("docker wins when <label> is above ..."); others use the key.
+ANSWER_LABELS: dict[str, str] = {
+    "team.engineers": "engineers",
+    "team.ops_time_share": "share of time on operations",
+    "team.hourly_cost": "cost of an engineer-hour",
+    "team.docker_familiarity": "Docker familiarity",
+    "team.hires_per_year": "hires a year",
+    "codebase.kloc": "codebase size",
+    "delivery.prod_deploys_per_week": "production deploys a week",
+    "delivery.nonprod_deploys_per_week": "non-production deploys a week",
+    "delivery.hands_on_minutes_per_deploy": "hands-on time per deploy",
+    "delivery.failed_deploy_rate": "share of deploys that fail",
+    "delivery.lead_time_hours": "lead time",
+    "delivery.image_bake_minutes": "image bake time",
+    "incidents.hours_to_restore": "hours to restore",
+    "incidents.people_per_incident": "people per incident",
+    "data_gb": "data",
+    "scale_out_events_per_month": "scale-outs a month",
+    "native_dependencies": "native dependencies",
+}
+
+
 def _meta(description: str, unit: str, hint: str, **kwargs: Any) -> Any:
     return Field(description=description, json_schema_extra={"unit": unit, "hint": hint}, **kwargs)
 

@@ -393,12 +393,9 @@ def decide(
     tornado = sens.tornado(engine, a.space)
     sobol = sens.sobol_indices(engine, a.space, n=sobol_samples, rng=rng, progress=progress)
     unknown = sens.most_valuable_unknown(sobol, a.space)
-    drivers = [
-        name
-        for name in tornado["name"]
-        if a.space[name].origin in ("answer", "history", "assumption")
-    ][:TOP_DRIVERS]
+    drivers = reversal_drivers(tornado, a)
     revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)
+    revs.sort(key=lambda r: r.threshold is None)  # flips first, in driver order
     return Decision(
         a,
         s,
@@ -412,6 +409,25 @@ def decide(
         dora,
         tuple(notes),
     )
+
+
+#: The questions the seed post turns on: always asked "what would change the answer" about.
+KEY_QUESTIONS: tuple[str, ...] = (
+    "delivery.prod_deploys_per_week",
+    "incidents.rate.environment_drift",
+)
+TOP_ANSWERS = 3
+TOP_ASSUMPTIONS = 1
+
+
+def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
+    """Inputs to search for a flip: the key questions, the answers that swing the net saving
+    most (the tornado's order), then the most influential assumption; at most TOP_DRIVERS."""
+    ranked = [str(n) for n in tornado["name"]]
+    answers = [n for n in ranked if a.space[n].origin in ("answer", "history")][:TOP_ANSWERS]
+    assumptions = [n for n in ranked if a.space[n].origin == "assumption"][:TOP_ASSUMPTIONS]
+    chosen = [n for n in KEY_QUESTIONS if n in a.space] + answers + assumptions
+    return list(dict.fromkeys(chosen))[:TOP_DRIVERS]
 
 
 def _dora(a: Assessment) -> Any:

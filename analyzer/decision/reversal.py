@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.decision.engine import Engine
-from analyzer.decision.units import display_value, fmt, quantity, reads_as_count
+from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.params import Param, ParamSpace
 
 FloatArray = NDArray[np.float64]
@@ -206,13 +206,11 @@ def reversals(
 def _text(p: Param, current: float, threshold: float | None, direction: Direction | None,
           flips_to: str | None, low: float, high: float) -> str:
     """'docker wins above 9 production deploys a week (now 1)' or 'no flip between ...'."""
-    now = fmt(display_value(p, current))
+    now = number(p, current)
     if threshold is None or flips_to is None:
         if reads_as_count(p):
-            low_shown = fmt(display_value(p, low))
-            return f"no flip between {low_shown} and {quantity(p, high)} (now {now})"
-        return (f"no flip for {p.label} between {fmt(low)} and {fmt(high)} {p.unit} "
-                f"(now {now})").replace("  ", " ")
+            return f"no flip between {number(p, low)} and {quantity(p, high)} (now {now})"
+        return f"no flip for {p.label} between {number(p, low)} and {quantity(p, high)} (now {now})"
     if reads_as_count(p):
         return f"{flips_to} wins {direction} {quantity(p, threshold)} (now {now})"
     return f"{flips_to} wins when {p.label} is {direction} {quantity(p, threshold)} (now {now})"

@@ -25,7 +25,7 @@ from scipy.stats import qmc
 from analyzer.decision.engine import Engine
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.scoring import criterion_scores, weighted_total
-from analyzer.decision.units import display_unit, display_value, fmt
+from analyzer.decision.units import display_unit, display_value, number, quantity
 from analyzer.model.core import evaluate
 from analyzer.model.params import Origin, Param, ParamSpace
 
@@ -305,9 +305,11 @@ def _unknown(param: Param, st: float, s1: float) -> Unknown:
     p10 = display_value(param, param.quantile(TORNADO_LOW))
     p90 = display_value(param, param.quantile(TORNADO_HIGH))
     share = min(max(st, 0.0), 1.0)
+    low_text = number(param, param.quantile(TORNADO_LOW))
+    high_text = quantity(param, param.quantile(TORNADO_HIGH))
     text = (
-        f"Find out {param.label} first: it is now somewhere between {fmt(p10)} and {fmt(p90)} "
-        f"{unit} (P10-P90), and its uncertainty is involved in about {share:.0%} of the spread "
+        f"Find out {param.label} first: it is now somewhere between {low_text} and {high_text} "
+        f"(P10-P90), and its uncertainty is involved in about {share:.0%} of the spread "
         "in the net saving."
     )
     return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text)

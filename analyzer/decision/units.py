@@ -47,13 +47,27 @@ def fmt(x: float) -> str:
     return f"{x:.2g}"
 
 
+def is_fraction(param: Param) -> bool:
+    """Shares between 0 and 1, which people read as percentages."""
+    return param.unit.startswith("fraction")
+
+
+def number(param: Param, value: float) -> str:
+    """The bare value as a person reads it: '12 %' for a share, else '9' or '0.85'."""
+    if is_fraction(param):
+        return f"{fmt(100 * value)} %"
+    return fmt(display_value(param, value))
+
+
 def quantity(param: Param, value: float) -> str:
-    """'9 production deploys a week', '3.2 environment drift incidents a year', '80 GB'."""
-    shown = fmt(display_value(param, value))
+    """'9 production deploys a week', '3.2 environment drift incidents a year', '80 GB', '12 %'."""
+    shown = number(param, value)
     if param.name in COUNT_PHRASES:
         return f"{shown} {COUNT_PHRASES[param.name]}"
     if is_incident_rate(param.name):
         return f"{shown} {param.label} a year"
+    if is_fraction(param) or param.unit.startswith("score"):
+        return shown  # a share reads as a percentage; a 0-1 score needs no unit
     return f"{shown} {param.unit}".strip()
 
 

@@ -28,6 +28,7 @@ class Assumption(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    label: str = Field(min_length=3, max_length=80, description="How sentences name it.")
     low: float = Field(allow_inf_nan=False)
     likely: float = Field(allow_inf_nan=False)
     high: float = Field(allow_inf_nan=False)
@@ -52,6 +53,7 @@ class AssumptionOverride(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    label: str | None = Field(None, min_length=3, max_length=80)
     low: float | None = Field(None, allow_inf_nan=False)
     likely: float | None = Field(None, allow_inf_nan=False)
     high: float | None = Field(None, allow_inf_nan=False)

@@ -34,7 +34,7 @@ from analyzer.model.distributions import (
 )
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
-from analyzer.questionnaire import Questionnaire, incident_categories
+from analyzer.questionnaire import ANSWER_LABELS, Questionnaire, incident_categories
 
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
@@ -157,7 +157,7 @@ def _answer_params(q: Questionnaire) -> list[Param]:
             out.append(
                 Param(
                     f"{section}.{key}",
-                    key.replace("_", " "),
+                    ANSWER_LABELS.get(f"{section}.{key}", key.replace("_", " ")),
                     str(extra.get("unit", "")),
                     "answer",
                     _pert(value),
@@ -171,7 +171,7 @@ def _answer_params(q: Questionnaire) -> list[Param]:
             out.append(
                 Param(
                     f"processes.{p.name}.{key}",
-                    f"{p.name}: {key.replace('_', ' ')}",
+                    f"{p.name}: {ANSWER_LABELS.get(key, key.replace('_', ' '))}",
                     str(extra.get("unit", "")),
                     "answer",
                     _pert(getattr(p, key)),
@@ -308,7 +308,7 @@ def build_space(
     params += [
         Param(
             f"assumptions.{k}",
-            k.replace("_", " "),
+            v.label,
             v.unit,
             "assumption",
             Pert(v.low, v.likely, v.high),

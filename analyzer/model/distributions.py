@@ -92,8 +92,9 @@ def gamma_rate_posterior(
 
 
 def gamma_ppf(u: ArrayLike, shape: float, rate: float) -> FloatArray:
-    """Quantile function of Gamma(shape, rate)."""
-    return special.gammaincinv(shape, np.asarray(u, dtype=np.float64)) / rate
+    """Quantile function of Gamma(shape, rate); u clipped like PERT's so 0 and 1 stay finite."""
+    q = np.clip(np.asarray(u, dtype=np.float64), PPF_EPS, 1.0 - PPF_EPS)
+    return np.asarray(special.gammaincinv(shape, q) / rate)
 
 
 def bootstrap_means(data: ArrayLike, n: int, rng: np.random.Generator) -> FloatArray:
