@@ -221,6 +221,11 @@ def _name(a: Assessment, i: int) -> str:
     return a.options[a.option_names[i]].short_label
 
 
+def _lower_first(text: str) -> str:
+    """'Total cost (NPV)' -> 'total cost (NPV)': acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -339,7 +344,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     if gaps[top] > 0:
         reasons.append(
             f"On the weighted criteria {_name(a, rec)} leads {_name(a, runner)} by {lead:.1f} "
-            f"points of 100; {CRITERION_LABELS[top].lower()} contributes {gaps[top]:.1f} of them."
+            f"points of 100; {_lower_first(CRITERION_LABELS[top])} contributes {gaps[top]:.1f} of them."
         )
     return tuple(reasons)
 
