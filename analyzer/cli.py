@@ -12,7 +12,7 @@ from analyzer import __version__
 from analyzer.errors import AnalyzerError
 
 Handler = Callable[[argparse.Namespace], int]
-MIN_SAMPLES = 2
+DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -24,10 +24,41 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from analyzer.schema import questionnaire_json_schema
+def _cmd_init(args: argparse.Namespace) -> int:
+    from analyzer.atomic import write_text_atomic
+    from analyzer.template import render_questionnaire_yaml
 
-    print(json.dumps(questionnaire_json_schema(), indent=2))
+    path = write_text_atomic(args.path, render_questionnaire_yaml(), overwrite=args.force)
+    print(f"wrote {path}: fill it in, then run `analyzer validate {path}`")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from analyzer.schema import schema_text
+
+    print(schema_text(), end="")
+    return 0
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import analyze
+    from analyzer.progress import progress_bar
+
+    with progress_bar("Sensitivity analysis") as progress:
+        decision = analyze(
+            args.file,
+            samples=args.samples,
+            seed=args.seed,
+            assumptions_path=args.assumptions,
+            sensitivity=not args.no_sensitivity,
+            progress=progress,
+        )
+    if args.format == "json":
+        print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
+    else:
+        from analyzer.textout import render_text
+
+        print(render_text(decision))
     return 0
 
 
@@ -36,21 +67,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from analyzer.errors import InputError, Problem
     from analyzer.paths import example_questionnaire
+    from analyzer.progress import progress_bar
     from analyzer.report import FORMATS, ReportRequest, write_report
 
-    problems: list[Problem] = []
     fmt = args.format
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = suffix if suffix in FORMATS else "pdf"
-    if args.samples is not None and args.samples < MIN_SAMPLES:
-        problems.append(Problem("--samples", f"must be at least {MIN_SAMPLES}, got {args.samples}"))
-    if args.seed is not None and args.seed < 0:
-        problems.append(Problem("--seed", f"must be 0 or more, got {args.seed}"))
     if args.date is not None and not _valid_date(args.date):
-        problems.append(Problem("--date", f"must be a calendar date YYYY-MM-DD, got '{args.date}'"))
-    if problems:
-        raise InputError(problems)
+        raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
     source = Path(args.file) if args.file else example_questionnaire("seed-team")
     output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
     request = ReportRequest(
@@ -63,7 +88,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         sensitivity=not args.no_sensitivity,
         command=_report_command(args, fmt),
     )
-    written = write_report(request, output)
+    with progress_bar("Sensitivity analysis") as progress:
+        written = write_report(request, output, progress=progress)
     print(f"wrote {written}")
     return 0
 
@@ -89,16 +115,13 @@ def _shown_path(path: str) -> str:
 
 
 def _report_command(args: argparse.Namespace, fmt: str) -> str:
-    """The command that reproduces this report's numbers (seed and samples always explicit)."""
-    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
-
+    """The command that reproduces this report (seed and samples always explicit)."""
     parts = ["analyzer", "report"]
     if args.file:
         parts.append(_shown_path(args.file))
     if fmt != "pdf":
         parts += ["--format", fmt]
-    parts += ["--seed", str(args.seed if args.seed is not None else DEFAULT_SEED)]
-    parts += ["--samples", str(args.samples if args.samples is not None else DEFAULT_SAMPLES)]
+    parts += ["--seed", str(args.seed), "--samples", str(args.samples)]
     if args.assumptions:
         parts += ["--assumptions", _shown_path(args.assumptions)]
     if args.date:
@@ -106,6 +129,17 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
     if args.no_sensitivity:
         parts.append("--no-sensitivity")
     return " ".join(parts)
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+
+    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
+                   help=f"simulated futures (default {DEFAULT_SAMPLES:,})")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                   help=f"random seed; same inputs and seed give the same numbers (default {DEFAULT_SEED})")
+    p.add_argument("--assumptions", metavar="FILE", default=None,
+                   help="your own assumptions file, merged over the bundled defaults")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,30 +151,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    p = sub.add_parser("init", help="write an annotated questionnaire template to fill in")
+    p.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_QUESTIONNAIRE,
+        help=f"where to write it (default: {DEFAULT_QUESTIONNAIRE})",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    p.set_defaults(handler=_cmd_init)
+
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
     p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser("assess", help="run the model and print the recommendation")
+    p.add_argument("file", help="questionnaire YAML file")
+    _add_run_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-sensitivity", action="store_true",
+                   help="skip the tornado, Sobol indices and reversal search (faster)")
+    p.set_defaults(handler=_cmd_assess)
 
     p = sub.add_parser("schema", help="print the questionnaire's JSON Schema")
     p.set_defaults(handler=_cmd_schema)
 
     p = sub.add_parser(
         "report",
-        help="assess a questionnaire and write the recommendation report (PDF, Markdown or JSON)",
+        help="write the recommendation report (PDF, Markdown or JSON)",
         description="Assess a questionnaire, decide, and write the report. Without FILE, the "
         "bundled seed-team example. Default output: reports/<questionnaire name>.<format>.",
     )
     p.add_argument("file", nargs="?", help="questionnaire YAML file (default: the seed team)")
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the report")
-    p.add_argument("--format", choices=["pdf", "md", "json"],
+    p.add_argument("--format", choices=("pdf", "md", "json"),
                    help="pdf (default), md or json; otherwise taken from -o's extension")
-    p.add_argument("--samples", type=int, metavar="N", help="simulated futures (default 10000)")
-    p.add_argument("--seed", type=int, metavar="S", help="random seed (default 20240601)")
-    p.add_argument("--assumptions", metavar="FILE", help="YAML overriding default assumptions")
+    _add_run_options(p)
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="date printed on the report; without it the report carries no date")
     p.add_argument("--no-sensitivity", action="store_true",
-                   help="skip the tornado, Sobol indices and reversal conditions (faster)")
+                   help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_report)
 
     return parser

@@ -1,4 +1,4 @@
-"""Where the bundled data lives: data/ in a source checkout, analyzer/_data in an installed wheel."""
+"""Where the bundled data lives: data/ in a source checkout, analyzer/_data in a wheel."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ def data_dir() -> Path:
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "assumptions.yaml").is_file() or (candidate / "questionnaires").is_dir():
             return candidate
-    raise FileNotFoundError(f"analyzer's data folder is missing (looked in {here / '_data'} and {here.parent / 'data'})")
+    raise FileNotFoundError(
+        f"analyzer's data folder is missing (looked in {here / '_data'} and {here.parent / 'data'})"
+    )
 
 
 def example_questionnaire(name: str = "seed-team") -> Path:

@@ -14,11 +14,19 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
+from analyzer.estimate import Bounds, Estimate, show
 from analyzer.paths import data_dir
 from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 
@@ -64,7 +72,9 @@ def _known_category(key: str) -> str:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
         close += [k for k in known if key and key.lower() in k and k not in close][:1]
         suggestion = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ValueError(f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}")
+        raise ValueError(
+            f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}"
+        )
     return key
 
 
@@ -82,6 +92,7 @@ class Team(Section):
         "Engineers who build and run this application.",
         "people",
         "Count people who deploy or get paged for it, in full-time equivalents.",
+        examples=[[2, 3, 4]],
     )
     ops_time_share: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "Share of the team's time spent on operations today (deploys, servers, incidents).",
@@ -114,9 +125,17 @@ class Team(Section):
     @field_validator("docker_familiarity", mode="before")
     @classmethod
     def _familiarity_words(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in FAMILIARITY_WORDS:
-            return FAMILIARITY_WORDS[value.strip().lower()]
-        return value
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower()
+        if word in FAMILIARITY_WORDS:
+            return FAMILIARITY_WORDS[word]
+        close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(
+            f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
+            f"of {', '.join(FAMILIARITY_WORDS)}"
+        )
 
 
 class Codebase(Section):
@@ -124,6 +143,7 @@ class Codebase(Section):
         "Size of the application's own code, in thousands of lines (not dependencies).",
         "thousand lines of code",
         "Run `cloc` or `tokei` on the repository and take the code lines of your own sources.",
+        examples=[[10, 20, 40]],
     )
     languages: list[str] = Field(
         default_factory=lambda: ["python"],
@@ -131,17 +151,25 @@ class Codebase(Section):
         min_length=1,
         max_length=20,
     )
-    apps: int = Field(1, ge=1, le=1000, description="Separately deployed applications in this codebase.")
+    apps: int = Field(
+        1, ge=1, le=1000, description="Separately deployed applications in this codebase."
+    )
     architecture: Architecture = Field(
         "monolith", description="monolith, modular-monolith, services or mixed."
     )
 
 
 class Process(Section):
-    name: str = Field(description="A short name, e.g. web, celery, mongodb.", min_length=1, max_length=60)
+    name: str = Field(
+        description="A short name, e.g. web, celery, mongodb.",
+        min_length=1,
+        max_length=60,
+        examples=["web"],
+    )
     kind: ProcessKind = Field(
         description="web, worker, scheduler, batch (your code) or database, cache, queue, proxy, "
-        "search (off-the-shelf services), or other."
+        "search (off-the-shelf services), or other.",
+        examples=["web"],
     )
     stateful: bool | None = Field(
         None,
@@ -197,6 +225,7 @@ class Delivery(Section):
     prod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
         "Production deploys per week.", "deploys per week",
         "Count last quarter's releases and divide by 13.",
+        examples=[[1, 3, 5]],
     )
     nonprod_deploys_per_week: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
         "Deploys to development, test or staging environments per week.", "deploys per week",
@@ -223,8 +252,8 @@ class Delivery(Section):
     )
     deploy_method: DeployMethod = Field(
         "package-upgrade",
-        description="How code reaches production today: package-upgrade (pip/apt upgrade on running "
-        "instances) or rebake-image (a new machine image per release).",
+        description="How code reaches production today: package-upgrade (pip/apt upgrade on "
+        "running instances) or rebake-image (a new machine image per release).",
     )
     image_bake_minutes: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
         "Time to build a new machine image from the scripts.", "minutes",
@@ -290,23 +319,49 @@ class Priorities(Section):
 class Questionnaire(Section):
     """One application and the team that runs it."""
 
-    schema_version: Literal[1] = Field(description="Questionnaire format version; always 1.")
-    name: str = Field(description="The team or application this is about.", min_length=1, max_length=120)
+    schema_version: Literal[1] = Field(
+        description="Questionnaire format version; always 1.", examples=[SCHEMA_VERSION]
+    )
+    name: str = Field(
+        description="The team or application this is about.",
+        min_length=1,
+        max_length=120,
+        examples=["My team - my application"],
+    )
     description: str | None = Field(None, max_length=2000, description="Context for the report.")
-    team: Team
-    codebase: Codebase
-    processes: list[Process] = Field(min_length=1, max_length=200)
-    delivery: Delivery
-    incidents: Incidents = Field(default_factory=Incidents)  # type: ignore[arg-type]
-    priorities: Priorities = Field(default_factory=Priorities)  # type: ignore[arg-type]
+    team: Team = Field(description="The people who build and run the application.")
+    codebase: Codebase = Field(description="The application's own code.")
+    processes: list[Process] = Field(
+        min_length=1,
+        max_length=200,
+        description="Every process the application runs in production, one entry each: your "
+        "own code (web, worker...) and the services it needs (database, cache, queue...).",
+        examples=[
+            [
+                {"name": "web", "kind": "web", "instances": [1, 2, 4]},
+                {"name": "database", "kind": "database", "data_gb": [5, 20, 50]},
+            ]
+        ],
+    )
+    delivery: Delivery = Field(description="How code reaches production today.")
+    incidents: Incidents = Field(  # type: ignore[arg-type]
+        default_factory=Incidents,
+        description="What has broken in production over a recent window.",
+    )
+    priorities: Priorities = Field(  # type: ignore[arg-type]
+        default_factory=Priorities,
+        description="How far ahead to look and what matters most to the team.",
+    )
 
-    @model_validator(mode="after")
-    def _unique_process_names(self) -> Questionnaire:
-        names = [p.name for p in self.processes]
+    @field_validator("processes")
+    @classmethod
+    def _unique_process_names(cls, processes: list[Process]) -> list[Process]:
+        # A field validator (not a model validator), so the error points at `processes:`.
+        names = [p.name for p in processes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"process names must be unique; repeated: {', '.join(dupes)}")
-        return self
+        return processes
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,9 +375,7 @@ def _unwrap(annotation: Any) -> Any:
         if origin is None:
             return annotation
         args = [a for a in get_args(annotation) if a is not type(None)]
-        if origin is Annotated:
-            annotation = args[0]
-        elif origin in (list, tuple, set):
+        if origin is Annotated or origin in (list, tuple, set):
             annotation = args[0]
         elif origin is dict:
             annotation = args[1]
@@ -347,17 +400,28 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _suggested_field(root: type[BaseModel], loc: Loc) -> str | None:
+    """The known field closest to the unknown key at the end of ``loc``, if any is close."""
+    model = _model_at(root, loc[:-1])
+    known = list(model.model_fields) if model else []
+    hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
 def _message(error: Any, root: type[BaseModel]) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
-        model = _model_at(root, loc[:-1])
-        known = list(model.model_fields) if model else []
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        hint = _suggested_field(root, loc)
+        suggestion = f" (did you mean '{hint}'?)" if hint else ""
         return f"unknown field '{loc[-1]}'{suggestion}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of fields (key: value lines), got {show(error['input'])}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"got {show(error['input'])}; expected {expected}"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -369,8 +433,17 @@ def problems_from_validation(
 ) -> list[Problem]:
     """One Problem per pydantic error, with the line and column of the offending node."""
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes its field "missing": the "did you mean" line says it all.
+    meant = {
+        (*tuple(e["loc"])[:-1], hint)
+        for e in errors
+        if e["type"] == "extra_forbidden" and (hint := _suggested_field(root, tuple(e["loc"])))
+    }
+    for error in errors:
         loc: Loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in meant:
+            continue
         # pydantic appends tags like 'function-plain[...]' for custom types; drop them.
         loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]")))
         on_key = error["type"] == "extra_forbidden" or "[key]" in error["loc"]
@@ -384,7 +457,9 @@ def problems_from_validation(
 def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
     """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
     if not isinstance(data, dict):
-        raise InputError([Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
+        )
     version = data.get("schema_version")
     if "schema_version" in data and version != SCHEMA_VERSION:
         line, col = marks.locate(("schema_version",))
@@ -392,7 +467,7 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
             [
                 Problem(
                     name,
-                    f"unsupported schema_version {version!r}; this analyzer reads version "
+                    f"unsupported schema_version {show(version)}; this analyzer reads version "
                     f"{SCHEMA_VERSION}",
                     line, col, "schema_version",
                 )
@@ -402,6 +477,8 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, name, marks, Questionnaire)) from None
+    except RecursionError:
+        raise InputError([Problem(name, "values are nested too deeply to check")]) from None
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:

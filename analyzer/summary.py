@@ -1,11 +1,35 @@
-"""A one-screen text summary of a questionnaire's answers, with defaults marked."""
+"""A one-screen text summary of a questionnaire's answers, with defaults marked.
+
+Layout: the section name in the left column of its first row, one answer per row, the processes
+as a table; long values wrap under their own column. ``*`` marks an answer left to its default.
+"""
 
 from __future__ import annotations
 
+import textwrap
+
 from analyzer.estimate import Estimate
-from analyzer.questionnaire import Questionnaire, iter_fields
+from analyzer.questionnaire import Process, Questionnaire
 
 DEFAULT_MARK = "*"
+WIDTH = 100
+SECTION_WIDTH = 11
+LABEL_WIDTH = 28
+COLUMN_GAP = "  "
+TABLE_INDENT = "  "
+MIN_VALUE_WIDTH = 20
+NONE_CELL = "-"
+_NO_BREAK = "\u00a0"  # joins the words of one item so wrapping never splits "name 5 (3-8)"
+SECTIONS_BEFORE_PROCESSES = ("team", "codebase")
+SECTIONS_AFTER_PROCESSES = ("delivery", "incidents", "priorities")
+#: Process table: (column title, Process field) in display order.
+PROCESS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("instances", "instances"),
+    ("peak", "peak_instances"),
+    ("scale-outs/mo", "scale_out_events_per_month"),
+    ("data GB", "data_gb"),
+    ("native", "native_dependencies"),
+)
 
 
 def _fmt(value: object) -> str:
@@ -15,43 +39,81 @@ def _fmt(value: object) -> str:
         return f"{value:g}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if hasattr(value, "model_dump"):  # a nested section, e.g. priorities.weights
+        value = value.model_dump()
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items()) or "none"
+        items = (f"{k} {_fmt(v)}".replace(" ", _NO_BREAK) for k, v in value.items())
+        return ", ".join(items) or "none"
     return str(value)
 
 
+def _is_nothing(value: object) -> bool:
+    return value is None or (isinstance(value, Estimate) and value.is_point and value.high == 0)
+
+
+def _row(section: str, mark: str, label: str, value: str) -> list[str]:
+    """One answer, its value wrapped under the value column."""
+    head = f"{section:<{SECTION_WIDTH}}{mark} {label:<{LABEL_WIDTH}} "
+    wrapped = textwrap.wrap(value, width=max(WIDTH - len(head), MIN_VALUE_WIDTH)) or [""]
+    pad = " " * len(head)
+    lines = [head + wrapped[0]] + [pad + chunk for chunk in wrapped[1:]]
+    return [line.replace(_NO_BREAK, " ") for line in lines]
+
+
+def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[str]:
+    rows: list[str] = []
+    model = getattr(q, section)
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        given = name in model.model_fields_set
+        if not given:
+            defaults.append(f"{section}.{name}")
+        label = section if not rows else ""
+        rows += _row(label, " " if given else DEFAULT_MARK, name, _fmt(value))
+    return rows
+
+
+def _process_cell(process: Process, field: str, defaults: list[str]) -> str:
+    value = getattr(process, field)
+    if _is_nothing(value):
+        return NONE_CELL
+    if field not in process.model_fields_set:
+        defaults.append(f"processes.{process.name}.{field}")
+        return f"{_fmt(value)}{DEFAULT_MARK}"
+    return _fmt(value)
+
+
+def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
+    header = ["name", "kind", *(title for title, _ in PROCESS_COLUMNS), "notes"]
+    table = [header]
+    for p in q.processes:
+        notes = [w for w, on in (("stateful", p.is_stateful), ("managed", p.managed)) if on]
+        cells = [_process_cell(p, field, defaults) for _, field in PROCESS_COLUMNS]
+        table.append([p.name, p.kind, *cells, ", ".join(notes)])
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = [f"processes ({len(q.processes)})"]
+    for row in table:
+        text = COLUMN_GAP.join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        lines.append(f"{TABLE_INDENT}{text}".rstrip())
+    return lines
+
+
 def questionnaire_summary(q: Questionnaire, source: str) -> str:
-    """Every answer on one line each, grouped by section; '*' marks a default."""
-    lines = [f"{q.name}", f"  from {source} (schema version {q.schema_version})", ""]
+    """Every answer on one row, grouped by section, processes as a table; '*' marks a default."""
+    lines = [q.name, f"  from {source} (schema version {q.schema_version})"]
     defaults: list[str] = []
-    for section in ("team", "codebase", "delivery", "incidents", "priorities"):
-        lines.append(section)
-        for path, value, given, _info in iter_fields(getattr(q, section), f"{section}."):
-            mark = " " if given else DEFAULT_MARK
-            if not given:
-                defaults.append(path)
-            label = path.split(".", 1)[1]
-            lines.append(f"  {mark} {label:<30} {_fmt(value)}")
-        if section == "codebase":
-            lines.append(f"processes ({len(q.processes)})")
-            for p in q.processes:
-                traits = [p.kind]
-                if p.managed:
-                    traits.append("managed")
-                if p.is_stateful:
-                    traits.append(f"stateful, {p.data_gb} GB")
-                traits.append(f"{p.instances} instance(s)")
-                if p.peak_instances is not None:
-                    traits.append(f"peak {p.peak_instances}")
-                if p.scale_out_events_per_month.high > 0:
-                    traits.append(f"{p.scale_out_events_per_month} scale-outs/month")
-                if p.native_dependencies.high > 0:
-                    traits.append(f"{p.native_dependencies} native deps")
-                lines.append(f"    {p.name:<30} {'; '.join(traits)}")
+    for section in SECTIONS_BEFORE_PROCESSES:
+        lines += _section_rows(q, section, defaults)
+    lines += _process_rows(q, defaults)
+    for section in SECTIONS_AFTER_PROCESSES:
+        lines += _section_rows(q, section, defaults)
     lines.append("")
-    lines.append("Ranges read likely (low-high).")
+    footer = "Ranges read likely (low-high)."
     if defaults:
-        lines.append(f"{DEFAULT_MARK} default used for {len(defaults)} answer(s): check they fit your team.")
+        footer += (
+            f" {DEFAULT_MARK} marks a default ({len(defaults)} used): check they fit your team."
+        )
     else:
-        lines.append("Every answer was given; no defaults used.")
+        footer += " Every answer was given; no defaults used."
+    lines.append(footer)
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite. Keep helpers here generic; topic fixtures live in their tests."""
+"""Fixtures shared by the whole suite. Keep helpers generic; topic fixtures live in their tests."""
 
 from __future__ import annotations
 

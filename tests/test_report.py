@@ -21,13 +21,13 @@ import pytest
 from pypdf import PdfReader
 
 from analyzer import charts
+from analyzer.atomic import write_bytes_atomic
 from analyzer.decision.decide import Decision, decide
 from analyzer.errors import OutputError
 from analyzer.model.assess import Assessment, assess
 from analyzer.paths import example_questionnaire
 from analyzer.questionnaire import load_questionnaire
 from analyzer.report import ReportRequest, make_report, render_json
-from analyzer.report.atomic import atomic_write_bytes
 from analyzer.report.content import build_report
 from analyzer.report.figures import figure_svg
 from analyzer.report.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
@@ -298,7 +298,7 @@ def _names(folder: Path) -> list[str]:
 
 def test_atomic_write_creates_the_folder(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "report.pdf"
-    atomic_write_bytes(target, b"%PDF")
+    write_bytes_atomic(target, b"%PDF")
     assert target.read_bytes() == b"%PDF"
     assert _names(target.parent) == ["report.pdf"]
 
@@ -307,7 +307,7 @@ def test_unwritable_path_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot create the folder"):
-        atomic_write_bytes(blocker / "report.pdf", b"%PDF")
+        write_bytes_atomic(blocker / "report.pdf", b"%PDF")
     assert _names(tmp_path) == ["not-a-folder"]
 
 
@@ -322,16 +322,16 @@ def test_failed_rename_keeps_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(Path, "replace", refuse)
     with pytest.raises(OutputError, match="Permission denied"):
-        atomic_write_bytes(target, b"new")
+        write_bytes_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert _names(tmp_path) == ["report.pdf"]
 
 
 def test_make_report_json_without_sensitivity(tmp_path: Path) -> None:
-    request = ReportRequest(example_questionnaire("seed-team"), "json", samples=50, seed=1,
+    request = ReportRequest(example_questionnaire("seed-team"), "json", samples=100, seed=1,
                             sensitivity=False)
     data = json.loads(make_report(request))
-    assert data["samples"] == 50 and data["seed"] == 1
+    assert data["samples"] == 100 and data["seed"] == 1
 
 
 # ---- the command -------------------------------------------------------------------------------
@@ -347,13 +347,16 @@ def test_report_without_file_writes_the_seed_team_pdf(cli: Any, tmp_path: Path) 
 
 def test_report_to_an_unwritable_path_exits_non_zero(cli: Any, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    result = cli("report", "--samples", "50", "--no-sensitivity", "--format", "json",
+    result = cli("report", "--samples", "100", "--no-sensitivity", "--format", "json",
                  "-o", str(tmp_path / "file" / "out.json"))
     assert result.code == 3
     assert "cannot create the folder" in result.err and "Traceback" not in result.err
 
 
-def test_bad_options_are_reported_together(cli: Any) -> None:
-    result = cli("report", "--date", "2024-13-01", "--samples", "1")
+def test_bad_options_are_clear_errors(cli: Any) -> None:
+    result = cli("report", "--date", "2024-13-01")
     assert result.code == 2
-    assert "--date" in result.err and "--samples" in result.err and "Traceback" not in result.err
+    assert "--date" in result.err and "Traceback" not in result.err
+    result = cli("report", "--samples", "1", "--no-sensitivity")
+    assert result.code == 2
+    assert "--samples" in result.err and "Traceback" not in result.err

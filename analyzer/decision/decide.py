@@ -87,7 +87,9 @@ class Decision:
                 f"simulated futures."
             )
         if self.recommendation == a.status_quo:
-            return f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
+            return (
+                f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
+            )
         return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
 
     def _runner_up(self) -> str:
@@ -134,13 +136,14 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         """The assessment's JSON plus recommendation, reversals, sensitivity and delivery profile."""
         out = self.assessment.to_dict()
-        scores = self.scores_table()
+        scores: dict[Any, dict[Any, Any]] = self.scores_table().to_dict(orient="index")
         for name in self.assessment.option_names:
+            row = scores[name]
             out["options"][name]["score"] = {
-                "total_p50": round(float(scores.loc[name, "total_p50"]), 3),
-                "win_share": round(float(scores.loc[name, "win_share"]), 4),
-                "topsis": round(float(scores.loc[name, "topsis"]), 4),
-                "contributions": {c: round(float(scores.loc[name, c]), 3) for c in CRITERIA},
+                "total_p50": round(float(row["total_p50"]), 3),
+                "win_share": round(float(row["win_share"]), 4),
+                "topsis": round(float(row["topsis"]), 4),
+                "contributions": {c: round(float(row[c]), 3) for c in CRITERIA},
             }
         out["recommendation"] = {
             "option": self.recommendation,
@@ -165,7 +168,9 @@ class Decision:
         return out
 
     def _repr_html_(self) -> str:
-        head = f"<p><b>{self.headline()}</b></p><ul>" + "".join(f"<li>{r}</li>" for r in self.reasons)
+        head = f"<p><b>{self.headline()}</b></p><ul>" + "".join(
+            f"<li>{r}</li>" for r in self.reasons
+        )
         return head + "</ul>" + str(self.scores_table().round(2).to_html())
 
 
@@ -222,7 +227,6 @@ def _name(a: Assessment, i: int) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """'Total cost (NPV)' -> 'total cost (NPV)': acronyms keep their capitals."""
     return text[:1].lower() + text[1:]
 
 
@@ -247,7 +251,9 @@ def _payback_phrase(a: Assessment, i: int) -> str:
             f"saves about {_h(saving)} a month: it pays back in about month {be:.0f} "
             f"({100 * share:.0f} % of simulated futures pay back within {a.horizon_months} months)"
         )
-    months = float(np.median(o.migration_months[i])) + float(np.median(o.transition_hours[i])) / saving
+    months = (
+        float(np.median(o.migration_months[i])) + float(np.median(o.transition_hours[i])) / saving
+    )
     years = months / MONTHS_PER_YEAR
     when = f"about {years:.0f} years" if years >= YEARS_NOT_MONTHS else f"about {months:.0f} months"
     return (
@@ -261,8 +267,13 @@ def _problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     o = a.outputs
     sq = a.structure.status_quo
     drift_year = float(np.median(a.values["incidents.rate.environment_drift"])) * MONTHS_PER_YEAR
-    best = max(alternatives, key=lambda i: float(np.median(o.incident_hours[sq] - o.incident_hours[i])
-                                                 + np.median(o.drift_hours[sq] - o.drift_hours[i])))
+    best = max(
+        alternatives,
+        key=lambda i: float(
+            np.median(o.incident_hours[sq] - o.incident_hours[i])
+            + np.median(o.drift_hours[sq] - o.drift_hours[i])
+        ),
+    )
     removed = float(np.median(o.incident_hours[sq] - o.incident_hours[best])) + float(
         np.median(o.drift_hours[sq] - o.drift_hours[best])
     )
@@ -297,7 +308,9 @@ def _component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
     """The recurring components that differ most between the status quo and option i."""
     o = a.outputs
     sq = a.structure.status_quo
-    diffs = {comp: float(np.median(o.recurring[comp][sq] - o.recurring[comp][i])) for comp in o.recurring}
+    diffs = {
+        comp: float(np.median(o.recurring[comp][sq] - o.recurring[comp][i])) for comp in o.recurring
+    }
     ranked = sorted(diffs.items(), key=lambda kv: -abs(kv[1]))
     out = []
     for comp, diff in ranked[:limit]:
@@ -336,8 +349,10 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
             f"{100 * share:.0f} % of the team's time."
         )
     contrib = s.contributions()
-    runner = max((i for i in range(len(a.option_names)) if i != rec),
-                 key=lambda i: float(np.median(s.total[i])))
+    runner = max(
+        (i for i in range(len(a.option_names)) if i != rec),
+        key=lambda i: float(np.median(s.total[i])),
+    )
     gaps = {c: float(contrib[c][rec] - contrib[c][runner]) for c in CRITERIA}
     top = max(gaps, key=lambda c: gaps[c])
     lead = float(np.median(s.total[rec]) - np.median(s.total[runner]))
@@ -349,7 +364,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-ProgressHook = Callable[[str, float], None]
+ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.progress
 
 
 def decide(
@@ -370,7 +385,8 @@ def decide(
     dora = _dora(a)
     if not sensitivity:
         return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
-    from analyzer.decision import reversal, sensitivity as sens
+    from analyzer.decision import reversal
+    from analyzer.decision import sensitivity as sens
 
     engine = Engine(a.structure, weights)
     rng = np.random.default_rng([a.seed, 1])
@@ -378,11 +394,23 @@ def decide(
     sobol = sens.sobol_indices(engine, a.space, n=sobol_samples, rng=rng, progress=progress)
     unknown = sens.most_valuable_unknown(sobol, a.space)
     drivers = [
-        name for name in tornado["name"] if a.space[name].origin in ("answer", "history", "assumption")
+        name
+        for name in tornado["name"]
+        if a.space[name].origin in ("answer", "history", "assumption")
     ][:TOP_DRIVERS]
     revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)
     return Decision(
-        a, s, closeness, threshold, reasons, tuple(revs), tornado, sobol, unknown, dora, tuple(notes)
+        a,
+        s,
+        closeness,
+        threshold,
+        reasons,
+        tuple(revs),
+        tornado,
+        sobol,
+        unknown,
+        dora,
+        tuple(notes),
     )
 
 
@@ -395,5 +423,8 @@ def _dora(a: Assessment) -> Any:
     d = a.questionnaire.delivery
     restore = float(np.median(a.values["incidents.hours_to_restore"]))
     return dora_profile(
-        d.prod_deploys_per_week.likely, d.lead_time_hours.likely, d.failed_deploy_rate.likely, restore
+        d.prod_deploys_per_week.likely,
+        d.lead_time_hours.likely,
+        d.failed_deploy_rate.likely,
+        restore,
     )

@@ -73,9 +73,7 @@ def raw_criteria(out: Outputs) -> dict[str, FloatArray]:
     }
 
 
-def criterion_scores(
-    out: Outputs, values: Mapping[str, FloatArray]
-) -> dict[str, FloatArray]:
+def criterion_scores(out: Outputs, values: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
     """0-100 score of every criterion, (options, samples); formulas in the module docstring."""
     half_months = values["assumptions.transition_risk_half_months"]
     share_half = values["assumptions.capacity_share_half"]
@@ -126,8 +124,12 @@ class Scoring:
         return {c: self.weights[c] * np.median(self.scores[c], axis=1) for c in CRITERIA}
 
 
-def score(out: Outputs, values: Mapping[str, FloatArray], weights: Mapping[str, float],
-          option_names: tuple[str, ...]) -> Scoring:
+def score(
+    out: Outputs,
+    values: Mapping[str, FloatArray],
+    weights: Mapping[str, float],
+    option_names: tuple[str, ...],
+) -> Scoring:
     """Recommend the option with the best median score; confidence = share of samples it wins."""
     scores = criterion_scores(out, values)
     total = weighted_total(scores, weights)

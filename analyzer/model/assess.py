@@ -134,7 +134,9 @@ class Assessment:
                 arr = self.outputs.work_items[item][i]
                 if not np.any(arr):
                     continue
-                rows.append({"option": name, "item": item, "label": WORK_ITEM_LABELS[item], **_p(arr)})
+                rows.append(
+                    {"option": name, "item": item, "label": WORK_ITEM_LABELS[item], **_p(arr)}
+                )
         return pd.DataFrame(rows, columns=["option", "item", "label", "p10", "p50", "p90"])
 
     def recurring_breakdown(self) -> pd.DataFrame:
@@ -162,8 +164,13 @@ class Assessment:
         for i, name in enumerate(self.option_names):
             for m in range(cum.shape[2]):
                 rows.append(
-                    {"option": name, "month": m, "p10": bands[0, i, m], "p50": bands[1, i, m],
-                     "p90": bands[2, i, m]}
+                    {
+                        "option": name,
+                        "month": m,
+                        "p10": bands[0, i, m],
+                        "p50": bands[1, i, m],
+                        "p90": bands[2, i, m],
+                    }
                 )
         return pd.DataFrame(rows)
 
@@ -220,7 +227,10 @@ class Assessment:
             }
         return {
             "analyzer_version": _version(),
-            "questionnaire": {"name": self.questionnaire.name, "sha256": self.questionnaire_digest()},
+            "questionnaire": {
+                "name": self.questionnaire.name,
+                "sha256": self.questionnaire_digest(),
+            },
             "assumptions_sha256": self.assumptions.digest(),
             "seed": self.seed,
             "samples": self.samples,
@@ -230,8 +240,14 @@ class Assessment:
         }
 
     def _repr_html_(self) -> str:
-        cols = ["label", "transition_hours_p50", "recurring_hours_per_month_p50", "npv_hours_p50",
-                "breakeven_month_p50", "cheapest_share"]
+        cols = [
+            "label",
+            "transition_hours_p50",
+            "recurring_hours_per_month_p50",
+            "npv_hours_p50",
+            "breakeven_month_p50",
+            "cheapest_share",
+        ]
         return str(self.summary()[cols].round(1).to_html())
 
 

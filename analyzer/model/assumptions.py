@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -94,7 +95,11 @@ class Assumptions:
         entries = {
             k: (
                 v.model_copy(
-                    update={"low": v.low * factor, "likely": v.likely * factor, "high": v.high * factor}
+                    update={
+                        "low": v.low * factor,
+                        "likely": v.likely * factor,
+                        "high": v.high * factor,
+                    }
                 )
                 if k in names
                 else v
@@ -107,7 +112,9 @@ class Assumptions:
 def _validate(loaded: LoadedYaml, model: type[BaseModel]) -> Any:
     name = str(loaded.path)
     if not isinstance(loaded.data, dict):
-        raise InputError([Problem(name, "expected a mapping with schema_version and assumptions", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping with schema_version and assumptions", 1, 1)]
+        )
     try:
         return model.model_validate(loaded.data)
     except ValidationError as exc:
@@ -118,10 +125,16 @@ def default_assumptions_path() -> Path:
     return data_dir() / "assumptions.yaml"
 
 
+@cache
+def _bundled() -> AssumptionsFile:
+    """The bundled defaults, read once per process (they are immutable)."""
+    parsed: AssumptionsFile = _validate(load_yaml(default_assumptions_path()), AssumptionsFile)
+    return parsed
+
+
 def load_assumptions(override: str | Path | None = None) -> Assumptions:
     """The bundled assumptions, with a user's override file merged over them if given."""
-    base: AssumptionsFile = _validate(load_yaml(default_assumptions_path()), AssumptionsFile)
-    entries: dict[str, Assumption] = dict(base.assumptions)
+    entries: dict[str, Assumption] = dict(_bundled().assumptions)
     if override is None:
         return Assumptions(entries)
     loaded = load_yaml(override, what="assumptions file")
@@ -135,7 +148,9 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
 
             close = difflib.get_close_matches(key, list(entries), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}"))
+            problems.append(
+                Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}")
+            )
             continue
         merged = entries[key].model_dump() | change.model_dump(exclude_none=True)
         if change.source is None:

@@ -26,14 +26,19 @@ def exponent(scale_factor_sum: float = NOMINAL_SF_SUM) -> float:
 
 
 def effort_pm(
-    ksloc: ArrayLike, *, scale_factor_sum: float = NOMINAL_SF_SUM, effort_multiplier: ArrayLike = 1.0
+    ksloc: ArrayLike,
+    *,
+    scale_factor_sum: float = NOMINAL_SF_SUM,
+    effort_multiplier: ArrayLike = 1.0,
 ) -> NDArray[np.float64]:
     """Person-months PM = A x KSLOC^E x EAF."""
     size = np.asarray(ksloc, dtype=np.float64)
     return A * size ** exponent(scale_factor_sum) * np.asarray(effort_multiplier, dtype=np.float64)
 
 
-def schedule_months(pm: ArrayLike, *, scale_factor_sum: float = NOMINAL_SF_SUM) -> NDArray[np.float64]:
+def schedule_months(
+    pm: ArrayLike, *, scale_factor_sum: float = NOMINAL_SF_SUM
+) -> NDArray[np.float64]:
     """TDEV = C x PM^(D + 0.2 (E - B))."""
     f = D + 0.2 * (exponent(scale_factor_sum) - B)
     return C * np.asarray(pm, dtype=np.float64) ** f
@@ -64,7 +69,9 @@ def adaptation_hours(
     su: ArrayLike,
     unfm: ArrayLike,
     effort_multiplier: ArrayLike = 1.0,
+    hours_per_pm: ArrayLike = HOURS_PER_PM,
 ) -> NDArray[np.float64]:
-    """Hours to adapt existing code: ESLOC = KSLOC x AAM, then PM(ESLOC) x 152 h."""
+    """Hours to adapt existing code: ESLOC = KSLOC x AAM, then PM(ESLOC) x hours per PM (152)."""
     esloc = np.asarray(ksloc, dtype=np.float64) * adaptation_adjustment(dm, cm, im, aa, su, unfm)
-    return effort_pm(esloc, effort_multiplier=effort_multiplier) * HOURS_PER_PM
+    pm = effort_pm(esloc, effort_multiplier=effort_multiplier)
+    return np.asarray(pm * np.asarray(hours_per_pm, dtype=np.float64))

@@ -26,7 +26,12 @@ from numpy.typing import NDArray
 
 from analyzer.model import cocomo
 from analyzer.model.assumptions import Assumptions
-from analyzer.model.distributions import bootstrap_means, gamma_rate_posterior, pert_mean, pert_variance
+from analyzer.model.distributions import (
+    bootstrap_means,
+    gamma_rate_posterior,
+    pert_mean,
+    pert_variance,
+)
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.questionnaire import Questionnaire, incident_categories
@@ -208,20 +213,31 @@ def _incident_params(
     if evidence is not None and evidence.restore_hours.size > 0:
         draws = bootstrap_means(evidence.restore_hours, BOOTSTRAP_DRAWS, rng)
         restore: Param = Param(
-            "incidents.hours_to_restore", "hours to restore", "hours", "history",
+            "incidents.hours_to_restore",
+            "hours to restore",
+            "hours",
+            "history",
             Empirical(tuple(np.sort(draws).tolist())),
             f"{evidence.source}: bootstrap of {evidence.restore_hours.size} restore times",
         )
     else:
         restore = Param(
-            "incidents.hours_to_restore", "hours to restore", "hours", "answer",
-            _pert(inc.hours_to_restore), "questionnaire: incidents.hours_to_restore",
+            "incidents.hours_to_restore",
+            "hours to restore",
+            "hours",
+            "answer",
+            _pert(inc.hours_to_restore),
+            "questionnaire: incidents.hours_to_restore",
         )
     out.append(restore)
     out.append(
         Param(
-            "incidents.people_per_incident", "people per incident", "people", "answer",
-            _pert(inc.people_per_incident), "questionnaire: incidents.people_per_incident",
+            "incidents.people_per_incident",
+            "people per incident",
+            "people",
+            "answer",
+            _pert(inc.people_per_incident),
+            "questionnaire: incidents.people_per_incident",
         )
     )
     return out
@@ -232,22 +248,50 @@ def _option_params(options: Mapping[str, OptionSpec]) -> list[Param]:
     for name, o in options.items():
         src = o.source
 
-        def add(key: str, label: str, unit: str, est: object, source: str = src) -> None:
-            out.append(Param(f"options.{name}.{key}", f"{name}: {label}", unit, "option", _pert(est), source))
+        def add(
+            key: str, label: str, unit: str, est: object, source: str = src, option: str = name
+        ) -> None:
+            out.append(
+                Param(
+                    f"options.{option}.{key}",
+                    f"{option}: {label}",
+                    unit,
+                    "option",
+                    _pert(est),
+                    source,
+                )
+            )
 
         add("deploy_effort_factor", "deploy effort factor", "x today's", o.deploy_effort_factor)
-        add("scale_out_effort_factor", "scale-out effort factor", "x images'", o.scale_out_effort_factor)
-        add("works_on_my_machine_reduction", "works-on-my-machine reduction", "fraction",
-            o.works_on_my_machine_reduction)
+        add(
+            "scale_out_effort_factor",
+            "scale-out effort factor",
+            "x images'",
+            o.scale_out_effort_factor,
+        )
+        add(
+            "works_on_my_machine_reduction",
+            "works-on-my-machine reduction",
+            "fraction",
+            o.works_on_my_machine_reduction,
+        )
         add("portability", "portability", "score 0-1", o.portability.value, o.portability.source)
         for cat, est in o.prevents.items():
             add(f"prevents.{cat}", f"prevents {cat.replace('_', ' ')}", "fraction", est)
         for cat, est in o.adds_per_year.per_stateful.items():
-            add(f"adds.per_stateful.{cat}", f"adds {cat} incidents per stateful container",
-                "incidents per year", est)
+            add(
+                f"adds.per_stateful.{cat}",
+                f"adds {cat} incidents per stateful container",
+                "incidents per year",
+                est,
+            )
         for cat, est in o.adds_per_year.per_process.items():
-            add(f"adds.per_process.{cat}", f"adds {cat} incidents per container",
-                "incidents per year", est)
+            add(
+                f"adds.per_process.{cat}",
+                f"adds {cat} incidents per container",
+                "incidents per year",
+                est,
+            )
     return out
 
 
@@ -262,8 +306,14 @@ def build_space(
     params = _answer_params(q)
     params += _incident_params(q, a, evidence, rng)
     params += [
-        Param(f"assumptions.{k}", k.replace("_", " "), v.unit, "assumption",
-              Pert(v.low, v.likely, v.high), v.source)
+        Param(
+            f"assumptions.{k}",
+            k.replace("_", " "),
+            v.unit,
+            "assumption",
+            Pert(v.low, v.likely, v.high),
+            v.source,
+        )
         for k, v in a.entries.items()
     ]
     params += _option_params(options)
@@ -316,7 +366,11 @@ def _v(values: Mapping[str, FloatArray], name: str) -> FloatArray:
 
 
 def cumulative_cost(
-    transition: FloatArray, months_to_move: FloatArray, recurring: FloatArray, sq: int, m: FloatArray
+    transition: FloatArray,
+    months_to_move: FloatArray,
+    recurring: FloatArray,
+    sq: int,
+    m: FloatArray,
 ) -> FloatArray:
     """C_o(m) = (T/D + R_sq) min(m, D) + R_o max(m - D, 0), vectorised to (O, S, M)."""
     t = transition[..., None]
@@ -383,10 +437,15 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     incident_hours, drift_hours, start_secs, portability, fit = [], [], [], [], []
     for o, spec in enumerate(st.options):
         name = st.option_names[o]
-        opt = lambda k, default=0.0: v.get(f"options.{name}.{k}", np.float64(default))  # noqa: E731
+
+        def opt(k: str, default: float = 0.0, option: str = name) -> FloatArray | np.float64:
+            return v.get(f"options.{option}.{k}", np.float64(default))
+
         inside = st.contained[o]
-        in_containers = [p for p, c in zip(st.processes, inside) if c]
-        on_images = [p for p, c in zip(st.processes, inside) if not c and not p.managed]
+        in_containers = [p for p, c in zip(st.processes, inside, strict=True) if c]
+        on_images = [
+            p for p, c in zip(st.processes, inside, strict=True) if not c and not p.managed
+        ]
         n_cont = float(len(in_containers))
         uses_containers = n_cont > 0
 
@@ -395,25 +454,43 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         if uses_containers:
             cont_hours = zero
             adapt = False
-            for p, gb, nat, c in zip(st.processes, proc_gb, proc_native, inside):
+            for p, nat, c in zip(st.processes, proc_native, inside, strict=True):
                 if not c:
                     continue
                 if p.service:
                     cont_hours = cont_hours + a("containerise_service_hours")
                 else:
-                    cont_hours = cont_hours + a("containerise_app_hours") + nat * a("native_dependency_hours")
+                    cont_hours = (
+                        cont_hours
+                        + a("containerise_app_hours")
+                        + nat * a("native_dependency_hours")
+                    )
                     adapt = True
             items["containerise"] = cont_hours
             if adapt:
                 items["app_adaptation"] = cocomo.adaptation_hours(
-                    v["codebase.kloc"], a("reuse_dm_pct"), a("reuse_cm_pct"), a("reuse_im_pct"),
-                    a("reuse_aa"), a("reuse_su"), 1.0 - familiarity, a("cocomo_effort_multiplier"),
+                    v["codebase.kloc"],
+                    a("reuse_dm_pct"),
+                    a("reuse_cm_pct"),
+                    a("reuse_im_pct"),
+                    a("reuse_aa"),
+                    a("reuse_su"),
+                    1.0 - familiarity,
+                    a("cocomo_effort_multiplier"),
+                    a("cocomo_hours_per_pm"),
                 )
-            stateful = [(p, gb) for p, gb, c in zip(st.processes, proc_gb, inside) if c and p.stateful]
+            stateful = [
+                (p, gb)
+                for p, gb, c in zip(st.processes, proc_gb, inside, strict=True)
+                if c and p.stateful
+            ]
             n_state = float(len(stateful))
             items["volumes"] = n_state * a("volume_setup_hours")
             items["data_migration"] = sum(
-                (a("data_migration_base_hours") + gb * a("data_migration_hours_per_gb") for _, gb in stateful),
+                (
+                    a("data_migration_base_hours") + gb * a("data_migration_hours_per_gb")
+                    for _, gb in stateful
+                ),
                 zero,
             )
             items["backup_drill"] = n_state * a("backup_drill_hours")
@@ -434,22 +511,33 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         rec: dict[str, FloatArray] = {}
         upkeep = zero
         if on_images:
-            upkeep = upkeep + a("image_upkeep_base_hours_month") + len(on_images) * a(
-                "image_upkeep_per_process_hours_month"
+            upkeep = (
+                upkeep
+                + a("image_upkeep_base_hours_month")
+                + len(on_images) * a("image_upkeep_per_process_hours_month")
             )
         if uses_containers:
-            upkeep = upkeep + a("container_upkeep_base_hours_month") + n_cont * a(
-                "container_upkeep_per_process_hours_month"
+            upkeep = (
+                upkeep
+                + a("container_upkeep_base_hours_month")
+                + n_cont * a("container_upkeep_per_process_hours_month")
             )
         rec["platform_upkeep"] = upkeep
 
         via_containers = spec.deploys_via == "container"
         effort = opt("deploy_effort_factor", 1.0)
         hands_on = v["delivery.hands_on_minutes_per_deploy"] / MINUTES_PER_HOUR
-        delivery = deploys * hands_on * effort + nonprod * a("nonprod_minutes_per_deploy") / MINUTES_PER_HOUR * effort
+        delivery = (
+            deploys * hands_on * effort
+            + nonprod * a("nonprod_minutes_per_deploy") / MINUTES_PER_HOUR * effort
+        )
         if st.rebake_deploys:
-            wait_minutes = a("container_build_minutes") if via_containers else v["delivery.image_bake_minutes"]
-            delivery = delivery + deploys * wait_minutes / MINUTES_PER_HOUR * a("bake_attention_share")
+            wait_minutes = (
+                a("container_build_minutes") if via_containers else v["delivery.image_bake_minutes"]
+            )
+            delivery = delivery + deploys * wait_minutes / MINUTES_PER_HOUR * a(
+                "bake_attention_share"
+            )
         rollback = a("rollback_hours_containers") if via_containers else a("rollback_hours_images")
         delivery = delivery + deploys * v["delivery.failed_deploy_rate"] * rollback
         rec["delivery"] = delivery
@@ -459,24 +547,34 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         for cat in st.categories:
             rate = v[f"incidents.rate.{cat}"] * (1.0 - opt(f"prevents.{cat}"))
             rate = rate + n_cont * opt(f"adds.per_process.{cat}") / MONTHS_PER_YEAR
-            n_state_c = float(sum(1 for p, c in zip(st.processes, inside) if c and p.stateful))
+            n_state_c = float(
+                sum(1 for p, c in zip(st.processes, inside, strict=True) if c and p.stateful)
+            )
             rate = rate + n_state_c * opt(f"adds.per_stateful.{cat}") / MONTHS_PER_YEAR
             incidents = incidents + rate * per_incident
             if cat == "environment_drift":
                 drift = drift + rate * per_incident
         rec["incidents"] = incidents
 
-        setup = a("dev_env_setup_hours_containers") if via_containers else a("dev_env_setup_hours_images")
-        womm = engineers * a("works_on_my_machine_hours_per_engineer_month") * (
-            1.0 - opt("works_on_my_machine_reduction")
+        setup = (
+            a("dev_env_setup_hours_containers")
+            if via_containers
+            else a("dev_env_setup_hours_images")
+        )
+        womm = (
+            engineers
+            * a("works_on_my_machine_hours_per_engineer_month")
+            * (1.0 - opt("works_on_my_machine_reduction"))
         )
         rec["dev_environments"] = v["team.hires_per_year"] / MONTHS_PER_YEAR * setup + womm
         drift = drift + womm
 
         scale = zero
         weighted_start = zero
-        for p, events, c in zip(st.processes, proc_events, inside):
-            per_event = a("scale_out_hours_per_event") * (opt("scale_out_effort_factor", 1.0) if c else 1.0)
+        for events, c in zip(proc_events, inside, strict=True):
+            per_event = a("scale_out_hours_per_event") * (
+                opt("scale_out_effort_factor", 1.0) if c else 1.0
+            )
             scale = scale + events * per_event
             start = a("container_start_seconds") if c else a("machine_boot_seconds")
             weighted_start = weighted_start + events * start
@@ -485,8 +583,10 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
             weighted_start, total_events, out=np.zeros(n_samples) + 1.0, where=total_events > 0
         )
 
-        overhead = engineers * a("container_debug_overhead_hours_per_engineer_month") * (
-            1.0 - (1.0 - a("debug_overhead_expert_fraction")) * familiarity
+        overhead = (
+            engineers
+            * a("container_debug_overhead_hours_per_engineer_month")
+            * (1.0 - (1.0 - a("debug_overhead_expert_fraction")) * familiarity)
         )
         rec["tooling_overhead"] = overhead * spec.tooling_overhead
         recurring_by_option.append({k: np.broadcast_to(x, (n_samples,)) for k, x in rec.items()})
@@ -496,7 +596,9 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         start_secs.append(np.broadcast_to(mean_start, (n_samples,)))
         portability.append(np.broadcast_to(opt("portability", 0.0), (n_samples,)))
         fit.append(
-            np.broadcast_to(spec.team_fit.base + spec.team_fit.per_familiarity * familiarity, (n_samples,))
+            np.broadcast_to(
+                spec.team_fit.base + spec.team_fit.per_familiarity * familiarity, (n_samples,)
+            )
         )
 
     sq = st.status_quo
@@ -511,7 +613,9 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     h = float(st.horizon_months)
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
     d_h = np.minimum(months_to_move, h)
-    spread = np.divide(transition, months_to_move, out=np.zeros_like(transition), where=months_to_move > 0)
+    spread = np.divide(
+        transition, months_to_move, out=np.zeros_like(transition), where=months_to_move > 0
+    )
     npv = (spread + rec_total[sq]) * _discounted(d_h, delta) + rec_total * (
         _discounted(h, delta) - _discounted(d_h, delta)
     )

@@ -12,6 +12,8 @@ from scipy import special
 
 FloatArray = NDArray[np.float64]
 PERT_LAMBDA = 4.0  # the standard (Vose) PERT shape parameter
+#: Probabilities are clipped to [eps, 1 - eps]: scipy's betaincinv returns nan below ~1e-200.
+PPF_EPS = 1e-15
 
 
 def pert_shape(
@@ -40,7 +42,13 @@ def pert_variance(low: float, mode: float, high: float, lam: float = PERT_LAMBDA
 
 
 def pert(
-    low: float, mode: float, high: float, n: int, rng: np.random.Generator, *, lam: float = PERT_LAMBDA
+    low: float,
+    mode: float,
+    high: float,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    lam: float = PERT_LAMBDA,
 ) -> FloatArray:
     """n draws of PERT(low, mode, high): low + (high - low) Beta(alpha, beta); constant if low == high."""
     if high == low:
@@ -53,7 +61,7 @@ def pert_ppf(
     u: ArrayLike, low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
 ) -> FloatArray:
     """Quantile function of PERT(low, mode, high) at probabilities u."""
-    q = np.asarray(u, dtype=np.float64)
+    q = np.clip(np.asarray(u, dtype=np.float64), PPF_EPS, 1.0 - PPF_EPS)
     if high == low:
         return np.full(q.shape, float(low))
     a, b = pert_shape(low, mode, high, lam)
@@ -61,7 +69,11 @@ def pert_ppf(
 
 
 def gamma_rate_posterior(
-    count_mean: float, count_var: float, window_months: float, prior_shape: float, prior_months: float
+    count_mean: float,
+    count_var: float,
+    window_months: float,
+    prior_shape: float,
+    prior_months: float,
 ) -> tuple[float, float]:
     """Shape and rate (per month) of the Gamma posterior of a monthly incident rate.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -105,11 +106,24 @@ def default_options_path() -> Path:
 
 
 def load_options(path: str | Path | None = None) -> dict[str, OptionSpec]:
-    """Options in file order, the status quo first."""
-    loaded = load_yaml(path or default_options_path(), what="options file")
+    """Options in file order, the status quo first (the bundled file is read once per process)."""
+    if path is None:
+        return dict(_bundled_options())
+    return _load_options(Path(path))
+
+
+@cache
+def _bundled_options() -> tuple[tuple[str, OptionSpec], ...]:
+    return tuple(_load_options(default_options_path()).items())
+
+
+def _load_options(path: Path) -> dict[str, OptionSpec]:
+    loaded = load_yaml(path, what="options file")
     name = str(loaded.path)
     if not isinstance(loaded.data, dict):
-        raise InputError([Problem(name, "expected a mapping with schema_version and options", 1, 1)])
+        raise InputError(
+            [Problem(name, "expected a mapping with schema_version and options", 1, 1)]
+        )
     try:
         parsed = OptionsFile.model_validate(loaded.data)
     except ValidationError as exc:

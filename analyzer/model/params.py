@@ -144,11 +144,15 @@ class ParamSpace:
     def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
         """n independent draws of every parameter (constants as length-1 arrays)."""
         return {
-            p.name: (np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant else p.dist.sample(n, rng))
+            p.name: (
+                np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant else p.dist.sample(n, rng)
+            )
             for p in self.params
         }
 
-    def at_quantiles(self, u: Mapping[str, ArrayLike] | None = None, default: float = 0.5) -> dict[str, FloatArray]:
+    def at_quantiles(
+        self, u: Mapping[str, ArrayLike] | None = None, default: float = 0.5
+    ) -> dict[str, FloatArray]:
         """Each parameter at the given probabilities (arrays), the others at ``default``."""
         u = u or {}
         out: dict[str, FloatArray] = {}

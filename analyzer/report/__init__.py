@@ -10,7 +10,13 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from analyzer.decision.decide import ProgressHook
+    from analyzer.report.tree import Report
 
 Format = Literal["pdf", "md", "json"]
 FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
@@ -22,8 +28,8 @@ class ReportRequest:
 
     questionnaire: Path
     format: Format = "pdf"
-    samples: int | None = None
-    seed: int | None = None
+    samples: int = DEFAULT_SAMPLES
+    seed: int = DEFAULT_SEED
     assumptions: Path | None = None
     date: str | None = None  # YYYY-MM-DD, printed only when given
     sensitivity: bool = True
@@ -48,42 +54,27 @@ def render_json(data: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def build(request: ReportRequest):  # type: ignore[no-untyped-def]
-    """(Assessment, Decision, Report) for a request."""
-    from analyzer.decision.decide import decide
-    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, assess
-    from analyzer.model.assumptions import load_assumptions
-    from analyzer.questionnaire import load_questionnaire
+def build(request: ReportRequest, progress: ProgressHook | None = None) -> Report:
+    """Run the pipeline (questionnaire, assessment, decision) and build the content tree."""
+    from analyzer.pipeline import analyze
     from analyzer.report.content import build_report
 
-    q = load_questionnaire(request.questionnaire)
-    assumptions = load_assumptions(request.assumptions)
-    a = assess(
-        q,
-        assumptions=assumptions,
-        samples=request.samples if request.samples is not None else DEFAULT_SAMPLES,
-        seed=request.seed if request.seed is not None else DEFAULT_SEED,
+    d = analyze(
+        request.questionnaire,
+        samples=request.samples,
+        seed=request.seed,
+        assumptions_path=request.assumptions,
+        sensitivity=request.sensitivity,
+        progress=progress,
     )
-    d = _decide(a, request.sensitivity, decide)
-    return a, d, build_report(a, d, command=request.command, date=request.date)
+    return build_report(d.assessment, d, command=request.command, date=request.date)
 
 
-def _decide(a: Any, sensitivity: bool, decide: Any) -> Any:
-    """decide() with the sensitivity analysis when this build has it (it lands separately)."""
-    if not sensitivity:
-        return decide(a, sensitivity=False)
-    try:
-        return decide(a, sensitivity=True)
-    except ImportError:
-        return decide(a, sensitivity=False)
-
-
-def make_report(request: ReportRequest) -> bytes:
-    """The report's bytes in the requested format."""
-    _a, _d, report = build(request)
-    if request.format == "json":
+def render(report: Report, fmt: Format) -> bytes:
+    """The report's bytes in one format."""
+    if fmt == "json":
         return render_json(report.data)
-    if request.format == "md":
+    if fmt == "md":
         from analyzer.report.markdown import render_markdown
 
         return render_markdown(report)
@@ -92,8 +83,15 @@ def make_report(request: ReportRequest) -> bytes:
     return render_pdf(report)
 
 
-def write_report(request: ReportRequest, output: Path) -> Path:
-    """Make the report and write it atomically to ``output`` (its folder is created)."""
-    from analyzer.report.atomic import atomic_write_bytes
+def make_report(request: ReportRequest, progress: ProgressHook | None = None) -> bytes:
+    """The report's bytes in the requested format."""
+    return render(build(request, progress), request.format)
 
-    return atomic_write_bytes(output, make_report(request))
+
+def write_report(
+    request: ReportRequest, output: Path, progress: ProgressHook | None = None
+) -> Path:
+    """Make the report and write it atomically to ``output`` (its folder is created)."""
+    from analyzer.atomic import write_bytes_atomic
+
+    return write_bytes_atomic(output, make_report(request, progress))

@@ -1,0 +1,313 @@
+"""Sensitivity of the decision: tornado, Sobol indices, and the unknown most worth settling.
+
+All three drive the same vectorised model (``Engine``) with parameter values made from
+probabilities, so nothing here loops over samples.
+
+- Tornado: each uncertain input from its P10 to its P90, every other input at its median
+  (Eschenbach, "Spiderplots versus tornado diagrams for sensitivity analysis", Interfaces 22(6),
+  1992); 2k + 1 model runs in one call.
+- Sobol: first-order S1 and total-order ST indices of the net saving (Saltelli et al., "Variance
+  based sensitivity analysis of model output", Comput. Phys. Commun. 181, 2010), with SALib's
+  Sobol'-sequence design and estimators; N (k + 2) model runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from analyzer.decision.engine import Engine
+from analyzer.decision.quantiles import quantile_tables
+from analyzer.decision.scoring import criterion_scores, weighted_total
+from analyzer.decision.units import display_unit, display_value, fmt
+from analyzer.model.core import evaluate
+from analyzer.model.params import Origin, Param, ParamSpace
+
+FloatArray = NDArray[np.float64]
+#: progress(done, total): called as work completes; the pure functions never draw anything.
+Progress = Callable[[int, int], None]
+
+TORNADO_LOW = 0.1
+TORNADO_HIGH = 0.9
+MEDIAN = 0.5
+#: Base samples of the Sobol design; a power of two keeps the Sobol' sequence balanced.
+SOBOL_SAMPLES = 1024
+SOBOL_RESAMPLES = 100  # bootstrap resamples for the confidence intervals (SALib's default)
+SOBOL_CONFIDENCE = 0.95
+#: The Sobol design is evaluated in this many blocks, so a progress bar can advance.
+SOBOL_BLOCKS = 8
+#: Seeds are drawn from [1, 2^32): SALib's ``analyze`` treats seed 0 as "no seed" (``if seed:``).
+_SEED_LOW, _SEED_HIGH = 1, 2**32
+#: Who can settle an input by finding something out (answers and imported history).
+FINDABLE: tuple[Origin, ...] = ("answer", "history")
+
+
+# ---- model outputs -------------------------------------------------------------------------
+
+
+def net_saving_and_winner(
+    engine: Engine, values: Mapping[str, FloatArray]
+) -> tuple[FloatArray, NDArray[np.intp]]:
+    """``engine.net_saving`` and ``engine.winner`` from one ``evaluate`` call: (S,), (S,)."""
+    out = evaluate(values, engine.structure)
+    sq = engine.structure.status_quo
+    net = out.npv_hours[sq] - np.delete(out.npv_hours, sq, axis=0).min(axis=0)
+    totals = weighted_total(criterion_scores(out, values), engine.weights)
+    return np.asarray(net), np.asarray(np.argmax(totals, axis=0))
+
+
+def _status_quo_margin(engine: Engine, values: Mapping[str, FloatArray]) -> FloatArray:
+    return engine.margin(values, engine.structure.status_quo)
+
+
+#: Outputs the tornado can show: name -> (engine, values) -> (S,).
+OUTPUTS: dict[str, Callable[[Engine, Mapping[str, FloatArray]], FloatArray]] = {
+    "net_saving": lambda engine, values: engine.net_saving(values),
+    "status_quo_margin": _status_quo_margin,
+}
+OUTPUT_UNITS = {"net_saving": "h (NPV)", "status_quo_margin": "score points"}
+
+
+# ---- tornado -------------------------------------------------------------------------------
+
+
+def tornado(
+    engine: Engine,
+    space: ParamSpace,
+    *,
+    output: str = "net_saving",
+    low: float = TORNADO_LOW,
+    high: float = TORNADO_HIGH,
+) -> pd.DataFrame:
+    """Each uncertain input at its P10 and P90 (others at their medians): output and winner.
+
+    One model call on 2k + 1 rows: row 0 is the base (every input at its median), rows 1..k put
+    input j at its ``low`` quantile and rows k+1..2k at its ``high`` quantile. swing =
+    |output_at_p90 - output_at_p10|. Rows sorted by swing, largest first (ties by name).
+    ``attrs`` holds ``base`` (the all-median output), ``base_winner``, ``output`` and ``unit``.
+    Outputs: ``net_saving`` (hours, status quo NPV minus the cheapest alternative's) or
+    ``status_quo_margin`` (score of the status quo minus the best other option's).
+    """
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output '{output}'; known: {', '.join(OUTPUTS)}")
+    params = space.uncertain
+    k = len(params)
+    probs = np.full((2 * k + 1, k), MEDIAN)
+    probs[1 + np.arange(k), np.arange(k)] = low
+    probs[1 + k + np.arange(k), np.arange(k)] = high
+    values = space.at_quantiles({p.name: probs[:, j] for j, p in enumerate(params)})
+    if output == "net_saving":
+        result, winners = net_saving_and_winner(engine, values)
+    else:
+        result = OUTPUTS[output](engine, values)
+        winners = engine.winner(values)
+    names = engine.structure.option_names
+    frame = pd.DataFrame(
+        {
+            "name": [p.name for p in params],
+            "label": [p.label for p in params],
+            "unit": [p.unit for p in params],
+            "origin": [p.origin for p in params],
+            "p10_value": [values[p.name][1 + j] for j, p in enumerate(params)],
+            "p90_value": [values[p.name][1 + k + j] for j, p in enumerate(params)],
+            "output_at_p10": result[1 : 1 + k],
+            "output_at_p90": result[1 + k :],
+            "winner_at_p10": [names[w] for w in winners[1 : 1 + k]],
+            "winner_at_p90": [names[w] for w in winners[1 + k :]],
+        }
+    )
+    frame["swing"] = (frame["output_at_p90"] - frame["output_at_p10"]).abs()
+    base_winner = names[int(winners[0])]
+    frame["changes_winner"] = (frame["winner_at_p10"] != base_winner) | (
+        frame["winner_at_p90"] != base_winner
+    )
+    frame = frame.sort_values(["swing", "name"], ascending=[False, True], kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame.attrs = {
+        "base": float(result[0]),
+        "base_winner": base_winner,
+        "output": output,
+        "unit": OUTPUT_UNITS[output],
+    }
+    return frame
+
+
+# ---- Sobol ---------------------------------------------------------------------------------
+
+
+def sobol_base(k: int, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
+    """The matrices A and B (n, k) of SALib's ``sample.sobol.sample`` for k inputs on [0, 1].
+
+    SALib draws an (n, 2k) scrambled Sobol' sequence and uses its left half as A and its right
+    half as B; this is that same call, without SALib's per-element Python loop (1.2 s for
+    k = 83, n = 1024). tests/test_sensitivity.py checks the design equals SALib's.
+    """
+    base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
+    return base[:, :k], base[:, k:]
+
+
+def saltelli_columns(a: FloatArray, b: FloatArray) -> FloatArray:
+    """The design of Saltelli (2010) as columns (k, n (k + 2)), in SALib's row order.
+
+    For each base row i: A_i, then AB_i^(j) (A_i with input j from B_i) for j = 1..k, then B_i.
+    """
+    n, k = a.shape
+    cols = np.repeat(a.T[:, :, None], k + 2, axis=2)  # (k, n, k + 2)
+    j = np.arange(k)
+    cols[j, :, j + 1] = b.T
+    cols[:, :, k + 1] = b.T
+    return cols.reshape(k, n * (k + 2))
+
+
+@dataclass(frozen=True)
+class SobolIndices:
+    """First- and total-order indices with the half-widths of their bootstrap intervals."""
+
+    s1: FloatArray
+    s1_conf: FloatArray
+    st: FloatArray
+    st_conf: FloatArray
+
+
+def sobol_first_total(
+    to_values: Callable[[FloatArray], FloatArray],
+    model: Callable[[FloatArray], FloatArray],
+    k: int,
+    *,
+    n: int,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+    blocks: int = SOBOL_BLOCKS,
+) -> SobolIndices:
+    """Sobol S1 and ST of ``model`` with k independent inputs, via SALib's analyze.
+
+    ``to_values`` maps uniforms (n, k) to input values (n, k) (the inverse CDFs); ``model`` maps
+    input columns (k, m) to outputs (m,). Only A and B pass through ``to_values`` (every row of
+    the design takes each input from A or B); the design is then evaluated in ``blocks`` blocks of
+    base rows. Two seeds drawn from ``rng`` fix the design and the bootstrap.
+    """
+    from SALib.analyze import sobol as salib_sobol
+
+    design_seed, boot_seed = (int(s) for s in rng.integers(_SEED_LOW, _SEED_HIGH, size=2))
+    a_unit, b_unit = sobol_base(k, n, design_seed)
+    a, b = to_values(a_unit), to_values(b_unit)
+    edges = np.linspace(0, n, min(blocks, n) + 1).astype(int)
+    outputs = []
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        outputs.append(np.asarray(model(saltelli_columns(a[lo:hi], b[lo:hi])), dtype=np.float64))
+        if progress is not None:
+            progress(i + 1, len(edges) - 1)
+    y = np.concatenate(outputs)
+    if np.ptp(y) == 0.0:  # a constant output depends on nothing
+        zero = np.zeros(k)
+        return SobolIndices(zero, zero, zero, zero)
+    problem = {"num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k}
+    si = salib_sobol.analyze(
+        problem, y, calc_second_order=False, num_resamples=SOBOL_RESAMPLES,
+        conf_level=SOBOL_CONFIDENCE, seed=boot_seed,
+    )
+    return SobolIndices(
+        np.asarray(si["S1"]), np.asarray(si["S1_conf"]), np.asarray(si["ST"]),
+        np.asarray(si["ST_conf"]),
+    )
+
+
+def sobol_indices(
+    engine: Engine,
+    space: ParamSpace,
+    *,
+    n: int = SOBOL_SAMPLES,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """S1, ST (and 95 % bootstrap half-widths) of the net saving for every uncertain input.
+
+    Inputs are mapped from the unit hypercube through fast quantile tables
+    (analyzer.decision.quantiles); constants stay at their values. Sorted by ST, largest first
+    (ties by name). ``attrs``: ``n``, ``runs`` (n (k + 2)), ``output``.
+    """
+    params = space.uncertain
+    names = [p.name for p in params]
+    tables = quantile_tables(params)
+    fixed = space.medians()
+
+    def model(cols: FloatArray) -> FloatArray:
+        values = dict(fixed)
+        values.update(zip(names, cols, strict=True))
+        return engine.net_saving(values)
+
+    idx = sobol_first_total(tables.ppf, model, len(params), n=n, rng=rng, progress=progress)
+    frame = pd.DataFrame(
+        {
+            "name": names,
+            "label": [p.label for p in params],
+            "origin": [p.origin for p in params],
+            "S1": idx.s1,
+            "S1_conf": idx.s1_conf,
+            "ST": idx.st,
+            "ST_conf": idx.st_conf,
+        }
+    )
+    frame = frame.sort_values(["ST", "name"], ascending=[False, True], kind="stable")
+    frame = frame.reset_index(drop=True)
+    frame.attrs = {"n": n, "runs": n * (len(params) + 2), "output": "net_saving"}
+    return frame
+
+
+# ---- what to find out next -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The input most worth finding out, and why."""
+
+    name: str
+    label: str
+    unit: str
+    origin: str
+    total_index: float  # ST: share of the net saving's variance it is involved in
+    first_order: float  # S1: share it explains on its own
+    p10: float  # in ``unit``
+    p90: float
+    text: str
+
+
+def most_valuable_unknown(
+    indices: pd.DataFrame, space: ParamSpace, *, origins: Sequence[str] = FINDABLE
+) -> Unknown | None:
+    """The input whose uncertainty moves the net saving most, among those a team can find out.
+
+    Ranked by total-order index ST: the expected share of the output variance left if every
+    other input were known and this one not (Saltelli 2010), so settling the top one removes
+    the most variance in expectation. Only answers (and imported history) are candidates by
+    default: those are what a tech lead can settle by counting or measuring; assumptions and
+    option figures are the model's priors, changed by editing data, not by finding something
+    out. Ties in ST (rare with continuous inputs) go to the larger S1 -- settling it alone
+    removes more -- then to the name, for a deterministic answer. None when no candidate has
+    ST > 0 (the net saving does not depend on any answer).
+    """
+    rows = indices[indices["origin"].isin(list(origins)) & (indices["ST"] > 0)]
+    if rows.empty:
+        return None
+    top = rows.sort_values(["ST", "S1", "name"], ascending=[False, False, True]).iloc[0]
+    param = space[str(top["name"])]
+    return _unknown(param, float(top["ST"]), float(top["S1"]))
+
+
+def _unknown(param: Param, st: float, s1: float) -> Unknown:
+    unit = display_unit(param)
+    p10 = display_value(param, param.quantile(TORNADO_LOW))
+    p90 = display_value(param, param.quantile(TORNADO_HIGH))
+    share = min(max(st, 0.0), 1.0)
+    text = (
+        f"Find out {param.label} first: it is now somewhere between {fmt(p10)} and {fmt(p90)} "
+        f"{unit} (P10-P90), and its uncertainty is involved in about {share:.0%} of the spread "
+        "in the net saving."
+    )
+    return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text)

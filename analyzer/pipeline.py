@@ -1,0 +1,59 @@
+"""One questionnaire file in, one Decision out: the pipeline every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.decision.decide import Decision, ProgressHook, decide
+from analyzer.errors import InputError, Problem
+from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, assess
+from analyzer.model.assumptions import load_assumptions
+from analyzer.questionnaire import load_questionnaire
+
+MIN_SAMPLES = 100
+MAX_SAMPLES = 1_000_000
+MAX_SEED = 2**63 - 1
+
+
+def check_run_options(samples: int, seed: int) -> None:
+    """Refuse sample counts and seeds the model cannot use, naming the option."""
+    problems = []
+    if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
+        problems.append(
+            Problem(
+                "--samples", f"must be between {MIN_SAMPLES:,} and {MAX_SAMPLES:,}, got {samples:,}"
+            )
+        )
+    if not 0 <= seed <= MAX_SEED:
+        problems.append(
+            Problem("--seed", f"must be a whole number from 0 to {MAX_SEED}, got {seed}")
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def analyze(
+    path: str | Path,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    assumptions_path: str | Path | None = None,
+    sensitivity: bool = True,
+    progress: ProgressHook | None = None,
+) -> Decision:
+    """Load and validate the questionnaire (and any incident history it names), run the model
+    and the decision."""
+    check_run_options(samples, seed)
+    q = load_questionnaire(path)
+    assumptions = load_assumptions(assumptions_path)
+    evidence = _evidence(q, Path(path))
+    a = assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
+    return decide(a, sensitivity=sensitivity, progress=progress)
+
+
+def _evidence(q: object, path: Path) -> object | None:
+    try:
+        from analyzer.history import incident_evidence
+    except ImportError:
+        return None
+    return incident_evidence(q, path)  # type: ignore[arg-type]

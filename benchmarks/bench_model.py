@@ -1,0 +1,73 @@
+"""Benchmark of the cost model (issue 3). Run on demand: ``python benchmarks/bench_model.py``.
+
+Targets: evaluate >= 1,000,000 samples per second on one core (all options, all components,
+24 months); a 10,000-sample assessment (sampling + evaluation) <= 20 ms. Also times a plain
+per-sample Python loop over the same ``evaluate`` and prints the speed-up of vectorising.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from analyzer.model.assess import assess  # noqa: E402
+from analyzer.model.assumptions import load_assumptions  # noqa: E402
+from analyzer.model.core import build_space, build_structure, evaluate  # noqa: E402
+from analyzer.model.options import load_options  # noqa: E402
+from analyzer.paths import example_questionnaire  # noqa: E402
+from analyzer.questionnaire import load_questionnaire  # noqa: E402
+
+
+def _median_seconds(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    options = load_options()
+    a = load_assumptions()
+    structure = build_structure(q, options)
+    space = build_space(q, a, options, np.random.default_rng(0))
+    print(f"seed team: {len(space)} parameters ({len(space.uncertain)} uncertain), "
+          f"{len(options)} options, {q.priorities.horizon_months} months")
+
+    big = space.sample(200_000, np.random.default_rng(1))
+    t_eval = _median_seconds(lambda: evaluate(big, structure), 5)
+    print(f"evaluate, 200,000 samples: median {t_eval * 1e3:.1f} ms "
+          f"-> {200_000 / t_eval / 1e6:.2f} M samples/s (target >= 1.00)")
+
+    ten = space.sample(10_000, np.random.default_rng(2))
+    t_eval10 = _median_seconds(lambda: evaluate(ten, structure), 20)
+    t_sample10 = _median_seconds(lambda: space.sample(10_000, np.random.default_rng(3)), 20)
+    t_assess = _median_seconds(lambda: assess(q, samples=10_000, seed=4), 20)
+    print(f"10,000 samples: sampling {t_sample10 * 1e3:.1f} ms, evaluate {t_eval10 * 1e3:.1f} ms, "
+          f"whole assess() {t_assess * 1e3:.1f} ms (target <= 20)")
+
+    n_loop = 2_000
+    rows = [{k: v[i : i + 1] for k, v in ten.items() if v.size > 1} for i in range(n_loop)]
+    constants = {k: v for k, v in ten.items() if v.size == 1}
+
+    def loop() -> None:
+        for row in rows:
+            evaluate({**constants, **row}, structure)
+
+    t_loop = _median_seconds(loop, 3) / n_loop
+    per_sample_vec = t_eval10 / 10_000
+    print(f"plain per-sample Python loop: {t_loop * 1e6:.0f} us/sample "
+          f"({1 / t_loop:,.0f} samples/s); vectorised {per_sample_vec * 1e6:.2f} us/sample; "
+          f"ratio {t_loop / per_sample_vec:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Distributions against their exact formulas: means and variances within 4 standard errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from analyzer.model import distributions as dist
+
+N = 200_000
+
+
+@pytest.mark.parametrize(
+    ("low", "mode", "high"),
+    [(0.0, 1.0, 2.0), (10.0, 12.0, 30.0), (0.0, 0.0, 1.0), (5.0, 9.0, 9.0), (-3.0, 0.5, 7.0)],
+)
+def test_pert_sample_mean_and_variance_match_formulas(low: float, mode: float, high: float) -> None:
+    rng = np.random.default_rng(7)
+    x = dist.pert(low, mode, high, N, rng)
+    mean = (low + 4 * mode + high) / 6
+    var = dist.pert_variance(low, mode, high)
+    assert dist.pert_mean(low, mode, high) == pytest.approx(mean)
+    se_mean = np.sqrt(var / N)
+    assert abs(x.mean() - mean) < 4 * se_mean
+    # standard error of the sample variance: sqrt((mu4 - var^2) / N)
+    mu4 = np.mean((x - mean) ** 4)
+    se_var = np.sqrt((mu4 - var**2) / N)
+    assert abs(x.var() - var) < 4 * se_var
+    assert x.min() >= low and x.max() <= high
+
+
+def test_pert_shape_is_vose_lambda_4() -> None:
+    # alpha = 1 + 4 (m - a)/(b - a), beta = 1 + 4 (b - m)/(b - a)
+    assert dist.pert_shape(0.0, 1.0, 4.0) == pytest.approx((2.0, 4.0))
+    assert dist.pert_shape(0.0, 2.0, 4.0) == pytest.approx((3.0, 3.0))
+
+
+def test_pert_constant_and_ppf() -> None:
+    rng = np.random.default_rng(0)
+    assert np.all(dist.pert(3.0, 3.0, 3.0, 10, rng) == 3.0)
+    u = np.linspace(0.01, 0.99, 50)
+    a, b = dist.pert_shape(2.0, 3.0, 10.0)
+    expected = 2.0 + 8.0 * stats.beta.ppf(u, a, b)
+    np.testing.assert_allclose(dist.pert_ppf(u, 2.0, 3.0, 10.0), expected, rtol=1e-10)
+    assert np.all(np.diff(dist.pert_ppf(u, 2.0, 3.0, 10.0)) > 0)
+
+
+def test_gamma_posterior_exact_counts() -> None:
+    # n incidents over T months with a Gamma(alpha0, beta0) prior -> Gamma(alpha0 + n, beta0 + T)
+    shape, rate = dist.gamma_rate_posterior(5.0, 0.0, 12.0, 0.5, 1.0)
+    assert (shape, rate) == pytest.approx((5.5, 13.0))
+
+
+def test_gamma_posterior_uncertain_counts_keeps_mixture_moments() -> None:
+    # mean (a0 + En)/(b0 + T), variance (a0 + En + Var n)/(b0 + T)^2
+    shape, rate = dist.gamma_rate_posterior(4.0, 2.0, 12.0, 0.5, 1.0)
+    assert shape / rate == pytest.approx(4.5 / 13.0)
+    assert shape / rate**2 == pytest.approx((4.5 + 2.0) / 13.0**2)
+    rng = np.random.default_rng(3)
+    draws = rng.gamma(shape, 1 / rate, N)
+    assert abs(draws.mean() - shape / rate) < 4 * np.sqrt(shape / rate**2 / N)
+    np.testing.assert_allclose(
+        dist.gamma_ppf([0.5], shape, rate), stats.gamma.ppf(0.5, shape, scale=1 / rate)
+    )
+
+
+def test_bootstrap_means_centre_and_spread() -> None:
+    data = np.array([0.5, 1.0, 1.5, 2.0, 8.0, 0.25, 3.0])
+    rng = np.random.default_rng(11)
+    b = dist.bootstrap_means(data, 50_000, rng)
+    assert abs(b.mean() - data.mean()) < 4 * data.std() / np.sqrt(data.size) / np.sqrt(50_000) * 10
+    # the bootstrap variance of the mean is the plug-in variance / n
+    assert b.var() == pytest.approx(data.var() / data.size, rel=0.05)
+    with pytest.raises(ValueError):
+        dist.bootstrap_means(np.array([]), 10, rng)

@@ -1,0 +1,184 @@
+"""Reversal conditions: thresholds found by bisection against independent root-finding and scans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from scipy.optimize import brentq
+
+from analyzer.decision.engine import Engine
+from analyzer.decision.reversal import RANGE_FLOORS, RELATIVE_TOLERANCE, reversals, search_range
+from analyzer.model.assess import Assessment, assess
+from analyzer.paths import example_questionnaire
+from analyzer.questionnaire import parse_questionnaire
+
+SEED = 20_240_601
+DEPLOYS = "delivery.prod_deploys_per_week"
+DRIFT = "incidents.rate.environment_drift"
+COST_ONLY = {"cost": 1.0, "transition_risk": 0.0, "operational_risk": 0.0, "parity": 0.0,
+             "scale_out": 0.0, "portability": 0.0, "team_fit": 0.0}
+
+
+def seed_document() -> dict[str, Any]:
+    return dict(yaml.safe_load(example_questionnaire("seed-team").read_text()))
+
+
+def high_change_document() -> dict[str, Any]:
+    """The seed team grown busier: 6 engineers, about 10 deploys a week, monthly drift incidents
+    that take two people hours to chase, an autoscaled API, and a team that has used Docker."""
+    doc = seed_document()
+    doc["name"] = "High-change variant of the seed team"
+    doc["team"]["engineers"] = 6
+    doc["team"]["docker_familiarity"] = [0.3, 0.5, 0.7]
+    doc["delivery"]["prod_deploys_per_week"] = [5, 10, 20]
+    doc["incidents"]["counts"]["environment_drift"] = [6, 12, 24]
+    doc["incidents"]["hours_to_restore"] = [1, 3, 8]
+    doc["incidents"]["people_per_incident"] = [1, 2, 3]
+    doc["processes"].append({"name": "api", "kind": "web", "instances": 4,
+                             "scale_out_events_per_month": [5, 10, 20],
+                             "native_dependencies": [1, 2, 3]})
+    return doc
+
+
+def run(doc: dict[str, Any]) -> tuple[Assessment, Engine]:
+    q = parse_questionnaire(yaml.safe_dump(doc), str(doc["name"]))
+    a = assess(q, samples=200, seed=SEED)
+    return a, Engine(a.structure, q.priorities.weights.normalised())
+
+
+def median_model(a: Assessment, name: str, x: float) -> dict[str, np.ndarray]:
+    values = a.space.medians()
+    values[name] = np.array([x])
+    return values
+
+
+def scan(a: Assessment, engine: Engine, name: str, low: float, high: float, points: int = 2001
+         ) -> np.ndarray:
+    """Winner of the median model at ``points`` values of one input (an independent check)."""
+    values = a.space.medians()
+    values[name] = np.linspace(low, high, points)
+    return engine.winner(values)
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Assessment, Engine]:
+    return run(seed_document())
+
+
+@pytest.fixture(scope="module")
+def seed_cost_only() -> tuple[Assessment, Engine]:
+    doc = seed_document()
+    doc["priorities"]["weights"] = COST_ONLY
+    return run(doc)
+
+
+@pytest.fixture(scope="module")
+def high_change_cost_only() -> tuple[Assessment, Engine]:
+    doc = high_change_document()
+    doc["priorities"]["weights"] = COST_ONLY
+    return run(doc)
+
+
+@pytest.fixture(scope="module")
+def high_change() -> tuple[Assessment, Engine]:
+    return run(high_change_document())
+
+
+@pytest.mark.parametrize(("team", "name"), [("seed_cost_only", DEPLOYS),
+                                            ("high_change_cost_only", DEPLOYS),
+                                            ("high_change_cost_only", DRIFT)])
+def test_cost_only_threshold_is_where_the_net_saving_crosses_zero(
+    request: pytest.FixtureRequest, team: str, name: str
+) -> None:
+    """With all weight on cost the winner is the cheapest option, so the flip must be the root of
+    the net saving (status quo NPV minus the cheapest alternative's), found here by Brent's
+    method on Engine.net_saving: an independent route to the same number."""
+    a, engine = request.getfixturevalue(team)
+    (rev,) = reversals(engine, a.space, [name], recommended=a.structure.status_quo)
+    _, high = search_range(a.space[name])
+    root = brentq(lambda x: float(engine.net_saving(median_model(a, name, x))[0]),
+                  a.space[name].quantile(0.5), high, xtol=1e-12)
+    assert rev.threshold == pytest.approx(root, rel=2 * RELATIVE_TOLERANCE)
+    assert rev.direction == "above" and rev.holds == "machine-image"
+    assert rev.flips_to in ("docker", "hybrid")
+    assert rev.flips_to in rev.text and "wins above" in rev.text
+
+
+def test_high_change_deploy_threshold_matches_a_dense_scan(high_change) -> None:
+    a, engine = high_change
+    (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
+    assert rev.threshold is not None and rev.flips_to is not None
+    low, high = search_range(a.space[DEPLOYS])
+    x = np.linspace(low, high, 2001)
+    wins = scan(a, engine, DEPLOYS, low, high)
+    first = x[np.flatnonzero(wins != a.structure.status_quo)[0]]
+    assert rev.threshold == pytest.approx(first, abs=(high - low) / 2000)
+    names = a.option_names
+    below = rev.threshold * (1 - 2 * RELATIVE_TOLERANCE)
+    above = rev.threshold * (1 + 2 * RELATIVE_TOLERANCE)
+    assert names[int(engine.winner(median_model(a, DEPLOYS, below))[0])] == rev.holds
+    assert names[int(engine.winner(median_model(a, DEPLOYS, above))[0])] == rev.flips_to
+    current = a.space[DEPLOYS].quantile(0.5)
+    assert rev.text == (f"{rev.flips_to} wins above {rev.threshold:,.0f} production deploys a week "
+                        f"(now {current:,.0f})")
+
+
+def test_flip_below_the_current_value(high_change) -> None:
+    """Start where the alternative already wins: the flip back is reported 'below'."""
+    doc = high_change_document()
+    doc["delivery"]["prod_deploys_per_week"] = [150, 200, 300]
+    a, engine = run(doc)
+    (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
+    assert rev.direction == "below" and rev.flips_to == "machine-image"
+    assert rev.holds != "machine-image" and "already scores best" in rev.text
+    _, baseline_engine = high_change
+    (first,) = reversals(baseline_engine, high_change[0].space, [DEPLOYS], recommended=0)
+    assert rev.threshold == pytest.approx(first.threshold, rel=0.01)
+
+
+def test_no_flip_for_the_seed_team(seed) -> None:
+    """The seed team: no number of deploys a week, alone, changes the winner (checked by scan)."""
+    a, engine = seed
+    (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
+    assert rev.threshold is None and rev.flips_to is None and rev.direction is None
+    assert rev.range_high == RANGE_FLOORS["deploys per week"]
+    assert rev.text == "no flip between 0 and 50 production deploys a week (now 1)"
+    assert np.all(scan(a, engine, DEPLOYS, rev.range_low, rev.range_high) == 0)
+
+
+def test_docker_wins_above_a_drift_rate(high_change) -> None:
+    """More environment-drift incidents, alone, make docker win; the rate reads per year."""
+    a, engine = high_change
+    (rev,) = reversals(engine, a.space, [DRIFT], recommended=a.structure.status_quo)
+    assert rev.flips_to == "docker" and rev.direction == "above" and rev.threshold is not None
+    wins = scan(a, engine, DRIFT, rev.range_low, rev.range_high)
+    x = np.linspace(rev.range_low, rev.range_high, wins.size)
+    first = x[np.flatnonzero(wins != a.structure.status_quo)[0]]
+    assert rev.threshold == pytest.approx(first, abs=(rev.range_high - rev.range_low) / 2000)
+    now = 12 * a.space[DRIFT].quantile(0.5)
+    assert rev.text == (f"docker wins above {12 * rev.threshold:,.0f} environment drift "
+                        f"incidents a year (now {now:,.0f})")
+
+
+def test_search_ranges(seed) -> None:
+    a, _ = seed
+    space = a.space
+    assert search_range(space["delivery.failed_deploy_rate"])[1] <= 1.0  # a fraction
+    assert search_range(space["team.docker_familiarity"]) == (0.0, 1.0)
+    assert search_range(space["codebase.kloc"])[0] == pytest.approx(0.1)  # the field's minimum
+    p90 = space["assumptions.pipeline_hours"].quantile(0.9)
+    assert search_range(space["assumptions.pipeline_hours"]) == (0.0, pytest.approx(10 * p90))
+
+
+def test_many_drivers_at_once(seed) -> None:
+    """Drivers are searched together; each result is the same as searching it alone."""
+    a, engine = seed
+    names = [p.name for p in a.space.uncertain[:12]]
+    together = reversals(engine, a.space, names, recommended=0)
+    alone = [reversals(engine, a.space, [n], recommended=0)[0] for n in names[:3]]
+    assert [r.parameter for r in together] == names
+    assert together[:3] == alone
+    assert reversals(engine, a.space, [], recommended=0) == []
