@@ -26,6 +26,11 @@ BAND_ALPHA = 0.18
 DEFAULT_SIZE = (7.0, 3.6)  # inches
 TORNADO_TOP = 10
 LABEL_WIDTH = 42  # characters before a bar label is wrapped
+#: Axis labels for the tornado's outputs (analyzer.decision.sensitivity.OUTPUTS).
+TORNADO_OUTPUTS = {
+    "net_saving": "Net saving of the best move against today, NPV (h)\nbelow 0: staying is cheaper",
+    "status_quo_margin": "Lead of today's option over the best move (points of 100)",
+}
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = DEFAULT_SIZE) -> Axes:
@@ -120,7 +125,8 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     ax = _axes(ax, (7.0, 4.2))
     frame = decision.tornado
     attrs: dict[str, Any] = dict(frame.attrs) if frame is not None else {}
-    output_label = str(attrs.get("output_label", "Net saving against today (h, NPV)"))
+    output = str(attrs.get("output", "net_saving"))
+    output_label = TORNADO_OUTPUTS.get(output, output.replace("_", " "))
     ax.set_title("What moves the result most (tornado)")
     ax.set_xlabel(output_label)
     ax.set_ylabel("Input, from its P10 to its P90")
@@ -143,11 +149,15 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
         ax.axvline(float(base), color="#333333", linewidth=0.8)
     ax.set_yticks(y, names, fontsize=7)
     ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=OPTION_COLOURS[1], label="higher at the input's P90"),
-                       Patch(color=OPTION_COLOURS[2], label="lower at the input's P90")],
-              fontsize=7, frameon=False, loc="lower right")
+    handles = [Patch(color=OPTION_COLOURS[1], label="higher at the input's P90"),
+               Patch(color=OPTION_COLOURS[2], label="lower at the input's P90")]
+    if base is not None:
+        handles.append(Line2D([], [], color="#333333", linewidth=0.8,
+                              label="every input at its median"))
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
     return ax
 
 

@@ -75,6 +75,11 @@ def _short(a: Assessment, name: str) -> str:
     return a.options[name].short_label
 
 
+def _lower_first(text: str) -> str:
+    """'Total cost (NPV)' -> 'total cost (NPV)': acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -200,12 +205,34 @@ def _about(a: Assessment) -> Facts:
         ("Compared over", f"{pr.horizon_months} months; future hours discounted at "
                           f"{PERCENT * pr.discount_rate_annual:g} % a year"),
         ("What matters most", ", ".join(
-            f"{CRITERION_LABELS[k].lower()} {fmt_pct(w)}"
+            f"{_lower_first(CRITERION_LABELS[k])} {fmt_pct(w)}"
             for k, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0)),
     ]
     if q.description:
         items.insert(1, ("Situation", " ".join(q.description.split())))
     return Facts(tuple(items))
+
+
+def _reversal_blocks(d: Decision) -> list[Block]:
+    """Flips as bullets; inputs that flip nothing within their range named in one sentence."""
+    if d.tornado is None and not d.reversals:
+        return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
+    flips = [_cap(t) for r in d.reversals
+             if getattr(r, "threshold", 0) is not None and (t := _text_of(r))]
+    steady = [str(r.label) for r in d.reversals
+              if getattr(r, "threshold", 0) is None and hasattr(r, "label")]
+    blocks: list[Block] = []
+    if flips:
+        blocks.append(Bullets(tuple(flips)))
+    if steady:
+        lead = "Also checked" if flips else "Of the inputs that move the result most"
+        blocks.append(Paragraph(
+            f"{lead}, none of these changes the answer anywhere within its range: "
+            f"{'; '.join(steady)}."))
+    if not blocks:
+        blocks.append(Paragraph(
+            "No single input, moved anywhere within its range, changes the answer."))
+    return blocks
 
 
 def decision_record(a: Assessment, d: Decision) -> Section:
@@ -223,14 +250,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         blocks.append(Paragraph(money))
     blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
     blocks.append(Heading("What would change the answer"))
-    reversals = [t for t in (_text_of(r) for r in d.reversals) if t]
-    if reversals:
-        blocks.append(Bullets(tuple(reversals)))
-    elif d.tornado is None:
-        blocks.append(Paragraph("Not computed: the sensitivity analysis was not run.", "note"))
-    else:
-        blocks.append(Paragraph(
-            "No single input, moved anywhere within its range, flips the recommendation.", "body"))
+    blocks += _reversal_blocks(d)
     unknown = _text_of(d.next_unknown)
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
@@ -550,7 +570,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
              for n in a.option_names]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
-    return Section("delivery", "Delivery profile and incidents", tuple(blocks))
+    return Section("delivery", "Delivery profile and incidents", tuple(blocks), page_break=True)
 
 
 # ---- section 7: assumptions and answers ---------------------------------------------------------
@@ -629,7 +649,7 @@ def _answer(value: Any) -> str:
 
 def reproducibility_section(a: Assessment, d: Decision, command: str, date: str | None,
                             version: str) -> Section:
-    sobol_n = d.sobol.attrs.get("samples") if d.sobol is not None else None
+    sobol_n = d.sobol.attrs.get("n") if d.sobol is not None else None
     items = [
         ("Tool", f"analyzer {version}"),
         ("Seed", str(a.seed)),
