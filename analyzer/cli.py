@@ -132,7 +132,7 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+    from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help=f"simulated futures (default {DEFAULT_SAMPLES:,})")

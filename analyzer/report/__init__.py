@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from analyzer.decision.decide import ProgressHook
