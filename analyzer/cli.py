@@ -141,6 +141,38 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assumptions", metavar="FILE", default=None,
                    help="your own assumptions file, merged over the bundled defaults")
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    from analyzer.history import (
+        deploys_from_git,
+        history_profile,
+        import_deploys,
+        import_incidents,
+        render_text,
+    )
+    from analyzer.history.evidence import evidence_from_import
+    from analyzer.history.presets import parse_column_args
+
+    imported = import_incidents(args.file, args.format, parse_column_args(args.columns or []))
+    if args.window_months is not None:
+        evidence_from_import(imported, args.window_months)  # checks the window
+    deploys = None
+    if args.deploys:
+        deploys = import_deploys(args.deploys)
+    elif args.git:
+        deploys = deploys_from_git(args.git)
+    sys.stdout.write(render_text(history_profile(imported, deploys, args.window_hours)))
+    return 0
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -175,6 +207,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the questionnaire's JSON Schema")
     p.set_defaults(handler=_cmd_schema)
+
+    p = sub.add_parser(
+        "history",
+        help="import an incident export (and deploys): counts per category and the DORA four keys",
+    )
+    p.add_argument("file", help="incident export (CSV)")
+    p.add_argument(
+        "--format", default="generic",
+        help="export preset: generic, pagerduty or opsgenie (data/history-presets.yaml)",
+    )
+    p.add_argument(
+        "--columns", nargs="+", metavar="FIELD=COLUMN",
+        help="column names that differ from the preset, e.g. created=opened_at title=Summary",
+    )
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--deploys", metavar="FILE", help="deploys CSV (timestamp, status, ...)")
+    source.add_argument("--git", metavar="PATH", help="git repository whose tags are the deploys")
+    p.add_argument(
+        "--window-hours", type=_positive, default=24.0, metavar="N",
+        help="an incident within N hours after a deploy counts as its failure (default 24)",
+    )
+    p.add_argument(
+        "--window-months", type=_positive, default=None, metavar="M",
+        help="months the export covers (default: first to last incident)",
+    )
+    p.set_defaults(handler=_cmd_history)
 
     p = sub.add_parser(
         "report",

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from analyzer.decision.decide import Decision, ProgressHook, decide
 from analyzer.errors import InputError, Problem
+from analyzer.history import IncidentEvidence, incident_evidence
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire import Questionnaire, load_questionnaire
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 1_000_000
@@ -51,9 +52,6 @@ def analyze(
     return decide(a, sensitivity=sensitivity, progress=progress)
 
 
-def _evidence(q: object, path: Path) -> object | None:
-    try:
-        from analyzer.history import incident_evidence
-    except ImportError:
-        return None
-    return incident_evidence(q, path)  # type: ignore[arg-type]
+def _evidence(q: Questionnaire, path: Path) -> IncidentEvidence | None:
+    """The incident export the questionnaire names, if any (it replaces typed-in counts)."""
+    return incident_evidence(q, path)

@@ -262,6 +262,66 @@ class Delivery(Section):
     )
 
 
+def _known_history_format(name: str) -> str:
+    from analyzer.history.presets import incident_formats
+
+    known = incident_formats()
+    if name not in known:
+        raise ValueError(f"unknown history format '{name}'; known: {', '.join(known)}")
+    return name
+
+
+def _known_history_fields(columns: dict[str, str]) -> dict[str, str]:
+    from analyzer.history.presets import incident_fields
+
+    unknown = sorted(set(columns) - set(incident_fields()))
+    if unknown:
+        raise ValueError(
+            f"unknown column field(s) {', '.join(unknown)}; known: {', '.join(incident_fields())}"
+        )
+    return columns
+
+
+class IncidentHistory(Section):
+    """An incident export to read counts and restore times from (``analyzer history`` shows it)."""
+
+    file: str = Field(
+        description="Incident export (CSV), relative to this questionnaire.",
+        min_length=1,
+        examples=["exports/incidents.csv"],
+    )
+    format: Annotated[str, AfterValidator(_known_history_format)] = Field(
+        "generic",
+        description="generic, pagerduty or opsgenie (presets in data/history-presets.yaml).",
+    )
+    columns: Annotated[dict[str, str], AfterValidator(_known_history_fields)] = Field(
+        default_factory=dict,
+        description="Column names that differ from the preset, e.g. {created: opened_at}.",
+    )
+    window_months: float | None = Field(
+        None, gt=0, le=120,
+        description="Months the export covers; default: from the first to the last incident.",
+    )
+    deploys: str | None = Field(
+        None,
+        description="Deploys CSV (timestamp, status, commit_time, service), relative to this file.",
+    )
+    git: str | None = Field(
+        None, description="A git repository whose tags are the production deploys."
+    )
+    change_failure_window_hours: float = Field(
+        24.0, gt=0, le=24 * 30,
+        description="An incident this many hours after a deploy on its service counts as that "
+        "deploy's failure (DORA change failure rate).",
+    )
+
+    @model_validator(mode="after")
+    def _one_deploy_source(self) -> IncidentHistory:
+        if self.deploys is not None and self.git is not None:
+            raise ValueError("give deploys or git, not both")
+        return self
+
+
 class Incidents(Section):
     window_months: Annotated[Estimate, Bounds(ge=0.5, le=120)] = _meta(
         "The period the counts below cover.", "months", "Use the last 12 months if you can.",
@@ -279,6 +339,11 @@ class Incidents(Section):
     people_per_incident: Annotated[Estimate, Bounds(ge=0.1, le=100)] = _meta(
         "Engineers busy while an incident is open.", "people", "Usually 1-2 in a small team.",
         default=Estimate(1.0, 1.0, 2.0),
+    )
+    history: IncidentHistory | None = Field(
+        None,
+        description="An incident export to take counts and restore times from instead of typing "
+        "them in; check it with `analyzer history`.",
     )
 
 

@@ -66,6 +66,8 @@ def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[s
     for name in type(model).model_fields:
         value = getattr(model, name)
         given = name in model.model_fields_set
+        if value is None and not given:
+            continue  # an optional part left out (e.g. incidents.history): nothing to show
         if not given:
             defaults.append(f"{section}.{name}")
         label = section if not rows else ""

@@ -174,13 +174,16 @@ def _write_counts(out: _Out, indent: str, value: Any, given: bool) -> None:
 def _write_field(
     out: _Out, indent: str, name: str, info: FieldInfo, values: Mapping[str, Any], example: bool
 ) -> None:
+    annotation = info.annotation
+    model = _model_type(annotation)
+    is_list = get_origin(annotation) is list
+    if _optional_section(info, model, is_list) and name not in values:
+        _write_commented_section(out, indent, name, info, model)  # type: ignore[arg-type]
+        return
     value, placeholder = _value_for(info, values, name)
     note = REPLACE_ME if (placeholder or (example and name in values)) else None
     for text in _field_comments(info):
         out.comment(indent, text)
-    annotation = info.annotation
-    model = _model_type(annotation)
-    is_list = get_origin(annotation) is list
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="python")
     if model is not None and not is_list and isinstance(value, Mapping):
@@ -199,6 +202,26 @@ def _write_field(
         out.entry(indent, name, _estimate_text(value), note)
     else:
         out.entry(indent, name, _flow(value), note)
+
+
+def _optional_section(info: FieldInfo, model: type[BaseModel] | None, is_list: bool) -> bool:
+    """A nested section that is off unless given (its default is None), e.g. incidents.history."""
+    return model is not None and not is_list and not info.is_required() and info.get_default() is None
+
+
+def _write_commented_section(
+    out: _Out, indent: str, name: str, info: FieldInfo, model: type[BaseModel]
+) -> None:
+    """An optional section as a commented-out example: uncomment it to use it."""
+    for text in _field_comments(info):
+        out.comment(indent, text)
+    out.comment(indent, "Optional; remove the leading '# ' from the lines below to use it.")
+    inner = _Out()
+    inner.entry(indent, name, None)
+    _write_model(inner, indent + INDENT, model, {}, example=True)
+    for line in inner.lines:
+        body = line[len(indent) :]
+        out.lines.append(line if body.startswith("#") or not body else f"{indent}# {body}")
 
 
 def _write_item(

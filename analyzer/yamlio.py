@@ -137,6 +137,14 @@ def _too_deep(text: str, name: str) -> Problem | None:
     return None
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column, or '' past the end."""
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     """Parse one YAML document from ``text``; raise InputError naming ``name`` on any problem."""
     try:
@@ -159,6 +167,8 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
             message = exc.problem or "invalid YAML"
+            if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+                message = "a tab character; YAML indents with spaces only"
             if "expected a single document" in str(exc.context or ""):
                 message = "the file holds more than one YAML document; keep exactly one"
             raise InputError([Problem(name, f"YAML syntax error: {message}", line, col)]) from None

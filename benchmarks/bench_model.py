@@ -13,14 +13,14 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from analyzer.model.assess import assess  # noqa: E402
-from analyzer.model.assumptions import load_assumptions  # noqa: E402
-from analyzer.model.core import build_space, build_structure, evaluate  # noqa: E402
-from analyzer.model.options import load_options  # noqa: E402
-from analyzer.paths import example_questionnaire  # noqa: E402
-from analyzer.questionnaire import load_questionnaire  # noqa: E402
+from analyzer.model.assess import assess
+from analyzer.model.assumptions import load_assumptions
+from analyzer.model.core import build_space, build_structure, evaluate
+from analyzer.model.options import load_options
+from analyzer.paths import example_questionnaire
+from analyzer.questionnaire import load_questionnaire
 
 
 def _median_seconds(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]

@@ -1,0 +1,127 @@
+"""Column presets for incident and deploy exports, read from data/history-presets.yaml.
+
+A preset maps the importer's logical fields (``created``, ``resolved``, ``title``...) to the column
+names of one export, with its time format. ``--columns k=v`` (or ``incidents.history.columns``)
+overrides single entries; ``parse_column_args`` turns the command-line form into a mapping.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
+
+from analyzer.errors import InputError, Problem
+from analyzer.paths import data_dir
+from analyzer.yamlio import load_yaml
+
+PRESETS_FILE = "history-presets.yaml"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Where each logical field lives in one export, and how its times are written."""
+
+    name: str
+    columns: dict[str, str]
+    time_format: str = "ISO8601"
+    assume_timezone: str = "UTC"
+    duration_unit: str = "s"
+    description: str = ""
+    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_columns(self, overrides: Mapping[str, str], *, source: str = "--columns") -> Preset:
+        """A copy with some columns remapped; unknown logical fields are an InputError."""
+        known = set(self.columns) | set(_raw()["incident_fields"]) | set(_raw()["deploy_fields"])
+        problems = [
+            Problem(
+                source,
+                f"unknown field '{key}'{_did_you_mean(key, known)}; "
+                f"known: {', '.join(sorted(known))}",
+                field=key,
+            )
+            for key in overrides
+            if key not in known
+        ]
+        if problems:
+            raise InputError(problems)
+        return replace(self, columns={**self.columns, **dict(overrides)})
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    data = load_yaml(data_dir() / PRESETS_FILE).data
+    return dict(data)
+
+
+def incident_fields() -> dict[str, str]:
+    """Logical incident fields and what each means."""
+    return dict(_raw()["incident_fields"])
+
+
+def incident_formats() -> tuple[str, ...]:
+    """Names of the incident presets (generic, pagerduty, opsgenie...)."""
+    return tuple(_raw()["incident_presets"])
+
+
+def incident_preset(name: str) -> Preset:
+    """The named incident preset; an unknown name is an InputError."""
+    presets = _raw()["incident_presets"]
+    if name not in presets:
+        raise InputError(
+            [
+                Problem(
+                    "--format",
+                    f"unknown format '{name}'{_did_you_mean(name, presets)}; "
+                    f"known: {', '.join(presets)}",
+                )
+            ]
+        )
+    entry = presets[name]
+    return Preset(
+        name=name,
+        columns=dict(entry["columns"]),
+        time_format=str(entry.get("time_format", "ISO8601")),
+        assume_timezone=str(entry.get("assume_timezone", "UTC")),
+        duration_unit=str(entry.get("duration_unit", "s")),
+        description=str(entry.get("description", "")),
+    )
+
+
+def deploy_preset() -> Preset:
+    """The deploy CSV preset, with the status words of each deploy kind."""
+    entry = _raw()["deploys"]
+    statuses = {
+        kind: tuple(str(s).lower() for s in words) for kind, words in entry["statuses"].items()
+    }
+    return Preset(
+        name="deploys",
+        columns=dict(entry["columns"]),
+        time_format=str(entry.get("time_format", "ISO8601")),
+        assume_timezone=str(entry.get("assume_timezone", "UTC")),
+        statuses=statuses,
+    )
+
+
+def parse_column_args(pairs: Iterable[str]) -> dict[str, str]:
+    """``["created=opened_at", "title=Summary"]`` -> ``{"created": "opened_at", ...}``."""
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            problems.append(
+                Problem("--columns", f"'{pair}' is not FIELD=COLUMN (e.g. created=opened_at)")
+            )
+            continue
+        mapping[key.strip()] = value.strip()
+    if problems:
+        raise InputError(problems)
+    return mapping

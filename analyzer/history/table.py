@@ -1,0 +1,267 @@
+"""Reading export CSVs as text tables that remember each row's line number, and parsing their times.
+
+Line numbers are those an editor shows: a quoted field that spans lines moves every later row down,
+so they are computed from the file's bytes (a newline ends a record only outside quotes), not from
+the row index. Rows with too many fields are excluded and listed, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from analyzer.errors import InputError, Problem
+
+MAX_CSV_BYTES = 200_000_000
+LINE = "line"  # column holding each row's line number in the file
+_SKIPPED = re.compile(r"Skipping line (\d+): (.*)")
+_OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
+_EPOCH_UNITS = ("epoch_s", "epoch_ms")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV's rows as strings ('' when empty) with a ``line`` column, and unreadable rows."""
+
+    name: str
+    frame: pd.DataFrame
+    unreadable: pd.DataFrame  # columns: line, reason
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != LINE]
+
+
+def _decode(path: Path, what: str) -> str:
+    name = str(path)
+    if not path.exists():
+        raise InputError([Problem(name, f"no such {what}")])
+    if path.is_dir():
+        raise InputError([Problem(name, f"is a folder, not a {what}")])
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(
+                [Problem(name, f"the {what} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")]
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read the {what}: {exc.strerror}")]) from None
+    if b"\x00" in raw[:65536]:
+        raise InputError([Problem(name, f"the {what} is binary, not CSV text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [Problem(name, f"not valid UTF-8 text (byte {exc.start:,})", line)]
+        ) from None
+
+
+def record_lines(text: str) -> NDArray[np.int64]:
+    """1-based line on which each CSV record starts (header first), quote-aware, vectorised.
+
+    A newline ends a record when an even number of '"' precede it (RFC 4180: "" escapes a quote).
+    """
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    newlines = np.flatnonzero(raw == 0x0A)
+    quotes = np.flatnonzero(raw == 0x22)
+    quotes_before = np.searchsorted(quotes, newlines)
+    ends = newlines[quotes_before % 2 == 0]
+    starts = np.concatenate([np.zeros(1, dtype=np.int64), ends + 1])
+    starts = starts[starts < raw.size]
+    return (np.searchsorted(newlines, starts) + 1).astype(np.int64)
+
+
+def read_table(path: Path, *, what: str = "CSV file") -> Table:
+    """Read a CSV as strings; every row gets its line number; malformed rows are listed."""
+    name = str(path)
+    text = _decode(path, what)
+    if not text.strip():
+        raise InputError([Problem(name, f"the {what} is empty; expected a header row and data", 1)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                on_bad_lines="warn",
+                engine="c",
+            )
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            raise InputError([Problem(name, f"not a readable CSV: {exc}")]) from None
+        except pd.errors.EmptyDataError:
+            raise InputError([Problem(name, f"the {what} has no header row", 1)]) from None
+    frame = frame.fillna("")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    records = record_lines(text)
+    skipped: dict[int, str] = {}
+    for warning in caught:
+        for m in _SKIPPED.finditer(str(warning.message)):
+            skipped[int(m.group(1))] = m.group(2).strip()
+    # pandas numbers records from 1 (the header); map them to physical lines.
+    record_no = np.arange(1, records.size + 1)
+    kept = ~np.isin(record_no, list(skipped)) & (record_no > 1)
+    data_lines = records[kept]
+    if data_lines.size >= len(frame):
+        frame.insert(0, LINE, data_lines[: len(frame)])
+    else:  # unexpected layout (e.g. a lone '\r' line ending): fall back to row order
+        frame.insert(0, LINE, np.arange(2, len(frame) + 2))
+    unreadable = pd.DataFrame(
+        {
+            LINE: np.array(
+                [int(records[r - 1]) if r - 1 < records.size else r for r in sorted(skipped)],
+                dtype=np.int64,
+            ),
+            "reason": pd.Series(
+                [f"malformed row: {skipped[r]}" for r in sorted(skipped)], dtype=object
+            ),
+        }
+    )
+    blank = (frame.drop(columns=LINE) == "").all(axis=1)
+    frame = frame.loc[~blank].reset_index(drop=True)
+    return Table(name, frame, unreadable)
+
+
+def missing_columns(
+    table: Table, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
+) -> list[Problem]:
+    """A located problem per required field whose column is not in the header."""
+    problems = []
+    present = table.columns
+    for fld in required:
+        column = mapping.get(fld)
+        if column is None or column in present:
+            continue
+        close = [c for c in present if c.lower() == column.lower()]
+        close = close or difflib.get_close_matches(column, present, n=1, cutoff=0.6)
+        suggestion = f" (found '{close[0]}')" if close else ""
+        problems.append(
+            Problem(
+                table.name,
+                f"missing column '{column}' for {fld}{suggestion}; columns are: "
+                f"{', '.join(present)}; {hint} {fld}=COLUMN",
+                1,
+                None,
+                fld,
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class ParsedTimes:
+    """UTC times (NaT where empty or unparsable) and whether each cell carried a UTC offset."""
+
+    utc: pd.Series
+    empty: NDArray[np.bool_]
+    bad: NDArray[np.bool_]
+    has_offset: NDArray[np.bool_]
+
+
+def parse_times(raw: pd.Series, time_format: str, assume_timezone: str) -> ParsedTimes:
+    """Parse a text column of timestamps to UTC, vectorised.
+
+    ``time_format`` is ``ISO8601``, ``epoch_s``, ``epoch_ms`` or a strftime pattern. Cells without a
+    UTC offset are read in ``assume_timezone``; ``has_offset`` says which cells had one, so callers
+    can refuse files that mix the two.
+    """
+    text = raw.astype(str).str.strip()
+    empty = (text == "").to_numpy()
+    index = text.index
+    if time_format in _EPOCH_UNITS:
+        numbers = pd.Series(pd.to_numeric(text.where(~empty), errors="coerce"), index=index)
+        unit: Literal["s", "ms"] = "s" if time_format == "epoch_s" else "ms"
+        utc = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
+        has_offset = np.ones(len(text), dtype=bool)
+    else:
+        iso = time_format.upper() == "ISO8601"
+        fmt = "ISO8601" if iso else time_format
+        if iso:
+            has_offset = text.str.contains(_OFFSET, regex=True).to_numpy(dtype=bool)
+        else:
+            has_offset = np.full(len(text), "%z" in time_format or "%Z" in time_format)
+        utc = pd.Series(pd.NaT, index=index, dtype="datetime64[us, UTC]")
+        aware = has_offset & ~empty
+        naive = ~has_offset & ~empty
+        if aware.any():
+            parsed = pd.to_datetime(text[aware], format=fmt, utc=True, errors="coerce")
+            utc.loc[aware] = parsed.astype("datetime64[us, UTC]")
+        if naive.any():
+            local = pd.to_datetime(text[naive], format=fmt, errors="coerce")
+            if isinstance(local.dtype, pd.DatetimeTZDtype):  # pragma: no cover - defensive
+                local = local.dt.tz_convert("UTC")
+            else:
+                local = local.dt.tz_localize(assume_timezone, ambiguous="NaT", nonexistent="NaT")
+            utc.loc[naive] = local.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+    utc = utc.astype("datetime64[us, UTC]")
+    bad = utc.isna().to_numpy() & ~empty
+    return ParsedTimes(utc, empty, bad, has_offset & ~empty)
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A column whose values go into a reason shortened and in quotes: 'value'."""
+
+    values: pd.Series
+
+
+class Reasons:
+    """Collects why rows cannot be used, vectorised: ``add(mask, message)`` per check.
+
+    A row may have several reasons; they are joined with '; ' in the order the checks ran.
+    """
+
+    def __init__(self, lines: pd.Series) -> None:
+        self._lines = lines.reset_index(drop=True)
+        self._text = pd.Series("", index=self._lines.index, dtype=object)
+
+    def add(self, mask: NDArray[np.bool_] | pd.Series, *parts: str | pd.Series | Quoted) -> None:
+        """Give the rows in ``mask`` the reason ``parts`` joined; Series parts are per-row values,
+        used only for the rows in the mask (messages cost nothing for good rows)."""
+        hit = np.asarray(mask, dtype=bool)
+        if not hit.any():
+            return
+        msg: str | pd.Series = ""
+        for part in parts:
+            if isinstance(part, str):
+                piece: str | pd.Series = part
+            elif isinstance(part, Quoted):
+                piece = quoted(part.values.reset_index(drop=True)[hit])
+            else:
+                piece = part.reset_index(drop=True)[hit]
+            msg = msg + piece  # type: ignore[operator]
+        current = self._text[hit]
+        self._text.loc[hit] = current.where(current == "", current + "; ") + msg
+
+    @property
+    def bad(self) -> NDArray[np.bool_]:
+        return (self._text != "").to_numpy()
+
+    def excluded(self) -> pd.DataFrame:
+        """Excluded rows: line and reason, in file order."""
+        bad = self.bad
+        return pd.DataFrame(
+            {LINE: self._lines[bad].to_numpy(dtype=np.int64), "reason": self._text[bad].to_numpy()}
+        )
+
+
+def quoted(values: pd.Series, limit: int = 40) -> pd.Series:
+    """Cell values shortened and quoted for messages: 'value'."""
+    text = values.astype(str)
+    short = text.str.slice(0, limit).where(
+        text.str.len() <= limit, text.str.slice(0, limit - 3) + "..."
+    )
+    return "'" + short + "'"

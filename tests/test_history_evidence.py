@@ -1,0 +1,247 @@
+"""What the model takes from a history, the questionnaire field, deploys, git tags and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzer.errors import InputError
+from analyzer.history import (
+    bootstrap_restore_hours,
+    deploys_from_git,
+    history_profile,
+    import_deploys,
+    import_incidents,
+    incident_evidence,
+)
+from analyzer.paths import data_dir
+from analyzer.questionnaire import load_questionnaire, parse_questionnaire
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = data_dir() / "history"
+
+
+def test_evidence_from_the_questionnaire_fixture() -> None:
+    path = FIXTURES / "history-team.yaml"
+    q = load_questionnaire(path)
+    assert q.incidents.history is not None
+    assert q.incidents.history.change_failure_window_hours == 12
+    evidence = incident_evidence(q, path)
+    assert evidence is not None
+    assert evidence.source == "history-incidents.csv"
+    assert evidence.window_months == pytest.approx(60 / (365.25 / 12))  # Jan 1 to Mar 1, 2024
+    assert evidence.counts == {
+        "environment_drift": 0,
+        "failed_deploy": 1,
+        "dependency": 0,
+        "capacity": 1,
+        "configuration": 1,
+        "data": 1,
+        "infrastructure": 0,
+        "application": 0,
+    }
+    assert evidence.unclassified == 1
+    np.testing.assert_allclose(evidence.restore_hours, [2.0, 1.0, 4.0, 0.5, 3.0])
+
+
+def test_no_history_means_no_evidence(seed_path: Path) -> None:
+    assert incident_evidence(load_questionnaire(seed_path), seed_path) is None
+
+
+def test_explicit_window_wins(tmp_path: Path) -> None:
+    text = (
+        (FIXTURES / "history-team.yaml")
+        .read_text()
+        .replace("change_failure_window_hours: 12", "window_months: 3")
+    )
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    shutil.copy(FIXTURES / "history-incidents.csv", tmp_path)
+    evidence = incident_evidence(load_questionnaire(path), path)
+    assert evidence is not None and evidence.window_months == 3
+
+
+QUESTIONNAIRE = """
+schema_version: 1
+name: t
+team: {engineers: 2}
+codebase: {kloc: 15}
+processes: [{name: web, kind: web}]
+delivery: {prod_deploys_per_week: 1}
+incidents:
+  history: HISTORY
+"""
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("{file: x.csv, format: pagerdudy}", "unknown history format 'pagerdudy'"),
+        ("{file: x.csv, deploys: d.csv, git: .}", "give deploys or git, not both"),
+        ("{file: x.csv, columns: {opened: x}}", "unknown column field(s) opened"),
+        ("{file: x.csv, change_failure_window_hours: 0}", "greater than 0"),
+    ],
+)
+def test_questionnaire_history_is_validated_with_a_location(history: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_questionnaire(QUESTIONNAIRE.replace("HISTORY", history))
+    problem = err.value.problems[0]
+    assert message in problem.message
+    assert problem.line == 9
+    assert problem.field is not None and problem.field.startswith("incidents.history")
+
+
+def test_bootstrap_resamples_with_replacement() -> None:
+    hours = np.array([0.5, 1.0, 8.0])
+    draw = bootstrap_restore_hours(hours, 10_000, np.random.default_rng(3))
+    again = bootstrap_restore_hours(hours, 10_000, np.random.default_rng(3))
+    assert draw.shape == (10_000,)
+    assert set(np.unique(draw)) == {0.5, 1.0, 8.0}
+    np.testing.assert_array_equal(draw, again)
+    assert abs(draw.mean() - hours.mean()) < 4 * hours.std() / np.sqrt(10_000)
+    with pytest.raises(ValueError, match="no restore hours"):
+        bootstrap_restore_hours(np.array([]), 5, np.random.default_rng(0))
+
+
+def test_deploys_csv_checks_rows(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "id,timestamp,status,commit_time,service\n"
+        "1,2024-01-01T12:00:00Z,success,2024-01-01T10:00:00Z,web\n"  # line 2
+        "2,2024-01-02T12:00:00Z,exploded,,web\n"  # line 3
+        "3,2024-01-03T12:00:00Z,cancelled,,web\n"  # line 4: not a deploy
+        "4,2024-01-04T12:00:00Z,failed,2024-01-05T10:00:00Z,web\n"  # line 5: commit after
+        "1,2024-01-05T12:00:00Z,success,,web\n"  # line 6: duplicate id
+        "5,later,success,,web\n"  # line 7
+        "6,2024-01-08T12:00:00Z,rolled_back,,web\n"  # line 8
+    )
+    result = import_deploys(path)
+    got = dict(zip(result.excluded["line"], result.excluded["reason"], strict=True))
+    assert sorted(got) == [3, 5, 6, 7]
+    assert "unknown status 'exploded'" in got[3]
+    assert "commit time after" in got[5]
+    assert "duplicate deploy id '1'" in got[6]
+    assert "cannot read deploy time 'later'" in got[7]
+    assert result.not_deploys == 1
+    assert result.deploys["line"].tolist() == [2, 8]
+    assert result.deploys["failed"].tolist() == [False, True]
+
+
+def test_deploys_missing_columns_are_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("when,outcome\n2024-01-01T00:00:00Z,success\n")
+    with pytest.raises(InputError, match="missing column 'timestamp'"):
+        import_deploys(path)
+    assert len(import_deploys(path, {"time": "when", "status": "outcome"}).deploys) == 1
+
+
+def test_profile_from_the_examples() -> None:
+    incidents = import_incidents(EXAMPLES / "pagerduty-incidents.csv", "pagerduty")
+    deploys = import_deploys(EXAMPLES / "deploys.csv")
+    history = history_profile(incidents, deploys, 24)
+    profile = history.profile
+    assert profile.buckets["deployment_frequency"] == "Weekly"
+    assert 1.0 < (profile.deploys_per_week or 0) < 1.3  # weekly releases plus hotfixes
+    assert profile.clusters["lead_time_hours"] == "high"  # about 60 h
+    assert profile.based_on["deployment_frequency"] == len(deploys.deploys)
+
+
+GIT = shutil.which("git")
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "HOME": str(repo),
+        "PATH": str(Path(GIT or "").parent),
+    }
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run([GIT or "git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_git_tags_are_deploys(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "one", date="2024-01-01T10:00:00+00:00")
+    git(repo, "tag", "v1", date="2024-01-01T10:00:00+00:00")  # lightweight: commit date
+    git(repo, "commit", "-q", "--allow-empty", "-m", "two", date="2024-01-08T10:00:00+00:00")
+    git(repo, "tag", "-a", "v2", "-m", "release", date="2024-01-09T12:00:00+02:00")  # annotated
+    result = deploys_from_git(repo)
+    deploys = result.deploys
+    assert deploys["tag"].tolist() == ["v1", "v2"]
+    assert [t.isoformat() for t in deploys["time"]] == [
+        "2024-01-01T10:00:00+00:00",
+        "2024-01-09T10:00:00+00:00",
+    ]
+    assert [t.isoformat() for t in deploys["commit_time"]] == [
+        "2024-01-01T10:00:00+00:00",
+        "2024-01-08T10:00:00+00:00",
+    ]
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_git_errors_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such git repository"):
+        deploys_from_git(tmp_path / "absent")
+    with pytest.raises(InputError, match="not a readable git repository"):
+        deploys_from_git(tmp_path)
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    with pytest.raises(InputError, match="no tags"):
+        deploys_from_git(repo)
+
+
+def test_git_missing_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match="git is not installed"):
+        deploys_from_git(tmp_path)
+
+
+def test_cli_history_prints_profile_counts_and_exclusions(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "history",
+        str(EXAMPLES / "generic-incidents.csv"),
+        "--deploys",
+        str(EXAMPLES / "deploys.csv"),
+        "--window-hours",
+        "12",
+    )
+    assert result.code == 0, result.err
+    out = result.out
+    assert "Incidents by category" in out and "unclassified" in out
+    assert "Delivery profile (DORA four keys)" in out and "Weekly" in out
+    assert "Excluded incident rows (3)" in out
+    assert "duplicate of line" in out
+    assert "12 h before an incident" in out
+
+
+def test_cli_history_reports_bad_input_without_traceback(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "x.csv"
+    path.write_text("when,title\n2024-01-01,x\n")
+    result = cli("history", str(path), "--format", "pagerduty")
+    assert result.code == 2
+    assert "missing column 'created_on'" in result.err
+    assert "Traceback" not in result.err
+    result = cli("history", str(path), "--columns", "created")
+    assert result.code == 2 and "not FIELD=COLUMN" in result.err
+    result = cli(
+        "history",
+        str(path),
+        "--git",
+        str(tmp_path / "nope"),
+        "--columns",
+        "created=when",
+        "resolved=when",
+    )
+    assert result.code == 2 and "no such git repository" in result.err

@@ -1,0 +1,184 @@
+"""Incident import: presets on the bundled examples, bad data reported with line numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analyzer.errors import InputError
+from analyzer.history import import_incidents
+from analyzer.history.table import record_lines
+from analyzer.paths import data_dir
+
+EXAMPLES = data_dir() / "history"
+HEADER = "id,created_at,resolved_at,title,service,category\n"
+
+
+def write(tmp_path: Path, body: str, header: str = HEADER, name: str = "inc.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def reasons(result) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    return dict(zip(result.excluded["line"], result.excluded["reason"], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("file", "fmt", "usable", "excluded"),
+    [
+        ("generic-incidents.csv", "generic", 200, 3),
+        ("pagerduty-incidents.csv", "pagerduty", 200, 0),
+        ("opsgenie-alerts.csv", "opsgenie", 200, 0),
+    ],
+)
+def test_presets_parse_the_examples(file: str, fmt: str, usable: int, excluded: int) -> None:
+    result = import_incidents(EXAMPLES / file, fmt)
+    assert len(result.incidents) == usable
+    assert len(result.excluded) == excluded
+    assert 11 < result.span_months() <= 12
+    assert (result.incidents["restore_hours"] >= 0).all()
+    assert sum(result.counts().values()) + result.unclassified == usable
+    assert str(result.incidents["created"].dt.tz) == "UTC"
+
+
+def test_pagerduty_offsets_across_daylight_saving_are_converted_not_refused(tmp_path: Path) -> None:
+    header = "id,title,service_name,urgency,created_on,resolved_on\n"
+    path = write(
+        tmp_path,
+        "P1,Deploy failed,web,high,2024-03-09T23:00:00-05:00,2024-03-10T04:00:00-04:00\n",
+        header,
+    )
+    result = import_incidents(path, "pagerduty")
+    assert result.incidents["restore_hours"].tolist() == [4.0]
+    assert result.incidents["created"].iloc[0].isoformat() == "2024-03-10T04:00:00+00:00"
+
+
+def test_opsgenie_epoch_ms_and_close_time_duration(tmp_path: Path) -> None:
+    header = "TinyId,Message,CreatedAt,Report.CloseTime,Tags,Entity\n"
+    path = write(tmp_path, "7,Disk full,1704067200000,5400000,env:prod,mongodb\n", header)
+    result = import_incidents(path, "opsgenie")
+    row = result.incidents.iloc[0]
+    assert row["restore_hours"] == 1.5
+    assert row["created"].isoformat() == "2024-01-01T00:00:00+00:00"
+    assert row["category"] == "data"
+
+
+def test_generic_example_lists_its_three_bad_rows_by_line() -> None:
+    result = import_incidents(EXAMPLES / "generic-incidents.csv")
+    text = " | ".join(result.excluded["reason"])
+    assert "duplicate of line" in text and "resolved before created" in text
+    assert "not resolved" in text
+    assert result.incidents["classified_by"].eq("column").sum() == 2
+
+
+def test_missing_columns_are_fatal_with_the_header_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "1,2024-01-01T00:00:00Z,x\n", header="id,opened,title\n")
+    with pytest.raises(InputError) as err:
+        import_incidents(path)
+    problems = err.value.problems
+    assert {p.field for p in problems} == {"created", "resolved"}
+    assert all(p.line == 1 for p in problems)
+    assert "created=COLUMN" in str(err.value)
+
+
+def test_column_mapping_names_other_columns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "1,2024-01-01T00:00:00Z,2024-01-01T01:00:00Z,deploy\n",
+        header="id,opened,closed,summary\n",
+    )
+    result = import_incidents(
+        path, columns={"created": "opened", "resolved": "closed", "title": "summary"}
+    )
+    assert result.counts()["failed_deploy"] == 1
+
+
+def test_unknown_column_field_and_format_are_input_errors(tmp_path: Path) -> None:
+    path = write(tmp_path, "")
+    with pytest.raises(InputError, match="did you mean 'created'"):
+        import_incidents(path, columns={"creatd": "x"})
+    with pytest.raises(InputError, match="unknown format 'pagerdudy'"):
+        import_incidents(path, "pagerdudy")
+
+
+def test_each_bad_row_is_excluded_and_listed_with_its_line(tmp_path: Path) -> None:
+    body = (
+        "1,2024-01-01T10:00:00Z,2024-01-01T11:00:00Z,ok,web,\n"  # line 2
+        "2,yesterday,2024-01-01T11:00:00Z,bad date,web,\n"  # line 3
+        "3,2024-01-02T10:00:00Z,2024-01-02T09:00:00Z,backwards,web,\n"  # line 4
+        "1,2024-01-03T10:00:00Z,2024-01-03T11:00:00Z,again,web,\n"  # line 5
+        "4,2024-01-04 10:00:00,2024-01-04 11:00:00,naive,web,\n"  # line 6
+        "5,2024-01-05T10:00:00Z,,still open,web,\n"  # line 7
+        "6,,2024-01-05T10:00:00Z,no start,web,\n"  # line 8
+        "7,2024-01-06T10:00:00Z,2024-01-06T12:00:00Z,ok too,web,\n"  # line 9
+    )
+    result = import_incidents(write(tmp_path, body))
+    got = reasons(result)
+    assert sorted(got) == [3, 4, 5, 6, 7, 8]
+    assert "cannot read created time 'yesterday'" in got[3]
+    assert "resolved before created" in got[4]
+    assert got[5] == "duplicate of line 2 (same id '1')"
+    assert "mixed time zones" in got[6]
+    assert "not resolved" in got[7]
+    assert got[8] == "created time is empty"
+    assert result.incidents["line"].tolist() == [2, 9]
+    assert result.rows_read == 8
+
+
+def test_line_numbers_follow_multi_line_quoted_fields(tmp_path: Path) -> None:
+    body = (
+        '1,2024-01-01T10:00:00Z,2024-01-01T11:00:00Z,"two\nline title",web,\n'  # lines 2-3
+        "\n"  # line 4
+        "2,2024-01-02T10:00:00Z,2024-01-02T11:00:00Z,x,web,extra,field\n"  # line 5
+        "3,oops,2024-01-02T11:00:00Z,x,web,\n"  # line 6
+    )
+    result = import_incidents(write(tmp_path, body))
+    got = reasons(result)
+    assert sorted(got) == [5, 6]
+    assert got[5].startswith("malformed row")
+    assert result.incidents["line"].tolist() == [2]
+
+
+def test_record_lines_counts_quoted_newlines_and_escaped_quotes() -> None:
+    text = 'a,b\n"x ""q"" \n y",1\nz,2\n'
+    assert record_lines(text).tolist() == [1, 2, 4]
+
+
+def test_duplicates_without_ids_use_time_title_and_service(tmp_path: Path) -> None:
+    header = "created_at,resolved_at,title,service\n"
+    row = "2024-01-01T10:00:00Z,2024-01-01T11:00:00Z,Disk full,db\n"
+    result = import_incidents(write(tmp_path, row + row, header))
+    assert reasons(result) == {3: "duplicate of line 2 (same created time, title and service)"}
+
+
+def test_all_naive_times_are_read_as_utc_with_a_note(tmp_path: Path) -> None:
+    result = import_incidents(write(tmp_path, "1,2024-01-01 10:00,2024-01-01 12:00,x,web,\n"))
+    assert result.incidents["restore_hours"].tolist() == [2.0]
+    assert "read as UTC" in result.notes["note"].iloc[0]
+
+
+def test_no_usable_row_is_fatal_and_lists_the_reasons(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        import_incidents(write(tmp_path, "1,nope,2024-01-01T00:00:00Z,x,web,\n"))
+    assert any(p.line == 2 and "nope" in p.message for p in err.value.problems)
+
+
+def test_empty_and_missing_files_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such"):
+        import_incidents(tmp_path / "absent.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty"):
+        import_incidents(empty)
+
+
+def test_restore_hours_are_exact(tmp_path: Path) -> None:
+    body = (
+        "1,2024-01-01T10:00:00Z,2024-01-01T10:45:00Z,x,web,\n"
+        "2,2024-01-02T10:00:00+02:00,2024-01-02T10:00:00Z,y,web,\n"
+    )
+    result = import_incidents(write(tmp_path, body))
+    np.testing.assert_allclose(result.incidents["restore_hours"], [0.75, 2.0])
