@@ -360,3 +360,11 @@ def test_bad_options_are_clear_errors(cli: Any) -> None:
     result = cli("report", "--samples", "1", "--no-sensitivity")
     assert result.code == 2
     assert "--samples" in result.err and "Traceback" not in result.err
+
+
+def test_real_sensitivity_reaches_the_report(assessment: Assessment) -> None:
+    full = decide(assessment, sobol_samples=64)
+    md = render_markdown(build_report(assessment, full, command=COMMAND)).decode()
+    assert "Not computed" not in md
+    assert "S1 (alone)" in md and "Chart: The inputs that move the result most" in md
+    assert full.dora is not None and "2024 cluster" in md

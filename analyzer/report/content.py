@@ -518,14 +518,19 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     blocks: list[Block] = []
     dora = d.dora
     if dora is not None and hasattr(dora, "summary"):
-        frame = dora.summary()
+        frame = dora.summary().copy()
+        shares = frame["unit"] == "fraction"
+        frame["shown"] = [fmt_pct(v) if share else fmt_value(v)
+                          for v, share in zip(frame["value"], shares, strict=True)]
+        frame["unit"] = frame["unit"].where(~shares, "of deploys")
         blocks.append(Paragraph(
             "The four DORA keys (deployment frequency, lead time, change failure rate, time to "
-            "restore), placed in the DORA 2024 performance clusters (elite, high, medium, low)."))
+            "restore), placed in the DORA 2024 performance clusters: elite, high, medium and low, "
+            "best first."))
         blocks.append(Table(
             frame,
             (Column("label", "Key", width=1.6),
-             Column("value", "Value", lambda v: fmt_value(v), "right", 0.8),
+             Column("shown", "Value", align="right", width=0.8),
              Column("unit", "Unit", width=1.2),
              Column("cluster_2024", "2024 cluster", lambda v: v or NOT_AVAILABLE, width=0.9)),
             caption="Delivery profile.",
