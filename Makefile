@@ -18,9 +18,9 @@ $(DEV): $(RUNTIME) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## The main result: the seed team's questionnaire, checked and summarised.
+## The main result: the recommendation report for the bundled seed team, reports/seed-team.pdf.
 report: $(RUNTIME)
-	$(BIN)/analyzer validate data/questionnaires/seed-team.yaml
+	$(BIN)/analyzer report
 
 ## The whole test suite.
 test: $(DEV)

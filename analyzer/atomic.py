@@ -46,3 +46,49 @@ def write_text_atomic(path: str | Path, text: str, *, overwrite: bool = False) -
             with contextlib.suppress(OSError):
                 Path(tmp_name).unlink()
     return target
+
+
+_FILE_MODE = 0o666  # what open() would use; mkstemp's 0o600 would hide a report from others
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``,
+    creating missing folders and replacing an existing file (a regenerated report).
+
+    Any failure is an OutputError (exit 3) and leaves neither the temporary file nor a partial
+    target; an existing target is kept as it was.
+    """
+    target = Path(path)
+    name = str(target)
+    if target.is_dir():
+        raise InputError([Problem(name, "is a folder; give a file name")])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"{name}: cannot create the folder {target.parent}: {exc.strerror or exc}"
+        ) from None
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(_FILE_MODE & ~_umask())
+        tmp.replace(target)
+        tmp = None
+    except OSError as exc:
+        raise OutputError(f"{name}: cannot write the file: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return target

@@ -62,8 +62,77 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analyzer.errors import InputError, Problem
+    from analyzer.paths import example_questionnaire
+    from analyzer.progress import progress_bar
+    from analyzer.report import FORMATS, ReportRequest, write_report
+
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in FORMATS else "pdf"
+    if args.date is not None and not _valid_date(args.date):
+        raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
+    source = Path(args.file) if args.file else example_questionnaire("seed-team")
+    output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
+    request = ReportRequest(
+        questionnaire=source,
+        format=fmt,
+        samples=args.samples,
+        seed=args.seed,
+        assumptions=Path(args.assumptions) if args.assumptions else None,
+        date=args.date,
+        sensitivity=not args.no_sensitivity,
+        command=_report_command(args, fmt),
+    )
+    with progress_bar("Sensitivity analysis") as progress:
+        written = write_report(request, output, progress=progress)
+    print(f"wrote {written}")
+    return 0
+
+
+def _valid_date(text: str) -> bool:
+    import datetime
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown_path(path: str) -> str:
+    """A path for the reproduce command: as typed when relative, else its name (no home folders)."""
+    from pathlib import Path
+
+    return path if not Path(path).is_absolute() else Path(path).name
+
+
+def _report_command(args: argparse.Namespace, fmt: str) -> str:
+    """The command that reproduces this report (seed and samples always explicit)."""
+    parts = ["analyzer", "report"]
+    if args.file:
+        parts.append(_shown_path(args.file))
+    if fmt != "pdf":
+        parts += ["--format", fmt]
+    parts += ["--seed", str(args.seed), "--samples", str(args.samples)]
+    if args.assumptions:
+        parts += ["--assumptions", _shown_path(args.assumptions)]
+    if args.date:
+        parts += ["--date", args.date]
+    if args.no_sensitivity:
+        parts.append("--no-sensitivity")
+    return " ".join(parts)
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED
+    from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help=f"simulated futures (default {DEFAULT_SAMPLES:,})")
@@ -164,6 +233,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="months the export covers (default: first to last incident)",
     )
     p.set_defaults(handler=_cmd_history)
+
+    p = sub.add_parser(
+        "report",
+        help="write the recommendation report (PDF, Markdown or JSON)",
+        description="Assess a questionnaire, decide, and write the report. Without FILE, the "
+        "bundled seed-team example. Default output: reports/<questionnaire name>.<format>.",
+    )
+    p.add_argument("file", nargs="?", help="questionnaire YAML file (default: the seed team)")
+    p.add_argument("-o", "--output", metavar="PATH", help="where to write the report")
+    p.add_argument("--format", choices=("pdf", "md", "json"),
+                   help="pdf (default), md or json; otherwise taken from -o's extension")
+    _add_run_options(p)
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="date printed on the report; without it the report carries no date")
+    p.add_argument("--no-sensitivity", action="store_true",
+                   help="skip the tornado, Sobol indices and reversal search (faster)")
+    p.set_defaults(handler=_cmd_report)
 
     return parser
 

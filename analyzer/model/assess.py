@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.core import (
     RECURRING,
@@ -36,8 +37,6 @@ from analyzer.questionnaire import Questionnaire
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
 
-DEFAULT_SAMPLES = 10_000
-DEFAULT_SEED = 20_240_601
 PERCENTILES = (10, 50, 90)
 
 

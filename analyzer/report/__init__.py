@@ -1,0 +1,97 @@
+"""The report: compute (assess, decide) -> a format-neutral content tree -> PDF, Markdown or JSON.
+
+``make_report`` runs the whole chain for one questionnaire and returns the bytes of the chosen
+format; ``write_report`` also writes them atomically. Both are what ``analyzer report`` calls.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from analyzer.decision.decide import ProgressHook
+    from analyzer.report.tree import Report
+
+Format = Literal["pdf", "md", "json"]
+FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to report on and how: the questionnaire, the run's settings and the output format."""
+
+    questionnaire: Path
+    format: Format = "pdf"
+    samples: int = DEFAULT_SAMPLES
+    seed: int = DEFAULT_SEED
+    assumptions: Path | None = None
+    date: str | None = None  # YYYY-MM-DD, printed only when given
+    sensitivity: bool = True
+    command: str = "analyzer report"
+
+
+def _finite(obj: Any) -> Any:
+    """A JSON-safe copy: NaN and infinities become null (JSON has neither)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
+        return _finite(obj.item())
+    return obj
+
+
+def render_json(data: dict[str, Any]) -> bytes:
+    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def build(request: ReportRequest, progress: ProgressHook | None = None) -> Report:
+    """Run the pipeline (questionnaire, assessment, decision) and build the content tree."""
+    from analyzer.pipeline import analyze
+    from analyzer.report.content import build_report
+
+    d = analyze(
+        request.questionnaire,
+        samples=request.samples,
+        seed=request.seed,
+        assumptions_path=request.assumptions,
+        sensitivity=request.sensitivity,
+        progress=progress,
+    )
+    return build_report(d.assessment, d, command=request.command, date=request.date)
+
+
+def render(report: Report, fmt: Format) -> bytes:
+    """The report's bytes in one format."""
+    if fmt == "json":
+        return render_json(report.data)
+    if fmt == "md":
+        from analyzer.report.markdown import render_markdown
+
+        return render_markdown(report)
+    from analyzer.report.pdf import render_pdf
+
+    return render_pdf(report)
+
+
+def make_report(request: ReportRequest, progress: ProgressHook | None = None) -> bytes:
+    """The report's bytes in the requested format."""
+    return render(build(request, progress), request.format)
+
+
+def write_report(
+    request: ReportRequest, output: Path, progress: ProgressHook | None = None
+) -> Path:
+    """Make the report and write it atomically to ``output`` (its folder is created)."""
+    from analyzer.atomic import write_bytes_atomic
+
+    return write_bytes_atomic(output, make_report(request, progress))

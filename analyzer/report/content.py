@@ -1,0 +1,699 @@
+"""Build the report's content tree from an Assessment and a Decision (no I/O, no rendering).
+
+Sections, in the order of issue 5: decision record, cost over time, migration plan, scores,
+sensitivity, delivery profile and incidents, assumptions and answers, reproducibility. Every
+number comes from the assessment's and the decision's tables; the JSON document is
+``Decision.to_dict()`` plus the migration plan and the report's own metadata.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analyzer import charts
+from analyzer.decision.decide import Decision
+from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
+from analyzer.estimate import Estimate
+from analyzer.model.assess import Assessment
+from analyzer.questionnaire import CRITERIA, incident_categories, iter_fields
+from analyzer.report import plan as plans
+from analyzer.report.fmt import (
+    NOT_AVAILABLE,
+    fmt_hours,
+    fmt_index,
+    fmt_money,
+    fmt_month_of,
+    fmt_months,
+    fmt_number,
+    fmt_pct,
+    fmt_score,
+    fmt_spread,
+    fmt_value,
+)
+from analyzer.report.tree import (
+    Block,
+    Bullets,
+    Column,
+    Facts,
+    Figure,
+    Heading,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
+
+REASONS_ON_PAGE_ONE = 3
+#: Units of the criteria's raw values where the label already says part of it.
+RAW_DISPLAY_UNITS = {"cost": "h"}
+ARROW = "\u2192"
+SOBOL_ROWS = 10
+ANSWER_SECTIONS = ("team", "codebase", "delivery", "incidents", "priorities")
+DEFAULT_MARK = "default"
+PERCENT = 100.0
+
+P_EXPLAINED = (
+    "How to read the numbers: the answers are ranges, so the tool simulates {samples} possible "
+    "futures drawn from them. P50 is the median; P10 and P90 bracket the middle 80 %: one future "
+    "in ten comes in below P10 and one in ten above P90. Figures read \"P50 (P10 to P90)\". "
+    "Hours are engineer-hours."
+)
+
+
+# ---- small helpers -------------------------------------------------------------------------------
+
+
+def _label(a: Assessment, name: str) -> str:
+    return a.options[name].label
+
+
+def _short(a: Assessment, name: str) -> str:
+    return a.options[name].short_label
+
+
+def _lower_first(text: str) -> str:
+    """'Total cost (NPV)' -> 'total cost (NPV)': acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _trio(row: pd.Series, key: str) -> tuple[float, float, float]:
+    return float(row[f"{key}_p10"]), float(row[f"{key}_p50"]), float(row[f"{key}_p90"])
+
+
+def _est(e: Estimate, unit: str = "", scale: float = 1.0) -> str:
+    """An answer as "likely (low to high) unit", scaled (e.g. 0.1 -> 10 with scale 100)."""
+    def num(x: float) -> str:
+        return f"{x * scale:g}"
+
+    tail = f" {unit}" if unit else ""
+    if e.is_point:
+        return f"{num(e.likely)}{tail}"
+    return f"{num(e.likely)}{tail} ({num(e.low)} to {num(e.high)})"
+
+
+def _text_of(obj: Any) -> str | None:
+    """The sentence of a reversal or unknown: its ``text`` or ``sentence``, else None."""
+    if obj is None:
+        return None
+    for attr in ("text", "sentence"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    if isinstance(obj, str):
+        return obj
+    return None
+
+
+def _median(x: Any) -> float:
+    return float(np.median(np.asarray(x, dtype=np.float64)))
+
+
+def _ranking(d: Decision) -> list[str]:
+    return list(d.scores_table().sort_values("total_p50", ascending=False).index)
+
+
+# ---- section 1: decision record ------------------------------------------------------------------
+
+
+def _glance_table(a: Assessment) -> Table:
+    summary = a.summary()
+    rows = []
+    for name in a.option_names:
+        r = summary.loc[name]
+        sq = name == a.status_quo
+        saving = float(r["saving_hours_p50"])
+        if sq:
+            versus = "baseline"
+        elif saving < 0:
+            versus = f"{fmt_hours(-saving)} more"
+        else:
+            versus = f"{fmt_hours(saving)} less"
+        rows.append({
+            "option": _label(a, name),
+            "transition": "none" if sq else fmt_spread(*_trio(r, "transition_hours")),
+            "recurring": fmt_spread(*_trio(r, "recurring_hours_per_month")),
+            "total": fmt_spread(*_trio(r, "total_hours")),
+            "versus": versus,
+            "payback": "-" if sq else fmt_month_of(r["breakeven_month_p50"], a.horizon_months),
+        })
+    h = a.horizon_months
+    return Table(
+        pd.DataFrame(rows),
+        (
+            Column("option", "Option", width=1.5),
+            Column("transition", "Up-front work", align="right", width=1.2),
+            Column("recurring", "Running cost a month", align="right", width=1.2),
+            Column("total", f"Total over {h} months", align="right", width=1.3),
+            Column("versus", "Against today (median)", align="right", width=1.0),
+            Column("payback", "Pays back (median)", align="right", width=1.1),
+        ),
+        caption=f"At a glance. Up-front work is the one-off effort of the move; the total adds "
+        f"{h} months of running cost.",
+    )
+
+
+def _money_sentence(a: Assessment) -> str | None:
+    currency = a.questionnaire.team.currency
+    rate = a.outputs.hourly_cost
+    parts = []
+    for i, name in enumerate(a.option_names):
+        if name == a.status_quo:
+            continue
+        money = a.outputs.transition_hours[i] * rate
+        parts.append(f"{_short(a, name)}'s move about {fmt_money(_median(money), currency)}")
+    if not parts:
+        return None
+    return (
+        f"In money, at about {fmt_money(_median(rate), currency)} an engineer-hour: "
+        f"{'; '.join(parts)} of engineering time."
+    )
+
+
+def _about(a: Assessment) -> Facts:
+    q = a.questionnaire
+    t, c, d, inc, pr = q.team, q.codebase, q.delivery, q.incidents, q.priorities
+    procs = []
+    for p in q.processes:
+        traits = [p.kind]
+        if p.is_stateful:
+            traits.append(f"{p.data_gb.likely:g} GB of data")
+        if p.managed:
+            traits.append("managed")
+        procs.append(f"{p.name} ({', '.join(traits)})")
+    counted = sum(e.likely for e in inc.counts.values())
+    weights = q.priorities.weights.normalised()
+    items = [
+        ("Team and application", q.name),
+        ("Team", f"{t.engineers.likely:g} engineers; {_est(t.ops_time_share, '%', PERCENT)} "
+                 f"of their time on operations; Docker familiarity "
+                 f"{_est(t.docker_familiarity)} on a 0-1 scale"),
+        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}; {c.architecture}"),
+        ("Processes", "; ".join(procs)),
+        ("Delivery", f"{_est(d.prod_deploys_per_week, 'production deploys a week')}; "
+                     f"{_est(d.failed_deploy_rate, '%', PERCENT)} of deploys need a fix; "
+                     f"{d.environments} environments"),
+        ("Incidents", f"about {counted:g} in the last {inc.window_months.likely:g} months; "
+                      f"{_est(inc.hours_to_restore, 'h')} to restore"),
+        ("Compared over", f"{pr.horizon_months} months; future hours discounted at "
+                          f"{PERCENT * pr.discount_rate_annual:g} % a year"),
+        ("What matters most", ", ".join(
+            f"{_lower_first(CRITERION_LABELS[k])} {fmt_pct(w)}"
+            for k, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0)),
+    ]
+    if q.description:
+        items.insert(1, ("Situation", " ".join(q.description.split())))
+    return Facts(tuple(items))
+
+
+def _reversal_blocks(d: Decision) -> list[Block]:
+    """Flips as bullets; inputs that flip nothing within their range named in one sentence."""
+    if d.tornado is None and not d.reversals:
+        return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
+    flips = [_cap(t) for r in d.reversals
+             if getattr(r, "threshold", 0) is not None and (t := _text_of(r))]
+    steady = [str(r.label) for r in d.reversals
+              if getattr(r, "threshold", 0) is None and hasattr(r, "label")]
+    blocks: list[Block] = []
+    if flips:
+        blocks.append(Bullets(tuple(flips)))
+    if steady:
+        lead = "Also checked" if flips else "Of the inputs that move the result most"
+        blocks.append(Paragraph(
+            f"{lead}, none of these changes the answer anywhere within its range: "
+            f"{'; '.join(steady)}."))
+    if not blocks:
+        blocks.append(Paragraph(
+            "No single input, moved anywhere within its range, changes the answer."))
+    return blocks
+
+
+def decision_record(a: Assessment, d: Decision) -> Section:
+    rec = d.recommendation
+    threshold = fmt_pct(d.confidence_threshold)
+    lead = (
+        f"Confidence {fmt_pct(d.confidence)}: in {a.samples:,} simulated futures, "
+        f"{_short(a, rec)} has the best weighted score in {fmt_pct(d.confidence)} of them "
+        f"(below {threshold} we would call it too close)."
+    )
+    blocks: list[Block] = [Paragraph(d.headline(), "headline"), Paragraph(lead, "lead"),
+                           _glance_table(a)]
+    money = _money_sentence(a)
+    if money:
+        blocks.append(Paragraph(money))
+    blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
+    blocks.append(Heading("What would change the answer"))
+    blocks += _reversal_blocks(d)
+    unknown = _text_of(d.next_unknown)
+    blocks.append(Heading("The most valuable unknown"))
+    blocks.append(Paragraph(unknown) if unknown else Paragraph(
+        "Not computed: the sensitivity analysis was not run.", "note"))
+    blocks += [Heading("What this is about"), _about(a),
+               Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
+    return Section("decision", "Decision record", tuple(blocks))
+
+
+# ---- section 2: cost over time -----------------------------------------------------------------
+
+
+NONE_FOR_STATUS_QUO = ("transition_hours", "migration_months", "saving_hours")
+NONE_FOR_STATUS_QUO = ("transition_hours", "migration_months", "saving_hours")
+SUMMARY_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("transition_hours", "Up-front work", "h"),
+    ("migration_months", "Time the move takes", "months"),
+    ("recurring_hours_per_month", "Running cost per month", "h"),
+    ("total_hours", "Total over the horizon", "h"),
+    ("npv_hours", "Total, discounted (NPV)", "h"),
+    ("saving_hours", "Saving against today (negative: costs more)", "h"),
+)
+
+
+def summary_table(a: Assessment) -> Table:
+    """Measures as rows, options as columns; each cell "P50 (P10 to P90) unit"."""
+    summary = a.summary()
+    rows: list[dict[str, str]] = []
+    for key, label, unit in SUMMARY_MEASURES:
+        row = {"measure": f"{label} ({unit})"}
+        for name in a.option_names:
+            p10, p50, p90 = _trio(summary.loc[name], key)
+            if name == a.status_quo and key in NONE_FOR_STATUS_QUO:
+                row[name] = "-"
+            elif key == "migration_months":
+                row[name] = f"{p50:.1f} ({p10:.1f} to {p90:.1f})"
+            else:
+                row[name] = fmt_spread(p10, p50, p90, "")
+        rows.append(row)
+    pay = {"measure": f"Pays back within {a.horizon_months} months (share of futures)"}
+    first = {"measure": "Cheapest option (share of futures)"}
+    for name in a.option_names:
+        r = summary.loc[name]
+        pay[name] = "-" if name == a.status_quo else fmt_pct(r["breakeven_share"])
+        first[name] = fmt_pct(r["cheapest_share"])
+    rows += [pay, first]
+    cols = [Column("measure", "Measure", width=2.2)]
+    cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
+    return Table(pd.DataFrame(rows), tuple(cols), caption="Every figure is P50 (P10 to P90).")
+
+
+def cost_section(a: Assessment) -> Section:
+    h = a.horizon_months
+    intro = (
+        f"Cumulative engineer-hours month by month for each option over {h} months: a move costs "
+        f"its up-front work while it happens (today's running cost is still paid meanwhile), then "
+        f"its own running cost. Where a move's line crosses below today's, it has paid back."
+    )
+    fig = Figure("cost-over-time",
+                 f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
+                 partial(_draw_cost, a), (7.0, 3.5))
+    return Section("cost", "Cost over time", (Paragraph(intro), fig, summary_table(a)),
+                   page_break=True)
+
+
+def _draw_cost(a: Assessment, ax: Any) -> Any:
+    return charts.cost_over_time(a, ax=ax)
+
+
+# ---- section 3: migration plan -----------------------------------------------------------------
+
+
+def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, Any]]:
+    option = plans.plan_option(a, d.recommendation, _ranking(d))
+    if option is None:
+        return Section("plan", "Migration plan", (Paragraph("No option involves a move."),)), {}
+    items, stages = plans.migration_plan(a, option)
+    label = _short(a, option)
+    if option == d.recommendation:
+        intro = f"The plan for {label}, the recommendation, in stages with a pilot first."
+    else:
+        intro = (
+            f"The recommendation is to stay, so there is no move to plan. If you move anyway, "
+            f"this is the plan for {label}, the best-scoring alternative, in stages with a "
+            f"pilot first: stop after the pilot if it costs more than expected."
+        )
+    rows: list[dict[str, Any]] = []
+    strong: list[int] = []
+    for _, st in stages.iterrows():
+        strong.append(len(rows))
+        rows.append({"item": f"{st['title']}: {st['goal']}", "p10": None, "p50": None, "p90": None})
+        for _, it in items[items["stage"] == st["stage"]].iterrows():
+            rows.append({"item": f"    {it['label']}", "p10": it["p10"], "p50": it["p50"],
+                         "p90": it["p90"]})
+    for _, it in items[items["stage"] == "all"].iterrows():
+        rows.append({"item": f"{it['label']} (spread over the stages)", "p10": it["p10"],
+                     "p50": it["p50"], "p90": it["p90"]})
+    r = a.summary().loc[option]
+    t10, t50, t90 = _trio(r, "transition_hours")
+    strong.append(len(rows))
+    rows.append({"item": "Total", "p10": t10, "p50": t50, "p90": t90})
+    num = partial(_blank_or, fmt_number)
+    work = Table(
+        pd.DataFrame(rows),
+        (Column("item", "Work item", width=4.0), Column("p10", "P10 (h)", num, "right"),
+         Column("p50", "P50 (h)", num, "right"), Column("p90", "P90 (h)", num, "right")),
+        caption="Hours of engineering work. Ranges do not add up: the P90 of the total is less "
+        "than the sum of the P90s, because not everything overruns at once.",
+        strong_rows=tuple(strong),
+    )
+    share = _median(a.values["assumptions.migration_capacity_share"])
+    pace = _median(a.outputs.capacity_hours) * share
+    engineers = _median(a.values["team.engineers"])
+    m10, m50, m90 = _trio(r, "migration_months")
+    hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
+    ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
+    calendar = Table(
+        stages.assign(hours=[fmt_spread(x, y, z) for x, y, z in hours],
+                      ends=[f"month {y:.1f} ({x:.1f} to {z:.1f})" for x, y, z in ends]),
+        (Column("title", "Stage", width=1.6), Column("hours", "Work incl. its share of the dip",
+                                                     align="right", width=1.4),
+         Column("ends", "Done by", align="right", width=1.3)),
+        caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90).",
+    )
+    summary = (
+        f"Total: {fmt_spread(t10, t50, t90)} of work. At {fmt_pct(share)} of "
+        f"{engineers:g} engineers' time (about {fmt_hours(pace)} a month) it takes "
+        f"{fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
+    )
+    others = []
+    for name in a.option_names:
+        if name in (option, a.status_quo):
+            continue
+        ro = a.summary().loc[name]
+        others.append(f"{_short(a, name)} would take {fmt_spread(*_trio(ro, 'transition_hours'))} "
+                      f"over {fmt_months(ro['migration_months_p50'])}")
+    blocks: list[Block] = [Paragraph(intro), work, Paragraph(summary)]
+    blocks.append(calendar)
+    blocks.append(Figure("migration-plan", "The stages on the calendar.",
+                         partial(_draw_plan, stages), (7.0, 1.9)))
+    if others:
+        blocks.append(Paragraph(_cap("; ".join(others)) + ".", "note"))
+    data = {
+        "option": option,
+        "transition_hours": {"p10": t10, "p50": t50, "p90": t90},
+        "migration_months": {"p10": m10, "p50": m50, "p90": m90},
+        "stages": stages.round(3).to_dict(orient="records"),
+        "items": items.round(3).to_dict(orient="records"),
+    }
+    return Section("plan", f"Migration plan: {a.options[option].label}", tuple(blocks),
+                   page_break=True), data
+
+
+def _blank_or(fmt: Any, x: Any) -> str:
+    return "" if x is None or (isinstance(x, float) and np.isnan(x)) else str(fmt(x))
+
+
+def _draw_plan(stages: pd.DataFrame, ax: Any) -> Any:
+    return charts.migration_plan_chart(stages, ax=ax)
+
+
+# ---- section 4: scores --------------------------------------------------------------------------
+
+
+def scores_section(a: Assessment, d: Decision) -> Section:
+    intro = (
+        "Each option gets a 0-100 score on each criterion (100 is the best of the options); the "
+        "weights from the questionnaire turn them into one total out of 100. The bars show how "
+        "many points each criterion contributes."
+    )
+    crit = d.criteria_table()
+    rows = []
+    for c in CRITERIA:
+        sub = crit[crit["criterion"] == c].set_index("option")
+        row: dict[str, str] = {
+            "criterion": f"{CRITERION_LABELS[c]}, {RAW_DISPLAY_UNITS.get(c, RAW_UNITS[c])}",
+            "weight": fmt_pct(float(sub["weight"].iloc[0])),
+        }
+        for name in a.option_names:
+            row[name] = (f"{fmt_value(sub.loc[name, 'raw_p50'])} {ARROW} "
+                         f"{fmt_score(sub.loc[name, 'score_p50'])}")
+        rows.append(row)
+    scores = d.scores_table()
+    total = {"criterion": "Weighted total (points of 100)", "weight": "100 %"}
+    wins = {"criterion": "Best total (share of futures)", "weight": ""}
+    topsis = {"criterion": "TOPSIS closeness (0-1, cross-check)", "weight": ""}
+    for name in a.option_names:
+        total[name] = fmt_score(scores.loc[name, "total_p50"])
+        wins[name] = fmt_pct(scores.loc[name, "win_share"])
+        topsis[name] = fmt_index(scores.loc[name, "topsis"])
+    rows += [total, wins, topsis]
+    cols = [Column("criterion", "Criterion, unit", width=2.2),
+            Column("weight", "Weight", align="right", width=0.6)]
+    cols += [Column(n, _label(a, n), align="right", width=1.1) for n in a.option_names]
+    table = Table(pd.DataFrame(rows), tuple(cols),
+                  caption=f"Each criterion: the option's median value {ARROW} its 0-100 score. "
+                  "Then the weighted totals, how often each option has the best total, and TOPSIS.",
+                  strong_rows=(len(CRITERIA),))
+    if d.methods_agree:
+        check = (f"Cross-check: TOPSIS, a second scoring method (closeness to the ideal option, "
+                 f"0-1), also puts {_short(a, d.topsis_winner)} first.")
+    else:
+        check = (f"Cross-check: TOPSIS, a second scoring method (closeness to the ideal option, "
+                 f"0-1), disagrees: it puts {_short(a, d.topsis_winner)} first, not "
+                 f"{_short(a, d.recommendation)}. Treat the recommendation as less certain.")
+    blocks: list[Block] = [
+        Paragraph(intro),
+        Figure("score-contributions", "Contribution of each criterion to the weighted total.",
+               partial(_draw_scores, d), (7.0, 2.9)),
+        table, Paragraph(check),
+    ]
+    extra = d.reasons[REASONS_ON_PAGE_ONE:]
+    if extra:
+        blocks += [Heading("More reasons"), Bullets(tuple(extra))]
+    return Section("scores", "Scores", tuple(blocks), page_break=True)
+
+
+def _draw_scores(d: Decision, ax: Any) -> Any:
+    return charts.score_contributions(d, ax=ax)
+
+
+# ---- section 5: sensitivity ---------------------------------------------------------------------
+
+
+def sensitivity_section(a: Assessment, d: Decision) -> Section:
+    if d.tornado is None and d.sobol is None:
+        return Section("sensitivity", "Sensitivity", (Paragraph(
+            "Not computed: this report was made without the sensitivity analysis, so it cannot "
+            "say which inputs move the answer most.", "note"),), page_break=True)
+    blocks: list[Block] = []
+    if d.tornado is not None and not d.tornado.empty:
+        blocks.append(Paragraph(
+            "Tornado: each input is moved from its P10 to its P90 while every other input stays "
+            "at its median; the widest bars matter most."))
+        blocks.append(Figure("tornado", "The inputs that move the result most.",
+                             partial(_draw_tornado, d), (7.0, 3.8)))
+    if d.sobol is not None and not d.sobol.empty:
+        top = d.sobol.sort_values("ST", ascending=False).head(SOBOL_ROWS)
+        blocks.append(Paragraph(
+            "Sobol indices: the share of the uncertainty in the net saving explained by each "
+            "input alone (first order, S1) and together with its interactions (total, ST); "
+            "0 means it does not matter, 1 that it explains everything."))
+        blocks.append(Table(
+            top.reset_index(drop=True),
+            (Column("label", "Input", width=3.0), Column("origin", "From", width=1.0),
+             Column("S1", "S1 (alone)", fmt_index, "right"),
+             Column("ST", "ST (with interactions)", fmt_index, "right")),
+            caption=f"The {len(top)} inputs with the largest total index.",
+        ))
+    unknown = _text_of(d.next_unknown)
+    if unknown:
+        blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
+    return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
+
+
+def _draw_tornado(d: Decision, ax: Any) -> Any:
+    return charts.tornado_chart(d, ax=ax)
+
+
+# ---- section 6: delivery profile and incidents ---------------------------------------------------
+
+
+def delivery_section(a: Assessment, d: Decision) -> Section:
+    q = a.questionnaire
+    blocks: list[Block] = []
+    dora = d.dora
+    if dora is not None and hasattr(dora, "summary"):
+        frame = dora.summary().copy()
+        shares = frame["unit"] == "fraction"
+        frame["shown"] = [fmt_pct(v) if share else fmt_value(v)
+                          for v, share in zip(frame["value"], shares, strict=True)]
+        frame["unit"] = frame["unit"].where(~shares, "of deploys")
+        blocks.append(Paragraph(
+            "The four DORA keys (deployment frequency, lead time, change failure rate, time to "
+            "restore), placed in the DORA 2024 performance clusters: elite, high, medium and low, "
+            "best first."))
+        blocks.append(Table(
+            frame,
+            (Column("label", "Key", width=1.6),
+             Column("shown", "Value", align="right", width=0.8),
+             Column("unit", "Unit", width=1.2),
+             Column("cluster_2024", "2024 cluster", lambda v: v or NOT_AVAILABLE, width=0.9)),
+            caption="Delivery profile.",
+        ))
+        overall = getattr(dora, "overall", None)
+        if overall:
+            blocks.append(Paragraph(f"Overall: {overall} performer (DORA 2024 clusters)."))
+    else:
+        dl = q.delivery
+        blocks.append(Paragraph(
+            f"Delivery as answered: {_est(dl.prod_deploys_per_week, 'production deploys a week')}; "
+            f"lead time {_est(dl.lead_time_hours, 'h')}; "
+            f"{_est(dl.failed_deploy_rate, '%', PERCENT)} of deploys need a fix; "
+            f"{_est(q.incidents.hours_to_restore, 'h')} to restore. Placement in the DORA "
+            f"clusters is not available in this build.", "body"))
+    blocks.append(Heading("Incidents"))
+    cats = incident_categories()
+    window = q.incidents.window_months.likely
+    rows = []
+    for key, spec in cats.items():
+        e = q.incidents.counts.get(key)
+        if e is None or e.high == 0:
+            continue
+        rows.append({"category": spec.get("label", key), "count": _est(e),
+                     "per_year": e.likely * 12.0 / window})
+    if rows:
+        blocks.append(Table(
+            pd.DataFrame(rows),
+            (Column("category", "Category", width=2.0),
+             Column("count", f"Incidents in {window:g} months", align="right", width=1.4),
+             Column("per_year", "Per year (likely)", fmt_value, "right", 1.0)),
+            caption="Incidents as answered; categories with none are left out.",
+        ))
+    else:
+        blocks.append(Paragraph("No incidents were reported."))
+    if a.evidence is not None:
+        blocks.append(Paragraph("Incident rates and restore times come from the imported history.",
+                                "note"))
+    rb = a.recurring_breakdown()
+    inc = rb[rb["component"] == "incidents"].set_index("option")
+    parts = [f"{_short(a, n)} {fmt_spread(inc.loc[n, 'p10'], inc.loc[n, 'p50'], inc.loc[n, 'p90'])}"
+             for n in a.option_names]
+    blocks.append(Paragraph(
+        f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
+    return Section("delivery", "Delivery profile and incidents", tuple(blocks), page_break=True)
+
+
+# ---- section 7: assumptions and answers ---------------------------------------------------------
+
+
+def _source(text: Any) -> str:
+    s = str(text or "").strip()
+    return s if s else "judgement"
+
+
+def assumptions_section(a: Assessment) -> Section:
+    used = a.inputs_used().copy()
+    used["range"] = [
+        fmt_value(r.p50, r.unit) if np.isclose(r.p10, r.p90)
+        else f"{fmt_value(r.p50)} ({fmt_value(r.p10)} to {fmt_value(r.p90)}) {r.unit}".rstrip()
+        for r in used.itertuples()
+    ]
+    used["source"] = used["source"].map(_source)
+    table = Table(
+        used,
+        (Column("label", "Input", width=2.0), Column("origin", "From", width=0.8),
+         Column("range", "P50 (P10 to P90) unit", width=2.2),
+         Column("source", "Source", width=3.2)),
+        caption="Every input the model used. From: answer (your questionnaire), assumption "
+        "(data/assumptions.yaml or your override), option (data/options.yaml), history "
+        "(imported incidents).",
+        small=True,
+    )
+    q = a.questionnaire
+    rows = []
+    for section in ANSWER_SECTIONS:
+        for path, value, given, info in iter_fields(getattr(q, section), f"{section}."):
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            unit = str(extra.get("unit", ""))
+            mark = "" if given else DEFAULT_MARK
+            rows.append({"field": path, "answer": _answer(value), "unit": unit, "given": mark})
+    for p in q.processes:
+        traits = [p.kind, "stateful" if p.is_stateful else "stateless"]
+        if p.is_stateful:
+            traits.append(f"data {p.data_gb} GB")
+        traits.append(f"{p.instances} instance(s)")
+        if p.managed:
+            traits.append("managed")
+        rows.append({"field": f"processes.{p.name}", "answer": "; ".join(traits), "unit": "",
+                     "given": ""})
+    answers = Table(
+        pd.DataFrame(rows),
+        (Column("field", "Field", width=2.2),
+         Column("answer", "Answer: likely (low-high)", width=3.0),
+         Column("unit", "Unit", width=1.2), Column("given", "Default?", width=0.6)),
+        caption="The questionnaire's answers; \"default\" marks a value you did not give.",
+        small=True,
+    )
+    blocks: tuple[Block, ...] = (
+        Paragraph("Ranges are P10 to P90 of the distribution the model sampled; a single value "
+                  "is certain. Sources say where a default comes from, or that it is a judgement."),
+        table, Heading("Answers as given"), answers,
+    )
+    return Section("assumptions", "Assumptions and answers", blocks, page_break=True)
+
+
+def _answer(value: Any) -> str:
+    if isinstance(value, Estimate):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_answer(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+# ---- section 8: reproducibility -----------------------------------------------------------------
+
+
+def reproducibility_section(a: Assessment, d: Decision, command: str, date: str | None,
+                            version: str) -> Section:
+    sobol_n = d.sobol.attrs.get("n") if d.sobol is not None else None
+    items = [
+        ("Tool", f"analyzer {version}"),
+        ("Seed", str(a.seed)),
+        ("Samples", f"{a.samples:,}"),
+        ("Sensitivity", "not run" if d.tornado is None else
+         f"tornado and Sobol indices{f' ({sobol_n:,} base samples)' if sobol_n else ''}"),
+        ("Questionnaire SHA-256", a.questionnaire_digest()),
+        ("Assumptions SHA-256", a.assumptions.digest()),
+        ("Report date", date or "none given (--date)"),
+        ("Command", command),
+    ]
+    note = ("The same questionnaire, assumptions, seed and sample count give the same numbers and "
+            "a byte-identical PDF. The SHA-256 hashes identify the exact inputs.")
+    return Section("reproducibility", "Reproducibility",
+                   (Facts(tuple(items), monospace=True), Paragraph(note, "note")))
+
+
+# ---- the report ---------------------------------------------------------------------------------
+
+
+def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
+    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
+    from analyzer import __version__
+
+    plan_section, plan_data = migration_section(a, d)
+    sections = (
+        decision_record(a, d),
+        cost_section(a),
+        plan_section,
+        scores_section(a, d),
+        sensitivity_section(a, d),
+        delivery_section(a, d),
+        assumptions_section(a),
+        reproducibility_section(a, d, command, date, __version__),
+    )
+    data = d.to_dict()
+    data["migration_plan"] = plan_data
+    data["report"] = {"command": command, "date": date}
+    title = "Machine images or Docker?"
+    subtitle = a.questionnaire.name
+    return Report(title, subtitle, date, sections, data)
+

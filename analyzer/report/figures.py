@@ -1,0 +1,34 @@
+"""Figures to SVG text: vector, and the same bytes every time (fixed hash salt, no date)."""
+
+from __future__ import annotations
+
+import io
+
+from analyzer.report.tree import Figure
+
+#: Seeds the ids matplotlib gives clip paths and markers in SVG, which are random otherwise.
+SVG_HASH_SALT = "analyzer-report"
+SVG_STYLE = {
+    "svg.hashsalt": SVG_HASH_SALT,
+    "svg.fonttype": "path",  # text as outlines: no font needed to view, same on every machine
+    "font.family": "DejaVu Sans",  # ships with matplotlib
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 9.0,
+}
+
+
+def figure_svg(figure: Figure) -> str:
+    """Draw ``figure`` on a fresh matplotlib Figure (no pyplot, no GUI) and return its SVG."""
+    import matplotlib
+    from matplotlib.figure import Figure as MplFigure
+
+    with matplotlib.rc_context(SVG_STYLE):
+        fig = MplFigure(figsize=figure.size, layout="constrained")
+        try:
+            figure.draw(fig.add_subplot())
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        finally:
+            fig.clear()
+    return buf.getvalue()

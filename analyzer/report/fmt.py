@@ -1,0 +1,116 @@
+"""Formatting shared by every renderer: numbers become the same strings in PDF, Markdown and tests.
+
+Pure functions of their arguments. Hours are rounded the way a person says them (3.4 h, 27 h,
+320 h, 1,050 h); ranges read "P10 to P90"; percentages are whole numbers with a space before "%".
+Missing, NaN or infinite values read "n/a".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+#: From here on round hours to tens ("320 h"); below it to whole hours ("27 h").
+TENS_FROM = 100.0
+#: From here on whole hours; below it one decimal ("3.4 h").
+WHOLE_FROM = 10.0
+#: Parameter values from here on are printed as whole numbers with thousands separators.
+WHOLE_VALUE_FROM = 1_000.0
+NOT_AVAILABLE = "n/a"
+#: Money is rounded to the nearest thousand, or to the nearest hundred below a thousand.
+MONEY_THOUSANDS_FROM = 1_000.0
+
+
+def _finite(x: Any) -> float | None:
+    """``x`` as a float, or None when it is missing, NaN or infinite."""
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def fmt_number(x: Any) -> str:
+    """A quantity rounded like ``fmt_hours``, without a unit: 3.4, 27, 320, 1,050."""
+    v = _finite(x)
+    if v is None:
+        return NOT_AVAILABLE
+    if abs(v) >= TENS_FROM:
+        text = f"{round(v, -1):,.0f}"
+    elif abs(v) >= WHOLE_FROM:
+        text = f"{v:.0f}"
+    else:
+        text = f"{v:.1f}"
+    return text.removeprefix("-") if text in ("-0", "-0.0") else text
+
+
+def fmt_hours(x: Any) -> str:
+    """Engineer-hours: ``fmt_hours(323.3) == "320 h"``."""
+    text = fmt_number(x)
+    return text if text == NOT_AVAILABLE else f"{text} h"
+
+
+def fmt_months(x: Any) -> str:
+    """Calendar months with one decimal: ``"4.6 months"``."""
+    v = _finite(x)
+    return NOT_AVAILABLE if v is None else f"{v:.1f} months"
+
+
+def fmt_pct(share: Any) -> str:
+    """A share 0-1 as a whole percentage: ``fmt_pct(0.257) == "26 %"``."""
+    v = _finite(share)
+    return NOT_AVAILABLE if v is None else f"{100 * v:.0f} %"
+
+
+def fmt_range(p10: Any, p90: Any, unit: str = "h") -> str:
+    """The P10-P90 range: ``fmt_range(280, 380) == "280 to 380 h"``."""
+    if _finite(p10) is None or _finite(p90) is None:
+        return NOT_AVAILABLE
+    tail = f" {unit}" if unit else ""
+    return f"{fmt_number(p10)} to {fmt_number(p90)}{tail}"
+
+
+def fmt_spread(p10: Any, p50: Any, p90: Any, unit: str = "h") -> str:
+    """The median with its P10-P90 range: ``"320 h (280 to 380)"``."""
+    if _finite(p50) is None:
+        return NOT_AVAILABLE
+    mid = f"{fmt_number(p50)} {unit}".rstrip()
+    low, high = fmt_number(p10), fmt_number(p90)
+    if NOT_AVAILABLE in (low, high) or low == high:
+        return mid
+    return f"{mid} ({low} to {high})"
+
+
+def fmt_money(amount: Any, currency: str) -> str:
+    """Money rounded to the nearest thousand (hundred below a thousand): ``"USD 24,000"``."""
+    v = _finite(amount)
+    if v is None:
+        return NOT_AVAILABLE
+    digits = -3 if abs(v) >= MONEY_THOUSANDS_FROM else -2
+    return f"{currency} {round(v, digits):,.0f}"
+
+
+def fmt_score(x: Any) -> str:
+    """Points on the 0-100 scale, one decimal."""
+    v = _finite(x)
+    return NOT_AVAILABLE if v is None else f"{v:.1f}"
+
+
+def fmt_index(x: Any) -> str:
+    """A 0-1 index (Sobol, TOPSIS closeness), two decimals."""
+    v = _finite(x)
+    return NOT_AVAILABLE if v is None else f"{v:.2f}"
+
+
+def fmt_value(x: Any, unit: str = "") -> str:
+    """A parameter value in its own unit, three significant figures (whole numbers from 1,000)."""
+    v = _finite(x)
+    if v is None:
+        return NOT_AVAILABLE
+    text = f"{v:,.0f}" if abs(v) >= WHOLE_VALUE_FROM else f"{v:.3g}"
+    return f"{text} {unit}".rstrip()
+
+
+def fmt_month_of(x: Any, horizon: int) -> str:
+    """A break-even month, or a plain statement that it is beyond the horizon."""
+    v = _finite(x)
+    return f"not within {horizon} months" if v is None else f"month {v:.0f}"

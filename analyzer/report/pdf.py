@@ -1,0 +1,84 @@
+"""The PDF renderer: the content tree as JSON, typeset by Typst with the packaged template.
+
+Deterministic: the template sets ``document(date: none)`` unless a date is given (without it
+typst-py stamps the current time as the PDF creation date), fonts are only those bundled with
+the compiler (``ignore_system_fonts``), and figures are SVG with fixed ids and no date.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import AnalyzerError
+from analyzer.report.figures import figure_svg
+from analyzer.report.tree import Block, Bullets, Facts, Figure, Heading, Paragraph, Report, Table
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.typ"
+
+
+def block_data(block: Block) -> dict[str, Any]:
+    """One block as the JSON the template reads."""
+    if isinstance(block, Paragraph):
+        return {"kind": "paragraph", "text": block.text, "style": block.style}
+    if isinstance(block, Heading):
+        return {"kind": "heading", "text": block.text}
+    if isinstance(block, Bullets):
+        return {"kind": "bullets", "items": list(block.items)}
+    if isinstance(block, Facts):
+        return {"kind": "facts", "items": [list(kv) for kv in block.items],
+                "monospace": block.monospace}
+    if isinstance(block, Table):
+        return {
+            "kind": "table",
+            "columns": [{"header": c.header, "align": c.align, "width": c.width}
+                        for c in block.columns],
+            "rows": block.cells(),
+            "caption": block.caption,
+            "strong_rows": list(block.strong_rows),
+            "small": block.small,
+        }
+    if isinstance(block, Figure):
+        return {"kind": "figure", "svg": figure_svg(block), "caption": block.caption}
+    raise TypeError(f"unknown block {type(block).__name__}")  # pragma: no cover
+
+
+def document_data(report: Report) -> dict[str, Any]:
+    from analyzer import __version__
+
+    date = None
+    if report.date:
+        year, month, day = (int(x) for x in report.date.split("-"))
+        date = [year, month, day]
+    return {
+        "title": report.title,
+        "subtitle": report.subtitle,
+        "date": date,
+        "date_text": report.date or "",
+        "version": __version__,
+        "sections": [
+            {
+                "title": s.title,
+                "page_break": s.page_break,
+                "blocks": [block_data(b) for b in s.blocks],
+            }
+            for s in report.sections
+        ],
+    }
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as PDF bytes."""
+    import typst
+
+    payload = json.dumps(document_data(report), ensure_ascii=False)
+    try:
+        pdf = typst.compile(
+            TEMPLATE, root=TEMPLATE.parent, sys_inputs={"data": payload}, ignore_system_fonts=True
+        )
+    except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
+        raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc
+    if not isinstance(pdf, bytes):  # pragma: no cover - one PDF comes back as bytes
+        raise AnalyzerError("typesetting the PDF returned no document")
+    return pdf
