@@ -124,7 +124,7 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     P10 and at its P90 (all others at their median); widest at the top."""
     ax = _axes(ax, (7.0, 4.2))
     frame = decision.tornado
-    attrs: dict[str, Any] = dict(frame.attrs) if frame is not None else {}
+    attrs: dict[Any, Any] = dict(frame.attrs) if frame is not None else {}
     output = str(attrs.get("output", "net_saving"))
     output_label = TORNADO_OUTPUTS.get(output, output.replace("_", " "))
     ax.set_title("What moves the result most (tornado)")
@@ -149,10 +149,11 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
         ax.axvline(float(base), color="#333333", linewidth=0.8)
     ax.set_yticks(y, names, fontsize=7)
     ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=OPTION_COLOURS[1], label="higher at the input's P90"),
+    handles: list[Artist] = [Patch(color=OPTION_COLOURS[1], label="higher at the input's P90"),
                Patch(color=OPTION_COLOURS[2], label="lower at the input's P90")]
     if base is not None:
         handles.append(Line2D([], [], color="#333333", linewidth=0.8,

@@ -182,7 +182,7 @@ def _about(a: Assessment) -> Facts:
     t, c, d, inc, pr = q.team, q.codebase, q.delivery, q.incidents, q.priorities
     procs = []
     for p in q.processes:
-        traits = [p.kind]
+        traits: list[str] = [p.kind]
         if p.is_stateful:
             traits.append(f"{p.data_gb.likely:g} GB of data")
         if p.managed:

@@ -23,7 +23,7 @@ def figure_svg(figure: Figure) -> str:
     import matplotlib
     from matplotlib.figure import Figure as MplFigure
 
-    with matplotlib.rc_context(SVG_STYLE):
+    with matplotlib.rc_context(SVG_STYLE):  # type: ignore[arg-type]
         fig = MplFigure(figsize=figure.size, layout="constrained")
         try:
             figure.draw(fig.add_subplot())
