@@ -1,20 +1,93 @@
-"""analyzer: should this team move from machine images to Docker containers, stay, or go hybrid?"""
+"""analyzer: should this team move from machine images to Docker containers, stay, or go hybrid?
+
+The public API, for notebooks and scripts::
+
+    import analyzer
+    q = analyzer.load_questionnaire(analyzer.example_questionnaire("seed-team"))
+    a = analyzer.assess(q, samples=10_000, seed=1)      # the cost model, with uncertainty
+    d = analyzer.decide(a)                              # scores, recommendation, sensitivity
+    analyzer.charts.cost_over_time(a)                   # every chart takes ax=None, returns it
+
+Heavy parts (numpy, pandas, matplotlib, SALib) load on first use, so the command line's quick
+commands stay quick.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from analyzer.errors import AnalyzerError, InputError, OutputError, Problem
+from analyzer.estimate import Estimate
+from analyzer.paths import example_questionnaire
+from analyzer.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
+
 __version__ = "0.1.0"
 
-from analyzer.errors import AnalyzerError, InputError, Problem
-from analyzer.estimate import Estimate
-from analyzer.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
+#: Public names loaded on first use: name -> module that defines it.
+_LAZY: dict[str, str] = {
+    "assess": "analyzer.model.assess",
+    "Assessment": "analyzer.model.assess",
+    "load_assumptions": "analyzer.model.assumptions",
+    "Assumptions": "analyzer.model.assumptions",
+    "load_options": "analyzer.model.options",
+    "decide": "analyzer.decision.decide",
+    "Decision": "analyzer.decision.decide",
+    "analyze": "analyzer.pipeline",
+    "dora_profile": "analyzer.dora",
+    "import_incidents": "analyzer.history",
+    "history_profile": "analyzer.history",
+}
+_LAZY_MODULES = ("charts",)
+
+if TYPE_CHECKING:
+    from analyzer import charts
+    from analyzer.decision.decide import Decision, decide
+    from analyzer.dora import dora_profile
+    from analyzer.history import history_profile, import_incidents
+    from analyzer.model.assess import Assessment, assess
+    from analyzer.model.assumptions import Assumptions, load_assumptions
+    from analyzer.model.options import load_options
+    from analyzer.pipeline import analyze
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_MODULES:
+        module = importlib.import_module(f"analyzer.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'analyzer' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_MODULES))
+
 
 __all__ = [
     "AnalyzerError",
+    "Assessment",
+    "Assumptions",
+    "Decision",
     "Estimate",
     "InputError",
+    "OutputError",
     "Problem",
     "Questionnaire",
     "__version__",
+    "analyze",
+    "assess",
+    "charts",
+    "decide",
+    "dora_profile",
+    "example_questionnaire",
+    "history_profile",
+    "import_incidents",
+    "load_assumptions",
+    "load_options",
     "load_questionnaire",
     "parse_questionnaire",
 ]

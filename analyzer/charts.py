@@ -136,9 +136,8 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     rows = frame.sort_values("swing", ascending=False).head(top).iloc[::-1]
     lo = rows[["output_at_p10", "output_at_p90"]].min(axis=1).to_numpy(dtype=float)
     hi = rows[["output_at_p10", "output_at_p90"]].max(axis=1).to_numpy(dtype=float)
-    units = rows["unit"] if "unit" in rows else pd.Series([""] * len(rows))
-    names = [_wrap(f"{lab} ({unit})" if unit else str(lab))
-             for lab, unit in zip(rows["label"], units, strict=True)]
+    # labels name the input; its unit and range are in the report's table of inputs
+    names = [_wrap(str(lab)) for lab in rows["label"]]
     y = np.arange(len(rows))
     at_p10 = rows["output_at_p10"].to_numpy(dtype=float)
     at_p90_higher = rows["output_at_p90"].to_numpy(dtype=float) >= at_p10

@@ -581,11 +581,14 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
 
 
 def iter_fields(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Any, bool, FieldInfo]]:
-    """(dotted path, value, given by the user?, field info) for every leaf field, in order."""
+    """(dotted path, value, given by the user?, field info) for every leaf field, in order;
+    optional parts left out (None by default, e.g. incidents.history) are skipped."""
     for key, info in type(model).model_fields.items():
         value = getattr(model, key)
         path = f"{prefix}{key}"
         given = key in model.model_fields_set
+        if value is None and not given:
+            continue
         if isinstance(value, BaseModel):
             yield from iter_fields(value, path + ".")
         else:
