@@ -31,7 +31,7 @@ lint: $(DEV)
 	$(BIN)/mypy analyzer
 
 bench: $(DEV)
-	$(BIN)/python -m pytest benchmarks --benchmark-only -q
+	for f in benchmarks/bench_*.py; do echo "== $$f"; PYTHONPATH=. $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) reports/*.pdf reports/*.md reports/*.json

@@ -32,7 +32,11 @@ PROCESS_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _fmt(value: object) -> str:
+def format_answer(value: object, *, separator: str = ", ", keep_items_whole: bool = False) -> str:
+    """An answer as text: an Estimate as 'likely (low-high)', a mapping as 'key value' items.
+
+    ``keep_items_whole`` joins each item's words with no-break spaces so wrapping never splits one.
+    """
     if isinstance(value, Estimate):
         return str(value)
     if isinstance(value, float):
@@ -42,9 +46,15 @@ def _fmt(value: object) -> str:
     if hasattr(value, "model_dump"):  # a nested section, e.g. priorities.weights
         value = value.model_dump()
     if isinstance(value, dict):
-        items = (f"{k} {_fmt(v)}".replace(" ", _NO_BREAK) for k, v in value.items())
-        return ", ".join(items) or "none"
+        items = (f"{k} {format_answer(v, separator=separator)}" for k, v in value.items())
+        if keep_items_whole:
+            items = (item.replace(" ", _NO_BREAK) for item in items)
+        return separator.join(items) or "none"
     return str(value)
+
+
+def _fmt(value: object) -> str:
+    return format_answer(value, keep_items_whole=True)
 
 
 def _is_nothing(value: object) -> bool:

@@ -46,6 +46,7 @@ from analyzer.report.tree import (
     Section,
     Table,
 )
+from analyzer.summary import format_answer
 
 REASONS_ON_PAGE_ONE = 3
 #: Units of the criteria's raw values where the label already says part of it.
@@ -611,7 +612,7 @@ def assumptions_section(a: Assessment) -> Section:
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             unit = str(extra.get("unit", ""))
             mark = "" if given else DEFAULT_MARK
-            rows.append({"field": path, "answer": _answer(value), "unit": unit, "given": mark})
+            rows.append({"field": path, "answer": format_answer(value, separator="; "), "unit": unit, "given": mark})
     for p in q.processes:
         traits = [p.kind, "stateful" if p.is_stateful else "stateless"]
         if p.is_stateful:
@@ -635,18 +636,6 @@ def assumptions_section(a: Assessment) -> Section:
         table, Heading("Answers as given"), answers,
     )
     return Section("assumptions", "Assumptions and answers", blocks, page_break=True)
-
-
-def _answer(value: Any) -> str:
-    if isinstance(value, Estimate):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {_answer(v)}" for k, v in value.items()) or "none"
-    return str(value)
 
 
 # ---- section 8: reproducibility -----------------------------------------------------------------
