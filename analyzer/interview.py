@@ -110,6 +110,8 @@ def field_step(model: type[BaseModel], name: str, prefix: Loc, section: str) -> 
     limits = [p.le for p in parts if isinstance(p, (Bounds, Le))]
     percent = bool(limits) and limits[0] == 1
     required = info.is_required()
+    hint = str(extra["hint"]) if "hint" in extra else None
+    records = [p for p in parts if isinstance(p, type) and issubclass(p, BaseModel)]
     shape: Shape
     choices: tuple[str, ...] = ()
     if Estimate in parts:
@@ -117,8 +119,9 @@ def field_step(model: type[BaseModel], name: str, prefix: Loc, section: str) -> 
     elif any(get_origin(p) is Literal for p in parts):
         shape = "choice"
         choices = tuple(str(c) for p in parts if get_origin(p) is Literal for c in get_args(p))
-    elif any(isinstance(p, type) and issubclass(p, BaseModel) for p in parts):
+    elif records:
         shape = "pairs"  # a small record of numbers, such as the criterion weights
+        hint = hint or (records[0].__doc__ or "").strip() or None
     elif bool in parts:
         shape = "yes_no"
     elif int in parts or float in parts:
@@ -133,7 +136,7 @@ def field_step(model: type[BaseModel], name: str, prefix: Loc, section: str) -> 
         shape=shape,
         question=info.description or name,
         unit=str(extra["unit"]) if "unit" in extra else None,
-        hint=str(extra["hint"]) if "hint" in extra else None,
+        hint=hint,
         choices=choices,
         words=words,
         percent=percent,
