@@ -59,10 +59,16 @@ def _drop_examples(answers: Answers, marks: Marks, text: str) -> Answers:
     """Remove values the template wrote as examples ("replace me"): they are not answers."""
     lines = text.splitlines()
     for loc, (line, _col) in sorted(marks.values.items(), key=lambda kv: -len(kv[0])):
-        if loc and 0 < line <= len(lines) and _EXAMPLE_NOTE in lines[line - 1]:
-            parent = interview.get_value(answers, loc[:-1])
-            if isinstance(parent, dict) and isinstance(loc[-1], str):
-                parent.pop(loc[-1], None)
+        if not (loc and 0 < line <= len(lines) and _EXAMPLE_NOTE in lines[line - 1]):
+            continue
+        value = interview.get_value(answers, loc)
+        if isinstance(value, dict) or (isinstance(value, list) and any(
+            isinstance(v, dict) for v in value
+        )):
+            continue  # a section or the process list starts on an example line: keep it
+        parent = interview.get_value(answers, loc[:-1])
+        if isinstance(parent, dict) and isinstance(loc[-1], str):
+            parent.pop(loc[-1], None)
     processes = answers.get("processes")
     if isinstance(processes, list):
         answers["processes"] = [p for p in processes if p.get("name") or p.get("kind")]

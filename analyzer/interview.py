@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -311,6 +312,12 @@ def _within(field: str | None, step_id: str) -> bool:
     return field == step_id or field.startswith((step_id + ".", step_id + "["))
 
 
+def _mention(message: str, name: str | int) -> int | None:
+    """Where a record-level message names the field (``instances`` is not in ``peak_instances``)."""
+    found = re.search(rf"(?<![\w]){re.escape(str(name))}(?![\w])", message)
+    return found.start() if found else None
+
+
 def check(answers: Mapping[str, Any], step: Step, value: Any) -> list[str]:
     """Why this answer cannot stand (empty when it can), by the questionnaire's own rules.
 
@@ -329,7 +336,9 @@ def check(answers: Mapping[str, Any], step: Step, value: Any) -> list[str]:
     messages += [
         p.message
         for p in after
-        if p.field in parents and "missing" not in p.message and (p.field, p.message) not in before
+        if p.field in parents
+        and _mention(p.message, step.loc[-1]) is not None
+        and (p.field, p.message) not in before
     ]
     if step.loc[0] == "processes" and step.loc[-1] == "name" and isinstance(value, str):
         others = [
@@ -337,9 +346,9 @@ def check(answers: Mapping[str, Any], step: Step, value: Any) -> list[str]:
             for j, p in enumerate(new.get("processes") or [])
             if j != step.loc[1] and isinstance(p, dict)
         ]
-        if value in others:
-            messages.append(f"process names must be unique; '{value}' is already used")
-    return messages
+        if value in others:  # the loader's rule, which it checks only once all else is valid
+            messages.append(f"process names must be unique; repeated: {value}")
+    return list(dict.fromkeys(messages))
 
 
 def parse(step: Step, text: str) -> Any:
@@ -439,8 +448,17 @@ def first_problem(answers: Mapping[str, Any], steps: list[Step]) -> int | None:
     """Index of the first question whose answer has a problem, if any question has one."""
     found = problems(answers)
     for index, step in enumerate(steps):
-        if any(_within(p.field, step.id) or _within(step.id, p.field or "") for p in found):
-            return index
+        for p in found:
+            if _within(p.field, step.id):
+                return index
+            if _within(step.id, p.field or ""):  # a record's rule: go to the field it names first
+                named = [
+                    (at, i)
+                    for i, s in enumerate(steps)
+                    if _within(s.id, p.field or "")
+                    and (at := _mention(p.message, s.loc[-1])) is not None
+                ]
+                return min(named)[1] if named else index
     return None
 
 
