@@ -29,7 +29,13 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """Escape newlines and other control characters (a key may hold any), so one problem stays
+    on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class AnalyzerError(Exception):

@@ -8,6 +8,7 @@ three accepted spellings.
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -60,14 +61,30 @@ def _compact(value: float) -> float | int:
 
 
 def _error(kind: str, message: str) -> PydanticCustomError:
-    """A pydantic error whose text is already formatted (braces escaped for its template)."""
-    return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"))
+    """A pydantic error whose text is already formatted.
+
+    The text goes in through the context: a template with escaped braces would keep them doubled,
+    since pydantic formats a template only when it has a context.
+    """
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 60  # long or deeply nested input is shown abbreviated
+
+
+def show(value: Any) -> str:
+    """A short, safe repr of user input for an error message."""
+    return _SHOW.repr(value)
 
 
 def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _error("estimate_type", f"{what} must be a number, got {value!r}")
-    number = float(value)
+        raise _error("estimate_type", f"{what} must be a number, got {show(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise _error("estimate_finite", f"{what} is too large to be a number") from None
     if math.isnan(number) or math.isinf(number):
         raise _error("estimate_finite", f"{what} must be a finite number, got {value}")
     return number
@@ -105,7 +122,7 @@ def parse_estimate(value: Any) -> Estimate:
         low, likely, high = (_number(value[k], k) for k in _KEYS)
     else:
         if isinstance(value, str) or value is None or isinstance(value, bool):
-            raise _error("estimate_type", f"got {value!r}: {_SHAPE_HINT}")
+            raise _error("estimate_type", f"got {show(value)}: {_SHAPE_HINT}")
         low = likely = high = _number(value, "the value")
     if low > likely:
         raise _error("estimate_order", f"low ({low:g}) is greater than likely ({likely:g})")

@@ -26,7 +26,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
+from analyzer.estimate import Bounds, Estimate, show
 from analyzer.paths import data_dir
 from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 
@@ -125,9 +125,17 @@ class Team(Section):
     @field_validator("docker_familiarity", mode="before")
     @classmethod
     def _familiarity_words(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in FAMILIARITY_WORDS:
-            return FAMILIARITY_WORDS[value.strip().lower()]
-        return value
+        if not isinstance(value, str):
+            return value
+        word = value.strip().lower()
+        if word in FAMILIARITY_WORDS:
+            return FAMILIARITY_WORDS[word]
+        close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
+        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(
+            f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
+            f"of {', '.join(FAMILIARITY_WORDS)}"
+        )
 
 
 class Codebase(Section):
@@ -345,13 +353,15 @@ class Questionnaire(Section):
         description="How far ahead to look and what matters most to the team.",
     )
 
-    @model_validator(mode="after")
-    def _unique_process_names(self) -> Questionnaire:
-        names = [p.name for p in self.processes]
+    @field_validator("processes")
+    @classmethod
+    def _unique_process_names(cls, processes: list[Process]) -> list[Process]:
+        # A field validator (not a model validator), so the error points at `processes:`.
+        names = [p.name for p in processes]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"process names must be unique; repeated: {', '.join(dupes)}")
-        return self
+        return processes
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,17 +400,28 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def _suggested_field(root: type[BaseModel], loc: Loc) -> str | None:
+    """The known field closest to the unknown key at the end of ``loc``, if any is close."""
+    model = _model_at(root, loc[:-1])
+    known = list(model.model_fields) if model else []
+    hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    return hint[0] if hint else None
+
+
 def _message(error: Any, root: type[BaseModel]) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
-        model = _model_at(root, loc[:-1])
-        known = list(model.model_fields) if model else []
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        hint = _suggested_field(root, loc)
+        suggestion = f" (did you mean '{hint}'?)" if hint else ""
         return f"unknown field '{loc[-1]}'{suggestion}"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of fields (key: value lines), got {show(error['input'])}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"got {show(error['input'])}; expected {expected}"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
@@ -412,8 +433,17 @@ def problems_from_validation(
 ) -> list[Problem]:
     """One Problem per pydantic error, with the line and column of the offending node."""
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes its field "missing": the "did you mean" line says it all.
+    meant = {
+        (*tuple(e["loc"])[:-1], hint)
+        for e in errors
+        if e["type"] == "extra_forbidden" and (hint := _suggested_field(root, tuple(e["loc"])))
+    }
+    for error in errors:
         loc: Loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in meant:
+            continue
         # pydantic appends tags like 'function-plain[...]' for custom types; drop them.
         loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p and p.endswith("]")))
         on_key = error["type"] == "extra_forbidden" or "[key]" in error["loc"]
@@ -437,7 +467,7 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
             [
                 Problem(
                     name,
-                    f"unsupported schema_version {version!r}; this analyzer reads version "
+                    f"unsupported schema_version {show(version)}; this analyzer reads version "
                     f"{SCHEMA_VERSION}",
                     line, col, "schema_version",
                 )
@@ -447,6 +477,8 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, name, marks, Questionnaire)) from None
+    except RecursionError:
+        raise InputError([Problem(name, "values are nested too deeply to check")]) from None
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:

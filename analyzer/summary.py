@@ -17,6 +17,7 @@ SECTION_WIDTH = 11
 LABEL_WIDTH = 28
 COLUMN_GAP = "  "
 TABLE_INDENT = "  "
+MIN_VALUE_WIDTH = 20
 NONE_CELL = "-"
 _NO_BREAK = "\u00a0"  # joins the words of one item so wrapping never splits "name 5 (3-8)"
 SECTIONS_BEFORE_PROCESSES = ("team", "codebase")
@@ -53,7 +54,7 @@ def _is_nothing(value: object) -> bool:
 def _row(section: str, mark: str, label: str, value: str) -> list[str]:
     """One answer, its value wrapped under the value column."""
     head = f"{section:<{SECTION_WIDTH}}{mark} {label:<{LABEL_WIDTH}} "
-    wrapped = textwrap.wrap(value, width=max(WIDTH - len(head), 20)) or [""]
+    wrapped = textwrap.wrap(value, width=max(WIDTH - len(head), MIN_VALUE_WIDTH)) or [""]
     pad = " " * len(head)
     lines = [head + wrapped[0]] + [pad + chunk for chunk in wrapped[1:]]
     return [line.replace(_NO_BREAK, " ") for line in lines]

@@ -23,6 +23,7 @@ from analyzer.questionnaire import CategoryName, Questionnaire, incident_categor
 
 INDENT = "  "
 COMMENT_WIDTH = 98
+MIN_COMMENT_WIDTH = 40  # deeply indented comments still get this many characters a line
 FLOW_WIDTH = 1_000_000  # never let PyYAML fold a value over several lines
 REPLACE_ME = "replace me: example value"
 HEADER = (
@@ -42,7 +43,7 @@ class _Out:
     lines: list[str] = field(default_factory=list)
 
     def comment(self, indent: str, text: str) -> None:
-        width = max(COMMENT_WIDTH - len(indent) - 2, 40)
+        width = max(COMMENT_WIDTH - len(indent) - len("# "), MIN_COMMENT_WIDTH)
         for chunk in textwrap.wrap(text, width=width, break_on_hyphens=False):
             self.lines.append(f"{indent}# {chunk}")
 
@@ -156,10 +157,10 @@ def _value_for(info: FieldInfo, values: Mapping[str, Any], name: str) -> tuple[A
 def _write_counts(out: _Out, indent: str, value: Any, given: bool) -> None:
     """incidents.counts: every category with its meaning; zero for those not given."""
     categories = incident_categories()
-    if given and isinstance(value, Mapping) and not value:
-        out.lines[-1] += " {}"
+    if given and not (isinstance(value, Mapping) and value):
+        out.lines[-1] += f" {_flow(value)}"  # {} or something invalid: written as given
         return
-    if not (isinstance(value, Mapping) and value):
+    if not given:
         value = dict.fromkeys(categories, 0)
     for key, count in value.items():
         meta = categories.get(str(key), {})

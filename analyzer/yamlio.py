@@ -19,6 +19,9 @@ from analyzer.errors import InputError, Problem
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
+#: Collections nested deeper than this are refused before a node tree is built: a questionnaire
+#: needs five levels, and PyYAML's composer recurses once per level.
+MAX_DEPTH = 32
 
 Loc = tuple[str | int, ...]
 
@@ -110,11 +113,43 @@ def _format_loc(loc: Loc) -> str:
 format_loc = _format_loc
 
 
+def _too_deep(text: str, name: str) -> Problem | None:
+    """A Problem at the first collection nested deeper than MAX_DEPTH (the parser does not
+    recurse, so this is safe on any input), else None."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return Problem(
+                    name,
+                    f"values are nested more than {MAX_DEPTH} levels deep; refusing to read them",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     """Parse one YAML document from ``text``; raise InputError naming ``name`` on any problem."""
+    try:
+        return _parse_yaml(text, name)
+    except RecursionError:  # a last guard: aliases can nest values deeper than the text does
+        raise InputError(
+            [Problem(name, "values are nested too deeply; refusing to read them")]
+        ) from None
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     loader = yaml.SafeLoader(text)
     try:
         try:
+            deep = _too_deep(text, name)
+            if deep is not None:
+                raise InputError([deep])
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analyzer.questionnaire import Questionnaire
+from analyzer.questionnaire import FAMILIARITY_WORDS, Questionnaire
 
 SCHEMA_ID = "https://analyzer.invalid/questionnaire/v1.schema.json"
 SCHEMA_FILE = Path(__file__).resolve().parent / "questionnaire.schema.json"
@@ -24,6 +24,9 @@ def questionnaire_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "analyzer questionnaire, version 1"
+    # The loader also takes words for docker_familiarity (a before-validator pydantic cannot see).
+    familiarity = schema["$defs"]["Team"]["properties"]["docker_familiarity"]
+    familiarity["anyOf"].append({"type": "string", "enum": list(FAMILIARITY_WORDS)})
     return schema
 
 

@@ -1,0 +1,172 @@
+"""The bundled example questionnaires, the estimate spellings, the summary and the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analyzer.estimate import Estimate
+from analyzer.paths import data_dir
+from analyzer.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
+from analyzer.schema import SCHEMA_FILE, questionnaire_json_schema, schema_text
+from analyzer.summary import DEFAULT_MARK, questionnaire_summary
+
+EXAMPLES = sorted((data_dir() / "questionnaires").glob("*.yaml"))
+EXAMPLE_NAMES = [p.stem for p in EXAMPLES]
+SCREEN_LINES = 50
+SCREEN_COLUMNS = 100
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?P<ref>\S+)$")
+
+
+def test_the_four_examples_are_there() -> None:
+    assert {"seed-team", "saas-12", "org-40", "solo"} <= set(EXAMPLE_NAMES)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_NAMES)
+def test_example_loads(path: Path) -> None:
+    q = load_questionnaire(path)
+    assert q.schema_version == 1
+    assert q.processes
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_NAMES)
+def test_validate_prints_a_one_screen_summary(path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("validate", str(path))
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = result.out.rstrip("\n").splitlines()
+    assert lines[0] == load_questionnaire(path).name
+    assert len(lines) <= SCREEN_LINES
+    assert max(len(line) for line in lines) <= SCREEN_COLUMNS
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_NAMES)
+def test_example_points_editors_at_the_committed_schema(path: Path) -> None:
+    match = SCHEMA_LINE.match(path.read_text().splitlines()[0])
+    assert match, "first line must be the yaml-language-server $schema comment"
+    assert (path.parent / match["ref"]).resolve() == SCHEMA_FILE
+
+
+def test_summary_marks_each_default_once() -> None:
+    """solo.yaml leaves some answers out on purpose: each is starred once and counted."""
+    q = load_questionnaire(data_dir() / "questionnaires" / "solo.yaml")
+    text = questionnaire_summary(q, "solo.yaml")
+    assert re.search(r"^\s+\* currency\s+USD$", text, re.MULTILINE)
+    assert re.search(r"^\s+\* lead_time_hours\s+48 \(4-168\)$", text, re.MULTILINE)
+    assert re.search(r"^team\s+engineers\s+1$", text, re.MULTILINE)  # given: no star
+    assert re.search(r"^  sqlite\s+other\s+1\*", text, re.MULTILINE)  # instances left out
+    body, footer = text.rsplit("\n", 1)
+    count = int(re.search(r"\((\d+) used\)", footer)[1])  # type: ignore[index]
+    assert body.count(DEFAULT_MARK) == count > 0
+
+
+def test_summary_without_defaults_says_so() -> None:
+    q = load_questionnaire(data_dir() / "questionnaires" / "org-40.yaml")
+    text = questionnaire_summary(q, "org-40.yaml")
+    assert DEFAULT_MARK not in text.rsplit("\n", 1)[0]
+    assert text.endswith("no defaults used.")
+
+
+# --- the examples say what the issue asks of them ---------------------------------------------
+
+
+def _example(name: str) -> Questionnaire:
+    return load_questionnaire(data_dir() / "questionnaires" / f"{name}.yaml")
+
+
+def test_saas_12_is_a_dozen_engineers_with_many_services_and_drift() -> None:
+    q = _example("saas-12")
+    kinds = [p.kind for p in q.processes]
+    assert q.team.engineers.likely == 12
+    assert 13 <= len(q.processes) <= 17
+    assert kinds.count("web") >= 2 and kinds.count("worker") >= 2
+    assert {"database", "cache", "queue"} <= set(kinds)
+    assert q.delivery.prod_deploys_per_week.low >= 5  # daily or more
+    assert 8 <= q.incidents.counts["environment_drift"].likely <= 15
+    assert q.incidents.counts["failed_deploy"].likely > 0
+    assert sum(p.scale_out_events_per_month.likely for p in q.processes) > 0
+
+
+def test_org_40_is_a_large_monolith_with_slow_bakes() -> None:
+    q = _example("org-40")
+    assert q.team.engineers.likely == 40
+    assert q.codebase.architecture == "monolith"
+    assert 300 <= q.codebase.kloc.likely <= 500
+    assert q.delivery.deploy_method == "rebake-image"
+    assert (q.delivery.image_bake_minutes.low, q.delivery.image_bake_minutes.high) == (40, 90)
+    assert 1 < q.delivery.prod_deploys_per_week.likely < 7
+
+
+def test_solo_is_one_developer_one_web_process_and_sqlite() -> None:
+    q = _example("solo")
+    assert q.team.engineers.likely == 1
+    assert [p.kind for p in q.processes].count("web") == 1
+    assert any("sqlite" in p.name and p.is_stateful for p in q.processes)
+    assert q.delivery.prod_deploys_per_week.likely * 52 / 12 <= 3  # a couple a month
+    assert sum(c.likely for c in q.incidents.counts.values()) <= 2
+
+
+# --- estimates -----------------------------------------------------------------------------------
+
+SPELLINGS = ["3", "[3, 3, 3]", "{low: 3, likely: 3, high: 3}"]
+
+
+def _with_engineers(spelling: str) -> Questionnaire:
+    return parse_questionnaire(
+        "schema_version: 1\nname: x\n"
+        f"team: {{engineers: {spelling}}}\n"
+        "codebase: {kloc: 5}\nprocesses: [{name: web, kind: web}]\n"
+        "delivery: {prod_deploys_per_week: 1}\n"
+    )
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_three_spellings_of_a_number_are_the_same(spelling: str) -> None:
+    assert _with_engineers(spelling).team.engineers == Estimate.point(3)
+
+
+def test_range_spellings_agree() -> None:
+    as_list = _with_engineers("[2, 3, 5]").team.engineers
+    as_map = _with_engineers("{high: 5, low: 2, likely: 3}").team.engineers
+    assert as_list == as_map == Estimate(2, 3, 5)
+    assert as_list.pert_mean == pytest.approx((2 + 4 * 3 + 5) / 6)
+
+
+def test_familiarity_words_map_to_scores() -> None:
+    q = _example("solo")
+    assert q.team.docker_familiarity == Estimate.point(0.33)  # "basic"
+
+
+# --- JSON Schema -------------------------------------------------------------------------------
+
+
+def test_committed_schema_is_current() -> None:
+    """Regenerate with: python -m analyzer schema > analyzer/schema/questionnaire.schema.json"""
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
+
+
+def test_schema_command_prints_the_committed_file(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("schema")
+    assert result.code == 0
+    assert result.out == SCHEMA_FILE.read_text(encoding="utf-8")
+    assert json.loads(result.out)["$id"] == questionnaire_json_schema()["$id"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=EXAMPLE_NAMES)
+def test_examples_satisfy_the_json_schema(path: Path) -> None:
+    """What editors check while a file is typed agrees with the loader."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    jsonschema.validate(yaml.safe_load(path.read_text()), json.loads(SCHEMA_FILE.read_text()))
+
+
+def test_json_schema_rejects_what_the_loader_rejects() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(SCHEMA_FILE.read_text())
+    data = {"schema_version": 1, "name": "x", "team": {"enginers": 2}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
