@@ -23,7 +23,7 @@ _NUMBER_RE = re.compile(rf"^{NUMBER}$")
 _RANGE_RE = re.compile(rf"^({NUMBER})\s*(?:-|to)\s*({NUMBER})$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;]+")
 
-FORMS = "a number (3), a range low-high (3-5) or low, likely, high (2, 4, 10)"
+FORMS = "a number or a range: 3, 3-5 or 2, 4, 10"
 
 YES = frozenset({"y", "yes", "true"})
 NO = frozenset({"n", "no", "false"})
@@ -78,7 +78,8 @@ def parse_estimate(text: str, *, percent: bool = False, words: Collection[str] =
     if all(_NUMBER_RE.match(t) for t in tokens):
         raise AnswerError(f"{len(tokens)} numbers: type {FORMS}")
     if words:
-        raise AnswerError(f"type {FORMS}, or one of: {', '.join(words)}")
+        raise AnswerError(f"'{text.strip()}' is not understood: type 3, 3-5, 2, 4, 10 or "
+                          + "/".join(words))
     raise AnswerError(f"'{text.strip()}' is not understood: type {FORMS}")
 
 

@@ -7,6 +7,8 @@ answer, which stays there to be corrected); choices are picked from a list; yes/
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import Any
 
 import questionary
@@ -19,7 +21,7 @@ from analyzer.ask import BACK, Evaluate
 from analyzer.interview import BACK_WORDS, Step
 
 _FORMS = {
-    "estimate": "a number, low-high (3-5) or low, likely, high (2, 4, 10)",
+    "estimate": "3, 3-5 (low-high) or 2, 4, 10 (low, likely, high)",
     "number": "a number",
     "words": "names separated by commas",
     "pairs": "name value pairs, e.g. cost 0.5, parity 0.2 (names left out keep their value)",
@@ -47,11 +49,11 @@ def _back_on_less_than(question: questionary.Question, *, only_first: bool) -> q
 def _forms(step: Step) -> str:
     forms = _FORMS[step.shape]
     if step.percent and step.shape in ("estimate", "number"):
-        forms += "; 10% means 0.1"
+        forms += ", 10% is 0.1"
     if step.words:
-        forms += f"; or {', '.join(step.words)}"
+        forms += ", or " + "/".join(step.words)
     if step.clearable:
-        forms += "; - leaves it out"
+        forms += ", - leaves it out"
     return forms
 
 
@@ -66,9 +68,11 @@ class TerminalPrompter:
         keeps = f"Enter keeps [{shown}] · " if shown else ""
         print()
         questionary.print(where, style="bold")
+        width = max(shutil.get_terminal_size().columns - 1, 40)
         if step.hint:
-            print(f"How to estimate: {step.hint}")
-        print(f"Answer: {_forms(step)} · {keeps}< back · Ctrl-C stops (answers are saved)")
+            print(textwrap.fill(f"How to estimate: {step.hint}", width, break_on_hyphens=False))
+        help_line = f"Answer: {_forms(step)} · {keeps}< back · Ctrl-C stops (saved)"
+        print(textwrap.fill(help_line, width, break_on_hyphens=False))
         unit = f" ({step.unit})" if step.unit else ""
         if step.shape == "choice":
             choice = _back_on_less_than(

@@ -132,10 +132,13 @@ def field_step(model: type[BaseModel], name: str, prefix: Loc, section: str) -> 
     else:
         shape = "text"
     words = tuple(FAMILIARITY_WORDS) if name == "docker_familiarity" else ()
+    question = info.description or name
+    if question[:1].islower():  # "monolith, modular-monolith, ...": say what is chosen
+        question = f"{name.replace('_', ' ').capitalize()}: {question}"
     return Step(
         loc=(*prefix, name),
         shape=shape,
-        question=info.description or name,
+        question=question,
         unit=str(extra["unit"]) if "unit" in extra else None,
         hint=hint,
         choices=choices,
@@ -218,7 +221,8 @@ def steps_for(answers: Mapping[str, Any]) -> list[Step]:
     ]
     for section in ("team", "codebase"):
         steps += _model_steps(_section_model(section), (section,), section)
-    processes = answers.get("processes") if isinstance(answers.get("processes"), list) else []
+    given = answers.get("processes")
+    processes: list[Any] = given if isinstance(given, list) else []
     count = max(1, len(processes))
     for i in range(count):
         process = processes[i] if i < len(processes) and isinstance(processes[i], dict) else {}

@@ -20,6 +20,7 @@ import pexpect
 import pyte
 import pytest
 
+from analyzer.ask import load_answers
 from analyzer.estimate import Estimate
 from analyzer.questionnaire import load_questionnaire
 
@@ -207,6 +208,20 @@ def test_interrupt_then_resume_at_the_next_unanswered_question(tmp_path: Path, l
     assert again.finish() == 130
     assert "ops_time_share: [0.1, 0.2, 0.3]" in path.read_text(encoding="utf-8")
     assert "next question: team.hourly_cost" in path.read_text(encoding="utf-8")
+
+
+def test_closing_the_terminal_loses_no_answer(tmp_path: Path, log: Path) -> None:
+    path = tmp_path / "q.yaml"
+    ask = Interview(path, log)
+    ask.answer(NAME, "Closed\r")
+    ask.answer(DESCRIPTION, "\r")
+    ask.answer(ENGINEERS, "4\r")
+    ask.expect(OPS_SHARE)
+    ask.child.close(force=True)  # the terminal goes away (SIGHUP)
+    answers, next_id = load_answers(path)
+    assert (answers["name"], answers["team"]["engineers"]) == ("Closed", 4)
+    assert next_id == "team.ops_time_share"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.yaml", "screen.log"]  # no temp file
 
 
 def test_bad_answers_are_refused_on_the_spot_and_corrected(tmp_path: Path, log: Path) -> None:

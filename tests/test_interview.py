@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from analyzer import ask, interview
 from analyzer.answer import (
@@ -122,7 +123,10 @@ def test_every_field_is_asked(seed: dict[str, Any]) -> None:
     answers = {"processes": [{"name": "db", "kind": "database"}]}
     ids = set(_ids(answers))
     expected = {"name", "description", "processes[0].add_another", "priorities.weights"}
-    for section, model in [("team", Team), ("codebase", Codebase), ("delivery", Delivery)]:
+    sections: list[tuple[str, type[BaseModel]]] = [
+        ("team", Team), ("codebase", Codebase), ("delivery", Delivery)
+    ]
+    for section, model in sections:
         expected |= {f"{section}.{f}" for f in model.model_fields}
     expected |= {f"processes[0].{f}" for f in Process.model_fields}
     expected |= {f"incidents.{f}" for f in Incidents.model_fields if f != "counts"}
@@ -327,12 +331,17 @@ def test_report_hook(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
 
     calls: list[list[str]] = []
     real_main = cli.main
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or real_main(argv))
+
+    def recording(argv: list[str], *, run: bool = True) -> int:
+        calls.append(list(argv))
+        return real_main(argv) if run else 0
+
+    monkeypatch.setattr(cli, "main", recording)
     assert ask.render_report(seed_path) == 0
     assert calls == [["validate", str(seed_path)]]
     assert f"analyzer report {seed_path}" in capsys.readouterr().out
     calls.clear()
     monkeypatch.setattr(ask, "_subcommands", lambda parser: {"validate", "report"})
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or 0)
+    monkeypatch.setattr(cli, "main", lambda argv: recording(argv, run=False))
     assert ask.render_report(seed_path) == 0
     assert calls == [["report", str(seed_path)]]
