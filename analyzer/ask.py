@@ -203,6 +203,13 @@ def run(path: str | Path, prompter: Prompter | None = None) -> int:
             [Problem(str(target), f"the folder {target.parent} does not exist")]
         )
     answers, next_id = load_answers(target)
+    if target.exists():
+        original = read_text(target, what="questionnaire")
+        if original != render(answers, next_id):  # written by hand: keep its comments somewhere
+            backup = write_text_atomic(target.with_name(target.name + ".bak"), original,
+                                       overwrite=True)
+            prompter.say(f"Answers are saved in the annotated layout, without your own comments; "
+                         f"the file as it was is copied to {backup}.")
     steps = interview.steps_for(answers)
     start = interview.start_index(answers, steps, next_id)
     if not target.exists():

@@ -208,6 +208,7 @@ def test_interrupt_then_resume_at_the_next_unanswered_question(tmp_path: Path, l
     assert again.finish() == 130
     assert "ops_time_share: [0.1, 0.2, 0.3]" in path.read_text(encoding="utf-8")
     assert "next question: team.hourly_cost" in path.read_text(encoding="utf-8")
+    assert not (tmp_path / "team.yaml.bak").exists()  # its own file: nothing to keep aside
 
 
 def test_closing_the_terminal_loses_no_answer(tmp_path: Path, log: Path) -> None:
@@ -292,6 +293,8 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     assert ask.finish() == 0
     assert asked == 69  # every question of the seed team, each answered with Enter
     assert load_questionnaire(path) == load_questionnaire(seed_path)
+    backup = tmp_path / "seed.yaml.bak"  # the hand-written comments are kept there
+    assert backup.read_text(encoding="utf-8") == seed_path.read_text(encoding="utf-8")
     assert "Seed team" in summary  # the report, or until it exists, the validate summary
     screen = log.read_text(encoding="utf-8")
     assert re.search(ENGINEERS + r"\. \(people\) \[2\]", screen)  # current values as defaults
