@@ -33,6 +33,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from analyzer.ask import run
+
+    return run(args.file)
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from analyzer.schema import schema_text
 
@@ -192,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     p.set_defaults(handler=_cmd_init)
+
+    p = sub.add_parser(
+        "ask", help="fill in or edit a questionnaire through an interview in the terminal"
+    )
+    p.add_argument(
+        "file",
+        nargs="?",
+        default=DEFAULT_QUESTIONNAIRE,
+        help=f"questionnaire to create, resume or edit (default: {DEFAULT_QUESTIONNAIRE})",
+    )
+    p.set_defaults(handler=_cmd_ask)
 
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")

@@ -220,6 +220,7 @@ def _write_commented_section(
     inner.entry(indent, name, None)
     _write_model(inner, indent + INDENT, model, {}, example=True)
     for line in inner.lines:
+        line = line.replace(f"  # {REPLACE_ME}", "")  # nothing to replace inside a comment
         body = line[len(indent) :]
         out.lines.append(line if body.startswith("#") or not body else f"{indent}# {body}")
 
