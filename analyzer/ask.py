@@ -76,9 +76,10 @@ def _drop_examples(answers: Answers, marks: Marks, text: str) -> Answers:
 
 
 def load_answers(path: Path) -> tuple[Answers, str | None]:
-    """The answers in ``path`` (empty for a new file) and the recorded next question, if any."""
+    """The answers in ``path`` (only the format version for a new file) and the recorded next
+    question, if any."""
     if not path.exists():
-        return {}, None
+        return {"schema_version": interview.SCHEMA_VERSION}, None
     loaded = load_yaml(path, what="questionnaire")
     text = read_text(path, what="questionnaire")
     answers = interview.check_shape(loaded.data, str(path))

@@ -333,3 +333,10 @@ def test_render_report_runs_the_report_command(monkeypatch, seed_path) -> None: 
     monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or 0)
     assert ask.render_report(seed_path) == 0
     assert calls == [["report", str(seed_path)]]
+
+
+def test_a_new_questionnaire_needs_no_hand_edit(tmp_path: Path) -> None:
+    """A new file starts with its format version, so nothing is left that no question covers."""
+    answers, marker = ask.load_answers(tmp_path / "new.yaml")
+    assert answers == {"schema_version": 1} and marker is None
+    assert interview.unreachable(answers, interview.steps_for(answers)) == []
