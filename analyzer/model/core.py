@@ -44,6 +44,8 @@ WEEKS_PER_MONTH = 52.0 / 12.0
 MINUTES_PER_HOUR = 60.0
 MONTHS_PER_YEAR = 12.0
 BOOTSTRAP_DRAWS = 4096
+DRIFT = "environment_drift"
+DRIFT_RATE = f"incidents.rate.{DRIFT}"
 
 #: Recurring components, in report order.
 RECURRING: tuple[str, ...] = (
@@ -342,7 +344,9 @@ class Outputs:
     start_seconds: FloatArray  # event-weighted time to add capacity
     scale_out_relevance: FloatArray  # (samples,) 0-1
     capacity_hours: FloatArray  # (samples,) team hours per month
-    capacity_npv_hours: FloatArray  # (samples,) the team's hours over the horizon, discounted like NPV
+    capacity_npv_hours: (
+        FloatArray  # (samples,) the team's hours over the horizon, discounted like NPV
+    )
     portability: FloatArray
     team_fit: FloatArray
     hourly_cost: FloatArray  # (samples,)
@@ -423,6 +427,7 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     nonprod = v["delivery.nonprod_deploys_per_week"] * WEEKS_PER_MONTH
     restore = v["incidents.hours_to_restore"] * v["incidents.people_per_incident"]
     per_incident = restore + a("incident_follow_up_hours")
+    all_rates = sum((v[f"incidents.rate.{cat}"] for cat in st.categories), np.zeros(1))
     capacity = engineers * a("hours_per_engineer_month")
     n_samples = max(np.size(x) for x in v.values())
     zero = np.zeros(n_samples)
@@ -501,7 +506,11 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
             items["observability"] = a("observability_hours") + zero
             items["learning"] = engineers * a("learning_hours_per_engineer") * (1.0 - familiarity)
         for k in WORK_ITEMS:
-            items[k] = items[k] * spec.transition.get(k, 0.0)  # type: ignore[call-overload]
+            factor = spec.transition.get(k, 0.0)  # type: ignore[call-overload]
+            if factor == 0.0:
+                items[k] = zero
+            elif factor != 1.0:
+                items[k] = items[k] * factor
         subtotal = sum((items[k] for k in WORK_ITEMS if k != "productivity_dip"), zero)
         items["productivity_dip"] = (
             subtotal * a("productivity_dip_fraction") * spec.transition.get("productivity_dip", 0.0)
@@ -543,18 +552,26 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         delivery = delivery + deploys * v["delivery.failed_deploy_rate"] * rollback
         rec["delivery"] = delivery
 
-        incidents = zero
-        drift = zero
-        for cat in st.categories:
-            rate = v[f"incidents.rate.{cat}"] * (1.0 - opt(f"prevents.{cat}"))
-            rate = rate + n_cont * opt(f"adds.per_process.{cat}") / MONTHS_PER_YEAR
-            n_state_c = float(
-                sum(1 for p, c in zip(st.processes, inside, strict=True) if c and p.stateful)
-            )
-            rate = rate + n_state_c * opt(f"adds.per_stateful.{cat}") / MONTHS_PER_YEAR
-            incidents = incidents + rate * per_incident
-            if cat == "environment_drift":
-                drift = drift + rate * per_incident
+        # Monthly incidents: all categories' rates, less what the option prevents, plus what it
+        # adds per containerised (stateful) process; only the categories it touches cost work.
+        n_state_c = float(
+            sum(1 for p, c in zip(st.processes, inside, strict=True) if c and p.stateful)
+        )
+        rate = all_rates
+        drift_rate = v[DRIFT_RATE]
+        for cat in spec.prevents:
+            prevented = v[f"incidents.rate.{cat}"] * opt(f"prevents.{cat}")
+            rate = rate - prevented
+            if cat == DRIFT:
+                drift_rate = drift_rate - prevented
+        for kind, count in (("per_process", n_cont), ("per_stateful", n_state_c)):
+            for cat in getattr(spec.adds_per_year, kind):
+                added = count * opt(f"adds.{kind}.{cat}") / MONTHS_PER_YEAR
+                rate = rate + added
+                if cat == DRIFT:
+                    drift_rate = drift_rate + added
+        incidents = rate * per_incident
+        drift = drift_rate * per_incident
         rec["incidents"] = incidents
 
         setup = (
@@ -617,9 +634,8 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     spread = np.divide(
         transition, months_to_move, out=np.zeros_like(transition), where=months_to_move > 0
     )
-    npv = (spread + rec_total[sq]) * _discounted(d_h, delta) + rec_total * (
-        _discounted(h, delta) - _discounted(d_h, delta)
-    )
+    during = _discounted(d_h, delta)  # the discounted months the move takes
+    npv = (spread + rec_total[sq]) * during + rec_total * (_discounted(h, delta) - during)
     total = (spread + rec_total[sq]) * d_h + rec_total * np.maximum(h - months_to_move, 0.0)
     saving = total[sq] - total
     monthly_saving = rec_total[sq] - rec_total
