@@ -10,7 +10,9 @@ from analyzer.report.tree import Figure
 SVG_HASH_SALT = "analyzer-report"
 SVG_STYLE = {
     "svg.hashsalt": SVG_HASH_SALT,
-    "svg.fonttype": "path",  # text as outlines: no font needed to view, same on every machine
+    # text stays text: the PDF renderer is given matplotlib's own DejaVu Sans and embeds it
+    # (analyzer.report.pdf.chart_font_dir), so widths match matplotlib's layout exactly
+    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",  # ships with matplotlib
     "font.size": 9.0,
     "axes.titlesize": 10.0,

@@ -68,6 +68,15 @@ def document_data(report: Report) -> dict[str, Any]:
     }
 
 
+def chart_font_dir() -> str:
+    """matplotlib's bundled fonts: charts keep their text as text in DejaVu Sans, and Typst
+    embeds that same font, so the PDF looks the same on every machine and chart text is
+    searchable."""
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+
+
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
     import typst
@@ -75,7 +84,11 @@ def render_pdf(report: Report) -> bytes:
     payload = json.dumps(document_data(report), ensure_ascii=False)
     try:
         pdf = typst.compile(
-            TEMPLATE, root=TEMPLATE.parent, sys_inputs={"data": payload}, ignore_system_fonts=True
+            TEMPLATE,
+            root=TEMPLATE.parent,
+            sys_inputs={"data": payload},
+            ignore_system_fonts=True,
+            font_paths=[chart_font_dir()],
         )
     except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
         raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc
