@@ -274,7 +274,8 @@ def breakeven_frontier_chart(
 
 
 def parameter_distribution(assessment: Assessment, name: str, ax: Axes | None = None) -> Axes:
-    """Histogram of one input's draws with its P10, P50 and P90; title: its label and unit."""
+    """Histogram of one input's draws with its P10, P50 (solid) and P90; title: its label and
+    unit. A constant is drawn as a single line."""
     ax = _axes(ax, (3.2, 2.2))
     param = assessment.space[name]
     draws = np.asarray(assessment.values[name], dtype=float)
@@ -286,10 +287,15 @@ def parameter_distribution(assessment: Assessment, name: str, ax: Axes | None = 
         ax.axvline(float(draws[0]), color=OPTION_COLOURS[1], linewidth=2)
         ax.text(0.5, 0.85, f"constant: {draws[0]:g}", transform=ax.transAxes, ha="center",
                 fontsize=7)
+        value = float(draws[0])
+        half_width = abs(value) / 2 or 1.0
+        ax.set_xlim(value - half_width, value + half_width)
+        ax.set_xticks([value])
         ax.set_yticks([])
-        ax.set_xticks([float(draws[0])])
         return ax
-    ax.hist(draws, bins=40, density=True, color=OPTION_COLOURS[1], alpha=0.6)
+    ax.hist(draws, bins=40, density=True, histtype="stepfilled", color=OPTION_COLOURS[1],
+            alpha=0.6)
+    ax.set_yticks([])  # a density's scale says little; the shape and the quantiles matter
     for q, style in zip((0.1, 0.5, 0.9), (":", "-", ":"), strict=True):
         ax.axvline(float(np.quantile(draws, q)), color="#333333", linestyle=style, linewidth=0.8)
     return ax
