@@ -167,7 +167,8 @@ def reassess(
 
     Every input whose distribution is unchanged keeps the assessment's draws; a changed or new
     input is drawn from its own Generator seeded with (seed, name), so the same changes always
-    give the same numbers. The horizon and the process list come from ``q`` as in ``assess``.
+    give the same numbers. The horizon and the process list come from ``q`` as in ``assess``;
+    incident history evidence, if the assessment had any, is kept as it was.
     """
     q = a.questionnaire if q is None else q
     assumed = a.assumptions if assumptions is None else assumptions
