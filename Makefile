@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: report test lint bench clean
+.PHONY: report test lint bench notebooks clean
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ report: $(RUNTIME)
 ## The whole test suite.
 test: $(DEV)
 	$(BIN)/python -m pytest
+
+## The notebooks in notebooks/, in JupyterLab (jupyter is part of the dev environment).
+notebooks: $(DEV)
+	$(BIN)/jupyter lab notebooks/
 
 lint: $(DEV)
 	$(BIN)/ruff check analyzer tests benchmarks

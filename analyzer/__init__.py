@@ -7,6 +7,8 @@ The public API, for notebooks and scripts::
     a = analyzer.assess(q, samples=10_000, seed=1)      # the cost model, with uncertainty
     d = analyzer.decide(a)                              # scores, recommendation, sensitivity
     analyzer.charts.cost_over_time(a)                   # every chart takes ax=None, returns it
+    q2 = analyzer.what_if(q, **{"delivery.prod_deploys_per_week": 10})
+    analyzer.reassess(a, q2)                            # re-run, keeping unchanged draws
 
 Heavy parts (numpy, pandas, matplotlib, SALib) load on first use, so the command line's quick
 commands stay quick.
@@ -37,6 +39,14 @@ _LAZY: dict[str, str] = {
     "dora_profile": "analyzer.dora",
     "import_incidents": "analyzer.history",
     "history_profile": "analyzer.history",
+    "what_if": "analyzer.explore",
+    "reassess": "analyzer.explore",
+    "recommendation_map": "analyzer.explore",
+    "RecommendationMap": "analyzer.explore",
+    "breakeven_frontier": "analyzer.explore",
+    "Frontier": "analyzer.explore",
+    "sweep": "analyzer.explore",
+    "Sweep": "analyzer.explore",
 }
 _LAZY_MODULES = ("charts",)
 
@@ -44,6 +54,16 @@ if TYPE_CHECKING:
     from analyzer import charts
     from analyzer.decision.decide import Decision, decide
     from analyzer.dora import dora_profile
+    from analyzer.explore import (
+        Frontier,
+        RecommendationMap,
+        Sweep,
+        breakeven_frontier,
+        reassess,
+        recommendation_map,
+        sweep,
+        what_if,
+    )
     from analyzer.history import history_profile, import_incidents
     from analyzer.model.assess import Assessment, assess
     from analyzer.model.assumptions import Assumptions, load_assumptions
@@ -73,13 +93,17 @@ __all__ = [
     "Assumptions",
     "Decision",
     "Estimate",
+    "Frontier",
     "InputError",
     "OutputError",
     "Problem",
     "Questionnaire",
+    "RecommendationMap",
+    "Sweep",
     "__version__",
     "analyze",
     "assess",
+    "breakeven_frontier",
     "charts",
     "decide",
     "dora_profile",
@@ -90,4 +114,8 @@ __all__ = [
     "load_options",
     "load_questionnaire",
     "parse_questionnaire",
+    "reassess",
+    "recommendation_map",
+    "sweep",
+    "what_if",
 ]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from analyzer.decision.decide import Decision
+    from analyzer.explore import Frontier, RecommendationMap, Sweep
     from analyzer.model.assess import Assessment
 
 #: One colour per option position (status quo first), colour-blind safe (Okabe-Ito).
@@ -178,4 +179,141 @@ def migration_plan_chart(stages: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("Stage")
     ax.set_xlim(left=0)
     ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
+    return ax
+
+
+# ---- exploring (analyzer.explore) ------------------------------------------------------------
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges around grid points: midway between neighbours, half a step beyond the ends."""
+    c = np.asarray(centres, dtype=float)
+    if c.size == 1:
+        return np.array([c[0] - 0.5, c[0] + 0.5])
+    mid = (c[1:] + c[:-1]) / 2
+    return np.concatenate([[c[0] - (mid[0] - c[0])], mid, [c[-1] + (c[-1] - mid[-1])]])
+
+
+def _mark(ax: Axes, point: tuple[float, float] | None) -> list[Any]:
+    """A star at the loaded team's answers; its legend handle (none when no point)."""
+    if point is None:
+        return []
+    (star,) = ax.plot([point[0]], [point[1]], marker="*", markersize=15, color="white",
+                      markeredgecolor="black", linestyle="none", label="The loaded team (medians)")
+    return [star]
+
+
+def recommendation_map_chart(
+    result: RecommendationMap,
+    ax: Axes | None = None,
+    mark: tuple[float, float] | None = None,
+) -> Axes:
+    """The recommended option at every point of a two-input grid (median model); the star marks
+    ``mark``, by default the loaded team's medians."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    ax = _axes(ax, (7.0, 4.2))
+    n = len(result.option_names)
+    cmap = ListedColormap([_colour(i) for i in range(n)])
+    ax.pcolormesh(_edges(result.xs), _edges(result.ys), result.winners, cmap=cmap,
+                  vmin=-0.5, vmax=n - 0.5, shading="flat")
+    shares = result.shares()
+    handles: list[Any] = [
+        Patch(color=_colour(i), label=f"{label} ({100 * shares.iloc[i]:.0f} % of the map)")
+        for i, label in enumerate(result.option_labels)
+    ]
+    handles += _mark(ax, result.current if mark is None else mark)
+    ax.set_title(_wrap(f"Recommended option by {result.x.label} and {result.y.label} "
+                       "(other inputs at their medians)", 70))
+    ax.set_xlabel(result.x.title)
+    ax.set_ylabel(result.y.title)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+              fontsize=7, frameon=False)
+    return ax
+
+
+def breakeven_frontier_chart(
+    frontier: Frontier,
+    ax: Axes | None = None,
+    mark: tuple[float, float] | None = None,
+) -> Axes:
+    """The option's saving against today over the grid (colour) and the line where it is zero;
+    the star marks ``mark``, by default the loaded team's medians."""
+    from matplotlib.colors import TwoSlopeNorm
+
+    ax = _axes(ax, (7.0, 4.2))
+    saving = frontier.saving
+    extent = float(np.max(np.abs(saving))) or 1.0
+    low = min(float(np.min(saving)), -1e-9 * extent)
+    high = max(float(np.max(saving)), 1e-9 * extent)
+    mesh = ax.pcolormesh(_edges(frontier.xs), _edges(frontier.grid), saving, cmap="RdBu",
+                         norm=TwoSlopeNorm(0.0, low, high), shading="flat")
+    what = "NPV" if frontier.measure == "npv" else "undiscounted"
+    ax.figure.colorbar(mesh, ax=ax, label=f"Saving against today, {what} (h)")
+    found = np.isfinite(frontier.breakeven)
+    handles: list[Any] = []
+    if found.any():
+        (line,) = ax.plot(frontier.xs[found], frontier.breakeven[found], color="black",
+                          linewidth=1.6, label="Break-even: saving = 0")
+        handles.append(line)
+    else:
+        ax.text(0.5, 0.5, "No break-even in the range searched", transform=ax.transAxes,
+                ha="center", fontsize=9)
+    handles += _mark(ax, frontier.current if mark is None else mark)
+    ax.set_ylim(float(frontier.grid[0]), float(frontier.grid[-1]))
+    ax.set_title(_wrap(f"Where {frontier.option_label} breaks even against "
+                       f"{frontier.status_quo_label} over {frontier.horizon_months} months "
+                       "(blue: it saves)", 70))
+    ax.set_xlabel(frontier.x.title)
+    ax.set_ylabel(frontier.y.title)
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                  fontsize=7, frameon=False)
+    return ax
+
+
+def parameter_distribution(assessment: Assessment, name: str, ax: Axes | None = None) -> Axes:
+    """Histogram of one input's draws with its P10, P50 (solid) and P90; title: its label and
+    unit. A constant is drawn as a single line."""
+    ax = _axes(ax, (3.2, 2.2))
+    param = assessment.space[name]
+    draws = np.asarray(assessment.values[name], dtype=float)
+    ax.set_title(_wrap(f"{param.label} ({param.unit})", 38), fontsize=8)
+    ax.set_xlabel(param.unit, fontsize=7)
+    ax.set_ylabel("Density", fontsize=7)
+    ax.tick_params(labelsize=6)
+    if param.constant:
+        ax.axvline(float(draws[0]), color=OPTION_COLOURS[1], linewidth=2)
+        ax.text(0.5, 0.85, f"constant: {draws[0]:g}", transform=ax.transAxes, ha="center",
+                fontsize=7)
+        value = float(draws[0])
+        half_width = abs(value) / 2 or 1.0
+        ax.set_xlim(value - half_width, value + half_width)
+        ax.set_xticks([value])
+        ax.set_yticks([])
+        return ax
+    ax.hist(draws, bins=40, density=True, histtype="stepfilled", color=OPTION_COLOURS[1],
+            alpha=0.6)
+    ax.set_yticks([])  # a density's scale says little; the shape and the quantiles matter
+    for q, style in zip((0.1, 0.5, 0.9), (":", "-", ":"), strict=True):
+        ax.axvline(float(np.quantile(draws, q)), color="#333333", linestyle=style, linewidth=0.8)
+    return ax
+
+
+def sweep_chart(result: Sweep, ax: Axes | None = None) -> Axes:
+    """How often each option wins as one input moves (all other inputs drawn as in the
+    assessment); the dotted line is the input's median in the assessment."""
+    ax = _axes(ax)
+    for i, label in enumerate(result.option_labels):
+        ax.plot(result.xs, 100 * result.win_share[i], color=_colour(i), linewidth=1.8,
+                label=label)
+    ax.axvline(result.current, color="#333333", linestyle=":", linewidth=1,
+               label=f"Median in the assessment: {result.current:.3g}")
+    ax.set_ylim(-2, 102)
+    ax.set_title(_wrap(f"How {result.x.label} moves the answer", 70))
+    ax.set_xlabel(_wrap(result.x.title, 80))
+    ax.set_ylabel("Simulated futures it wins (%)")
+    ax.grid(True, linewidth=0.4, alpha=0.5)
+    ax.legend(fontsize=7, frameon=False)
     return ax

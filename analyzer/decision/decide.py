@@ -38,7 +38,7 @@ FELT_CAPACITY_SHARE = 0.02
 FELT_DRIFT_PER_YEAR = 2.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Decision:
     """The recommendation, how sure it is, why, and what would change it."""
 
@@ -166,6 +166,14 @@ class Decision:
         out["delivery_profile"] = _plain(self.dora)
         out["notes"] = list(self.notes)
         return out
+
+    def __repr__(self) -> str:
+        # Short: the generated repr spells out the whole assessment (about 1 MB of text).
+        return (
+            f"Decision({self.assessment.questionnaire.name!r}, "
+            f"recommendation={self.recommendation!r}, confidence={self.confidence:.3f}, "
+            f"too_close={self.too_close})"
+        )
 
     def _repr_html_(self) -> str:
         head = f"<p><b>{self.headline()}</b></p><ul>" + "".join(

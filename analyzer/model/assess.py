@@ -54,7 +54,7 @@ def _finite_or_none(x: float) -> float | None:
     return None if (math.isinf(x) or math.isnan(x)) else x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Assessment:
     """Model results for one questionnaire: inputs, samples, outputs and the tables built on them."""
 
@@ -237,6 +237,13 @@ class Assessment:
             "status_quo": self.status_quo,
             "options": options,
         }
+
+    def __repr__(self) -> str:
+        # Short: the generated repr spells out every input and array (about 1 MB of text).
+        return (
+            f"Assessment({self.questionnaire.name!r}, options={list(self.option_names)}, "
+            f"samples={self.samples}, seed={self.seed}, horizon_months={self.horizon_months})"
+        )
 
     def _repr_html_(self) -> str:
         cols = [

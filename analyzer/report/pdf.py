@@ -68,13 +68,13 @@ def document_data(report: Report) -> dict[str, Any]:
     }
 
 
-def chart_font_dir() -> str:
+def chart_font_dir() -> Path:
     """matplotlib's bundled fonts: charts keep their text as text in DejaVu Sans, and Typst
     embeds that same font, so the PDF looks the same on every machine and chart text is
     searchable."""
     import matplotlib
 
-    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def render_pdf(report: Report) -> bytes:

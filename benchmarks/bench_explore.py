@@ -1,0 +1,72 @@
+"""Benchmark of a slider change in notebooks/explore_tradeoffs.ipynb (issue 6). Run on demand:
+``PYTHONPATH=. python benchmarks/bench_explore.py``.
+
+Target: one change re-runs the model and redraws in under 100 ms at 10,000 samples. Times, as
+medians over repeats, (1) the model: ``what_if`` + ``reassess`` + ``decide(sensitivity=False)``,
+and (2) the whole slider callback: the model, ``cost_over_time`` redrawn into a kept figure and
+rendered to SVG (text as text), as the notebook's image widget shows it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+import analyzer
+
+REPEATS = 7
+MOVES = {
+    "delivery.prod_deploys_per_week": 10.0,
+    "team.engineers": 6,
+    "incidents.counts.environment_drift": 12,
+    "team.docker_familiarity": 0.8,
+    "priorities.horizon_months": 48,
+}
+
+
+def _median_ms(fn, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def main() -> None:
+    q = analyzer.load_questionnaire(analyzer.example_questionnaire("seed-team"))
+    a = analyzer.assess(q, samples=10_000, seed=1)
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.86, bottom=0.14)
+
+    def model(path: str, value: float) -> tuple[analyzer.Assessment, analyzer.Decision]:
+        changed = analyzer.reassess(a, analyzer.what_if(q, **{path: value}))
+        return changed, analyzer.decide(changed, sensitivity=False)
+
+    def callback(path: str, value: float) -> None:
+        changed, decision = model(path, value)
+        ax.clear()
+        analyzer.charts.cost_over_time(changed, ax=ax)
+        fig.suptitle(decision.headline(), fontsize=9)
+        with plt.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(io.BytesIO(), format="svg")
+
+    print(f"{'change':<40} {'model ms':>9} {'with redraw ms':>15}   (10,000 samples)")
+    for path, value in MOVES.items():
+        t_model = _median_ms(lambda p=path, v=value: model(p, v))
+        t_all = _median_ms(lambda p=path, v=value: callback(p, v))
+        print(f"{path + ' = ' + str(value):<40} {t_model:9.1f} {t_all:15.1f}")
+
+
+if __name__ == "__main__":
+    main()
