@@ -159,19 +159,16 @@ class Assessment:
         """Cumulative cost in hours by month (0..horizon) per option: P10, P50, P90."""
         cum = self.outputs.cumulative()  # (O, S, M)
         bands = percentiles(cum, axis=1)  # (3, O, M)
-        rows = []
-        for i, name in enumerate(self.option_names):
-            for m in range(cum.shape[2]):
-                rows.append(
-                    {
-                        "option": name,
-                        "month": m,
-                        "p10": bands[0, i, m],
-                        "p50": bands[1, i, m],
-                        "p90": bands[2, i, m],
-                    }
-                )
-        return pd.DataFrame(rows)
+        n_opt, n_months = bands.shape[1], bands.shape[2]
+        return pd.DataFrame(
+            {
+                "option": np.repeat(self.option_names, n_months),
+                "month": np.tile(np.arange(n_months), n_opt),
+                "p10": bands[0].ravel(),
+                "p50": bands[1].ravel(),
+                "p90": bands[2].ravel(),
+            }
+        )
 
     def inputs_used(self) -> pd.DataFrame:
         """Every parameter with its distribution, unit, origin and source."""
