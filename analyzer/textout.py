@@ -48,6 +48,8 @@ def render_text(d: Decision) -> str:
             "Most valuable unknown",
             _bullet(getattr(d.next_unknown, "text", str(d.next_unknown))),
         ]
+    if d.notes:
+        lines += ["", "Notes", *(_bullet(n) for n in d.notes)]
     if not d.methods_agree:
         lines += [
             "",

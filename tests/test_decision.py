@@ -139,3 +139,21 @@ def test_cli_assess_bad_options(cli, seed_path, args: list[str], fragment: str) 
     assert r.code == 2
     assert fragment in r.err
     assert "Traceback" not in r.err
+
+
+def test_history_replaces_typed_counts_and_says_so(tmp_path: Path) -> None:
+    """With an incident export, the model uses it; typed-in counts are ignored, and the
+    decision says so rather than silently picking one."""
+    import shutil
+
+    from analyzer.pipeline import analyze
+
+    fixtures = Path(__file__).parent / "fixtures"
+    shutil.copy(fixtures / "history-incidents.csv", tmp_path)
+    text = (fixtures / "history-team.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "team.yaml"
+    path.write_text(text.replace("  history:", "  counts: {environment_drift: 40}\n  history:", 1))
+    d = analyze(path, samples=500, seed=1, sensitivity=False)
+    assert d.assessment.space["incidents.rate.environment_drift"].origin == "history"
+    assert any("history-incidents.csv" in n and "were not used" in n for n in d.notes)
+    assert d.to_dict()["notes"] == list(d.notes)

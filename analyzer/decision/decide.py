@@ -389,7 +389,7 @@ def decide(
     closeness = topsis_on_medians(a.outputs, weights)
     threshold = float(a.assumptions["confidence_threshold"].likely)
     reasons = build_reasons(a, s)
-    notes: list[str] = []
+    notes = list(input_notes(a))
     dora = _dora(a)
     if not sensitivity:
         return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
@@ -417,6 +417,21 @@ def decide(
         dora,
         tuple(notes),
     )
+
+
+def input_notes(a: Assessment) -> tuple[str, ...]:
+    """Things about the inputs a reader should know: which source of incidents was used."""
+    ev = a.evidence
+    if ev is None:
+        return ()
+    note = (
+        f"Incident rates and restore times come from {ev.source} "
+        f"({sum(ev.counts.values())} incidents over {ev.window_months:.1f} months"
+        f"{f', {ev.unclassified} unclassified' if ev.unclassified else ''})"
+    )
+    if a.questionnaire.incidents.counts:
+        note += "; the incident counts typed into the questionnaire were not used"
+    return (note + ".",)
 
 
 #: The questions the seed post turns on: always asked "what would change the answer" about.

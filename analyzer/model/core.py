@@ -344,30 +344,19 @@ class Outputs:
     start_seconds: FloatArray  # event-weighted time to add capacity
     scale_out_relevance: FloatArray  # (samples,) 0-1
     capacity_hours: FloatArray  # (samples,) team hours per month
-    capacity_npv_hours: (
-        FloatArray  # (samples,) the team's hours over the horizon, discounted like NPV
-    )
+    capacity_npv_hours: FloatArray  # (samples,) team hours over the horizon, discounted like NPV
     portability: FloatArray
     team_fit: FloatArray
     hourly_cost: FloatArray  # (samples,)
+    horizon_months: int
+    status_quo: int  # index of the status-quo option
 
     def cumulative(self, months: NDArray[np.float64] | None = None) -> FloatArray:
         """Cumulative cost C_o(m) in hours, shape (options, samples, months)."""
-        m = np.arange(0, self.horizon + 1, dtype=np.float64) if months is None else months
+        m = np.arange(0, self.horizon_months + 1, dtype=np.float64) if months is None else months
         return cumulative_cost(
-            self.transition_hours, self.migration_months, self.recurring_hours, self._sq, m
+            self.transition_hours, self.migration_months, self.recurring_hours, self.status_quo, m
         )
-
-    @property
-    def horizon(self) -> int:
-        return int(self._horizon)
-
-    _horizon: int = 24
-    _sq: int = 0
-
-
-def _v(values: Mapping[str, FloatArray], name: str) -> FloatArray:
-    return values[name]
 
 
 def cumulative_cost(
@@ -663,7 +652,7 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         portability=np.stack(portability),
         team_fit=np.stack(fit),
         hourly_cost=np.broadcast_to(v["team.hourly_cost"], (n_samples,)),
-        _horizon=st.horizon_months,
-        _sq=sq,
+        horizon_months=st.horizon_months,
+        status_quo=sq,
     )
     return out

@@ -256,6 +256,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
+    blocks += [Paragraph(note, "note") for note in d.notes]
     blocks += [Heading("What this is about"), _about(a),
                Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
     return Section("decision", "Decision record", tuple(blocks))
