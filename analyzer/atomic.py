@@ -27,24 +27,7 @@ def write_text_atomic(path: str | Path, text: str, *, overwrite: bool = False) -
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"{name}: the folder {folder} does not exist")
-    tmp_name: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{target.name}.", suffix=".tmp",
-            delete=False,
-        ) as handle:
-            tmp_name = handle.name
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp_name).replace(target)
-        tmp_name = None
-    except OSError as exc:
-        raise OutputError(f"{name}: cannot write the file: {exc.strerror or exc}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                Path(tmp_name).unlink()
+    _replace(target, text.encode("utf-8"))
     return target
 
 
@@ -74,6 +57,14 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
         raise OutputError(
             f"{name}: cannot create the folder {target.parent}: {exc.strerror or exc}"
         ) from None
+    _replace(target, data)
+    return target
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """The atomic step both writers share: a temporary file in the target's folder, synced,
+    given the mode ``open()`` would give, then ``os.replace``d over the target."""
+    name = str(target)
     tmp: Path | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -91,4 +82,3 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-    return target

@@ -205,3 +205,18 @@ def test_init_failure_mid_write_leaves_nothing(
 def test_init_onto_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", str(tmp_path), "--force"]) == EXIT_INPUT
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_init_writes_a_file_others_can_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Not the 0600 of a raw temporary file: the mode open() would give under the umask."""
+    import os
+    import stat
+
+    from analyzer.atomic import write_text_atomic
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "q.yaml", "x: 1\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
