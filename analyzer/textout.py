@@ -7,22 +7,16 @@ import textwrap
 import numpy as np
 
 from analyzer.decision.decide import Decision
+from analyzer.fmt import fmt_spread
 
 WIDTH = 100
 
 
-def _h(x: float) -> str:
-    return f"{x:,.0f} h" if abs(x) >= 10 else f"{x:.1f} h"
-
-
 def _trio(p10: float, p50: float, p90: float) -> str:
-    if p10 == p50 == p90:
-        return _h(p50).replace("0.0 h", "0 h")
-    return (
-        f"{_h(p50)} ({p10:,.0f}-{p90:,.0f})"
-        if abs(p50) >= 10
-        else f"{_h(p50)} ({p10:.1f}-{p90:.1f})"
-    )
+    """'320 h (280 to 380)', rounded exactly as in the report; 'none' for nothing at all."""
+    if p10 == p50 == p90 == 0:
+        return "none"
+    return fmt_spread(p10, p50, p90)
 
 
 def _bullet(text: str) -> str:

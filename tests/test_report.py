@@ -24,13 +24,13 @@ from analyzer import charts
 from analyzer.atomic import write_bytes_atomic
 from analyzer.decision.decide import Decision, decide
 from analyzer.errors import OutputError
+from analyzer.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.model.assess import Assessment, assess
 from analyzer.paths import example_questionnaire
 from analyzer.questionnaire import load_questionnaire
 from analyzer.report import ReportRequest, make_report, render_json
 from analyzer.report.content import build_report
 from analyzer.report.figures import figure_svg
-from analyzer.report.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
 from analyzer.report.plan import migration_plan, process_containerise_hours

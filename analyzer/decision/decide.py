@@ -25,6 +25,8 @@ from analyzer.decision.scoring import (
     score,
     topsis_on_medians,
 )
+from analyzer.fmt import fmt_hours as _h
+from analyzer.fmt import fmt_number
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.questionnaire import CRITERIA
@@ -216,18 +218,9 @@ def _plain(obj: Any) -> Any:
 # ---- reasons ---------------------------------------------------------------------------------
 
 
-def _h(x: float) -> str:
-    """Hours, rounded the way a person would say them."""
-    if abs(x) >= 100:
-        return f"{round(x, -1):,.0f} h"
-    if abs(x) >= 10:
-        return f"{x:.0f} h"
-    return f"{x:.1f} h"
-
-
 def _span(arr: np.ndarray) -> str:
     p10, p50, p90 = percentiles(arr)
-    return f"about {_h(p50)} (P10-P90: {_h(p10).removesuffix(' h')}-{_h(p90)})"
+    return f"about {_h(p50)} (P10-P90: {fmt_number(p10)}-{_h(p90)})"
 
 
 def _name(a: Assessment, i: int) -> str:

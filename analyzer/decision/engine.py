@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.decision.scoring import criterion_scores, weighted_total
-from analyzer.model.core import Structure, evaluate
+from analyzer.model.core import Outputs, Structure, evaluate
 
 FloatArray = NDArray[np.float64]
 
@@ -31,22 +31,33 @@ class Engine:
 
         Positive: moving to the best alternative saves effort over the horizon.
         """
-        out = evaluate(values, self.structure)
-        sq = self.structure.status_quo
-        others = np.delete(out.npv_hours, sq, axis=0)
-        return np.asarray(out.npv_hours[sq] - others.min(axis=0))
+        return self._net_saving(evaluate(values, self.structure))
 
     def totals(self, values: Mapping[str, FloatArray]) -> FloatArray:
         """Weighted score of every option, (O, S)."""
-        out = evaluate(values, self.structure)
-        return weighted_total(criterion_scores(out, values), self.weights)
+        return self._totals(evaluate(values, self.structure), values)
 
     def winner(self, values: Mapping[str, FloatArray]) -> NDArray[np.intp]:
         """Index of the option with the top weighted score, per sample."""
         return np.asarray(np.argmax(self.totals(values), axis=0))
+
+    def net_saving_and_winner(
+        self, values: Mapping[str, FloatArray]
+    ) -> tuple[FloatArray, NDArray[np.intp]]:
+        """``net_saving`` and ``winner`` from one model evaluation: (S,), (S,)."""
+        out = evaluate(values, self.structure)
+        return self._net_saving(out), np.asarray(np.argmax(self._totals(out, values), axis=0))
 
     def margin(self, values: Mapping[str, FloatArray], option: int) -> FloatArray:
         """Score of ``option`` minus the best other option's score, per sample (>0: it wins)."""
         totals = self.totals(values)
         others = np.delete(totals, option, axis=0)
         return np.asarray(totals[option] - others.max(axis=0))
+
+    def _net_saving(self, out: Outputs) -> FloatArray:
+        sq = self.structure.status_quo
+        others = np.delete(out.npv_hours, sq, axis=0)
+        return np.asarray(out.npv_hours[sq] - others.min(axis=0))
+
+    def _totals(self, out: Outputs, values: Mapping[str, FloatArray]) -> FloatArray:
+        return weighted_total(criterion_scores(out, values), self.weights)

@@ -24,9 +24,7 @@ from scipy.stats import qmc
 
 from analyzer.decision.engine import Engine
 from analyzer.decision.quantiles import quantile_tables
-from analyzer.decision.scoring import criterion_scores, weighted_total
 from analyzer.decision.units import display_unit, display_value, number, quantity
-from analyzer.model.core import evaluate
 from analyzer.model.params import Origin, Param, ParamSpace
 
 FloatArray = NDArray[np.float64]
@@ -49,17 +47,6 @@ FINDABLE: tuple[Origin, ...] = ("answer", "history")
 
 
 # ---- model outputs -------------------------------------------------------------------------
-
-
-def net_saving_and_winner(
-    engine: Engine, values: Mapping[str, FloatArray]
-) -> tuple[FloatArray, NDArray[np.intp]]:
-    """``engine.net_saving`` and ``engine.winner`` from one ``evaluate`` call: (S,), (S,)."""
-    out = evaluate(values, engine.structure)
-    sq = engine.structure.status_quo
-    net = out.npv_hours[sq] - np.delete(out.npv_hours, sq, axis=0).min(axis=0)
-    totals = weighted_total(criterion_scores(out, values), engine.weights)
-    return np.asarray(net), np.asarray(np.argmax(totals, axis=0))
 
 
 def _status_quo_margin(engine: Engine, values: Mapping[str, FloatArray]) -> FloatArray:
@@ -103,7 +90,7 @@ def tornado(
     probs[1 + k + np.arange(k), np.arange(k)] = high
     values = space.at_quantiles({p.name: probs[:, j] for j, p in enumerate(params)})
     if output == "net_saving":
-        result, winners = net_saving_and_winner(engine, values)
+        result, winners = engine.net_saving_and_winner(values)
     else:
         result = OUTPUTS[output](engine, values)
         winners = engine.winner(values)

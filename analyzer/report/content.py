@@ -18,10 +18,7 @@ from analyzer import charts
 from analyzer.decision.decide import Decision
 from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
 from analyzer.estimate import Estimate
-from analyzer.model.assess import Assessment
-from analyzer.questionnaire import CRITERIA, incident_categories, iter_fields
-from analyzer.report import plan as plans
-from analyzer.report.fmt import (
+from analyzer.fmt import (
     NOT_AVAILABLE,
     fmt_hours,
     fmt_index,
@@ -34,6 +31,9 @@ from analyzer.report.fmt import (
     fmt_spread,
     fmt_value,
 )
+from analyzer.model.assess import Assessment
+from analyzer.questionnaire import CRITERIA, incident_categories, iter_fields
+from analyzer.report import plan as plans
 from analyzer.report.tree import (
     Block,
     Bullets,

@@ -1,4 +1,4 @@
-"""Formatting shared by every renderer: numbers become the same strings in PDF, Markdown and tests.
+"""Numbers as people read them, shared by the terminal output, the reasons and every report format.
 
 Pure functions of their arguments. Hours are rounded the way a person says them (3.4 h, 27 h,
 320 h, 1,050 h); ranges read "P10 to P90"; percentages are whole numbers with a space before "%".
