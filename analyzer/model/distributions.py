@@ -2,9 +2,20 @@
 
 Each has a sampler that takes an explicit ``numpy.random.Generator`` and, where sensitivity
 analysis needs it, a quantile function (ppf) that maps uniforms in (0, 1) to values.
+
+PERT draws come from a table of bracket medians rather than from ``Generator.beta``: the Beta
+distribution is cut into ``PERT_CELLS`` equally likely cells, each represented by its median,
+and a draw picks a cell uniformly (Clemen & Reilly, *Making Hard Decisions*, 3rd ed., 2014,
+ch. 8, "bracket medians", here with 4,096 brackets instead of 3-5). Why: ``Generator.beta``
+costs two gamma variates a draw (33 ms for the seed team's 77 PERT inputs at 10,000 samples);
+a table lookup costs 5 ms. What it costs in accuracy: the sampled CDF is within 1/(2 x 4096) =
+0.00012 of the exact one everywhere (Kolmogorov distance), a hundred times below the Monte Carlo
+error of 10,000 draws (0.0136, the DKW 95 % band). tests/test_distributions.py checks both.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -14,6 +25,10 @@ FloatArray = NDArray[np.float64]
 PERT_LAMBDA = 4.0  # the standard (Vose) PERT shape parameter
 #: Probabilities are clipped to [eps, 1 - eps]: scipy's betaincinv returns nan below ~1e-200.
 PPF_EPS = 1e-15
+#: Equally likely cells of the tabulated PERT sampler (Kolmogorov distance <= 1 / (2 cells)).
+PERT_CELLS = 4096
+#: Integration nodes for the Beta CDF behind the table (max error 2e-6 of the range, see below).
+_CDF_NODES = 2049
 
 
 def pert_shape(
@@ -50,11 +65,46 @@ def pert(
     *,
     lam: float = PERT_LAMBDA,
 ) -> FloatArray:
-    """n draws of PERT(low, mode, high): low + (high - low) Beta(alpha, beta); constant if low == high."""
+    """n draws of PERT(low, mode, high): low + (high - low) x, x a bracket median of
+    Beta(alpha, beta) picked uniformly; constant if low == high."""
     if high == low:
         return np.full(n, float(low))
-    a, b = pert_shape(low, mode, high, lam)
-    return low + (high - low) * rng.beta(a, b, size=n)
+    return pert_from_cells(rng.integers(0, PERT_CELLS, size=n), low, mode, high, lam=lam)
+
+
+def pert_from_cells(
+    cells: NDArray[np.int64], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
+) -> FloatArray:
+    """PERT values of cell indices in [0, PERT_CELLS): low + (high - low) m[cells]."""
+    medians = beta_bracket_medians(*pert_shape(low, mode, high, lam))
+    out = medians.take(cells)
+    out *= high - low
+    out += low
+    return out
+
+
+@lru_cache(maxsize=4096)
+def beta_bracket_medians(alpha: float, beta: float) -> FloatArray:
+    """m_k = F^-1((k + 1/2) / PERT_CELLS), k = 0 .. PERT_CELLS - 1, F the Beta(alpha, beta) CDF.
+
+    F is integrated by the trapezoid rule in t, where x = sin^2(pi t / 2): the integrand
+    f(x(t)) x'(t) behaves like t^(2 alpha - 1) at 0 and (1 - t)^(2 beta - 1) at 1, smooth for
+    alpha, beta >= 1, so 2,049 equal steps in t put every m_k within 2e-6 of scipy's
+    ``betaincinv`` (tests/test_distributions.py). F^-1 is the linear interpolation in t.
+    About 0.1 ms per shape; cached, read-only.
+    """
+    t = np.linspace(0.0, 1.0, _CDF_NODES)
+    x = np.sin(0.5 * np.pi * t) ** 2
+    with np.errstate(divide="ignore"):
+        log_x, log_1mx = np.log(x), np.log1p(-x)
+    log_x[0] = log_1mx[-1] = 0.0  # x'(t) = 0 there, so the integrand is 0 whatever the shape
+    integrand = np.exp((alpha - 1.0) * log_x + (beta - 1.0) * log_1mx) * np.sin(np.pi * t)
+    cdf = np.concatenate(([0.0], np.cumsum(integrand[1:] + integrand[:-1])))
+    cdf /= cdf[-1]
+    probs = (np.arange(PERT_CELLS) + 0.5) / PERT_CELLS
+    medians = np.sin(0.5 * np.pi * np.interp(probs, cdf, t)) ** 2
+    medians.setflags(write=False)
+    return medians
 
 
 def pert_ppf(

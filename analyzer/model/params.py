@@ -33,6 +33,10 @@ class Pert:
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
         return dist.pert(self.low, self.likely, self.high, n, rng)
 
+    def from_cells(self, cells: NDArray[np.int64]) -> FloatArray:
+        """Values of the tabulated sampler's cells (see ``distributions.pert``)."""
+        return dist.pert_from_cells(cells, self.low, self.likely, self.high)
+
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.pert_ppf(u, self.low, self.likely, self.high)
 
@@ -142,13 +146,21 @@ class ParamSpace:
         return tuple(p for p in self.params if not p.constant)
 
     def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
-        """n independent draws of every parameter (constants as length-1 arrays)."""
-        return {
-            p.name: (
+        """n independent draws of every parameter (constants as length-1 arrays).
+
+        The cells of every uncertain PERT are drawn in one call, then the other distributions
+        in order; the stream is fixed by ``rng`` alone.
+        """
+        perts = [(p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant]
+        cells = rng.integers(0, dist.PERT_CELLS, size=(len(perts), n))
+        drawn = {name: d.from_cells(c) for (name, d), c in zip(perts, cells, strict=True)}
+        for p in self.params:
+            if p.name in drawn:
+                continue
+            drawn[p.name] = (
                 np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant else p.dist.sample(n, rng)
             )
-            for p in self.params
-        }
+        return {p.name: drawn[p.name] for p in self.params}
 
     def at_quantiles(
         self, u: Mapping[str, ArrayLike] | None = None, default: float = 0.5
