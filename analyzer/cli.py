@@ -73,7 +73,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from analyzer.errors import InputError, Problem
     from analyzer.paths import example_questionnaire
-    from analyzer.progress import progress_bar
     from analyzer.report import FORMATS, ReportRequest, write_report
 
     fmt = args.format
@@ -94,8 +93,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         sensitivity=not args.no_sensitivity,
         command=_report_command(args, fmt),
     )
-    with progress_bar("Sensitivity analysis") as progress:
-        written = write_report(request, output, progress=progress)
+    # No progress bar: the report takes about two seconds, and the Sobol indices are computed
+    # in a forked child (analyzer.background), which needs this process to have one thread.
+    written = write_report(request, output, background=True)
     print(f"wrote {written}")
     return 0
 

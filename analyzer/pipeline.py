@@ -7,7 +7,7 @@ from pathlib import Path
 from analyzer.decision.decide import Decision, ProgressHook, decide
 from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
-from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, assess
+from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.questionnaire import Questionnaire, load_questionnaire
 
@@ -33,6 +33,22 @@ def check_run_options(samples: int, seed: int) -> None:
         raise InputError(problems)
 
 
+def prepare(
+    path: str | Path,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    assumptions_path: str | Path | None = None,
+) -> Assessment:
+    """Load and validate the questionnaire (and any incident history it names) and run the
+    model."""
+    check_run_options(samples, seed)
+    q = load_questionnaire(path)
+    assumptions = load_assumptions(assumptions_path)
+    evidence = _evidence(q, Path(path))
+    return assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
+
+
 def analyze(
     path: str | Path,
     *,
@@ -42,13 +58,8 @@ def analyze(
     sensitivity: bool = True,
     progress: ProgressHook | None = None,
 ) -> Decision:
-    """Load and validate the questionnaire (and any incident history it names), run the model
-    and the decision."""
-    check_run_options(samples, seed)
-    q = load_questionnaire(path)
-    assumptions = load_assumptions(assumptions_path)
-    evidence = _evidence(q, Path(path))
-    a = assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
+    """``prepare`` then ``decide``: the questionnaire file to a Decision."""
+    a = prepare(path, samples=samples, seed=seed, assumptions_path=assumptions_path)
     return decide(a, sensitivity=sensitivity, progress=progress)
 
 

@@ -374,9 +374,15 @@ def decide(
     sensitivity: bool = True,
     sobol_samples: int = 1024,
     progress: ProgressHook | None = None,
+    sobol: Callable[[], pd.DataFrame] | None = None,
 ) -> Decision:
     """Score every sample, recommend, explain; with ``sensitivity`` also the tornado, Sobol
-    indices, the most valuable unknown and reversal conditions."""
+    indices, the most valuable unknown and reversal conditions.
+
+    ``sobol``: where the Sobol indices come from if not computed here (a function called last,
+    e.g. ``analyzer.background.Background(...).result``); it must give what
+    ``assessment_sobol(a, n=sobol_samples)`` gives.
+    """
     weights = a.questionnaire.priorities.weights.normalised()
     s = score(a.outputs, a.values, weights, a.option_names)
     closeness = topsis_on_medians(a.outputs, weights)
@@ -390,13 +396,15 @@ def decide(
     from analyzer.decision import sensitivity as sens
 
     engine = Engine(a.structure, weights)
-    rng = np.random.default_rng([a.seed, 1])
     tornado = sens.tornado(engine, a.space)
-    sobol = sens.sobol_indices(engine, a.space, n=sobol_samples, rng=rng, progress=progress)
-    unknown = sens.most_valuable_unknown(sobol, a.space)
     drivers = reversal_drivers(tornado, a)
     revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)
     revs.sort(key=lambda r: r.threshold is None)  # flips first, in driver order
+    if sobol is not None:
+        indices = sobol()
+    else:
+        indices = sens.assessment_sobol(a, n=sobol_samples, progress=progress)
+    unknown = sens.most_valuable_unknown(indices, a.space)
     return Decision(
         a,
         s,
@@ -405,7 +413,7 @@ def decide(
         reasons,
         tuple(revs),
         tornado,
-        sobol,
+        indices,
         unknown,
         dora,
         tuple(notes),

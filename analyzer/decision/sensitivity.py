@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from analyzer.decision.engine import Engine
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.units import display_unit, display_value, number, quantity
+from analyzer.model.assess import Assessment
 from analyzer.model.params import Origin, Param, ParamSpace
 
 FloatArray = NDArray[np.float64]
@@ -135,6 +135,8 @@ def sobol_base(k: int, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
     half as B; this is that same call, without SALib's per-element Python loop (1.2 s for
     k = 83, n = 1024). tests/test_sensitivity.py checks the design equals SALib's.
     """
+    from scipy.stats import qmc  # scipy.stats takes 0.5 s to import: only when Sobol runs
+
     base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
     return base[:, :k], base[:, k:]
 
@@ -245,6 +247,17 @@ def sobol_indices(
     frame = frame.reset_index(drop=True)
     frame.attrs = {"n": n, "runs": n * (len(params) + 2), "output": "net_saving"}
     return frame
+
+
+def assessment_sobol(
+    a: Assessment, *, n: int = SOBOL_SAMPLES, progress: Progress | None = None
+) -> pd.DataFrame:
+    """The Sobol indices a decision reports: of the net saving under the questionnaire's
+    weights, with the design and bootstrap seeded from (seed, 1), independent of the main
+    draws."""
+    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    rng = np.random.default_rng([a.seed, 1])
+    return sobol_indices(engine, a.space, n=n, rng=rng, progress=progress)
 
 
 # ---- what to find out next -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -54,20 +55,51 @@ def render_json(data: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def build(request: ReportRequest, progress: ProgressHook | None = None) -> Report:
-    """Run the pipeline (questionnaire, assessment, decision) and build the content tree."""
-    from analyzer.pipeline import analyze
-    from analyzer.report.content import build_report
+def build(
+    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+) -> Report:
+    """Run the pipeline (questionnaire, assessment, decision) and build the content tree.
 
-    d = analyze(
+    With ``background`` the Sobol indices are computed in a forked child where that is safe and
+    there is a spare core (``analyzer.background``) while this process finishes the decision
+    and loads the renderer; the report is the same either way.
+    """
+    from analyzer.decision.decide import decide
+    from analyzer.pipeline import prepare
+
+    a = prepare(
         request.questionnaire,
         samples=request.samples,
         seed=request.seed,
         assumptions_path=request.assumptions,
-        sensitivity=request.sensitivity,
-        progress=progress,
     )
-    return build_report(d.assessment, d, command=request.command, date=request.date)
+    sobol = None
+    if request.sensitivity and background:
+        from analyzer.background import Background
+        from analyzer.decision.sensitivity import assessment_sobol
+
+        job = Background(partial(assessment_sobol, a))
+        if job.forked:
+            preload(request.format)
+        sobol = job.result
+    d = decide(a, sensitivity=request.sensitivity, progress=progress, sobol=sobol)
+    from analyzer.report.content import build_report
+
+    return build_report(a, d, command=request.command, date=request.date)
+
+
+def preload(fmt: Format) -> None:
+    """Import what building and rendering a report in ``fmt`` needs (about 0.4 s for a PDF:
+    matplotlib and the Typst compiler), to overlap that with work in a background process."""
+    import analyzer.report.content
+
+    if fmt == "pdf":
+        import matplotlib.backends.backend_svg
+        import matplotlib.figure  # noqa: F401
+        import typst  # noqa: F401
+
+        import analyzer.charts
+        import analyzer.report.pdf  # noqa: F401
 
 
 def render(report: Report, fmt: Format) -> bytes:
@@ -83,15 +115,21 @@ def render(report: Report, fmt: Format) -> bytes:
     return render_pdf(report)
 
 
-def make_report(request: ReportRequest, progress: ProgressHook | None = None) -> bytes:
+def make_report(
+    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+) -> bytes:
     """The report's bytes in the requested format."""
-    return render(build(request, progress), request.format)
+    return render(build(request, progress, background=background), request.format)
 
 
 def write_report(
-    request: ReportRequest, output: Path, progress: ProgressHook | None = None
+    request: ReportRequest,
+    output: Path,
+    progress: ProgressHook | None = None,
+    *,
+    background: bool = False,
 ) -> Path:
     """Make the report and write it atomically to ``output`` (its folder is created)."""
     from analyzer.atomic import write_bytes_atomic
 
-    return write_bytes_atomic(output, make_report(request, progress))
+    return write_bytes_atomic(output, make_report(request, progress, background=background))

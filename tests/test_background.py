@@ -1,0 +1,77 @@
+"""The background child: same result as running here, and every failure falls back to here."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from analyzer import background
+from analyzer.background import Background
+from analyzer.paths import example_questionnaire
+from analyzer.report import ReportRequest, make_report
+
+PARENT = os.getpid()
+
+
+def _in_child() -> bool:
+    return os.getpid() != PARENT
+
+
+def test_result_comes_from_the_child() -> None:
+    job = Background(lambda: (os.getpid(), [1.5, 2.5]), fork=True)
+    assert job.forked
+    pid, value = job.result()
+    assert pid != PARENT and value == [1.5, 2.5]
+    assert job.result() == (pid, value)  # asked twice, computed once
+
+
+def test_without_fork_it_runs_here_when_asked() -> None:
+    calls: list[int] = []
+    job = Background(lambda: calls.append(os.getpid()) or 7, fork=False)
+    assert not job.forked and calls == []
+    assert job.result() == 7 and calls == [PARENT]
+
+
+def test_an_exception_in_the_child_is_raised_here() -> None:
+    def fail() -> int:
+        raise ValueError(f"failed in {'child' if _in_child() else 'parent'}")
+
+    with pytest.raises(ValueError, match="failed in parent"):
+        Background(fail, fork=True).result()
+
+
+def test_a_crashed_child_or_unpicklable_result_falls_back_to_here() -> None:
+    def crash() -> int:
+        if _in_child():
+            os._exit(3)
+        return 11
+
+    assert Background(crash, fork=True).result() == 11
+
+    def unpicklable() -> object:
+        return (lambda: None) if _in_child() else "here"
+
+    assert Background(unpicklable, fork=True).result() == "here"
+
+
+def test_no_fork_with_other_threads_running() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not background.can_fork()
+        assert not Background(lambda: 1).forked
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_report_is_the_same_with_and_without_the_background_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(background, "usable_cpus", lambda: 2)  # fork even on a 1-CPU runner
+    assert background.can_fork()
+    request = ReportRequest(example_questionnaire("seed-team"), "json", samples=300, seed=3)
+    assert make_report(request, background=True) == make_report(request, background=False)
