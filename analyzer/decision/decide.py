@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer.decision import sensitivity as sens
 from analyzer.decision.engine import Engine
 from analyzer.decision.scoring import (
     BENEFIT,
@@ -372,7 +373,7 @@ def decide(
     a: Assessment,
     *,
     sensitivity: bool = True,
-    sobol_samples: int = 1024,
+    sobol_samples: int = sens.SOBOL_SAMPLES,
     progress: ProgressHook | None = None,
     sobol: Callable[[], pd.DataFrame] | None = None,
 ) -> Decision:
@@ -393,7 +394,6 @@ def decide(
     if not sensitivity:
         return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
     from analyzer.decision import reversal
-    from analyzer.decision import sensitivity as sens
 
     engine = Engine(a.structure, weights)
     tornado = sens.tornado(engine, a.space)

@@ -79,9 +79,9 @@ def build(
         from analyzer.decision.sensitivity import assessment_sobol
 
         job = Background(partial(assessment_sobol, a))
-        if job.forked:
+        if job.forked:  # else decide computes the indices itself, with progress
             preload(request.format)
-        sobol = job.result
+            sobol = job.result
     d = decide(a, sensitivity=request.sensitivity, progress=progress, sobol=sobol)
     from analyzer.report.content import build_report
 
