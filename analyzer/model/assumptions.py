@@ -70,7 +70,9 @@ class AssumptionsFile(BaseModel):
 class OverrideFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: Literal[1]
-    assumptions: dict[str, AssumptionOverride]
+    assumptions: dict[str, AssumptionOverride] = Field(default_factory=dict)
+    #: Price overrides, validated by ``analyzer.model.prices.load_prices`` (same file).
+    prices: dict[str, Any] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
