@@ -167,4 +167,8 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
                 problems.append(Problem(name, message, line, col, f"assumptions.{key}"))
     if problems:
         raise InputError(problems)
+    if parsed.prices:
+        from analyzer.model.prices import load_prices  # prices builds on this module
+
+        load_prices(override)  # the prices: section, checked now with the same FILE:LINE:COLUMN
     return Assumptions(entries, frozenset(parsed.assumptions), str(loaded.path))
