@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +41,11 @@ from analyzer.model.prices import (
     unit_prices,
 )
 
-FACTS = Path("/work/shared/calibration/facts/ft-content-containers.yaml")
+#: The Financial Times facts (shared/calibration/facts/ft-content-containers.yaml, from
+#: computerworld.com "How containers cut server costs at the Financial Times by 80 percent"):
+#: ~550 VMs for 150+ services (150-200), packed onto 8 large VMs, ~80 % saving.
+FT_VMS = 550.0
+FT_SERVICES = (150.0, 150.0, 200.0)
 
 
 def _a(**over: float) -> InfraAssumptions:
@@ -514,9 +517,8 @@ def _ft_saving(utilisation: Pert, n: int = 4000) -> np.ndarray:
     """~550 VMs (m6i.large) for 150-200 services, one service per instance group, against the same
     services packed in containers on m6i.4xlarge hosts (3 at least, 2 EKS clusters for two regions,
     a registry). Memory in use from the facts: a Java service 340 MB, a Go one 12 MB, on 8 GiB."""
-    facts = yaml.safe_load(FACTS.read_text(encoding="utf-8"))["facts"]
-    vms = float(facts["servers"])
-    lo, likely, hi = (float(x) for x in facts["services"])
+    vms = FT_VMS
+    lo, likely, hi = FT_SERVICES
     book, _, v = _sampled("aws", ["m6i.large"], n, 14)
     rng = np.random.default_rng(15)
     services = Pert(lo, likely, hi).sample(n, rng)
@@ -588,3 +590,24 @@ def test_seed_team_infrastructure_is_a_small_line() -> None:
     assert np.all(today.infrastructure < 120) and np.all(docker.infrastructure < 150)
     assert np.all(today.infrastructure < 0.01 * people)
     assert np.all(np.abs(docker.infrastructure - today.infrastructure) < 0.005 * people)
+
+
+def test_own_hardware_and_other_cloud_prices_from_the_snapshot() -> None:
+    """A server is amortised whole; a VM size on own hardware takes its share of the host server;
+    other-cloud is priced as AWS; a server named for a cloud provider is refused."""
+    sizes = ["server-1u", "m6i.large"]
+    book, _, v = _sampled("own-hardware", sizes, 50, 5)
+    p = unit_prices(book, v, "own-hardware", sizes, hourly_cost=np.ones(1))
+    life = v["prices.own-hardware.server_life_months"]
+    rack = v["prices.own-hardware.rack_unit_month"]
+    server_1u = (v["prices.server-1u"] / life + 1 * rack) / 730
+    server_2u = (v["prices.server-2u"] / life + 2 * rack) / 730
+    np.testing.assert_allclose(p.instance_hour[0], server_1u)
+    np.testing.assert_allclose(p.instance_hour[1], server_2u * max(2 / 128, 8 / 512))
+    np.testing.assert_allclose(p.host_hour, server_2u)
+    np.testing.assert_allclose(p.control_plane_month, 0.0)
+    book, _, v = _sampled("other-cloud", ["m6i.large"], 50, 6)
+    other = unit_prices(book, v, "other-cloud", ["m6i.large"], hourly_cost=np.ones(1))
+    np.testing.assert_allclose(other.control_plane_month, v["prices.aws.control_plane_month"])
+    with pytest.raises(KeyError, match="owned server"):
+        unit_prices(book, v, "aws", ["server-1u"], hourly_cost=np.ones(1))
