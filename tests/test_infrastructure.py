@@ -465,6 +465,7 @@ def test_override_merges_a_range_and_keeps_the_page(tmp_path: Path) -> None:
         and e.source.startswith("https://")
         and "our savings plan" in (e.note or "")
     )
+    assert e.basis == "override" and e.read_on == load_prices()["m6i.large"].read_on
     assert book["packed_cpu_utilisation"].likely == 0.6
     assert book.overridden == {"m6i.large", "packed_cpu_utilisation"}
     assert book.digest() != load_prices().digest()

@@ -56,7 +56,8 @@ class Price(Assumption):
 
     read_on: dt.date
     source: str = Field(pattern=r"^https://\S+$", description="The public pricing page.")
-    basis: Literal["stored-page", "memory", "judgement"]
+    #: stored-page / memory / judgement in the snapshot; override: a user's figure
+    basis: Literal["stored-page", "memory", "judgement", "override"]
     seen_in: str | None = Field(None, pattern=r"^https?://\S+$")
     note: str | None = None
 
@@ -288,8 +289,8 @@ def load_prices(override: str | Path | None = None) -> PriceBook:
             # a user's own figure (an invoice) has no public page: keep the page, note the origin
             merged["source"] = current.source
             merged["note"] = f"override in {loaded.path.name}: {change.source}"
-        if isinstance(current, Price) and change.read_on is None and change.source is not None:
-            merged["read_on"] = current.read_on
+        if isinstance(current, Price) and {"low", "likely", "high"} & change.model_fields_set:
+            merged["basis"] = "override"
         try:
             entries[key] = type(current).model_validate(merged)
         except ValidationError as exc:
