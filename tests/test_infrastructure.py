@@ -36,6 +36,7 @@ from analyzer.model.prices import (
     Price,
     default_prices_path,
     infra_assumptions,
+    infra_inputs,
     infra_param_keys,
     load_prices,
     unit_prices,
@@ -573,8 +574,8 @@ def test_seed_team_infrastructure_is_a_small_line() -> None:
     sizes = ["m6i.large"] * 3
     book, _, v = _sampled("aws", sizes, n, 3, host="m6i.large")
     hourly = Pert(50, 75, 110).sample(n, np.random.default_rng(4))
-    prices = unit_prices(book, v, "aws", sizes, hourly_cost=hourly, host="m6i.large")
-    a = infra_assumptions(book, v, "aws", np.full(1, 140.0), host="m6i.large")
+    prices, a = infra_inputs(book, v, "aws", sizes, hourly, np.full(1, 140.0), host="m6i.large")
+    assert a.host_vcpu[0] == 2 and a.host_memory_gib[0] == 8
     shares = host_shares(["web", "worker", "mongodb"], {"web": ["worker", "mongodb"]})
     fleet = _fleet(
         3, instances=1.0, peak_instances=1.0, utilisation=0.2, host_share=shares[:, None]

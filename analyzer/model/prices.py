@@ -425,3 +425,20 @@ def infra_assumptions(
         host_memory_gib=np.float64(size.memory_gib) * np.ones(1),
         **{k: _value(values, k) for k in INFRA_KEYS},
     )
+
+
+def infra_inputs(
+    book: PriceBook,
+    values: Mapping[str, Any],
+    provider: Provider,
+    instance_types: Sequence[str],
+    hourly_cost: Any,
+    hours_per_person_month: Any,
+    host: str | None = None,
+) -> tuple[UnitPrices, InfraAssumptions]:
+    """``unit_prices`` and ``infra_assumptions`` for one container host type, so the host's price
+    and size cannot disagree."""
+    return (
+        unit_prices(book, values, provider, instance_types, hourly_cost, host),
+        infra_assumptions(book, values, provider, hours_per_person_month, host),
+    )
