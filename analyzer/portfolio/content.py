@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 
 from analyzer.fmt import fmt_hours, fmt_money, fmt_month_of, fmt_months, fmt_number, fmt_pct
 from analyzer.portfolio.economics import BuildDecision
@@ -198,7 +199,7 @@ def waves_section(r: PortfolioResult) -> Section:
         for w in r.waves
     ])
     table = Table(frame, (
-        Column("wave", "Wave", fmt_number, "right", 0.5),
+        Column("wave", "Wave", lambda x: f"{int(x)}", "right", 0.5),
         Column("start", "Starts (month)", lambda x: f"{x:.0f}", "right", 0.8),
         Column("months", "Months", lambda x: f"{x:.1f}", "right", 0.6),
         Column("n", "Apps", lambda x: f"{x:.0f}", "right", 0.5),
@@ -224,7 +225,8 @@ def _draw_curve(r: PortfolioResult, ax: Any) -> Any:
         ax.axvline(w.start_month, color="0.75", linewidth=0.6, linestyle=":")
     ax.set_title("Cumulative net saving of the migration plan")
     ax.set_xlabel("month")
-    ax.set_ylabel(f"net saving ({r.currency})")
+    ax.set_ylabel(f"net saving ({r.currency} thousand)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1000:,.0f}"))
     ax.legend(loc="upper left", frameon=False)
     return ax
 
@@ -244,9 +246,9 @@ def _draw_map(r: PortfolioResult, ax: Any) -> Any:
     if moving:
         ax.scatter([a["effort_hours_p50"] for a in moving], [a["value_hours_p50"] for a in moving],
                    s=14, color="tab:blue", label="moves")
-        for a in sorted(moving, key=lambda x: -x["value_hours_p50"])[:5]:
+        for k, a in enumerate(sorted(moving, key=lambda x: -x["value_hours_p50"])[:3]):
             ax.annotate(a["id"], (a["effort_hours_p50"], a["value_hours_p50"]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
+                        xytext=(4, 4 - 9 * k), textcoords="offset points")
     ax.axhline(0, color="0.3", linewidth=0.8)
     ax.set_title("Applications by effort and value")
     ax.set_xlabel("effort of the move (engineer-hours, median)")
@@ -255,14 +257,27 @@ def _draw_map(r: PortfolioResult, ax: Any) -> Any:
     return ax
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """The first clause of a sentence, cut at ``limit`` characters."""
+    first = text.split(": ")[0].split("; ")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _note(a: dict[str, Any]) -> str:
+    if a["moves"]:
+        tags = [t for t, on in (("stateful", a["stateful_move"]), ("business-critical", a["critical"])) if on]
+        deps = f"depends on {', '.join(a['depends_on'])}" if a["depends_on"] else ""
+        return "; ".join([*tags, deps] if deps else tags)
+    return _short(a["reason"])
+
+
 def apps_section(r: PortfolioResult) -> Section:
+    ordered = sorted(r.apps, key=lambda a: (not a["moves"], a["wave"] or 0, -a["value_hours_p50"], a["id"]))
     frame = pd.DataFrame([
         {"id": a["id"], "alone": a["recommendation"], "conf": a["confidence"],
          "with": a["with_platform"], "wave": a["wave"], "value": a["value_hours_p50"],
-         "effort": a["effort_hours_p50"],
-         "why": a["reason"] if not a["moves"] else ("stateful; " if a["stateful_move"] else "") + (
-             "business-critical" if a["critical"] else "")}
-        for a in r.apps
+         "effort": a["effort_hours_p50"], "why": _note(a)}
+        for a in ordered
     ])
     if frame.empty:
         return Section("applications", "Applications", (Paragraph("No application was assessed."),))
@@ -275,8 +290,9 @@ def apps_section(r: PortfolioResult) -> Section:
         Column("value", "Value", fmt_hours, "right", 0.7),
         Column("effort", "Effort", fmt_hours, "right", 0.7),
         Column("why", "Note", width=2.6),
-    ), caption="'Alone': the application's own recommendation; 'With platform': its best option "
-               "once a shared platform exists. Value and effort are medians in engineer-hours.",
+    ), caption="Applications that move first, by wave, then those that stay. 'Alone': the "
+               "application's own recommendation; 'With platform': its best option once a shared "
+               "platform exists. Value and effort are medians in engineer-hours.",
        small=True)
     defaults = sorted({d for a in r.apps for d in a["defaults_used"]})
     blocks: list[Any] = [table]
