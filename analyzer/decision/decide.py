@@ -245,7 +245,7 @@ def decide(
     draws = structural_draws(a)
     s = score_futures(a, draws=draws)
     closeness = topsis_on_medians(a.outputs, a.values, a.structure, weights, likely_constants())
-    limit = threshold("confidence_threshold")
+    limit = confidence_threshold(a)
     reasons = list(explain.build_reasons(a, s))
     often = explain.most_often_sentence(a, s)
     if often:
@@ -291,6 +291,13 @@ def decide(
         tornado_saving=tornado_saving,
         next_unknown_saving=sens.most_valuable_unknown(indices, a.space),
     )
+
+
+def confidence_threshold(a: Assessment) -> float:
+    """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
+    if "confidence_threshold" in a.assumptions.overridden:
+        return float(a.assumptions["confidence_threshold"].likely)
+    return threshold("confidence_threshold")
 
 
 def horizon_checks(
