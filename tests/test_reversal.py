@@ -9,8 +9,8 @@ import pytest
 import yaml
 from scipy.optimize import brentq
 
-from analyzer.decision.engine import Engine
 from analyzer.decision.criteria import plausible_floor, threshold
+from analyzer.decision.engine import Engine
 from analyzer.decision.inputs import user_value
 from analyzer.decision.reversal import RELATIVE_TOLERANCE, plausible_range, reversals
 from analyzer.model.assess import Assessment, assess
