@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from analyzer.decision.criteria import Constants, likely_constants
 from analyzer.decision.quantities import option_groups
-from analyzer.decision.scoring import criterion_scores, weighted_total
+from analyzer.decision.scoring import Weights, criterion_scores, weighted_total
 from analyzer.model.core import Outputs, Structure, evaluate
 
 FloatArray = NDArray[np.float64]
@@ -27,7 +27,7 @@ class Engine:
     """The fixed part of a run; call it with parameter values."""
 
     structure: Structure
-    weights: Mapping[str, float]
+    weights: Weights  # criterion -> weight, or weight per sample
     constants: Constants = field(default_factory=likely_constants)
 
     @property
