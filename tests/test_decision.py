@@ -282,3 +282,55 @@ def parse(doc: dict):  # type: ignore[no-untyped-def,type-arg]
     from analyzer.questionnaire import parse_questionnaire
 
     return parse_questionnaire(yaml.safe_dump(doc), "test")
+
+
+@pytest.fixture(scope="module")
+def saas_full() -> Decision:
+    q = load_questionnaire(example_questionnaire("saas-12"))
+    return decide(assess(q, samples=600, seed=5), sobol_samples=64)
+
+
+def test_reversals_state_their_plausible_range_and_kind(saas_full: Decision) -> None:
+    revs = saas_full.reversals
+    assert revs[-1].parameter == "priorities.horizon_months"  # the horizon is always checked
+    for r in revs:
+        assert r.kind in ("answer", "assumption")
+        assert r.plausible_low <= r.current <= r.plausible_high or r.parameter.startswith("prio")
+        if r.threshold is not None:
+            assert r.plausible_low <= r.threshold <= r.plausible_high, r.text
+        else:
+            assert "no flip" in r.text and "within the " in r.text
+    kinds = [r.kind for r in revs[:-1]]
+    assert kinds == sorted(kinds)  # answers first, then assumptions
+
+
+def test_sensitivity_on_the_score_margin_and_the_net_saving(saas_full: Decision) -> None:
+    d = saas_full
+    assert d.tornado is not None and d.tornado.attrs["output"] == "score_margin"
+    assert d.tornado_saving is not None and d.tornado_saving.attrs["output"] == "net_saving"
+    assert d.sobol is not None and {"margin_ST", "ST"} <= set(d.sobol.columns)
+    assert d.sobol.attrs["on"] == ["score_margin", "net_saving"]
+    if d.next_unknown is not None:
+        assert d.next_unknown.output == "score_margin"
+        top = d.sobol[d.sobol["origin"].isin(["answer", "history"])]
+        assert d.next_unknown.total_index == pytest.approx(float(top["margin_ST"].max()))
+    data = json.loads(json.dumps(d.to_dict(), allow_nan=False))
+    assert set(data["sensitivity"]["score_margin"]) == {"tornado", "most_valuable_unknown"}
+    assert {"plausible_low", "plausible_high", "kind"} <= set(data["reversals"][0])
+
+
+def test_a_knife_edge_is_said_once() -> None:
+    from analyzer.decision.decide import _knife_edge
+    from analyzer.decision.reversal import Reversal
+
+    a = _decide("seed-team").assessment
+
+    def rev(name: str, at_current: bool) -> Reversal:
+        return Reversal(name, name, "x", 1.0, 1.0 if at_current else 5.0, "above",
+                        "machine-image", "docker", 0.0, 10.0, "answer", False, at_current, name)
+
+    kept, text = _knife_edge(a, [rev("a", True), rev("b", True), rev("c", False)])
+    assert [r.parameter for r in kept] == ["c"]
+    assert text is not None and text.count("knife edge") == 1 and "a or b" in text
+    kept, text = _knife_edge(a, [rev("c", False)])
+    assert text is None and len(kept) == 1
