@@ -123,7 +123,9 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     footer = "Ranges read likely (low-high)."
     if defaults:
         footer += (
-            f" {DEFAULT_MARK} marks a default ({len(defaults)} used): check they fit your team."
+            f" {DEFAULT_MARK} marks a default ({len(defaults)} used), not your answer:\n"
+            "the questionnaire's built-in value (source: the field's default in the schema;\n"
+            "reports label it 'default' too). Check they fit your team."
         )
     else:
         footer += " Every answer was given; no defaults used."
