@@ -123,9 +123,8 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     footer = "Ranges read likely (low-high)."
     if defaults:
         footer += (
-            f" {DEFAULT_MARK} marks a default ({len(defaults)} used), not your answer:\n"
-            "the questionnaire's built-in value (source: the field's default in the schema;\n"
-            "reports label it 'default' too). Check they fit your team."
+            f" {DEFAULT_MARK} marks a default ({len(defaults)} used): the schema's value, "
+            "not yours; check them."
         )
     else:
         footer += " Every answer was given; no defaults used."
