@@ -334,3 +334,26 @@ def test_a_knife_edge_is_said_once() -> None:
     assert text is not None and text.count("knife edge") == 1 and "a or b" in text
     kept, text = _knife_edge(a, [rev("c", False)])
     assert text is None and len(kept) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["incidents.rate.environment_drift", "delivery.prod_deploys_per_week",
+     "processes.app.scale_out_events_per_month"],
+)
+def test_more_pain_never_favours_machine_images_more(name: str) -> None:
+    """MODEL.md's expected directions on the median model: more drift, more deploys and more
+    scale-outs each move the score margin towards Docker (never towards machine images)."""
+    from analyzer.decision.engine import Engine
+
+    doc = yaml_doc("seed-team")
+    doc["processes"] = [dict(p, name="app") if i == 0 else p for i, p in enumerate(doc["processes"])]
+    a = assess(parse(doc), samples=50, seed=2)
+    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    values = a.space.medians()
+    xs = np.linspace(0.0, 4.0 * max(a.space[name].quantile(0.9), 1.0), 40)
+    values[name] = xs
+    docker = a.option_names.index("docker")
+    margin = engine.margin(values, docker)
+    assert np.all(np.diff(margin) >= -1e-9), margin
+    assert margin[-1] > margin[0]
