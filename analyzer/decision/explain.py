@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzer.decision import quantities as qty
-from analyzer.decision.criteria import threshold
+from analyzer.decision.criteria import likely_constants, threshold
+from analyzer.decision.inputs import user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring
 from analyzer.fmt import fmt_hours as _h
 from analyzer.fmt import fmt_number
@@ -223,6 +224,11 @@ def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
     return out
 
 
+def _said(a: Assessment, name: str) -> float:
+    """The value the team gave for an input (its likely value), in the model's unit."""
+    return user_value(a.space[name], a.questionnaire)
+
+
 def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
     """The team's own pains that drive option i's lead over the status quo, in their units.
 
@@ -241,21 +247,23 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
     name = _name(a, i)
     out: list[tuple[float, str]] = []
     if gaps["parity"] >= share * lead:
-        drift = _med(a.values["incidents.rate.environment_drift"]) * MONTHS_PER_YEAR
+        drift = _said(a, "incidents.rate.environment_drift") * MONTHS_PER_YEAR
         out.append((gaps["parity"], (
             f"Environment drift is a pain here: about {drift:.0f} drift incidents a year and "
             f"works-on-my-machine time cost {_h(_med(o.drift_hours[sq]))} a month; {name} "
             f"cuts that to {_h(_med(o.drift_hours[i]))}."
         )))
     if gaps["operational_risk"] >= share * lead:
-        dep = _med(a.values["incidents.rate.dependency"]) * MONTHS_PER_YEAR
+        dep = _said(a, "incidents.rate.dependency") * MONTHS_PER_YEAR
         out.append((gaps["operational_risk"], (
             f"Isolation: about {dep:.0f} dependency-conflict incidents a year; incidents cost "
             f"{_h(_med(o.incident_hours[sq]))} a month today and {_h(_med(o.incident_hours[i]))} "
             f"with {name}."
         )))
     if gaps["scale_out"] >= share * lead:
-        events = float(np.median(qty.scale_out_events(a.values, a.structure)))
+        events = sum(
+            _said(a, f"processes.{p.name}.scale_out_events_per_month") for p in a.structure.processes
+        )
         lag = qty.scale_out_lag_minutes(o, a.values, a.structure)
         out.append((gaps["scale_out"], (
             f"Scale-out lag: {events:.0f} scale-outs a month wait about "
@@ -265,10 +273,13 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         )))
     delivery_saving = _med(o.recurring["delivery"][sq] - o.recurring["delivery"][i])
     if a.structure.rebake_deploys and delivery_saving > 0:
-        bake = _med(a.values["delivery.image_bake_minutes"])
-        deploys = _med(a.values["delivery.prod_deploys_per_week"])
-        capacity = _med(o.capacity_npv_hours) / max(a.horizon_months, 1)
-        weight = s.weights["cost"] * 100.0 * delivery_saving / max(capacity, 1e-9)
+        bake = _said(a, "delivery.image_bake_minutes")
+        deploys = _said(a, "delivery.prod_deploys_per_week")
+        # its part of the cost score: the saving over the horizon as a share of team time,
+        # through the cost criterion's value function at its likely constant
+        share_saved = delivery_saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9)
+        half = float(likely_constants()["cost_share_half"][0])
+        weight = s.weights["cost"] * 100.0 * share_saved / (half + share_saved)
         if weight >= share * lead:
             out.append((weight, (
                 f"Slow bakes: {deploys:.0f} production deploys a week each wait about {bake:.0f} "
