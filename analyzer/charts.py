@@ -31,6 +31,8 @@ LABEL_WIDTH = 42  # characters before a bar label is wrapped
 TORNADO_OUTPUTS = {
     "net_saving": "Net saving of the best move against today, NPV (h)\nbelow 0: staying is cheaper",
     "status_quo_margin": "Lead of today's option over the best move (points of 100)",
+    "score_margin": "Lead of the recommendation over the runner-up (points of 100)\n"
+    "below 0: the runner-up wins",
 }
 
 

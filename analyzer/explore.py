@@ -31,7 +31,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
+from analyzer.decision.criteria import sample_weights
 from analyzer.decision.engine import Engine
+from analyzer.decision.futures import structural_draws, weight_tolerance
 from analyzer.decision.reversal import search_range
 from analyzer.errors import InputError, Problem
 from analyzer.estimate import Estimate
@@ -481,6 +483,10 @@ class Sweep:
         return str(self.summary().round(3).to_html(index=False))
 
 
+#: Stream of the weights drawn for a sweep with the caller's own weights.
+SWEEP_WEIGHTS_STREAM = 3
+
+
 def sweep(
     assessment: Assessment,
     name: str,
@@ -488,14 +494,21 @@ def sweep(
     *,
     weights: Mapping[str, float] | None = None,
 ) -> Sweep:
-    """Set input ``name`` to each value in turn for every sample (the other inputs keep the
-    assessment's draws) and score: how often each option wins, and its median score.
+    """Set input ``name`` to each value in turn for every sample (the other inputs, the scoring
+    constants and the weights keep the assessment's draws, as ``decide`` scores them) and score:
+    how often each option wins, and its median score.
 
     One model call per value, each vectorised over the samples.
     """
     p = _param(assessment, name)
     xs = _grid(values, name)
-    engine = Engine(assessment.structure, _weights(assessment, weights))
+    constants, drawn = structural_draws(assessment)
+    if weights is not None:  # the caller's weights, drawn within the same tolerance
+        drawn = sample_weights(
+            _weights(assessment, weights), weight_tolerance(assessment), assessment.samples,
+            np.random.default_rng([assessment.seed, SWEEP_WEIGHTS_STREAM]),
+        )
+    engine = Engine(assessment.structure, drawn, constants)
     n_options = len(assessment.option_names)
     share = np.empty((n_options, xs.size))
     median = np.empty((n_options, xs.size))

@@ -123,7 +123,7 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     footer = "Ranges read likely (low-high)."
     if defaults:
         footer += (
-            f" {DEFAULT_MARK} marks a default ({len(defaults)} used): check they fit your team."
+            f" {DEFAULT_MARK}: a default, not your answer ({len(defaults)} used); check them."
         )
     else:
         footer += " Every answer was given; no defaults used."

@@ -34,8 +34,13 @@ def render_text(d: Decision) -> str:
         "Why",
         *(_bullet(r) for r in d.reasons),
     ]
-    if d.reversals:
-        lines += ["", "What would change the answer", *(_bullet(r.text) for r in d.reversals)]
+    answers = [r for r in d.reversals if r.kind == "answer"]
+    assumed = [r for r in d.reversals if r.kind == "assumption"]
+    if answers:
+        lines += ["", "What would change the answer", *(_bullet(r.text) for r in answers)]
+    if assumed:
+        lines += ["", "On the model's assumptions (not something you can find out)",
+                  *(_bullet(r.text) for r in assumed)]
     if d.next_unknown is not None:
         lines += [
             "",

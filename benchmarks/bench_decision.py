@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.decision.engine import Engine
-from analyzer.decision.scoring import score
+from analyzer.decision.futures import score_futures
 from analyzer.decision.sensitivity import SOBOL_SAMPLES, sobol_indices, tornado
 from analyzer.model.assess import DEFAULT_SEED, assess
 from analyzer.paths import example_questionnaire
@@ -33,13 +33,15 @@ def decide(q: Questionnaire, timings: dict[str, float] | None = None) -> dict[st
     t0 = clock()
     a = assess(q, seed=DEFAULT_SEED)
     weights = q.priorities.weights.normalised()
-    scoring = score(a.outputs, a.values, weights, a.option_names)
+    scoring = score_futures(a)
     t1 = clock()
     engine = Engine(a.structure, weights)
-    table = tornado(engine, a.space)
+    table = tornado(engine, a.space, output="score_margin", option=scoring.recommended)
     t2 = clock()
     rng = np.random.default_rng(DEFAULT_SEED)
-    indices = sobol_indices(engine, a.space, n=SOBOL_SAMPLES, rng=rng)
+    indices = sobol_indices(
+        engine, a.space, n=SOBOL_SAMPLES, rng=rng, margin_option=scoring.recommended
+    )
     t3 = clock()
     if timings is not None:
         timings.update(recommendation=t1 - t0, tornado=t2 - t1, sobol=t3 - t2, total=t3 - t0)

@@ -157,3 +157,203 @@ def test_history_replaces_typed_counts_and_says_so(tmp_path: Path) -> None:
     assert d.assessment.space["incidents.rate.environment_drift"].origin == "history"
     assert any("history-incidents.csv" in n and "were not used" in n for n in d.notes)
     assert d.to_dict()["notes"] == list(d.notes)
+
+
+# ---- decision v2: criteria table, structural uncertainty, merged choices, horizon -------------
+
+
+def test_one_criteria_table_holds_the_questionnaires_default_weights() -> None:
+    from analyzer.decision.criteria import criteria_table
+    from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
+    from analyzer.questionnaire import CRITERIA, Weights
+
+    table = criteria_table()
+    assert tuple(table) == CRITERIA
+    defaults = Weights()
+    for c, row in table.items():
+        assert getattr(defaults, c) == pytest.approx(row.default_weight), c
+        assert CRITERION_LABELS[c] == row.label and RAW_UNITS[c] == row.unit
+        assert row.source
+
+
+def test_an_option_equal_to_today_has_no_transition_risk(seed_decision: Decision) -> None:
+    from analyzer.decision.criteria import likely_constants
+    from analyzer.decision.scoring import raw_criteria
+
+    a = seed_decision.assessment
+    raw = raw_criteria(a.outputs, a.values, a.structure, likely_constants())
+    sq = a.structure.status_quo
+    assert np.all(raw["transition_risk"][sq] == 0.0)
+    others = [i for i in range(len(a.option_names)) if i != sq]
+    assert np.all(raw["transition_risk"][others] > 0.0)
+
+
+def test_machine_images_lose_team_fit_when_the_team_hires() -> None:
+    """Team fit is familiarity against what each option needs: hires who do not know baked
+    images cost machine images fit too; with no hires and no familiarity it is all Docker's."""
+    from analyzer.decision.criteria import likely_constants
+    from analyzer.decision.scoring import raw_criteria
+
+    base = yaml_doc("seed-team")
+    fits = {}
+    for hires in (0, 20):
+        doc = dict(base)
+        doc["team"] = dict(base["team"], hires_per_year=hires, docker_familiarity="none")
+        a = assess(parse(doc), samples=50, seed=1)
+        raw = raw_criteria(a.outputs, a.values, a.structure, likely_constants())
+        fits[hires] = np.median(raw["team_fit"], axis=1)
+    sq = 0
+    assert fits[0][sq] == pytest.approx(0.0) and fits[20][sq] > 0.0
+    assert fits[20][1] < fits[0][1]  # hires bring container skills with them
+
+
+def test_weights_are_sampled_within_the_tolerance() -> None:
+    from analyzer.decision.criteria import sample_weights
+    from analyzer.questionnaire import CRITERIA, Weights
+
+    w = Weights().normalised()
+    drawn = sample_weights(w, 0.2, 4000, np.random.default_rng(0))
+    total = sum(drawn.values())
+    np.testing.assert_allclose(total, 1.0)
+    for c in CRITERIA:  # renormalised: within (1 -/+ t) / (1 +/- t) of the user's weight
+        assert np.all(drawn[c] >= w[c] * 0.8 / 1.2 - 1e-12)
+        assert np.all(drawn[c] <= w[c] * 1.2 / 0.8 + 1e-12)
+        assert np.std(drawn[c]) > 0
+
+
+def test_options_with_the_same_containers_are_one_choice() -> None:
+    """With every data store managed, Docker and the hybrid containerise the same processes:
+    the headline counts their futures together and names both."""
+    doc = yaml_doc("saas-12")
+    for p in doc["processes"]:
+        if p["kind"] not in ("web", "worker", "scheduler", "batch"):
+            p["managed"] = True
+    a = assess(parse(doc), samples=2000, seed=3)
+    d = decide(a, sensitivity=False)
+    s = d.scoring
+    assert s.same_group(1, 2) and not s.same_group(0, 1)
+    winners = np.argmax(s.total, axis=0)
+    rec_group = [i for i in range(3) if s.same_group(i, s.recommended)]
+    assert d.confidence == pytest.approx(np.mean(np.isin(winners, rec_group)))
+    if s.recommended != 0:
+        assert "same processes in containers" in d.headline()
+
+
+def test_json_has_the_v2_decision_fields(seed_decision: Decision) -> None:
+    data = json.loads(json.dumps(seed_decision.to_dict(), allow_nan=False))
+    rec = data["recommendation"]
+    assert rec["most_often_best"] in data["options"]
+    assert rec["best_median"] == rec["option"]
+    months = [c["months"] for c in data["horizon_check"]]
+    assert {12, 24, 36, 60} <= set(months)
+    assert [c["months"] for c in data["horizon_check"] if c["current"]] == [24]
+    for c in data["horizon_check"]:
+        assert 0 <= c["confidence"] <= 1 and c["recommendation"] in data["options"]
+    assert data["sensitivity"]["on"] == ["score_margin", "net_saving"]
+
+
+def test_most_often_best_is_the_largest_group_share(saas_decision: Decision) -> None:
+    s = saas_decision.scoring
+    assert s.group_share is not None
+    assert s.group_share[s.most_often_best] == pytest.approx(float(np.max(s.group_share)))
+
+
+def test_structural_uncertainty_widens_the_score_spread(saas_decision: Decision) -> None:
+    """Sampling constants and weights spreads each option's total more than fixing them."""
+    from analyzer.decision.criteria import likely_constants
+    from analyzer.decision.scoring import score
+
+    a = saas_decision.assessment
+    w = a.questionnaire.priorities.weights.normalised()
+    fixed = score(a.outputs, a.values, a.structure, w, likely_constants())
+    for i in range(len(a.option_names)):
+        assert np.std(saas_decision.scoring.total[i]) > np.std(fixed.total[i])
+
+
+def yaml_doc(name: str) -> dict:  # type: ignore[type-arg]
+    import yaml
+
+    return dict(yaml.safe_load(example_questionnaire(name).read_text()))
+
+
+def parse(doc: dict):  # type: ignore[no-untyped-def,type-arg]
+    import yaml
+
+    from analyzer.questionnaire import parse_questionnaire
+
+    return parse_questionnaire(yaml.safe_dump(doc), "test")
+
+
+@pytest.fixture(scope="module")
+def saas_full() -> Decision:
+    q = load_questionnaire(example_questionnaire("saas-12"))
+    return decide(assess(q, samples=600, seed=5), sobol_samples=64)
+
+
+def test_reversals_state_their_plausible_range_and_kind(saas_full: Decision) -> None:
+    revs = saas_full.reversals
+    assert revs[-1].parameter == "priorities.horizon_months"  # the horizon is always checked
+    for r in revs:
+        assert r.kind in ("answer", "assumption")
+        assert r.plausible_low <= r.current <= r.plausible_high or r.parameter.startswith("prio")
+        if r.threshold is not None:
+            assert r.plausible_low <= r.threshold <= r.plausible_high, r.text
+        else:
+            assert "no flip" in r.text and "within the " in r.text
+    kinds = [r.kind for r in revs[:-1]]
+    assert kinds == sorted(kinds)  # answers first, then assumptions
+
+
+def test_sensitivity_on_the_score_margin_and_the_net_saving(saas_full: Decision) -> None:
+    d = saas_full
+    assert d.tornado is not None and d.tornado.attrs["output"] == "score_margin"
+    assert d.tornado_saving is not None and d.tornado_saving.attrs["output"] == "net_saving"
+    assert d.sobol is not None and {"margin_ST", "ST"} <= set(d.sobol.columns)
+    assert d.sobol.attrs["on"] == ["score_margin", "net_saving"]
+    if d.next_unknown is not None:
+        assert d.next_unknown.output == "score_margin"
+        top = d.sobol[d.sobol["origin"].isin(["answer", "history"])]
+        assert d.next_unknown.total_index == pytest.approx(float(top["margin_ST"].max()))
+    data = json.loads(json.dumps(d.to_dict(), allow_nan=False))
+    assert set(data["sensitivity"]["score_margin"]) == {"tornado", "most_valuable_unknown"}
+    assert {"plausible_low", "plausible_high", "kind"} <= set(data["reversals"][0])
+
+
+def test_a_knife_edge_is_said_once() -> None:
+    from analyzer.decision.decide import _knife_edge
+    from analyzer.decision.reversal import Reversal
+
+    a = _decide("seed-team").assessment
+
+    def rev(name: str, at_current: bool) -> Reversal:
+        return Reversal(name, name, "x", 1.0, 1.0 if at_current else 5.0, "above",
+                        "machine-image", "docker", 0.0, 10.0, "answer", False, at_current, name)
+
+    kept, text = _knife_edge(a, [rev("a", True), rev("b", True), rev("c", False)])
+    assert [r.parameter for r in kept] == ["c"]
+    assert text is not None and text.count("knife edge") == 1 and "a or b" in text
+    kept, text = _knife_edge(a, [rev("c", False)])
+    assert text is None and len(kept) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["incidents.rate.environment_drift", "delivery.prod_deploys_per_week",
+     "processes.app.scale_out_events_per_month"],
+)
+def test_more_pain_never_favours_machine_images_more(name: str) -> None:
+    """MODEL.md's expected directions on the median model: more drift, more deploys and more
+    scale-outs each move the score margin towards Docker (never towards machine images)."""
+    from analyzer.decision.engine import Engine
+
+    doc = yaml_doc("seed-team")
+    doc["processes"] = [dict(p, name="app") if i == 0 else p for i, p in enumerate(doc["processes"])]
+    a = assess(parse(doc), samples=50, seed=2)
+    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    values = a.space.medians()
+    xs = np.linspace(0.0, 4.0 * max(a.space[name].quantile(0.9), 1.0), 40)
+    values[name] = xs
+    docker = a.option_names.index("docker")
+    margin = engine.margin(values, docker)
+    assert np.all(np.diff(margin) >= -1e-9), margin
+    assert margin[-1] > margin[0]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analyzer.decision.criteria import likely_constants
 from analyzer.decision.scoring import score
 from analyzer.estimate import Estimate
 from analyzer.model.assess import assess, percentiles
@@ -162,8 +163,9 @@ def test_changing_the_unit_of_time_changes_no_recommendation(example: str, k: fl
         _scale_questionnaire(q, k), assumptions=a.scaled(time_names, k), samples=800, seed=9
     )
     w = q.priorities.weights.normalised()
-    s0 = score(base.outputs, base.values, w, base.option_names)
-    s1 = score(scaled.outputs, scaled.values, w, scaled.option_names)
+    k0 = likely_constants()
+    s0 = score(base.outputs, base.values, base.structure, w, k0)
+    s1 = score(scaled.outputs, scaled.values, scaled.structure, w, k0)
     np.testing.assert_allclose(scaled.outputs.npv_hours, k * base.outputs.npv_hours, rtol=1e-9)
     assert s0.recommended == s1.recommended
     np.testing.assert_allclose(s0.total, s1.total, rtol=1e-9, atol=1e-9)

@@ -12,7 +12,6 @@ import io
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,8 @@ from pypdf import PdfReader
 from analyzer import charts
 from analyzer.atomic import write_bytes_atomic
 from analyzer.decision.decide import Decision, decide
+from analyzer.decision.reversal import Reversal
+from analyzer.decision.sensitivity import Unknown
 from analyzer.errors import OutputError
 from analyzer.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.model.assess import Assessment, assess
@@ -235,8 +236,13 @@ def test_sensitivity_results_are_reported_when_present(
                           "ST_conf": [0.01] * 4})
     full = dataclasses.replace(
         decision, tornado=tornado, sobol=sobol,
-        reversals=(SimpleNamespace(text="Docker wins above 9 production deploys a week."),),
-        next_unknown=SimpleNamespace(sentence="Count your environment-drift incidents."),
+        reversals=(Reversal(
+            "delivery.prod_deploys_per_week", "production deploys a week", "deploys per week",
+            1.0, 9.0, "above", "machine-image", "docker", 0.5, 20.0, "answer", False, False,
+            "Docker wins above 9 production deploys a week."),),
+        next_unknown=Unknown(
+            "incidents.rate.environment_drift", "environment drift incidents", "incidents a year",
+            "answer", 0.5, 0.4, 0.0, 3.0, "Count your environment-drift incidents."),
     )
     md = render_markdown(build_report(assessment, full, command=COMMAND)).decode()
     assert "Docker wins above 9 production deploys a week." in md

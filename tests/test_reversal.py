@@ -9,8 +9,10 @@ import pytest
 import yaml
 from scipy.optimize import brentq
 
+from analyzer.decision.criteria import plausible_floor, threshold
 from analyzer.decision.engine import Engine
-from analyzer.decision.reversal import RANGE_FLOORS, RELATIVE_TOLERANCE, reversals, search_range
+from analyzer.decision.inputs import user_value
+from analyzer.decision.reversal import RELATIVE_TOLERANCE, plausible_range, reversals
 from analyzer.model.assess import Assessment, assess
 from analyzer.paths import example_questionnaire
 from analyzer.questionnaire import parse_questionnaire
@@ -98,20 +100,28 @@ def test_cost_only_threshold_is_where_the_net_saving_crosses_zero(
     method on Engine.net_saving: an independent route to the same number."""
     a, engine = request.getfixturevalue(team)
     (rev,) = reversals(engine, a.space, [name], recommended=a.structure.status_quo)
-    _, high = search_range(a.space[name])
-    root = brentq(lambda x: float(engine.net_saving(median_model(a, name, x))[0]),
-                  a.space[name].quantile(0.5), high, xtol=1e-12)
+    low, high = plausible_range(a.space[name])
+    saving = lambda x: float(engine.net_saving(median_model(a, name, x))[0])  # noqa: E731
+    if rev.threshold is None:  # then the net saving keeps its sign over the plausible range
+        xs = np.linspace(low, high, 401)
+        assert np.all(np.array([saving(x) for x in xs]) < 0)
+        assert "no flip within the plausible range" in rev.text
+        return
+    root = brentq(saving, a.space[name].quantile(0.5), high, xtol=1e-12)
     assert rev.threshold == pytest.approx(root, rel=2 * RELATIVE_TOLERANCE)
     assert rev.direction == "above" and rev.holds == "machine-image"
     assert rev.flips_to in ("docker", "hybrid")
     assert rev.flips_to in rev.text and "wins above" in rev.text
 
 
-def test_high_change_deploy_threshold_matches_a_dense_scan(high_change) -> None:
-    a, engine = high_change
+def test_high_change_deploy_threshold_matches_a_dense_scan() -> None:
+    doc = high_change_document()
+    doc["delivery"]["prod_deploys_per_week"] = [1, 10, 80]  # a team unsure of its own rate
+    a, engine = run(doc)
     (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
     assert rev.threshold is not None and rev.flips_to is not None
-    low, high = search_range(a.space[DEPLOYS])
+    low, high = plausible_range(a.space[DEPLOYS])
+    assert low <= rev.threshold <= high
     x = np.linspace(low, high, 2001)
     wins = scan(a, engine, DEPLOYS, low, high)
     first = x[np.flatnonzero(wins != a.structure.status_quo)[0]]
@@ -122,15 +132,15 @@ def test_high_change_deploy_threshold_matches_a_dense_scan(high_change) -> None:
     assert names[int(engine.winner(median_model(a, DEPLOYS, below))[0])] == rev.holds
     assert names[int(engine.winner(median_model(a, DEPLOYS, above))[0])] == rev.flips_to
     current = a.space[DEPLOYS].quantile(0.5)
-    assert rev.text == (f"{rev.flips_to} wins above {rev.threshold:,.0f} production deploys a week "
-                        f"(now {current:,.0f})")
+    assert rev.text.startswith(f"{rev.flips_to} wins above {rev.threshold:,.0f} production "
+                               f"deploys a week (now {current:,.0f}; plausible ")
 
 
 def test_flip_below_the_current_value() -> None:
     """Start where an alternative already wins: the flip back is reported 'below', and the
     winner really changes at the threshold on the median model."""
     doc = high_change_document()
-    doc["delivery"]["prod_deploys_per_week"] = [150, 200, 300]
+    doc["delivery"]["prod_deploys_per_week"] = [5, 100, 300]
     a, engine = run(doc)
     (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
     assert rev.direction == "below" and rev.flips_to is not None
@@ -146,12 +156,20 @@ def test_seed_team_deploys_threshold_agrees_with_a_dense_scan(seed) -> None:
     """The seed team deploys about once a week; only a far busier team would move. Whatever the
     search reports must match an independent scan of the median model."""
     a, engine = seed
-    (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo)
-    assert rev.range_high == RANGE_FLOORS["deploys per week"]
+    q = a.questionnaire
+    (rev,) = reversals(engine, a.space, [DEPLOYS], recommended=a.structure.status_quo,
+                       questionnaire=q)
+    p = a.space[DEPLOYS]
+    assert rev.current == p.dist.likely  # "now" is what the user typed
+    factor = threshold("plausible_factor")
+    assert rev.plausible_high == max(p.dist.high * factor, plausible_floor(DEPLOYS))
+    assert rev.plausible_low == pytest.approx(max(p.dist.low / factor, 0.0))
+    assert rev.kind == "answer"
     winners = scan(a, engine, DEPLOYS, rev.range_low, rev.range_high)
     xs = np.linspace(rev.range_low, rev.range_high, winners.size)
     if rev.threshold is None:
-        assert rev.text == "no flip between 0 and 50 production deploys a week (now 1)"
+        assert rev.text.startswith("no flip within the plausible range of production deploys")
+        assert "now 1" in rev.text
         assert np.all(winners == 0)
         return
     assert rev.direction == "above" and rev.holds == "machine-image"
@@ -160,7 +178,7 @@ def test_seed_team_deploys_threshold_agrees_with_a_dense_scan(seed) -> None:
     step = xs[1] - xs[0]
     assert abs(first_change - rev.threshold) <= 2 * step
     assert a.option_names[winners[np.argmax(winners != 0)]] == rev.flips_to
-    assert f"above {rev.threshold:.0f} production deploys a week (now 1)" in rev.text
+    assert f"above {rev.threshold:.0f} production deploys a week (now 1" in rev.text
 
 
 def test_docker_wins_above_a_drift_rate(high_change) -> None:
@@ -173,18 +191,39 @@ def test_docker_wins_above_a_drift_rate(high_change) -> None:
     first = x[np.flatnonzero(wins != a.structure.status_quo)[0]]
     assert rev.threshold == pytest.approx(first, abs=(rev.range_high - rev.range_low) / 2000)
     now = 12 * a.space[DRIFT].quantile(0.5)
-    assert rev.text == (f"docker wins above {12 * rev.threshold:,.0f} environment drift "
-                        f"incidents a year (now {now:,.0f})")
+    assert rev.text.startswith(f"docker wins above {12 * rev.threshold:,.0f} environment drift "
+                               f"incidents a year (now {now:,.0f}; plausible ")
 
 
-def test_search_ranges(seed) -> None:
+def test_plausible_ranges(seed) -> None:
+    """The user's range widened by the stated factor, inside the field's bounds."""
     a, _ = seed
-    space = a.space
-    assert search_range(space["delivery.failed_deploy_rate"])[1] <= 1.0  # a fraction
-    assert search_range(space["team.docker_familiarity"]) == (0.0, 1.0)
-    assert search_range(space["codebase.kloc"])[0] == pytest.approx(0.1)  # the field's minimum
-    p90 = space["assumptions.pipeline_hours"].quantile(0.9)
-    assert search_range(space["assumptions.pipeline_hours"]) == (0.0, pytest.approx(10 * p90))
+    space, q = a.space, a.questionnaire
+    f = threshold("plausible_factor")
+    assert plausible_range(space["delivery.failed_deploy_rate"], q)[1] <= 1.0  # a fraction
+    fam = space["team.docker_familiarity"]
+    assert plausible_range(fam, q) == (pytest.approx(fam.dist.low / f),
+                                       pytest.approx(min(fam.dist.high * f, 1.0)))
+    kloc = space["codebase.kloc"]
+    assert plausible_range(kloc, q) == (pytest.approx(max(kloc.dist.low / f, 0.1)),
+                                        pytest.approx(kloc.dist.high * f))
+    pipe = space["assumptions.pipeline_hours"]
+    assert plausible_range(pipe, q) == (pytest.approx(pipe.dist.low / f),
+                                        pytest.approx(pipe.dist.high * f))
+    drift = space[DRIFT]  # incident rates: the user's count over the window, per month
+    low, high = plausible_range(drift, q)
+    assert high >= plausible_floor(DRIFT) and low >= 0.0
+    assert user_value(drift, q) == pytest.approx(
+        q.incidents.counts["environment_drift"].likely / q.incidents.window_months.likely)
+
+
+def test_reported_flips_lie_inside_their_plausible_range(high_change) -> None:
+    a, engine = high_change
+    names = [p.name for p in a.space.uncertain if p.origin == "answer"]
+    for rev in reversals(engine, a.space, names, recommended=1, questionnaire=a.questionnaire):
+        if rev.threshold is not None:
+            assert rev.plausible_low <= rev.threshold <= rev.plausible_high, rev.text
+        assert rev.kind == "answer"
 
 
 def test_many_drivers_at_once(seed) -> None:

@@ -1,9 +1,11 @@
 """``decide``: from an Assessment to a recommendation a tech lead can forward.
 
-The recommendation is the option with the best median weighted score; its confidence is the share
-of samples in which it has the top score. Below the ``confidence_threshold`` assumption the answer
-is "too close to call" and names the unknown that would settle it. Reasons are the largest parts of
-the cost difference, in words and figures.
+The recommendation is the option with the best median weighted score over futures that include
+the structural uncertainty (scoring constants and weights sampled, ``futures``); its confidence
+is the share of futures in which it -- or an option putting the same processes in containers --
+has the top score. When another option wins more futures, ``most_often_best`` says which and the
+reasons say why. Below the ``confidence_threshold`` (data/decision.yaml) the answer is "too close
+to call". The horizon is always checked (``horizon_checks``). Sentences live in ``explain``.
 """
 
 from __future__ import annotations
@@ -15,30 +17,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer.decision import explain
 from analyzer.decision import sensitivity as sens
+from analyzer.decision.criteria import likely_constants, threshold, threshold_list
 from analyzer.decision.engine import Engine
+from analyzer.decision.explain import HorizonCheck
+from analyzer.decision.futures import score_futures, structural_draws
+from analyzer.decision.inputs import given_fields
+from analyzer.decision.reversal import Reversal
 from analyzer.decision.scoring import (
     BENEFIT,
     CRITERION_LABELS,
     RAW_UNITS,
     Scoring,
     raw_criteria,
-    score,
     topsis_on_medians,
 )
-from analyzer.fmt import fmt_hours as _h
-from analyzer.fmt import fmt_number
-from analyzer.model.assess import Assessment, percentiles
-from analyzer.model.core import RECURRING_LABELS
+from analyzer.model.assess import Assessment
 from analyzer.questionnaire import CRITERIA
 
-MONTHS_PER_YEAR = 12.0
 TOP_DRIVERS = 5
-YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
-#: Containers' problems count as felt when they would give back this share of the team's time,
-#: or when environment drift happens at least this often a year.
-FELT_CAPACITY_SHARE = 0.02
-FELT_DRIFT_PER_YEAR = 2.0
 
 
 @dataclass(frozen=True, repr=False)
@@ -50,12 +48,16 @@ class Decision:
     topsis_closeness: np.ndarray
     confidence_threshold: float
     reasons: tuple[str, ...]
-    reversals: tuple[Any, ...] = ()
-    tornado: pd.DataFrame | None = None
-    sobol: pd.DataFrame | None = None
-    next_unknown: Any = None
+    reversals: tuple[Reversal, ...] = ()
+    tornado: pd.DataFrame | None = None  # on the score margin (the quantity that decides)
+    sobol: pd.DataFrame | None = None  # net saving (S1, ST) and score margin (margin_S1, ...)
+    next_unknown: sens.Unknown | None = None  # on the score margin
     dora: Any = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    horizon_checks: tuple[HorizonCheck, ...] = ()
+    knife_edge: str | None = None
+    tornado_saving: pd.DataFrame | None = None  # on the net saving
+    next_unknown_saving: sens.Unknown | None = None  # on the net saving
 
     @property
     def recommendation(self) -> str:
@@ -70,6 +72,11 @@ class Decision:
         return self.confidence < self.confidence_threshold
 
     @property
+    def most_often_best(self) -> str:
+        """The option whose group wins most futures."""
+        return self.assessment.option_names[self.scoring.most_often_best]
+
+    @property
     def topsis_winner(self) -> str:
         return self.assessment.option_names[int(np.argmax(self.topsis_closeness))]
 
@@ -79,26 +86,7 @@ class Decision:
 
     def headline(self) -> str:
         """The recommendation in one sentence."""
-        a = self.assessment
-        label = a.options[self.recommendation].short_label
-        pct = f"{100 * self.confidence:.0f} %"
-        if self.too_close:
-            runner = self._runner_up()
-            return (
-                f"Too close to call between {label} and "
-                f"{a.options[runner].short_label}: the leader wins in only {pct} of the "
-                f"simulated futures."
-            )
-        if self.recommendation == a.status_quo:
-            return (
-                f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
-            )
-        return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
-
-    def _runner_up(self) -> str:
-        med = self.scoring.median_total().copy()
-        med[self.scoring.recommended] = -np.inf
-        return self.assessment.option_names[int(np.argmax(med))]
+        return explain.headline(self.assessment, self.scoring, self.too_close)
 
     # ---- tables -----------------------------------------------------------------------------
 
@@ -118,7 +106,8 @@ class Decision:
 
     def criteria_table(self) -> pd.DataFrame:
         """Per criterion and option: weight, median raw value (with unit) and median 0-100 score."""
-        raw = raw_criteria(self.assessment.outputs)
+        a = self.assessment
+        raw = raw_criteria(a.outputs, a.values, a.structure, likely_constants())
         rows = []
         for c in CRITERIA:
             for i, name in enumerate(self.assessment.option_names):
@@ -156,15 +145,33 @@ class Decision:
             "confidence_threshold": self.confidence_threshold,
             "headline": self.headline(),
             "reasons": list(self.reasons),
+            "best_median": self.recommendation,
+            "most_often_best": self.most_often_best,
+            "most_often_best_note": explain.most_often_sentence(self.assessment, self.scoring),
+            "same_containers": [
+                n for i, n in enumerate(self.assessment.option_names)
+                if self.scoring.same_group(i, self.scoring.recommended)
+            ],
+            "knife_edge": self.knife_edge,
             "topsis_option": self.topsis_winner,
             "methods_agree": self.methods_agree,
             "weights": {c: round(w, 4) for c, w in self.scoring.weights.items()},
         }
+        out["horizon_check"] = [_plain(c) for c in self.horizon_checks]
         out["reversals"] = [_plain(r) for r in self.reversals]
         out["sensitivity"] = {
+            "on": list(sens.SENSITIVITY_ON),
             "tornado": _records(self.tornado),
             "sobol": _records(self.sobol),
             "most_valuable_unknown": _plain(self.next_unknown),
+            "score_margin": {
+                "tornado": _records(self.tornado),
+                "most_valuable_unknown": _plain(self.next_unknown),
+            },
+            "net_saving": {
+                "tornado": _records(self.tornado_saving),
+                "most_valuable_unknown": _plain(self.next_unknown_saving),
+            },
         }
         out["delivery_profile"] = _plain(self.dora)
         out["notes"] = list(self.notes)
@@ -216,156 +223,6 @@ def _plain(obj: Any) -> Any:
     return str(obj)
 
 
-# ---- reasons ---------------------------------------------------------------------------------
-
-
-def _span(arr: np.ndarray) -> str:
-    p10, p50, p90 = percentiles(arr)
-    return f"about {_h(p50)} (P10-P90: {fmt_number(p10)}-{_h(p90)})"
-
-
-def _name(a: Assessment, i: int) -> str:
-    return a.options[a.option_names[i]].short_label
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _monthly_saving(a: Assessment, i: int) -> float:
-    o = a.outputs
-    return float(np.median(o.recurring_hours[a.structure.status_quo] - o.recurring_hours[i]))
-
-
-def _payback_phrase(a: Assessment, i: int) -> str:
-    o = a.outputs
-    saving = _monthly_saving(a, i)
-    if saving <= 0:
-        return f"costs about {_h(-saving)} a month more to run than today, so it never pays back"
-    be = a.breakeven_p50(a.option_names[i])
-    if be is not None:
-        share = a.breakeven_share(a.option_names[i])
-        return (
-            f"saves about {_h(saving)} a month: it pays back in about month {be:.0f} "
-            f"({100 * share:.0f} % of simulated futures pay back within {a.horizon_months} months)"
-        )
-    months = (
-        float(np.median(o.migration_months[i])) + float(np.median(o.transition_hours[i])) / saving
-    )
-    years = months / MONTHS_PER_YEAR
-    when = f"about {years:.0f} years" if years >= YEARS_NOT_MONTHS else f"about {months:.0f} months"
-    return (
-        f"saves about {_h(saving)} a month: it would take {when} to pay back, beyond the "
-        f"{a.horizon_months}-month horizon"
-    )
-
-
-def _problems_sentence(a: Assessment, alternatives: list[int]) -> str:
-    """How much of today's recurring pain the best alternative removes: drift, incidents, deploys."""
-    o = a.outputs
-    sq = a.structure.status_quo
-    drift_year = float(np.median(a.values["incidents.rate.environment_drift"])) * MONTHS_PER_YEAR
-    best = max(
-        alternatives,
-        key=lambda i: float(
-            np.median(o.incident_hours[sq] - o.incident_hours[i])
-            + np.median(o.drift_hours[sq] - o.drift_hours[i])
-        ),
-    )
-    removed = float(np.median(o.incident_hours[sq] - o.incident_hours[best])) + float(
-        np.median(o.drift_hours[sq] - o.drift_hours[best])
-    )
-    today = float(np.median(o.incident_hours[sq])) + float(np.median(o.drift_hours[sq]))
-    capacity = float(np.median(o.capacity_hours))
-    felt = removed >= FELT_CAPACITY_SHARE * capacity or drift_year >= FELT_DRIFT_PER_YEAR
-    verdict = "are felt here" if felt else "are not being felt much"
-    return (
-        f"The problems containers solve {verdict}: about {drift_year:.1f} environment-drift "
-        f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
-        f"{_name(a, best)} would remove about {_h(removed)} of that a month."
-    )
-
-
-def _effort_sentence(a: Assessment, alternatives: list[int]) -> str:
-    o = a.outputs
-    share = float(np.median(a.values["assumptions.migration_capacity_share"]))
-    engineers = float(np.median(a.values["team.engineers"]))
-    parts = [
-        f"{_name(a, i)} {_span(o.transition_hours[i])}"
-        f" ({float(np.median(o.migration_months[i])):.1f} months)"
-        for i in alternatives
-    ]
-    whose = "1 engineer's" if round(engineers) == 1 else f"{engineers:.0f} engineers'"
-    return (
-        f"The move is significant work: {'; '.join(parts)} up front, at {100 * share:.0f} % of "
-        f"{whose} time."
-    )
-
-
-def _component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
-    """The recurring components that differ most between the status quo and option i."""
-    o = a.outputs
-    sq = a.structure.status_quo
-    diffs = {
-        comp: float(np.median(o.recurring[comp][sq] - o.recurring[comp][i])) for comp in o.recurring
-    }
-    ranked = sorted(diffs.items(), key=lambda kv: -abs(kv[1]))
-    out = []
-    for comp, diff in ranked[:limit]:
-        if abs(diff) < 0.05:
-            continue
-        verb = "saves" if diff > 0 else "adds"
-        out.append(
-            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {verb} about {_h(abs(diff))} a month "
-            f"(today {_h(float(np.median(o.recurring[comp][sq])))} a month)."
-        )
-    return out
-
-
-def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
-    """Three to five sentences with figures: what moving costs, what it saves, what decides."""
-    o = a.outputs
-    sq = a.structure.status_quo
-    rec = s.recommended
-    alternatives = [i for i in range(len(a.option_names)) if i != sq]
-    reasons: list[str] = []
-    if rec == sq:
-        reasons.append(_problems_sentence(a, alternatives))
-        reasons.append(_effort_sentence(a, alternatives))
-        paybacks = [f"{_name(a, i)} {_payback_phrase(a, i)}" for i in alternatives]
-        reasons.append(_cap("; ".join(paybacks)) + ".")
-    else:
-        reasons.append(
-            f"{_cap(_name(a, rec))} costs {_span(o.transition_hours[rec])} up front and "
-            f"{_payback_phrase(a, rec)}."
-        )
-        reasons.extend(_component_reasons(a, rec, limit=2))
-        reasons.append(_problems_sentence(a, [rec]))
-        share = float(np.median(a.values["assumptions.migration_capacity_share"]))
-        reasons.append(
-            f"The move takes about {float(np.median(o.migration_months[rec])):.1f} months at "
-            f"{100 * share:.0f} % of the team's time."
-        )
-    contrib = s.contributions()
-    runner = max(
-        (i for i in range(len(a.option_names)) if i != rec),
-        key=lambda i: float(np.median(s.total[i])),
-    )
-    gaps = {c: float(contrib[c][rec] - contrib[c][runner]) for c in CRITERIA}
-    top = max(gaps, key=lambda c: gaps[c])
-    lead = float(np.median(s.total[rec]) - np.median(s.total[runner]))
-    if gaps[top] > 0:
-        reasons.append(
-            f"On the weighted criteria {_name(a, rec)} leads {_name(a, runner)} by {lead:.1f} "
-            f"points of 100; {_lower_first(CRITERION_LABELS[top])} contributes {gaps[top]:.1f} of them."
-        )
-    return tuple(reasons)
-
-
 ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.progress
 
 
@@ -385,39 +242,109 @@ def decide(
     ``assessment_sobol(a, n=sobol_samples)`` gives.
     """
     weights = a.questionnaire.priorities.weights.normalised()
-    s = score(a.outputs, a.values, weights, a.option_names)
-    closeness = topsis_on_medians(a.outputs, weights)
-    threshold = float(a.assumptions["confidence_threshold"].likely)
-    reasons = build_reasons(a, s)
+    draws = structural_draws(a)
+    s = score_futures(a, draws=draws)
+    closeness = topsis_on_medians(a.outputs, a.values, a.structure, weights, likely_constants())
+    limit = confidence_threshold(a)
+    reasons = list(explain.build_reasons(a, s))
+    often = explain.most_often_sentence(a, s)
+    if often:
+        reasons.append(often)
+    checks = horizon_checks(a, s, draws)
     notes = list(input_notes(a))
+    notes.append(explain.horizon_sentence(a, checks))
     dora = _dora(a)
+    base = {
+        "assessment": a, "scoring": s, "topsis_closeness": closeness,
+        "confidence_threshold": limit, "dora": dora, "horizon_checks": checks,
+    }
     if not sensitivity:
-        return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
+        return Decision(**base, reasons=tuple(reasons), notes=tuple(notes))
     from analyzer.decision import reversal
 
     engine = Engine(a.structure, weights)
-    tornado = sens.tornado(engine, a.space)
+    tornado = sens.tornado(engine, a.space, output="score_margin", option=s.recommended)
+    tornado_saving = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
-    revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)
-    revs.sort(key=lambda r: r.threshold is None)  # flips first, in driver order
+    revs = reversal.reversals(
+        engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
+        given=given_fields(a.questionnaire),
+    )
+    revs, edge = _knife_edge(a, revs)
+    revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
+    revs += _horizon_reversal(a, s, checks)
+    if edge:
+        reasons.append(edge)
     if sobol is not None:
         indices = sobol()
     else:
         indices = sens.assessment_sobol(a, n=sobol_samples, progress=progress)
-    unknown = sens.most_valuable_unknown(indices, a.space)
     return Decision(
-        a,
-        s,
-        closeness,
-        threshold,
-        reasons,
-        tuple(revs),
-        tornado,
-        indices,
-        unknown,
-        dora,
-        tuple(notes),
+        **base,
+        reasons=tuple(reasons),
+        reversals=tuple(revs),
+        tornado=tornado,
+        sobol=indices,
+        next_unknown=sens.most_valuable_unknown(indices, a.space, output="score_margin"),
+        notes=tuple(notes),
+        knife_edge=edge,
+        tornado_saving=tornado_saving,
+        next_unknown_saving=sens.most_valuable_unknown(indices, a.space),
     )
+
+
+def confidence_threshold(a: Assessment) -> float:
+    """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
+    if "confidence_threshold" in a.assumptions.overridden:
+        return float(a.assumptions["confidence_threshold"].likely)
+    return threshold("confidence_threshold")
+
+
+def horizon_checks(
+    a: Assessment, s: Scoring, draws: tuple[Any, Any] | None = None
+) -> tuple[HorizonCheck, ...]:
+    """The recommendation and its confidence over each horizon of ``horizon_checks``
+    (data/decision.yaml) and the user's own, same futures (model draws, constants, weights)."""
+    months = sorted({int(m) for m in threshold_list("horizon_checks")} | {a.horizon_months})
+    out = []
+    for m in months:
+        scored = s if m == a.horizon_months else score_futures(a, horizon_months=m, draws=draws)
+        out.append(HorizonCheck(m, scored.recommended_name, scored.confidence,
+                                m == a.horizon_months))
+    return tuple(out)
+
+
+def _knife_edge(a: Assessment, revs: list[Reversal]) -> tuple[list[Reversal], str | None]:
+    """Flips at today's value are said once, as a knife edge, and dropped from the list."""
+    edge = [r for r in revs if r.at_current and r.flips_to is not None]
+    if not edge:
+        return list(revs), None
+    text = explain.knife_edge_sentence(a, [r.label for r in edge], str(edge[0].flips_to))
+    return [r for r in revs if not r.at_current], text
+
+
+def _horizon_reversal(
+    a: Assessment, s: Scoring, checks: tuple[HorizonCheck, ...]
+) -> list[Reversal]:
+    """The horizon among the reversal checks: the nearest checked horizon where another choice
+    wins, or no flip over the horizons checked."""
+    names = a.option_names
+    rec = s.recommended
+    now = a.horizon_months
+    lo, hi = float(min(c.months for c in checks)), float(max(c.months for c in checks))
+    flips = [c for c in checks
+             if not s.same_group(names.index(c.recommendation), rec)]
+    if flips:
+        c = min(flips, key=lambda c: abs(c.months - now))
+        short = a.options[c.recommendation].short_label
+        text = (f"{short} wins over a horizon of {c.months} months "
+                f"({100 * c.confidence:.0f} % of futures; now {now} months)")
+        return [Reversal("priorities.horizon_months", "horizon", "months", float(now),
+                         float(c.months), "above" if c.months > now else "below", s.recommended_name, c.recommendation,
+                         lo, hi, "answer", False, False, text)]
+    text = (f"no flip within the horizons checked ({lo:.0f}-{hi:.0f} months; now {now} months)")
+    return [Reversal("priorities.horizon_months", "horizon", "months", float(now), None, None,
+                     s.recommended_name, None, lo, hi, "answer", False, False, text)]
 
 
 def input_notes(a: Assessment) -> tuple[str, ...]:
@@ -445,8 +372,8 @@ TOP_ASSUMPTIONS = 1
 
 
 def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
-    """Inputs to search for a flip: the key questions, the answers that swing the net saving
-    most (the tornado's order), then the most influential assumption; at most TOP_DRIVERS."""
+    """Inputs to search for a flip: the key questions, the answers that swing the tornado's
+    output most (the score margin), then the most influential assumption; at most TOP_DRIVERS."""
     ranked = [str(n) for n in tornado["name"]]
     answers = [n for n in ranked if a.space[n].origin in ("answer", "history")][:TOP_ANSWERS]
     assumptions = [n for n in ranked if a.space[n].origin == "assumption"][:TOP_ASSUMPTIONS]

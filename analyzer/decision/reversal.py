@@ -1,18 +1,21 @@
-"""Reversal conditions: how far one input must move, alone, before another option wins.
+"""Reversal conditions: how far one input must move, alone, before another choice wins.
 
-On the median model (every input at its median), input x is varied over a plausible range and
-the winner (top weighted score, ``Engine.winner``) is tracked. A coarse grid, one model call for
-every driver at once, brackets the flips nearest the current value; vectorised bisection (one
-call per step for all drivers) then narrows each bracket to a relative tolerance. A flip and a
-flip back inside one grid cell would be missed: the grid is fine enough (``GRID_POINTS``) that
-this needs a winner region narrower than 1/128 of the range.
+On the median model (every input at its median, the scoring constants at their likely values)
+the input x starts at the value the user gave ("now", ``inputs.user_value``) and is varied over
+its plausible range; the winning choice (options that containerise the same processes are one
+choice) is tracked. A coarse grid, one model call for every driver at once, brackets the flips
+nearest "now"; vectorised bisection (one call per step for all drivers) then narrows each bracket
+to a relative tolerance. A flip and a flip back inside one grid cell would be missed: the grid is
+fine enough (``GRID_POINTS``) that this needs a winner region narrower than 1/128 of the range.
 
-Plausible range of an input (``search_range``):
-- low: the questionnaire field's lower bound (its ``Bounds.ge``) for answers, 0 for everything
-  else (every model input is a count, a duration, a rate, a share or a score: none is negative);
-- high: max(RANGE_SCALE x P90, P90 + RANGE_SPREADS x (P90 - P10)), at least the unit's floor in
-  ``RANGE_FLOORS``, and never above the field's upper bound (``Bounds.le``) or above 1 for
-  fractions and 0-1 scores.
+Plausible range of an input (``plausible_range``), stated in every result:
+- the user's range (low, high) -- for an assumption its low and high, for other inputs P10-P90 --
+  widened by the factor F = ``plausible_factor`` (data/decision.yaml): [low / F, high x F];
+- the high end at least the input's floor (``plausible_floors``, by parameter name), where the
+  user's own range is zero or tiny;
+- inside the questionnaire field's bounds (``Bounds.ge``/``le``), 0 for everything else (no model
+  input is negative), and at most 1 for fractions and 0-1 scores.
+A flip outside that range is not reported: "no flip within the plausible range".
 """
 
 from __future__ import annotations
@@ -24,9 +27,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzer.decision.criteria import plausible_floor, threshold
 from analyzer.decision.engine import Engine
+from analyzer.decision.inputs import Kind, kind_of, user_range, user_value
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.params import Param, ParamSpace
+from analyzer.questionnaire import Questionnaire
 
 FloatArray = NDArray[np.float64]
 Direction = Literal["above", "below"]
@@ -36,34 +42,37 @@ GRID_POINTS = 129
 #: range, for a threshold near zero).
 RELATIVE_TOLERANCE = 1e-3
 MAX_BISECTIONS = 60
-RANGE_SCALE = 10.0
-RANGE_SPREADS = 10.0
 QUANTILE_LOW, MEDIAN, QUANTILE_HIGH = 0.1, 0.5, 0.9
-#: Unit -> the least upper end of the search range. Deploys: 50 a week is several a day, the
-#: DORA "on demand" (elite) cluster. Incident rates: 4 a month (48 a year), about one a week.
-RANGE_FLOORS: dict[str, float] = {
-    "deploys per week": 50.0,
-    "incidents per month": 4.0,
-}
 #: Units bounded above by 1.
 UNIT_INTERVAL_UNITS = ("fraction", "score 0-1")
 
 
 @dataclass(frozen=True)
 class Reversal:
-    """Where the median model's winner changes when one input moves alone."""
+    """Where the median model's winning choice changes when one input moves alone."""
 
     parameter: str
     label: str
     unit: str
-    current: float  # the input's median, in the model's unit
-    threshold: float | None  # None: no flip within [range_low, range_high]
+    current: float  # the user's value ("now"), in the model's unit
+    threshold: float | None  # None: no flip within [plausible_low, plausible_high]
     direction: Direction | None
     holds: str  # the median model's winner at the current value
     flips_to: str | None
-    range_low: float
-    range_high: float
+    plausible_low: float
+    plausible_high: float
+    kind: Kind  # answer: the team can find it out; assumption: the model's prior
+    default: bool  # "now" is the questionnaire's default, not the user's answer
+    at_current: bool  # the flip sits at today's value (a knife edge)
     text: str
+
+    @property
+    def range_low(self) -> float:
+        return self.plausible_low
+
+    @property
+    def range_high(self) -> float:
+        return self.plausible_high
 
 
 def _field_bounds(name: str) -> tuple[float, float] | None:
@@ -84,31 +93,39 @@ def _field_bounds(name: str) -> tuple[float, float] | None:
     return (float(bounds[0].ge), float(bounds[0].le)) if bounds else None
 
 
-def search_range(param: Param) -> tuple[float, float]:
+def plausible_range(param: Param, q: Questionnaire | None = None) -> tuple[float, float]:
     """The plausible range searched for a flip (module docstring)."""
-    p10, p90 = param.quantile(QUANTILE_LOW), param.quantile(QUANTILE_HIGH)
+    factor = threshold("plausible_factor")
+    if q is not None:
+        low, high = user_range(param, q)
+    else:
+        low, high = param.quantile(QUANTILE_LOW), param.quantile(QUANTILE_HIGH)
     bounds = _field_bounds(param.name) if param.origin == "answer" else None
-    low = bounds[0] if bounds else 0.0
-    floor = RANGE_FLOORS.get(param.unit, 0.0)
-    high = max(RANGE_SCALE * p90, p90 + RANGE_SPREADS * (p90 - p10), floor)
+    lo = low / factor
+    hi = max(high * factor, plausible_floor(param.name))
     if bounds:
-        high = min(high, bounds[1])
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+    else:
+        lo = max(lo, 0.0)
     if param.unit.startswith(UNIT_INTERVAL_UNITS):
-        high = min(high, 1.0)
-    return low, max(high, low)
+        hi = min(hi, 1.0)
+    return lo, max(hi, lo)
+
+
+search_range = plausible_range
 
 
 def _winners(
     engine: Engine, space: ParamSpace, names: Sequence[str], x: FloatArray
 ) -> NDArray[np.intp]:
-    """Winner of the median model with input names[d] set to x[d, i]; x is (drivers, points)."""
+    """Winning choice (group) of the median model with input names[d] set to x[d, i]; x is (drivers, points)."""
     values = space.medians()
     d, m = x.shape
     for i, name in enumerate(names):
         column = np.repeat(values[name], d * m).reshape(d, m)
         column[i] = x[i]
         values[name] = column.ravel()
-    return engine.winner(values).reshape(d, m)
+    return engine.winner_group(values).reshape(d, m)
 
 
 def _nearest_flip(
@@ -139,21 +156,32 @@ def reversals(
     drivers: list[str],
     *,
     recommended: int,
+    questionnaire: Questionnaire | None = None,
+    given: frozenset[str] | None = None,
     grid_points: int = GRID_POINTS,
     rtol: float = RELATIVE_TOLERANCE,
 ) -> list[Reversal]:
-    """For each driver, the value at which the median model's winner changes (or None).
+    """For each driver, the value within its plausible range at which the median model's
+    winning choice changes (or None).
 
-    The flip reported is the one nearest the driver's current (median) value, above or below.
-    ``recommended`` is the run's recommendation (best median score over the samples); the
-    median model usually agrees, and where it does not the text says so.
+    The flip reported is the one nearest the driver's "now" (the user's value with
+    ``questionnaire``, else the median), above or below. ``recommended`` is the run's
+    recommendation; where the median model's winner differs the text says so. ``given``: the
+    answers the user gave (``inputs.given_fields``); the others are marked as defaults.
     """
     if not drivers:
         return []
+    from analyzer.decision.inputs import is_default
+
     params = [space[name] for name in drivers]
     names = engine.structure.option_names
-    current = np.array([p.quantile(MEDIAN) for p in params])
-    ranges = np.array([search_range(p) for p in params])
+    groups = engine.groups
+    if questionnaire is not None:
+        current = np.array([user_value(p, questionnaire) for p in params])
+    else:
+        current = np.array([p.quantile(MEDIAN) for p in params])
+    ranges = np.array([plausible_range(p, questionnaire) for p in params])
+    current = np.clip(current, ranges[:, 0], ranges[:, 1])
     grids = np.linspace(ranges[:, 0], ranges[:, 1], grid_points, axis=1)
     grids = np.sort(np.column_stack([grids, current]), axis=1)
     wins = _winners(engine, space, drivers, grids)
@@ -182,6 +210,7 @@ def reversals(
     if found.size:
         flipped[found] = _winners(engine, space, found_names, outside[:, None])[:, 0]
 
+    edge = threshold("knife_edge_share")
     out = []
     for i, p in enumerate(params):
         lo, hi = (float(v) for v in ranges[i])
@@ -189,28 +218,43 @@ def reversals(
         thr: float | None = None
         direction: Direction | None = None
         flips_to: str | None = None
+        at_current = False
         if flipped[i] >= 0:
             thr = float(thresholds[i])
             direction = "above" if thr > current[i] else "below"
             flips_to = names[int(flipped[i])]
-        text = _text(p, float(current[i]), thr, direction, flips_to, lo, hi)
-        if holder != names[recommended]:
+            at_current = abs(thr - current[i]) <= edge * (hi - lo)
+        default = given is not None and is_default(p, given)
+        text = _text(p, float(current[i]), thr, direction, flips_to, lo, hi, default)
+        if groups[int(holds[i])] != groups[recommended]:
             text += f" (with every input at its median, {holder} already scores best)"
         out.append(
-            Reversal(p.name, p.label, p.unit, float(current[i]), thr, direction, holder,
-                     flips_to, lo, hi, text)
+            Reversal(
+                parameter=p.name, label=p.label, unit=p.unit, current=float(current[i]),
+                threshold=thr, direction=direction, holds=holder, flips_to=flips_to,
+                plausible_low=lo, plausible_high=hi, kind=kind_of(p), default=default,
+                at_current=at_current, text=text,
+            )
         )
     return out
 
 
 def _text(p: Param, current: float, threshold: float | None, direction: Direction | None,
-          flips_to: str | None, low: float, high: float) -> str:
-    """'docker wins above 9 production deploys a week (now 1)' or 'no flip between ...'."""
-    now = number(p, current)
+          flips_to: str | None, low: float, high: float, default: bool = False) -> str:
+    """'docker wins above 9 production deploys a week (now 1; plausible 0.5-10)' or
+    'no flip within the plausible range ...'."""
+    now = f"now {number(p, current)}{', a default' if default else ''}"
+    span = f"plausible {number(p, low)}-{quantity(p, high)}"
     if threshold is None or flips_to is None:
         if reads_as_count(p):
-            return f"no flip between {number(p, low)} and {quantity(p, high)} (now {now})"
-        return f"no flip for {p.label} between {number(p, low)} and {quantity(p, high)} (now {now})"
+            return f"no flip within the plausible range of {_count_noun(p)} ({span}; {now})"
+        return f"no flip for {p.label} within the plausible range ({span}; {now})"
     if reads_as_count(p):
-        return f"{flips_to} wins {direction} {quantity(p, threshold)} (now {now})"
-    return f"{flips_to} wins when {p.label} is {direction} {quantity(p, threshold)} (now {now})"
+        return f"{flips_to} wins {direction} {quantity(p, threshold)} ({now}; {span})"
+    return (f"{flips_to} wins when {p.label} is {direction} {quantity(p, threshold)} "
+            f"({now}; {span})")
+
+
+def _count_noun(p: Param) -> str:
+    """'production deploys a week' for a count phrase: the quantity without its number."""
+    return quantity(p, 1.0).split(" ", 1)[1] if " " in quantity(p, 1.0) else p.label

@@ -1,22 +1,32 @@
 """Criteria, scores and the recommendation (MODEL.md "The decision").
 
-Each criterion is a raw value per option and sample, turned into a 0-100 score by a value function
-that is invariant to the unit of time (hours, minutes...), so multiplying every hour-valued input
-and assumption by k changes no score:
+Each criterion is a raw value per option and future (``raw_criteria``); every "lower is better"
+criterion is scored by its *difference* to the best option, relative to the team's scale:
 
-- cost:             100 x c / (c + (NPV_o - min NPV) / K)           (extra cost as a share of time)
-- transition_risk:  100 x h / (h + D_o),  D_o = months of migration capacity the move takes
-- operational_risk: 100 x c / (c + I_o / capacity)                  (incident hours as a share of time)
-- parity:           100 x c / (c + drift_o / capacity)              (drift incidents + works-on-my-machine)
-- scale_out:        100 x (1 - r (1 - s_min / s_o)),  r = events / (events + e_half)
-- portability:      100 x portability_o
-- team_fit:         100 x (base_o + per_familiarity_o x familiarity)
+    score_o = 100 h / (h + (x_o - min_o x_o) / K)
 
-with K the team's hours over the horizon, discounted like the NPV, and h, c, e_half the documented
-assumptions ``transition_risk_half_months``, ``capacity_share_half`` and ``scale_out_events_half``.
-Cost is scored by the difference to the cheapest option, not the ratio: a ratio shrinks whenever
-costs common to every option grow, and caps the penalty of costing twice as much at 50 points. The weighted sum uses the questionnaire's
-normalised weights; TOPSIS (Hwang & Yoon 1981) on the median raw values is the cross-check.
+so no option scores 100 because of a constant, and a criterion neither saturates for a small
+team nor collapses for a large one. x, K and h per criterion (h sampled, data/decision.yaml):
+
+- cost:             x = NPV + (f - 1) T (team factor f on the transition T), K = team hours over
+                    the horizon (discounted like the NPV), h = ``cost_share_half``
+- transition_risk:  x = f D (1 + u) + n_s m_s: calendar months D at the team's migration
+                    capacity, u the share of the team working on tools it does not know, n_s
+                    stateful migrations, m_s = ``stateful_migration_months``; K = 1,
+                    h = ``transition_risk_half``; zero for an option equal to today
+- operational_risk: x = incident h/month, K = team hours a month, h = ``operational_share_half``
+- parity:           x = drift + works-on-my-machine h/month, K = team hours a month,
+                    h = ``parity_share_half``
+- scale_out:        x = minutes of lag a month (events x start-up), K = 1, h = ``scale_out_lag_half``
+- team_fit:         x = skills gap: (1 - r) (c (1 - F) + i (1 - F_i)) + r (c (1 - M_c) + i (1 - M_i)),
+                    c, i the option's shares of own processes in containers and on images, F the
+                    team's container familiarity, F_i its image familiarity (1 - today's container
+                    share), r = min(1, hires over the horizon / engineers), M the hires'
+                    familiarity; K = 1, h = ``team_fit_half``
+- portability:      100 x portability_o (higher is better; no option is at 1)
+
+The weighted sum uses the questionnaire's normalised weights, sampled per future within the
+user's tolerance; TOPSIS (Hwang & Yoon 1981) on the median raw values is the cross-check.
 """
 
 from __future__ import annotations
@@ -27,95 +37,116 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.model.core import Outputs
+from analyzer.decision import quantities as qty
+from analyzer.decision.criteria import Constants, criteria_table
+from analyzer.model.core import Outputs, Structure
 from analyzer.questionnaire import CRITERIA
 
 FloatArray = NDArray[np.float64]
+Weights = Mapping[str, float | FloatArray]
 
-CRITERION_LABELS: dict[str, str] = {
-    "cost": "Total cost (NPV)",
-    "transition_risk": "Transition risk",
-    "operational_risk": "Operational risk",
-    "parity": "Dev/prod parity",
-    "scale_out": "Scale-out speed",
-    "portability": "Portability",
-    "team_fit": "Team fit",
-}
+CRITERION_LABELS: dict[str, str] = {c: row.label for c, row in criteria_table().items()}
 #: True where a larger raw value is better (for TOPSIS).
-BENEFIT: dict[str, bool] = {
-    "cost": False,
-    "transition_risk": False,
-    "operational_risk": False,
-    "parity": False,
-    "scale_out": False,
-    "portability": True,
-    "team_fit": True,
-}
-RAW_UNITS: dict[str, str] = {
-    "cost": "h (NPV)",
-    "transition_risk": "months of migration capacity",
-    "operational_risk": "incident h/month",
-    "parity": "drift h/month",
-    "scale_out": "s to add capacity",
-    "portability": "score 0-1",
-    "team_fit": "score 0-1",
-}
+BENEFIT: dict[str, bool] = {c: row.higher_is_better for c, row in criteria_table().items()}
+RAW_UNITS: dict[str, str] = {c: row.unit for c, row in criteria_table().items()}
 
 
-def raw_criteria(out: Outputs) -> dict[str, FloatArray]:
+def raw_criteria(
+    out: Outputs, values: Mapping[str, FloatArray], st: Structure, k: Constants
+) -> dict[str, FloatArray]:
     """The raw value of every criterion, (options, samples), in the units of RAW_UNITS."""
+    n = out.npv_hours.shape[1]
+    factor = k["team_factor"]
+    engineers, familiarity, hires = qty.team_inputs(values)
+    share_c = qty.container_share(st)[:, None]
+    share_i = 1.0 - share_c
+    image_familiarity = 1.0 - float(qty.container_share(st)[st.status_quo])
+    unfamiliar = share_c * (1.0 - familiarity) + share_i * (1.0 - image_familiarity)
+    turnover = np.minimum(hires * st.horizon_months / qty.MONTHS_PER_YEAR / engineers, 1.0)
+    hires_gap = share_c * (1.0 - k["hire_container_familiarity"]) + share_i * (
+        1.0 - k["hire_image_familiarity"]
+    )
+    months = qty.transition_months(out) * factor
+    risk = months * (1.0 + unfamiliar) + qty.stateful_migrations(st)[:, None] * k[
+        "stateful_migration_months"
+    ] * (months > 0)
+    full = (len(st.options), n)
     return {
-        "cost": out.npv_hours,
-        "transition_risk": out.migration_months,
+        "cost": out.npv_hours + (factor - 1.0) * out.transition_hours,
+        "transition_risk": np.broadcast_to(risk, full),
         "operational_risk": out.incident_hours,
         "parity": out.drift_hours,
-        "scale_out": out.start_seconds,
+        "scale_out": np.broadcast_to(qty.scale_out_lag_minutes(out, values, st), full),
         "portability": out.portability,
-        "team_fit": out.team_fit,
+        "team_fit": np.broadcast_to((1.0 - turnover) * unfamiliar + turnover * hires_gap, full),
     }
 
 
-def criterion_scores(out: Outputs, values: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+def difference_score(x: FloatArray, scale: FloatArray | float, half: FloatArray) -> FloatArray:
+    """100 h / (h + (x - min over options) / K): 100 for the best option, 50 at h K worse."""
+    extra = (x - x.min(axis=0)) / scale
+    return np.asarray(100.0 * half / (half + extra))
+
+
+def criterion_scores(
+    out: Outputs, values: Mapping[str, FloatArray], st: Structure, k: Constants
+) -> dict[str, FloatArray]:
     """0-100 score of every criterion, (options, samples); formulas in the module docstring."""
-    half_months = values["assumptions.transition_risk_half_months"]
-    share_half = values["assumptions.capacity_share_half"]
-    capacity = out.capacity_hours
-    extra = (out.npv_hours - out.npv_hours.min(axis=0)) / out.capacity_npv_hours
-    cost = 100.0 * share_half / (share_half + extra)
-    start = out.start_seconds
-    fastest = start.min(axis=0)
-    ratio = np.divide(fastest, start, out=np.ones_like(start), where=start > 0)
+    raw = raw_criteria(out, values, st, k)
     return {
-        "cost": cost,
-        "transition_risk": 100.0 * half_months / (half_months + out.migration_months),
-        "operational_risk": 100.0 * share_half / (share_half + out.incident_hours / capacity),
-        "parity": 100.0 * share_half / (share_half + out.drift_hours / capacity),
-        "scale_out": 100.0 * (1.0 - out.scale_out_relevance * (1.0 - ratio)),
-        "portability": 100.0 * out.portability,
-        "team_fit": 100.0 * np.clip(out.team_fit, 0.0, 1.0),
+        "cost": difference_score(raw["cost"], out.capacity_npv_hours, k["cost_share_half"]),
+        "transition_risk": difference_score(raw["transition_risk"], 1.0, k["transition_risk_half"]),
+        "operational_risk": difference_score(
+            raw["operational_risk"], out.capacity_hours, k["operational_share_half"]
+        ),
+        "parity": difference_score(raw["parity"], out.capacity_hours, k["parity_share_half"]),
+        "scale_out": difference_score(raw["scale_out"], 1.0, k["scale_out_lag_half"]),
+        "portability": 100.0 * np.clip(raw["portability"], 0.0, 1.0),
+        "team_fit": difference_score(raw["team_fit"], 1.0, k["team_fit_half"]),
     }
 
 
-def weighted_total(scores: Mapping[str, FloatArray], weights: Mapping[str, float]) -> FloatArray:
-    """score_o = sum_c w_c x score_{o,c}, with weights summing to 1."""
+def weighted_total(scores: Mapping[str, FloatArray], weights: Weights) -> FloatArray:
+    """score_o = sum_c w_c x score_{o,c}, with weights summing to 1 (per future if sampled)."""
     return sum((weights[c] * scores[c] for c in CRITERIA), np.zeros_like(scores["cost"]))
+
+
+def group_shares(winners: NDArray[np.intp], groups: tuple[int, ...]) -> FloatArray:
+    """Share of futures won by each option's group (options with the same containers), (O,)."""
+    g = np.asarray(groups)
+    per_option = np.bincount(winners, minlength=len(groups)) / max(winners.size, 1)
+    return np.array([per_option[g == g[o]].sum() for o in range(len(groups))])
 
 
 @dataclass(frozen=True)
 class Scoring:
-    """Scores of every option and sample, and the recommendation they imply."""
+    """Scores of every option and future, and the recommendation they imply."""
 
     option_names: tuple[str, ...]
-    weights: dict[str, float]
+    weights: dict[str, float]  # the questionnaire's, normalised
     scores: dict[str, FloatArray]  # criterion -> (O, S), 0-100
     total: FloatArray  # (O, S)
-    winner_share: FloatArray  # (O,) share of samples each option has the top score
-    recommended: int
-    confidence: float
+    winner_share: FloatArray  # (O,) share of futures each option has the top score
+    recommended: int  # best median score
+    confidence: float  # share of futures the recommended option's group wins
+    groups: tuple[int, ...] = ()  # per option, its group's first option
+    group_share: FloatArray | None = None  # (O,) share of futures won by the option's group
 
     @property
     def recommended_name(self) -> str:
         return self.option_names[self.recommended]
+
+    @property
+    def most_often_best(self) -> int:
+        """The option whose group wins most futures (the recommendation's, on a tie)."""
+        share = self.group_share if self.group_share is not None else self.winner_share
+        best = float(np.max(share))
+        if share[self.recommended] >= best:
+            return self.recommended
+        return int(np.argmax(self.winner_share * (share >= best)))
+
+    def same_group(self, i: int, j: int) -> bool:
+        return bool(self.groups) and self.groups[i] == self.groups[j]
 
     def median_total(self) -> FloatArray:
         return np.median(self.total, axis=1)
@@ -128,16 +159,31 @@ class Scoring:
 def score(
     out: Outputs,
     values: Mapping[str, FloatArray],
+    st: Structure,
     weights: Mapping[str, float],
-    option_names: tuple[str, ...],
+    constants: Constants,
+    sampled_weights: Weights | None = None,
 ) -> Scoring:
-    """Recommend the option with the best median score; confidence = share of samples it wins."""
-    scores = criterion_scores(out, values)
-    total = weighted_total(scores, weights)
+    """Recommend the option with the best median score; confidence = share of futures its
+    group (the options that containerise the same processes) wins."""
+    scores = criterion_scores(out, values, st, constants)
+    total = weighted_total(scores, sampled_weights if sampled_weights is not None else weights)
     winners = np.argmax(total, axis=0)
     share = np.bincount(winners, minlength=total.shape[0]) / winners.size
+    groups = qty.option_groups(st)
+    shares = group_shares(winners, groups)
     best = int(np.argmax(np.median(total, axis=1)))
-    return Scoring(option_names, dict(weights), scores, total, share, best, float(share[best]))
+    return Scoring(
+        option_names=st.option_names,
+        weights=dict(weights),
+        scores=scores,
+        total=total,
+        winner_share=share,
+        recommended=best,
+        confidence=float(shares[best]),
+        groups=groups,
+        group_share=shares,
+    )
 
 
 def topsis(
@@ -161,9 +207,15 @@ def topsis(
     return np.divide(d_minus, denom, out=np.full_like(denom, 0.5), where=denom > 0)
 
 
-def topsis_on_medians(out: Outputs, weights: Mapping[str, float]) -> FloatArray:
+def topsis_on_medians(
+    out: Outputs,
+    values: Mapping[str, FloatArray],
+    st: Structure,
+    weights: Mapping[str, float],
+    constants: Constants,
+) -> FloatArray:
     """TOPSIS closeness of each option from the median raw criterion values."""
-    raw = raw_criteria(out)
+    raw = raw_criteria(out, values, st, constants)
     matrix = np.column_stack([np.median(raw[c], axis=1) for c in CRITERIA])
     w = np.array([weights[c] for c in CRITERIA])
     benefit = np.array([BENEFIT[c] for c in CRITERIA])

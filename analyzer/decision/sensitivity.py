@@ -6,7 +6,8 @@ probabilities, so nothing here loops over samples.
 - Tornado: each uncertain input from its P10 to its P90, every other input at its median
   (Eschenbach, "Spiderplots versus tornado diagrams for sensitivity analysis", Interfaces 22(6),
   1992); 2k + 1 model runs in one call.
-- Sobol: first-order S1 and total-order ST indices of the net saving (Saltelli et al., "Variance
+- Sobol: first-order S1 and total-order ST indices of the score margin between the
+  recommendation and the runner-up, and of the net saving, from one design (Saltelli et al., "Variance
   based sensitivity analysis of model output", Comput. Phys. Commun. 181, 2010), with SALib's
   Sobol'-sequence design and estimators; N (k + 2) model runs.
 """
@@ -53,12 +54,18 @@ def _status_quo_margin(engine: Engine, values: Mapping[str, FloatArray]) -> Floa
     return engine.margin(values, engine.structure.status_quo)
 
 
-#: Outputs the tornado can show: name -> (engine, values) -> (S,).
-OUTPUTS: dict[str, Callable[[Engine, Mapping[str, FloatArray]], FloatArray]] = {
-    "net_saving": lambda engine, values: engine.net_saving(values),
-    "status_quo_margin": _status_quo_margin,
+#: Outputs the tornado can show: name -> (engine, values, option) -> (S,).
+OUTPUTS: dict[str, Callable[[Engine, Mapping[str, FloatArray], int], FloatArray]] = {
+    "net_saving": lambda engine, values, option: engine.net_saving(values),
+    "score_margin": lambda engine, values, option: engine.margin(values, option),
+    "status_quo_margin": lambda engine, values, option: _status_quo_margin(engine, values),
 }
-OUTPUT_UNITS = {"net_saving": "h (NPV)", "status_quo_margin": "score points"}
+OUTPUT_UNITS = {"net_saving": "h (NPV)", "score_margin": "score points",
+                "status_quo_margin": "score points"}
+#: What the decision's sensitivity analyses: the quantity that decides, and the money.
+SENSITIVITY_ON: tuple[str, ...] = ("score_margin", "net_saving")
+OUTPUT_PHRASES = {"net_saving": "the net saving",
+                  "score_margin": "the score lead of the recommendation over the runner-up"}
 
 
 # ---- tornado -------------------------------------------------------------------------------
@@ -69,6 +76,7 @@ def tornado(
     space: ParamSpace,
     *,
     output: str = "net_saving",
+    option: int | None = None,
     low: float = TORNADO_LOW,
     high: float = TORNADO_HIGH,
 ) -> pd.DataFrame:
@@ -78,8 +86,9 @@ def tornado(
     input j at its ``low`` quantile and rows k+1..2k at its ``high`` quantile. swing =
     |output_at_p90 - output_at_p10|. Rows sorted by swing, largest first (ties by name).
     ``attrs`` holds ``base`` (the all-median output), ``base_winner``, ``output`` and ``unit``.
-    Outputs: ``net_saving`` (hours, status quo NPV minus the cheapest alternative's) or
-    ``status_quo_margin`` (score of the status quo minus the best other option's).
+    Outputs: ``net_saving`` (hours, status quo NPV minus the cheapest alternative's),
+    ``score_margin`` (score of ``option`` -- the recommendation -- minus the best option outside
+    its group: the runner-up) or ``status_quo_margin`` (the same for the status quo).
     """
     if output not in OUTPUTS:
         raise ValueError(f"unknown output '{output}'; known: {', '.join(OUTPUTS)}")
@@ -89,10 +98,11 @@ def tornado(
     probs[1 + np.arange(k), np.arange(k)] = low
     probs[1 + k + np.arange(k), np.arange(k)] = high
     values = space.at_quantiles({p.name: probs[:, j] for j, p in enumerate(params)})
+    chosen = engine.structure.status_quo if option is None else option
     if output == "net_saving":
         result, winners = engine.net_saving_and_winner(values)
     else:
-        result = OUTPUTS[output](engine, values)
+        result = OUTPUTS[output](engine, values, chosen)
         winners = engine.winner(values)
     names = engine.structure.option_names
     frame = pd.DataFrame(
@@ -181,6 +191,24 @@ def sobol_first_total(
     the design takes each input from A or B); the design is then evaluated in ``blocks`` blocks of
     base rows. Two seeds drawn from ``rng`` fix the design and the bootstrap.
     """
+    return sobol_many(
+        to_values, lambda cols: np.asarray(model(cols))[None, :], k, n=n, rng=rng,
+        progress=progress, blocks=blocks,
+    )[0]
+
+
+def sobol_many(
+    to_values: Callable[[FloatArray], FloatArray],
+    model: Callable[[FloatArray], FloatArray],
+    k: int,
+    *,
+    n: int,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+    blocks: int = SOBOL_BLOCKS,
+) -> list[SobolIndices]:
+    """``sobol_first_total`` for a model with q outputs, (k, m) -> (q, m): one design, q analyses
+    (each with the same bootstrap seed)."""
     from SALib.analyze import sobol as salib_sobol
 
     design_seed, boot_seed = (int(s) for s in rng.integers(_SEED_LOW, _SEED_HIGH, size=2))
@@ -189,22 +217,27 @@ def sobol_first_total(
     edges = np.linspace(0, n, min(blocks, n) + 1).astype(int)
     outputs = []
     for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
-        outputs.append(np.asarray(model(saltelli_columns(a[lo:hi], b[lo:hi])), dtype=np.float64))
+        y_block = np.asarray(model(saltelli_columns(a[lo:hi], b[lo:hi])), dtype=np.float64)
+        outputs.append(np.atleast_2d(y_block))
         if progress is not None:
             progress(i + 1, len(edges) - 1)
-    y = np.concatenate(outputs)
-    if np.ptp(y) == 0.0:  # a constant output depends on nothing
-        zero = np.zeros(k)
-        return SobolIndices(zero, zero, zero, zero)
+    ys = np.concatenate(outputs, axis=1)
     problem = {"num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k}
-    si = salib_sobol.analyze(
-        problem, y, calc_second_order=False, num_resamples=SOBOL_RESAMPLES,
-        conf_level=SOBOL_CONFIDENCE, seed=boot_seed,
-    )
-    return SobolIndices(
-        np.asarray(si["S1"]), np.asarray(si["S1_conf"]), np.asarray(si["ST"]),
-        np.asarray(si["ST_conf"]),
-    )
+    result = []
+    for y in ys:
+        if np.ptp(y) == 0.0:  # a constant output depends on nothing
+            zero = np.zeros(k)
+            result.append(SobolIndices(zero, zero, zero, zero))
+            continue
+        si = salib_sobol.analyze(
+            problem, y, calc_second_order=False, num_resamples=SOBOL_RESAMPLES,
+            conf_level=SOBOL_CONFIDENCE, seed=boot_seed,
+        )
+        result.append(SobolIndices(
+            np.asarray(si["S1"]), np.asarray(si["S1_conf"]), np.asarray(si["ST"]),
+            np.asarray(si["ST_conf"]),
+        ))
+    return result
 
 
 def sobol_indices(
@@ -214,12 +247,15 @@ def sobol_indices(
     n: int = SOBOL_SAMPLES,
     rng: np.random.Generator,
     progress: Progress | None = None,
+    margin_option: int | None = None,
 ) -> pd.DataFrame:
     """S1, ST (and 95 % bootstrap half-widths) of the net saving for every uncertain input.
 
-    Inputs are mapped from the unit hypercube through fast quantile tables
-    (analyzer.decision.quantiles); constants stay at their values. Sorted by ST, largest first
-    (ties by name). ``attrs``: ``n``, ``runs`` (n (k + 2)), ``output``.
+    With ``margin_option`` (the recommendation), the same design also gives the indices of the
+    score margin between it and the runner-up, as columns ``margin_S1``, ``margin_S1_conf``,
+    ``margin_ST``, ``margin_ST_conf``. Inputs are mapped from the unit hypercube through fast
+    quantile tables (analyzer.decision.quantiles); constants stay at their values. Sorted by ST,
+    largest first (ties by name). ``attrs``: ``n``, ``runs`` (n (k + 2)), ``output``, ``on``.
     """
     params = space.uncertain
     names = [p.name for p in params]
@@ -229,9 +265,13 @@ def sobol_indices(
     def model(cols: FloatArray) -> FloatArray:
         values = dict(fixed)
         values.update(zip(names, cols, strict=True))
-        return engine.net_saving(values)
+        if margin_option is None:
+            return engine.net_saving(values)[None, :]
+        margin, saving = engine.margin_and_saving(values, margin_option)
+        return np.stack([saving, margin])
 
-    idx = sobol_first_total(tables.ppf, model, len(params), n=n, rng=rng, progress=progress)
+    found = sobol_many(tables.ppf, model, len(params), n=n, rng=rng, progress=progress)
+    idx = found[0]
     frame = pd.DataFrame(
         {
             "name": names,
@@ -243,21 +283,32 @@ def sobol_indices(
             "ST_conf": idx.st_conf,
         }
     )
+    on = ["net_saving"]
+    if margin_option is not None:
+        m = found[1]
+        frame["margin_S1"], frame["margin_S1_conf"] = m.s1, m.s1_conf
+        frame["margin_ST"], frame["margin_ST_conf"] = m.st, m.st_conf
+        on = ["score_margin", "net_saving"]
     frame = frame.sort_values(["ST", "name"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
-    frame.attrs = {"n": n, "runs": n * (len(params) + 2), "output": "net_saving"}
+    frame.attrs = {"n": n, "runs": n * (len(params) + 2), "output": "net_saving", "on": on}
     return frame
 
 
 def assessment_sobol(
     a: Assessment, *, n: int = SOBOL_SAMPLES, progress: Progress | None = None
 ) -> pd.DataFrame:
-    """The Sobol indices a decision reports: of the net saving under the questionnaire's
-    weights, with the design and bootstrap seeded from (seed, 1), independent of the main
-    draws."""
+    """The Sobol indices a decision reports: of the net saving and of the score margin between
+    the recommendation and the runner-up, under the questionnaire's weights, with the design and
+    bootstrap seeded from (seed, 1), independent of the main draws."""
+    from analyzer.decision.futures import score_futures
+
     engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
     rng = np.random.default_rng([a.seed, 1])
-    return sobol_indices(engine, a.space, n=n, rng=rng, progress=progress)
+    recommended = score_futures(a).recommended
+    return sobol_indices(
+        engine, a.space, n=n, rng=rng, progress=progress, margin_option=recommended
+    )
 
 
 # ---- what to find out next -----------------------------------------------------------------
@@ -276,10 +327,15 @@ class Unknown:
     p10: float  # in ``unit``
     p90: float
     text: str
+    output: str = "net_saving"  # the quantity it moves: net_saving or score_margin
 
 
 def most_valuable_unknown(
-    indices: pd.DataFrame, space: ParamSpace, *, origins: Sequence[str] = FINDABLE
+    indices: pd.DataFrame,
+    space: ParamSpace,
+    *,
+    origins: Sequence[str] = FINDABLE,
+    output: str = "net_saving",
 ) -> Unknown | None:
     """The input whose uncertainty moves the net saving most, among those a team can find out.
 
@@ -291,16 +347,21 @@ def most_valuable_unknown(
     out. Ties in ST (rare with continuous inputs) go to the larger S1 -- settling it alone
     removes more -- then to the name, for a deterministic answer. None when no candidate has
     ST > 0 (the net saving does not depend on any answer).
+    ``output``: ``net_saving`` (columns S1, ST) or ``score_margin`` (margin_S1, margin_ST).
     """
-    rows = indices[indices["origin"].isin(list(origins)) & (indices["ST"] > 0)]
+    prefix = "margin_" if output == "score_margin" else ""
+    st_col, s1_col = f"{prefix}ST", f"{prefix}S1"
+    if st_col not in indices:
+        return None
+    rows = indices[indices["origin"].isin(list(origins)) & (indices[st_col] > 0)]
     if rows.empty:
         return None
-    top = rows.sort_values(["ST", "S1", "name"], ascending=[False, False, True]).iloc[0]
+    top = rows.sort_values([st_col, s1_col, "name"], ascending=[False, False, True]).iloc[0]
     param = space[str(top["name"])]
-    return _unknown(param, float(top["ST"]), float(top["S1"]))
+    return _unknown(param, float(top[st_col]), float(top[s1_col]), output)
 
 
-def _unknown(param: Param, st: float, s1: float) -> Unknown:
+def _unknown(param: Param, st: float, s1: float, output: str = "net_saving") -> Unknown:
     unit = display_unit(param)
     p10 = display_value(param, param.quantile(TORNADO_LOW))
     p90 = display_value(param, param.quantile(TORNADO_HIGH))
@@ -310,6 +371,6 @@ def _unknown(param: Param, st: float, s1: float) -> Unknown:
     text = (
         f"Find out {param.label} first: it is now somewhere between {low_text} and {high_text} "
         f"(P10-P90), and its uncertainty is involved in about {share:.0%} of the spread "
-        "in the net saving."
+        f"in {OUTPUT_PHRASES.get(output, output)}."
     )
-    return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text)
+    return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text, output)

@@ -16,6 +16,9 @@ import pandas as pd
 
 from analyzer import charts
 from analyzer.decision.decide import Decision
+from analyzer.decision.explain import horizon_sentence as explain_horizon
+from analyzer.decision.explain import share_phrase
+from analyzer.decision.inputs import given_fields, is_default, question_of
 from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
 from analyzer.estimate import Estimate
 from analyzer.fmt import (
@@ -215,33 +218,57 @@ def _about(a: Assessment) -> Facts:
 
 
 def _reversal_blocks(d: Decision) -> list[Block]:
-    """Flips as bullets; inputs that flip nothing within their range named in one sentence."""
+    """Flips on answers as bullets, flips on model assumptions apart; inputs that flip nothing
+    within their plausible range named in one sentence; the horizon as a small table."""
     if d.tornado is None and not d.reversals:
         return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
-    flips = [_cap(t) for r in d.reversals
-             if getattr(r, "threshold", 0) is not None and (t := _text_of(r))]
-    steady = [str(r.label) for r in d.reversals
-              if getattr(r, "threshold", 0) is None and hasattr(r, "label")]
+    flips = [_cap(r.text) for r in d.reversals if r.threshold is not None and r.kind == "answer"]
+    assumed = [_cap(r.text) for r in d.reversals
+               if r.threshold is not None and r.kind == "assumption"]
+    steady = [r.label for r in d.reversals if r.threshold is None]
     blocks: list[Block] = []
+    if d.knife_edge:
+        blocks.append(Paragraph(d.knife_edge))
     if flips:
         blocks.append(Bullets(tuple(flips)))
+    if assumed:
+        blocks.append(Paragraph("On the model's assumptions (not something you can find out):"))
+        blocks.append(Bullets(tuple(assumed)))
     if steady:
-        lead = "Also checked" if flips else "Of the inputs that move the result most"
+        lead = "Also checked" if flips or assumed else "Of the inputs that move the result most"
         blocks.append(Paragraph(
-            f"{lead}, none of these changes the answer anywhere within its range: "
-            f"{'; '.join(steady)}."))
+            f"{lead}, none of these changes the answer anywhere within its plausible range "
+            f"(your range, widened): {'; '.join(steady)}."))
     if not blocks:
         blocks.append(Paragraph(
-            "No single input, moved anywhere within its range, changes the answer."))
+            "No single input, moved anywhere within its plausible range, changes the answer."))
     return blocks
+
+
+def _horizon_blocks(d: Decision) -> list[Block]:
+    """The recommendation and its confidence over 12, 24, 36 and 60 months (and yours)."""
+    if not d.horizon_checks:
+        return []
+    a = d.assessment
+    frame = pd.DataFrame({
+        "months": [f"{c.months}{' (yours)' if c.current else ''}" for c in d.horizon_checks],
+        "option": [_short(a, c.recommendation) for c in d.horizon_checks],
+        "confidence": [fmt_pct(c.confidence) for c in d.horizon_checks],
+    })
+    return [Table(frame, (Column("months", "Horizon, months", width=1.4),
+                          Column("option", "Comes out ahead", width=2.2),
+                          Column("confidence", "Share of futures", width=1.4)),
+                  caption="The same futures compared over other horizons.")]
 
 
 def decision_record(a: Assessment, d: Decision) -> Section:
     rec = d.recommendation
     threshold = fmt_pct(d.confidence_threshold)
+    share = share_phrase(d.confidence)
     lead = (
-        f"Confidence {fmt_pct(d.confidence)}: in {a.samples:,} simulated futures, "
-        f"{_short(a, rec)} has the best weighted score in {fmt_pct(d.confidence)} of them "
+        f"Confidence {share}: in {a.samples:,} simulated futures (the model's inputs, the "
+        f"scoring constants and your weights within your tolerance all drawn), "
+        f"{_short(a, rec)} has the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
     blocks: list[Block] = [Paragraph(d.headline(), "headline"), Paragraph(lead, "lead"),
@@ -256,7 +283,8 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
-    blocks += [Paragraph(note, "note") for note in d.notes]
+    shown = {explain_horizon(a, d.horizon_checks)} if d.horizon_checks else set()
+    blocks += [Paragraph(note, "note") for note in d.notes if note not in shown]
     blocks += [Heading("What this is about"), _about(a),
                Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
     return Section("decision", "Decision record", tuple(blocks))
@@ -478,33 +506,44 @@ def _draw_scores(d: Decision, ax: Any) -> Any:
 
 
 def sensitivity_section(a: Assessment, d: Decision) -> Section:
+    horizon: list[Block] = [Heading("The horizon"), *_horizon_blocks(d)] if d.horizon_checks else []
     if d.tornado is None and d.sobol is None:
         return Section("sensitivity", "Sensitivity", (Paragraph(
             "Not computed: this report was made without the sensitivity analysis, so it cannot "
-            "say which inputs move the answer most.", "note"),), page_break=True)
-    blocks: list[Block] = []
+            "say which inputs move the answer most.", "note"), *horizon), page_break=True)
+    blocks: list[Block] = list(horizon)
     if d.tornado is not None and not d.tornado.empty:
         blocks.append(Paragraph(
             "Tornado: each input is moved from its P10 to its P90 while every other input stays "
-            "at its median; the widest bars matter most."))
+            "at its median; the widest bars matter most. The bars show the lead of the "
+            "recommendation over the runner-up, in points of 100: the quantity that decides."))
         blocks.append(Figure("tornado", "The inputs that move the result most.",
                              partial(_draw_tornado, d), (7.0, 3.8)))
     if d.sobol is not None and not d.sobol.empty:
-        top = d.sobol.sort_values("ST", ascending=False).head(SOBOL_ROWS)
+        margin = "margin_ST" in d.sobol.columns
+        key = "margin_ST" if margin else "ST"
+        top = d.sobol.sort_values(key, ascending=False).head(SOBOL_ROWS)
         blocks.append(Paragraph(
             "Sobol indices: the share of the uncertainty in the net saving explained by each "
             "input alone (first order, S1) and together with its interactions (total, ST); "
-            "0 means it does not matter, 1 that it explains everything."))
+            "0 means it does not matter, 1 that it explains everything."
+            + (" The last column is the total index of the score lead of the recommendation "
+               "over the runner-up." if margin else "")))
+        columns = [Column("label", "Input", width=3.0), Column("origin", "From", width=1.0),
+                   Column("S1", "S1 (alone)", fmt_index, "right"),
+                   Column("ST", "ST (with interactions)", fmt_index, "right")]
+        if margin:
+            columns.append(Column("margin_ST", "ST of the score lead", fmt_index, "right"))
         blocks.append(Table(
-            top.reset_index(drop=True),
-            (Column("label", "Input", width=3.0), Column("origin", "From", width=1.0),
-             Column("S1", "S1 (alone)", fmt_index, "right"),
-             Column("ST", "ST (with interactions)", fmt_index, "right")),
+            top.reset_index(drop=True), tuple(columns),
             caption=f"The {len(top)} inputs with the largest total index.",
         ))
     unknown = _text_of(d.next_unknown)
     if unknown:
         blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
+    saving = _text_of(d.next_unknown_saving)
+    if saving and saving != unknown:
+        blocks.append(Paragraph(saving))
     return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
 
 
@@ -596,12 +635,21 @@ def assumptions_section(a: Assessment) -> Section:
         for r in used.itertuples()
     ]
     used["source"] = used["source"].map(_source)
+    answered = given_fields(a.questionnaire)
+    defaults = [p.name for p in a.space if is_default(p, answered)]
+    is_def = used["name"].isin(defaults)
+    used.loc[is_def, "origin"] = "default"
+    used.loc[is_def, "source"] = [
+        f"default of questionnaire field {question_of(n)} (not your answer)"
+        for n in used.loc[is_def, "name"]
+    ]
     table = Table(
         used,
         (Column("label", "Input", width=2.0), Column("origin", "From", width=0.8),
          Column("range", "P50 (P10 to P90) unit", width=2.2),
          Column("source", "Source", width=3.2)),
-        caption="Every input the model used. From: answer (your questionnaire), assumption "
+        caption="Every input the model used. From: answer (your questionnaire), default (a "
+        "question you left to the questionnaire's default), assumption "
         "(data/assumptions.yaml or your override), option (data/options.yaml), history "
         "(imported incidents).",
         small=True,

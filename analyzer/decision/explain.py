@@ -1,0 +1,329 @@
+"""The sentences of a decision: headline, reasons, the team's own pain, knife edges and horizon.
+
+Prose only: every figure comes from the Assessment, the Scoring or data/decision.yaml
+thresholds; nothing here computes a score. Pain is named in the team's words and units (drift
+incidents a year, minutes a bake, scale-outs a month, dependency conflicts a year) when it gives
+at least ``pain_min_share`` of the recommendation's lead over the status quo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzer.decision import quantities as qty
+from analyzer.decision.criteria import likely_constants, threshold
+from analyzer.decision.inputs import user_value
+from analyzer.decision.scoring import CRITERION_LABELS, Scoring
+from analyzer.fmt import fmt_hours as _h
+from analyzer.fmt import fmt_number
+from analyzer.model.assess import Assessment, percentiles
+from analyzer.model.core import RECURRING_LABELS
+from analyzer.questionnaire import CRITERIA
+
+MONTHS_PER_YEAR = 12.0
+WEEKS_PER_MONTH = 52.0 / 12.0
+MINUTES_PER_HOUR = 60.0
+YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
+
+
+@dataclass(frozen=True)
+class HorizonCheck:
+    """The recommendation and its confidence when the options are compared over ``months``."""
+
+    months: int
+    recommendation: str
+    confidence: float
+    current: bool  # the horizon the user chose
+
+
+def _span(arr: np.ndarray) -> str:
+    p10, p50, p90 = percentiles(arr)
+    return f"about {_h(p50)} (P10-P90: {fmt_number(p10)}-{_h(p90)})"
+
+
+def _name(a: Assessment, i: int) -> str:
+    return a.options[a.option_names[i]].short_label
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _med(x: np.ndarray) -> float:
+    return float(np.median(x))
+
+
+def runner_up(a: Assessment, s: Scoring) -> int:
+    """The best median score outside the recommendation's group (the recommendation's own
+    group when every option is in it)."""
+    med = s.median_total().copy()
+    rec = s.recommended
+    outside = [i for i in range(len(med)) if i != rec and not s.same_group(i, rec)]
+    pool = outside or [i for i in range(len(med)) if i != rec] or [rec]
+    return max(pool, key=lambda i: float(med[i]))
+
+
+def group_phrase(a: Assessment, s: Scoring, i: int) -> str:
+    """'Docker' or 'Docker (the hybrid puts the same processes in containers)'."""
+    twins = [j for j in range(len(a.option_names)) if j != i and s.same_group(i, j)]
+    if not twins:
+        return _name(a, i)
+    others = " and ".join(_name(a, j) for j in twins)
+    verb = "puts" if len(twins) == 1 else "put"
+    return f"{_name(a, i)} ({others} {verb} the same processes in containers)"
+
+
+def share_phrase(share: float) -> str:
+    """'87 %'; a share that rounds to 100 % reads 'more than 99 %': a finite set of simulated
+    futures never shows that an option wins every possible one."""
+    return "more than 99 %" if share >= 0.995 else f"{100 * share:.0f} %"
+
+
+def headline(a: Assessment, s: Scoring, too_close: bool) -> str:
+    """The recommendation in one sentence."""
+    rec = s.recommended
+    label = group_phrase(a, s, rec)
+    pct = share_phrase(s.confidence)
+    if too_close:
+        runner = runner_up(a, s)
+        return (
+            f"Too close to call between {label} and {_name(a, runner)}: the leader wins in "
+            f"only {pct} of the simulated futures."
+        )
+    if rec == a.structure.status_quo:
+        return f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
+    return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
+
+
+def most_often_sentence(a: Assessment, s: Scoring) -> str | None:
+    """Why the best median is not the option that wins most futures, when they differ."""
+    best, often = s.recommended, s.most_often_best
+    if s.same_group(best, often) or best == often:
+        return None
+    share = s.group_share if s.group_share is not None else s.winner_share
+    return (
+        f"{cap(_name(a, best))} has the best median score, but {_name(a, often)} wins more of the "
+        f"simulated futures ({100 * share[often]:.0f} % against {100 * share[best]:.0f} %): "
+        f"{_name(a, best)} wins by more when it wins, {_name(a, often)} more often by less."
+    )
+
+
+def knife_edge_sentence(a: Assessment, labels: Sequence[str], flips_to: str) -> str:
+    """One sentence for every flip that sits at today's value."""
+    listed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+    short = a.options[flips_to].short_label if flips_to in a.options else flips_to
+    return (
+        f"The answer sits on a knife edge: at today's values a small change in {listed} "
+        f"hands it to {short}."
+    )
+
+
+def horizon_sentence(a: Assessment, checks: Sequence[HorizonCheck]) -> str:
+    """'Over 12 / 24 / 36 / 60 months: machine images (100 %), ... '."""
+    parts = []
+    for c in checks:
+        short = a.options[c.recommendation].short_label
+        mark = " (your horizon)" if c.current else ""
+        parts.append(f"{c.months} months{mark}: {short} {share_phrase(c.confidence)}")
+    return "Compared over other horizons -- " + "; ".join(parts) + "."
+
+
+# ---- reasons ---------------------------------------------------------------------------------
+
+
+def _monthly_saving(a: Assessment, i: int) -> float:
+    o = a.outputs
+    return _med(o.recurring_hours[a.structure.status_quo] - o.recurring_hours[i])
+
+
+def _payback_phrase(a: Assessment, i: int) -> str:
+    o = a.outputs
+    saving = _monthly_saving(a, i)
+    if saving <= 0:
+        return f"costs about {_h(-saving)} a month more to run than today, so it never pays back"
+    be = a.breakeven_p50(a.option_names[i])
+    if be is not None:
+        share = a.breakeven_share(a.option_names[i])
+        return (
+            f"saves about {_h(saving)} a month: it pays back in about month {be:.0f} "
+            f"({100 * share:.0f} % of simulated futures pay back within {a.horizon_months} months)"
+        )
+    months = _med(o.migration_months[i]) + _med(o.transition_hours[i]) / saving
+    years = months / MONTHS_PER_YEAR
+    when = f"about {years:.0f} years" if years >= YEARS_NOT_MONTHS else f"about {months:.0f} months"
+    return (
+        f"saves about {_h(saving)} a month: it would take {when} to pay back, beyond the "
+        f"{a.horizon_months}-month horizon"
+    )
+
+
+def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
+    """How much of today's recurring pain the best alternative removes: drift, incidents."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    drift_year = _med(a.values["incidents.rate.environment_drift"]) * MONTHS_PER_YEAR
+
+    def removed(i: int) -> float:
+        return _med(o.incident_hours[sq] - o.incident_hours[i]) + _med(
+            o.drift_hours[sq] - o.drift_hours[i]
+        )
+
+    best = max(alternatives, key=removed)
+    today = _med(o.incident_hours[sq]) + _med(o.drift_hours[sq])
+    capacity = _med(o.capacity_hours)
+    felt = (
+        removed(best) >= threshold("felt_capacity_share") * capacity
+        or drift_year >= threshold("felt_drift_per_year")
+    )
+    verdict = "are felt here" if felt else "are not being felt much"
+    return (
+        f"The problems containers solve {verdict}: about {drift_year:.1f} environment-drift "
+        f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
+        f"{_name(a, best)} would remove about {_h(removed(best))} of that a month."
+    )
+
+
+def effort_sentence(a: Assessment, alternatives: list[int]) -> str:
+    o = a.outputs
+    share = _med(a.values["assumptions.migration_capacity_share"])
+    engineers = _med(a.values["team.engineers"])
+    parts = [
+        f"{_name(a, i)} {_span(o.transition_hours[i])} ({_med(o.migration_months[i]):.1f} months)"
+        for i in alternatives
+    ]
+    whose = "1 engineer's" if round(engineers) == 1 else f"{engineers:.0f} engineers'"
+    return (
+        f"The move is significant work: {'; '.join(parts)} up front, at {100 * share:.0f} % of "
+        f"{whose} time."
+    )
+
+
+def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
+    """The recurring components that differ most between the status quo and option i."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    diffs = {comp: _med(o.recurring[comp][sq] - o.recurring[comp][i]) for comp in o.recurring}
+    ranked = sorted(diffs.items(), key=lambda kv: -abs(kv[1]))
+    floor = threshold("component_min_hours")
+    out = []
+    for comp, diff in ranked[:limit]:
+        if abs(diff) < floor:
+            continue
+        verb = "saves" if diff > 0 else "adds"
+        out.append(
+            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {verb} about {_h(abs(diff))} a month "
+            f"(today {_h(_med(o.recurring[comp][sq]))} a month)."
+        )
+    return out
+
+
+def _said(a: Assessment, name: str) -> float:
+    """The value the team gave for an input (its likely value), in the model's unit."""
+    return user_value(a.space[name], a.questionnaire)
+
+
+def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
+    """The team's own pains that drive option i's lead over the status quo, in their units.
+
+    A pain is named when its criterion (parity for drift, operational risk for dependency
+    conflicts, scale-out for lag) or its cost component (delivery for slow bakes) gives at least
+    ``pain_min_share`` of option i's lead on the weighted criteria.
+    """
+    o = a.outputs
+    sq = a.structure.status_quo
+    if i == sq:
+        return []
+    contrib = s.contributions()
+    gaps = {c: float(contrib[c][i] - contrib[c][sq]) for c in CRITERIA}
+    lead = max(sum(g for g in gaps.values() if g > 0), 1e-9)
+    share = threshold("pain_min_share")
+    name = _name(a, i)
+    out: list[tuple[float, str]] = []
+    if gaps["parity"] >= share * lead:
+        drift = _said(a, "incidents.rate.environment_drift") * MONTHS_PER_YEAR
+        out.append((gaps["parity"], (
+            f"Environment drift is a pain here: about {drift:.0f} drift incidents a year and "
+            f"works-on-my-machine time cost {_h(_med(o.drift_hours[sq]))} a month; {name} "
+            f"cuts that to {_h(_med(o.drift_hours[i]))}."
+        )))
+    if gaps["operational_risk"] >= share * lead:
+        dep = _said(a, "incidents.rate.dependency") * MONTHS_PER_YEAR
+        out.append((gaps["operational_risk"], (
+            f"Isolation: about {dep:.0f} dependency-conflict incidents a year; incidents cost "
+            f"{_h(_med(o.incident_hours[sq]))} a month today and {_h(_med(o.incident_hours[i]))} "
+            f"with {name}."
+        )))
+    if gaps["scale_out"] >= share * lead:
+        events = sum(
+            _said(a, f"processes.{p.name}.scale_out_events_per_month") for p in a.structure.processes
+        )
+        lag = qty.scale_out_lag_minutes(o, a.values, a.structure)
+        out.append((gaps["scale_out"], (
+            f"Scale-out lag: {events:.0f} scale-outs a month wait about "
+            f"{_med(o.start_seconds[sq]):.0f} s each for capacity today "
+            f"({_med(lag[sq]):.0f} minutes a month) against {_med(o.start_seconds[i]):.0f} s with "
+            f"{name}."
+        )))
+    delivery_saving = _med(o.recurring["delivery"][sq] - o.recurring["delivery"][i])
+    if a.structure.rebake_deploys and delivery_saving > 0:
+        bake = _said(a, "delivery.image_bake_minutes")
+        deploys = _said(a, "delivery.prod_deploys_per_week")
+        # its part of the cost score: the saving over the horizon as a share of team time,
+        # through the cost criterion's value function at its likely constant
+        share_saved = delivery_saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9)
+        half = float(likely_constants()["cost_share_half"][0])
+        weight = s.weights["cost"] * 100.0 * share_saved / (half + share_saved)
+        if weight >= share * lead:
+            out.append((weight, (
+                f"Slow bakes: {deploys:.0f} production deploys a week each wait about {bake:.0f} "
+                f"minutes for an image bake; {name} saves about {_h(delivery_saving)} a month "
+                f"of deploy time."
+            )))
+    return [text for _, text in sorted(out, key=lambda t: -t[0])]
+
+
+def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
+    """Three to six sentences with figures: what moving costs, what it saves, what decides."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    rec = s.recommended
+    alternatives = [i for i in range(len(a.option_names)) if i != sq]
+    reasons: list[str] = []
+    if rec == sq:
+        reasons.append(problems_sentence(a, alternatives))
+        reasons.append(effort_sentence(a, alternatives))
+        paybacks = [f"{_name(a, i)} {_payback_phrase(a, i)}" for i in alternatives]
+        reasons.append(cap("; ".join(paybacks)) + ".")
+    else:
+        reasons.extend(pain_reasons(a, s, rec))
+        reasons.append(
+            f"{cap(_name(a, rec))} costs {_span(o.transition_hours[rec])} up front and "
+            f"{_payback_phrase(a, rec)}."
+        )
+        reasons.extend(component_reasons(a, rec, limit=2))
+        reasons.append(problems_sentence(a, [rec]))
+        share = _med(a.values["assumptions.migration_capacity_share"])
+        reasons.append(
+            f"The move takes about {_med(o.migration_months[rec]):.1f} months at "
+            f"{100 * share:.0f} % of the team's time."
+        )
+    contrib = s.contributions()
+    runner = runner_up(a, s)
+    if runner != rec:
+        gaps = {c: float(contrib[c][rec] - contrib[c][runner]) for c in CRITERIA}
+        top = max(gaps, key=lambda c: gaps[c])
+        lead = _med(s.total[rec]) - _med(s.total[runner])
+        if gaps[top] > 0:
+            reasons.append(
+                f"On the weighted criteria {_name(a, rec)} leads {_name(a, runner)} by "
+                f"{lead:.1f} points of 100; {lower_first(CRITERION_LABELS[top])} contributes "
+                f"{gaps[top]:.1f} of them."
+            )
+    return tuple(reasons)
