@@ -72,10 +72,10 @@ def _package_json(text: str) -> Iterator[tuple[int, str]]:
         if isinstance(data.get(key), dict):
             names.update(data[key])
     for number, line in enumerate(text.splitlines(), 1):
-        match = re.match(r'^\s*"([^"]+)"\s*:', line)
-        if match and match.group(1) in names:
-            names.discard(match.group(1))
-            yield number, match.group(1)
+        for match in re.finditer(r'"([^"]+)"\s*:', line):
+            if match.group(1) in names:
+                names.discard(match.group(1))
+                yield number, match.group(1)
 
 
 def _lines(pattern: re.Pattern[str], text: str, group: int = 1) -> Iterator[tuple[int, str]]:

@@ -8,10 +8,11 @@ at; required answers without evidence are written commented out."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from analyzer.scan.findings import Evidence, Findings, Process
 from analyzer.scan.processes import merge_processes
@@ -214,7 +215,8 @@ def _scalar(value: Any) -> str:
     text = str(value)
     if text.replace("-", "").isalpha() and text.islower() and text not in ("true", "false", "null", "yes", "no", "on", "off"):
         return text
-    return json.dumps(text)
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=False, width=1_000_000)
+    return dumped.strip().removesuffix("...").strip()
 
 
 def _comment(text: str) -> str:

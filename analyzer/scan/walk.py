@@ -119,8 +119,8 @@ def list_files(root: Path, max_files: int) -> Listing:
                 if not _inside(path, root):
                     listing.outside_links.append(rel)
                     continue
-                if not path.exists():
-                    continue  # a dangling link inside the repository
+            if not path.is_file():
+                continue  # a dangling link, a FIFO or a socket: nothing to read
             if len(listing.files) >= max_files:
                 listing.capped = True
                 return listing
