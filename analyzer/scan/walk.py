@@ -115,10 +115,9 @@ def list_files(root: Path, max_files: int) -> Listing:
         for n in sorted(names):
             rel = prefix + n
             path = here / n
-            if path.is_symlink():
-                if not _inside(path, root):
-                    listing.outside_links.append(rel)
-                    continue
+            if path.is_symlink() and not _inside(path, root):
+                listing.outside_links.append(rel)
+                continue
             if not path.is_file():
                 continue  # a dangling link, a FIFO or a socket: nothing to read
             if len(listing.files) >= max_files:
