@@ -406,6 +406,22 @@ def test_vendored_and_generated_code_is_not_counted(tmp_path: Path) -> None:
     assert yaml.safe_load(draft_text(findings))["codebase"]["kloc"] == 0.2  # 0.25 rounded to 0.1
 
 
+def test_count_cache_gives_the_same_counts_and_recounts_changed_files(tmp_path: Path) -> None:
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    write(repo, "a.py", "a = 1\nb = 2\n")
+    write(repo, "b.js", "var x = 1;\n// note\n")
+    options = ScanOptions(workers=1, cache_dir=cache)
+    cold = scan_repository(repo, ScanOptions(workers=1)).code
+    first = scan_repository(repo, options).code
+    assert first == cold and list(cache.iterdir())  # the cache was written
+    write(repo, "a.py", "a = 1\nb = 2\nc = 3\n")
+    second = scan_repository(repo, options).code
+    assert second is not None and cold is not None
+    assert second.total == cold.total + 1
+    (next(cache.iterdir())).write_text("{not json", encoding="utf-8")  # a broken cache: recount
+    assert scan_repository(repo, options).code == second
+
+
 # --- the command line --------------------------------------------------------------------------
 
 
@@ -413,17 +429,17 @@ def test_cli_writes_once_and_refuses_to_overwrite(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     procfile_app(repo)
     out = tmp_path / "draft.yaml"
-    first = run_cli("scan", str(repo), "-o", str(out))
+    first = run_cli("scan", str(repo), "-o", str(out), "--no-cache")
     assert first.code == 0, first.err
     assert "processes web, worker, clock" in first.out
     check_contract(yaml.safe_load(out.read_text()))
     out.write_text("mine\n")
-    again = run_cli("scan", str(repo), "-o", str(out))
+    again = run_cli("scan", str(repo), "-o", str(out), "--no-cache")
     assert again.code == 2 and "already exists; pass --force" in again.err
     assert out.read_text() == "mine\n"
-    assert run_cli("scan", str(repo), "-o", str(out), "--force").code == 0
+    assert run_cli("scan", str(repo), "-o", str(out), "--force", "--no-cache").code == 0
     assert out.read_text().startswith("# Draft questionnaire")
-    missing = run_cli("scan", str(tmp_path / "nope"), "-o", str(tmp_path / "x.yaml"))
+    missing = run_cli("scan", str(tmp_path / "nope"), "-o", str(tmp_path / "x.yaml"), "--no-cache")
     assert missing.code == 2 and "no such folder" in missing.err and "Traceback" not in missing.err
 
 

@@ -37,17 +37,21 @@ def add_scan_arguments(p: argparse.ArgumentParser) -> None:
                    help="tags counted as production deploys, e.g. 'v*' (default: every tag)")
     p.add_argument("--max-files", type=_count, metavar="N",
                    help="stop listing files after N (default in data/scan.yaml)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="count every file again instead of reusing the counts kept in "
+                   "$XDG_CACHE_HOME/analyzer (keyed by file content)")
 
 
 def run_scan(args: argparse.Namespace) -> int:
     from analyzer.errors import InputError, Problem
     from analyzer.progress import progress_bar
-    from analyzer.scan.core import ScanOptions, scan_repository, write_draft
+    from analyzer.scan.core import ScanOptions, default_cache_dir, scan_repository, write_draft
 
     output = Path(args.output)
     if output.exists() and not args.force:  # said before the scan, not after it
         raise InputError([Problem(str(output), "already exists; pass --force to overwrite it, or choose another path")])
-    options = ScanOptions(since=args.since, tag_pattern=args.tag_pattern, max_files=args.max_files)
+    options = ScanOptions(since=args.since, tag_pattern=args.tag_pattern, max_files=args.max_files,
+                          cache_dir=None if args.no_cache else default_cache_dir())
     with progress_bar("Counting code") as progress:
         findings = scan_repository(args.path, options, progress)
     written = write_draft(findings, output, force=args.force, command=f"analyzer scan {Path(args.path).name or args.path}")

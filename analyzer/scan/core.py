@@ -4,6 +4,7 @@ the draft atomically (never over an existing file without ``force``)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ class ScanOptions:
     tag_pattern: str = "*"  # tags counted as production deploys (glob)
     max_files: int | None = None  # default: data/scan.yaml max_files
     workers: int | None = None  # processes counting code (default: CPUs, at most 4)
+    cache_dir: Path | None = None  # where pygount's counts are kept between scans (None: no cache)
 
 
 def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), progress: Progress = _silent) -> Findings:
@@ -53,7 +55,7 @@ def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), prog
     findings.capped = listing.capped
     for detector in (*processes.DETECTORS, *build.DETECTORS, *deps.DETECTORS):
         detector(listing, findings)
-    findings.code = code_size(listing, progress, options.workers)
+    findings.code = code_size(listing, progress, options.workers, options.cache_dir)
     if not findings.git_problem:
         try:
             findings.history = read_history(root, options.since, options.tag_pattern)
@@ -64,6 +66,12 @@ def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), prog
     findings.unreadable = listing.unreadable
     findings.outside_links = listing.outside_links
     return findings
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/analyzer (default ~/.cache/analyzer)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "analyzer"
 
 
 def draft_text(findings: Findings, command: str = "analyzer scan") -> str:
