@@ -106,15 +106,19 @@ def procfile_app(root: Path) -> None:
     write(root, "Procfile.dev", "web: flask run\nassets: npm run watch\n")
     write(root, "requirements.txt", "Django==5.0\npsycopg2==2.9\nlxml>=5\nrequests\n")
     write(root, "app/wsgi.py", "import os\n\n# the app\napplication = None\n")
+    write(root, "app/settings.py", 'DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.postgresql",\n    }\n}\n')
 
 
 def test_procfile_app_processes_kinds_and_native_dependencies(tmp_path: Path) -> None:
     procfile_app(tmp_path)
     text, data = scan(tmp_path)
     check_contract(data)
-    assert [p["name"] for p in data["processes"]] == ["web", "worker", "clock"]
-    assert [p["kind"] for p in data["processes"]] == ["web", "worker", "scheduler"]
+    assert [p["name"] for p in data["processes"]] == ["web", "worker", "clock", "postgres"]
+    assert [p["kind"] for p in data["processes"]] == ["web", "worker", "scheduler", "database"]
     assert all("runs_on" not in p for p in data["processes"])  # machine-image is the default
+    # the database is named only in the settings: listed, with where it runs left to check
+    assert "# scan: app/settings.py line 3 (postgres named in settings)" in answer_line(text, "kind", "database")
+    assert "# check: runs_on -- on your own hosts" in text
     # evidence: the Procfile line of each process (line 1 is a comment)
     assert "# scan: Procfile line 2" in answer_line(text, "kind", "web")
     assert "# scan: Procfile line 3" in answer_line(text, "kind", "worker")
@@ -431,7 +435,7 @@ def test_cli_writes_once_and_refuses_to_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "draft.yaml"
     first = run_cli("scan", str(repo), "-o", str(out), "--no-cache")
     assert first.code == 0, first.err
-    assert "processes web, worker, clock" in first.out
+    assert "processes web, worker, clock, postgres" in first.out
     check_contract(yaml.safe_load(out.read_text()))
     out.write_text("mine\n")
     again = run_cli("scan", str(repo), "-o", str(out), "--no-cache")
@@ -453,14 +457,14 @@ def test_names_from_a_repository_round_trip_through_yaml(name: str) -> None:
 @pytest.mark.skipif(
     questionnaire.SCHEMA_VERSION < 2, reason="the questionnaire v2 loader has not landed in this branch"
 )
-def test_draft_validates_with_the_real_loader(tmp_path: Path) -> None:  # pragma: no cover
-    compose_app(tmp_path)
-    text = draft_text(scan_repository(tmp_path, ScanOptions(workers=1)))
-    # the answers the repository cannot give (required ones) filled in by the "user"
-    text += "\nteam:\n  engineers: 3\n" if "\nteam:" not in text else ""
-    text = text.replace("# kloc:  # check", "kloc: 1  # check")
-    text = text.replace("  # prod_deploys_per_week:  # check", "  prod_deploys_per_week: 1  # check")
-    if "\ndelivery:" not in text:
-        text += "\ndelivery:\n  prod_deploys_per_week: 1\n"
+@pytest.mark.parametrize("build", [procfile_app, compose_app, systemd_packer_app])
+def test_draft_validates_with_the_real_loader(tmp_path: Path, build: Any) -> None:  # pragma: no cover
+    build(tmp_path)
+    data = yaml.safe_load(draft_text(scan_repository(tmp_path, ScanOptions(workers=1))))
+    # the required answers a repository without history cannot give, filled in by the "user"
+    data.setdefault("team", {}).setdefault("engineers", 3)
+    data.setdefault("codebase", {}).setdefault("kloc", 1)
+    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    text = yaml.safe_dump(data, sort_keys=False)
     loaded = questionnaire.parse_questionnaire(text, "draft.yaml")
-    assert [p.name for p in loaded.processes] == ["web", "worker", "db", "cache"]
+    assert [p.name for p in loaded.processes] == [p["name"] for p in data["processes"]]

@@ -264,6 +264,8 @@ def render(draft: Draft, header: list[str]) -> str:
                     lines.append(f"    {key}: {_scalar(a.value)}  # scan: {_comment(a.evidence)}")
             if process.conditional:
                 lines.append(f"    # check: runs {_comment(process.conditional)}")
+            if process.kind in ("database", "cache", "queue", "search") and process.runs_on == "machine-image":
+                lines.append("    # check: runs_on -- on your own hosts (machine-image, the default) or a provider's service (managed)?")
             if process.kind == "cache":
                 lines.append("    # check: stateful -- does it keep data that must survive a restart (sessions, a job queue)?")
             lines.append("    # check: instances, utilisation, startup_seconds")

@@ -4,6 +4,7 @@ riff-raff deploy files. Everything is parsed as data; nothing is executed."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -407,9 +408,33 @@ def riff_raff(listing: Listing, findings: Findings) -> None:
                 ))
 
 
+def backing_services(listing: Listing, findings: Findings) -> None:
+    """Databases, caches and queues named in settings or manifests (data/scan.yaml
+    backing_services), added when no process of that kind was found in the files that start them."""
+    table = rules()["backing_services"]
+    kinds = {p.kind for p in findings.processes if not p.development}
+    names = {p.name for p in findings.processes}
+    files = [f for f in listing.files if not is_development(f.rel)
+             and any(fnmatch.fnmatch(f.rel, g) or fnmatch.fnmatch(f.name, g) for g in table["settings_files"])]
+    for service, spec in table["services"].items():
+        if spec["kind"] in kinds or service in names:
+            continue
+        for item in files:
+            text = listing.read(item)
+            line = next((n for n, row in enumerate((text or "").splitlines(), 1)
+                         if any(p in row for p in spec["patterns"]) and not row.lstrip().startswith("#")), None)
+            if line is not None:
+                _add(findings, ProcessFinding(
+                    service, spec["kind"], spec.get("runs_on", "machine-image"),
+                    Evidence(item.rel, line, f"{service} named in settings"),
+                ))
+                kinds.add(spec["kind"])
+                break
+
+
 DETECTORS: tuple[Detector, ...] = (
     procfiles, compose_files, dockerfiles, systemd_units, supervisord, uwsgi_configs,
-    gunicorn_configs, crontabs, kubernetes, riff_raff,
+    gunicorn_configs, crontabs, kubernetes, riff_raff, backing_services,
 )
 
 
