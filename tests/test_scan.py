@@ -351,6 +351,29 @@ def test_git_environment_cannot_redirect_the_scan(tmp_path: Path, monkeypatch: p
     assert findings.history is not None and findings.history.authors == 1
 
 
+@needs_git
+def test_since_and_empty_repositories(tmp_path: Path) -> None:
+    procfile_app(tmp_path)
+    git(tmp_path, "init", "-q")
+    text, _ = scan(tmp_path)
+    assert "History skipped: the repository has no commits" in text
+    git(tmp_path, "add", "-A", when=END)
+    git(tmp_path, "commit", "-q", "-m", "one", when=END, author=BOB)
+    with pytest.raises(InputError, match="--since: 2030-01-01 is not before the last commit"):
+        scan_repository(tmp_path, ScanOptions(workers=1, since=dt.date(2030, 1, 1)))
+    text, data = scan(tmp_path, since=dt.date(2025, 6, 1))
+    assert data["team"]["engineers"] == 1
+    assert "12 months to 2025-06-30" in answer_line(text, "engineers")
+
+
+def test_bad_yaml_is_said_not_fatal(tmp_path: Path) -> None:
+    write(tmp_path, "compose.yaml", "services: [unclosed\n")
+    write(tmp_path, "Procfile", "web: ./run\n")
+    text, data = scan(tmp_path)
+    assert [p["name"] for p in data["processes"]] == ["web"]
+    assert "compose.yaml is not valid YAML, not read" in text
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ the draft atomically (never over an existing file without ``force``)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -47,9 +48,11 @@ def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), prog
         top = repository_root(root)
         if top.resolve() != root:
             findings.notes.append(f"the git repository's top is {top}; only {root.name}/ was scanned")
-        findings.head = git(root, "rev-parse", "--short", "--end-of-options", "HEAD").strip()
     except NotGit as exc:
         findings.git_problem = f"not a git repository ({exc}); files scanned, history skipped"
+    else:
+        with contextlib.suppress(NotGit):  # no commits yet: said after the history is read
+            findings.head = git(root, "rev-parse", "--short", "--verify", "--end-of-options", "HEAD").strip()
     listing = list_files(root, cap)
     findings.files_seen = len(listing.files)
     findings.capped = listing.capped

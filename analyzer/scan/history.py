@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzer.errors import InputError, Problem
 from analyzer.scan.findings import History
 from analyzer.scan.walk import rules
 
@@ -87,6 +88,8 @@ def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History
     end = dt.datetime.fromtimestamp(int(last), tz=dt.timezone.utc)
     start = (dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc) if since is not None
              else _months_before(end, int(window["window_months"]["value"])))
+    if start >= end:
+        raise InputError([Problem("--since", f"{start.date()} is not before the last commit ({end.date()})")])
     log = git(root, "log", "--use-mailmap", "--format=%ct%x00%aN%x00%aE",
               f"--since={int(start.timestamp())}", f"--until={int(end.timestamp())}",
               "--end-of-options", "HEAD")
