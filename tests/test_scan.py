@@ -181,6 +181,7 @@ def test_compose_app_containers_platform_and_state(tmp_path: Path) -> None:
     assert "sharp (package.json line 1)" in answer_line(text, "native_dependencies")
     assert "native_dependencies" not in process(data, "db")
     assert "installs 1 system package(s): libpq-dev" in text
+    assert "# docker_familiarity:  # check: who has shipped a container to production -- the repository runs 4 process(es) in containers" in text
 
 
 def systemd_packer_app(root: Path) -> str:

@@ -186,6 +186,15 @@ def _processes(draft: Draft, findings: Findings) -> None:
         draft.processes.append((process, answers))
 
 
+def _familiarity_hint(draft: Draft) -> None:
+    """Containers in the repository say someone wrote them, not who: a hint for the check line."""
+    boxed = [p for p, _ in draft.processes if p.runs_on == "container"]
+    if boxed:
+        draft.checks["team.docker_familiarity"] += (
+            f" -- the repository runs {len(boxed)} process(es) in containers "
+            f"(e.g. {_evidence(boxed[0].evidence, 1)}); ask who wrote them")
+
+
 def answers(findings: Findings) -> Draft:
     """The questionnaire answers the findings support, each with its evidence."""
     draft = Draft(name=Answer(findings.root, "the repository folder's name"))
@@ -194,6 +203,7 @@ def answers(findings: Findings) -> Draft:
     _platform(draft, findings)
     _processes(draft, findings)
     _delivery(draft, findings)
+    _familiarity_hint(draft)
     return draft
 
 
