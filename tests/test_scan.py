@@ -238,6 +238,16 @@ def test_uwsgi_daemons_and_kubernetes(tmp_path: Path) -> None:
     assert "k8s/app.yaml line 12 (CronJob)" in text
 
 
+def test_daemons_of_a_config_a_container_runs_are_in_the_container(tmp_path: Path) -> None:
+    write(tmp_path, "docker/uwsgi.ini", "[uwsgi]\nhttp-socket = :8000\nattach-daemon = ./manage.py sendalerts\n")
+    compose = "services:\n  web:\n    build: .\n    command: uwsgi /app/docker/uwsgi.ini\n"
+    write(tmp_path, "docker/compose.yml", compose)
+    text, data = scan(tmp_path)
+    assert process(data, "sendalerts")["runs_on"] == "container"
+    assert ("# scan: started inside web, whose command runs docker/uwsgi.ini "
+            f"(docker/compose.yml line {line_of(compose, '  web:')} (built from docker/Dockerfile))") in answer_line(text, "runs_on", "container  # scan: started")
+
+
 # --- git history -------------------------------------------------------------------------------
 
 

@@ -174,7 +174,7 @@ def _processes(draft: Draft, findings: Findings) -> None:
         answers = {"kind": Answer(process.kind, _evidence(process.evidence))}
         if process.runs_on != "machine-image":
             where = {"container": "in a container", "managed": "run by a provider"}[process.runs_on]
-            answers["runs_on"] = Answer(process.runs_on, f"{where}: {_evidence(process.evidence, 2)}")
+            answers["runs_on"] = Answer(process.runs_on, process.started_by or f"{where}: {_evidence(process.evidence, 2)}")
         if process.deploy_method:
             answers["deploy_method"] = Answer(process.deploy_method, _evidence(process.evidence, 1))
         if process.kind in STATEFUL_KINDS:

@@ -123,3 +123,4 @@ class Process:
     development: bool  # every source is a development-only file
     conditional: str
     deploy_method: str | None
+    started_by: str = ""  # why a process named in a config file runs in a container

@@ -438,12 +438,15 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 
-def _started_in_container(found: ProcessFinding, containers: list[ProcessFinding]) -> bool:
-    """A config file (uwsgi.ini, supervisord.conf) that a container's command names runs there."""
+def _started_in_container(found: ProcessFinding, containers: list[ProcessFinding]) -> ProcessFinding | None:
+    """The container whose command names the config file (uwsgi.ini, supervisord.conf) that
+    names this process, if any: the process runs inside it."""
     source = found.evidence.source
-    return any(source in c.command or (c.command and PurePosixPath(source).name in c.command
-                                       and PurePosixPath(source).parent.name in c.command)
-               for c in containers)
+    for c in containers:
+        if source in c.command or (c.command and PurePosixPath(source).name in c.command
+                                   and PurePosixPath(source).parent.name in c.command):
+            return c
+    return None
 
 
 def merge_processes(found: list[ProcessFinding]) -> list[Process]:
@@ -458,8 +461,13 @@ def merge_processes(found: list[ProcessFinding]) -> list[Process]:
     for name, members in groups.items():
         live = [p for p in members if not p.development] or members
         places = {p.runs_on for p in live}
-        if "container" in places or any(_started_in_container(p, containers) for p in live):
+        hosts = [c for c in (_started_in_container(p, containers) for p in live) if c is not None]
+        started_by = ""
+        if "container" in places:
             runs_on = "container"
+        elif hosts:
+            runs_on = "container"
+            started_by = f"started inside {hosts[0].name}, whose command runs {live[0].evidence.source} ({hosts[0].evidence})"
         elif "managed" in places:
             runs_on = "managed"
         else:
@@ -474,5 +482,6 @@ def merge_processes(found: list[ProcessFinding]) -> list[Process]:
             development=all(p.development for p in members),
             conditional=conditions.pop() if len(conditions) == 1 else "",
             deploy_method=next((p.deploy_method for p in live if p.deploy_method), None),
+            started_by=started_by,
         ))
     return merged
