@@ -41,7 +41,9 @@ def git(root: Path, *args: str) -> str:
     exe = shutil.which("git")
     if exe is None:
         raise NotGit("git is not installed (or not on PATH)")
-    command = [exe, "-C", str(root), "-c", "core.quotePath=true", "--no-pager", *args]
+    # core.fsmonitor off: a repository's own config must not make git start a program
+    command = [exe, "-C", str(root), "-c", "core.quotePath=true", "-c", "core.fsmonitor=false",
+               "--no-pager", *args]
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=GIT_TIMEOUT_S,
                               check=False, env=_environment(), errors="replace")
