@@ -470,6 +470,7 @@ def test_cli_writes_once_and_refuses_to_overwrite(tmp_path: Path) -> None:
     first = run_cli("scan", str(repo), "-o", str(out), "--no-cache")
     assert first.code == 0, first.err
     assert "processes web, worker, clock, postgres" in first.out
+    assert "to fill in before it validates (no evidence in the repository): team.engineers, delivery.prod_deploys_per_week" in first.out
     check_contract(yaml.safe_load(out.read_text()))
     out.write_text("mine\n")
     again = run_cli("scan", str(repo), "-o", str(out), "--no-cache")

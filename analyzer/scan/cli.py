@@ -64,5 +64,11 @@ def run_scan(args: argparse.Namespace) -> int:
         print(f"history skipped: {findings.git_problem}")
     if findings.capped:
         print(f"stopped at the cap of {findings.max_files:,} files; the rest was not read")
+    from analyzer.scan.draft import REQUIRED, answers
+
+    draft = answers(findings)
+    missing = [f for f in REQUIRED if not draft.has(f)] + ([] if draft.processes else ["processes"])
+    if missing:
+        print(f"to fill in before it validates (no evidence in the repository): {', '.join(missing)}")
     print(f"check it, then run `analyzer validate {written}` and `analyzer report {written}`")
     return 0
