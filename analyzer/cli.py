@@ -204,6 +204,12 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from analyzer.scan.cli import run_scan
+
+    return run_scan(args)
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -284,6 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="months the export covers (default: first to last incident)",
     )
     p.set_defaults(handler=_cmd_history)
+
+    p = sub.add_parser(
+        "scan", help="draft a questionnaire from a repository and its git history, with evidence"
+    )
+    from analyzer.scan.cli import add_scan_arguments
+
+    add_scan_arguments(p)
+    p.set_defaults(handler=_cmd_scan)
 
     p = sub.add_parser(
         "report",
