@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.engine import Engine
 from analyzer.decision.scoring import score
 from analyzer.decision.sensitivity import SOBOL_SAMPLES, sobol_indices, tornado
 from analyzer.model.assess import DEFAULT_SEED, assess
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import Questionnaire, load_questionnaire
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 BUDGET_S = 1.5
 RUNS = 5

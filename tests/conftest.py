@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.paths import data_dir, example_questionnaire
+from analyzer._io.paths import data_dir, example_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 

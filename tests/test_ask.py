@@ -20,9 +20,9 @@ import pexpect
 import pyte
 import pytest
 
-from analyzer.ask import load_answers
-from analyzer.estimate import Estimate
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.questionnaire.interview.session import load_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CTRL_C, CTRL_U, DOWN = "\x03", "\x15", "\x1b[B"

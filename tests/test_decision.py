@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.decide import Decision, decide
 from analyzer.decision.scoring import topsis
 from analyzer.model.assess import assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 SAMPLES = 3000
 
@@ -87,7 +87,7 @@ def test_below_threshold_is_too_close_to_call(tmp_path: Path) -> None:
 
 def test_contributions_add_up_to_the_median_total(seed_decision: Decision) -> None:
     table = seed_decision.scores_table()
-    from analyzer.questionnaire import CRITERIA
+    from analyzer.questionnaire.form import CRITERIA
 
     parts = table[list(CRITERIA)].sum(axis=1)
     # a sum of medians is not the median of sums, but they agree closely here
@@ -146,7 +146,7 @@ def test_history_replaces_typed_counts_and_says_so(tmp_path: Path) -> None:
     decision says so rather than silently picking one."""
     import shutil
 
-    from analyzer.pipeline import analyze
+    from analyzer.app.pipeline import analyze
 
     fixtures = Path(__file__).parent / "fixtures"
     shutil.copy(fixtures / "history-incidents.csv", tmp_path)

@@ -1,4 +1,4 @@
-"""analyzer.explore: what-if copies, quick re-runs, and the answer over grids of inputs.
+"""analyzer.decision.explore: what-if copies, quick re-runs, and the answer over grids of inputs.
 
 Grids are checked against the same model evaluated one point at a time (``Engine.winner`` and
 ``option_saving`` on the median model), and the payback frontier against the model's own
@@ -15,11 +15,11 @@ from matplotlib.figure import Figure
 from pydantic import BaseModel
 
 import analyzer
-from analyzer import charts
 from analyzer.decision.engine import Engine
-from analyzer.explore import option_saving
+from analyzer.decision.explore import option_saving
 from analyzer.model.core import evaluate
-from analyzer.questionnaire import iter_fields
+from analyzer.questionnaire.form import iter_fields
+from analyzer.report import charts
 
 SAMPLES = 400
 DEPLOYS = "delivery.prod_deploys_per_week"

@@ -10,18 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from analyzer import ask, interview
-from analyzer.answer import (
-    AnswerError,
-    format_value,
-    parse_estimate,
-    parse_pairs,
-    parse_words,
-    parse_yes_no,
-)
+from analyzer._io.yamlio import Marks, load_yaml
 from analyzer.errors import InputError
-from analyzer.interview import Step
-from analyzer.questionnaire import (
+from analyzer.questionnaire.form import (
     Codebase,
     Delivery,
     Incidents,
@@ -31,7 +22,17 @@ from analyzer.questionnaire import (
     load_questionnaire,
     validate_document,
 )
-from analyzer.yamlio import Marks, load_yaml
+from analyzer.questionnaire.interview import session as ask
+from analyzer.questionnaire.interview import steps as interview
+from analyzer.questionnaire.interview.answer import (
+    AnswerError,
+    format_value,
+    parse_estimate,
+    parse_pairs,
+    parse_words,
+    parse_yes_no,
+)
+from analyzer.questionnaire.interview.steps import Step
 
 # --------------------------------------------------------------------------------------------
 # Parsing what is typed
@@ -327,7 +328,7 @@ def test_final_check_sends_back_to_the_question(tmp_path: Path, seed_path: Path)
 
 
 def test_render_report_runs_the_report_command(monkeypatch, seed_path) -> None:  # type: ignore[no-untyped-def]
-    from analyzer import cli
+    from analyzer.app import cli
 
     calls: list[list[str]] = []
     monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or 0)

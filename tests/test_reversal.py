@@ -9,11 +9,11 @@ import pytest
 import yaml
 from scipy.optimize import brentq
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.engine import Engine
 from analyzer.decision.reversal import RANGE_FLOORS, RELATIVE_TOLERANCE, reversals, search_range
 from analyzer.model.assess import Assessment, assess
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import parse_questionnaire
+from analyzer.questionnaire.form import parse_questionnaire
 
 SEED = 20_240_601
 DEPLOYS = "delivery.prod_deploys_per_week"

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from rich.console import Console
 
+from analyzer._io.paths import example_questionnaire
+from analyzer.app.progress import progress_bar
 from analyzer.decision.engine import Engine
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.sensitivity import (
@@ -26,9 +28,7 @@ from analyzer.decision.sensitivity import (
 )
 from analyzer.model.assess import Assessment, assess
 from analyzer.model.params import Gamma, Param, ParamSpace, Pert
-from analyzer.paths import example_questionnaire
-from analyzer.progress import progress_bar
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 SEED = 20_240_601
 #: Parameters the model never reads for the seed team (DORA-only, money-only, rebake-only).

@@ -17,6 +17,8 @@ import pandas as pd
 
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.engine import Engine
+from analyzer.decision.fmt import fmt_hours as _h
+from analyzer.decision.fmt import fmt_number
 from analyzer.decision.scoring import (
     BENEFIT,
     CRITERION_LABELS,
@@ -26,11 +28,9 @@ from analyzer.decision.scoring import (
     score,
     topsis_on_medians,
 )
-from analyzer.fmt import fmt_hours as _h
-from analyzer.fmt import fmt_number
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
-from analyzer.questionnaire import CRITERIA
+from analyzer.questionnaire.form import CRITERIA
 
 MONTHS_PER_YEAR = 12.0
 TOP_DRIVERS = 5
@@ -366,7 +366,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.progress
+ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.app.progress
 
 
 def decide(
@@ -457,7 +457,7 @@ def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
 def _dora(a: Assessment) -> Any:
     """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
     try:
-        from analyzer.dora import dora_profile
+        from analyzer.history.dora import dora_profile
     except ImportError:  # history support not installed in this build
         return None
     d = a.questionnaire.delivery

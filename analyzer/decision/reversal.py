@@ -68,8 +68,8 @@ class Reversal:
 
 def _field_bounds(name: str) -> tuple[float, float] | None:
     """(ge, le) of the questionnaire field an answer comes from, if it has Bounds."""
-    from analyzer.estimate import Bounds
-    from analyzer.questionnaire import Codebase, Delivery, Incidents, Process, Team
+    from analyzer.questionnaire.estimate import Bounds
+    from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Team
 
     sections = {"team": Team, "codebase": Codebase, "delivery": Delivery, "incidents": Incidents}
     parts = name.split(".")

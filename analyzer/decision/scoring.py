@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.core import Outputs
-from analyzer.questionnaire import CRITERIA
+from analyzer.questionnaire.form import CRITERIA
 
 FloatArray = NDArray[np.float64]
 

@@ -25,7 +25,6 @@ from analyzer.history.classify import (
     default_rules,
     resolve_category_names,
 )
-from analyzer.history.presets import Preset, incident_preset
 from analyzer.history.table import (
     LINE,
     Quoted,
@@ -36,7 +35,8 @@ from analyzer.history.table import (
     quoted,
     read_table,
 )
-from analyzer.questionnaire import incident_categories
+from analyzer.questionnaire.form import incident_categories
+from analyzer.questionnaire.history_presets import Preset, incident_preset
 
 DAYS_PER_MONTH = 365.25 / 12
 _DURATION_HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "min": 1 / 60, "h": 1.0}

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.core import (
     RECURRING,
@@ -30,9 +29,10 @@ from analyzer.model.core import (
     build_structure,
     evaluate,
 )
+from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.options import WORK_ITEMS, OptionSpec, load_options
 from analyzer.model.params import ParamSpace
-from analyzer.questionnaire import Questionnaire
+from analyzer.questionnaire.form import Questionnaire
 
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
@@ -273,7 +273,7 @@ class Assessment:
 
 
 def _version() -> str:
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     return __version__
 

@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import LoadedYaml, load_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Estimate
-from analyzer.paths import data_dir
-from analyzer.questionnaire import problems_from_validation
-from analyzer.yamlio import LoadedYaml, load_yaml
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import problems_from_validation
 
 
 class Assumption(BaseModel):

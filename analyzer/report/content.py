@@ -14,11 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer import charts
 from analyzer.decision.decide import Decision
-from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
-from analyzer.estimate import Estimate
-from analyzer.fmt import (
+from analyzer.decision.fmt import (
     NOT_AVAILABLE,
     fmt_hours,
     fmt_index,
@@ -31,9 +28,13 @@ from analyzer.fmt import (
     fmt_spread,
     fmt_value,
 )
+from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
+from analyzer.model import plan as plans
 from analyzer.model.assess import Assessment
-from analyzer.questionnaire import CRITERIA, incident_categories, iter_fields
-from analyzer.report import plan as plans
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import CRITERIA, incident_categories, iter_fields
+from analyzer.questionnaire.summary import format_answer
+from analyzer.report import charts
 from analyzer.report.tree import (
     Block,
     Bullets,
@@ -46,7 +47,6 @@ from analyzer.report.tree import (
     Section,
     Table,
 )
-from analyzer.summary import format_answer
 
 REASONS_ON_PAGE_ONE = 3
 #: Units of the criteria's raw values where the label already says part of it.
@@ -667,7 +667,7 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 
 def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
     """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     plan_section, plan_data = migration_section(a, d)
     sections = (

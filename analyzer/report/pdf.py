@@ -45,7 +45,7 @@ def block_data(block: Block) -> dict[str, Any]:
 
 
 def document_data(report: Report) -> dict[str, Any]:
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     date = None
     if report.date:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from analyzer.decision.decide import Decision
-    from analyzer.explore import Frontier, RecommendationMap, Sweep
+    from analyzer.decision.explore import Frontier, RecommendationMap, Sweep
     from analyzer.model.assess import Assessment
 
 #: One colour per option position (status quo first), colour-blind safe (Okabe-Ito).
@@ -115,7 +115,7 @@ def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars: each criterion's contribution (weight x median 0-100 score) to
     each option's total; the recommended option is on top."""
     from analyzer.decision.scoring import CRITERION_LABELS
-    from analyzer.questionnaire import CRITERIA
+    from analyzer.questionnaire.form import CRITERIA
 
     ax = _axes(ax)
     table = decision.scores_table()
@@ -202,7 +202,7 @@ def migration_plan_chart(stages: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-# ---- exploring (analyzer.explore) ------------------------------------------------------------
+# ---- exploring (analyzer.decision.explore) ------------------------------------------------------------
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.paths import data_dir
-from analyzer.yamlio import load_yaml
 
 PRESETS_FILE = "history-presets.yaml"
 

@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 
 from analyzer.decision.decide import Decision
-from analyzer.fmt import fmt_spread
+from analyzer.decision.fmt import fmt_spread
 
 WIDTH = 100
 

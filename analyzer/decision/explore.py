@@ -31,16 +31,16 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
+from analyzer._io.yamlio import Marks
 from analyzer.decision.engine import Engine
 from analyzer.decision.reversal import search_range
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Estimate
 from analyzer.model.assess import Assessment
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.params import Empirical, Param, ParamSpace
-from analyzer.questionnaire import Questionnaire, Weights, problems_from_validation
-from analyzer.yamlio import Marks
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import Questionnaire, Weights, problems_from_validation
 
 FloatArray = NDArray[np.float64]
 Measure = Literal["npv", "payback"]

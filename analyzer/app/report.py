@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
     from analyzer.decision.decide import ProgressHook
@@ -61,11 +61,11 @@ def build(
     """Run the pipeline (questionnaire, assessment, decision) and build the content tree.
 
     With ``background`` the Sobol indices are computed in a forked child where that is safe and
-    there is a spare core (``analyzer.background``) while this process finishes the decision
+    there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
+    from analyzer.app.pipeline import prepare
     from analyzer.decision.decide import decide
-    from analyzer.pipeline import prepare
 
     a = prepare(
         request.questionnaire,
@@ -75,7 +75,7 @@ def build(
     )
     sobol = None
     if request.sensitivity and background:
-        from analyzer.background import Background
+        from analyzer.app.background import Background
         from analyzer.decision.sensitivity import assessment_sobol
 
         job = Background(partial(assessment_sobol, a))
@@ -98,7 +98,7 @@ def preload(fmt: Format) -> None:
         import matplotlib.figure  # noqa: F401
         import typst  # noqa: F401
 
-        import analyzer.charts
+        import analyzer.report.charts
         import analyzer.report.pdf  # noqa: F401
 
 
@@ -130,6 +130,6 @@ def write_report(
     background: bool = False,
 ) -> Path:
     """Make the report and write it atomically to ``output`` (its folder is created)."""
-    from analyzer.atomic import write_bytes_atomic
+    from analyzer._io.atomic import write_bytes_atomic
 
     return write_bytes_atomic(output, make_report(request, progress, background=background))

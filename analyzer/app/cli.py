@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -16,8 +16,8 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from analyzer.questionnaire import load_questionnaire
-    from analyzer.summary import questionnaire_summary
+    from analyzer.questionnaire.form import load_questionnaire
+    from analyzer.questionnaire.summary import questionnaire_summary
 
     q = load_questionnaire(args.file)
     print(questionnaire_summary(q, args.file))
@@ -25,8 +25,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from analyzer.atomic import write_text_atomic
-    from analyzer.template import render_questionnaire_yaml
+    from analyzer._io.atomic import write_text_atomic
+    from analyzer.questionnaire.template import render_questionnaire_yaml
 
     path = write_text_atomic(args.path, render_questionnaire_yaml(), overwrite=args.force)
     print(f"wrote {path}: fill it in, then run `analyzer validate {path}`")
@@ -34,21 +34,21 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from analyzer.ask import run
+    from analyzer.questionnaire.interview.session import run
 
     return run(args.file)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from analyzer.schema import schema_text
+    from analyzer.questionnaire.schema import schema_text
 
     print(schema_text(), end="")
     return 0
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from analyzer.pipeline import analyze
-    from analyzer.progress import progress_bar
+    from analyzer.app.pipeline import analyze
+    from analyzer.app.progress import progress_bar
 
     with progress_bar("Sensitivity analysis") as progress:
         decision = analyze(
@@ -62,7 +62,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
     else:
-        from analyzer.textout import render_text
+        from analyzer.report.textout import render_text
 
         print(render_text(decision))
     return 0
@@ -71,9 +71,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from analyzer._io.paths import example_questionnaire
+    from analyzer.app.report import FORMATS, ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.paths import example_questionnaire
-    from analyzer.report import FORMATS, ReportRequest, write_report
 
     fmt = args.format
     if fmt is None:
@@ -94,7 +94,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         command=_report_command(args, fmt),
     )
     # No progress bar: the report takes about two seconds, and the Sobol indices are computed
-    # in a forked child (analyzer.background), which needs this process to have one thread.
+    # in a forked child (analyzer.app.background), which needs this process to have one thread.
     written = write_report(request, output, background=True)
     print(f"wrote {written}")
     return 0
@@ -138,7 +138,7 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+    from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help=f"simulated futures (default {DEFAULT_SAMPLES:,})")
@@ -156,7 +156,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         render_text,
     )
     from analyzer.history.evidence import evidence_from_import
-    from analyzer.history.presets import parse_column_args
+    from analyzer.questionnaire.history_presets import parse_column_args
 
     imported = import_incidents(args.file, args.format, parse_column_args(args.columns or []))
     if args.window_months is not None:

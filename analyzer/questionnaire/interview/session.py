@@ -2,7 +2,7 @@
 
 Every answer is saved at once (annotated YAML, written atomically), with a comment naming the next
 question, so Ctrl-C or a closed terminal loses nothing and ``analyzer ask FILE`` resumes there.
-The questions, their checks and the resume point come from ``analyzer.interview``; this module
+The questions, their checks and the resume point come from ``analyzer.questionnaire.interview.steps``; this module
 only talks to the terminal (questionary, on prompt_toolkit) and the file.
 """
 
@@ -14,15 +14,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzer import answer, interview
-from analyzer.atomic import write_text_atomic
+from analyzer._io.atomic import write_text_atomic
+from analyzer._io.yamlio import Marks, load_yaml, read_text
 from analyzer.errors import AnalyzerError, InputError, Problem
-from analyzer.interview import Answers, Step
-from analyzer.yamlio import Marks, load_yaml, read_text
+from analyzer.questionnaire.interview import answer
+from analyzer.questionnaire.interview import steps as interview
+from analyzer.questionnaire.interview.steps import Answers, Step
 
 MARKER = "# analyzer ask: unfinished; next question: "
 _MARKER_RE = re.compile(r"^# analyzer ask: unfinished; next question: (\S+)", re.MULTILINE)
-_EXAMPLE_NOTE = "# replace me"  # analyzer.template marks example values this way
+_EXAMPLE_NOTE = "# replace me"  # analyzer.questionnaire.template marks example values this way
 
 BACK: Any = object()  # what a prompt returns when the user goes back
 Evaluate = Callable[[str], Any]
@@ -90,7 +91,7 @@ def load_answers(path: Path) -> tuple[Answers, str | None]:
 
 def render(answers: Mapping[str, Any], next_id: str | None) -> str:
     """The annotated questionnaire, with the resume comment while the interview is unfinished."""
-    from analyzer.template import render_questionnaire_yaml
+    from analyzer.questionnaire.template import render_questionnaire_yaml
 
     values = dict(answers)
     if not values.get("processes"):
@@ -124,7 +125,7 @@ def interview_loop(
                 return answers
             first = interview.first_problem(answers, steps)
             if first is None:  # nothing the questions can fix: the loader says where it is
-                from analyzer.questionnaire import load_questionnaire
+                from analyzer.questionnaire.form import load_questionnaire
 
                 load_questionnaire(path)
                 raise InputError([Problem(str(path), p.message, field=p.field) for p in problems])
@@ -166,7 +167,7 @@ def render_report(path: Path) -> int:
 
     The one place that links the interview to the report.
     """
-    from analyzer import cli
+    from analyzer.app import cli
 
     return cli.main(["report", str(path)])
 
@@ -176,7 +177,7 @@ def run(path: str | Path, prompter: Prompter | None = None) -> int:
     if prompter is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise NotATerminalError()
-        from analyzer.ask_terminal import TerminalPrompter
+        from analyzer.questionnaire.interview.terminal import TerminalPrompter
 
         prompter = TerminalPrompter()
     target = Path(path)
@@ -221,7 +222,7 @@ def run(path: str | Path, prompter: Prompter | None = None) -> int:
         )
         return 130
     save(target, answers, None)
-    from analyzer.questionnaire import load_questionnaire
+    from analyzer.questionnaire.form import load_questionnaire
 
     load_questionnaire(target)  # the file as written must pass the loader too
     prompter.say(f"Done: {target} is complete and valid.")

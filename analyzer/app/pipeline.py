@@ -9,7 +9,7 @@ from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.questionnaire import Questionnaire, load_questionnaire
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 1_000_000

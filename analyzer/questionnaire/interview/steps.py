@@ -24,10 +24,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from analyzer import answer
+from analyzer._io.yamlio import Loc, Marks, format_loc
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
-from analyzer.questionnaire import (
+from analyzer.questionnaire.estimate import Bounds, Estimate
+from analyzer.questionnaire.form import (
     FAMILIARITY_WORDS,
     SCHEMA_VERSION,
     SERVICE_KINDS,
@@ -39,7 +39,7 @@ from analyzer.questionnaire import (
     incident_categories,
     problems_from_validation,
 )
-from analyzer.yamlio import Loc, Marks, format_loc
+from analyzer.questionnaire.interview import answer
 
 Shape = Literal["estimate", "number", "text", "words", "pairs", "choice", "yes_no", "gate"]
 Answers = dict[str, Any]

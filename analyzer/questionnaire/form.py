@@ -25,10 +25,10 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate, show
-from analyzer.paths import data_dir
-from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
+from analyzer.questionnaire.estimate import Bounds, Estimate, show
 
 SCHEMA_VERSION = 1
 
@@ -285,7 +285,7 @@ class Delivery(Section):
 
 
 def _known_history_format(name: str) -> str:
-    from analyzer.history.presets import incident_formats
+    from analyzer.questionnaire.history_presets import incident_formats
 
     known = incident_formats()
     if name not in known:
@@ -294,7 +294,7 @@ def _known_history_format(name: str) -> str:
 
 
 def _known_history_fields(columns: dict[str, str]) -> dict[str, str]:
-    from analyzer.history.presets import incident_fields
+    from analyzer.questionnaire.history_presets import incident_fields
 
     unknown = sorted(set(columns) - set(incident_fields()))
     if unknown:

@@ -1,7 +1,7 @@
 """The annotated questionnaire YAML that ``analyzer init`` writes (and interviews save).
 
 Every section and field is written with a comment giving its meaning, unit and how to estimate it
-when unknown, all read from the pydantic ``Field`` metadata of ``analyzer.questionnaire`` so the
+when unknown, all read from the pydantic ``Field`` metadata of ``analyzer.questionnaire.form`` so the
 template cannot drift from the model. Given values are written compactly (an estimate as a number
 or ``[low, likely, high]``); missing ones fall back to the field default, or, for a required
 field, to the example in its metadata, marked "replace me".
@@ -18,8 +18,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from analyzer.estimate import Estimate, parse_estimate
-from analyzer.questionnaire import CategoryName, Questionnaire, incident_categories
+from analyzer.questionnaire.estimate import Estimate, parse_estimate
+from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
 
 INDENT = "  "
 COMMENT_WIDTH = 98
@@ -260,7 +260,7 @@ def _write_model(
 
 def default_schema_ref() -> str:
     """Where the template points editors: the installed schema file's absolute path."""
-    from analyzer.schema import SCHEMA_FILE
+    from analyzer.questionnaire.schema import SCHEMA_FILE
 
     return str(SCHEMA_FILE)
 
