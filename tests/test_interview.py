@@ -284,7 +284,7 @@ class Scripted:
         if step.id == self.stop_at:
             raise KeyboardInterrupt
         if step.id == "report":
-            return False
+            return evaluate(self.typed.get("report", "no"))
         return evaluate(self.typed.get(step.id, ""))
 
 
@@ -304,7 +304,7 @@ def test_scripted_interview_stop_and_resume(tmp_path: Path) -> None:
     assert ask.run(path, first) == 130
     assert "delivery.environments" in path.read_text(encoding="utf-8")
     second = Scripted(REQUIRED)
-    assert ask.run(path, second) == 0
+    assert ask.run(path, second, report=lambda p: 1) == 0  # answers no: not called
     assert second.asked[0] == "delivery.environments"
     assert second.asked[-1] == "report"
     q = load_questionnaire(path)
@@ -327,13 +327,16 @@ def test_final_check_sends_back_to_the_question(tmp_path: Path, seed_path: Path)
     assert load_questionnaire(path).processes[0].peak_instances is not None
 
 
-def test_render_report_runs_the_report_command(monkeypatch, seed_path) -> None:  # type: ignore[no-untyped-def]
-    from analyzer.app import cli
-
-    calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or 0)
-    assert ask.render_report(seed_path) == 0
-    assert calls == [["report", str(seed_path)]]
+def test_the_finished_interview_writes_the_report_it_is_given(tmp_path: Path, seed_path: Path) -> None:
+    """The interview offers the report only with a report function, and calls it on the file."""
+    path = tmp_path / "q.yaml"
+    path.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    written: list[Path] = []
+    assert ask.run(path, Scripted({"report": "yes"}), report=lambda p: written.append(p) or 0) == 0
+    assert written == [path]
+    without = Scripted({})
+    assert ask.run(path, without) == 0
+    assert "report" not in without.asked
 
 
 def test_a_new_questionnaire_needs_no_hand_edit(tmp_path: Path) -> None:

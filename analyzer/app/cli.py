@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
@@ -36,7 +37,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_ask(args: argparse.Namespace) -> int:
     from analyzer.questionnaire.interview.session import run
 
-    return run(args.file)
+    return run(args.file, report=_report_after_interview)
+
+
+def _report_after_interview(path: Path) -> int:
+    """``analyzer report FILE`` for the questionnaire the interview just finished."""
+    return _cmd_report(build_parser().parse_args(["report", str(path)]))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -69,8 +75,6 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import FORMATS, ReportRequest, write_report
     from analyzer.errors import InputError, Problem
@@ -115,8 +119,6 @@ def _valid_date(text: str) -> bool:
 
 def _shown_path(path: str) -> str:
     """A path for the reproduce command: as typed when relative, else its name (no home folders)."""
-    from pathlib import Path
-
     return path if not Path(path).is_absolute() else Path(path).name
 
 

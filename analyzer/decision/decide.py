@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer.decision import reversal
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.engine import Engine
 from analyzer.decision.fmt import fmt_hours as _h
@@ -28,6 +29,7 @@ from analyzer.decision.scoring import (
     score,
     topsis_on_medians,
 )
+from analyzer.history.dora import dora_profile
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.questionnaire.form import CRITERIA
@@ -393,8 +395,6 @@ def decide(
     dora = _dora(a)
     if not sensitivity:
         return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
-    from analyzer.decision import reversal
-
     engine = Engine(a.structure, weights)
     tornado = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
@@ -456,10 +456,6 @@ def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
 
 def _dora(a: Assessment) -> Any:
     """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
-    try:
-        from analyzer.history.dora import dora_profile
-    except ImportError:  # history support not installed in this build
-        return None
     d = a.questionnaire.delivery
     restore = float(np.median(a.values["incidents.hours_to_restore"]))
     return dora_profile(

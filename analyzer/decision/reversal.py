@@ -27,6 +27,8 @@ from numpy.typing import NDArray
 from analyzer.decision.engine import Engine
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.params import Param, ParamSpace
+from analyzer.questionnaire.estimate import Bounds
+from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Team
 
 FloatArray = NDArray[np.float64]
 Direction = Literal["above", "below"]
@@ -68,9 +70,6 @@ class Reversal:
 
 def _field_bounds(name: str) -> tuple[float, float] | None:
     """(ge, le) of the questionnaire field an answer comes from, if it has Bounds."""
-    from analyzer.questionnaire.estimate import Bounds
-    from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Team
-
     sections = {"team": Team, "codebase": Codebase, "delivery": Delivery, "incidents": Incidents}
     parts = name.split(".")
     if parts[0] == "processes" and len(parts) == 3:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from analyzer._version import __version__
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.core import (
     RECURRING,
@@ -273,8 +274,6 @@ class Assessment:
 
 
 def _version() -> str:
-    from analyzer._version import __version__
-
     return __version__
 
 

@@ -29,6 +29,7 @@ from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 from analyzer.errors import InputError, Problem
 from analyzer.questionnaire.estimate import Bounds, Estimate, show
+from analyzer.questionnaire.history_presets import incident_fields, incident_formats
 
 SCHEMA_VERSION = 1
 
@@ -285,8 +286,6 @@ class Delivery(Section):
 
 
 def _known_history_format(name: str) -> str:
-    from analyzer.questionnaire.history_presets import incident_formats
-
     known = incident_formats()
     if name not in known:
         raise ValueError(f"unknown history format '{name}'; known: {', '.join(known)}")
@@ -294,8 +293,6 @@ def _known_history_format(name: str) -> str:
 
 
 def _known_history_fields(columns: dict[str, str]) -> dict[str, str]:
-    from analyzer.questionnaire.history_presets import incident_fields
-
     unknown = sorted(set(columns) - set(incident_fields()))
     if unknown:
         raise ValueError(

@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from analyzer.questionnaire.estimate import Estimate, parse_estimate
 from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
+from analyzer.questionnaire.schema import SCHEMA_FILE
 
 INDENT = "  "
 COMMENT_WIDTH = 98
@@ -260,8 +261,6 @@ def _write_model(
 
 def default_schema_ref() -> str:
     """Where the template points editors: the installed schema file's absolute path."""
-    from analyzer.questionnaire.schema import SCHEMA_FILE
-
     return str(SCHEMA_FILE)
 
 

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analyzer.decision.scoring import CRITERION_LABELS
+from analyzer.questionnaire.form import CRITERIA
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -114,9 +117,6 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
 def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars: each criterion's contribution (weight x median 0-100 score) to
     each option's total; the recommended option is on top."""
-    from analyzer.decision.scoring import CRITERION_LABELS
-    from analyzer.questionnaire.form import CRITERIA
-
     ax = _axes(ax)
     table = decision.scores_table()
     a = decision.assessment

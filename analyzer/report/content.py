@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer._version import __version__
 from analyzer.decision.decide import Decision
 from analyzer.decision.fmt import (
     NOT_AVAILABLE,
@@ -667,8 +668,6 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 
 def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
     """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
-    from analyzer._version import __version__
-
     plan_section, plan_data = migration_section(a, d)
     sections = (
         decision_record(a, d),

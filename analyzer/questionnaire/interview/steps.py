@@ -15,7 +15,7 @@ import copy
 import itertools
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
@@ -379,6 +379,8 @@ def parse(step: Step, text: str) -> Any:
 
 CLEAR_WORDS = frozenset({"-", "none"})
 BACK_WORDS = frozenset({"<", "back"})
+BACK: Any = object()  # what a prompt returns when the user goes back
+Evaluate = Callable[[str], Any]  # checks one typed answer: its value, or raises ValueError
 
 
 def evaluate(answers: Mapping[str, Any], step: Step, text: str) -> Any:
