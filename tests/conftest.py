@@ -44,6 +44,14 @@ def _env() -> dict[str, str]:
     return env
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that run the CLI as a subprocess are ``slow``: ``pytest -m "not slow"`` is the quick
+    tier for the edit-run loop, ``make test`` runs everything."""
+    for item in items:
+        if "cli" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     """The CLI runner: ``cli("validate", path)`` -> CliResult(code, out, err)."""
