@@ -7,12 +7,12 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from analyzer._io.plain import to_plain
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -37,21 +37,8 @@ class ReportRequest:
     command: str = "analyzer report"
 
 
-def _finite(obj: Any) -> Any:
-    """A JSON-safe copy: NaN and infinities become null (JSON has neither)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
-        return _finite(obj.item())
-    return obj
-
-
 def render_json(data: dict[str, Any]) -> bytes:
-    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(to_plain(data), indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 

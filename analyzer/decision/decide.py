@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer._io.plain import to_plain
 from analyzer.decision import reversal
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.engine import Engine
@@ -31,10 +32,10 @@ from analyzer.decision.scoring import (
 )
 from analyzer.history.dora import dora_profile
 from analyzer.model.assess import Assessment, percentiles
-from analyzer.model.core import RECURRING_LABELS
+from analyzer.model.core import MONTHS_PER_YEAR, RECURRING_LABELS
 from analyzer.questionnaire.form import CRITERIA
 
-MONTHS_PER_YEAR = 12.0
+JSON_DIGITS = 6
 TOP_DRIVERS = 5
 YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
 #: Containers' problems count as felt when they would give back this share of the team's time,
@@ -162,13 +163,13 @@ class Decision:
             "methods_agree": self.methods_agree,
             "weights": {c: round(w, 4) for c, w in self.scoring.weights.items()},
         }
-        out["reversals"] = [_plain(r) for r in self.reversals]
+        out["reversals"] = [_json(r) for r in self.reversals]
         out["sensitivity"] = {
             "tornado": _records(self.tornado),
             "sobol": _records(self.sobol),
-            "most_valuable_unknown": _plain(self.next_unknown),
+            "most_valuable_unknown": _json(self.next_unknown),
         }
-        out["delivery_profile"] = _plain(self.dora)
+        out["delivery_profile"] = _json(self.dora)
         out["notes"] = list(self.notes)
         return out
 
@@ -187,35 +188,17 @@ class Decision:
         return head + "</ul>" + str(self.scores_table().round(2).to_html())
 
 
+def _json(obj: Any) -> Any:
+    """The decision's JSON values: plain data, floats to six decimals."""
+    return to_plain(obj, digits=JSON_DIGITS)
+
+
 def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
     if df is None:
         return []
     clean = df.replace([np.inf, -np.inf], np.nan).astype(object)
     clean = clean.where(pd.notna(clean), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
-
-
-def _plain(obj: Any) -> Any:
-    """JSON-ready copy of dataclasses, numpy scalars and frames."""
-    import dataclasses
-
-    if obj is None or isinstance(obj, (str, bool, int)):
-        return obj
-    if isinstance(obj, float):
-        return None if not np.isfinite(obj) else round(obj, 6)
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return _records(obj)
-    if hasattr(obj, "to_dict"):
-        return _plain(obj.to_dict())
-    return str(obj)
+    return [{k: _json(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
 
 
 # ---- reasons ---------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
+from analyzer._io.plain import to_plain
 from analyzer._io.yamlio import Marks
 from analyzer.decision.engine import Engine
 from analyzer.decision.reversal import search_range
@@ -39,7 +40,6 @@ from analyzer.model.assess import Assessment
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.params import Empirical, Param, ParamSpace
-from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import Questionnaire, Weights, problems_from_validation
 
 FloatArray = NDArray[np.float64]
@@ -53,19 +53,6 @@ MAX_BISECTIONS = 40
 WHAT_IF = "what_if"  # the "file" named in what_if's problems
 
 # ---- what_if -----------------------------------------------------------------------------------
-
-
-def _plain_value(value: Any) -> Any:
-    """Estimates and numpy scalars or arrays as the plain values a questionnaire file holds."""
-    if isinstance(value, Estimate):
-        return value.as_list()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return [_plain_value(v) for v in value]
-    return value
 
 
 def _unknown(path: str, part: str, known: Sequence[str]) -> Problem:
@@ -94,7 +81,7 @@ def _set(data: dict[str, Any], model: BaseModel, path: str, value: Any) -> Probl
                 child = getattr(obj, part)
                 node[part] = (
                     child.model_dump(exclude_unset=True) if isinstance(child, BaseModel)
-                    else _plain_value(child)
+                    else to_plain(child)
                 )
             node, obj = node[part], getattr(obj, part)
         elif isinstance(obj, list):
@@ -135,7 +122,7 @@ def what_if(q: Questionnaire, **changes: Any) -> Questionnaire:
     data = q.model_dump(exclude_unset=True)
     problems = [
         p for path, value in changes.items()
-        if (p := _set(data, q, path, _plain_value(value))) is not None
+        if (p := _set(data, q, path, to_plain(value))) is not None
     ]
     if problems:
         raise InputError(problems)

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from analyzer._io.plain import to_plain
 from analyzer.questionnaire.estimate import Estimate, parse_estimate
 from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
 from analyzer.questionnaire.schema import SCHEMA_FILE
@@ -53,24 +54,9 @@ class _Out:
         self.lines.append(line + (f"  # {note}" if note else ""))
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as plain data PyYAML's safe dumper accepts."""
-    if isinstance(value, Estimate):
-        return value.to_yaml()
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Mapping):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
 def _flow(value: Any) -> str:
     """One-line YAML for a scalar, list or mapping."""
-    value = _plain(value)
+    value = to_plain(value)
     style = '"' if isinstance(value, str) and not value.isprintable() else None
     text = yaml.safe_dump(
         value,
