@@ -81,7 +81,7 @@ def _set(data: dict[str, Any], model: BaseModel, path: str, value: Any) -> Probl
                 child = getattr(obj, part)
                 node[part] = (
                     child.model_dump(exclude_unset=True) if isinstance(child, BaseModel)
-                    else to_plain(child)
+                    else to_plain(child, nan_as_none=False)
                 )
             node, obj = node[part], getattr(obj, part)
         elif isinstance(obj, list):
@@ -122,7 +122,7 @@ def what_if(q: Questionnaire, **changes: Any) -> Questionnaire:
     data = q.model_dump(exclude_unset=True)
     problems = [
         p for path, value in changes.items()
-        if (p := _set(data, q, path, to_plain(value))) is not None
+        if (p := _set(data, q, path, to_plain(value, nan_as_none=False))) is not None
     ]
     if problems:
         raise InputError(problems)
