@@ -20,7 +20,6 @@ them): answers such as ``team.engineers``, assumptions such as
 
 from __future__ import annotations
 
-import difflib
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -35,7 +34,7 @@ from analyzer._io.plain import to_plain
 from analyzer._io.yamlio import Marks
 from analyzer.decision.engine import Engine
 from analyzer.decision.reversal import search_range
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.model.assess import Assessment
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
@@ -56,8 +55,7 @@ WHAT_IF = "what_if"  # the "file" named in what_if's problems
 
 
 def _unknown(path: str, part: str, known: Sequence[str]) -> Problem:
-    close = difflib.get_close_matches(part, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(part, known)
     return Problem(WHAT_IF, f"unknown answer '{part}'{hint}; known here: {', '.join(known)}",
                    field=path)
 
@@ -182,8 +180,7 @@ def _param(a: Assessment, name: str) -> Param:
     if name in a.space:
         return a.space[name]
     names = [p.name for p in a.space]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(name, names)
     raise InputError([Problem("explore", f"unknown input '{name}'{hint}; "
                               "assessment.inputs_used() lists every input's name", field=name)])
 

@@ -10,7 +10,6 @@ listed too, and the row is classified by the keywords instead.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, closest
 from analyzer.history.classify import (
     UNCLASSIFIED,
     classify_text,
@@ -302,8 +301,9 @@ def import_incidents(
 
 
 def _did_you_mean(word: str, names: Mapping[str, str]) -> str:
-    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
-    return f" (did you mean '{names[close[0]]}'?)" if close else ""
+    """The suggestion for ``word`` among the keys of ``names``, spelled as ``names`` maps it."""
+    match = closest(word, names)
+    return f" (did you mean '{names[match]}'?)" if match else ""
 
 
 def _flag_duplicates(

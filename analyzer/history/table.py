@@ -8,7 +8,6 @@ the row index. Rows with too many fields are excluded and listed, never dropped 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 import warnings
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, closest
 
 MAX_CSV_BYTES = 200_000_000
 LINE = "line"  # column holding each row's line number in the file
@@ -145,9 +144,9 @@ def missing_columns(
         column = mapping.get(fld)
         if column is None or column in present:
             continue
-        close = [c for c in present if c.lower() == column.lower()]
-        close = close or difflib.get_close_matches(column, present, n=1, cutoff=0.6)
-        suggestion = f" (found '{close[0]}')" if close else ""
+        match = next((c for c in present if c.lower() == column.lower()), None)
+        match = match or closest(column, present)
+        suggestion = f" (found '{match}')" if match else ""
         problems.append(
             Problem(
                 table.name,

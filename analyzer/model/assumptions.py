@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import LoadedYaml, load_yaml
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import problems_from_validation
 
@@ -146,10 +146,7 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
     for key, change in parsed.assumptions.items():
         line, col = loaded.marks.locate(("assumptions", key), prefer_key=True)
         if key not in entries:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(entries), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(key, entries)
             problems.append(
                 Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}")
             )

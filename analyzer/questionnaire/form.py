@@ -8,7 +8,6 @@ which ``analyzer init`` writes into the template and ``analyzer ask`` shows as h
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -27,7 +26,7 @@ from pydantic.fields import FieldInfo
 
 from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, closest, did_you_mean
 from analyzer.questionnaire.estimate import Bounds, Estimate, show
 from analyzer.questionnaire.history_presets import incident_fields, incident_formats
 
@@ -89,12 +88,17 @@ def incident_categories() -> dict[str, dict[str, Any]]:
     return dict(loaded.data["categories"])
 
 
+#: Category names are short, so a looser match than usual still suggests the one meant.
+CATEGORY_CUTOFF = 0.5
+
+
 def _known_category(key: str) -> str:
     known = list(incident_categories())
     if key not in known:
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-        close += [k for k in known if key and key.lower() in k and k not in close][:1]
-        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        match = closest(key, known, CATEGORY_CUTOFF) or next(
+            (k for k in known if key and key.lower() in k), None
+        )
+        suggestion = f" (did you mean '{match}'?)" if match else ""
         raise ValueError(
             f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}"
         )
@@ -153,8 +157,7 @@ class Team(Section):
         word = value.strip().lower()
         if word in FAMILIARITY_WORDS:
             return FAMILIARITY_WORDS[word]
-        close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        suggestion = did_you_mean(word, FAMILIARITY_WORDS)
         raise ValueError(
             f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
             f"of {', '.join(FAMILIARITY_WORDS)}"
@@ -488,8 +491,7 @@ def _suggested_field(root: type[BaseModel], loc: Loc) -> str | None:
     """The known field closest to the unknown key at the end of ``loc``, if any is close."""
     model = _model_at(root, loc[:-1])
     known = list(model.model_fields) if model else []
-    hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    return hint[0] if hint else None
+    return closest(str(loc[-1]), known)
 
 
 def _message(error: Any, root: type[BaseModel]) -> str:
