@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from analyzer._io.plain import to_plain
 from analyzer._io.yamlio import Marks
 from analyzer.decision.engine import Engine
-from analyzer.decision.reversal import search_range
+from analyzer.decision.reversal import bisect_brackets, search_range
 from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.model.assess import Assessment
 from analyzer.model.assumptions import Assumptions
@@ -397,15 +397,16 @@ def breakeven_frontier(
     lo, hi = grid[first[cols]], grid[first[cols] + 1]
     low_positive = positive[first[cols], cols]
     tolerance = FRONTIER_TOLERANCE * max(float(np.ptp(grid)), 1e-12)
-    for _ in range(MAX_BISECTIONS):
-        if cols.size == 0 or float(np.max(hi - lo)) <= tolerance:
-            break
-        mid = 0.5 * (lo + hi)
-        at_mid = option_saving(
-            assessment, _on_grid(assessment, {x: gx[cols], y: mid}), option, measure
-        ) > 0
-        same = at_mid == low_positive
-        lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+    lo, hi = bisect_brackets(
+        lo,
+        hi,
+        lambda mid: (
+            option_saving(assessment, _on_grid(assessment, {x: gx[cols], y: mid}), option, measure)
+            > 0
+        ) == low_positive,
+        lambda lo, hi: float(np.max(hi - lo)) <= tolerance,
+        MAX_BISECTIONS,
+    )
     breakeven = np.full(gx.size, np.nan)
     breakeven[cols] = 0.5 * (lo + hi)
     saves_above = np.zeros(gx.size, dtype=bool)

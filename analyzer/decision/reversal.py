@@ -17,7 +17,7 @@ Plausible range of an input (``search_range``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,6 +97,29 @@ def search_range(param: Param) -> tuple[float, float]:
     return low, max(high, low)
 
 
+def bisect_brackets(
+    inside: FloatArray,
+    outside: FloatArray,
+    stays_inside: Callable[[FloatArray], NDArray[np.bool_]],
+    converged: Callable[[FloatArray, FloatArray], bool],
+    max_steps: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Narrow many brackets at once: each [inside, outside] holds one change of a step function;
+    the midpoint replaces ``inside`` where ``stays_inside(mid)`` holds, else ``outside``.
+
+    Shared by the reversal conditions and the break-even frontier (each brackets on a grid
+    first); stops when ``converged(inside, outside)`` or after ``max_steps`` halvings.
+    """
+    for _ in range(max_steps if inside.size else 0):
+        if converged(inside, outside):
+            break
+        mid = 0.5 * (inside + outside)
+        same = stays_inside(mid)
+        inside = np.where(same, mid, inside)
+        outside = np.where(same, outside, mid)
+    return inside, outside
+
+
 def _winners(
     engine: Engine, space: ParamSpace, names: Sequence[str], x: FloatArray
 ) -> NDArray[np.intp]:
@@ -167,14 +190,18 @@ def reversals(
     inside, outside = brackets[found, 0], brackets[found, 1]
     found_names = [drivers[i] for i in found]
     width = ranges[found, 1] - ranges[found, 0]
-    for _ in range(MAX_BISECTIONS if found.size else 0):
+
+    def converged(inside: FloatArray, outside: FloatArray) -> bool:
         scale = np.maximum(np.maximum(np.abs(inside), np.abs(outside)), rtol * width)
-        if np.all(np.abs(outside - inside) <= rtol * scale):
-            break
-        mid = 0.5 * (inside + outside)
-        same = _winners(engine, space, found_names, mid[:, None])[:, 0] == holds[found]
-        inside = np.where(same, mid, inside)
-        outside = np.where(same, outside, mid)
+        return bool(np.all(np.abs(outside - inside) <= rtol * scale))
+
+    inside, outside = bisect_brackets(
+        inside,
+        outside,
+        lambda mid: _winners(engine, space, found_names, mid[:, None])[:, 0] == holds[found],
+        converged,
+        MAX_BISECTIONS,
+    )
     thresholds = np.full(len(params), np.nan)
     thresholds[found] = 0.5 * (inside + outside)
     flipped = np.full(len(params), -1)
