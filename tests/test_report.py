@@ -12,7 +12,6 @@ import io
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,8 @@ from analyzer._io.paths import example_questionnaire
 from analyzer.app.report import ReportRequest, make_report, render_json
 from analyzer.decision.decide import Decision, decide
 from analyzer.decision.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
+from analyzer.decision.reversal import Reversal
+from analyzer.decision.sensitivity import Unknown
 from analyzer.errors import OutputError
 from analyzer.model.assess import Assessment, assess
 from analyzer.model.plan import migration_plan, process_containerise_hours
@@ -235,11 +236,21 @@ def test_sensitivity_results_are_reported_when_present(
                           "ST_conf": [0.01] * 4})
     full = dataclasses.replace(
         decision, tornado=tornado, sobol=sobol,
-        reversals=(SimpleNamespace(text="Docker wins above 9 production deploys a week."),),
-        next_unknown=SimpleNamespace(sentence="Count your environment-drift incidents."),
+        reversals=(
+            Reversal("delivery.prod_deploys_per_week", "Production deploys", "per week", 4.0, 9.0,
+                     "above", "AMI", "docker", 0.5, 40.0,
+                     "Docker wins above 9 production deploys a week."),
+            Reversal("team.engineers", "Engineers", "people", 6.0, None, None, "AMI", None, 1.0,
+                     20.0, "No flip within 1 to 20 engineers."),
+        ),
+        next_unknown=Unknown("incidents.rate.environment_drift", "Environment drift", "per month",
+                             "questionnaire", 0.4, 0.3, 0.5, 3.0,
+                             "Count your environment-drift incidents."),
     )
     md = render_markdown(build_report(assessment, full, command=COMMAND)).decode()
     assert "Docker wins above 9 production deploys a week." in md
+    assert "No flip within" not in md  # an input that flips nothing is named, not a bullet
+    assert "none of these changes the answer anywhere within its range: Engineers." in md
     assert md.count("Count your environment-drift incidents.") == 2  # page 1 and sensitivity
     assert "| " + str(tornado["label"][0]) in md and "0.55" in md
     assert "Not computed" not in md

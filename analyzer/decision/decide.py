@@ -30,7 +30,7 @@ from analyzer.decision.scoring import (
     score,
     topsis_on_medians,
 )
-from analyzer.history.dora import dora_profile
+from analyzer.history.dora import DoraProfile, dora_profile
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import MONTHS_PER_YEAR, RECURRING_LABELS
 from analyzer.questionnaire.form import CRITERIA
@@ -53,11 +53,11 @@ class Decision:
     topsis_closeness: np.ndarray
     confidence_threshold: float
     reasons: tuple[str, ...]
-    reversals: tuple[Any, ...] = ()
+    reversals: tuple[reversal.Reversal, ...] = ()
     tornado: pd.DataFrame | None = None
     sobol: pd.DataFrame | None = None
-    next_unknown: Any = None
-    dora: Any = None
+    next_unknown: sens.Unknown | None = None
+    dora: DoraProfile | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -377,7 +377,10 @@ def decide(
     notes = list(input_notes(a))
     dora = _dora(a)
     if not sensitivity:
-        return Decision(a, s, closeness, threshold, reasons, dora=dora, notes=tuple(notes))
+        return Decision(
+            assessment=a, scoring=s, topsis_closeness=closeness, confidence_threshold=threshold,
+            reasons=reasons, dora=dora, notes=tuple(notes),
+        )
     engine = Engine(a.structure, weights)
     tornado = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
@@ -389,17 +392,17 @@ def decide(
         indices = sens.assessment_sobol(a, n=sobol_samples, progress=progress)
     unknown = sens.most_valuable_unknown(indices, a.space)
     return Decision(
-        a,
-        s,
-        closeness,
-        threshold,
-        reasons,
-        tuple(revs),
-        tornado,
-        indices,
-        unknown,
-        dora,
-        tuple(notes),
+        assessment=a,
+        scoring=s,
+        topsis_closeness=closeness,
+        confidence_threshold=threshold,
+        reasons=reasons,
+        reversals=tuple(revs),
+        tornado=tornado,
+        sobol=indices,
+        next_unknown=unknown,
+        dora=dora,
+        notes=tuple(notes),
     )
 
 
@@ -437,7 +440,7 @@ def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
     return list(dict.fromkeys(chosen))[:TOP_DRIVERS]
 
 
-def _dora(a: Assessment) -> Any:
+def _dora(a: Assessment) -> DoraProfile:
     """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
     d = a.questionnaire.delivery
     restore = float(np.median(a.values["incidents.hours_to_restore"]))

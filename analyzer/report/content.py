@@ -101,19 +101,6 @@ def _est(e: Estimate, unit: str = "", scale: float = 1.0) -> str:
     return f"{num(e.likely)}{tail} ({num(e.low)} to {num(e.high)})"
 
 
-def _text_of(obj: Any) -> str | None:
-    """The sentence of a reversal or unknown: its ``text`` or ``sentence``, else None."""
-    if obj is None:
-        return None
-    for attr in ("text", "sentence"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    if isinstance(obj, str):
-        return obj
-    return None
-
-
 def _median(x: Any) -> float:
     return float(np.median(np.asarray(x, dtype=np.float64)))
 
@@ -219,10 +206,8 @@ def _reversal_blocks(d: Decision) -> list[Block]:
     """Flips as bullets; inputs that flip nothing within their range named in one sentence."""
     if d.tornado is None and not d.reversals:
         return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
-    flips = [_cap(t) for r in d.reversals
-             if getattr(r, "threshold", 0) is not None and (t := _text_of(r))]
-    steady = [str(r.label) for r in d.reversals
-              if getattr(r, "threshold", 0) is None and hasattr(r, "label")]
+    flips = [_cap(r.text) for r in d.reversals if r.threshold is not None and r.text]
+    steady = [r.label for r in d.reversals if r.threshold is None]
     blocks: list[Block] = []
     if flips:
         blocks.append(Bullets(tuple(flips)))
@@ -253,7 +238,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
     blocks.append(Heading("What would change the answer"))
     blocks += _reversal_blocks(d)
-    unknown = _text_of(d.next_unknown)
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
@@ -503,7 +488,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
              Column("ST", "ST (with interactions)", fmt_index, "right")),
             caption=f"The {len(top)} inputs with the largest total index.",
         ))
-    unknown = _text_of(d.next_unknown)
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
     if unknown:
         blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
     return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
@@ -520,7 +505,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     q = a.questionnaire
     blocks: list[Block] = []
     dora = d.dora
-    if dora is not None and hasattr(dora, "summary"):
+    if dora is not None:
         frame = dora.summary().copy()
         shares = frame["unit"] == "fraction"
         frame["shown"] = [fmt_pct(v) if share else fmt_value(v)
@@ -538,9 +523,8 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
              Column("cluster_2024", "2024 cluster", lambda v: v or NOT_AVAILABLE, width=0.9)),
             caption="Delivery profile.",
         ))
-        overall = getattr(dora, "overall", None)
-        if overall:
-            blocks.append(Paragraph(f"Overall: {overall} performer (DORA 2024 clusters)."))
+        if dora.overall:
+            blocks.append(Paragraph(f"Overall: {dora.overall} performer (DORA 2024 clusters)."))
     else:
         dl = q.delivery
         blocks.append(Paragraph(

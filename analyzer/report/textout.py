@@ -40,7 +40,7 @@ def render_text(d: Decision) -> str:
         lines += [
             "",
             "Most valuable unknown",
-            _bullet(getattr(d.next_unknown, "text", str(d.next_unknown))),
+            _bullet(d.next_unknown.text),
         ]
     if d.notes:
         lines += ["", "Notes", *(_bullet(n) for n in d.notes)]
@@ -77,6 +77,6 @@ def render_text(d: Decision) -> str:
     lines += ["", "Weighted score out of 100 (median) and share of futures each option wins"]
     for name, row in scores.iterrows():
         lines.append(f"  {name:<15}{row.total_p50:>6.1f}{100 * row.win_share:>8.0f}%")
-    if d.dora is not None and hasattr(d.dora, "overall"):
+    if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
     return "\n".join(lines)
