@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from analyzer._io.paths import example_questionnaire
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.scoring import score
 from analyzer.decision.sensitivity import SOBOL_SAMPLES, sobol_indices, tornado
 from analyzer.model.assess import DEFAULT_SEED, assess
@@ -35,7 +35,7 @@ def decide(q: Questionnaire, timings: dict[str, float] | None = None) -> dict[st
     weights = q.priorities.weights.normalised()
     scoring = score(a.outputs, a.values, weights, a.option_names)
     t1 = clock()
-    engine = Engine(a.structure, weights)
+    engine = DecisionFunction(a.structure, weights)
     table = tornado(engine, a.space)
     t2 = clock()
     rng = np.random.default_rng(DEFAULT_SEED)

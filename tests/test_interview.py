@@ -27,8 +27,8 @@ from analyzer.questionnaire.interview import steps as interview
 from analyzer.questionnaire.interview.answer import (
     AnswerError,
     format_value,
-    parse_estimate,
     parse_pairs,
+    parse_typed_estimate,
     parse_words,
     parse_yes_no,
 )
@@ -57,20 +57,20 @@ from analyzer.questionnaire.interview.steps import Step
     ],
 )
 def test_estimate_spellings(text: str, expected: Any) -> None:
-    assert parse_estimate(text) == expected
+    assert parse_typed_estimate(text) == expected
 
 
 def test_percent_only_for_fractions() -> None:
-    assert parse_estimate("10%", percent=True) == pytest.approx(0.1)
-    assert parse_estimate("5%-15%", percent=True) == pytest.approx([0.05, 0.1, 0.15])
+    assert parse_typed_estimate("10%", percent=True) == pytest.approx(0.1)
+    assert parse_typed_estimate("5%-15%", percent=True) == pytest.approx([0.05, 0.1, 0.15])
     with pytest.raises(AnswerError, match="percentage only fits a fraction"):
-        parse_estimate("10%")
+        parse_typed_estimate("10%")
 
 
 def test_words_only_where_accepted() -> None:
-    assert parse_estimate("Basic", words=("none", "basic")) == "basic"
+    assert parse_typed_estimate("Basic", words=("none", "basic")) == "basic"
     with pytest.raises(AnswerError, match="not understood"):
-        parse_estimate("basic")
+        parse_typed_estimate("basic")
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_words_only_where_accepted() -> None:
 )
 def test_estimate_refusals(text: str, message: str) -> None:
     with pytest.raises(AnswerError, match=message):
-        parse_estimate(text)
+        parse_typed_estimate(text)
 
 
 def test_other_spellings() -> None:
@@ -103,7 +103,7 @@ def test_other_spellings() -> None:
 
 @pytest.mark.parametrize("value", [3, 0.05, [0.05, 0.1, 0.25], [10, 15, 20], [1e-05, 1, 2e6]])
 def test_shown_values_read_back_unchanged(value: Any) -> None:
-    assert parse_estimate(format_value(value)) == value
+    assert parse_typed_estimate(format_value(value)) == value
 
 
 # --------------------------------------------------------------------------------------------

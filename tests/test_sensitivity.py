@@ -15,7 +15,7 @@ from rich.console import Console
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.app.progress import progress_bar
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.sensitivity import (
     SOBOL_BLOCKS,
@@ -36,10 +36,10 @@ UNUSED = ("delivery.lead_time_hours", "team.hourly_cost", "delivery.image_bake_m
 
 
 @pytest.fixture(scope="module")
-def seed_run() -> tuple[Assessment, Engine]:
+def seed_run() -> tuple[Assessment, DecisionFunction]:
     q = load_questionnaire(example_questionnaire("seed-team"))
     a = assess(q, samples=500, seed=SEED)
-    return a, Engine(a.structure, q.priorities.weights.normalised())
+    return a, DecisionFunction(a.structure, q.priorities.weights.normalised())
 
 
 # ---- fast quantiles --------------------------------------------------------------------------

@@ -68,9 +68,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
     else:
-        from analyzer.report.textout import render_text
+        from analyzer.report.textout import render_decision_text
 
-        print(render_text(decision))
+        print(render_decision_text(decision))
     return 0
 
 
@@ -155,7 +155,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         history_profile,
         import_deploys,
         import_incidents,
-        render_text,
+        render_history_text,
     )
     from analyzer.history.evidence import evidence_from_import
     from analyzer.questionnaire.history_presets import parse_column_args
@@ -168,7 +168,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         deploys = import_deploys(args.deploys)
     elif args.git:
         deploys = deploys_from_git(args.git)
-    sys.stdout.write(render_text(history_profile(imported, deploys, args.window_hours)))
+    sys.stdout.write(render_history_text(history_profile(imported, deploys, args.window_hours)))
     return 0
 
 

@@ -16,7 +16,7 @@ from analyzer._io.plain import to_plain
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 if TYPE_CHECKING:
-    from analyzer.decision.decide import ProgressHook
+    from analyzer.decision.sensitivity import Progress
     from analyzer.report.tree import Report
 
 Format = Literal["pdf", "md", "json"]
@@ -43,7 +43,7 @@ def render_json(data: dict[str, Any]) -> bytes:
 
 
 def build(
-    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
 ) -> Report:
     """Run the pipeline (questionnaire, assessment, decision) and build the content tree.
 
@@ -103,7 +103,7 @@ def render(report: Report, fmt: Format) -> bytes:
 
 
 def make_report(
-    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
 ) -> bytes:
     """The report's bytes in the requested format."""
     return render(build(request, progress, background=background), request.format)
@@ -112,7 +112,7 @@ def make_report(
 def write_report(
     request: ReportRequest,
     output: Path,
-    progress: ProgressHook | None = None,
+    progress: Progress | None = None,
     *,
     background: bool = False,
 ) -> Path:

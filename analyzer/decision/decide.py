@@ -18,7 +18,7 @@ import pandas as pd
 from analyzer._io.plain import to_plain
 from analyzer.decision import reversal
 from analyzer.decision import sensitivity as sens
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.fmt import fmt_number
 from analyzer.decision.scoring import (
@@ -351,7 +351,6 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.app.progress
 
 
 def decide(
@@ -359,7 +358,7 @@ def decide(
     *,
     sensitivity: bool = True,
     sobol_samples: int = sens.SOBOL_SAMPLES,
-    progress: ProgressHook | None = None,
+    progress: sens.Progress | None = None,
     sobol: Callable[[], pd.DataFrame] | None = None,
 ) -> Decision:
     """Score every sample, recommend, explain; with ``sensitivity`` also the tornado, Sobol
@@ -381,7 +380,7 @@ def decide(
             assessment=a, scoring=s, topsis_closeness=closeness, confidence_threshold=threshold,
             reasons=reasons, dora=dora, notes=tuple(notes),
         )
-    engine = Engine(a.structure, weights)
+    engine = DecisionFunction(a.structure, weights)
     tornado = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
     revs = reversal.reversals(engine, a.space, drivers, recommended=s.recommended)

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from analyzer._io.plain import to_plain
 from analyzer._io.yamlio import Marks
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.reversal import bisect_brackets, search_range
 from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.model.assess import Assessment
@@ -288,7 +288,7 @@ def recommendation_map(
         raise InputError([Problem("explore", "x and y must be different inputs", field=y)])
     gx, gy = _grid(xs, x), _grid(ys, y)
     mx, my = np.meshgrid(gx, gy)
-    engine = Engine(assessment.structure, _weights(assessment, weights))
+    engine = DecisionFunction(assessment.structure, _weights(assessment, weights))
     winners = engine.winner(_on_grid(assessment, {x: mx.ravel(), y: my.ravel()}))
     return RecommendationMap(
         Axis.of(px),
@@ -480,7 +480,7 @@ def sweep(
     """
     p = _param(assessment, name)
     xs = _grid(values, name)
-    engine = Engine(assessment.structure, _weights(assessment, weights))
+    engine = DecisionFunction(assessment.structure, _weights(assessment, weights))
     n_options = len(assessment.option_names)
     share = np.empty((n_options, xs.size))
     median = np.empty((n_options, xs.size))

@@ -1,7 +1,7 @@
 """Reversal conditions: how far one input must move, alone, before another option wins.
 
 On the median model (every input at its median), input x is varied over a plausible range and
-the winner (top weighted score, ``Engine.winner``) is tracked. A coarse grid, one model call for
+the winner (top weighted score, ``DecisionFunction.winner``) is tracked. A coarse grid, one model call for
 every driver at once, brackets the flips nearest the current value; vectorised bisection (one
 call per step for all drivers) then narrows each bracket to a relative tolerance. A flip and a
 flip back inside one grid cell would be missed: the grid is fine enough (``GRID_POINTS``) that
@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.params import Param, ParamSpace
 from analyzer.questionnaire.estimate import Bounds
@@ -121,7 +121,7 @@ def bisect_brackets(
 
 
 def _winners(
-    engine: Engine, space: ParamSpace, names: Sequence[str], x: FloatArray
+    engine: DecisionFunction, space: ParamSpace, names: Sequence[str], x: FloatArray
 ) -> NDArray[np.intp]:
     """Winner of the median model with input names[d] set to x[d, i]; x is (drivers, points)."""
     values = space.medians()
@@ -156,7 +156,7 @@ def _nearest_flip(
 
 
 def reversals(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     drivers: list[str],
     *,

@@ -1,6 +1,6 @@
 """Sensitivity of the decision: tornado, Sobol indices, and the unknown most worth settling.
 
-All three drive the same vectorised model (``Engine``) with parameter values made from
+All three drive the same vectorised model (``DecisionFunction``) with parameter values made from
 probabilities, so nothing here loops over samples.
 
 - Tornado: each uncertain input from its P10 to its P90, every other input at its median
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.units import display_unit, display_value, number, quantity
 from analyzer.model.assess import Assessment
@@ -29,6 +29,7 @@ from analyzer.model.params import Origin, Param, ParamSpace
 
 FloatArray = NDArray[np.float64]
 #: progress(done, total): called as work completes; the pure functions never draw anything.
+#: progress(done, total): how long computations report how far they are (``analyzer.app.progress``).
 Progress = Callable[[int, int], None]
 
 TORNADO_LOW = 0.1
@@ -49,12 +50,12 @@ FINDABLE: tuple[Origin, ...] = ("answer", "history")
 # ---- model outputs -------------------------------------------------------------------------
 
 
-def _status_quo_margin(engine: Engine, values: Mapping[str, FloatArray]) -> FloatArray:
+def _status_quo_margin(engine: DecisionFunction, values: Mapping[str, FloatArray]) -> FloatArray:
     return engine.margin(values, engine.structure.status_quo)
 
 
 #: Outputs the tornado can show: name -> (engine, values) -> (S,).
-OUTPUTS: dict[str, Callable[[Engine, Mapping[str, FloatArray]], FloatArray]] = {
+OUTPUTS: dict[str, Callable[[DecisionFunction, Mapping[str, FloatArray]], FloatArray]] = {
     "net_saving": lambda engine, values: engine.net_saving(values),
     "status_quo_margin": _status_quo_margin,
 }
@@ -65,7 +66,7 @@ OUTPUT_UNITS = {"net_saving": "h (NPV)", "status_quo_margin": "score points"}
 
 
 def tornado(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     *,
     output: str = "net_saving",
@@ -208,7 +209,7 @@ def sobol_first_total(
 
 
 def sobol_indices(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     *,
     n: int = SOBOL_SAMPLES,
@@ -255,7 +256,7 @@ def assessment_sobol(
     """The Sobol indices a decision reports: of the net saving under the questionnaire's
     weights, with the design and bootstrap seeded from (seed, 1), independent of the main
     draws."""
-    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    engine = DecisionFunction(a.structure, a.questionnaire.priorities.weights.normalised())
     rng = np.random.default_rng([a.seed, 1])
     return sobol_indices(engine, a.space, n=n, rng=rng, progress=progress)
 

@@ -26,9 +26,9 @@ from analyzer.history.classify import (
 )
 from analyzer.history.table import (
     LINE,
+    ExportTable,
     Quoted,
     Reasons,
-    Table,
     missing_columns,
     parse_times,
     quoted,
@@ -118,7 +118,7 @@ def _texts(frame: pd.DataFrame, mapping: Mapping[str, str], present: list[str]) 
     return text
 
 
-def _check_columns(table: Table, preset: Preset) -> tuple[str, list[Problem]]:
+def _check_columns(table: ExportTable, preset: Preset) -> tuple[str, list[Problem]]:
     """Which end-of-incident field to use ('resolved' or 'duration') and the fatal problems."""
     cols = preset.columns
     present = table.columns

@@ -91,7 +91,7 @@ def _listing(frame: pd.DataFrame, column: str, limit: int = MAX_LISTED_ROWS) -> 
     return lines
 
 
-def render_text(history: History) -> str:
+def render_history_text(history: History) -> str:
     """The `analyzer history` report: profile, counts per category, exclusions and notes."""
     imp = history.incidents
     inc = imp.incidents

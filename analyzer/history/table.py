@@ -29,7 +29,7 @@ _EPOCH_UNITS = ("epoch_s", "epoch_ms")
 
 
 @dataclass(frozen=True)
-class Table:
+class ExportTable:
     """A CSV's rows as strings ('' when empty) with a ``line`` column, and unreadable rows."""
 
     name: str
@@ -82,7 +82,7 @@ def record_lines(text: str) -> NDArray[np.int64]:
     return (np.searchsorted(newlines, starts) + 1).astype(np.int64)
 
 
-def read_table(path: Path, *, what: str = "CSV file") -> Table:
+def read_table(path: Path, *, what: str = "CSV file") -> ExportTable:
     """Read a CSV as strings; every row gets its line number; malformed rows are listed."""
     name = str(path)
     text = _decode(path, what)
@@ -131,11 +131,11 @@ def read_table(path: Path, *, what: str = "CSV file") -> Table:
     )
     blank = (frame.drop(columns=LINE) == "").all(axis=1)
     frame = frame.loc[~blank].reset_index(drop=True)
-    return Table(name, frame, unreadable)
+    return ExportTable(name, frame, unreadable)
 
 
 def missing_columns(
-    table: Table, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
+    table: ExportTable, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
 ) -> list[Problem]:
     """A located problem per required field whose column is not in the header."""
     problems = []

@@ -23,7 +23,7 @@ def _bullet(text: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent="  - ", subsequent_indent="    ")
 
 
-def render_text(d: Decision) -> str:
+def render_decision_text(d: Decision) -> str:
     a = d.assessment
     lines = [
         a.questionnaire.name,

@@ -360,7 +360,7 @@ def check(answers: Mapping[str, Any], step: Step, value: Any) -> list[str]:
 def parse(step: Step, text: str) -> Any:
     """The value typed for this question; raises answer.AnswerError on a wrong spelling."""
     if step.shape == "estimate":
-        return answer.parse_estimate(text, percent=step.percent, words=step.words)
+        return answer.parse_typed_estimate(text, percent=step.percent, words=step.words)
     if step.shape == "number":
         return answer.parse_number(text, percent=step.percent)
     if step.shape == "words":
