@@ -97,7 +97,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         sensitivity=not args.no_sensitivity,
         command=_report_command(args, fmt),
     )
-    # No progress bar: the report takes about two seconds, and the Sobol indices are computed
+    # No progress bar: the report is quick, and the Sobol indices are computed
     # in a forked child (analyzer.app.background), which needs this process to have one thread.
     written = write_report(request, output, background=True)
     print(f"wrote {written}")

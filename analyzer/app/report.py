@@ -76,8 +76,8 @@ def build(
 
 
 def preload(fmt: Format) -> None:
-    """Import what building and rendering a report in ``fmt`` needs (about 0.4 s for a PDF:
-    matplotlib and the Typst compiler), to overlap that with work in a background process."""
+    """Import what building and rendering a report in ``fmt`` needs (for a PDF: matplotlib and
+    the Typst compiler), to overlap that with work in a background process."""
     import analyzer.report.content
 
     if fmt == "pdf":

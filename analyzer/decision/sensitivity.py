@@ -133,10 +133,10 @@ def sobol_base(k: int, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
     """The matrices A and B (n, k) of SALib's ``sample.sobol.sample`` for k inputs on [0, 1].
 
     SALib draws an (n, 2k) scrambled Sobol' sequence and uses its left half as A and its right
-    half as B; this is that same call, without SALib's per-element Python loop (1.2 s for
-    k = 83, n = 1024). tests/test_sensitivity.py checks the design equals SALib's.
+    half as B; this is that same call, without SALib's per-element Python loop.
+    tests/test_sensitivity.py checks the design equals SALib's.
     """
-    from scipy.stats import qmc  # scipy.stats takes 0.5 s to import: only when Sobol runs
+    from scipy.stats import qmc  # scipy.stats is slow to import: only when Sobol runs
 
     base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
     return base[:, :k], base[:, k:]

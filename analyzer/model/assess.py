@@ -46,9 +46,9 @@ def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
     gives (its default "linear" method, Hyndman & Fan type 7), from one full sort.
 
     q-th percentile of n sorted values: x[i] + w (x[i+1] - x[i]) with i + w = q/100 (n - 1).
-    Why not np.percentile: for three percentiles it runs a multi-pivot partition that is three
-    to four times slower than numpy's vectorised sort (25 ms against 8 ms for the cumulative
-    cost bands at 10,000 samples), and the notebook sliders recompute bands on every change.
+    Why not np.percentile: for three percentiles it runs a multi-pivot partition, slower than
+    numpy's vectorised sort (benchmarks/bench_explore.py), and the notebook sliders recompute
+    bands on every change.
     Equal neighbours (including infinite ones: "never pays back") give that value exactly.
     """
     ordered = np.sort(np.asarray(x, dtype=np.float64), axis=axis)

@@ -53,7 +53,7 @@ def clear_drawing(ax: Axes) -> Axes:
 
     For redrawing into a kept figure, as the notebook sliders do: drawing again after this
     gives the same chart as after ``ax.clear()``, which also rebuilds the axes and its ticks and
-    so costs about 10 ms more per update (benchmarks/bench_explore.py).
+    so costs more per update (benchmarks/bench_explore.py).
     """
     from matplotlib.transforms import Bbox
 

@@ -1,6 +1,6 @@
 """Build the report's content tree from an Assessment and a Decision (no I/O, no rendering).
 
-Sections, in the order of issue 5: decision record, cost over time, migration plan, scores,
+Sections, in this order: decision record, cost over time, migration plan, scores,
 sensitivity, delivery profile and incidents, assumptions and answers, reproducibility. Every
 number comes from the assessment's and the decision's tables; the JSON document is
 ``Decision.to_dict()`` plus the migration plan and the report's own metadata.
