@@ -182,3 +182,14 @@ def test_public_names_come_from_their_layer(name: str) -> None:
     """Every exported name is defined in the package, not re-exported from a third party."""
     module = getattr(getattr(analyzer, name), "__module__", "")
     assert module.startswith("analyzer."), (name, module)
+
+
+def test_the_console_script_and_python_m_reach_the_cli() -> None:
+    """pyproject's ``analyzer = module:function`` and ``python -m analyzer`` both name the CLI."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, function = pyproject["project"]["scripts"]["analyzer"].partition(":")
+    main = getattr(importlib.import_module(module), function)
+    assert main is importlib.import_module("analyzer.app.cli").main
+    assert "from analyzer.app.cli import main" in (PACKAGE / "__main__.py").read_text()
