@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from analyzer._io.atomic import write_bytes_atomic
 from analyzer._io.paths import example_questionnaire
-from analyzer.app.report import ReportRequest, make_report, render_json
+from analyzer.app.report import ReportRequest, make_report
 from analyzer.decision.decide import Decision, decide
 from analyzer.decision.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.decision.reversal import Reversal
@@ -35,6 +35,7 @@ from analyzer.report.content import build_report
 from analyzer.report.figures import figure_svg
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
+from analyzer.report.render import render_json
 from analyzer.report.tree import Report
 
 SAMPLES = 300

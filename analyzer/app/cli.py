@@ -76,8 +76,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from analyzer._io.paths import example_questionnaire
-    from analyzer.app.report import FORMATS, ReportRequest, write_report
+    from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
+    from analyzer.report.render import FORMATS
 
     fmt = args.format
     if fmt is None:
@@ -170,6 +171,40 @@ def _cmd_history(args: argparse.Namespace) -> int:
         deploys = deploys_from_git(args.git)
     sys.stdout.write(render_history_text(history_profile(imported, deploys, args.window_hours)))
     return 0
+
+
+def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analyzer.app.pipeline import check_run_options
+    from analyzer.app.progress import progress_bar
+    from analyzer.errors import InputError, Problem
+    from analyzer.portfolio.inventory import load_portfolio
+    from analyzer.portfolio.outputs import PORTFOLIO_FORMATS, write_portfolio
+    from analyzer.portfolio.run import run_portfolio
+
+    check_run_options(args.samples, args.seed)
+    if args.jobs < 1:
+        raise InputError([Problem("--jobs", f"must be 1 or more, got {args.jobs}")])
+    if args.date is not None and not _valid_date(args.date):
+        raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
+    formats = PORTFOLIO_FORMATS if args.format == "all" else (args.format,)
+    source = Path(args.source)
+    portfolio = load_portfolio(source)
+    stem = source.stem if source.is_file() else source.resolve().name
+    output = Path(args.output) if args.output else Path("reports") / f"{stem}-portfolio.{formats[0]}"
+    with progress_bar("Applications") as progress:
+        result = run_portfolio(
+            portfolio, samples=args.samples, seed=args.seed, assumptions_path=args.assumptions,
+            jobs=args.jobs, scheduler=args.scheduler, progress=progress,
+        )
+    command = " ".join(["analyzer", "portfolio", _shown_path(args.source), "--seed", str(args.seed),
+                        "--samples", str(args.samples)] + (["--date", args.date] if args.date else []))
+    for path in write_portfolio(result, output, formats, command=command, date=args.date):
+        print(f"wrote {path}")
+    for f in result.failures:
+        print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}", file=sys.stderr)
+    return 1 if result.failures else 0
 
 
 def _positive(text: str) -> float:
@@ -269,6 +304,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sensitivity", action="store_true",
                    help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_report)
+
+    p = sub.add_parser(
+        "portfolio",
+        help="assess many applications sharing one platform: decision, waves, per-app table",
+        description="Assess every application of a portfolio (a folder of questionnaires with an "
+        "optional portfolio.yaml, or an inventory CSV, including Konveyor/MTA's import CSV), decide "
+        "whether a shared container platform pays, and plan migration waves.",
+    )
+    p.add_argument("source", help="folder of questionnaires, or an inventory .csv")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="where to write (default: reports/<source>-portfolio.<format>)")
+    p.add_argument("--format", choices=("pdf", "md", "json", "csv", "all"), default="pdf",
+                   help="pdf (default), md, json, csv, or all four next to each other")
+    _add_run_options(p)
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="local worker processes (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs analyzer[cluster])")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report")
+    p.set_defaults(handler=_cmd_portfolio)
 
     return parser
 

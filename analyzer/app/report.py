@@ -1,4 +1,4 @@
-"""The report: compute (assess, decide) -> a format-neutral content tree -> PDF, Markdown or JSON.
+"""``analyzer report``: compute (assess, decide) -> the content tree -> PDF, Markdown or JSON.
 
 ``make_report`` runs the whole chain for one questionnaire and returns the bytes of the chosen
 format; ``write_report`` also writes them atomically. Both are what ``analyzer report`` calls.
@@ -6,22 +6,17 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
-from analyzer._io.plain import to_plain
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
     from analyzer.decision.sensitivity import Progress
     from analyzer.report.tree import Report
-
-Format = Literal["pdf", "md", "json"]
-FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
-
 
 @dataclass(frozen=True)
 class ReportRequest:
@@ -35,11 +30,6 @@ class ReportRequest:
     date: str | None = None  # YYYY-MM-DD, printed only when given
     sensitivity: bool = True
     command: str = "analyzer report"
-
-
-def render_json(data: dict[str, Any]) -> bytes:
-    text = json.dumps(to_plain(data), indent=2, ensure_ascii=False, allow_nan=False)
-    return (text + "\n").encode("utf-8")
 
 
 def build(
@@ -87,19 +77,6 @@ def preload(fmt: Format) -> None:
 
         import analyzer.report.charts
         import analyzer.report.pdf  # noqa: F401
-
-
-def render(report: Report, fmt: Format) -> bytes:
-    """The report's bytes in one format."""
-    if fmt == "json":
-        return render_json(report.data)
-    if fmt == "md":
-        from analyzer.report.markdown import render_markdown
-
-        return render_markdown(report)
-    from analyzer.report.pdf import render_pdf
-
-    return render_pdf(report)
 
 
 def make_report(

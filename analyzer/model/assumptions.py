@@ -70,7 +70,9 @@ class AssumptionsFile(BaseModel):
 class OverrideFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: Literal[1]
-    assumptions: dict[str, AssumptionOverride]
+    assumptions: dict[str, AssumptionOverride] = Field(default_factory=dict)
+    #: Price overrides, validated by ``analyzer.model.prices.load_prices`` (same file).
+    prices: dict[str, Any] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,4 +164,8 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
                 problems.append(Problem(name, message, line, col, f"assumptions.{key}"))
     if problems:
         raise InputError(problems)
+    if parsed.prices:
+        from analyzer.model.prices import load_prices  # prices builds on this module
+
+        load_prices(override)  # the prices: section, checked now with the same FILE:LINE:COLUMN
     return Assumptions(entries, frozenset(parsed.assumptions), str(loaded.path))

@@ -1,0 +1,333 @@
+"""Infrastructure money a month for one state (today, or an option's target), per item.
+
+Pure numpy over samples; no I/O. Shapes: ``P`` process entries of the questionnaire, ``S`` the
+sample shape -- ``(samples,)`` or ``(options, samples)``. Per-entry arrays are ``(P, *S)`` (or
+broadcastable to it, e.g. ``(P, 1)``); per-state arrays are broadcastable to ``S``. Every
+constant comes from data/prices.yaml (prices and the ``infrastructure`` assumptions) through
+``UnitPrices`` and ``InfraAssumptions``; none is written here.
+
+Month m's money for one state::
+
+    machine_images   = sum_p vm_p  x h_p x price_p
+    managed_services = sum_p mgd_p x h_p x price_p x managed_premium
+    container_hosts  = (1 - serverless) x max(cpu host-hours, memory host-hours, min_hosts x H) x host_price
+    serverless       = serverless x (vCPU-hours / serverless_cpu_utilisation x rate_vcpu
+                                     + GiB-hours / packed_memory_fill x rate_gib)
+    control_plane    = managed clusters x fee;  registry = fee + services x images kept x GB x rate
+    transfer         = pulls x GB per image x charged share x rate;  load_balancers = n x rate
+    ci               = build minutes x rate;    platform_people = FTE x hours per person-month x hourly cost
+
+with ``h_p = count x host_share x (instances x (H - peak) + peak_instances x peak)`` instance-hours
+(own hardware: ``peak_instances x H``: owned capacity is sized for the peak and paid all month).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """Today's process entries (questionnaire v2 ``processes[]``), each array ``(P, *S)``."""
+
+    count: FloatArray  #: services the entry stands for (``count``)
+    instances: FloatArray  #: instances normally running, per service (``instances``)
+    peak_instances: FloatArray  #: instances at peak, per service (``peak_instances``)
+    peak_hours_per_day: FloatArray  #: how long peaks last (``peak_hours_per_day``)
+    utilisation: FloatArray  #: average CPU use of its instances, 0-1 (``utilisation``)
+    autoscaling: FloatArray  #: 1 if scaling is automatic, else 0 (``autoscaling``)
+    host_share: FloatArray  #: 1 / entries sharing its hosts (``shares_host_with``; see host_shares)
+    vcpu: FloatArray  #: vCPU of its instance type (``instance_type`` or ``hosting.instance_type``)
+    memory_gib: FloatArray  #: memory of its instance type, GiB
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where each entry runs in one state: 0/1 masks ``(P, *S)``; machine image is the rest."""
+
+    container: FloatArray  #: runs in a container (packed hosts or serverless)
+    managed: FloatArray  #: run by the provider (RDS, ElastiCache...)
+    #: seconds from a scale-out decision to serving (boot + pull + start), in this state
+    scale_out_lag_seconds: FloatArray
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What one state runs besides the processes; arrays broadcastable to ``S``."""
+
+    serverless: FloatArray  #: 1 if containers run on Fargate/Cloud Run/ACI, 0 on packed hosts
+    min_hosts: FloatArray  #: fewest container hosts (cluster: min_cluster_hosts; compose: 1)
+    managed_clusters: FloatArray  #: clusters with a paid managed control plane (EKS/GKE/AKS)
+    registries: FloatArray  #: container registries paid for (0 or 1)
+    load_balancers: FloatArray  #: load balancers the state runs
+    ci_minutes: FloatArray  #: build minutes a month (image bakes or container builds)
+    pulls: FloatArray  #: image pulls a month (deploys x container instances + scale-outs)
+    platform_fte: FloatArray  #: people running the platform full-time (0 if none)
+    own_hardware: FloatArray  #: 1 if capacity is owned (sized for peak), 0 in a cloud
+
+
+@dataclass(frozen=True)
+class UnitPrices:
+    """Money per unit (data/prices.yaml, sampled); multiplying all of them by k multiplies every
+    item by k."""
+
+    instance_hour: FloatArray  #: ``(P, *S)``: each entry's instance type, per instance-hour
+    host_hour: FloatArray  #: the container host type, per host-hour
+    serverless_vcpu_hour: FloatArray
+    serverless_gib_hour: FloatArray
+    control_plane_month: FloatArray  #: per managed cluster
+    registry_gb_month: FloatArray
+    registry_fee_month: FloatArray
+    transfer_gb: FloatArray
+    load_balancer_month: FloatArray
+    ci_minute: FloatArray
+    hourly_cost: FloatArray  #: the team's loaded cost per person-hour (``team.hourly_cost``)
+
+    def scaled(self, k: float) -> UnitPrices:
+        """Every price times k (a change of currency)."""
+        return UnitPrices(**{f.name: getattr(self, f.name) * k for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class InfraAssumptions:
+    """Quantities that are not prices (data/prices.yaml ``infrastructure`` and ``common``)."""
+
+    hours_per_month: FloatArray
+    days_per_month: FloatArray
+    hours_per_person_month: FloatArray  #: assumptions.hours_per_engineer_month
+    host_vcpu: FloatArray  #: vCPU of the container host type
+    host_memory_gib: FloatArray
+    packed_cpu_utilisation: FloatArray
+    packed_memory_fill: FloatArray
+    memory_used_share: FloatArray
+    serverless_cpu_utilisation: FloatArray
+    node_reserved_share: FloatArray
+    demand_ramp_per_minute: FloatArray
+    max_headroom: FloatArray
+    managed_premium: FloatArray
+    image_gb: FloatArray
+    images_kept_per_service: FloatArray
+    charged_pull_share: FloatArray
+
+
+@dataclass(frozen=True)
+class InfraMonthly:
+    """Money a month per item, each shaped ``S``."""
+
+    machine_images: FloatArray
+    container_hosts: FloatArray
+    serverless: FloatArray
+    managed_services: FloatArray
+    control_plane: FloatArray
+    registry: FloatArray
+    transfer: FloatArray
+    load_balancers: FloatArray
+    ci: FloatArray
+    platform_people: FloatArray
+
+    def items(self) -> dict[str, FloatArray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def compute(self) -> FloatArray:
+        return self.machine_images + self.container_hosts + self.serverless + self.managed_services
+
+    @property
+    def infrastructure(self) -> FloatArray:
+        """Everything but people."""
+        return self.total - self.platform_people
+
+    @property
+    def total(self) -> FloatArray:
+        return np.asarray(sum(self.items().values()), dtype=np.float64)
+
+
+# ----------------------------------------------------------------------------------------------
+# The pieces
+
+
+def instance_hours(fleet: Fleet, a: InfraAssumptions, own_hardware: FloatArray) -> FloatArray:
+    """Instance-hours a month per entry, ``(P, *S)``.
+
+    Cloud: count x share x (instances x (H - p) + peak_instances x p), p = min(peak h/day, 24) x
+    days/month (on-demand billing by the hour: AWS, GCP and Azure pricing pages). Own hardware:
+    count x share x peak_instances x H -- owned capacity is sized for the peak and paid all month.
+    """
+    peak = np.minimum(fleet.peak_hours_per_day, 24.0) * a.days_per_month
+    peak = np.minimum(peak, a.hours_per_month)
+    cloud = fleet.instances * (a.hours_per_month - peak) + fleet.peak_instances * peak
+    owned = fleet.peak_instances * a.hours_per_month
+    per_service = own_hardware * owned + (1.0 - own_hardware) * cloud
+    return np.asarray(fleet.count * fleet.host_share * per_service, dtype=np.float64)
+
+
+def scale_out_headroom(
+    lag_seconds: FloatArray, autoscaling: FloatArray, a: InfraAssumptions
+) -> FloatArray:
+    """Spare capacity held to cover the scale-out lag: min(ramp x lag, cap) where scaling is
+    automatic, else 0 (manual scaling is paid in hours, not held capacity).
+
+    Capacity must absorb the load's rise until new capacity serves: ramp (fraction per minute) x
+    lag (minutes); the same reasoning behind target-tracking targets below 100 % (AWS Auto Scaling
+    user guide, "target tracking scaling policies"). Slower start-up -> more headroom.
+    """
+    raw = a.demand_ramp_per_minute * np.maximum(lag_seconds, 0.0) / 60.0
+    return np.asarray(autoscaling * np.minimum(raw, a.max_headroom), dtype=np.float64)
+
+
+def container_demand(
+    fleet: Fleet, placement: Placement, hours: FloatArray, a: InfraAssumptions
+) -> tuple[FloatArray, FloatArray]:
+    """(vCPU-hours, GiB-hours) a month the containerised entries use, headroom included, ``S``.
+
+    vCPU-hours = sum_p c_p x h_p x vcpu_p x utilisation_p x (1 + headroom_p);
+    GiB-hours  = sum_p c_p x h_p x memory_p x memory_used_share x (1 + headroom_p).
+    What a process uses, not what its VM holds: that is the packing (Verma et al., "Large-scale
+    cluster management at Google with Borg", EuroSys 2015, sec. 5).
+    """
+    grow = 1.0 + scale_out_headroom(placement.scale_out_lag_seconds, fleet.autoscaling, a)
+    weight = placement.container * hours * grow
+    cpu = np.sum(weight * fleet.vcpu * fleet.utilisation, axis=0)
+    mem = np.sum(weight * fleet.memory_gib * a.memory_used_share, axis=0)
+    return np.asarray(cpu, dtype=np.float64), np.asarray(mem, dtype=np.float64)
+
+
+def packed_host_hours(
+    cpu_hours: FloatArray,
+    gib_hours: FloatArray,
+    any_container: FloatArray,
+    min_hosts: FloatArray,
+    a: InfraAssumptions,
+) -> FloatArray:
+    """Host-hours a month of packed container hosts, bounded by whichever of CPU and memory binds.
+
+    max(vCPU-h / (host vCPU x (1 - reserved) x cpu target),
+        GiB-h / (host GiB x (1 - reserved) x memory fill),
+        min_hosts x H if any process runs in a container).
+    Reserved share after the GKE/EKS allocatable formulas (see data/prices.yaml).
+    """
+    usable = 1.0 - a.node_reserved_share
+    by_cpu = cpu_hours / (a.host_vcpu * usable * a.packed_cpu_utilisation)
+    by_mem = gib_hours / (a.host_memory_gib * usable * a.packed_memory_fill)
+    floor = any_container * min_hosts * a.hours_per_month
+    return np.asarray(np.maximum(np.maximum(by_cpu, by_mem), floor), dtype=np.float64)
+
+
+def infrastructure_monthly(
+    fleet: Fleet,
+    placement: Placement,
+    platform: Platform,
+    prices: UnitPrices,
+    a: InfraAssumptions,
+) -> InfraMonthly:
+    """Money a month per item for one state (see the module docstring for every formula)."""
+    hours = instance_hours(fleet, a, platform.own_hardware)
+    container = placement.container
+    managed = placement.managed
+    machine = np.clip(1.0 - container - managed, 0.0, 1.0)
+
+    machine_images = np.sum(machine * hours * prices.instance_hour, axis=0)
+    managed_services = np.sum(managed * hours * prices.instance_hour, axis=0) * a.managed_premium
+
+    cpu_h, gib_h = container_demand(fleet, placement, hours, a)
+    services_in_containers = np.sum(container * fleet.count, axis=0)
+    any_container = (services_in_containers > 0).astype(np.float64)
+    host_h = packed_host_hours(cpu_h, gib_h, any_container, platform.min_hosts, a)
+    container_hosts = (1.0 - platform.serverless) * host_h * prices.host_hour
+    serverless = platform.serverless * (
+        cpu_h / a.serverless_cpu_utilisation * prices.serverless_vcpu_hour
+        + gib_h / a.packed_memory_fill * prices.serverless_gib_hour
+    )
+
+    stored_gb = services_in_containers * a.images_kept_per_service * a.image_gb
+    registry = (
+        platform.registries * prices.registry_fee_month + stored_gb * prices.registry_gb_month
+    )
+    transfer = platform.pulls * a.image_gb * a.charged_pull_share * prices.transfer_gb
+    people = platform.platform_fte * a.hours_per_person_month * prices.hourly_cost
+
+    shape = np.broadcast_shapes(
+        np.shape(machine_images), np.shape(container_hosts), np.shape(platform.managed_clusters)
+    )
+
+    def f(x: object) -> FloatArray:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), shape).copy()
+
+    return InfraMonthly(
+        machine_images=f(machine_images),
+        container_hosts=f(container_hosts),
+        serverless=f(serverless),
+        managed_services=f(managed_services),
+        control_plane=f(platform.managed_clusters * prices.control_plane_month),
+        registry=f(registry),
+        transfer=f(transfer),
+        load_balancers=f(platform.load_balancers * prices.load_balancer_month),
+        ci=f(platform.ci_minutes * prices.ci_minute),
+        platform_people=f(people),
+    )
+
+
+def packing_factor(
+    fleet: Fleet, placement: Placement, platform: Platform, a: InfraAssumptions
+) -> FloatArray:
+    """vCPU-hours the containerised entries held on their own instances, per vCPU-hour of packed
+    host: how many times denser the packing is (1 = no gain), ``S``."""
+    hours = instance_hours(fleet, a, platform.own_hardware)
+    held = np.sum(placement.container * hours * fleet.vcpu, axis=0)
+    cpu_h, gib_h = container_demand(fleet, placement, hours, a)
+    any_container = (np.sum(placement.container * fleet.count, axis=0) > 0).astype(np.float64)
+    host = packed_host_hours(cpu_h, gib_h, any_container, platform.min_hosts, a) * a.host_vcpu
+    return np.asarray(np.divide(held, host, out=np.ones_like(held * host), where=host > 0))
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers for the integrator: co-location groups, own hardware
+
+
+def host_shares(names: Sequence[str], shares_host_with: Mapping[str, Sequence[str]]) -> FloatArray:
+    """1 / size of each entry's co-location group (``processes[].shares_host_with``, symmetric and
+    transitive): entries on the same hosts split the hosts' instance-hours, so three processes on
+    one EC2 instance count one instance, not three. Unknown names are ignored."""
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for n in names:
+        for other in shares_host_with.get(n, ()):
+            if other in parent:
+                parent[root(n)] = root(other)
+    roots = [root(n) for n in names]
+    return np.array([1.0 / roots.count(r) for r in roots], dtype=np.float64)
+
+
+def own_hardware_hour(
+    server_price: FloatArray,
+    life_months: FloatArray,
+    rack_units: FloatArray,
+    rack_unit_month: FloatArray,
+    hours_per_month: FloatArray,
+) -> FloatArray:
+    """A server's money per hour: (price / life + rack units x rack, power and cooling a month) / H.
+
+    Straight-line amortisation (no resale, no interest), as in a depreciation schedule."""
+    monthly = server_price / life_months + rack_units * rack_unit_month
+    return np.asarray(monthly / hours_per_month, dtype=np.float64)
+
+
+def share_of_server(
+    vcpu: FloatArray, memory_gib: FloatArray, server_vcpu: FloatArray, server_memory_gib: FloatArray
+) -> FloatArray:
+    """The share of an owned server a VM of (vCPU, GiB) takes: the larger of the two ratios."""
+    return np.asarray(
+        np.maximum(vcpu / server_vcpu, memory_gib / server_memory_gib), dtype=np.float64
+    )

@@ -1,0 +1,329 @@
+"""The portfolio's outputs: a JSON document, a CSV row per application, and a content tree the
+report renderers (PDF, Markdown) typeset. Every table and sentence reads ``PortfolioResult``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analyzer._version import __version__
+from analyzer.decision.fmt import (
+    fmt_hours,
+    fmt_money,
+    fmt_month_of,
+    fmt_months,
+    fmt_number,
+    fmt_pct,
+)
+from analyzer.portfolio.economics import BuildDecision
+from analyzer.portfolio.run import PortfolioResult
+from analyzer.report.tree import Bullets, Column, Facts, Figure, Paragraph, Report, Section, Table
+
+#: Columns of the per-application CSV, in order (README "Portfolio" lists them).
+CSV_COLUMNS = (
+    "id", "name", "source", "status", "recommendation", "confidence", "too_close_to_call",
+    "with_platform", "moves", "wave", "value_hours_p50", "value_money_p50", "effort_hours_p50",
+    "monthly_saving_hours_p50", "stateful_move", "critical", "depends_on", "defaults_used",
+    "reason", "error",
+)
+
+
+def _p(x: Any) -> dict[str, float | None]:
+    arr = np.asarray(x, dtype=np.float64)
+    p10, p50, p90 = (float(v) for v in np.percentile(arr, [10, 50, 90]))
+    return {k: (v if math.isfinite(v) else None) for k, v in (("p10", p10), ("p50", p50), ("p90", p90))}
+
+
+def _decision_dict(d: BuildDecision) -> dict[str, Any]:
+    return {
+        "net_saving": _p(d.net_saving),
+        "platform": _p(d.platform),
+        "gains": _p(d.gains),
+        "confidence": round(d.confidence, 4),
+        "flip_platform_multiplier": round(d.flip_platform_multiplier(), 3)
+        if math.isfinite(d.flip_platform_multiplier()) else None,
+    }
+
+
+def to_dict(r: PortfolioResult) -> dict[str, Any]:
+    """The JSON document: the portfolio decision, waves, curve and every application's result."""
+    p = r.portfolio
+    return {
+        "analyzer_version": __version__,
+        "portfolio": {"name": p.name, "source": p.source, "applications": len(p.apps) + len(p.failures)},
+        "seed": r.seed,
+        "samples": r.samples,
+        "horizon_months": r.horizon_months,
+        "currency": r.currency,
+        "decision": {
+            "build_platform": r.hours.build,
+            "confidence": round(r.hours.confidence, 4),
+            "headline": headline(r),
+            "applications_moving": len(r.moving),
+            "applications_staying": len(r.apps) - len(r.moving),
+            "applications_failed": len(r.failures),
+            "breakeven_month_p50": r.breakeven_month_p50 if math.isfinite(r.breakeven_month_p50) else None,
+            "hours": _decision_dict(r.hours),
+            "money": _decision_dict(r.money),
+        },
+        "plan": {
+            "wave_months": p.plan.wave_months,
+            "migration_people": p.plan.migration_people,
+            "hours_per_wave": p.plan.hours_per_wave,
+            "waves": [
+                {"wave": w.number, "start_month": w.start_month, "months": w.months,
+                 "effort_hours": w.effort, "applications": list(w.apps)}
+                for w in r.waves
+            ],
+            "curve": {
+                "months": r.months.tolist(),
+                "net_saving_hours": {k: v.tolist() for k, v in r.curve_hours.items()},
+                "net_saving_money": {k: v.tolist() for k, v in r.curve_money.items()},
+            },
+        },
+        "platform_items": list(p.platform_items),
+        "applications": [dict(a) for a in r.apps],
+        "failures": [{"id": f.id, "source": f.source, "error": f.error} for f in r.failures],
+        "notes": list(p.notes),
+    }
+
+
+def to_csv(r: PortfolioResult) -> bytes:
+    """One row per application (failed ones too, with their error), for a spreadsheet."""
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    rows: list[dict[str, Any]] = []
+    for a in r.apps:
+        row = {**a, "status": "assessed"}
+        for key in ("value_hours_p50", "value_money_p50", "effort_hours_p50", "monthly_saving_hours_p50"):
+            row[key] = round(float(row[key]), 1)
+        row["depends_on"] = ";".join(a["depends_on"])
+        row["defaults_used"] = ";".join(a["defaults_used"])
+        rows.append(row)
+    rows += [{"id": f.id, "source": f.source, "status": "failed", "error": f.error} for f in r.failures]
+    for row in sorted(rows, key=lambda x: x["id"]):
+        w.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in CSV_COLUMNS})
+    return out.getvalue().encode("utf-8")
+
+
+def headline(r: PortfolioResult) -> str:
+    n, moving = len(r.apps), len(r.moving)
+    pct = fmt_pct(r.hours.confidence)
+    if r.hours.build:
+        return (
+            f"Build one shared container platform and move {moving} of {n} applications in "
+            f"{len(r.waves)} waves: it comes out ahead in {pct} of the simulated futures."
+        )
+    return (
+        f"Keep machine images across the portfolio for now: a shared container platform does not "
+        f"pay for itself in {pct} of the simulated futures."
+    )
+
+
+def _money_facts(r: PortfolioResult) -> Facts:
+    cur = r.currency
+    h, m = r.hours, r.money
+    items = [
+        ("Net saving over the horizon", f"{fmt_money(np.median(m.net_saving), cur)} "
+         f"({fmt_hours(np.median(h.net_saving))}); P10 to P90 {fmt_money(np.percentile(m.net_saving, 10), cur)} "
+         f"to {fmt_money(np.percentile(m.net_saving, 90), cur)}"),
+        ("Shared platform, paid once", f"{fmt_money(np.median(m.platform), cur)} ({fmt_hours(np.median(h.platform))})"),
+        ("Applications' own moves and savings", f"{fmt_money(np.median(m.gains), cur)} net of their own move "
+         f"({fmt_hours(np.median(h.gains))})"),
+        ("Break-even of the plan", fmt_month_of(r.breakeven_month_p50, r.horizon_months)),
+        ("Horizon", f"{r.horizon_months} months"),
+        ("Applications", f"{len(r.apps)} assessed: {len(r.moving)} move, {len(r.apps) - len(r.moving)} stay"
+         + (f"; {len(r.failures)} could not be assessed" if r.failures else "")),
+    ]
+    return Facts(tuple(items))
+
+
+def _what_would_change(r: PortfolioResult) -> list[str]:
+    k = r.hours.flip_platform_multiplier()
+    out = []
+    if math.isfinite(k):
+        if r.hours.build:
+            out.append(f"The platform would have to cost {k:.1f} times the estimate "
+                       f"(about {fmt_hours(k * np.median(r.hours.platform))}) for staying to win.")
+        else:
+            out.append(f"The platform would have to cost {k:.2f} times the estimate for it to pay "
+                       f"for itself with the applications that would move.")
+    staying = [a for a in r.apps if not a["moves"]]
+    if staying and not r.hours.build:
+        out.append("No application gains enough on its own: the answer changes when more "
+                   "applications with many services, frequent deploys or slow scale-out join.")
+    return out
+
+
+def decision_section(r: PortfolioResult, date: str | None) -> Section:
+    blocks: list[Any] = [
+        Paragraph(headline(r), "headline"),
+        _money_facts(r),
+        Paragraph("Why", "lead"),
+    ]
+    reasons = []
+    if r.moving:
+        top = sorted(r.moving, key=lambda a: -a["value_hours_p50"])[:3]
+        reasons.append("The largest gains come from " + ", ".join(
+            f"{a['name']} ({fmt_hours(a['value_hours_p50'])} over the horizon)" for a in top) + ".")
+    reasons.append(
+        f"A platform built once serves every application: each application pays only its own "
+        f"move (median {fmt_hours(np.median([a['effort_hours_p50'] for a in r.moving]) if r.moving else 0)}), "
+        f"not the registry, pipeline, orchestrator and learning again."
+    )
+    if len(r.apps) > len(r.moving):
+        reasons.append(f"{len(r.apps) - len(r.moving)} applications are better off where they are, "
+                       f"even with the platform in place (listed with their reasons).")
+    blocks.append(Bullets(tuple(reasons)))
+    blocks.append(Paragraph("What would change the answer", "lead"))
+    blocks.append(Bullets(tuple(_what_would_change(r)) or ("Nothing within the ranges given.",)))
+    if r.failures:
+        blocks.append(Paragraph("Applications that could not be assessed", "lead"))
+        blocks.append(Bullets(tuple(f"{f.id} ({f.source}): {f.error.splitlines()[0]}" for f in r.failures[:20])))
+    blocks.append(Paragraph(
+        f"Every figure is a median over {r.samples:,} simulated futures with the P10 to P90 range "
+        f"where shown; money is engineer-hours at each team's hourly cost.", "note"))
+    return Section("decision", "The portfolio decision", tuple(blocks))
+
+
+def waves_section(r: PortfolioResult) -> Section:
+    p = r.portfolio.plan
+    if not r.waves:
+        return Section("waves", "Migration waves", (Paragraph(
+            "No waves: with the platform not worth building, every application stays where it is."),))
+    frame = pd.DataFrame([
+        {"wave": w.number, "start": w.start_month, "months": w.months, "n": len(w.apps),
+         "effort": w.effort, "apps": ", ".join(w.apps[:6]) + (f" and {len(w.apps) - 6} more" if len(w.apps) > 6 else "")}
+        for w in r.waves
+    ])
+    table = Table(frame, (
+        Column("wave", "Wave", fmt_number, "right", 0.5),
+        Column("start", "Starts (month)", lambda x: f"{x:.0f}", "right", 0.8),
+        Column("months", "Months", lambda x: f"{x:.1f}", "right", 0.6),
+        Column("n", "Apps", lambda x: f"{x:.0f}", "right", 0.5),
+        Column("effort", "Effort", fmt_hours, "right", 0.8),
+        Column("apps", "Applications", width=3.6),
+    ), caption="Wave 1 also builds the shared platform.", small=True)
+    intro = (
+        f"Quick wins and high value first, stateful and business-critical applications later, never "
+        f"before an application they depend on; each wave holds what {fmt_number(p.migration_people)} "
+        f"people can move in {fmt_months(p.wave_months)} ({fmt_hours(p.hours_per_wave)})."
+    )
+    fig = Figure("portfolio-curve", "Cumulative net saving of the plan (P10 to P90 shaded).",
+                 partial(_draw_curve, r), (7.0, 3.2))
+    return Section("waves", "Migration waves", (Paragraph(intro), table, fig), page_break=True)
+
+
+def _draw_curve(r: PortfolioResult, ax: Any) -> Any:
+    b = r.curve_money
+    ax.fill_between(r.months, b["p10"], b["p90"], alpha=0.25, color="tab:blue", linewidth=0)
+    ax.plot(r.months, b["p50"], color="tab:blue", label="median")
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    for w in r.waves:
+        ax.axvline(w.start_month, color="0.75", linewidth=0.6, linestyle=":")
+    ax.set_title("Cumulative net saving of the migration plan")
+    ax.set_xlabel("month")
+    ax.set_ylabel(f"net saving ({r.currency})")
+    ax.legend(loc="upper left", frameon=False)
+    return ax
+
+
+def map_section(r: PortfolioResult) -> Section:
+    fig = Figure("portfolio-map", "Each application by the effort of its move and its value over "
+                 "the horizon, given the shared platform.", partial(_draw_map, r), (7.0, 3.8))
+    return Section("map", "Value and effort", (fig,))
+
+
+def _draw_map(r: PortfolioResult, ax: Any) -> Any:
+    moving = [a for a in r.apps if a["moves"]]
+    staying = [a for a in r.apps if not a["moves"]]
+    if staying:
+        ax.scatter([a["effort_hours_p50"] for a in staying], [a["value_hours_p50"] for a in staying],
+                   s=12, color="0.6", label="stays")
+    if moving:
+        ax.scatter([a["effort_hours_p50"] for a in moving], [a["value_hours_p50"] for a in moving],
+                   s=14, color="tab:blue", label="moves")
+        for a in sorted(moving, key=lambda x: -x["value_hours_p50"])[:5]:
+            ax.annotate(a["id"], (a["effort_hours_p50"], a["value_hours_p50"]), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.set_title("Applications by effort and value")
+    ax.set_xlabel("effort of the move (engineer-hours, median)")
+    ax.set_ylabel("value over the horizon (h, median)")
+    ax.legend(loc="best", frameon=False)
+    return ax
+
+
+def apps_section(r: PortfolioResult) -> Section:
+    frame = pd.DataFrame([
+        {"id": a["id"], "alone": a["recommendation"], "conf": a["confidence"],
+         "with": a["with_platform"], "wave": a["wave"], "value": a["value_hours_p50"],
+         "effort": a["effort_hours_p50"],
+         "why": a["reason"] if not a["moves"] else ("stateful; " if a["stateful_move"] else "") + (
+             "business-critical" if a["critical"] else "")}
+        for a in r.apps
+    ])
+    if frame.empty:
+        return Section("applications", "Applications", (Paragraph("No application was assessed."),))
+    table = Table(frame, (
+        Column("id", "Application", width=1.6),
+        Column("alone", "Alone", width=1.0),
+        Column("conf", "Conf.", fmt_pct, "right", 0.5),
+        Column("with", "With platform", width=1.0),
+        Column("wave", "Wave", lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x)}", "right", 0.45),
+        Column("value", "Value", fmt_hours, "right", 0.7),
+        Column("effort", "Effort", fmt_hours, "right", 0.7),
+        Column("why", "Note", width=2.6),
+    ), caption="'Alone': the application's own recommendation; 'With platform': its best option "
+               "once a shared platform exists. Value and effort are medians in engineer-hours.",
+       small=True)
+    defaults = sorted({d for a in r.apps for d in a["defaults_used"]})
+    blocks: list[Any] = [table]
+    if defaults:
+        blocks.append(Paragraph("Defaults used for answers the inventory did not give: "
+                                + ", ".join(defaults) + " (per application in the CSV and JSON).", "note"))
+    return Section("applications", "Applications", tuple(blocks), page_break=True)
+
+
+def platform_section(r: PortfolioResult) -> Section:
+    items = ", ".join(r.portfolio.platform_items)
+    text = (
+        f"The shared platform is the work the model counts as platform rather than application: "
+        f"{items}. It is paid once, sized by the largest need of any application that moves "
+        f"(median {fmt_hours(np.median(r.hours.platform))}, "
+        f"{fmt_money(np.median(r.money.platform), r.currency)}), and then every application's move "
+        f"is its marginal cost given the platform."
+    )
+    return Section("platform", "The shared platform", (Paragraph(text),))
+
+
+def reproduce_section(r: PortfolioResult, command: str, date: str | None) -> Section:
+    items = [("Command", command), ("Seed", str(r.seed)), ("Samples", f"{r.samples:,}"),
+             ("Source", r.portfolio.source)]
+    if date:
+        items.append(("Date", date))
+    return Section("reproduce", "Reproduce this report", (Facts(tuple(items), monospace=True),))
+
+
+def build_portfolio_report(r: PortfolioResult, *, command: str, date: str | None = None) -> Report:
+    return Report(
+        title=f"Portfolio: {r.portfolio.name}",
+        subtitle="machine images or containers, application by application",
+        date=date,
+        sections=(
+            decision_section(r, date),
+            waves_section(r),
+            map_section(r),
+            platform_section(r),
+            apps_section(r),
+            reproduce_section(r, command, date),
+        ),
+        data=to_dict(r),
+    )

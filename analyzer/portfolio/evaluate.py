@@ -1,0 +1,122 @@
+"""One application of a portfolio through the model, in whatever process runs it.
+
+The function is module-level and takes plain, picklable arguments, so it runs the same inline, in
+a local process pool or on a Dask worker. Its random stream depends only on the run seed and the
+application's id (``app_seed``), so results do not depend on partitioning, workers or order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from analyzer.decision.decide import decide
+from analyzer.model.assess import assess
+from analyzer.model.assumptions import Assumptions, load_assumptions
+from analyzer.portfolio.economics import marginal_choice
+from analyzer.portfolio.inventory import App
+
+#: Per-sample arrays each application contributes to the portfolio, stored as float32 on disk.
+ARRAY_KEYS = ("npv_stay", "npv_marginal", "platform", "transition", "monthly_saving", "hourly_cost")
+MAX_SEED = 2**63 - 1
+
+
+def app_seed(run_seed: int, app_id: str) -> int:
+    """The application's seed: a ``numpy.random.SeedSequence`` spawned from the run seed with a
+    stable hash of the id (SHA-256, first 8 bytes) as its spawn key."""
+    key = int.from_bytes(hashlib.sha256(app_id.encode("utf-8")).digest()[:8], "big")
+    seq = np.random.SeedSequence(run_seed, spawn_key=(key,))
+    return int(seq.generate_state(1, np.uint64)[0]) & MAX_SEED
+
+
+@lru_cache(maxsize=4)
+def _assumptions(path: str | None) -> Assumptions:
+    return load_assumptions(path)
+
+
+@dataclass(frozen=True)
+class AppOutcome:
+    """A summary a report can print (plain JSON values) and the per-sample arrays the portfolio
+    sums (each (samples,), float32)."""
+
+    id: str
+    summary: dict[str, Any]
+    arrays: dict[str, NDArray[np.float32]]
+
+
+def _moves_state(app: App, containerise: str) -> bool:
+    """Does the option put a stateful process into a container (a data migration)?"""
+    if containerise != "all":
+        return False
+    return any(p.is_stateful and not p.managed for p in app.questionnaire.processes)
+
+
+def evaluate_app(
+    app: App,
+    *,
+    horizon_months: int,
+    samples: int,
+    run_seed: int,
+    assumptions_path: str | None,
+    platform_items: tuple[str, ...],
+) -> AppOutcome:
+    """Assess one application stand-alone (recommendation, confidence) and given a shared
+    platform (its marginal option, value and effort)."""
+    seed = app_seed(run_seed, app.id)
+    q = app.questionnaire
+    q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
+    a = assess(q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed)
+    d = decide(a, sensitivity=False)
+    out = a.outputs
+    sq = a.structure.status_quo
+    names = a.option_names
+    platform = np.zeros_like(out.npv_hours)
+    for item in platform_items:
+        if item in out.work_items:
+            platform += out.work_items[item]
+    best, marginal = marginal_choice(out.npv_hours, platform, sq)
+    best_name = names[best]
+    moves = best != sq
+    transition = out.transition_hours[best] - platform[best]
+    monthly_saving = out.recurring_hours[sq] - out.recurring_hours[best]
+    value = out.npv_hours[sq] - marginal
+    rate = out.hourly_cost
+    spec = a.options[best_name]
+    summary: dict[str, Any] = {
+        "id": app.id,
+        "name": app.name,
+        "source": app.source,
+        "recommendation": d.recommendation,
+        "recommendation_label": a.options[d.recommendation].label,
+        "confidence": round(d.confidence, 4),
+        "too_close_to_call": d.too_close,
+        "reason": d.reasons[0] if d.reasons else "",
+        "with_platform": best_name,
+        "with_platform_label": spec.label,
+        "moves": moves,
+        "value_hours_p50": float(np.median(value)),
+        "value_money_p50": float(np.median(value * rate)),
+        "effort_hours_p50": float(np.median(transition)) if moves else 0.0,
+        "platform_hours_p50": float(np.median(platform[best])) if moves else 0.0,
+        "monthly_saving_hours_p50": float(np.median(monthly_saving)),
+        "stateful_move": moves and _moves_state(app, spec.containerise),
+        "critical": app.critical,
+        "depends_on": list(app.depends_on),
+        "defaults_used": list(app.defaults_used),
+        "horizon_months": a.horizon_months,
+        "currency": app.questionnaire.team.currency,
+    }
+    arrays = {
+        "npv_stay": out.npv_hours[sq],
+        "npv_marginal": marginal,
+        "platform": platform[best] if moves else np.zeros(samples),
+        "transition": transition if moves else np.zeros(samples),
+        "monthly_saving": monthly_saving if moves else np.zeros(samples),
+        "hourly_cost": rate,
+    }
+    return AppOutcome(app.id, summary, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})

@@ -1,0 +1,431 @@
+"""A portfolio's applications: a folder of questionnaires, or an inventory CSV.
+
+A folder holds one questionnaire per application (``*.yaml``) and an optional ``portfolio.yaml``
+for what they share (name, platform pieces, wave plan, dependencies, business-critical flags).
+An inventory CSV has one row per application: either this project's columns (see README,
+"Portfolio") or the application-import CSV of Konveyor/MTA (``Record Type 1, Application Name,
+Description, Comments, Business Service, ..., Tag Type N, Tag N``). What a row does not give comes
+from ``data/portfolio.yaml``'s ``inventory_defaults``, and each default used is recorded.
+
+Nothing here runs the model: the result is a list of ``App`` records whose questionnaires are
+validated plain data, ready to send to worker processes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import Marks, load_yaml, read_text
+from analyzer.errors import InputError, Problem
+from analyzer.questionnaire.form import Questionnaire, validate_document
+
+PORTFOLIO_FILE = "portfolio.yaml"
+MAX_APPLICATIONS = 100_000
+_ID = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class App:
+    """One application of the portfolio, its questionnaire validated."""
+
+    id: str
+    name: str
+    source: str  # file (and line, for a CSV row) the application came from
+    questionnaire: Questionnaire
+    depends_on: tuple[str, ...] = ()
+    critical: bool = False
+    defaults_used: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An application that could not be read or assessed: named, with its file and error."""
+
+    id: str
+    source: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    wave_months: float
+    migration_people: float
+    hours_per_person_month: float
+    critical_last: bool
+    horizon_months: int
+
+    @property
+    def hours_per_wave(self) -> float:
+        """Migration capacity of one wave: people x h per person-month x months per wave."""
+        return self.migration_people * self.hours_per_person_month * self.wave_months
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    name: str
+    source: str
+    apps: tuple[App, ...]
+    failures: tuple[Failure, ...]
+    plan: PlanSettings
+    platform_items: tuple[str, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def app_id(text: str) -> str:
+    """A stable id from a name or file stem: lower case, runs of other characters as '-'."""
+    return _ID.sub("-", text.strip().lower()).strip("-") or "app"
+
+
+def settings() -> dict[str, Any]:
+    """The bundled data/portfolio.yaml."""
+    loaded = load_yaml(data_dir() / "portfolio.yaml", what="portfolio settings")
+    data: dict[str, Any] = loaded.data
+    return data
+
+
+def _plan(base: Mapping[str, Any], override: Mapping[str, Any], name: str) -> PlanSettings:
+    values = {k: v["value"] for k, v in base.items()}
+    problems = []
+    for key, value in override.items():
+        if key not in values:
+            problems.append(Problem(name, f"unknown plan setting '{key}'", field=f"plan.{key}"))
+            continue
+        expected = bool if isinstance(values[key], bool) else (int, float)
+        if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
+            problems.append(Problem(name, f"expected a {'yes/no' if expected is bool else 'number'}, got {value!r}", field=f"plan.{key}"))
+            continue
+        if expected is not bool and not 0 < float(value) < 1e6:
+            problems.append(Problem(name, f"must be above 0, got {value}", field=f"plan.{key}"))
+            continue
+        values[key] = value
+    if problems:
+        raise InputError(problems)
+    return PlanSettings(
+        wave_months=float(values["wave_months"]),
+        migration_people=float(values["migration_people"]),
+        hours_per_person_month=float(values["hours_per_person_month"]),
+        critical_last=bool(values["critical_last"]),
+        horizon_months=int(values["horizon_months"]),
+    )
+
+
+def load_portfolio(source: str | Path) -> Portfolio:
+    """Read a portfolio folder or inventory CSV. Applications that fail to load are returned as
+    failures (the others go on); problems with the portfolio as a whole raise InputError."""
+    path = Path(source)
+    if path.is_dir():
+        return _from_folder(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return _from_csv(path)
+    what = "is not a folder or a .csv file" if path.exists() else "does not exist"
+    raise InputError([Problem(str(path), f"the portfolio source {what}")])
+
+
+# ---- a folder of questionnaires --------------------------------------------------------------
+
+
+def _from_folder(folder: Path) -> Portfolio:
+    conf = settings()
+    shared: dict[str, Any] = {}
+    shared_file = folder / PORTFOLIO_FILE
+    if shared_file.is_file():
+        loaded = load_yaml(shared_file, what="portfolio file")
+        shared = _portfolio_file(loaded.data, str(shared_file))
+    files = sorted(p for p in folder.glob("*.yaml") if p.name != PORTFOLIO_FILE)
+    files += sorted(folder.glob("*.yml"))
+    if not files:
+        raise InputError([Problem(str(folder), "no questionnaires (*.yaml) in this folder")])
+    apps_meta: Mapping[str, Any] = shared.get("applications", {})
+    apps: list[App] = []
+    failures: list[Failure] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        aid = app_id(f.stem)
+        if aid in seen:
+            failures.append(Failure(aid, str(f), f"same id as {seen[aid]}"))
+            continue
+        seen[aid] = str(f)
+        try:
+            loaded = load_yaml(f, what="questionnaire")
+            q = validate_document(loaded.data, loaded.marks, str(f))
+        except InputError as exc:
+            failures.append(Failure(aid, str(f), str(exc)))
+            continue
+        meta = apps_meta.get(aid, {})
+        apps.append(
+            App(
+                id=aid,
+                name=q.name,
+                source=str(f),
+                questionnaire=q,
+                depends_on=tuple(app_id(d) for d in meta.get("depends_on", ())),
+                critical=bool(meta.get("critical", False)),
+            )
+        )
+    unknown = sorted(set(apps_meta) - set(seen))
+    if unknown:
+        raise InputError([Problem(str(shared_file), f"application '{u}' has no questionnaire in {folder}", field=f"applications.{u}") for u in unknown])
+    return Portfolio(
+        name=str(shared.get("name") or folder.name),
+        source=str(folder),
+        apps=tuple(apps),
+        failures=tuple(failures),
+        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file)),
+        platform_items=tuple(conf["platform_items"]),
+    )
+
+
+def _portfolio_file(data: Any, name: str) -> dict[str, Any]:
+    """Check the shape of portfolio.yaml: name, plan, applications.<id>.{depends_on, critical}."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError([Problem(name, "expected a mapping (name:, plan:, applications:)")])
+    problems = []
+    for key in data:
+        if key not in {"schema_version", "name", "plan", "applications"}:
+            problems.append(Problem(name, f"unknown field '{key}'", field=str(key)))
+    plan = data.get("plan", {})
+    if not isinstance(plan, dict):
+        problems.append(Problem(name, "expected a mapping of settings", field="plan"))
+    apps = data.get("applications", {})
+    if not isinstance(apps, dict):
+        problems.append(Problem(name, "expected a mapping of application ids", field="applications"))
+        apps = {}
+    for aid, meta in apps.items():
+        if not isinstance(meta, dict) or set(meta) - {"depends_on", "critical"}:
+            problems.append(Problem(name, "expected {depends_on: [ids], critical: yes/no}", field=f"applications.{aid}"))
+        elif not isinstance(meta.get("depends_on", []), list):
+            problems.append(Problem(name, "expected a list of application ids", field=f"applications.{aid}.depends_on"))
+    if problems:
+        raise InputError(problems)
+    return {**data, "applications": {app_id(str(k)): v for k, v in apps.items()}}
+
+
+# ---- an inventory CSV --------------------------------------------------------------------------
+
+#: This project's inventory columns -> what they set. Column names are case-insensitive.
+COLUMNS = {
+    "id": "application id (default: from the name)",
+    "name": "application name (required)",
+    "description": "what it is",
+    "business_service": "the business service it belongs to",
+    "repository": "its repository URL",
+    "tags": "semicolon-separated tags, e.g. 'language=java; database=postgresql'",
+    "engineers": "product engineers working on it",
+    "kloc": "thousands of lines of code",
+    "services": "how many similar services it runs (a fleet)",
+    "prod_deploys_per_week": "production deploys a week",
+    "database": "yes/no or a database name: it has its own database process",
+    "critical": "yes/no: business-critical (moved in a later wave)",
+    "depends_on": "semicolon-separated ids of applications it depends on",
+}
+KONVEYOR_NAME = "application name"
+
+
+def _from_csv(path: Path) -> Portfolio:
+    conf = settings()
+    shared: dict[str, Any] = {}
+    shared_file = path.parent / PORTFOLIO_FILE
+    if shared_file.is_file():  # a portfolio.yaml beside the CSV: name and plan (applications come from the rows)
+        shared = _portfolio_file(load_yaml(shared_file, what="portfolio file").data, str(shared_file))
+    text = read_text(path, what="inventory CSV")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise InputError([Problem(str(path), "the inventory is empty", 1, 1)])
+    header = [h.strip().lower() for h in rows[0]]
+    konveyor = KONVEYOR_NAME in header
+    if not konveyor and "name" not in header:
+        raise InputError([Problem(str(path), f"no 'name' column (nor Konveyor's 'Application Name'); columns are: {', '.join(rows[0][:12])}", 1, 1)])
+    if len(rows) - 1 > MAX_APPLICATIONS:
+        raise InputError([Problem(str(path), f"more than {MAX_APPLICATIONS:,} applications")])
+    apps: list[App] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = dict(zip(header, (c.strip() for c in row), strict=False))
+        if konveyor:
+            if record.get("record type 1", "1") not in ("1", ""):
+                continue  # dependency rows (record type 2) carry no application
+            record = _konveyor_record(record, row, header, conf["konveyor_tags"])
+        where = f"{path}:{line}"
+        name = record.get("name", "")
+        aid = app_id(record.get("id") or name)
+        if not name:
+            failures.append(Failure(aid, where, "the name is empty"))
+            continue
+        if aid in seen:
+            failures.append(Failure(aid, where, f"application id '{aid}' appears twice"))
+            continue
+        seen.add(aid)
+        try:
+            app = _row_app(aid, record, where, line, conf["inventory_defaults"])
+        except InputError as exc:
+            failures.append(Failure(aid, where, str(exc)))
+            continue
+        apps.append(app)
+    meta: Mapping[str, Any] = shared.get("applications", {})
+    apps = [
+        replace(a, depends_on=a.depends_on or tuple(app_id(d) for d in meta[a.id].get("depends_on", ())),
+                critical=a.critical or bool(meta[a.id].get("critical", False)))
+        if a.id in meta else a
+        for a in apps
+    ]
+    default_name = path.parent.name if path.stem.lower() in {"inventory", "applications", "apps"} else path.stem
+    return Portfolio(
+        name=str(shared.get("name") or default_name),
+        source=str(path),
+        apps=tuple(apps),
+        failures=tuple(failures),
+        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file)),
+        platform_items=tuple(conf["platform_items"]),
+        notes=(
+            "Read as a Konveyor/MTA application-import CSV: name, description, business service and "
+            "tags are used; team, code size and delivery come from defaults (listed per application).",
+        ) if konveyor else (),
+    )
+
+
+def _konveyor_record(
+    record: Mapping[str, str], row: list[str], header: list[str], tag_types: Mapping[str, list[str]]
+) -> dict[str, str]:
+    """A Konveyor import row in this project's column names. Tags: 'Tag Type N' / 'Tag N'."""
+    out = {
+        "name": record.get(KONVEYOR_NAME, ""),
+        "description": record.get("description", ""),
+        "business_service": record.get("business service", ""),
+        "repository": record.get("repository url", ""),
+    }
+    tags: list[str] = []
+    for i, h in enumerate(header):
+        m = re.fullmatch(r"tag type (\d+)", h)
+        if not m or i >= len(row):
+            continue
+        kind = row[i].strip().lower()
+        value_col = header.index(f"tag {m.group(1)}") if f"tag {m.group(1)}" in header else -1
+        value = row[value_col].strip() if 0 <= value_col < len(row) else ""
+        for key, names in tag_types.items():
+            if kind in names and value:
+                tags.append(f"{key}={value}")
+    out["tags"] = "; ".join(tags)
+    return out
+
+
+def _tags(text: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out.setdefault(k.strip().lower(), []).append(v.strip())
+    return out
+
+
+def _number(record: Mapping[str, str], key: str, where: str) -> float | None:
+    raw = record.get(key, "")
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError([Problem(where, f"expected a number, got '{raw}'", field=key)]) from None
+    if not 0 <= value < 1e9:
+        raise InputError([Problem(where, f"must be 0 or more, got {raw}", field=key)])
+    return value
+
+
+def _yes(text: str) -> bool:
+    return text.strip().lower() in {"yes", "y", "true", "1"}
+
+
+def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, defaults: Mapping[str, Any]) -> App:
+    """Build and validate the questionnaire for one inventory row (schema version 1 answers,
+    upgraded on load by the questionnaire loader)."""
+    used: list[str] = []
+
+    def pick(key: str, default_key: str) -> Any:
+        value = _number(record, key, where)
+        if value is None:
+            used.append(key)
+            return defaults[default_key]
+        return value
+
+    tags = _tags(record.get("tags", ""))
+    engineers = pick("engineers", "engineers")
+    kloc = pick("kloc", "kloc")
+    deploys = pick("prod_deploys_per_week", "prod_deploys_per_week")
+    services = _number(record, "services", where)
+    if services is None:
+        used.append("services")
+        services = 1
+    languages = [v.lower() for v in tags.get("language", [])] or list(defaults["languages"])
+    if not tags.get("language"):
+        used.append("languages")
+    processes: list[dict[str, Any]] = [
+        {"name": f"{aid}-web" if services <= 1 else f"{aid}-service-{k + 1}", "kind": "web",
+         "instances": defaults["web_instances"],
+         "native_dependencies": defaults["native_dependencies"]}
+        for k in range(max(1, min(int(services), 200)))
+    ]
+    database = record.get("database", "")
+    db_names = tags.get("database", [])
+    if db_names or (database and database.lower() not in {"no", "n", "false", "0"}):
+        processes.append({"name": app_id(db_names[0] if db_names else (database if not _yes(database) else "database")),
+                          "kind": "database", "stateful": True, "data_gb": defaults["database_gb"]})
+    used.append("native_dependencies")
+    doc = {
+        "schema_version": 1,
+        "name": record["name"],
+        "description": record.get("description") or None,
+        "team": {"engineers": engineers},
+        "codebase": {"kloc": kloc, "languages": languages},
+        "processes": processes,
+        "delivery": {"prod_deploys_per_week": deploys},
+        "incidents": {"hours_to_restore": defaults["hours_to_restore"]},
+    }
+    if doc["description"] is None:
+        del doc["description"]
+    q = validate_document(doc, _row_marks(doc, line), where.rsplit(":", 1)[0])
+    return App(
+        id=aid,
+        name=record["name"],
+        source=where,
+        questionnaire=q,
+        depends_on=tuple(app_id(d) for d in record.get("depends_on", "").split(";") if d.strip()),
+        critical=_yes(record.get("critical", "")),
+        defaults_used=tuple(used),
+    )
+
+
+def _row_marks(doc: Any, line: int) -> Marks:
+    """Every field of a row's questionnaire located at the row's line (column 1)."""
+    marks = Marks()
+
+    def walk(obj: Any, loc: tuple[Any, ...]) -> None:
+        marks.values[loc] = (line, 1)
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, (*loc, k))
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, (*loc, i))
+
+    walk(doc, ())
+    return marks
+
+
+def check_dependencies(apps: Iterable[App]) -> list[Problem]:
+    """Dependencies that name no application of the portfolio."""
+    ids = {a.id for a in apps}
+    return [
+        Problem(a.source, f"depends on '{d}', which is not an application of this portfolio", field="depends_on")
+        for a in apps for d in a.depends_on if d not in ids
+    ]

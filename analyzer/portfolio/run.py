@@ -1,0 +1,326 @@
+"""Run every application of a portfolio (inline, in local processes or on a Dask cluster), stream
+the per-sample arrays to disk, then aggregate in a fixed order.
+
+Memory does not grow with the number of applications: each application's arrays go into
+flat files (applications x samples, float32) as they arrive, and the
+aggregates are computed from those files in chunks, in application-id order, so the result is the
+same whatever the partitioning, the number of workers or the order of completion.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from analyzer.errors import AnalyzerError, InputError, Problem
+from analyzer.portfolio.economics import (
+    BuildDecision,
+    Wave,
+    WaveApp,
+    bands,
+    breakeven_months,
+    build_decision,
+    plan_curve_add,
+    plan_waves,
+    schedule,
+)
+from analyzer.portfolio.evaluate import ARRAY_KEYS, AppOutcome, evaluate_app
+from analyzer.portfolio.inventory import App, Failure, Portfolio, check_dependencies
+
+ProgressCallback = Callable[[int, int], None]
+CHUNK = 64  # applications read back from disk at a time
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    """Everything the portfolio's outputs print: per-application summaries (id order), failures,
+    the build decision in hours and in money, the waves and the plan's cumulative curve."""
+
+    portfolio: Portfolio
+    samples: int
+    seed: int
+    apps: tuple[dict[str, Any], ...]
+    failures: tuple[Failure, ...]
+    hours: BuildDecision
+    money: BuildDecision
+    waves: tuple[Wave, ...]
+    months: NDArray[np.float64]
+    curve_hours: dict[str, NDArray[np.float64]]  # P10/P50/P90 cumulative net saving by month
+    curve_money: dict[str, NDArray[np.float64]]
+    breakeven_month_p50: float
+    horizon_months: int
+    currency: str
+
+    @property
+    def moving(self) -> list[dict[str, Any]]:
+        return [a for a in self.apps if a["moves"]]
+
+
+def _submit_local(apps: list[App], jobs: int, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
+    """(app, outcome or exception) as they complete, from ``jobs`` spawned processes."""
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures: dict[Future[AppOutcome], App] = {pool.submit(evaluate_app, app, **kwargs): app for app in apps}
+        for f in as_completed(futures):
+            exc = f.exception()
+            yield futures[f], (exc if exc is not None else f.result())
+
+
+def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
+    """The same on a Dask cluster (``distributed`` is an optional extra)."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise AnalyzerError(
+            "--scheduler needs Dask: pip install 'analyzer[cluster]' (dask[distributed])"
+        ) from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except OSError as err:
+        raise AnalyzerError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    try:
+        futures = {client.submit(evaluate_app, app, pure=False, **kwargs): app for app in apps}
+        for f in dask_completed(list(futures)):
+            failed = f.exception()
+            yield futures[f], (failed if failed is not None else f.result())
+    finally:
+        client.close()
+
+
+def _inline(apps: list[App], kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
+    for app in apps:
+        try:
+            yield app, evaluate_app(app, **kwargs)
+        except Exception as exc:  # reported by name, the others go on
+            yield app, exc
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, AnalyzerError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Spool:
+    """Per-sample arrays of every application on disk, one file per quantity, one fixed-size row
+    per application, written and read with ``os.pwrite``/``os.pread`` (no memory map, whose
+    touched pages would count against the process), so memory stays flat in applications."""
+
+    def __init__(self, folder: Path, rows: int, samples: int) -> None:
+        self.samples = samples
+        self.row_bytes = samples * np.dtype(np.float32).itemsize
+        self.fds = {}
+        for k in ARRAY_KEYS:
+            fd = os.open(folder / f"{k}.f32", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.ftruncate(fd, rows * self.row_bytes)
+            self.fds[k] = fd
+
+    def write(self, key: str, row: int, values: NDArray[np.float32]) -> None:
+        data = np.ascontiguousarray(values, dtype=np.float32).tobytes()
+        os.pwrite(self.fds[key], data, row * self.row_bytes)
+
+    def read(self, key: str, rows: list[int]) -> NDArray[np.float64]:
+        """Rows ``rows`` of ``key`` as a (len(rows), samples) float64 array."""
+        out = np.empty((len(rows), self.samples))
+        for j, row in enumerate(rows):
+            raw = os.pread(self.fds[key], self.row_bytes, row * self.row_bytes)
+            out[j] = np.frombuffer(raw, dtype=np.float32)
+        return out
+
+    def close(self) -> None:
+        for fd in self.fds.values():
+            os.close(fd)
+        self.fds.clear()
+
+
+@contextmanager
+def _spool(n_apps: int, samples: int, folder: str | None) -> Iterator[Spool]:
+    with tempfile.TemporaryDirectory(prefix="analyzer-portfolio-", dir=folder) as tmp:
+        spool = Spool(Path(tmp), max(n_apps, 1), samples)
+        try:
+            yield spool
+        finally:
+            spool.close()
+
+
+def run_portfolio(
+    portfolio: Portfolio,
+    *,
+    samples: int,
+    seed: int,
+    assumptions_path: str | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    spool_dir: str | None = None,
+) -> PortfolioResult:
+    """Assess each application, then decide for the portfolio, plan the waves and build the
+    curve. Applications that fail are reported in ``failures``; the rest still count."""
+    problems = check_dependencies(portfolio.apps)
+    if problems:
+        raise InputError(problems)
+    apps = sorted(portfolio.apps, key=lambda a: a.id)
+    index = {a.id: i for i, a in enumerate(apps)}
+    kwargs = {
+        "horizon_months": portfolio.plan.horizon_months,
+        "samples": samples,
+        "run_seed": seed,
+        "assumptions_path": assumptions_path,
+        "platform_items": portfolio.platform_items,
+    }
+    if scheduler:
+        stream = _submit_dask(apps, scheduler, kwargs)
+    elif jobs > 1 and len(apps) > 1:
+        stream = _submit_local(apps, jobs, kwargs)
+    else:
+        stream = _inline(apps, kwargs)
+    summaries: dict[str, dict[str, Any]] = {}
+    failures = list(portfolio.failures)
+    with _spool(len(apps), samples, spool_dir) as spool:
+        for done, (app, result) in enumerate(stream, start=1):
+            if isinstance(result, BaseException):
+                failures.append(Failure(app.id, app.source, _message(result)))
+            else:
+                row = index[app.id]
+                for k in ARRAY_KEYS:
+                    spool.write(k, row, result.arrays[k])
+                summaries[app.id] = result.summary
+            if progress is not None:
+                progress(done, len(apps))
+        ok = [i for i, a in enumerate(apps) if a.id in summaries]
+        result = _aggregate(portfolio, apps, ok, summaries, spool, samples)
+    failures.sort(key=lambda f: f.id)
+    return PortfolioResult(portfolio=portfolio, samples=samples, seed=seed, failures=tuple(failures), **result)
+
+
+def _scheduled_value(app: dict[str, Any], start: float, end: float, horizon: float) -> float:
+    """Median net saving of one application at the horizon given its wave:
+    saving x max(H - end, 0) - effort x ramp(H)."""
+    done = 1.0 if end <= start else min(1.0, max(0.0, (horizon - start) / (end - start)))
+    return app["monthly_saving_hours_p50"] * max(horizon - end, 0.0) - app["effort_hours_p50"] * done
+
+
+def _plan(
+    portfolio: Portfolio, candidates: list[dict[str, Any]], apps_by_id: dict[str, App],
+    platform_hours: float, horizon: float,
+) -> tuple[tuple[Wave, ...], list[str]]:
+    """Waves for the applications worth moving; those whose wave would end too late to pay back
+    within the horizon at this capacity are dropped (they stay) and the rest planned again."""
+    plan = portfolio.plan
+    dropped: list[str] = []
+    while True:
+        wave_apps = [
+            WaveApp(id=a["id"], value=a["value_hours_p50"], effort=a["effort_hours_p50"],
+                    stateful=a["stateful_move"], critical=apps_by_id[a["id"]].critical,
+                    depends_on=apps_by_id[a["id"]].depends_on)
+            for a in candidates if a["id"] not in dropped
+        ]
+        if not wave_apps:
+            return (), dropped
+        try:
+            waves = plan_waves(wave_apps, platform_hours=platform_hours,
+                               hours_per_wave=plan.hours_per_wave, wave_months=plan.wave_months,
+                               critical_last=plan.critical_last)
+        except ValueError as exc:
+            raise InputError([_problem(portfolio, str(exc))]) from None
+        span = schedule(waves)
+        late = [a["id"] for a in candidates if a["id"] in span
+                and _scheduled_value(a, *span[a["id"]], horizon) <= 0]
+        if not late:
+            return waves, dropped
+        dropped += late
+
+
+def _aggregate(
+    portfolio: Portfolio,
+    apps: list[App],
+    ok: list[int],
+    summaries: dict[str, dict[str, Any]],
+    spool: Spool,
+    samples: int,
+) -> dict[str, Any]:
+    """The platform (largest need among the applications that move), the wave plan, and the
+    plan's cumulative net saving per future; the decision is that curve at the horizon:
+    build when its median is positive, confidence = share of futures on the chosen side."""
+    horizon = portfolio.plan.horizon_months
+    months = np.arange(horizon + 1, dtype=np.float64)
+    candidates = [summaries[apps[i].id] for i in ok if summaries[apps[i].id]["moves"]]
+    rows_of = {apps[i].id: i for i in ok}
+    apps_by_id = {a.id: a for a in apps}
+
+    def platform_of(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        ph, pm = np.zeros(samples), np.zeros(samples)
+        for start in range(0, len(ids), CHUNK):
+            rows = [rows_of[i] for i in ids[start : start + CHUNK]]
+            plat = spool.read("platform", rows)
+            rate = spool.read("hourly_cost", rows)
+            ph = np.maximum(ph, plat.max(axis=0))
+            pm = np.maximum(pm, (plat * rate).max(axis=0))
+        return ph, pm
+
+    platform_h, _ = platform_of([a["id"] for a in candidates])
+    waves, dropped = _plan(portfolio, candidates, apps_by_id, float(np.median(platform_h)), horizon)
+    planned = [aid for w in waves for aid in w.apps]
+    platform_h, platform_m = platform_of(sorted(planned))
+    span = schedule(waves)
+    curve_h = np.zeros((samples, months.size))
+    curve_m = np.zeros((samples, months.size))
+    if waves:
+        first = waves[0]
+        share = min(1.0, float(np.median(platform_h)) / max(first.effort, 1e-9))
+        platform_end = first.start_month + first.months * share
+        plan_curve_add(curve_h, months, platform_h, np.zeros(samples), 0.0, platform_end)
+        plan_curve_add(curve_m, months, platform_m, np.zeros(samples), 0.0, platform_end)
+    for aid in sorted(planned):
+        i = rows_of[aid]
+        start, end = span[aid]
+        rate, t, r = (spool.read(k, [i])[0] for k in ("hourly_cost", "transition", "monthly_saving"))
+        plan_curve_add(curve_h, months, t, r, start, end)
+        plan_curve_add(curve_m, months, t * rate, r * rate, start, end)
+    hours = build_decision(curve_h[:, -1] + platform_h, platform_h)
+    money = build_decision(curve_m[:, -1] + platform_m, platform_m)
+    if not hours.build:
+        waves = ()
+    wave_of = {aid: w.number for w in waves for aid in w.apps}
+    rows = []
+    for a in apps:
+        if a.id not in summaries:
+            continue
+        row = {**summaries[a.id], "wave": wave_of.get(a.id)}
+        if row["moves"] and a.id not in wave_of:
+            row["moves"] = False
+            row["reason"] = (
+                "Its move would end too late to pay back within the horizon at the planned capacity."
+                if a.id in dropped else
+                "The shared platform does not pay for itself across the portfolio, so this "
+                "application stays with the rest."
+            )
+        rows.append(row)
+    currencies = {r["currency"] for r in rows}
+    be = breakeven_months(curve_h, months)
+    return {
+        "apps": tuple(rows),
+        "hours": hours,
+        "money": money,
+        "waves": waves,
+        "months": months,
+        "curve_hours": dict(bands(curve_h)),
+        "curve_money": dict(bands(curve_m)),
+        "breakeven_month_p50": float(np.median(be)) if waves else float("inf"),
+        "horizon_months": horizon,
+        "currency": currencies.pop() if len(currencies) == 1 else "mixed",
+    }
+
+
+def _problem(portfolio: Portfolio, message: str) -> Problem:
+    return Problem(portfolio.source, message, field="depends_on")

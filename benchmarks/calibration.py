@@ -1,0 +1,300 @@
+"""Calibration report: the sixteen real decisions against what the model recommends.
+
+For every questionnaire in ``data/questionnaires/calibration/`` this loads the file, runs the
+assessment and the decision through the public API (``analyzer.load_questionnaire``,
+``analyzer.assess``, ``analyzer.decide``) and prints a Markdown table
+``case | expected | recommended | confidence | top reasons`` plus how many recommendations fall in
+the expected set. It reports; it asserts nothing and tunes nothing (MODEL.md, "Calibration").
+
+The expected set of a case comes from ``facts/<id>.yaml`` (key ``expected``) in the shared
+calibration folder: ``--facts DIR``, else the first ``shared/calibration/facts`` found beside the
+repository root or one of its parents (``../shared/calibration`` from /work/main, ``../../shared``
+from a worktree), else the ``# Expected: [...]`` line of the questionnaire's header.
+
+A "too close to call" counts as in the expected set only when both the leader and the runner-up are
+in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
+loader's message, never a traceback, and the exit code is 2.
+
+Run: ``PYTHONPATH=. python benchmarks/calibration.py [--facts DIR] [--samples N] [--seed N]
+[--sensitivity] [--output FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
+FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
+OPTIONS = ("machine-image", "docker", "hybrid")
+TOP_REASONS = 3
+REASON_CHARS = 160  # a reason longer than this is cut in the table (the JSON output has it whole)
+EXPECTED_LINE = re.compile(r"^#\s*Expected:\s*\[([^\]]*)\]", re.IGNORECASE)
+EXIT_NOT_LOADED = 2
+#: Folders before a file name in a message ("/a/b/case.yaml:3:1: ..." -> "case.yaml:3:1: ...").
+_FOLDERS = re.compile(r"(?:[^\s:|]*/)+(?=[^\s/:|]+\.ya?ml)")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case's outcome, or why it has none (``error``)."""
+
+    case: str
+    expected: tuple[str, ...]
+    recommended: str | None = None
+    confidence: float | None = None
+    too_close: bool = False
+    runner_up: str | None = None
+    reasons: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def in_expected(self) -> bool:
+        """True when the recommendation (both options when too close to call) is expected."""
+        if self.error is not None or self.recommended is None:
+            return False
+        if self.too_close:
+            return self.recommended in self.expected and self.runner_up in self.expected
+        return self.recommended in self.expected
+
+
+# ---- expected sets -----------------------------------------------------------------------------
+
+
+def find_facts_dir(root: Path = ROOT) -> Path | None:
+    """The shared facts folder beside the repository root or one of its parents, if any."""
+    for base in (root, *root.parents):
+        candidate = base.parent / FACTS_SUBDIR
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def expected_from_facts(facts_dir: Path, case: str) -> tuple[str, ...] | None:
+    """``expected`` of ``facts_dir/<case>.yaml``; None when the file does not exist."""
+    path = facts_dir / f"{case}.yaml"
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    expected = data.get("expected") if isinstance(data, dict) else None
+    if not isinstance(expected, list) or not all(isinstance(e, str) for e in expected):
+        raise ValueError(f"{path}: expected: must be a list of option names")
+    return tuple(expected)
+
+
+def expected_from_header(text: str) -> tuple[str, ...]:
+    """The ``# Expected: [a, b]`` line of a questionnaire's header comment; () if none."""
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            break
+        match = EXPECTED_LINE.match(line)
+        if match:
+            return tuple(p.strip() for p in match.group(1).split(",") if p.strip())
+    return ()
+
+
+def expected_set(path: Path, facts_dir: Path | None) -> tuple[str, ...]:
+    """The facts file's expected set when there is one, else the header's."""
+    if facts_dir is not None:
+        found = expected_from_facts(facts_dir, path.stem)
+        if found is not None:
+            return found
+    return expected_from_header(path.read_text(encoding="utf-8"))
+
+
+# ---- running one case --------------------------------------------------------------------------
+
+
+def runner_up(decision: Any) -> str | None:
+    """The option with the second-best median score, or None if the decision cannot say."""
+    try:
+        import numpy as np
+
+        totals = np.asarray(decision.scoring.median_total(), dtype=float).copy()
+        names = list(decision.assessment.option_names)
+        totals[names.index(decision.recommendation)] = -np.inf
+        return str(names[int(np.argmax(totals))])
+    except (AttributeError, ValueError, IndexError):
+        return None
+
+
+def run_case(
+    path: Path,
+    expected: tuple[str, ...],
+    *,
+    samples: int,
+    seed: int,
+    sensitivity: bool,
+    traceback: bool = False,
+) -> CaseResult:
+    """Load, assess and decide one questionnaire; a failure becomes ``error``, not a traceback."""
+    import analyzer
+
+    case = path.stem
+    try:
+        q = analyzer.load_questionnaire(path)
+    except analyzer.AnalyzerError as exc:
+        return CaseResult(case, expected, error=f"does not load: {_first_lines(str(exc))}")
+    try:
+        a = analyzer.assess(q, samples=samples, seed=seed)
+        d = analyzer.decide(a, sensitivity=sensitivity)
+    except Exception as exc:  # a model failure on one case must not hide the other fifteen
+        if traceback:
+            raise
+        return CaseResult(case, expected, error=f"model failed: {type(exc).__name__}: {exc}")
+    return CaseResult(
+        case,
+        expected,
+        recommended=str(d.recommendation),
+        confidence=float(d.confidence),
+        too_close=bool(d.too_close),
+        runner_up=runner_up(d) if d.too_close else None,
+        reasons=tuple(str(r) for r in d.reasons),
+    )
+
+
+def _first_lines(text: str, n: int = 3) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    more = f" (+{len(lines) - n} more)" if len(lines) > n else ""
+    return " / ".join(lines[:n]) + more
+
+
+# ---- the table ---------------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipes, no line breaks."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _short(text: str, limit: int = REASON_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def recommended_cell(r: CaseResult) -> str:
+    if r.error is not None:
+        return "—"
+    assert r.recommended is not None
+    if r.too_close:
+        return f"too close: {r.recommended} / {r.runner_up or '?'}"
+    return r.recommended
+
+
+def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
+    """The Markdown table, one row per case, a ✓ after a recommendation in the expected set."""
+    lines = [
+        "| case | expected | recommended | confidence | top reasons |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        expected = ", ".join(r.expected) or "?"
+        if r.error is not None:
+            rec, conf, why = "—", "—", f"**{_FOLDERS.sub('', r.error)}**"
+        else:
+            rec = recommended_cell(r) + (" ✓" if r.in_expected else " ✗")
+            conf = "—" if r.confidence is None else f"{100 * r.confidence:.0f} %"
+            why = "; ".join(
+                f"{i}. {_short(reason)}" for i, reason in enumerate(r.reasons[:top], start=1)
+            )
+        lines.append(
+            f"| {_cell(r.case)} | {_cell(expected)} | {_cell(rec)} | {conf} | {_cell(why)} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(results: Sequence[CaseResult]) -> str:
+    """How many recommendations fall in the expected set, and how many cases did not run."""
+    ran = [r for r in results if r.error is None]
+    hits = sum(r.in_expected for r in ran)
+    text = f"{hits} of {len(results)} recommendations fall in the expected set"
+    failed = len(results) - len(ran)
+    if failed:
+        text += f" ({failed} case{'s' if failed != 1 else ''} did not run)"
+    spread = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
+    close = sum(1 for r in ran if r.too_close)
+    parts = [f"{o} {n}" for o, n in spread.items()] + [f"too close {close}"]
+    return text + ". Recommended: " + ", ".join(parts) + "."
+
+
+def report(results: Sequence[CaseResult]) -> str:
+    return build_table(results) + "\n\n" + summary(results) + "\n"
+
+
+# ---- command line ------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--facts", type=Path, help="folder of facts/<id>.yaml with the expected sets")
+    p.add_argument("--cases", type=Path, default=CASES_DIR, help="folder of questionnaires")
+    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples per case")
+    p.add_argument("--seed", type=int, default=1, help="seed of the one Generator per case")
+    p.add_argument(
+        "--sensitivity", action="store_true", help="also run tornado, Sobol and reversals"
+    )
+    p.add_argument("--output", type=Path, help="also write the report to this file (replaced)")
+    p.add_argument("--traceback", action="store_true", help="re-raise a model failure")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    facts_dir = args.facts if args.facts is not None else find_facts_dir()
+    if args.facts is not None and not args.facts.is_dir():
+        print(f"{args.facts}: --facts: not a folder", file=sys.stderr)
+        return EXIT_NOT_LOADED
+    paths = sorted(args.cases.glob("*.yaml"))
+    if not paths:
+        print(f"{args.cases}: no questionnaires (*.yaml) found", file=sys.stderr)
+        return EXIT_NOT_LOADED
+    source = f"facts in {facts_dir}" if facts_dir is not None else "the files' header comments"
+    print(f"Expected sets from {source}; {args.samples:,} samples, seed {args.seed}.\n")
+    results = []
+    for path in paths:
+        try:
+            expected = expected_set(path, facts_dir)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            results.append(CaseResult(path.stem, (), error=f"expected set unreadable: {exc}"))
+            continue
+        results.append(
+            run_case(
+                path,
+                expected,
+                samples=args.samples,
+                seed=args.seed,
+                sensitivity=args.sensitivity,
+                traceback=args.traceback,
+            )
+        )
+    text = report(results)
+    print(text)
+    for r in results:
+        if r.error is not None:
+            print(f"{r.case}: {r.error}", file=sys.stderr)
+    if facts_dir is not None and args.cases == CASES_DIR:
+        missing = sorted({f.stem for f in facts_dir.glob("*.yaml")} - {p.stem for p in paths})
+        if missing:
+            print(f"facts without a questionnaire: {', '.join(missing)}", file=sys.stderr)
+    if args.output is not None:
+        from analyzer._io.atomic import write_text_atomic
+        from analyzer.errors import AnalyzerError
+
+        try:
+            write_text_atomic(args.output, text, overwrite=True)
+        except AnalyzerError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_NOT_LOADED
+    return EXIT_NOT_LOADED if any(r.error is not None for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))  # this checkout's analyzer, not another one on the path
+    sys.exit(main())

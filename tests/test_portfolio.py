@@ -1,0 +1,206 @@
+"""Portfolio: inventory reading, seeds, waves, the build decision, outputs and parallel runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer._io.paths import data_dir
+from analyzer.errors import InputError
+from analyzer.portfolio.content import CSV_COLUMNS, to_dict
+from analyzer.portfolio.economics import (
+    WaveApp,
+    breakeven_months,
+    build_decision,
+    marginal_choice,
+    plan_waves,
+    schedule,
+)
+from analyzer.portfolio.evaluate import app_seed
+from analyzer.portfolio.inventory import load_portfolio
+from analyzer.portfolio.outputs import portfolio_bytes
+from analyzer.portfolio.run import run_portfolio
+
+SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
+ESTATE = data_dir() / "portfolios" / "estate-200" / "inventory.csv"
+
+
+# ---- seeds -----------------------------------------------------------------------------------
+
+
+def test_app_seed_depends_only_on_run_seed_and_id() -> None:
+    assert app_seed(1, "billing") == app_seed(1, "billing")
+    assert app_seed(1, "billing") != app_seed(1, "search")
+    assert app_seed(1, "billing") != app_seed(2, "billing")
+    assert 0 <= app_seed(2**63 - 1, "x") < 2**63
+
+
+# ---- economics -------------------------------------------------------------------------------
+
+
+def test_marginal_choice_takes_platform_off_moves_only() -> None:
+    npv = np.array([[100.0, 100.0], [120.0, 120.0]])  # stay, move
+    platform = np.array([[50.0, 50.0], [40.0, 40.0]])  # the status quo's entry is ignored
+    best, marginal = marginal_choice(npv, platform, status_quo=0)
+    assert best == 1
+    np.testing.assert_allclose(marginal, [80.0, 80.0])
+
+
+def test_build_decision_confidence_is_share_on_the_chosen_side() -> None:
+    gains = np.array([10.0, 20.0, 30.0, 40.0])
+    d = build_decision(gains, np.full(4, 15.0))
+    assert d.build and d.confidence == pytest.approx(0.75)
+    assert d.flip_platform_multiplier() == pytest.approx(25.0 / 15.0)
+    d = build_decision(gains, np.full(4, 35.0))
+    assert not d.build and d.confidence == pytest.approx(0.75)
+
+
+@given(st.floats(0.1, 100.0))
+@settings(max_examples=25, deadline=None)
+def test_build_decision_does_not_depend_on_the_unit(k: float) -> None:
+    """Multiplying every cost by k (hours -> money) changes neither decision nor confidence."""
+    rng = np.random.default_rng(3)
+    gains, platform = rng.normal(10, 5, 500), rng.uniform(5, 15, 500)
+    a, b = build_decision(gains, platform), build_decision(k * gains, k * platform)
+    assert (a.build, a.confidence) == (b.build, b.confidence)
+
+
+def _app(aid: str, value: float, effort: float, **kw: object) -> WaveApp:
+    return WaveApp(aid, value, effort, bool(kw.get("stateful", False)), bool(kw.get("critical", False)),
+                   tuple(kw.get("depends_on", ())))  # type: ignore[arg-type]
+
+
+def test_waves_respect_capacity_dependencies_and_put_critical_later() -> None:
+    apps = [
+        _app("a", 100, 50), _app("b", 500, 50, depends_on=["c"]), _app("c", 10, 50),
+        _app("d", 1000, 50, critical=True), _app("e", 300, 50, stateful=True),
+    ]
+    waves = plan_waves(apps, platform_hours=50, hours_per_wave=100, wave_months=3)
+    wave_of = {aid: w.number for w in waves for aid in w.apps}
+    assert all(w.effort <= 100 for w in waves)
+    assert wave_of["c"] <= wave_of["b"]  # a dependency moves first (or together)
+    assert wave_of["d"] == max(wave_of.values())  # business-critical last
+    assert wave_of["e"] >= wave_of["a"]  # stateful after the stateless quick wins
+    starts = [w.start_month for w in waves]
+    assert starts == sorted(starts) and starts[0] == 0
+
+
+def test_a_move_larger_than_a_wave_gets_a_longer_wave_of_its_own() -> None:
+    waves = plan_waves([_app("big", 10, 450)], platform_hours=0, hours_per_wave=100, wave_months=3)
+    span = schedule(waves)
+    assert span["big"][1] - span["big"][0] == pytest.approx(13.5)
+
+
+def test_dependency_cycle_is_an_error() -> None:
+    apps = [_app("a", 1, 1, depends_on=["b"]), _app("b", 1, 1, depends_on=["a"])]
+    with pytest.raises(ValueError, match="cycle"):
+        plan_waves(apps, platform_hours=0, hours_per_wave=10, wave_months=3)
+
+
+def test_breakeven_months_by_hand() -> None:
+    months = np.arange(5, dtype=float)
+    curve = np.array([[0, -5, -2, 1, 3], [0, -5, -6, -7, -8], [0, 1, 2, 3, 4]], dtype=float)
+    np.testing.assert_array_equal(breakeven_months(curve, months), [3, np.inf, 0])
+
+
+# ---- inventory -------------------------------------------------------------------------------
+
+
+def test_inventory_csv_reads_columns_records_defaults_and_reports_bad_rows(tmp_path: Path) -> None:
+    csv = tmp_path / "apps.csv"
+    csv.write_text(
+        "name,engineers,kloc,services,prod_deploys_per_week,database,critical,depends_on\n"
+        "Billing,4,80,3,10,postgresql,yes,\n"
+        "Search,2,,1,,no,no,billing\n"
+        "Broken,lots,10,1,1,no,no,\n",
+        encoding="utf-8",
+    )
+    p = load_portfolio(csv)
+    assert [a.id for a in p.apps] == ["billing", "search"]
+    billing, search = p.apps
+    assert billing.critical and search.depends_on == ("billing",)
+    assert [pr.kind for pr in billing.questionnaire.processes].count("web") == 3
+    assert any(pr.kind == "database" for pr in billing.questionnaire.processes)
+    assert "kloc" in search.defaults_used and "engineers" not in search.defaults_used
+    (failure,) = p.failures
+    assert failure.id == "broken" and failure.source.endswith("apps.csv:4") and "engineers" in failure.error
+
+
+def test_konveyor_import_csv(tmp_path: Path) -> None:
+    csv = tmp_path / "konveyor.csv"
+    csv.write_text(
+        "Record Type 1,Application Name,Description,Comments,Business Service,Tag Type 1,Tag 1,Tag Type 2,Tag 2\n"
+        "1,Forest,Batch scheduler,,Food2Go,Database,Oracle,Language,Java\n"
+        "1,Tiller,Reporting tool,,,Language,Python,,\n"
+        "2,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    p = load_portfolio(csv)
+    forest, tiller = p.apps
+    assert forest.questionnaire.codebase.languages == ["java"]
+    assert any(pr.kind == "database" and pr.name == "oracle" for pr in forest.questionnaire.processes)
+    assert "engineers" in tiller.defaults_used and p.notes
+
+
+def test_unknown_dependency_is_an_input_error(tmp_path: Path) -> None:
+    csv = tmp_path / "apps.csv"
+    csv.write_text("name,depends_on\nA,nowhere\n", encoding="utf-8")
+    with pytest.raises(InputError, match="nowhere"):
+        run_portfolio(load_portfolio(csv), samples=200, seed=1)
+
+
+# ---- runs and outputs --------------------------------------------------------------------------
+
+
+def test_seed_portfolio_outputs_agree() -> None:
+    r = run_portfolio(load_portfolio(SEED_PORTFOLIO), samples=500, seed=5)
+    data = json.loads(portfolio_bytes(r, "json", command="analyzer portfolio", date=None))
+    assert {a["id"] for a in data["applications"]} == {"monolith", "service-component"}
+    assert data["decision"]["build_platform"] == r.hours.build
+    rows = portfolio_bytes(r, "csv", command="", date=None).decode().splitlines()
+    assert rows[0].split(",") == list(CSV_COLUMNS) and len(rows) == 3
+    assert portfolio_bytes(r, "md", command="", date=None).decode().startswith("# Portfolio")
+    assert data["decision"]["hours"]["net_saving"]["p50"] == pytest.approx(float(np.median(r.hours.net_saving)))
+    assert data["applications"] == json.loads(json.dumps(to_dict(r)["applications"]))
+
+
+@pytest.mark.slow
+def test_same_json_whatever_the_partitioning(tmp_path: Path) -> None:
+    csv = tmp_path / "apps.csv"
+    csv.write_text(ESTATE.read_text(encoding="utf-8").splitlines()[0] + "\n"
+                   + "\n".join(ESTATE.read_text(encoding="utf-8").splitlines()[1:13]) + "\n", encoding="utf-8")
+    p = load_portfolio(csv)
+    one = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=1), "json", command="", date=None)
+    two = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=2), "json", command="", date=None)
+    assert one == two
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        dask = portfolio_bytes(run_portfolio(p, samples=300, seed=9, scheduler=cluster.scheduler_address),
+                               "json", command="", date=None)
+    assert one == dask
+
+
+@pytest.mark.slow
+def test_cli_bad_file_among_many_is_named_and_the_rest_written(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    for f in SEED_PORTFOLIO.glob("*.yaml"):
+        text = f.read_text(encoding="utf-8").replace("../../../analyzer", "x")
+        (folder / f.name).write_text(text, encoding="utf-8")
+    (folder / "broken.yaml").write_text("schema_version: 1\nname: Broken\nteam: {engineers: -3}\n", encoding="utf-8")
+    out = tmp_path / "out" / "p.json"
+    out.parent.mkdir()
+    res = cli("portfolio", str(folder), "--format", "all", "-o", str(out), "--samples", "300")
+    assert res.code == 1
+    assert "broken" in res.err and "broken.yaml" in res.err and "Traceback" not in res.err
+    for suffix in (".pdf", ".md", ".json", ".csv"):
+        assert out.with_suffix(suffix).is_file()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["id"] for f in data["failures"]] == ["broken"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["p.csv", "p.json", "p.md", "p.pdf"]
