@@ -8,7 +8,7 @@ which ``analyzer init`` writes into the template and ``analyzer ask`` shows as h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -540,15 +540,11 @@ def problems_from_validation(
     return problems
 
 
-def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
-    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
-    if not isinstance(data, dict):
-        raise InputError(
-            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
-        )
-    version = data.get("schema_version")
-    if "schema_version" in data and version != SCHEMA_VERSION:
-        line, col = marks.locate(("schema_version",))
+def check_schema_version(data: Mapping[str, Any], name: str, marks: Marks | None = None) -> None:
+    """Raise InputError unless the document's ``schema_version``, when given, is the one read here."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        line, col = marks.locate(("schema_version",)) if marks is not None else (None, None)
         raise InputError(
             [
                 Problem(
@@ -559,6 +555,15 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
                 )
             ]
         )
+
+
+def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
+    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
+        )
+    check_schema_version(data, name, marks)
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:

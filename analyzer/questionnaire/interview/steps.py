@@ -36,6 +36,7 @@ from analyzer.questionnaire.form import (
     Priorities,
     Process,
     Questionnaire,
+    check_schema_version,
     incident_categories,
     problems_from_validation,
 )
@@ -421,12 +422,7 @@ def check_shape(data: Any, name: str) -> Answers:
         raise InputError(
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise InputError(
-            [Problem(name, f"unsupported schema_version {version!r}; this analyzer reads "
-                           f"version {SCHEMA_VERSION}", field="schema_version")]
-        )
+    check_schema_version(data, name)
     bad = [s for s in SECTIONS if s in data and not isinstance(data[s], dict)]
     processes = data.get("processes")
     if processes is not None and (
