@@ -11,12 +11,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analyzer.app.background import Background
+from analyzer.app.pipeline import prepare
+from analyzer.decision.decide import decide
+from analyzer.decision.sensitivity import Progress, assessment_sobol
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
-    from analyzer.decision.sensitivity import Progress
     from analyzer.report.tree import Report
+
 
 @dataclass(frozen=True)
 class ReportRequest:
@@ -41,9 +45,6 @@ def build(
     there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
-    from analyzer.app.pipeline import prepare
-    from analyzer.decision.decide import decide
-
     a = prepare(
         request.questionnaire,
         samples=request.samples,
@@ -52,15 +53,12 @@ def build(
     )
     sobol = None
     if request.sensitivity and background:
-        from analyzer.app.background import Background
-        from analyzer.decision.sensitivity import assessment_sobol
-
         job = Background(partial(assessment_sobol, a))
         if job.forked:  # else decide computes the indices itself, with progress
             preload(request.format)
             sobol = job.result
     d = decide(a, sensitivity=request.sensitivity, progress=progress, sobol=sobol)
-    from analyzer.report.content import build_report
+    from analyzer.report.content import build_report  # after the fork: see preload
 
     return build_report(a, d, command=request.command, date=request.date)
 
