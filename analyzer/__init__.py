@@ -19,12 +19,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from analyzer._io.paths import example_questionnaire
+from analyzer._version import __version__
 from analyzer.errors import AnalyzerError, InputError, OutputError, Problem
-from analyzer.estimate import Estimate
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
-
-__version__ = "0.1.0"
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire, parse_questionnaire
 
 #: Public names loaded on first use: name -> module that defines it.
 _LAZY: dict[str, str] = {
@@ -35,26 +34,25 @@ _LAZY: dict[str, str] = {
     "load_options": "analyzer.model.options",
     "decide": "analyzer.decision.decide",
     "Decision": "analyzer.decision.decide",
-    "analyze": "analyzer.pipeline",
-    "dora_profile": "analyzer.dora",
+    "analyze": "analyzer.app.pipeline",
+    "dora_profile": "analyzer.history.dora",
     "import_incidents": "analyzer.history",
     "history_profile": "analyzer.history",
-    "what_if": "analyzer.explore",
-    "reassess": "analyzer.explore",
-    "recommendation_map": "analyzer.explore",
-    "RecommendationMap": "analyzer.explore",
-    "breakeven_frontier": "analyzer.explore",
-    "Frontier": "analyzer.explore",
-    "sweep": "analyzer.explore",
-    "Sweep": "analyzer.explore",
+    "what_if": "analyzer.decision.explore",
+    "reassess": "analyzer.decision.explore",
+    "recommendation_map": "analyzer.decision.explore",
+    "RecommendationMap": "analyzer.decision.explore",
+    "breakeven_frontier": "analyzer.decision.explore",
+    "Frontier": "analyzer.decision.explore",
+    "sweep": "analyzer.decision.explore",
+    "Sweep": "analyzer.decision.explore",
 }
-_LAZY_MODULES = ("charts",)
+_LAZY_MODULES: dict[str, str] = {"charts": "analyzer.report.charts"}
 
 if TYPE_CHECKING:
-    from analyzer import charts
+    from analyzer.app.pipeline import analyze
     from analyzer.decision.decide import Decision, decide
-    from analyzer.dora import dora_profile
-    from analyzer.explore import (
+    from analyzer.decision.explore import (
         Frontier,
         RecommendationMap,
         Sweep,
@@ -65,10 +63,11 @@ if TYPE_CHECKING:
         what_if,
     )
     from analyzer.history import history_profile, import_incidents
+    from analyzer.history.dora import dora_profile
     from analyzer.model.assess import Assessment, assess
     from analyzer.model.assumptions import Assumptions, load_assumptions
     from analyzer.model.options import load_options
-    from analyzer.pipeline import analyze
+    from analyzer.report import charts
 
 
 def __getattr__(name: str) -> Any:
@@ -77,7 +76,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name in _LAZY_MODULES:
-        module = importlib.import_module(f"analyzer.{name}")
+        module = importlib.import_module(_LAZY_MODULES[name])
         globals()[name] = module
         return module
     raise AttributeError(f"module 'analyzer' has no attribute {name!r}")

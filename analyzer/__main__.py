@@ -1,5 +1,5 @@
 import sys
 
-from analyzer.cli import main
+from analyzer.app.cli import main
 
 sys.exit(main())

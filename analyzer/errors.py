@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 EXIT_INPUT = 2  # bad input: questionnaire, assumptions, history or command-line values
@@ -58,3 +59,19 @@ class OutputError(AnalyzerError):
     """The output could not be written (unwritable folder, full disk...)."""
 
     exit_code = EXIT_IO
+
+
+#: How alike a typo and a known name must be (difflib's ratio) to suggest the name.
+SUGGEST_CUTOFF = 0.6
+
+
+def closest(word: str, known: Iterable[str], cutoff: float = SUGGEST_CUTOFF) -> str | None:
+    """The known name most like ``word`` (difflib's ratio of at least ``cutoff``), if any."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = SUGGEST_CUTOFF) -> str:
+    """`` (did you mean 'x'?)`` for the known name closest to ``word``, or an empty string."""
+    match = closest(word, known, cutoff)
+    return f" (did you mean '{match}'?)" if match else ""

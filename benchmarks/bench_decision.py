@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from analyzer.decision.engine import Engine
+from analyzer._io.paths import example_questionnaire
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.futures import score_futures
 from analyzer.decision.sensitivity import SOBOL_SAMPLES, sobol_indices, tornado
 from analyzer.model.assess import DEFAULT_SEED, assess
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import Questionnaire, load_questionnaire
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 BUDGET_S = 1.5
 RUNS = 5
@@ -35,7 +35,7 @@ def decide(q: Questionnaire, timings: dict[str, float] | None = None) -> dict[st
     weights = q.priorities.weights.normalised()
     scoring = score_futures(a)
     t1 = clock()
-    engine = Engine(a.structure, weights)
+    engine = DecisionFunction(a.structure, weights)
     table = tornado(engine, a.space, output="score_margin", option=scoring.recommended)
     t2 = clock()
     rng = np.random.default_rng(DEFAULT_SEED)

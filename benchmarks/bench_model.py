@@ -15,13 +15,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.model import distributions
 from analyzer.model.assess import assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.options import load_options
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 
 def _median_seconds(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]

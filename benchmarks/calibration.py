@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if missing:
             print(f"facts without a questionnaire: {', '.join(missing)}", file=sys.stderr)
     if args.output is not None:
-        from analyzer.atomic import write_text_atomic
+        from analyzer._io.atomic import write_text_atomic
         from analyzer.errors import AnalyzerError
 
         try:

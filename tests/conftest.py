@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.paths import data_dir, example_questionnaire
+from analyzer._io.paths import data_dir, example_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,14 @@ def _env() -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that run the CLI as a subprocess are ``slow``: ``pytest -m "not slow"`` is the quick
+    tier for the edit-run loop, ``make test`` runs everything."""
+    for item in items:
+        if "cli" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

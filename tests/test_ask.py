@@ -20,9 +20,9 @@ import pexpect
 import pyte
 import pytest
 
-from analyzer.ask import load_answers
-from analyzer.estimate import Estimate
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.questionnaire.interview.session import load_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CTRL_C, CTRL_U, DOWN = "\x03", "\x15", "\x1b[B"
@@ -41,6 +41,11 @@ ADD_PROCESS = r"Add another process"
 PROD_DEPLOYS = "Production deploys per week"
 WEIGHTS = "Criterion weights"
 REPORT = "Render the report now"
+#: Waiting for a whole PDF report (the model, the decision, the charts and Typst): generous, as
+#: the machine may be busy; every other wait is for a prompt and keeps the short timeout.
+REPORT_SECONDS = 300
+
+pytestmark = pytest.mark.slow  # pseudo-terminal sessions, each a child process
 
 
 class _Tee:
@@ -80,9 +85,9 @@ class Interview:
         self.screen = pyte.Screen(120, 40)
         self.child.logfile_read = _Tee(log, pyte.Stream(self.screen))
 
-    def expect(self, pattern: str) -> str:
+    def expect(self, pattern: str, timeout: float = 15) -> str:
         """Wait for ``pattern`` (a regex) in the output stream; return what came before it."""
-        self.child.expect(pattern)
+        self.child.expect(pattern, timeout=timeout)
         return str(self.child.before)
 
     def screen_text(self) -> str:
@@ -289,7 +294,7 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     ask.expect("Editing")
     asked = ask.enter_until(REPORT)
     ask.child.send("y")
-    summary = ask.expect(pexpect.EOF)
+    summary = ask.expect(pexpect.EOF, timeout=REPORT_SECONDS)  # a whole PDF report
     assert ask.finish() == 0
     assert asked == 69  # every question of the seed team, each answered with Enter
     assert load_questionnaire(path) == load_questionnaire(seed_path)

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from analyzer import background
-from analyzer.background import Background
-from analyzer.paths import example_questionnaire
-from analyzer.report import ReportRequest, make_report
+from analyzer._io.paths import example_questionnaire
+from analyzer.app import background
+from analyzer.app.background import Background
+from analyzer.app.report import ReportRequest, make_report
 
 PARENT = os.getpid()
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.decide import Decision, decide
 from analyzer.decision.scoring import topsis
 from analyzer.model.assess import assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 SAMPLES = 3000
 
@@ -87,7 +87,7 @@ def test_below_threshold_is_too_close_to_call(tmp_path: Path) -> None:
 
 def test_contributions_add_up_to_the_median_total(seed_decision: Decision) -> None:
     table = seed_decision.scores_table()
-    from analyzer.questionnaire import CRITERIA
+    from analyzer.questionnaire.form import CRITERIA
 
     parts = table[list(CRITERIA)].sum(axis=1)
     # a sum of medians is not the median of sums, but they agree closely here
@@ -146,7 +146,7 @@ def test_history_replaces_typed_counts_and_says_so(tmp_path: Path) -> None:
     decision says so rather than silently picking one."""
     import shutil
 
-    from analyzer.pipeline import analyze
+    from analyzer.app.pipeline import analyze
 
     fixtures = Path(__file__).parent / "fixtures"
     shutil.copy(fixtures / "history-incidents.csv", tmp_path)
@@ -165,7 +165,7 @@ def test_history_replaces_typed_counts_and_says_so(tmp_path: Path) -> None:
 def test_one_criteria_table_holds_the_questionnaires_default_weights() -> None:
     from analyzer.decision.criteria import criteria_table
     from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
-    from analyzer.questionnaire import CRITERIA, Weights
+    from analyzer.questionnaire.form import CRITERIA, Weights
 
     table = criteria_table()
     assert tuple(table) == CRITERIA
@@ -209,7 +209,7 @@ def test_machine_images_lose_team_fit_when_the_team_hires() -> None:
 
 def test_weights_are_sampled_within_the_tolerance() -> None:
     from analyzer.decision.criteria import sample_weights
-    from analyzer.questionnaire import CRITERIA, Weights
+    from analyzer.questionnaire.form import CRITERIA, Weights
 
     w = Weights().normalised()
     drawn = sample_weights(w, 0.2, 4000, np.random.default_rng(0))
@@ -279,7 +279,7 @@ def yaml_doc(name: str) -> dict:  # type: ignore[type-arg]
 def parse(doc: dict):  # type: ignore[no-untyped-def,type-arg]
     import yaml
 
-    from analyzer.questionnaire import parse_questionnaire
+    from analyzer.questionnaire.form import parse_questionnaire
 
     return parse_questionnaire(yaml.safe_dump(doc), "test")
 
@@ -344,7 +344,7 @@ def test_a_knife_edge_is_said_once() -> None:
 def test_more_pain_never_favours_machine_images_more(name: str) -> None:
     """MODEL.md's expected directions on the median model: more drift, more deploys and more
     scale-outs each move the score margin towards Docker (never towards machine images)."""
-    from analyzer.decision.engine import Engine
+    from analyzer.decision.engine import DecisionFunction as Engine
 
     doc = yaml_doc("seed-team")
     doc["processes"] = [dict(p, name="app") if i == 0 else p for i, p in enumerate(doc["processes"])]

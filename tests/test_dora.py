@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyzer.dora import (
+from analyzer.history.dora import (
     change_failures,
     cluster_of,
     deploys_per_week,

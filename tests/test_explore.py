@@ -1,6 +1,6 @@
-"""analyzer.explore: what-if copies, quick re-runs, and the answer over grids of inputs.
+"""analyzer.decision.explore: what-if copies, quick re-runs, and the answer over grids of inputs.
 
-Grids are checked against the same model evaluated one point at a time (``Engine.winner`` and
+Grids are checked against the same model evaluated one point at a time (``DecisionFunction.winner`` and
 ``option_saving`` on the median model), and the payback frontier against the model's own
 break-even month, an independent output of ``evaluate``.
 """
@@ -15,11 +15,11 @@ from matplotlib.figure import Figure
 from pydantic import BaseModel
 
 import analyzer
-from analyzer import charts
-from analyzer.decision.engine import Engine
-from analyzer.explore import option_saving
+from analyzer.decision.engine import DecisionFunction
+from analyzer.decision.explore import option_saving
 from analyzer.model.core import evaluate
-from analyzer.questionnaire import iter_fields
+from analyzer.questionnaire.form import iter_fields
+from analyzer.report import charts
 
 SAMPLES = 400
 DEPLOYS = "delivery.prod_deploys_per_week"
@@ -146,7 +146,7 @@ def test_recommendation_map_agrees_with_the_engine_point_by_point(a: analyzer.As
     xs, ys = np.array([1.0, 2.0, 4.0, 8.0]), np.array([0.0, 20.0, 45.0, 60.0, 90.0])
     result = analyzer.recommendation_map(a, ENGINEERS, xs, DEPLOYS, ys)
     assert result.winners.shape == (ys.size, xs.size)
-    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    engine = DecisionFunction(a.structure, a.questionnaire.priorities.weights.normalised())
     seen = set()
     for y in ys:
         for x in xs:

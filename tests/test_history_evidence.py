@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzer._io.paths import data_dir
 from analyzer.errors import InputError
 from analyzer.history import (
     bootstrap_restore_hours,
@@ -18,8 +19,7 @@ from analyzer.history import (
     import_incidents,
     incident_evidence,
 )
-from analyzer.paths import data_dir
-from analyzer.questionnaire import load_questionnaire, parse_questionnaire
+from analyzer.questionnaire.form import load_questionnaire, parse_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = data_dir() / "history"

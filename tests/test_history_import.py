@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzer._io.paths import data_dir
 from analyzer.errors import InputError
 from analyzer.history import import_incidents
 from analyzer.history.table import record_lines
-from analyzer.paths import data_dir
 
 EXAMPLES = data_dir() / "history"
 HEADER = "id,created_at,resolved_at,title,service,category\n"

@@ -10,18 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from analyzer import ask, interview
-from analyzer.answer import (
-    AnswerError,
-    format_value,
-    parse_estimate,
-    parse_pairs,
-    parse_words,
-    parse_yes_no,
-)
+from analyzer._io.yamlio import Marks, load_yaml
 from analyzer.errors import InputError
-from analyzer.interview import Step
-from analyzer.questionnaire import (
+from analyzer.questionnaire.form import (
     Codebase,
     Delivery,
     Incidents,
@@ -31,7 +22,17 @@ from analyzer.questionnaire import (
     load_questionnaire,
     validate_document,
 )
-from analyzer.yamlio import Marks, load_yaml
+from analyzer.questionnaire.interview import session as ask
+from analyzer.questionnaire.interview import steps as interview
+from analyzer.questionnaire.interview.answer import (
+    AnswerError,
+    format_value,
+    parse_pairs,
+    parse_typed_estimate,
+    parse_words,
+    parse_yes_no,
+)
+from analyzer.questionnaire.interview.steps import Step
 
 # --------------------------------------------------------------------------------------------
 # Parsing what is typed
@@ -56,20 +57,20 @@ from analyzer.yamlio import Marks, load_yaml
     ],
 )
 def test_estimate_spellings(text: str, expected: Any) -> None:
-    assert parse_estimate(text) == expected
+    assert parse_typed_estimate(text) == expected
 
 
 def test_percent_only_for_fractions() -> None:
-    assert parse_estimate("10%", percent=True) == pytest.approx(0.1)
-    assert parse_estimate("5%-15%", percent=True) == pytest.approx([0.05, 0.1, 0.15])
+    assert parse_typed_estimate("10%", percent=True) == pytest.approx(0.1)
+    assert parse_typed_estimate("5%-15%", percent=True) == pytest.approx([0.05, 0.1, 0.15])
     with pytest.raises(AnswerError, match="percentage only fits a fraction"):
-        parse_estimate("10%")
+        parse_typed_estimate("10%")
 
 
 def test_words_only_where_accepted() -> None:
-    assert parse_estimate("Basic", words=("none", "basic")) == "basic"
+    assert parse_typed_estimate("Basic", words=("none", "basic")) == "basic"
     with pytest.raises(AnswerError, match="not understood"):
-        parse_estimate("basic")
+        parse_typed_estimate("basic")
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_words_only_where_accepted() -> None:
 )
 def test_estimate_refusals(text: str, message: str) -> None:
     with pytest.raises(AnswerError, match=message):
-        parse_estimate(text)
+        parse_typed_estimate(text)
 
 
 def test_other_spellings() -> None:
@@ -102,7 +103,7 @@ def test_other_spellings() -> None:
 
 @pytest.mark.parametrize("value", [3, 0.05, [0.05, 0.1, 0.25], [10, 15, 20], [1e-05, 1, 2e6]])
 def test_shown_values_read_back_unchanged(value: Any) -> None:
-    assert parse_estimate(format_value(value)) == value
+    assert parse_typed_estimate(format_value(value)) == value
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ class Scripted:
         if step.id == self.stop_at:
             raise KeyboardInterrupt
         if step.id == "report":
-            return False
+            return evaluate(self.typed.get("report", "no"))
         return evaluate(self.typed.get(step.id, ""))
 
 
@@ -303,7 +304,7 @@ def test_scripted_interview_stop_and_resume(tmp_path: Path) -> None:
     assert ask.run(path, first) == 130
     assert "delivery.environments" in path.read_text(encoding="utf-8")
     second = Scripted(REQUIRED)
-    assert ask.run(path, second) == 0
+    assert ask.run(path, second, report=lambda p: 1) == 0  # answers no: not called
     assert second.asked[0] == "delivery.environments"
     assert second.asked[-1] == "report"
     q = load_questionnaire(path)
@@ -326,13 +327,16 @@ def test_final_check_sends_back_to_the_question(tmp_path: Path, seed_path: Path)
     assert load_questionnaire(path).processes[0].peak_instances is not None
 
 
-def test_render_report_runs_the_report_command(monkeypatch, seed_path) -> None:  # type: ignore[no-untyped-def]
-    from analyzer import cli
-
-    calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(list(argv)) or 0)
-    assert ask.render_report(seed_path) == 0
-    assert calls == [["report", str(seed_path)]]
+def test_the_finished_interview_writes_the_report_it_is_given(tmp_path: Path, seed_path: Path) -> None:
+    """The interview offers the report only with a report function, and calls it on the file."""
+    path = tmp_path / "q.yaml"
+    path.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    written: list[Path] = []
+    assert ask.run(path, Scripted({"report": "yes"}), report=lambda p: written.append(p) or 0) == 0
+    assert written == [path]
+    without = Scripted({})
+    assert ask.run(path, without) == 0
+    assert "report" not in without.asked
 
 
 def test_a_new_questionnaire_needs_no_hand_edit(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 traceback, and nothing written. The corpus lives in tests/malformed/ (built from an 11-line valid
 questionnaire, see MINIMAL); a binary file and a 50 MB file are generated into tmp_path.
 
-Most cases run the CLI in-process (``analyzer.cli.main``), which catches only AnalyzerError, so any
+Most cases run the CLI in-process (``analyzer.app.cli.main``), which catches only AnalyzerError, so any
 other exception fails the test as it would print a traceback; a few run as real subprocesses.
 """
 
@@ -19,10 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.cli import main
+from analyzer._io.paths import example_questionnaire
+from analyzer.app.cli import main
 from analyzer.errors import EXIT_INPUT, InputError
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import parse_questionnaire
+from analyzer.questionnaire.form import parse_questionnaire
 
 CORPUS = Path(__file__).parent / "malformed"
 MIN_CORPUS = 30

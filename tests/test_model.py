@@ -12,14 +12,14 @@ from analyzer.model.assess import assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.options import load_options
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def seed_q():  # type: ignore[no-untyped-def]
-    from analyzer.paths import example_questionnaire
+    from analyzer._io.paths import example_questionnaire
 
     return load_questionnaire(example_questionnaire("seed-team"))
 
@@ -111,7 +111,7 @@ def test_every_assumption_has_range_unit_and_source() -> None:
 
 def _busier(q):  # type: ignore[no-untyped-def]
     """The seed team, re-baking an image per deploy and scaling its web process out."""
-    from analyzer.estimate import Estimate
+    from analyzer.questionnaire.estimate import Estimate
 
     procs = [
         p.model_copy(update={"scale_out_events_per_month": Estimate(2, 5, 10)})

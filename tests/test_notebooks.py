@@ -89,7 +89,7 @@ def test_the_public_api_check_catches_what_it_should() -> None:
     assert _problems("import analyzer.model.core") == [
         "import analyzer.model.core: use `import analyzer`"
     ]
-    assert _problems("from analyzer.explore import what_if")
+    assert _problems("from analyzer.decision.explore import what_if")
     assert _problems("analyzer.model") == ["analyzer.model: not in analyzer.__all__"]
     assert _problems("a._repr_html_()") == ["._repr_html_: a private name"]
     assert _problems("import scipy") == ["import scipy: not an allowed package"]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analyzer._io.paths import data_dir
 from analyzer.errors import InputError
-from analyzer.paths import data_dir
 from analyzer.portfolio.content import CSV_COLUMNS, to_dict
 from analyzer.portfolio.economics import (
     WaveApp,

@@ -7,15 +7,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.criteria import likely_constants
 from analyzer.decision.scoring import score
-from analyzer.estimate import Estimate
 from analyzer.model.assess import assess, percentiles
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.options import load_options
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import Process, load_questionnaire
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import Process, load_questionnaire
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

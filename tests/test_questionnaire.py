@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.estimate import Estimate
-from analyzer.paths import data_dir
-from analyzer.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
-from analyzer.schema import SCHEMA_FILE, questionnaire_json_schema, schema_text
-from analyzer.summary import DEFAULT_MARK, questionnaire_summary
+from analyzer._io.paths import data_dir
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire, parse_questionnaire
+from analyzer.questionnaire.schema import SCHEMA_FILE, questionnaire_json_schema, schema_text
+from analyzer.questionnaire.summary import DEFAULT_MARK, questionnaire_summary
 
 EXAMPLES = sorted((data_dir() / "questionnaires").glob("*.yaml"))
 EXAMPLE_NAMES = [p.stem for p in EXAMPLES]
@@ -144,7 +144,7 @@ def test_familiarity_words_map_to_scores() -> None:
 
 
 def test_committed_schema_is_current() -> None:
-    """Regenerate with: python -m analyzer schema > analyzer/schema/questionnaire.schema.json"""
+    """Regenerate with: python -m analyzer schema > analyzer/questionnaire/questionnaire.schema.json"""
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text()
 
 

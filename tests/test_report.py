@@ -19,22 +19,23 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from analyzer import charts
-from analyzer.atomic import write_bytes_atomic
+from analyzer._io.atomic import write_bytes_atomic
+from analyzer._io.paths import example_questionnaire
+from analyzer.app.report import ReportRequest, make_report
 from analyzer.decision.decide import Decision, decide
+from analyzer.decision.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.decision.reversal import Reversal
 from analyzer.decision.sensitivity import Unknown
 from analyzer.errors import OutputError
-from analyzer.fmt import fmt_hours, fmt_number, fmt_pct, fmt_range, fmt_spread
 from analyzer.model.assess import Assessment, assess
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import load_questionnaire
-from analyzer.report import ReportRequest, make_report, render_json
+from analyzer.model.plan import migration_plan, process_containerise_hours
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.report import charts
 from analyzer.report.content import build_report
 from analyzer.report.figures import figure_svg
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
-from analyzer.report.plan import migration_plan, process_containerise_hours
+from analyzer.report.render import render_json
 from analyzer.report.tree import Report
 
 SAMPLES = 300

@@ -9,13 +9,13 @@ import pytest
 import yaml
 from scipy.optimize import brentq
 
+from analyzer._io.paths import example_questionnaire
 from analyzer.decision.criteria import plausible_floor, threshold
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.inputs import user_value
 from analyzer.decision.reversal import RELATIVE_TOLERANCE, plausible_range, reversals
 from analyzer.model.assess import Assessment, assess
-from analyzer.paths import example_questionnaire
-from analyzer.questionnaire import parse_questionnaire
+from analyzer.questionnaire.form import parse_questionnaire
 
 SEED = 20_240_601
 DEPLOYS = "delivery.prod_deploys_per_week"
@@ -45,10 +45,10 @@ def high_change_document() -> dict[str, Any]:
     return doc
 
 
-def run(doc: dict[str, Any]) -> tuple[Assessment, Engine]:
+def run(doc: dict[str, Any]) -> tuple[Assessment, DecisionFunction]:
     q = parse_questionnaire(yaml.safe_dump(doc), str(doc["name"]))
     a = assess(q, samples=200, seed=SEED)
-    return a, Engine(a.structure, q.priorities.weights.normalised())
+    return a, DecisionFunction(a.structure, q.priorities.weights.normalised())
 
 
 def median_model(a: Assessment, name: str, x: float) -> dict[str, np.ndarray]:
@@ -57,7 +57,7 @@ def median_model(a: Assessment, name: str, x: float) -> dict[str, np.ndarray]:
     return values
 
 
-def scan(a: Assessment, engine: Engine, name: str, low: float, high: float, points: int = 2001
+def scan(a: Assessment, engine: DecisionFunction, name: str, low: float, high: float, points: int = 2001
          ) -> np.ndarray:
     """Winner of the median model at ``points`` values of one input (an independent check)."""
     values = a.space.medians()
@@ -66,26 +66,26 @@ def scan(a: Assessment, engine: Engine, name: str, low: float, high: float, poin
 
 
 @pytest.fixture(scope="module")
-def seed() -> tuple[Assessment, Engine]:
+def seed() -> tuple[Assessment, DecisionFunction]:
     return run(seed_document())
 
 
 @pytest.fixture(scope="module")
-def seed_cost_only() -> tuple[Assessment, Engine]:
+def seed_cost_only() -> tuple[Assessment, DecisionFunction]:
     doc = seed_document()
     doc["priorities"]["weights"] = COST_ONLY
     return run(doc)
 
 
 @pytest.fixture(scope="module")
-def high_change_cost_only() -> tuple[Assessment, Engine]:
+def high_change_cost_only() -> tuple[Assessment, DecisionFunction]:
     doc = high_change_document()
     doc["priorities"]["weights"] = COST_ONLY
     return run(doc)
 
 
 @pytest.fixture(scope="module")
-def high_change() -> tuple[Assessment, Engine]:
+def high_change() -> tuple[Assessment, DecisionFunction]:
     return run(high_change_document())
 
 
@@ -97,7 +97,7 @@ def test_cost_only_threshold_is_where_the_net_saving_crosses_zero(
 ) -> None:
     """With all weight on cost the winner is the cheapest option, so the flip must be the root of
     the net saving (status quo NPV minus the cheapest alternative's), found here by Brent's
-    method on Engine.net_saving: an independent route to the same number."""
+    method on DecisionFunction.net_saving: an independent route to the same number."""
     a, engine = request.getfixturevalue(team)
     (rev,) = reversals(engine, a.space, [name], recommended=a.structure.status_quo)
     low, high = plausible_range(a.space[name])

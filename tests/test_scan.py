@@ -16,8 +16,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer import questionnaire
 from analyzer.errors import InputError
+from analyzer.questionnaire import form as questionnaire
 from analyzer.scan.core import ScanOptions, draft_text, scan_repository
 from analyzer.scan.draft import _scalar
 from tests.conftest import run_cli

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from rich.console import Console
 
-from analyzer.decision.engine import Engine
+from analyzer._io.paths import example_questionnaire
+from analyzer.app.progress import progress_bar
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.sensitivity import (
     SOBOL_BLOCKS,
@@ -26,9 +28,7 @@ from analyzer.decision.sensitivity import (
 )
 from analyzer.model.assess import Assessment, assess
 from analyzer.model.params import Gamma, Param, ParamSpace, Pert
-from analyzer.paths import example_questionnaire
-from analyzer.progress import progress_bar
-from analyzer.questionnaire import load_questionnaire
+from analyzer.questionnaire.form import load_questionnaire
 
 SEED = 20_240_601
 #: Parameters the model never reads for the seed team (DORA-only, money-only, rebake-only).
@@ -36,10 +36,10 @@ UNUSED = ("delivery.lead_time_hours", "team.hourly_cost", "delivery.image_bake_m
 
 
 @pytest.fixture(scope="module")
-def seed_run() -> tuple[Assessment, Engine]:
+def seed_run() -> tuple[Assessment, DecisionFunction]:
     q = load_questionnaire(example_questionnaire("seed-team"))
     a = assess(q, samples=500, seed=SEED)
-    return a, Engine(a.structure, q.priorities.weights.normalised())
+    return a, DecisionFunction(a.structure, q.priorities.weights.normalised())
 
 
 # ---- fast quantiles --------------------------------------------------------------------------

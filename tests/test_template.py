@@ -11,19 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from analyzer.cli import main
+from analyzer._io.paths import data_dir
+from analyzer.app.cli import main
 from analyzer.errors import EXIT_INPUT, EXIT_IO
-from analyzer.estimate import Estimate
-from analyzer.paths import data_dir
-from analyzer.questionnaire import (
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import (
     Process,
     Questionnaire,
     incident_categories,
     load_questionnaire,
     parse_questionnaire,
 )
-from analyzer.schema import SCHEMA_FILE
-from analyzer.template import REPLACE_ME, render_questionnaire_yaml
+from analyzer.questionnaire.schema import SCHEMA_FILE
+from analyzer.questionnaire.template import REPLACE_ME, render_questionnaire_yaml
 
 EXAMPLES = sorted((data_dir() / "questionnaires").glob("*.yaml"))
 ROUND_TRIP_EXAMPLES = 100
@@ -212,7 +212,7 @@ def test_init_writes_a_file_others_can_read(tmp_path) -> None:  # type: ignore[n
     import os
     import stat
 
-    from analyzer.atomic import write_text_atomic
+    from analyzer._io.atomic import write_text_atomic
 
     mask = os.umask(0o022)
     try:

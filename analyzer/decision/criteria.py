@@ -20,12 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumption, _validate
 from analyzer.model.distributions import pert
-from analyzer.paths import data_dir
-from analyzer.questionnaire import CRITERIA
-from analyzer.yamlio import load_yaml
+from analyzer.questionnaire.form import CRITERIA
 
 FloatArray = NDArray[np.float64]
 

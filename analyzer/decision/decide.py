@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer.decision import explain
+from analyzer._io.plain import to_plain
+from analyzer.decision import explain, reversal
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.criteria import likely_constants, threshold, threshold_list
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.explain import HorizonCheck
 from analyzer.decision.futures import score_futures, structural_draws
 from analyzer.decision.inputs import given_fields
@@ -33,9 +34,11 @@ from analyzer.decision.scoring import (
     raw_criteria,
     topsis_on_medians,
 )
+from analyzer.history.dora import DoraProfile, dora_profile
 from analyzer.model.assess import Assessment
-from analyzer.questionnaire import CRITERIA
+from analyzer.questionnaire.form import CRITERIA
 
+JSON_DIGITS = 6
 TOP_DRIVERS = 5
 
 
@@ -52,7 +55,7 @@ class Decision:
     tornado: pd.DataFrame | None = None  # on the score margin (the quantity that decides)
     sobol: pd.DataFrame | None = None  # net saving (S1, ST) and score margin (margin_S1, ...)
     next_unknown: sens.Unknown | None = None  # on the score margin
-    dora: Any = None
+    dora: DoraProfile | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     horizon_checks: tuple[HorizonCheck, ...] = ()
     knife_edge: str | None = None
@@ -157,23 +160,23 @@ class Decision:
             "methods_agree": self.methods_agree,
             "weights": {c: round(w, 4) for c, w in self.scoring.weights.items()},
         }
-        out["horizon_check"] = [_plain(c) for c in self.horizon_checks]
-        out["reversals"] = [_plain(r) for r in self.reversals]
+        out["horizon_check"] = [_json(c) for c in self.horizon_checks]
+        out["reversals"] = [_json(r) for r in self.reversals]
         out["sensitivity"] = {
             "on": list(sens.SENSITIVITY_ON),
             "tornado": _records(self.tornado),
             "sobol": _records(self.sobol),
-            "most_valuable_unknown": _plain(self.next_unknown),
+            "most_valuable_unknown": _json(self.next_unknown),
             "score_margin": {
                 "tornado": _records(self.tornado),
-                "most_valuable_unknown": _plain(self.next_unknown),
+                "most_valuable_unknown": _json(self.next_unknown),
             },
             "net_saving": {
                 "tornado": _records(self.tornado_saving),
-                "most_valuable_unknown": _plain(self.next_unknown_saving),
+                "most_valuable_unknown": _json(self.next_unknown_saving),
             },
         }
-        out["delivery_profile"] = _plain(self.dora)
+        out["delivery_profile"] = _json(self.dora)
         out["notes"] = list(self.notes)
         return out
 
@@ -192,38 +195,19 @@ class Decision:
         return head + "</ul>" + str(self.scores_table().round(2).to_html())
 
 
+def _json(obj: Any) -> Any:
+    """The decision's JSON values: plain data, floats to six decimals."""
+    return to_plain(obj, digits=JSON_DIGITS)
+
+
 def _records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
     if df is None:
         return []
     clean = df.replace([np.inf, -np.inf], np.nan).astype(object)
     clean = clean.where(pd.notna(clean), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
+    return [{k: _json(v) for k, v in row.items()} for row in clean.to_dict(orient="records")]
 
 
-def _plain(obj: Any) -> Any:
-    """JSON-ready copy of dataclasses, numpy scalars and frames."""
-    import dataclasses
-
-    if obj is None or isinstance(obj, (str, bool, int)):
-        return obj
-    if isinstance(obj, float):
-        return None if not np.isfinite(obj) else round(obj, 6)
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return _records(obj)
-    if hasattr(obj, "to_dict"):
-        return _plain(obj.to_dict())
-    return str(obj)
-
-
-ProgressHook = Callable[[int, int], None]  # progress(done, total), see analyzer.progress
 
 
 def decide(
@@ -231,7 +215,7 @@ def decide(
     *,
     sensitivity: bool = True,
     sobol_samples: int = sens.SOBOL_SAMPLES,
-    progress: ProgressHook | None = None,
+    progress: sens.Progress | None = None,
     sobol: Callable[[], pd.DataFrame] | None = None,
 ) -> Decision:
     """Score every sample, recommend, explain; with ``sensitivity`` also the tornado, Sobol
@@ -254,15 +238,13 @@ def decide(
     notes = list(input_notes(a))
     notes.append(explain.horizon_sentence(a, checks))
     dora = _dora(a)
-    base = {
+    base: dict[str, Any] = {
         "assessment": a, "scoring": s, "topsis_closeness": closeness,
         "confidence_threshold": limit, "dora": dora, "horizon_checks": checks,
     }
     if not sensitivity:
         return Decision(**base, reasons=tuple(reasons), notes=tuple(notes))
-    from analyzer.decision import reversal
-
-    engine = Engine(a.structure, weights)
+    engine = DecisionFunction(a.structure, weights)
     tornado = sens.tornado(engine, a.space, output="score_margin", option=s.recommended)
     tornado_saving = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
@@ -381,12 +363,8 @@ def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
     return list(dict.fromkeys(chosen))[:TOP_DRIVERS]
 
 
-def _dora(a: Assessment) -> Any:
+def _dora(a: Assessment) -> DoraProfile:
     """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
-    try:
-        from analyzer.dora import dora_profile
-    except ImportError:  # history support not installed in this build
-        return None
     d = a.questionnaire.delivery
     restore = float(np.median(a.values["incidents.hours_to_restore"]))
     return dora_profile(

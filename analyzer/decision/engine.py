@@ -23,8 +23,9 @@ FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
-class Engine:
-    """The fixed part of a run; call it with parameter values."""
+class DecisionFunction:
+    """The decision as a function of parameter values: the run's fixed structure and weights;
+    its methods map sampled values to net savings, scores and winners, one per sample."""
 
     structure: Structure
     weights: Weights  # criterion -> weight, or weight per sample

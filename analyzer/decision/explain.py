@@ -15,13 +15,13 @@ import numpy as np
 
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
+from analyzer.decision.fmt import fmt_hours as _h
+from analyzer.decision.fmt import fmt_number
 from analyzer.decision.inputs import user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring
-from analyzer.fmt import fmt_hours as _h
-from analyzer.fmt import fmt_number
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
-from analyzer.questionnaire import CRITERIA
+from analyzer.questionnaire.form import CRITERIA
 
 MONTHS_PER_YEAR = 12.0
 WEEKS_PER_MONTH = 52.0 / 12.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from analyzer.model.params import Param, Pert
-from analyzer.questionnaire import Questionnaire, iter_fields
+from analyzer.questionnaire.form import Questionnaire, iter_fields
 
 Kind = Literal["answer", "assumption"]
 INCIDENT_RATE_PREFIX = "incidents.rate."

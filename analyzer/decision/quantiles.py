@@ -31,7 +31,7 @@ from analyzer.model.params import Param
 
 FloatArray = NDArray[np.float64]
 
-#: Grid points per table: 513 exact quantiles per parameter (about 0.7 ms each to build).
+#: Grid points per table: 513 exact quantiles per parameter.
 TABLE_POINTS = 513
 #: The table spans u in [TAIL_PROBABILITY, 1 - TAIL_PROBABILITY].
 TAIL_PROBABILITY = 1e-10

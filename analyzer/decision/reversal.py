@@ -20,7 +20,7 @@ A flip outside that range is not reported: "no flip within the plausible range".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,11 +28,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.decision.criteria import plausible_floor, threshold
-from analyzer.decision.engine import Engine
-from analyzer.decision.inputs import Kind, kind_of, user_range, user_value
+from analyzer.decision.engine import DecisionFunction
+from analyzer.decision.inputs import Kind, is_default, kind_of, user_range, user_value
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.params import Param, ParamSpace
-from analyzer.questionnaire import Questionnaire
+from analyzer.questionnaire.estimate import Bounds
+from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Questionnaire, Team
 
 FloatArray = NDArray[np.float64]
 Direction = Literal["above", "below"]
@@ -77,9 +78,6 @@ class Reversal:
 
 def _field_bounds(name: str) -> tuple[float, float] | None:
     """(ge, le) of the questionnaire field an answer comes from, if it has Bounds."""
-    from analyzer.estimate import Bounds
-    from analyzer.questionnaire import Codebase, Delivery, Incidents, Process, Team
-
     sections = {"team": Team, "codebase": Codebase, "delivery": Delivery, "incidents": Incidents}
     parts = name.split(".")
     if parts[0] == "processes" and len(parts) == 3:
@@ -115,8 +113,31 @@ def plausible_range(param: Param, q: Questionnaire | None = None) -> tuple[float
 search_range = plausible_range
 
 
+def bisect_brackets(
+    inside: FloatArray,
+    outside: FloatArray,
+    stays_inside: Callable[[FloatArray], NDArray[np.bool_]],
+    converged: Callable[[FloatArray, FloatArray], bool],
+    max_steps: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Narrow many brackets at once: each [inside, outside] holds one change of a step function;
+    the midpoint replaces ``inside`` where ``stays_inside(mid)`` holds, else ``outside``.
+
+    Shared by the reversal conditions and the break-even frontier (each brackets on a grid
+    first); stops when ``converged(inside, outside)`` or after ``max_steps`` halvings.
+    """
+    for _ in range(max_steps if inside.size else 0):
+        if converged(inside, outside):
+            break
+        mid = 0.5 * (inside + outside)
+        same = stays_inside(mid)
+        inside = np.where(same, mid, inside)
+        outside = np.where(same, outside, mid)
+    return inside, outside
+
+
 def _winners(
-    engine: Engine, space: ParamSpace, names: Sequence[str], x: FloatArray
+    engine: DecisionFunction, space: ParamSpace, names: Sequence[str], x: FloatArray
 ) -> NDArray[np.intp]:
     """Winning choice (group) of the median model with input names[d] set to x[d, i]; x is (drivers, points)."""
     values = space.medians()
@@ -151,7 +172,7 @@ def _nearest_flip(
 
 
 def reversals(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     drivers: list[str],
     *,
@@ -171,8 +192,6 @@ def reversals(
     """
     if not drivers:
         return []
-    from analyzer.decision.inputs import is_default
-
     params = [space[name] for name in drivers]
     names = engine.structure.option_names
     groups = engine.groups
@@ -196,14 +215,18 @@ def reversals(
     inside, outside = brackets[found, 0], brackets[found, 1]
     found_names = [drivers[i] for i in found]
     width = ranges[found, 1] - ranges[found, 0]
-    for _ in range(MAX_BISECTIONS if found.size else 0):
+
+    def converged(inside: FloatArray, outside: FloatArray) -> bool:
         scale = np.maximum(np.maximum(np.abs(inside), np.abs(outside)), rtol * width)
-        if np.all(np.abs(outside - inside) <= rtol * scale):
-            break
-        mid = 0.5 * (inside + outside)
-        same = _winners(engine, space, found_names, mid[:, None])[:, 0] == holds[found]
-        inside = np.where(same, mid, inside)
-        outside = np.where(same, outside, mid)
+        return bool(np.all(np.abs(outside - inside) <= rtol * scale))
+
+    inside, outside = bisect_brackets(
+        inside,
+        outside,
+        lambda mid: _winners(engine, space, found_names, mid[:, None])[:, 0] == holds[found],
+        converged,
+        MAX_BISECTIONS,
+    )
     thresholds = np.full(len(params), np.nan)
     thresholds[found] = 0.5 * (inside + outside)
     flipped = np.full(len(params), -1)

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import Constants, criteria_table
 from analyzer.model.core import Outputs, Structure
-from analyzer.questionnaire import CRITERIA
+from analyzer.questionnaire.form import CRITERIA
 
 FloatArray = NDArray[np.float64]
 Weights = Mapping[str, float | FloatArray]

@@ -1,6 +1,6 @@
 """Sensitivity of the decision: tornado, Sobol indices, and the unknown most worth settling.
 
-All three drive the same vectorised model (``Engine``) with parameter values made from
+All three drive the same vectorised model (``DecisionFunction``) with parameter values made from
 probabilities, so nothing here loops over samples.
 
 - Tornado: each uncertain input from its P10 to its P90, every other input at its median
@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
+from analyzer.decision.futures import score_futures
 from analyzer.decision.quantiles import quantile_tables
 from analyzer.decision.units import display_unit, display_value, number, quantity
 from analyzer.model.assess import Assessment
@@ -30,6 +31,7 @@ from analyzer.model.params import Origin, Param, ParamSpace
 
 FloatArray = NDArray[np.float64]
 #: progress(done, total): called as work completes; the pure functions never draw anything.
+#: progress(done, total): how long computations report how far they are (``analyzer.app.progress``).
 Progress = Callable[[int, int], None]
 
 TORNADO_LOW = 0.1
@@ -50,12 +52,12 @@ FINDABLE: tuple[Origin, ...] = ("answer", "history")
 # ---- model outputs -------------------------------------------------------------------------
 
 
-def _status_quo_margin(engine: Engine, values: Mapping[str, FloatArray]) -> FloatArray:
+def _status_quo_margin(engine: DecisionFunction, values: Mapping[str, FloatArray]) -> FloatArray:
     return engine.margin(values, engine.structure.status_quo)
 
 
 #: Outputs the tornado can show: name -> (engine, values, option) -> (S,).
-OUTPUTS: dict[str, Callable[[Engine, Mapping[str, FloatArray], int], FloatArray]] = {
+OUTPUTS: dict[str, Callable[[DecisionFunction, Mapping[str, FloatArray], int], FloatArray]] = {
     "net_saving": lambda engine, values, option: engine.net_saving(values),
     "score_margin": lambda engine, values, option: engine.margin(values, option),
     "status_quo_margin": lambda engine, values, option: _status_quo_margin(engine, values),
@@ -72,7 +74,7 @@ OUTPUT_PHRASES = {"net_saving": "the net saving",
 
 
 def tornado(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     *,
     output: str = "net_saving",
@@ -142,10 +144,10 @@ def sobol_base(k: int, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
     """The matrices A and B (n, k) of SALib's ``sample.sobol.sample`` for k inputs on [0, 1].
 
     SALib draws an (n, 2k) scrambled Sobol' sequence and uses its left half as A and its right
-    half as B; this is that same call, without SALib's per-element Python loop (1.2 s for
-    k = 83, n = 1024). tests/test_sensitivity.py checks the design equals SALib's.
+    half as B; this is that same call, without SALib's per-element Python loop.
+    tests/test_sensitivity.py checks the design equals SALib's.
     """
-    from scipy.stats import qmc  # scipy.stats takes 0.5 s to import: only when Sobol runs
+    from scipy.stats import qmc  # scipy.stats is slow to import: only when Sobol runs
 
     base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
     return base[:, :k], base[:, k:]
@@ -241,7 +243,7 @@ def sobol_many(
 
 
 def sobol_indices(
-    engine: Engine,
+    engine: DecisionFunction,
     space: ParamSpace,
     *,
     n: int = SOBOL_SAMPLES,
@@ -301,9 +303,7 @@ def assessment_sobol(
     """The Sobol indices a decision reports: of the net saving and of the score margin between
     the recommendation and the runner-up, under the questionnaire's weights, with the design and
     bootstrap seeded from (seed, 1), independent of the main draws."""
-    from analyzer.decision.futures import score_futures
-
-    engine = Engine(a.structure, a.questionnaire.priorities.weights.normalised())
+    engine = DecisionFunction(a.structure, a.questionnaire.priorities.weights.normalised())
     rng = np.random.default_rng([a.seed, 1])
     recommended = score_futures(a).recommended
     return sobol_indices(

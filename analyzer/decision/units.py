@@ -7,11 +7,10 @@ week"); everything else is "<label> of <value> <unit>".
 
 from __future__ import annotations
 
-import math
-
+from analyzer.decision.fmt import fmt_short
+from analyzer.model.core import MONTHS_PER_YEAR
 from analyzer.model.params import Param
 
-MONTHS_PER_YEAR = 12.0
 INCIDENT_RATE_PREFIX = "incidents.rate."
 
 #: Answers whose value reads as a count phrase: name -> the noun phrase after the number.
@@ -36,17 +35,6 @@ def display_unit(param: Param) -> str:
     return "incidents a year" if is_incident_rate(param.name) else param.unit
 
 
-def fmt(x: float) -> str:
-    """A number as a person writes it: two significant figures below 10, whole numbers above."""
-    if not math.isfinite(x):
-        return str(x)
-    if abs(x) >= 10:
-        return f"{x:,.0f}"
-    if x == 0:
-        return "0"
-    return f"{x:.2g}"
-
-
 def is_fraction(param: Param) -> bool:
     """Shares between 0 and 1, which people read as percentages."""
     return param.unit.startswith("fraction")
@@ -55,8 +43,8 @@ def is_fraction(param: Param) -> bool:
 def number(param: Param, value: float) -> str:
     """The bare value as a person reads it: '12 %' for a share, else '9' or '0.85'."""
     if is_fraction(param):
-        return f"{fmt(100 * value)} %"
-    return fmt(display_value(param, value))
+        return f"{fmt_short(100 * value)} %"
+    return fmt_short(display_value(param, value))
 
 
 def quantity(param: Param, value: float) -> str:

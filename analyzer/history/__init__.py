@@ -14,7 +14,7 @@ from analyzer.history.evidence import (
     incident_evidence,
 )
 from analyzer.history.incidents import IncidentImport, import_incidents
-from analyzer.history.profile import History, history_profile, render_text
+from analyzer.history.profile import History, history_profile, render_history_text
 
 __all__ = [
     "DeployHistory",
@@ -28,5 +28,5 @@ __all__ = [
     "import_deploys",
     "import_incidents",
     "incident_evidence",
-    "render_text",
+    "render_history_text",
 ]

@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from analyzer.questionnaire import incident_categories
+from analyzer.questionnaire.form import incident_categories
 
 UNCLASSIFIED = "unclassified"
 

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, Problem
-from analyzer.history.presets import deploy_preset
 from analyzer.history.table import LINE, Quoted, Reasons, missing_columns, parse_times, read_table
+from analyzer.questionnaire.history_presets import deploy_preset
 
 GIT_FORMAT = "%00".join(
     ["%(refname:short)", "%(creatordate:iso-strict)", "%(*committerdate:iso-strict)",

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem
 from analyzer.history.incidents import IncidentImport, import_incidents
-from analyzer.questionnaire import Questionnaire
+from analyzer.questionnaire.form import Questionnaire
 
 #: Below this span a window cannot be read from the incidents themselves.
 MIN_SPAN_MONTHS = 1.0 / 30.0

@@ -10,7 +10,6 @@ listed too, and the row is classified by the keywords instead.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,25 +17,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, closest
 from analyzer.history.classify import (
     UNCLASSIFIED,
     classify_text,
     default_rules,
     resolve_category_names,
 )
-from analyzer.history.presets import Preset, incident_preset
 from analyzer.history.table import (
     LINE,
+    ExportTable,
     Quoted,
     Reasons,
-    Table,
     missing_columns,
     parse_times,
     quoted,
     read_table,
 )
-from analyzer.questionnaire import incident_categories
+from analyzer.questionnaire.form import incident_categories
+from analyzer.questionnaire.history_presets import Preset, incident_preset
 
 DAYS_PER_MONTH = 365.25 / 12
 _DURATION_HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "min": 1 / 60, "h": 1.0}
@@ -119,7 +118,7 @@ def _texts(frame: pd.DataFrame, mapping: Mapping[str, str], present: list[str]) 
     return text
 
 
-def _check_columns(table: Table, preset: Preset) -> tuple[str, list[Problem]]:
+def _check_columns(table: ExportTable, preset: Preset) -> tuple[str, list[Problem]]:
     """Which end-of-incident field to use ('resolved' or 'duration') and the fatal problems."""
     cols = preset.columns
     present = table.columns
@@ -302,8 +301,9 @@ def import_incidents(
 
 
 def _did_you_mean(word: str, names: Mapping[str, str]) -> str:
-    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
-    return f" (did you mean '{names[close[0]]}'?)" if close else ""
+    """The suggestion for ``word`` among the keys of ``names``, spelled as ``names`` maps it."""
+    match = closest(word, names)
+    return f" (did you mean '{names[match]}'?)" if match else ""
 
 
 def _flag_duplicates(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.dora import (
+from analyzer.history.deploys import DeployHistory
+from analyzer.history.dora import (
     DoraProfile,
     change_failures,
     deploys_per_week,
@@ -15,7 +16,6 @@ from analyzer.dora import (
     fourkeys_frequency_bucket,
     lead_times_hours,
 )
-from analyzer.history.deploys import DeployHistory
 from analyzer.history.incidents import IncidentImport
 
 DEFAULT_WINDOW_HOURS = 24.0
@@ -91,7 +91,7 @@ def _listing(frame: pd.DataFrame, column: str, limit: int = MAX_LISTED_ROWS) -> 
     return lines
 
 
-def render_text(history: History) -> str:
+def render_history_text(history: History) -> str:
     """The `analyzer history` report: profile, counts per category, exclusions and notes."""
     imp = history.incidents
     inc = imp.incidents

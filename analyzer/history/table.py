@@ -8,7 +8,6 @@ the row index. Rows with too many fields are excluded and listed, never dropped 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 import warnings
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, closest
 
 MAX_CSV_BYTES = 200_000_000
 LINE = "line"  # column holding each row's line number in the file
@@ -30,7 +29,7 @@ _EPOCH_UNITS = ("epoch_s", "epoch_ms")
 
 
 @dataclass(frozen=True)
-class Table:
+class ExportTable:
     """A CSV's rows as strings ('' when empty) with a ``line`` column, and unreadable rows."""
 
     name: str
@@ -83,7 +82,7 @@ def record_lines(text: str) -> NDArray[np.int64]:
     return (np.searchsorted(newlines, starts) + 1).astype(np.int64)
 
 
-def read_table(path: Path, *, what: str = "CSV file") -> Table:
+def read_table(path: Path, *, what: str = "CSV file") -> ExportTable:
     """Read a CSV as strings; every row gets its line number; malformed rows are listed."""
     name = str(path)
     text = _decode(path, what)
@@ -132,11 +131,11 @@ def read_table(path: Path, *, what: str = "CSV file") -> Table:
     )
     blank = (frame.drop(columns=LINE) == "").all(axis=1)
     frame = frame.loc[~blank].reset_index(drop=True)
-    return Table(name, frame, unreadable)
+    return ExportTable(name, frame, unreadable)
 
 
 def missing_columns(
-    table: Table, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
+    table: ExportTable, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
 ) -> list[Problem]:
     """A located problem per required field whose column is not in the header."""
     problems = []
@@ -145,9 +144,9 @@ def missing_columns(
         column = mapping.get(fld)
         if column is None or column in present:
             continue
-        close = [c for c in present if c.lower() == column.lower()]
-        close = close or difflib.get_close_matches(column, present, n=1, cutoff=0.6)
-        suggestion = f" (found '{close[0]}')" if close else ""
+        match = next((c for c in present if c.lower() == column.lower()), None)
+        match = match or closest(column, present)
+        suggestion = f" (found '{match}')" if match else ""
         problems.append(
             Problem(
                 table.name,

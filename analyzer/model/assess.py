@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer._version import __version__
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.core import (
     RECURRING,
@@ -30,9 +30,10 @@ from analyzer.model.core import (
     build_structure,
     evaluate,
 )
+from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.options import WORK_ITEMS, OptionSpec, load_options
 from analyzer.model.params import ParamSpace
-from analyzer.questionnaire import Questionnaire
+from analyzer.questionnaire.form import Questionnaire
 
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
@@ -45,9 +46,9 @@ def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
     gives (its default "linear" method, Hyndman & Fan type 7), from one full sort.
 
     q-th percentile of n sorted values: x[i] + w (x[i+1] - x[i]) with i + w = q/100 (n - 1).
-    Why not np.percentile: for three percentiles it runs a multi-pivot partition that is three
-    to four times slower than numpy's vectorised sort (25 ms against 8 ms for the cumulative
-    cost bands at 10,000 samples), and the notebook sliders recompute bands on every change.
+    Why not np.percentile: for three percentiles it runs a multi-pivot partition, slower than
+    numpy's vectorised sort (benchmarks/bench_explore.py), and the notebook sliders recompute
+    bands on every change.
     Equal neighbours (including infinite ones: "never pays back") give that value exactly.
     """
     ordered = np.sort(np.asarray(x, dtype=np.float64), axis=axis)
@@ -273,8 +274,6 @@ class Assessment:
 
 
 def _version() -> str:
-    from analyzer import __version__
-
     return __version__
 
 

@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from analyzer.errors import InputError, Problem
-from analyzer.estimate import Estimate
-from analyzer.paths import data_dir
-from analyzer.questionnaire import problems_from_validation
-from analyzer.yamlio import LoadedYaml, load_yaml
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import LoadedYaml, load_yaml
+from analyzer.errors import InputError, Problem, did_you_mean
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import problems_from_validation
 
 
 class Assumption(BaseModel):
@@ -148,10 +148,7 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
     for key, change in parsed.assumptions.items():
         line, col = loaded.marks.locate(("assumptions", key), prefer_key=True)
         if key not in entries:
-            import difflib
-
-            close = difflib.get_close_matches(key, list(entries), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(key, entries)
             problems.append(
                 Problem(name, f"unknown assumption '{key}'{hint}", line, col, f"assumptions.{key}")
             )

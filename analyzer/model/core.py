@@ -34,7 +34,8 @@ from analyzer.model.distributions import (
 )
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
-from analyzer.questionnaire import ANSWER_LABELS, Questionnaire, incident_categories
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import ANSWER_LABELS, Questionnaire, incident_categories
 
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
@@ -141,8 +142,6 @@ def build_structure(q: Questionnaire, options: Mapping[str, OptionSpec]) -> Stru
 
 
 def _pert(e: object) -> Pert:
-    from analyzer.estimate import Estimate
-
     assert isinstance(e, Estimate)  # internal invariant: callers pass validated estimates
     return Pert(e.low, e.likely, e.high)
 

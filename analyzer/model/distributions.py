@@ -7,8 +7,8 @@ PERT draws come from a table of bracket medians rather than from ``Generator.bet
 distribution is cut into ``PERT_CELLS`` equally likely cells, each represented by its median,
 and a draw picks a cell uniformly (Clemen & Reilly, *Making Hard Decisions*, 3rd ed., 2014,
 ch. 8, "bracket medians", here with 4,096 brackets instead of 3-5). Why: ``Generator.beta``
-costs two gamma variates a draw (33 ms for the seed team's 77 PERT inputs at 10,000 samples);
-a table lookup costs 5 ms. What it costs in accuracy: the sampled CDF is within 1/(2 x 4096) =
+costs two gamma variates a draw, a table lookup one index (benchmarks/bench_model.py measures
+both). What it costs in accuracy: the sampled CDF is within 1/(2 x 4096) =
 0.00012 of the exact one everywhere (Kolmogorov distance), a hundred times below the Monte Carlo
 error of 10,000 draws (0.0136, the DKW 95 % band). tests/test_distributions.py checks both.
 """
@@ -91,7 +91,7 @@ def beta_bracket_medians(alpha: float, beta: float) -> FloatArray:
     f(x(t)) x'(t) behaves like t^(2 alpha - 1) at 0 and (1 - t)^(2 beta - 1) at 1, smooth for
     alpha, beta >= 1, so 2,049 equal steps in t put every m_k within 2e-6 of scipy's
     ``betaincinv`` (tests/test_distributions.py). F^-1 is the linear interpolation in t.
-    About 0.1 ms per shape; cached, read-only.
+    Cached per shape, read-only.
     """
     t = np.linspace(0.0, 1.0, _CDF_NODES)
     x = np.sin(0.5 * np.pi * t) ** 2

@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
-from analyzer.paths import data_dir
-from analyzer.questionnaire import CategoryName, problems_from_validation
-from analyzer.yamlio import load_yaml
+from analyzer.questionnaire.estimate import Bounds, Estimate
+from analyzer.questionnaire.form import CategoryName, problems_from_validation
 
 WorkItem = Literal[
     "containerise",

@@ -22,6 +22,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumption, _validate
 from analyzer.model.infrastructure import (
@@ -31,8 +33,6 @@ from analyzer.model.infrastructure import (
     share_of_server,
 )
 from analyzer.model.params import Param, Pert
-from analyzer.paths import data_dir
-from analyzer.yamlio import load_yaml
 
 Provider = Literal["aws", "gcp", "azure", "other-cloud", "own-hardware"]
 PriceProvider = Literal["aws", "gcp", "azure", "own-hardware"]

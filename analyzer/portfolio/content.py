@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analyzer.fmt import fmt_hours, fmt_money, fmt_month_of, fmt_months, fmt_number, fmt_pct
+from analyzer._version import __version__
+from analyzer.decision.fmt import (
+    fmt_hours,
+    fmt_money,
+    fmt_month_of,
+    fmt_months,
+    fmt_number,
+    fmt_pct,
+)
 from analyzer.portfolio.economics import BuildDecision
 from analyzer.portfolio.run import PortfolioResult
 from analyzer.report.tree import Bullets, Column, Facts, Figure, Paragraph, Report, Section, Table
@@ -46,8 +54,6 @@ def _decision_dict(d: BuildDecision) -> dict[str, Any]:
 
 def to_dict(r: PortfolioResult) -> dict[str, Any]:
     """The JSON document: the portfolio decision, waves, curve and every application's result."""
-    from analyzer import __version__
-
     p = r.portfolio
     return {
         "analyzer_version": __version__,

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import Marks, load_yaml, read_text
 from analyzer.errors import InputError, Problem
-from analyzer.paths import data_dir
-from analyzer.questionnaire import Questionnaire, validate_document
-from analyzer.yamlio import Marks, load_yaml, read_text
+from analyzer.questionnaire.form import Questionnaire, validate_document
 
 PORTFOLIO_FILE = "portfolio.yaml"
 MAX_APPLICATIONS = 100_000

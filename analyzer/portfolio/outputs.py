@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from analyzer.atomic import write_bytes_atomic
+from analyzer._io.atomic import write_bytes_atomic
 from analyzer.portfolio.content import build_portfolio_report, to_csv
 from analyzer.portfolio.run import PortfolioResult
-from analyzer.report import render, render_json
+from analyzer.report.render import render, render_json
 
 PortfolioFormat = Literal["pdf", "md", "json", "csv"]
 PORTFOLIO_FORMATS: tuple[PortfolioFormat, ...] = ("pdf", "md", "json", "csv")

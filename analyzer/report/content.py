@@ -1,6 +1,6 @@
 """Build the report's content tree from an Assessment and a Decision (no I/O, no rendering).
 
-Sections, in the order of issue 5: decision record, cost over time, migration plan, scores,
+Sections, in this order: decision record, cost over time, migration plan, scores,
 sensitivity, delivery profile and incidents, assumptions and answers, reproducibility. Every
 number comes from the assessment's and the decision's tables; the JSON document is
 ``Decision.to_dict()`` plus the migration plan and the report's own metadata.
@@ -14,14 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer import charts
+from analyzer._version import __version__
 from analyzer.decision.decide import Decision
 from analyzer.decision.explain import horizon_sentence as explain_horizon
 from analyzer.decision.explain import share_phrase
-from analyzer.decision.inputs import given_fields, is_default, question_of
-from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
-from analyzer.estimate import Estimate
-from analyzer.fmt import (
+from analyzer.decision.fmt import (
     NOT_AVAILABLE,
     fmt_hours,
     fmt_index,
@@ -34,9 +31,14 @@ from analyzer.fmt import (
     fmt_spread,
     fmt_value,
 )
+from analyzer.decision.inputs import given_fields, is_default, question_of
+from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
+from analyzer.model import plan as plans
 from analyzer.model.assess import Assessment
-from analyzer.questionnaire import CRITERIA, incident_categories, iter_fields
-from analyzer.report import plan as plans
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import CRITERIA, incident_categories, iter_fields
+from analyzer.questionnaire.summary import format_answer
+from analyzer.report import charts
 from analyzer.report.tree import (
     Block,
     Bullets,
@@ -49,7 +51,6 @@ from analyzer.report.tree import (
     Section,
     Table,
 )
-from analyzer.summary import format_answer
 
 REASONS_ON_PAGE_ONE = 3
 #: Units of the criteria's raw values where the label already says part of it.
@@ -101,19 +102,6 @@ def _est(e: Estimate, unit: str = "", scale: float = 1.0) -> str:
     if e.is_point:
         return f"{num(e.likely)}{tail}"
     return f"{num(e.likely)}{tail} ({num(e.low)} to {num(e.high)})"
-
-
-def _text_of(obj: Any) -> str | None:
-    """The sentence of a reversal or unknown: its ``text`` or ``sentence``, else None."""
-    if obj is None:
-        return None
-    for attr in ("text", "sentence"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    if isinstance(obj, str):
-        return obj
-    return None
 
 
 def _median(x: Any) -> float:
@@ -279,7 +267,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
     blocks.append(Heading("What would change the answer"))
     blocks += _reversal_blocks(d)
-    unknown = _text_of(d.next_unknown)
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
@@ -538,10 +526,10 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
             top.reset_index(drop=True), tuple(columns),
             caption=f"The {len(top)} inputs with the largest total index.",
         ))
-    unknown = _text_of(d.next_unknown)
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
     if unknown:
         blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
-    saving = _text_of(d.next_unknown_saving)
+    saving = d.next_unknown_saving.text if d.next_unknown_saving is not None else None
     if saving and saving != unknown:
         blocks.append(Paragraph(saving))
     return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
@@ -558,7 +546,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     q = a.questionnaire
     blocks: list[Block] = []
     dora = d.dora
-    if dora is not None and hasattr(dora, "summary"):
+    if dora is not None:
         frame = dora.summary().copy()
         shares = frame["unit"] == "fraction"
         frame["shown"] = [fmt_pct(v) if share else fmt_value(v)
@@ -576,9 +564,8 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
              Column("cluster_2024", "2024 cluster", lambda v: v or NOT_AVAILABLE, width=0.9)),
             caption="Delivery profile.",
         ))
-        overall = getattr(dora, "overall", None)
-        if overall:
-            blocks.append(Paragraph(f"Overall: {overall} performer (DORA 2024 clusters)."))
+        if dora.overall:
+            blocks.append(Paragraph(f"Overall: {dora.overall} performer (DORA 2024 clusters)."))
     else:
         dl = q.delivery
         blocks.append(Paragraph(
@@ -715,8 +702,6 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 
 def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
     """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
-    from analyzer import __version__
-
     plan_section, plan_data = migration_section(a, d)
     sections = (
         decision_record(a, d),

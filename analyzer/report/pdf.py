@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 from analyzer.report.figures import figure_svg
 from analyzer.report.tree import Block, Bullets, Facts, Figure, Heading, Paragraph, Report, Table
@@ -45,8 +46,6 @@ def block_data(block: Block) -> dict[str, Any]:
 
 
 def document_data(report: Report) -> dict[str, Any]:
-    from analyzer import __version__
-
     date = None
     if report.date:
         year, month, day = (int(x) for x in report.date.split("-"))

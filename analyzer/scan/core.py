@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer._io.atomic import write_text_atomic
 from analyzer.errors import InputError, Problem
 from analyzer.scan import build, deps, processes
 from analyzer.scan.draft import answers, header_lines, render
@@ -83,7 +84,5 @@ def draft_text(findings: Findings, command: str = "analyzer scan") -> str:
 
 
 def write_draft(findings: Findings, output: str | Path, *, force: bool = False, command: str = "analyzer scan") -> Path:
-    """Write the draft through analyzer.atomic (refuses an existing file unless ``force``)."""
-    from analyzer.atomic import write_text_atomic
-
+    """Write the draft through analyzer._io.atomic (refuses an existing file unless ``force``)."""
     return write_text_atomic(output, draft_text(findings, command), overwrite=force)

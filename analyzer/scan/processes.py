@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from analyzer._io.yamlio import Marks, parse_yaml
 from analyzer.errors import InputError
 from analyzer.scan.findings import Evidence, Findings, Process, ProcessFinding
 from analyzer.scan.kinds import is_development, kind_of
 from analyzer.scan.walk import Listing, RepoFile, rules
-from analyzer.yamlio import Marks, parse_yaml
 
 Detector = Callable[[Listing, Findings], None]
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from analyzer._io.atomic import write_bytes_atomic
+from analyzer.errors import AnalyzerError
 from analyzer.scan.findings import CodeSize
 from analyzer.scan.walk import Listing, generated, rule_value
 
@@ -89,9 +91,6 @@ def _load_cache(cache_dir: Path | None) -> dict[str, Counted]:
 def _save_cache(cache_dir: Path | None, cache: dict[str, Counted]) -> None:
     if cache_dir is None:
         return
-    from analyzer.atomic import write_bytes_atomic
-    from analyzer.errors import AnalyzerError
-
     with contextlib.suppress(AnalyzerError):  # a cache that cannot be written costs time only
         write_bytes_atomic(_cache_file(cache_dir), json.dumps(cache).encode("utf-8"))
 

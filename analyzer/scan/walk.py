@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from analyzer.paths import data_dir
-from analyzer.yamlio import load_yaml
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 
 
 @cache

@@ -17,7 +17,7 @@ import yaml
 
 from analyzer.errors import InputError, Problem
 
-#: libyaml's C parser when PyYAML was built with it (about 10x faster), else the pure-Python one;
+#: libyaml's C parser when PyYAML was built with it (faster), else the pure-Python one;
 #: both are safe loaders and report the same marks and errors.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -1,8 +1,8 @@
 """One computation in a forked child process while this process does other work.
 
 ``analyzer report`` uses it for the Sobol indices: the child imports scipy.stats and SALib and
-runs the design while the parent scores, searches for reversals and loads the renderers, which
-on a 2-core machine takes the report from about 2.7 s to about 2 s (benchmarks/bench_report.py).
+runs the design while the parent scores, searches for reversals and loads the renderers; what
+that saves on a 2-core machine is measured by benchmarks/bench_report.py.
 
 Only an optimisation: the answer never depends on it. The child runs exactly the function the
 parent would have run, on the memory it inherited at the fork; if it cannot start or fails in

@@ -55,7 +55,7 @@ def _compact(value: float) -> int | float:
     return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
 
 
-def parse_estimate(text: str, *, percent: bool = False, words: Collection[str] = ()) -> Any:
+def parse_typed_estimate(text: str, *, percent: bool = False, words: Collection[str] = ()) -> Any:
     """A point, ``[low, likely, high]`` or an accepted word, from typed text."""
     raw = text.strip().replace("\u2013", "-").replace("\u2014", "-")
     if raw.lower() in words:

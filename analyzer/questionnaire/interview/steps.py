@@ -15,7 +15,7 @@ import copy
 import itertools
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
@@ -24,10 +24,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from analyzer import answer
+from analyzer._io.yamlio import Loc, Marks, format_loc
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate
-from analyzer.questionnaire import (
+from analyzer.questionnaire.estimate import Bounds, Estimate
+from analyzer.questionnaire.form import (
     FAMILIARITY_WORDS,
     SCHEMA_VERSION,
     SERVICE_KINDS,
@@ -36,10 +36,11 @@ from analyzer.questionnaire import (
     Priorities,
     Process,
     Questionnaire,
+    check_schema_version,
     incident_categories,
     problems_from_validation,
 )
-from analyzer.yamlio import Loc, Marks, format_loc
+from analyzer.questionnaire.interview import answer
 
 Shape = Literal["estimate", "number", "text", "words", "pairs", "choice", "yes_no", "gate"]
 Answers = dict[str, Any]
@@ -360,7 +361,7 @@ def check(answers: Mapping[str, Any], step: Step, value: Any) -> list[str]:
 def parse(step: Step, text: str) -> Any:
     """The value typed for this question; raises answer.AnswerError on a wrong spelling."""
     if step.shape == "estimate":
-        return answer.parse_estimate(text, percent=step.percent, words=step.words)
+        return answer.parse_typed_estimate(text, percent=step.percent, words=step.words)
     if step.shape == "number":
         return answer.parse_number(text, percent=step.percent)
     if step.shape == "words":
@@ -379,6 +380,8 @@ def parse(step: Step, text: str) -> Any:
 
 CLEAR_WORDS = frozenset({"-", "none"})
 BACK_WORDS = frozenset({"<", "back"})
+BACK: Any = object()  # what a prompt returns when the user goes back
+Evaluate = Callable[[str], Any]  # checks one typed answer: its value, or raises ValueError
 
 
 def evaluate(answers: Mapping[str, Any], step: Step, text: str) -> Any:
@@ -419,12 +422,7 @@ def check_shape(data: Any, name: str) -> Answers:
         raise InputError(
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        raise InputError(
-            [Problem(name, f"unsupported schema_version {version!r}; this analyzer reads "
-                           f"version {SCHEMA_VERSION}", field="schema_version")]
-        )
+    check_schema_version(data, name)
     bad = [s for s in SECTIONS if s in data and not isinstance(data[s], dict)]
     processes = data.get("processes")
     if processes is not None and (

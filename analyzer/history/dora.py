@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer.paths import data_dir
-from analyzer.yamlio import load_yaml
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
 
 KEYS: tuple[str, ...] = (
     "deployment_frequency",

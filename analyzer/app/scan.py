@@ -43,8 +43,8 @@ def add_scan_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_scan(args: argparse.Namespace) -> int:
+    from analyzer.app.progress import progress_bar
     from analyzer.errors import InputError, Problem
-    from analyzer.progress import progress_bar
     from analyzer.scan.core import ScanOptions, default_cache_dir, scan_repository, write_draft
 
     output = Path(args.output)

@@ -16,6 +16,8 @@ TENS_FROM = 100.0
 WHOLE_FROM = 10.0
 #: Parameter values from here on are printed as whole numbers with thousands separators.
 WHOLE_VALUE_FROM = 1_000.0
+#: ``fmt_short`` prints whole numbers from here on, two significant figures below.
+SHORT_WHOLE_FROM = 10.0
 NOT_AVAILABLE = "n/a"
 #: Money is rounded to the nearest thousand, or to the nearest hundred below a thousand.
 MONEY_THOUSANDS_FROM = 1_000.0
@@ -41,6 +43,18 @@ def fmt_number(x: Any) -> str:
     else:
         text = f"{v:.1f}"
     return text.removeprefix("-") if text in ("-0", "-0.0") else text
+
+
+def fmt_short(x: float) -> str:
+    """A number as a person writes it in a sentence: two significant figures below 10, whole
+    numbers with thousands separators from 10 (``fmt_short(0.853) == "0.85"``)."""
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= SHORT_WHOLE_FROM:
+        return f"{x:,.0f}"
+    if x == 0:
+        return "0"
+    return f"{x:.2g}"
 
 
 def fmt_hours(x: Any) -> str:

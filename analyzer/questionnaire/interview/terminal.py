@@ -16,9 +16,8 @@ from prompt_toolkit.application.current import get_app
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 
-from analyzer import answer
-from analyzer.ask import BACK, Evaluate
-from analyzer.interview import BACK_WORDS, Step
+from analyzer.questionnaire.interview import answer
+from analyzer.questionnaire.interview.steps import BACK, BACK_WORDS, Evaluate, Step
 
 _FORMS = {
     "estimate": "3, 3-5 (low-high) or 2, 4, 10 (low, likely, high)",

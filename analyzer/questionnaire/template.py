@@ -1,7 +1,7 @@
 """The annotated questionnaire YAML that ``analyzer init`` writes (and interviews save).
 
 Every section and field is written with a comment giving its meaning, unit and how to estimate it
-when unknown, all read from the pydantic ``Field`` metadata of ``analyzer.questionnaire`` so the
+when unknown, all read from the pydantic ``Field`` metadata of ``analyzer.questionnaire.form`` so the
 template cannot drift from the model. Given values are written compactly (an estimate as a number
 or ``[low, likely, high]``); missing ones fall back to the field default, or, for a required
 field, to the example in its metadata, marked "replace me".
@@ -18,8 +18,10 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from analyzer.estimate import Estimate, parse_estimate
-from analyzer.questionnaire import CategoryName, Questionnaire, incident_categories
+from analyzer._io.plain import to_plain
+from analyzer.questionnaire.estimate import Estimate, parse_estimate
+from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
+from analyzer.questionnaire.schema import SCHEMA_FILE
 
 INDENT = "  "
 COMMENT_WIDTH = 98
@@ -52,24 +54,9 @@ class _Out:
         self.lines.append(line + (f"  # {note}" if note else ""))
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as plain data PyYAML's safe dumper accepts."""
-    if isinstance(value, Estimate):
-        return value.to_yaml()
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Mapping):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
 def _flow(value: Any) -> str:
     """One-line YAML for a scalar, list or mapping."""
-    value = _plain(value)
+    value = to_plain(value)
     style = '"' if isinstance(value, str) and not value.isprintable() else None
     text = yaml.safe_dump(
         value,
@@ -260,8 +247,6 @@ def _write_model(
 
 def default_schema_ref() -> str:
     """Where the template points editors: the installed schema file's absolute path."""
-    from analyzer.schema import SCHEMA_FILE
-
     return str(SCHEMA_FILE)
 
 

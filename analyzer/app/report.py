@@ -1,4 +1,4 @@
-"""The report: compute (assess, decide) -> a format-neutral content tree -> PDF, Markdown or JSON.
+"""``analyzer report``: compute (assess, decide) -> the content tree -> PDF, Markdown or JSON.
 
 ``make_report`` runs the whole chain for one questionnaire and returns the bytes of the chosen
 format; ``write_report`` also writes them atomically. Both are what ``analyzer report`` calls.
@@ -6,21 +6,20 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
-from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.app.background import Background
+from analyzer.app.pipeline import prepare
+from analyzer.decision.decide import decide
+from analyzer.decision.sensitivity import Progress, assessment_sobol
+from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
-    from analyzer.decision.decide import ProgressHook
     from analyzer.report.tree import Report
-
-Format = Literal["pdf", "md", "json"]
-FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
 
 
 @dataclass(frozen=True)
@@ -37,36 +36,15 @@ class ReportRequest:
     command: str = "analyzer report"
 
 
-def _finite(obj: Any) -> Any:
-    """A JSON-safe copy: NaN and infinities become null (JSON has neither)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_finite(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
-        return _finite(obj.item())
-    return obj
-
-
-def render_json(data: dict[str, Any]) -> bytes:
-    text = json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False)
-    return (text + "\n").encode("utf-8")
-
-
 def build(
-    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
 ) -> Report:
     """Run the pipeline (questionnaire, assessment, decision) and build the content tree.
 
     With ``background`` the Sobol indices are computed in a forked child where that is safe and
-    there is a spare core (``analyzer.background``) while this process finishes the decision
+    there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
-    from analyzer.decision.decide import decide
-    from analyzer.pipeline import prepare
-
     a = prepare(
         request.questionnaire,
         samples=request.samples,
@@ -75,22 +53,19 @@ def build(
     )
     sobol = None
     if request.sensitivity and background:
-        from analyzer.background import Background
-        from analyzer.decision.sensitivity import assessment_sobol
-
         job = Background(partial(assessment_sobol, a))
         if job.forked:  # else decide computes the indices itself, with progress
             preload(request.format)
             sobol = job.result
     d = decide(a, sensitivity=request.sensitivity, progress=progress, sobol=sobol)
-    from analyzer.report.content import build_report
+    from analyzer.report.content import build_report  # after the fork: see preload
 
     return build_report(a, d, command=request.command, date=request.date)
 
 
 def preload(fmt: Format) -> None:
-    """Import what building and rendering a report in ``fmt`` needs (about 0.4 s for a PDF:
-    matplotlib and the Typst compiler), to overlap that with work in a background process."""
+    """Import what building and rendering a report in ``fmt`` needs (for a PDF: matplotlib and
+    the Typst compiler), to overlap that with work in a background process."""
     import analyzer.report.content
 
     if fmt == "pdf":
@@ -98,25 +73,12 @@ def preload(fmt: Format) -> None:
         import matplotlib.figure  # noqa: F401
         import typst  # noqa: F401
 
-        import analyzer.charts
+        import analyzer.report.charts
         import analyzer.report.pdf  # noqa: F401
 
 
-def render(report: Report, fmt: Format) -> bytes:
-    """The report's bytes in one format."""
-    if fmt == "json":
-        return render_json(report.data)
-    if fmt == "md":
-        from analyzer.report.markdown import render_markdown
-
-        return render_markdown(report)
-    from analyzer.report.pdf import render_pdf
-
-    return render_pdf(report)
-
-
 def make_report(
-    request: ReportRequest, progress: ProgressHook | None = None, *, background: bool = False
+    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
 ) -> bytes:
     """The report's bytes in the requested format."""
     return render(build(request, progress, background=background), request.format)
@@ -125,11 +87,11 @@ def make_report(
 def write_report(
     request: ReportRequest,
     output: Path,
-    progress: ProgressHook | None = None,
+    progress: Progress | None = None,
     *,
     background: bool = False,
 ) -> Path:
     """Make the report and write it atomically to ``output`` (its folder is created)."""
-    from analyzer.atomic import write_bytes_atomic
+    from analyzer._io.atomic import write_bytes_atomic
 
     return write_bytes_atomic(output, make_report(request, progress, background=background))

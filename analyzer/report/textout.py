@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 
 from analyzer.decision.decide import Decision
-from analyzer.fmt import fmt_spread
+from analyzer.decision.fmt import fmt_spread
 
 WIDTH = 100
 
@@ -23,7 +23,7 @@ def _bullet(text: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent="  - ", subsequent_indent="    ")
 
 
-def render_text(d: Decision) -> str:
+def render_decision_text(d: Decision) -> str:
     a = d.assessment
     lines = [
         a.questionnaire.name,
@@ -45,7 +45,7 @@ def render_text(d: Decision) -> str:
         lines += [
             "",
             "Most valuable unknown",
-            _bullet(getattr(d.next_unknown, "text", str(d.next_unknown))),
+            _bullet(d.next_unknown.text),
         ]
     if d.notes:
         lines += ["", "Notes", *(_bullet(n) for n in d.notes)]
@@ -82,6 +82,6 @@ def render_text(d: Decision) -> str:
     lines += ["", "Weighted score out of 100 (median) and share of futures each option wins"]
     for name, row in scores.iterrows():
         lines.append(f"  {name:<15}{row.total_p50:>6.1f}{100 * row.win_share:>8.0f}%")
-    if d.dora is not None and hasattr(d.dora, "overall"):
+    if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
     return "\n".join(lines)

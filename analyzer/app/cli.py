@@ -7,8 +7,9 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -16,8 +17,8 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from analyzer.questionnaire import load_questionnaire
-    from analyzer.summary import questionnaire_summary
+    from analyzer.questionnaire.form import load_questionnaire
+    from analyzer.questionnaire.summary import questionnaire_summary
 
     q = load_questionnaire(args.file)
     print(questionnaire_summary(q, args.file))
@@ -25,8 +26,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from analyzer.atomic import write_text_atomic
-    from analyzer.template import render_questionnaire_yaml
+    from analyzer._io.atomic import write_text_atomic
+    from analyzer.questionnaire.template import render_questionnaire_yaml
 
     path = write_text_atomic(args.path, render_questionnaire_yaml(), overwrite=args.force)
     print(f"wrote {path}: fill it in, then run `analyzer validate {path}`")
@@ -34,21 +35,26 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from analyzer.ask import run
+    from analyzer.questionnaire.interview.session import run
 
-    return run(args.file)
+    return run(args.file, report=_report_after_interview)
+
+
+def _report_after_interview(path: Path) -> int:
+    """``analyzer report FILE`` for the questionnaire the interview just finished."""
+    return _cmd_report(build_parser().parse_args(["report", str(path)]))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from analyzer.schema import schema_text
+    from analyzer.questionnaire.schema import schema_text
 
     print(schema_text(), end="")
     return 0
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from analyzer.pipeline import analyze
-    from analyzer.progress import progress_bar
+    from analyzer.app.pipeline import analyze
+    from analyzer.app.progress import progress_bar
 
     with progress_bar("Sensitivity analysis") as progress:
         decision = analyze(
@@ -62,18 +68,17 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
     else:
-        from analyzer.textout import render_text
+        from analyzer.report.textout import render_decision_text
 
-        print(render_text(decision))
+        print(render_decision_text(decision))
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from analyzer._io.paths import example_questionnaire
+    from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.paths import example_questionnaire
-    from analyzer.report import FORMATS, ReportRequest, write_report
+    from analyzer.report.render import FORMATS
 
     fmt = args.format
     if fmt is None:
@@ -93,8 +98,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         sensitivity=not args.no_sensitivity,
         command=_report_command(args, fmt),
     )
-    # No progress bar: the report takes about two seconds, and the Sobol indices are computed
-    # in a forked child (analyzer.background), which needs this process to have one thread.
+    # No progress bar: the report is quick, and the Sobol indices are computed
+    # in a forked child (analyzer.app.background), which needs this process to have one thread.
     written = write_report(request, output, background=True)
     print(f"wrote {written}")
     return 0
@@ -115,8 +120,6 @@ def _valid_date(text: str) -> bool:
 
 def _shown_path(path: str) -> str:
     """A path for the reproduce command: as typed when relative, else its name (no home folders)."""
-    from pathlib import Path
-
     return path if not Path(path).is_absolute() else Path(path).name
 
 
@@ -138,7 +141,7 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    from analyzer.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+    from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help=f"simulated futures (default {DEFAULT_SAMPLES:,})")
@@ -153,10 +156,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
         history_profile,
         import_deploys,
         import_incidents,
-        render_text,
+        render_history_text,
     )
     from analyzer.history.evidence import evidence_from_import
-    from analyzer.history.presets import parse_column_args
+    from analyzer.questionnaire.history_presets import parse_column_args
 
     imported = import_incidents(args.file, args.format, parse_column_args(args.columns or []))
     if args.window_months is not None:
@@ -166,19 +169,19 @@ def _cmd_history(args: argparse.Namespace) -> int:
         deploys = import_deploys(args.deploys)
     elif args.git:
         deploys = deploys_from_git(args.git)
-    sys.stdout.write(render_text(history_profile(imported, deploys, args.window_hours)))
+    sys.stdout.write(render_history_text(history_profile(imported, deploys, args.window_hours)))
     return 0
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from analyzer.app.pipeline import check_run_options
+    from analyzer.app.progress import progress_bar
     from analyzer.errors import InputError, Problem
-    from analyzer.pipeline import check_run_options
     from analyzer.portfolio.inventory import load_portfolio
     from analyzer.portfolio.outputs import PORTFOLIO_FORMATS, write_portfolio
     from analyzer.portfolio.run import run_portfolio
-    from analyzer.progress import progress_bar
 
     check_run_options(args.samples, args.seed)
     if args.jobs < 1:
@@ -205,7 +208,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from analyzer.scan.cli import run_scan
+    from analyzer.app.scan import run_scan
 
     return run_scan(args)
 
@@ -294,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "scan", help="draft a questionnaire from a repository and its git history, with evidence"
     )
-    from analyzer.scan.cli import add_scan_arguments
+    from analyzer.app.scan import add_scan_arguments
 
     add_scan_arguments(p)
     p.set_defaults(handler=_cmd_scan)

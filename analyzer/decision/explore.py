@@ -20,7 +20,6 @@ them): answers such as ``team.engineers``, assumptions such as
 
 from __future__ import annotations
 
-import difflib
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -31,18 +30,18 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ValidationError
 
+from analyzer._io.plain import to_plain
+from analyzer._io.yamlio import Marks
 from analyzer.decision.criteria import sample_weights
-from analyzer.decision.engine import Engine
+from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.futures import structural_draws, weight_tolerance
-from analyzer.decision.reversal import search_range
-from analyzer.errors import InputError, Problem
-from analyzer.estimate import Estimate
+from analyzer.decision.reversal import bisect_brackets, search_range
+from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.model.assess import Assessment
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.params import Empirical, Param, ParamSpace
-from analyzer.questionnaire import Questionnaire, Weights, problems_from_validation
-from analyzer.yamlio import Marks
+from analyzer.questionnaire.form import Questionnaire, Weights, problems_from_validation
 
 FloatArray = NDArray[np.float64]
 Measure = Literal["npv", "payback"]
@@ -57,22 +56,8 @@ WHAT_IF = "what_if"  # the "file" named in what_if's problems
 # ---- what_if -----------------------------------------------------------------------------------
 
 
-def _plain_value(value: Any) -> Any:
-    """Estimates and numpy scalars or arrays as the plain values a questionnaire file holds."""
-    if isinstance(value, Estimate):
-        return value.as_list()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple):
-        return [_plain_value(v) for v in value]
-    return value
-
-
 def _unknown(path: str, part: str, known: Sequence[str]) -> Problem:
-    close = difflib.get_close_matches(part, list(known), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(part, known)
     return Problem(WHAT_IF, f"unknown answer '{part}'{hint}; known here: {', '.join(known)}",
                    field=path)
 
@@ -96,7 +81,7 @@ def _set(data: dict[str, Any], model: BaseModel, path: str, value: Any) -> Probl
                 child = getattr(obj, part)
                 node[part] = (
                     child.model_dump(exclude_unset=True) if isinstance(child, BaseModel)
-                    else _plain_value(child)
+                    else to_plain(child, nan_as_none=False)
                 )
             node, obj = node[part], getattr(obj, part)
         elif isinstance(obj, list):
@@ -137,7 +122,7 @@ def what_if(q: Questionnaire, **changes: Any) -> Questionnaire:
     data = q.model_dump(exclude_unset=True)
     problems = [
         p for path, value in changes.items()
-        if (p := _set(data, q, path, _plain_value(value))) is not None
+        if (p := _set(data, q, path, to_plain(value, nan_as_none=False))) is not None
     ]
     if problems:
         raise InputError(problems)
@@ -197,8 +182,7 @@ def _param(a: Assessment, name: str) -> Param:
     if name in a.space:
         return a.space[name]
     names = [p.name for p in a.space]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(name, names)
     raise InputError([Problem("explore", f"unknown input '{name}'{hint}; "
                               "assessment.inputs_used() lists every input's name", field=name)])
 
@@ -306,7 +290,7 @@ def recommendation_map(
         raise InputError([Problem("explore", "x and y must be different inputs", field=y)])
     gx, gy = _grid(xs, x), _grid(ys, y)
     mx, my = np.meshgrid(gx, gy)
-    engine = Engine(assessment.structure, _weights(assessment, weights))
+    engine = DecisionFunction(assessment.structure, _weights(assessment, weights))
     winners = engine.winner(_on_grid(assessment, {x: mx.ravel(), y: my.ravel()}))
     return RecommendationMap(
         Axis.of(px),
@@ -415,15 +399,16 @@ def breakeven_frontier(
     lo, hi = grid[first[cols]], grid[first[cols] + 1]
     low_positive = positive[first[cols], cols]
     tolerance = FRONTIER_TOLERANCE * max(float(np.ptp(grid)), 1e-12)
-    for _ in range(MAX_BISECTIONS):
-        if cols.size == 0 or float(np.max(hi - lo)) <= tolerance:
-            break
-        mid = 0.5 * (lo + hi)
-        at_mid = option_saving(
-            assessment, _on_grid(assessment, {x: gx[cols], y: mid}), option, measure
-        ) > 0
-        same = at_mid == low_positive
-        lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+    lo, hi = bisect_brackets(
+        lo,
+        hi,
+        lambda mid: (
+            option_saving(assessment, _on_grid(assessment, {x: gx[cols], y: mid}), option, measure)
+            > 0
+        ) == low_positive,
+        lambda lo, hi: float(np.max(hi - lo)) <= tolerance,
+        MAX_BISECTIONS,
+    )
     breakeven = np.full(gx.size, np.nan)
     breakeven[cols] = 0.5 * (lo + hi)
     saves_above = np.zeros(gx.size, dtype=bool)
@@ -508,7 +493,7 @@ def sweep(
             _weights(assessment, weights), weight_tolerance(assessment), assessment.samples,
             np.random.default_rng([assessment.seed, SWEEP_WEIGHTS_STREAM]),
         )
-    engine = Engine(assessment.structure, drawn, constants)
+    engine = DecisionFunction(assessment.structure, drawn, constants)
     n_options = len(assessment.option_names)
     share = np.empty((n_options, xs.size))
     median = np.empty((n_options, xs.size))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from analyzer.estimate import Estimate
-from analyzer.questionnaire import Process, Questionnaire
+from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.form import Process, Questionnaire
 
 DEFAULT_MARK = "*"
 WIDTH = 100

@@ -9,7 +9,7 @@ from pathlib import Path
 @cache
 def data_dir() -> Path:
     """The folder holding assumptions, options, categories and example questionnaires."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the analyzer package
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "assumptions.yaml").is_file() or (candidate / "questionnaires").is_dir():
             return candidate

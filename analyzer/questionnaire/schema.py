@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analyzer.questionnaire import FAMILIARITY_WORDS, Questionnaire
+from analyzer.questionnaire.form import FAMILIARITY_WORDS, Questionnaire
 
 SCHEMA_ID = "https://analyzer.invalid/questionnaire/v1.schema.json"
 SCHEMA_FILE = Path(__file__).resolve().parent / "questionnaire.schema.json"

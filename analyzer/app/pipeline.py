@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.decision.decide import Decision, ProgressHook, decide
+from analyzer.decision.decide import Decision, decide
+from analyzer.decision.sensitivity import Progress
 from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.questionnaire import Questionnaire, load_questionnaire
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 1_000_000
@@ -56,7 +57,7 @@ def analyze(
     seed: int = DEFAULT_SEED,
     assumptions_path: str | Path | None = None,
     sensitivity: bool = True,
-    progress: ProgressHook | None = None,
+    progress: Progress | None = None,
 ) -> Decision:
     """``prepare`` then ``decide``: the questionnaire file to a Decision."""
     a = prepare(path, samples=samples, seed=seed, assumptions_path=assumptions_path)

@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from analyzer.decision.scoring import CRITERION_LABELS
+from analyzer.questionnaire.form import CRITERIA
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from analyzer.decision.decide import Decision
-    from analyzer.explore import Frontier, RecommendationMap, Sweep
+    from analyzer.decision.explore import Frontier, RecommendationMap, Sweep
     from analyzer.model.assess import Assessment
 
 #: One colour per option position (status quo first), colour-blind safe (Okabe-Ito).
@@ -52,7 +55,7 @@ def clear_drawing(ax: Axes) -> Axes:
 
     For redrawing into a kept figure, as the notebook sliders do: drawing again after this
     gives the same chart as after ``ax.clear()``, which also rebuilds the axes and its ticks and
-    so costs about 10 ms more per update (benchmarks/bench_explore.py).
+    so costs more per update (benchmarks/bench_explore.py).
     """
     from matplotlib.transforms import Bbox
 
@@ -116,9 +119,6 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
 def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     """Stacked horizontal bars: each criterion's contribution (weight x median 0-100 score) to
     each option's total; the recommended option is on top."""
-    from analyzer.decision.scoring import CRITERION_LABELS
-    from analyzer.questionnaire import CRITERIA
-
     ax = _axes(ax)
     table = decision.scores_table()
     a = decision.assessment
@@ -204,7 +204,7 @@ def migration_plan_chart(stages: pd.DataFrame, ax: Axes | None = None) -> Axes:
     return ax
 
 
-# ---- exploring (analyzer.explore) ------------------------------------------------------------
+# ---- exploring (analyzer.decision.explore) ------------------------------------------------------------
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:

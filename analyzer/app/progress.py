@@ -7,13 +7,14 @@ and JSON on stdout stay clean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
+import rich.progress
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
-ProgressCallback = Callable[[int, int], None]
+from analyzer.decision.sensitivity import Progress
 
 
 def _silent(done: int, total: int) -> None:
@@ -21,7 +22,7 @@ def _silent(done: int, total: int) -> None:
 
 
 @contextmanager
-def progress_bar(description: str, *, console: Console | None = None) -> Iterator[ProgressCallback]:
+def progress_bar(description: str, *, console: Console | None = None) -> Iterator[Progress]:
     """``with progress_bar("Sobol indices") as progress: sobol_indices(..., progress=progress)``.
 
     Yields a no-op callback when the console is not a terminal.
@@ -36,7 +37,7 @@ def progress_bar(description: str, *, console: Console | None = None) -> Iterato
         TextColumn("{task.percentage:>3.0f}%"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
+    with rich.progress.Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:

@@ -2,7 +2,7 @@
 
 Every answer is saved at once (annotated YAML, written atomically), with a comment naming the next
 question, so Ctrl-C or a closed terminal loses nothing and ``analyzer ask FILE`` resumes there.
-The questions, their checks and the resume point come from ``analyzer.interview``; this module
+The questions, their checks and the resume point come from ``analyzer.questionnaire.interview.steps``; this module
 only talks to the terminal (questionary, on prompt_toolkit) and the file.
 """
 
@@ -14,18 +14,23 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzer import answer, interview
-from analyzer.atomic import write_text_atomic
+from analyzer._io.atomic import write_text_atomic
+from analyzer._io.yamlio import Marks, load_yaml, read_text
 from analyzer.errors import AnalyzerError, InputError, Problem
-from analyzer.interview import Answers, Step
-from analyzer.yamlio import Marks, load_yaml, read_text
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.questionnaire.interview import answer
+from analyzer.questionnaire.interview import steps as interview
+from analyzer.questionnaire.interview.steps import BACK, Answers, Evaluate, Step
+from analyzer.questionnaire.interview.terminal import TerminalPrompter
+from analyzer.questionnaire.template import render_questionnaire_yaml
 
 MARKER = "# analyzer ask: unfinished; next question: "
 _MARKER_RE = re.compile(r"^# analyzer ask: unfinished; next question: (\S+)", re.MULTILINE)
-_EXAMPLE_NOTE = "# replace me"  # analyzer.template marks example values this way
+_EXAMPLE_NOTE = "# replace me"  # analyzer.questionnaire.template marks example values this way
 
-BACK: Any = object()  # what a prompt returns when the user goes back
-Evaluate = Callable[[str], Any]
+#: Writes the report for a finished questionnaire and returns the exit code (the application's
+#: ``analyzer report FILE``, handed in so that the interview does not import the application).
+MakeReport = Callable[[Path], int]
 
 
 class NotATerminalError(AnalyzerError):
@@ -90,8 +95,6 @@ def load_answers(path: Path) -> tuple[Answers, str | None]:
 
 def render(answers: Mapping[str, Any], next_id: str | None) -> str:
     """The annotated questionnaire, with the resume comment while the interview is unfinished."""
-    from analyzer.template import render_questionnaire_yaml
-
     values = dict(answers)
     if not values.get("processes"):
         values["processes"] = [{}]  # one example process, not the template's two
@@ -124,8 +127,6 @@ def interview_loop(
                 return answers
             first = interview.first_problem(answers, steps)
             if first is None:  # nothing the questions can fix: the loader says where it is
-                from analyzer.questionnaire import load_questionnaire
-
                 load_questionnaire(path)
                 raise InputError([Problem(str(path), p.message, field=p.field) for p in problems])
             prompter.say("Almost done; these answers need another look:")
@@ -161,23 +162,14 @@ def interview_loop(
         save(path, answers, frontier or "end")
 
 
-def render_report(path: Path) -> int:
-    """Render the report for a finished questionnaire, in this process: ``analyzer report FILE``.
-
-    The one place that links the interview to the report.
-    """
-    from analyzer import cli
-
-    return cli.main(["report", str(path)])
-
-
-def run(path: str | Path, prompter: Prompter | None = None) -> int:
-    """``analyzer ask FILE``: interview, save as it goes, validate, offer the report."""
+def run(
+    path: str | Path, prompter: Prompter | None = None, *, report: MakeReport | None = None
+) -> int:
+    """``analyzer ask FILE``: interview, save as it goes, validate, offer the report (when
+    ``report`` is given)."""
     if prompter is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise NotATerminalError()
-        from analyzer.ask_terminal import TerminalPrompter
-
         prompter = TerminalPrompter()
     target = Path(path)
     if target.exists() and target.is_dir():
@@ -221,16 +213,16 @@ def run(path: str | Path, prompter: Prompter | None = None) -> int:
         )
         return 130
     save(target, answers, None)
-    from analyzer.questionnaire import load_questionnaire
-
     load_questionnaire(target)  # the file as written must pass the loader too
     prompter.say(f"Done: {target} is complete and valid.")
     try:
-        wants_report = prompter.ask(_REPORT_STEP, True, answer.parse_yes_no, "finish")
+        wants_report = report is not None and prompter.ask(
+            _REPORT_STEP, True, answer.parse_yes_no, "finish"
+        )
     except (KeyboardInterrupt, EOFError):
         wants_report = False
-    if wants_report is True:
-        return render_report(target)
+    if report is not None and wants_report is True:
+        return report(target)
     prompter.say(f"Next: analyzer report {target}   (or analyzer validate {target})")
     return 0
 

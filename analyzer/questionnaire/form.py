@@ -8,8 +8,7 @@ which ``analyzer init`` writes into the template and ``analyzer ask`` shows as h
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -25,10 +24,11 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from analyzer.errors import InputError, Problem
-from analyzer.estimate import Bounds, Estimate, show
-from analyzer.paths import data_dir
-from analyzer.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
+from analyzer.errors import InputError, Problem, closest, did_you_mean
+from analyzer.questionnaire.estimate import Bounds, Estimate, show
+from analyzer.questionnaire.history_presets import incident_fields, incident_formats
 
 SCHEMA_VERSION = 1
 
@@ -88,12 +88,17 @@ def incident_categories() -> dict[str, dict[str, Any]]:
     return dict(loaded.data["categories"])
 
 
+#: Category names are short, so a looser match than usual still suggests the one meant.
+CATEGORY_CUTOFF = 0.5
+
+
 def _known_category(key: str) -> str:
     known = list(incident_categories())
     if key not in known:
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-        close += [k for k in known if key and key.lower() in k and k not in close][:1]
-        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        match = closest(key, known, CATEGORY_CUTOFF) or next(
+            (k for k in known if key and key.lower() in k), None
+        )
+        suggestion = f" (did you mean '{match}'?)" if match else ""
         raise ValueError(
             f"unknown incident category '{key}'{suggestion}; known: {', '.join(known)}"
         )
@@ -152,8 +157,7 @@ class Team(Section):
         word = value.strip().lower()
         if word in FAMILIARITY_WORDS:
             return FAMILIARITY_WORDS[word]
-        close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
-        suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+        suggestion = did_you_mean(word, FAMILIARITY_WORDS)
         raise ValueError(
             f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
             f"of {', '.join(FAMILIARITY_WORDS)}"
@@ -285,8 +289,6 @@ class Delivery(Section):
 
 
 def _known_history_format(name: str) -> str:
-    from analyzer.history.presets import incident_formats
-
     known = incident_formats()
     if name not in known:
         raise ValueError(f"unknown history format '{name}'; known: {', '.join(known)}")
@@ -294,8 +296,6 @@ def _known_history_format(name: str) -> str:
 
 
 def _known_history_fields(columns: dict[str, str]) -> dict[str, str]:
-    from analyzer.history.presets import incident_fields
-
     unknown = sorted(set(columns) - set(incident_fields()))
     if unknown:
         raise ValueError(
@@ -491,8 +491,7 @@ def _suggested_field(root: type[BaseModel], loc: Loc) -> str | None:
     """The known field closest to the unknown key at the end of ``loc``, if any is close."""
     model = _model_at(root, loc[:-1])
     known = list(model.model_fields) if model else []
-    hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-    return hint[0] if hint else None
+    return closest(str(loc[-1]), known)
 
 
 def _message(error: Any, root: type[BaseModel]) -> str:
@@ -541,15 +540,11 @@ def problems_from_validation(
     return problems
 
 
-def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
-    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
-    if not isinstance(data, dict):
-        raise InputError(
-            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
-        )
-    version = data.get("schema_version")
-    if "schema_version" in data and version != SCHEMA_VERSION:
-        line, col = marks.locate(("schema_version",))
+def check_schema_version(data: Mapping[str, Any], name: str, marks: Marks | None = None) -> None:
+    """Raise InputError unless the document's ``schema_version``, when given, is the one read here."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        line, col = marks.locate(("schema_version",)) if marks is not None else (None, None)
         raise InputError(
             [
                 Problem(
@@ -560,6 +555,15 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
                 )
             ]
         )
+
+
+def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
+    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
+        )
+    check_schema_version(data, name, marks)
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:

@@ -50,6 +50,10 @@ class Estimate:
             return _compact(self.likely)
         return [_compact(v) for v in self.as_list()]
 
+    def to_plain(self) -> float | int | list[float | int]:
+        """Its plain-data spelling (``analyzer._io.plain``): the YAML one."""
+        return self.to_yaml()
+
     def __str__(self) -> str:
         if self.is_point:
             return f"{_compact(self.likely)}"

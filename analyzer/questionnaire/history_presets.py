@@ -7,15 +7,14 @@ overrides single entries; ``parse_column_args`` turns the command-line form into
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from analyzer.errors import InputError, Problem
-from analyzer.paths import data_dir
-from analyzer.yamlio import load_yaml
+from analyzer._io.paths import data_dir
+from analyzer._io.yamlio import load_yaml
+from analyzer.errors import InputError, Problem, did_you_mean
 
 PRESETS_FILE = "history-presets.yaml"
 
@@ -38,7 +37,7 @@ class Preset:
         problems = [
             Problem(
                 source,
-                f"unknown field '{key}'{_did_you_mean(key, known)}; "
+                f"unknown field '{key}'{did_you_mean(key, known)}; "
                 f"known: {', '.join(sorted(known))}",
                 field=key,
             )
@@ -48,11 +47,6 @@ class Preset:
         if problems:
             raise InputError(problems)
         return replace(self, columns={**self.columns, **dict(overrides)})
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @cache
@@ -79,7 +73,7 @@ def incident_preset(name: str) -> Preset:
             [
                 Problem(
                     "--format",
-                    f"unknown format '{name}'{_did_you_mean(name, presets)}; "
+                    f"unknown format '{name}'{did_you_mean(name, presets)}; "
                     f"known: {', '.join(presets)}",
                 )
             ]

@@ -1,0 +1,1 @@
+"""Small shared I/O helpers: strict YAML reading, atomic writes, where the bundled data lives."""

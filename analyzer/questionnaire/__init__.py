@@ -1,0 +1,2 @@
+"""The questionnaire: estimates, the sections and their checks, the loader, the template, the
+summary, the JSON Schema and the interview."""
