@@ -155,18 +155,46 @@ def _cmd_history(args: argparse.Namespace) -> int:
         import_incidents,
         render_text,
     )
+    from analyzer.history.classify import load_rules
     from analyzer.history.evidence import evidence_from_import
-    from analyzer.history.presets import parse_column_args
+    from analyzer.history.presets import incident_formats, parse_column_args
+    from analyzer.history.profile import render_rows, to_dict
 
-    imported = import_incidents(args.file, args.format, parse_column_args(args.columns or []))
+    preset, output = args.preset, args.format
+    if output not in (None, "text", "json"):
+        if output not in incident_formats():
+            from analyzer.errors import InputError, Problem
+
+            raise InputError(
+                [Problem("--format", f"expected text or json, got '{output}' (the export preset "
+                         f"is --preset: {', '.join(incident_formats())})")]
+            )
+        print(f"note: --format {output} names an export preset; use --preset {output}",
+              file=sys.stderr)
+        preset, output = preset or output, None
+    imported = import_incidents(
+        args.file,
+        preset or "generic",
+        parse_column_args(args.columns or []),
+        rules=load_rules(args.categories),
+        time_format=args.time_format,
+        timezone=args.tz,
+    )
     if args.window_months is not None:
         evidence_from_import(imported, args.window_months)  # checks the window
     deploys = None
     if args.deploys:
-        deploys = import_deploys(args.deploys)
+        deploys = import_deploys(args.deploys, time_format=args.time_format, timezone=args.tz)
     elif args.git:
-        deploys = deploys_from_git(args.git)
-    sys.stdout.write(render_text(history_profile(imported, deploys, args.window_hours)))
+        deploys = deploys_from_git(args.git, args.tag_pattern)
+    history = history_profile(imported, deploys, args.window_hours)
+    if output == "json":
+        doc = to_dict(history, rows=args.show_rows)
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False, default=str) + "\n")
+        return 0
+    sys.stdout.write(render_text(history))
+    if args.show_rows:
+        sys.stdout.write("\n" + render_rows(history))
     return 0
 
 
@@ -231,16 +259,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="incident export (CSV)")
     p.add_argument(
-        "--format", default="generic",
-        help="export preset: generic, pagerduty or opsgenie (data/history-presets.yaml)",
+        "--preset", metavar="NAME", default=None,
+        help="export preset: generic (default), pagerduty or opsgenie (data/history-presets.yaml)",
+    )
+    p.add_argument(
+        "--format", default=None, metavar="{text,json}",
+        help="output: text (default) or json",
     )
     p.add_argument(
         "--columns", nargs="+", metavar="FIELD=COLUMN",
         help="column names that differ from the preset, e.g. created=opened_at title=Summary",
     )
+    p.add_argument(
+        "--time-format", metavar="FMT",
+        help="how times are written if not as the preset says: ISO8601, epoch_s, epoch_ms or a "
+        "strftime pattern, e.g. '%%m/%%d/%%Y %%H:%%M' for a spreadsheet re-save",
+    )
+    p.add_argument(
+        "--tz", metavar="ZONE",
+        help="time zone of times without a UTC offset, e.g. Europe/Berlin (default UTC)",
+    )
+    p.add_argument(
+        "--categories", metavar="FILE",
+        help="your own keyword rules (YAML like data/incident-categories.yaml; "
+        "'extend: true' adds to the bundled keywords)",
+    )
+    p.add_argument(
+        "--show-rows", action="store_true",
+        help="list every incident with its category and the keywords that decided it",
+    )
     source = p.add_mutually_exclusive_group()
     source.add_argument("--deploys", metavar="FILE", help="deploys CSV (timestamp, status, ...)")
     source.add_argument("--git", metavar="PATH", help="git repository whose tags are the deploys")
+    p.add_argument(
+        "--tag-pattern", metavar="GLOB",
+        help="with --git: only tags matching this glob are deploys, e.g. 'v*' or 'release-*'",
+    )
     p.add_argument(
         "--window-hours", type=_positive, default=24.0, metavar="N",
         help="an incident within N hours after a deploy counts as its failure (default 24)",

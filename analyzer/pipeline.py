@@ -7,6 +7,7 @@ from pathlib import Path
 from analyzer.decision.decide import Decision, ProgressHook, decide
 from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
+from analyzer.history.evidence import delivery_from_history
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.questionnaire import Questionnaire, load_questionnaire
@@ -45,7 +46,7 @@ def prepare(
     check_run_options(samples, seed)
     q = load_questionnaire(path)
     assumptions = load_assumptions(assumptions_path)
-    evidence = _evidence(q, Path(path))
+    q, evidence = delivery_from_history(q, _evidence(q, Path(path)))
     return assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
 
 

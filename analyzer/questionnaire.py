@@ -331,6 +331,24 @@ class IncidentHistory(Section):
     git: str | None = Field(
         None, description="A git repository whose tags are the production deploys."
     )
+    tag_pattern: str | None = Field(
+        None, min_length=1,
+        description="Only git tags matching this glob are deploys, e.g. 'v*' or 'release-*'.",
+    )
+    time_format: str | None = Field(
+        None, min_length=1,
+        description="Time format of the exports if not the preset's: ISO8601, epoch_s, epoch_ms "
+        "or a strftime pattern such as '%m/%d/%Y %H:%M' (a spreadsheet re-save).",
+    )
+    timezone: str | None = Field(
+        None, min_length=1,
+        description="IANA time zone of times written without a UTC offset, e.g. Europe/Berlin.",
+    )
+    categories: str | None = Field(
+        None, min_length=1,
+        description="Your own keyword rules (YAML like data/incident-categories.yaml), relative "
+        "to this file.",
+    )
     change_failure_window_hours: float = Field(
         24.0, gt=0, le=24 * 30,
         description="An incident this many hours after a deploy on its service counts as that "
