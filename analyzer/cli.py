@@ -16,11 +16,25 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from analyzer.errors import InputError
+    from analyzer.history import incident_evidence
     from analyzer.questionnaire import load_questionnaire
     from analyzer.summary import questionnaire_summary
+    from analyzer.template import unreplaced_examples
 
     q = load_questionnaire(args.file)
     print(questionnaire_summary(q, args.file))
+    problems = unreplaced_examples(args.file)
+    if problems:
+        raise InputError(problems)
+    if q.incidents.history is not None:
+        evidence = incident_evidence(q, Path(args.file))  # the export exists and reads
+        assert evidence is not None
+        print(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
+              f"over {evidence.window_months:.1f} months read with the "
+              f"'{q.incidents.history.format}' preset")
     return 0
 
 
@@ -81,7 +95,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
         fmt = suffix if suffix in FORMATS else "pdf"
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
-    source = Path(args.file) if args.file else example_questionnaire("seed-team")
+    if args.file:
+        source = Path(args.file)
+    elif Path(DEFAULT_QUESTIONNAIRE).is_file():  # what init and ask write by default
+        source = Path(DEFAULT_QUESTIONNAIRE)
+        args.file = DEFAULT_QUESTIONNAIRE
+        print(f"no FILE given: reporting on ./{DEFAULT_QUESTIONNAIRE}", file=sys.stderr)
+    else:
+        source = example_questionnaire("seed-team")
+        print(
+            f"no FILE given and no ./{DEFAULT_QUESTIONNAIRE}: reporting on the bundled seed-team "
+            "example (run `analyzer init` or `analyzer ask` for your own)",
+            file=sys.stderr,
+        )
     output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
     request = ReportRequest(
         questionnaire=source,
@@ -308,10 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
         help="write the recommendation report (PDF, Markdown or JSON)",
-        description="Assess a questionnaire, decide, and write the report. Without FILE, the "
-        "bundled seed-team example. Default output: reports/<questionnaire name>.<format>.",
+        description="Assess a questionnaire, decide, and write the report. Without FILE: "
+        "./questionnaire.yaml if it exists, else the bundled seed-team example. "
+        "Default output: reports/<questionnaire name>.<format>.",
     )
-    p.add_argument("file", nargs="?", help="questionnaire YAML file (default: the seed team)")
+    p.add_argument(
+        "file", nargs="?",
+        help=f"questionnaire YAML file (default: ./{DEFAULT_QUESTIONNAIRE} if it exists, else the "
+        "bundled seed-team example, with a notice)",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the report")
     p.add_argument("--format", choices=("pdf", "md", "json"),
                    help="pdf (default), md or json; otherwise taken from -o's extension")

@@ -45,6 +45,11 @@ def prepare(
     model."""
     check_run_options(samples, seed)
     q = load_questionnaire(path)
+    from analyzer.template import unreplaced_examples
+
+    examples = unreplaced_examples(path)
+    if examples:
+        raise InputError(examples)
     assumptions = load_assumptions(assumptions_path)
     q, evidence = delivery_from_history(q, _evidence(q, Path(path)))
     return assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
