@@ -291,7 +291,7 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     ask.child.send("y")
     summary = ask.expect(pexpect.EOF)
     assert ask.finish() == 0
-    assert asked == 69  # every question of the seed team, each answered with Enter
+    assert asked == 70  # every question of the seed team (incl. "other" incidents), each answered with Enter
     assert load_questionnaire(path) == load_questionnaire(seed_path)
     backup = tmp_path / "seed.yaml.bak"  # the hand-written comments are kept there
     assert backup.read_text(encoding="utf-8") == seed_path.read_text(encoding="utf-8")
