@@ -87,7 +87,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from analyzer.errors import InputError, Problem
     from analyzer.paths import example_questionnaire
-    from analyzer.report import FORMATS, ReportRequest, write_report
+    from analyzer.report import EXTENSIONS, FORMATS, ReportRequest, write_report
 
     fmt = args.format
     if fmt is None:
@@ -108,7 +108,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "example (run `analyzer init` or `analyzer ask` for your own)",
             file=sys.stderr,
         )
-    output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
+    suffix = f"-adr.{EXTENSIONS[fmt]}" if fmt == "adr" else f".{EXTENSIONS[fmt]}"
+    output = Path(args.output) if args.output else Path("reports") / f"{source.stem}{suffix}"
+    if args.date is None:  # a decision record is dated; --date pins it for reproducible bytes
+        import datetime
+
+        args.date = datetime.date.today().isoformat()
     request = ReportRequest(
         questionnaire=source,
         format=fmt,
@@ -344,11 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
         "bundled seed-team example, with a notice)",
     )
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the report")
-    p.add_argument("--format", choices=("pdf", "md", "json"),
-                   help="pdf (default), md or json; otherwise taken from -o's extension")
+    p.add_argument("--format", choices=("pdf", "md", "json", "adr"),
+                   help="pdf (default), md, json, or adr (a MADR 4.0 decision record in Markdown, "
+                   "e.g. -o docs/decisions/0001-containers.md); otherwise taken from -o's "
+                   "extension")
     _add_run_options(p)
     p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="date printed on the report; without it the report carries no date")
+                   help="date printed on the report (default: today); give it to reproduce a "
+                   "report byte for byte on another day")
     p.add_argument("--no-sensitivity", action="store_true",
                    help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_report)

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from analyzer.decision.decide import ProgressHook
     from analyzer.report.tree import Report
 
-Format = Literal["pdf", "md", "json"]
-FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
+Format = Literal["pdf", "md", "json", "adr"]
+FORMATS: tuple[Format, ...] = ("pdf", "md", "json", "adr")
+#: File extension of each format (an ADR is Markdown).
+EXTENSIONS: dict[str, str] = {"pdf": "pdf", "md": "md", "json": "json", "adr": "md"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class ReportRequest:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     assumptions: Path | None = None
-    date: str | None = None  # YYYY-MM-DD, printed only when given
+    date: str | None = None  # YYYY-MM-DD; `analyzer report` gives today's unless --date
     sensitivity: bool = True
     command: str = "analyzer report"
 
@@ -106,6 +108,10 @@ def render(report: Report, fmt: Format) -> bytes:
     """The report's bytes in one format."""
     if fmt == "json":
         return render_json(report.data)
+    if fmt == "adr":
+        from analyzer.report.adr import render_adr
+
+        return render_adr(report)
     if fmt == "md":
         from analyzer.report.markdown import render_markdown
 

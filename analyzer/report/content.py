@@ -314,8 +314,33 @@ def cost_section(a: Assessment) -> Section:
     fig = Figure("cost-over-time",
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.5))
-    return Section("cost", "Cost over time", (Paragraph(intro), fig, summary_table(a)),
+    return Section("cost", "Cost over time",
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a)),
                    page_break=True)
+
+
+def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
+    """Per option and running-cost item: hours a month, P10/P50/P90 and mean (for the JSON)."""
+    return [
+        {"option": str(r["option"]), "item": str(r["component"]), "label": str(r["label"]),
+         **{k: round(float(r[k]), 3) for k in ("p10", "p50", "p90", "mean")}}
+        for r in a.recurring_breakdown().to_dict(orient="records")
+    ]
+
+
+def running_cost_table(a: Assessment) -> Table:
+    """What each option spends each month, item by item: P50 (P10 to P90) hours a month."""
+    rows: dict[str, dict[str, str]] = {}
+    for r in running_cost_records(a):
+        row = rows.setdefault(r["item"], {"item": _cap(r["label"])})
+        row[r["option"]] = fmt_spread(r["p10"], r["p50"], r["p90"], "")
+    rows_list = list(rows.values())
+    cols = [Column("item", "Running cost, hours a month", width=2.2)]
+    cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
+    return Table(pd.DataFrame(rows_list), tuple(cols),
+                 caption="What each option spends each month on upkeep, deploys, incidents, "
+                 "onboarding and the rest, P50 (P10 to P90); the items' medians need not add up "
+                 "to the monthly total above.")
 
 
 def _draw_cost(a: Assessment, ax: Any) -> Any:
@@ -325,20 +350,33 @@ def _draw_cost(a: Assessment, ax: Any) -> Any:
 # ---- section 3: migration plan -----------------------------------------------------------------
 
 
+def plan_intro(a: Assessment, d: Decision, option: str) -> str:
+    """The plan's first sentence, worded from the one decision so it never contradicts page 1:
+    a recommended move, a move while the answer is too close to call, or a move against a
+    recommendation to stay."""
+    label = _short(a, option)
+    staged = "in stages with a pilot first: stop after the pilot if it costs more than expected."
+    if d.too_close:
+        return (
+            f"The answer is too close to call ({_short(a, d.recommendation)} leads in only "
+            f"{fmt_pct(d.confidence)} of the futures), so nothing here is a recommendation. "
+            f"If you move, this is the plan for {label}, the best-scoring move, {staged}"
+        )
+    if option == d.recommendation:
+        return f"The plan for {label}, the recommendation, {staged}"
+    return (
+        f"The recommendation is to stay with {_short(a, d.recommendation)}, so there is no move "
+        f"to plan. If you move anyway, this is the plan for {label}, the best-scoring "
+        f"alternative, {staged}"
+    )
+
+
 def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, Any]]:
     option = plans.plan_option(a, d.recommendation, _ranking(d))
     if option is None:
         return Section("plan", "Migration plan", (Paragraph("No option involves a move."),)), {}
     items, stages = plans.migration_plan(a, option)
-    label = _short(a, option)
-    if option == d.recommendation:
-        intro = f"The plan for {label}, the recommendation, in stages with a pilot first."
-    else:
-        intro = (
-            f"The recommendation is to stay, so there is no move to plan. If you move anyway, "
-            f"this is the plan for {label}, the best-scoring alternative, in stages with a "
-            f"pilot first: stop after the pilot if it costs more than expected."
-        )
+    intro = plan_intro(a, d, option)
     rows: list[dict[str, Any]] = []
     strong: list[int] = []
     for _, st in stages.iterrows():
@@ -370,12 +408,15 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
     ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
     calendar = Table(
-        stages.assign(hours=[fmt_spread(x, y, z) for x, y, z in hours],
+        stages.assign(who=f"{engineers:g} engineers at {fmt_pct(share)} of their time",
+                      hours=[fmt_spread(x, y, z) for x, y, z in hours],
                       ends=[f"month {y:.1f} ({x:.1f} to {z:.1f})" for x, y, z in ends]),
         (Column("title", "Stage", width=1.6), Column("hours", "Work incl. its share of the dip",
                                                      align="right", width=1.4),
-         Column("ends", "Done by", align="right", width=1.3)),
-        caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90).",
+         Column("ends", "Done by", align="right", width=1.3),
+         Column("who", "Who", width=1.4)),
+        caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90), months "
+        "from the start; the team names who leads each stage.",
     )
     summary = (
         f"Total: {fmt_spread(t10, t50, t90)} of work. At {fmt_pct(share)} of "
@@ -404,6 +445,26 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     }
     return Section("plan", f"Migration plan: {a.options[option].label}", tuple(blocks),
                    page_break=True), data
+
+
+def risk_section(a: Assessment, d: Decision) -> tuple[Section, list[dict[str, str]]]:
+    """The risks of the move the plan describes, with mitigations; owners left to the team."""
+    from analyzer.report.risks import risk_register
+
+    option = plans.plan_option(a, d.recommendation, _ranking(d))
+    rows = risk_register(a, option)
+    if not rows:
+        return Section("risks", "Risk register",
+                       (Paragraph("No option involves a move, so there is no move to risk."),)), []
+    label = _short(a, option) if option else ""
+    table = Table(
+        pd.DataFrame(rows),
+        (Column("risk", "Risk", width=1.4), Column("why", "Why it applies here", width=1.8),
+         Column("mitigation", "Mitigation", width=3.2), Column("owner", "Owner", width=0.8)),
+        caption=f"Risks of moving to {label}; sources in data/risks.yaml.",
+        small=True,
+    )
+    return Section("risks", "Risk register", (table,)), rows
 
 
 def _blank_or(fmt: Any, x: Any) -> str:
@@ -460,7 +521,8 @@ def scores_section(a: Assessment, d: Decision) -> Section:
                  f"{_short(a, d.recommendation)}. Treat the recommendation as less certain.")
     blocks: list[Block] = [
         Paragraph(intro),
-        Figure("score-contributions", "Contribution of each criterion to the weighted total.",
+        Figure("score-contributions", "Contribution of each criterion to the weighted total "
+               "(median contributions; the number is the median total, as in the table).",
                partial(_draw_scores, d), (7.0, 2.9)),
         table, Paragraph(check),
     ]
@@ -656,8 +718,9 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
         ("Report date", date or "none given (--date)"),
         ("Command", command),
     ]
-    note = ("The same questionnaire, assumptions, seed and sample count give the same numbers and "
-            "a byte-identical PDF. The SHA-256 hashes identify the exact inputs.")
+    note = ("The same questionnaire, assumptions, seed and sample count give the same numbers; "
+            "with the same --date too (the report is dated the day it runs unless --date is "
+            "given), a byte-identical PDF. The SHA-256 hashes identify the exact inputs.")
     return Section("reproducibility", "Reproducibility",
                    (Facts(tuple(items), monospace=True), Paragraph(note, "note")))
 
@@ -670,10 +733,12 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
     from analyzer import __version__
 
     plan_section, plan_data = migration_section(a, d)
+    risks, risk_rows = risk_section(a, d)
     sections = (
         decision_record(a, d),
         cost_section(a),
         plan_section,
+        risks,
         scores_section(a, d),
         sensitivity_section(a, d),
         delivery_section(a, d),
@@ -682,6 +747,13 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
     )
     data = d.to_dict()
     data["migration_plan"] = plan_data
+    data["running_cost"] = running_cost_records(a)
+    data["risks"] = risk_rows
+    data["criteria"] = [
+        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in d.criteria_table().to_dict(orient="records")
+    ]
+    data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
     data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name
