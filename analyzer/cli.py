@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (marker argcomplete looks for: shell completion, analyzer[completion])
 """The ``analyzer`` command line. Each subcommand imports only what it needs, so quick commands
 stay quick; every user-facing failure is a message on stderr and a non-zero exit code."""
 
@@ -7,6 +8,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
@@ -239,6 +241,27 @@ def _positive(text: str) -> float:
     return value
 
 
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer a shell's completion request (argcomplete sets _ARGCOMPLETE) and exit; otherwise
+    do nothing, so argcomplete is imported only while completing."""
+    import os
+
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:  # completion is an optional extra: analyzer[completion]
+        return
+    argcomplete.autocomplete(parser)
+
+
+def _described(sub: Any, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
+    """A subcommand whose --help repeats its one-line summary unless given a description."""
+    kw.setdefault("description", help[:1].upper() + help[1:] + ".")
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, **kw)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analyzer",
@@ -248,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("init", help="write an annotated questionnaire template to fill in")
+    p = _described(sub, "init", help="write an annotated questionnaire template to fill in")
     p.add_argument(
         "path",
         nargs="?",
@@ -258,8 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     p.set_defaults(handler=_cmd_init)
 
-    p = sub.add_parser(
-        "ask", help="fill in or edit a questionnaire through an interview in the terminal"
+    p = _described(sub, "ask", help="fill in or edit a questionnaire through an interview in the terminal"
     )
     p.add_argument(
         "file",
@@ -269,23 +291,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_ask)
 
-    p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
+    p = _described(sub, "validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
     p.set_defaults(handler=_cmd_validate)
 
-    p = sub.add_parser("assess", help="run the model and print the recommendation")
+    p = _described(sub, "assess", help="run the model and print the recommendation")
     p.add_argument("file", help="questionnaire YAML file")
     _add_run_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for the terminal (default) or json (the decision as data)")
     p.add_argument("--no-sensitivity", action="store_true",
                    help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_assess)
 
-    p = sub.add_parser("schema", help="print the questionnaire's JSON Schema")
+    p = _described(sub, "schema", help="print the questionnaire's JSON Schema")
     p.set_defaults(handler=_cmd_schema)
 
-    p = sub.add_parser(
-        "history",
+    p = _described(sub, "history",
         help="import an incident export (and deploys): counts per category and the DORA four keys",
     )
     p.add_argument("file", help="incident export (CSV)")
@@ -336,9 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_history)
 
-    p = sub.add_parser(
-        "report",
-        help="write the recommendation report (PDF, Markdown or JSON)",
+    p = _described(sub, "report",
+        help="write the recommendation report (PDF, Markdown, JSON or a MADR decision record)",
         description="Assess a questionnaire, decide, and write the report. Without FILE: "
         "./questionnaire.yaml if it exists, else the bundled seed-team example. "
         "Default output: reports/<questionnaire name>.<format>.",
@@ -366,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _complete(parser)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:

@@ -131,6 +131,18 @@ def parse_estimate(value: Any) -> Estimate:
     return Estimate(low, likely, high)
 
 
+def _typed(text: str, *, percent: bool) -> Any:
+    """A range typed as text in YAML, read as ``analyzer ask`` reads it: '3-5', '20%' (fields
+    from 0 to 1 only), '2, 4, 10' (analyzer.answer)."""
+    from analyzer.answer import AnswerError
+    from analyzer.answer import parse_estimate as parse_typed
+
+    try:
+        return parse_typed(text, percent=percent)
+    except AnswerError as exc:
+        raise _error("estimate_type", f"{exc}; {_SHAPE_HINT}") from None
+
+
 @dataclass(frozen=True)
 class Bounds:
     """Limits for an Estimate field: every one of low/likely/high must lie in [ge, le]."""
@@ -142,6 +154,8 @@ class Bounds:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         def validate(value: Any) -> Estimate:
+            if isinstance(value, str):
+                value = _typed(value, percent=self.le == 1)
             est = parse_estimate(value)
             for key in _KEYS:
                 v = getattr(est, key)
@@ -171,6 +185,8 @@ class Bounds:
         return {
             "anyOf": [
                 number,
+                {"type": "string", "description": "as typed in `analyzer ask`: '3-5', "
+                 "'2, 4, 10'" + (", '20%' or '15%-30%'" if self.le == 1 else "")},
                 {"type": "array", "items": number, "minItems": 3, "maxItems": 3,
                  "description": "[low, likely, high]"},
                 {

@@ -9,6 +9,8 @@ which ``analyzer init`` writes into the template and ``analyzer ask`` shows as h
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -132,7 +134,11 @@ class Team(Section):
     docker_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "How well the team knows containers: 0 nobody has used Docker; 0.33 basic (ran containers "
         "locally); 0.67 working (someone shipped Docker to production); 1 expert. "
-        "The words none, basic, working, expert are accepted too.",
+        "The words none, basic, working, expert are accepted too, and ranges of them "
+        "(basic-working). A mixed team: the average over engineers (one expert and five "
+        "beginners: (1 + 5 x 0.1) / 6 = 0.25), with the beginners' level as low and the "
+        "expert's pull as high, e.g. [0.1, 0.25, 0.4]; the single expert is a risk the report "
+        "lists.",
         "score 0-1",
         "Ask who has written a Dockerfile that reached production.",
         default=Estimate(0.1, 0.33, 0.5),
@@ -152,6 +158,14 @@ class Team(Section):
         word = value.strip().lower()
         if word in FAMILIARITY_WORDS:
             return FAMILIARITY_WORDS[word]
+        pair = re.fullmatch(r"(\w+)\s*(?:-|to)\s*(\w+)", word)
+        if pair and pair.group(1) in FAMILIARITY_WORDS and pair.group(2) in FAMILIARITY_WORDS:
+            low, high = (FAMILIARITY_WORDS[w] for w in pair.groups())
+            if low > high:
+                raise ValueError(f"'{value}': the first word must be the lower familiarity")
+            return [low, round((low + high) / 2, 12), high]  # basic-working: 0.33-0.67
+        if not word or word[0].isdigit() or word[0] in ".+-[":
+            return value  # a typed range such as '0.2-0.5' or '20%-40%': Bounds reads it
         close = difflib.get_close_matches(word, list(FAMILIARITY_WORDS), n=1, cutoff=0.6)
         suggestion = f" (did you mean '{close[0]}'?)" if close else ""
         raise ValueError(
@@ -409,6 +423,19 @@ class Weights(Section):
     def normalised(self) -> dict[str, float]:
         total = sum(getattr(self, c) for c in CRITERIA)
         return {c: getattr(self, c) / total for c in CRITERIA}
+
+    def notice(self) -> str | None:
+        """A sentence when the weights do not sum to 1 and were scaled (None when they do)."""
+        total = sum(getattr(self, c) for c in CRITERIA)
+        if math.isclose(total, 1.0, rel_tol=1e-9, abs_tol=1e-9):
+            return None
+        shares = self.normalised()
+        scaled = ", ".join(
+            f"{c} {getattr(self, c):g} -> {100 * shares[c]:.0f} %" for c in CRITERIA
+            if getattr(self, c) > 0
+        )
+        return (f"The weights sum to {total:g}, not 1; each was divided by {total:g} so they "
+                f"sum to 100 %: {scaled}.")
 
 
 class Priorities(Section):

@@ -128,4 +128,7 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     else:
         footer += " Every answer was given; no defaults used."
     lines.append(footer)
+    notice = q.priorities.weights.notice()
+    if notice:
+        lines.append(notice)
     return "\n".join(lines)

@@ -218,8 +218,10 @@ def _reversal_blocks(d: Decision) -> list[Block]:
     """Flips as bullets; inputs that flip nothing within their range named in one sentence."""
     if d.tornado is None and not d.reversals:
         return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
-    flips = [_cap(t) for r in d.reversals
-             if getattr(r, "threshold", 0) is not None and (t := _text_of(r))]
+    from analyzer.textout import reversal_text
+
+    flips = [_cap(reversal_text(d.assessment, r)) for r in d.reversals
+             if getattr(r, "threshold", 0) is not None and _text_of(r)]
     steady = [str(r.label) for r in d.reversals
               if getattr(r, "threshold", 0) is None and hasattr(r, "label")]
     blocks: list[Block] = []
@@ -256,7 +258,8 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks.append(Heading("The most valuable unknown"))
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
-    blocks += [Paragraph(note, "note") for note in d.notes]
+    weights = a.questionnaire.priorities.weights.notice()
+    blocks += [Paragraph(note, "note") for note in (*d.notes, *([weights] if weights else []))]
     blocks += [Heading("What this is about"), _about(a),
                Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
     return Section("decision", "Decision record", tuple(blocks))
@@ -315,8 +318,7 @@ def cost_section(a: Assessment) -> Section:
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.5))
     return Section("cost", "Cost over time",
-                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a)),
-                   page_break=True)
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a)))
 
 
 def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
@@ -464,7 +466,7 @@ def risk_section(a: Assessment, d: Decision) -> tuple[Section, list[dict[str, st
         caption=f"Risks of moving to {label}; sources in data/risks.yaml.",
         small=True,
     )
-    return Section("risks", "Risk register", (table,)), rows
+    return Section("risks", "Risk register", (table,), page_break=True), rows
 
 
 def _blank_or(fmt: Any, x: Any) -> str:
@@ -529,7 +531,8 @@ def scores_section(a: Assessment, d: Decision) -> Section:
     extra = d.reasons[REASONS_ON_PAGE_ONE:]
     if extra:
         blocks += [Heading("More reasons"), Bullets(tuple(extra))]
-    return Section("scores", "Scores", tuple(blocks), page_break=True)
+    # No page break: it follows the risk register (a short page on its own).
+    return Section("scores", "Scores", tuple(blocks))
 
 
 def _draw_scores(d: Decision, ax: Any) -> Any:
@@ -543,7 +546,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     if d.tornado is None and d.sobol is None:
         return Section("sensitivity", "Sensitivity", (Paragraph(
             "Not computed: this report was made without the sensitivity analysis, so it cannot "
-            "say which inputs move the answer most.", "note"),), page_break=True)
+            "say which inputs move the answer most.", "note"),))
     blocks: list[Block] = []
     if d.tornado is not None and not d.tornado.empty:
         blocks.append(Paragraph(
@@ -567,7 +570,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     unknown = _text_of(d.next_unknown)
     if unknown:
         blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
-    return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
+    return Section("sensitivity", "Sensitivity", tuple(blocks))
 
 
 def _draw_tornado(d: Decision, ax: Any) -> Any:
@@ -639,7 +642,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
              for n in a.option_names]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
-    return Section("delivery", "Delivery profile and incidents", tuple(blocks), page_break=True)
+    return Section("delivery", "Delivery profile and incidents", tuple(blocks))
 
 
 # ---- section 7: assumptions and answers ---------------------------------------------------------
@@ -747,6 +750,9 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
     )
     data = d.to_dict()
     data["migration_plan"] = plan_data
+    weights = a.questionnaire.priorities.weights.notice()
+    if weights:
+        data["notes"] = [*data.get("notes", []), weights]
     data["running_cost"] = running_cost_records(a)
     data["risks"] = risk_rows
     data["criteria"] = [
