@@ -111,9 +111,14 @@ def save(path: Path, answers: Mapping[str, Any], next_id: str | None) -> None:
 
 
 def interview_loop(
-    path: Path, answers: Answers, next_id: str | None, prompter: Prompter
+    path: Path, answers: Answers, next_id: str | None, prompter: Prompter,
+    *, editing: bool = False,
 ) -> Answers:
-    """Ask until every question is answered and the whole questionnaire validates."""
+    """Ask until every question is answered and the whole questionnaire validates.
+
+    ``editing``: the file was complete when the interview started; while its answers still
+    validate it is saved without the "unfinished" marker, so stopping midway keeps it complete.
+    """
     steps = interview.steps_for(answers)
     index = interview.start_index(answers, steps, next_id)
     frontier: str | None = steps[index].id if index < len(steps) else None
@@ -158,7 +163,8 @@ def interview_loop(
         following = ids[index] if index < len(ids) else None
         if frontier not in ids or following is None or ids.index(frontier) <= index:
             frontier = following
-        save(path, answers, frontier or "end")
+        still_complete = editing and not interview.problems(answers)
+        save(path, answers, None if still_complete else frontier or "end")
 
 
 def render_report(path: Path) -> int:
@@ -168,6 +174,8 @@ def render_report(path: Path) -> int:
     """
     from analyzer import cli
 
+    print(f"Rendering the report for {path}: simulating the futures, the sensitivity analysis "
+          "and the PDF (a few seconds)...", flush=True)
     return cli.main(["report", str(path)])
 
 
@@ -212,13 +220,18 @@ def run(path: str | Path, prompter: Prompter | None = None) -> int:
         "likely, high.\nEnter keeps the value in [brackets]; < goes back; Ctrl-C stops, and "
         "every answer is already saved."
     )
+    editing = target.exists() and next_id is None and not interview.problems(answers)
     try:
-        answers = interview_loop(target, answers, next_id, prompter)
+        answers = interview_loop(target, answers, next_id, prompter, editing=editing)
     except (KeyboardInterrupt, EOFError):
-        prompter.say(
-            f"\nStopped. Your answers are saved in {target}; run `analyzer ask {target}` "
-            "to continue."
-        )
+        if editing and not interview.problems(load_answers(target)[0]):
+            prompter.say(f"\nStopped. {target} is saved and still complete, with the answers "
+                         "changed so far.")
+        else:
+            prompter.say(
+                f"\nStopped. Your answers are saved in {target}; run `analyzer ask {target}` "
+                "to continue."
+            )
         return 130
     save(target, answers, None)
     from analyzer.questionnaire import load_questionnaire

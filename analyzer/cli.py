@@ -128,6 +128,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     # No progress bar: the report takes about two seconds, and the Sobol indices are computed
     # in a forked child (analyzer.background), which needs this process to have one thread.
+    print(f"assessing {source.name} and writing {output} ({fmt})...", file=sys.stderr,
+          flush=True)
     written = write_report(request, output, background=True)
     print(f"wrote {written}")
     return 0
