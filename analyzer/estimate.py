@@ -133,14 +133,23 @@ def parse_estimate(value: Any) -> Estimate:
 
 def _typed(text: str, *, percent: bool) -> Any:
     """A range typed as text in YAML, read as ``analyzer ask`` reads it: '3-5', '20%' (fields
-    from 0 to 1 only), '2, 4, 10' (analyzer.answer)."""
+    from 0 to 1 only), '2, 4, 10' (analyzer.answer). A quoted plain number stays an error (YAML
+    has numbers for it), and so does text that is no range at all."""
     from analyzer.answer import AnswerError
     from analyzer.answer import parse_estimate as parse_typed
 
+    plain = text.strip().lstrip("+-").replace(".", "", 1).replace("_", "").isdigit()
+    if plain:
+        return text  # parse_estimate says: got '3', write a number
     try:
         return parse_typed(text, percent=percent)
     except AnswerError as exc:
-        raise _error("estimate_type", f"{exc}; {_SHAPE_HINT}") from None
+        detail = str(exc) if "%" in text else ""
+        raise _error(
+            "estimate_type",
+            f"got {show(text)}: {_SHAPE_HINT}, or text as `analyzer ask` takes it ('3-5', "
+            f"'2, 4, 10'{', 20%' if percent else ''})" + (f" ({detail})" if detail else ""),
+        ) from None
 
 
 @dataclass(frozen=True)
