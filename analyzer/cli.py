@@ -76,7 +76,11 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.format == "json":
-        print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
+        from analyzer.report.content import running_cost_records
+
+        doc = decision.to_dict()
+        doc["running_cost"] = running_cost_records(decision.assessment)
+        print(json.dumps(doc, indent=2, allow_nan=False))
     else:
         from analyzer.textout import render_text
 

@@ -163,3 +163,15 @@ def test_every_subcommand_has_a_description(cli) -> None:  # type: ignore[no-unt
         assert len(body) >= 3, command  # usage, description, arguments
     assess = cli("assess", "--help").out
     assert "json (the decision as data)" in " ".join(assess.split())
+
+
+def test_assess_json_has_the_running_cost_per_item(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli("assess", str(example_questionnaire("solo")), "--format", "json",
+              "--no-sensitivity", "--samples", "200")
+    assert out.code == 0, out.err
+    doc = json.loads(out.out)
+    items = {(r["option"], r["item"]) for r in doc["running_cost"]}
+    assert {o for o, _ in items} == set(doc["options"])
+    for name, option in doc["options"].items():
+        means = sum(r["mean"] for r in doc["running_cost"] if r["option"] == name)
+        assert means > 0 and option["recurring_hours_per_month"]["p90"] > 0

@@ -701,7 +701,7 @@ def assumptions_section(a: Assessment) -> Section:
                   "is certain. Sources say where a default comes from, or that it is a judgement."),
         table, Heading("Answers as given"), answers,
     )
-    return Section("assumptions", "Assumptions and answers", blocks, page_break=True)
+    return Section("assumptions", "Assumptions and answers", blocks)
 
 
 # ---- section 8: reproducibility -----------------------------------------------------------------
