@@ -218,6 +218,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         rules=load_rules(args.categories),
         time_format=args.time_format,
         timezone=args.tz,
+        explain=args.show_rows,
     )
     if args.window_months is not None:
         evidence_from_import(imported, args.window_months)  # checks the window

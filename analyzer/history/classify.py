@@ -137,25 +137,42 @@ def classify_text(text: pd.Series, rules: Rules | None = None) -> pd.Series:
     Distinct texts are classified once (exports repeat alert titles a lot); each category's
     distinct keyword hits are counted, and the most hits win, ties to the category listed first.
     """
-    return classify_detail(text, rules)[0]
+    return classify_detail(text, rules, explain=False)[0]
 
 
-def classify_detail(text: pd.Series, rules: Rules | None = None) -> tuple[pd.Series, pd.Series]:
-    """(category per row, the keywords that decided it, comma-separated) -- see classify_text."""
+def classify_detail(
+    text: pd.Series, rules: Rules | None = None, *, explain: bool = True
+) -> tuple[pd.Series, pd.Series]:
+    """(category per row, the keywords that decided it, comma-separated) -- see classify_text.
+
+    Without ``explain`` the keywords are left empty (they cost a second regex pass)."""
     rules = rules or default_rules()
     codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
     values = pd.Series(uniques, dtype=object).str.lower()
     result = np.full(len(values), UNCLASSIFIED, dtype=object)
     why = np.full(len(values), "", dtype=object)
     if rules.patterns and len(values):
-        found = [values.str.findall(p) for _, p in rules.patterns]
-        hits = np.array([[len(set(f)) for f in cat] for cat in found], dtype=np.int64)
-        best = hits.argmax(axis=0)  # argmax takes the first of equals: the listed order
-        matched = hits.max(axis=0) > 0
+        # Which categories match at all (one regex search per text and category); only texts
+        # two or more categories match need their distinct keywords counted.
+        hits = np.stack(
+            [values.str.contains(p, regex=True).to_numpy(dtype=bool) for _, p in rules.patterns]
+        )
+        counts = hits.astype(np.int64)
+        multi = np.flatnonzero(hits.sum(axis=0) > 1)
+        for c, (_, pattern) in enumerate(rules.patterns):
+            rows = multi[hits[c, multi]]
+            if rows.size:
+                found = values.iloc[rows].str.findall(pattern)
+                counts[c, rows] = [len(set(f)) for f in found]
+        best = counts.argmax(axis=0)  # argmax takes the first of equals: the listed order
+        matched = hits.any(axis=0)
         keys = np.array(rules.categories, dtype=object)
         result[matched] = keys[best[matched]]
-        for i in np.flatnonzero(matched):
-            why[i] = ", ".join(sorted(set(found[best[i]].iloc[i])))
+        for c, (_, pattern) in enumerate(rules.patterns if explain else ()):
+            rows = np.flatnonzero(matched & (best == c))
+            if rows.size:
+                found = values.iloc[rows].str.findall(pattern)
+                why[rows] = [", ".join(sorted(set(f))) for f in found]
     return (
         pd.Series(result[codes], index=text.index, dtype=object),
         pd.Series(why[codes], index=text.index, dtype=object),

@@ -154,12 +154,14 @@ def import_incidents(
     rules: Rules | None = None,
     time_format: str | None = None,
     timezone: str | None = None,
+    explain: bool = False,
 ) -> IncidentImport:
     """Read, check and classify an incident export; see the module docstring for what is fatal.
 
     ``time_format`` (ISO8601, epoch_s, epoch_ms or a strftime pattern such as
     ``%m/%d/%Y %H:%M`` for a spreadsheet re-save) and ``timezone`` (an IANA name such as
-    ``America/New_York``, for times without an offset) override the preset's.
+    ``America/New_York``, for times without an offset) override the preset's. ``explain`` fills
+    the ``matched`` column with the keywords that decided each row (``history --show-rows``).
     """
     preset = with_times(incident_preset(fmt).with_columns(columns or {}), time_format, timezone)
     table = read_table(Path(path), what="incident export")
@@ -258,7 +260,7 @@ def import_incidents(
     by = pd.Series("keywords", index=frame.index, dtype=object)
     matched = pd.Series("", index=frame.index, dtype=object)
     rules = rules or default_rules()
-    found, why = classify_detail(_texts(frame[usable], cols, present), rules)
+    found, why = classify_detail(_texts(frame[usable], cols, present), rules, explain=explain)
     category[usable] = found
     matched[usable] = why
     by[usable & (category == UNCLASSIFIED).to_numpy()] = "no match"
