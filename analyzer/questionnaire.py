@@ -135,12 +135,12 @@ class Team(Section):
         "How well the team knows containers: 0 nobody has used Docker; 0.33 basic (ran containers "
         "locally); 0.67 working (someone shipped Docker to production); 1 expert. "
         "The words none, basic, working, expert are accepted too, and ranges of them "
-        "(basic-working). A mixed team: the average over engineers (one expert and five "
-        "beginners: (1 + 5 x 0.1) / 6 = 0.25), with the beginners' level as low and the "
-        "expert's pull as high, e.g. [0.1, 0.25, 0.4]; the single expert is a risk the report "
-        "lists.",
+        "(basic-working).",
         "score 0-1",
-        "Ask who has written a Dockerfile that reached production.",
+        "Ask who has written a Dockerfile that reached production. A mixed team: the average "
+        "over engineers (one expert and five beginners: (1 + 5 x 0.1) / 6 = 0.25) as likely, "
+        "the beginners' level as low, e.g. [0.1, 0.25, 0.4]; the report lists the single expert "
+        "as a risk.",
         default=Estimate(0.1, 0.33, 0.5),
     )
     hires_per_year: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(

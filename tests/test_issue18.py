@@ -175,3 +175,10 @@ def test_assess_json_has_the_running_cost_per_item(cli) -> None:  # type: ignore
     for name, option in doc["options"].items():
         means = sum(r["mean"] for r in doc["running_cost"] if r["option"] == name)
         assert means > 0 and option["recurring_hours_per_month"]["p90"] > 0
+
+
+def test_familiarity_question_guides_a_mixed_team() -> None:
+    from analyzer.interview import steps_for
+
+    step = next(s for s in steps_for({}) if s.id.endswith("docker_familiarity"))
+    assert step.hint is not None and "mixed team" in step.hint
