@@ -77,8 +77,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         )
     if args.format == "json":
         from analyzer.report.content import running_cost_records
+        from analyzer.textout import relabel_reversals
 
-        doc = decision.to_dict()
+        doc = relabel_reversals(decision.assessment, decision.to_dict())
         doc["running_cost"] = running_cost_records(decision.assessment)
         print(json.dumps(doc, indent=2, allow_nan=False))
     else:

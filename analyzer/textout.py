@@ -40,6 +40,20 @@ def reversal_text(a: Any, r: Any) -> str:
     return text
 
 
+def relabel_reversals(a: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    """The JSON document with each reversal's sentence naming options by label, as the terminal
+    and the report do (the option keys stay in ``holds`` and ``flips_to``)."""
+    for r in doc.get("reversals", []):
+        if isinstance(r, dict) and r.get("text"):
+            r["text"] = reversal_text(a, _Reversal(str(r["text"]), str(r.get("flips_to", ""))))
+    return doc
+
+
+class _Reversal:
+    def __init__(self, text: str, flips_to: str) -> None:
+        self.text, self.flips_to = text, flips_to
+
+
 def table_lines(rows: list[list[str]], gap: int = COLUMN_GAP) -> list[str]:
     """Rows as aligned columns: each column as wide as its widest cell, ``gap`` spaces apart,
     the first left-aligned and the rest right-aligned, so wide values never run together."""

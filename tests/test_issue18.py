@@ -182,3 +182,15 @@ def test_familiarity_question_guides_a_mixed_team() -> None:
 
     step = next(s for s in steps_for({}) if s.id.endswith("docker_familiarity"))
     assert step.hint is not None and "mixed team" in step.hint
+
+
+def test_json_reversals_name_options_by_label(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = cli("assess", str(example_questionnaire("saas-12")), "--format", "json",
+              "--samples", "300")
+    assert out.code == 0, out.err
+    doc = json.loads(out.out)
+    flips = [r for r in doc["reversals"] if r.get("threshold") is not None]
+    assert flips
+    for r in flips:
+        assert not r["text"].startswith(r["flips_to"] + " "), r["text"]
+        assert r["flips_to"] in doc["options"]  # the key stays for machines

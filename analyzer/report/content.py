@@ -748,7 +748,9 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
         assumptions_section(a),
         reproducibility_section(a, d, command, date, __version__),
     )
-    data = d.to_dict()
+    from analyzer.textout import relabel_reversals
+
+    data = relabel_reversals(a, d.to_dict())
     data["migration_plan"] = plan_data
     weights = a.questionnaire.priorities.weights.notice()
     if weights:
