@@ -51,7 +51,7 @@ def import_and_summarise(path: Path, fmt: str) -> int:
     imported = import_incidents(path, fmt)
     imported.summary()
     evidence = evidence_from_import(imported)
-    return sum(evidence.counts.values()) + evidence.unclassified
+    return sum(evidence.counts.values())  # incidents no keyword matched are in counts["other"]
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))

@@ -146,14 +146,14 @@ def test_full_interview_writes_a_valid_questionnaire(tmp_path: Path, log: Path) 
     ask.child.send("web\r")
     ask.answer(KIND, "\r")  # web is first in the list
     ask.enter_until(ADD_PROCESS)
-    ask.child.send("y")
+    ask.child.send("y\r")  # y then Enter (issue 18 item 9: it used to say "an answer is needed")
     ask.answer(PROCESS_NAME, "mongodb\r")
     ask.answer(KIND, DOWN * 4 + "\r")  # web, worker, scheduler, batch, database
     ask.answer("Keeps data that must survive a restart", "\r")  # a database: yes by default
-    ask.answer("Run by a provider", "n")
+    ask.answer("Run by a provider", "n\r")
     ask.answer("Data the process keeps on disk", "5, 20, 100\r")
     ask.enter_until(ADD_PROCESS)
-    ask.child.send("n")
+    ask.child.send("n\r")
     ask.answer(PROD_DEPLOYS, "0.7 1 1.5\r")
     ask.answer("Deploys to development", "10%\r")  # not a fraction: refused on the spot
     ask.expect_screen("a percentage only fits a fraction")
@@ -163,7 +163,7 @@ def test_full_interview_writes_a_valid_questionnaire(tmp_path: Path, log: Path) 
     ask.enter_until(WEIGHTS)
     ask.child.send("cost 0.5, parity 0.2\r")
     ask.expect("complete and valid")
-    ask.answer(REPORT, "n")
+    ask.answer(REPORT, "n\r")
     ask.expect(re.escape(f"Next: analyzer report {path}"))
     assert ask.finish() == 0
 
@@ -204,7 +204,7 @@ def test_interrupt_then_resume_at_the_next_unanswered_question(tmp_path: Path, l
     again.expect(r"Resuming .*team\.yaml at question 4 of")
     again.expect(r"team · question 4 of")
     again.expect(OPS_SHARE + r".*\[0\.05, 0\.1, 0\.25\]")  # the field default, not the lost text
-    again.child.send("<")
+    again.child.send("<\r")
     again.expect(ENGINEERS + r".*\[3\]")  # the earlier answer is kept and shown
     again.child.send("\r")
     again.answer(OPS_SHARE, "0.1-0.3\r")
@@ -258,7 +258,7 @@ def test_bad_answers_are_refused_on_the_spot_and_corrected(tmp_path: Path, log: 
 def test_going_back_shows_and_changes_earlier_answers(tmp_path: Path, log: Path) -> None:
     path = tmp_path / "q.yaml"
     ask = Interview(path, log)
-    ask.answer(NAME, "<")
+    ask.answer(NAME, "<\r")
     ask.expect("This is the first question")
     ask.answer(NAME, "Team\r")
     ask.answer(DESCRIPTION, "back\r")  # the word works too
@@ -266,15 +266,15 @@ def test_going_back_shows_and_changes_earlier_answers(tmp_path: Path, log: Path)
     ask.child.send("\r")
     ask.answer(DESCRIPTION, "\r")
     ask.answer(ENGINEERS, "2\r")
-    ask.answer(OPS_SHARE, "<")
+    ask.answer(OPS_SHARE, "<\r")
     ask.answer(ENGINEERS + r".*\[2\]", "4\r")
     ask.enter_until(KLOC)
     ask.child.send("10\r")
     ask.enter_until(PROCESS_NAME)
     ask.child.send("web\r")
     ask.answer(KIND, DOWN + "\r")  # worker
-    ask.answer("Keeps data", "<")  # back from a yes/no question
-    ask.answer(KIND, "<")  # and from a list
+    ask.answer("Keeps data", "<\r")  # back from a yes/no question
+    ask.answer(KIND, "<\r")  # and from a list
     ask.answer(PROCESS_NAME + r".*\[web\]", CTRL_U + "celery\r")
     ask.expect(KIND)
     ask.child.send(CTRL_C)
@@ -293,10 +293,10 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     ask = Interview(path, log)
     ask.expect("Editing")
     asked = ask.enter_until(REPORT)
-    ask.child.send("y")
+    ask.child.send("y\r")
     summary = ask.expect(pexpect.EOF, timeout=REPORT_SECONDS)  # a whole PDF report
     assert ask.finish() == 0
-    assert asked == 69  # every question of the seed team, each answered with Enter
+    assert asked == 70  # every question of the seed team (incl. "other" incidents), Enter each
     assert load_questionnaire(path) == load_questionnaire(seed_path)
     backup = tmp_path / "seed.yaml.bak"  # the hand-written comments are kept there
     assert backup.read_text(encoding="utf-8") == seed_path.read_text(encoding="utf-8")
@@ -324,3 +324,51 @@ def test_without_a_terminal_points_to_init_and_validate(cli, tmp_path: Path) -> 
     assert "analyzer init" in result.err and "analyzer validate" in result.err
     assert "Traceback" not in result.err + result.out
     assert not (tmp_path / "q.yaml").exists()
+
+
+def test_yes_no_needs_enter_so_a_habitual_enter_answers_nothing_else(
+    tmp_path: Path, log: Path
+) -> None:
+    """Issue 18 item 9: `n` + Enter answers one question, not two; `<` + Enter goes back once."""
+    path = tmp_path / "q.yaml"
+    ask = Interview(path, log)
+    ask.answer(NAME, "Team\r")
+    ask.answer(DESCRIPTION, "\r")
+    ask.answer(ENGINEERS, "2\r")
+    ask.enter_until(KLOC)
+    ask.child.send("10\r")
+    ask.enter_until(PROCESS_NAME)
+    ask.child.send("db\r")
+    ask.answer(KIND, DOWN * 4 + "\r")  # database
+    ask.answer("Keeps data that must survive a restart", "n\r")
+    # The next question waits for its own answer: nothing was accepted for it.
+    ask.expect(PROMPT + r"[^\x1b]+\x1b")
+    question = ask.child.match.group(0)
+    ask.child.send("<\r")  # back to the yes/no question, and it stays there
+    ask.expect("Keeps data that must survive a restart")
+    ask.child.send(CTRL_C)
+    assert ask.finish() == 130
+    text = path.read_text(encoding="utf-8")
+    assert "stateful: false" in text
+    assert "next question: processes[0]." in text
+    assert question
+
+
+def test_interrupting_an_edit_of_a_complete_file_keeps_it_complete(
+    tmp_path: Path, log: Path, seed_path: Path
+) -> None:
+    path = tmp_path / "seed.yaml"
+    shutil.copy(seed_path, path)
+    ask = Interview(path, log)
+    ask.expect("Editing")
+    ask.answer(NAME, "\r")
+    ask.answer(DESCRIPTION, "\r")
+    ask.answer(ENGINEERS, CTRL_U + "3\r")
+    ask.expect(OPS_SHARE)
+    ask.child.send(CTRL_C)
+    ask.expect("still complete")
+    assert ask.finish() == 130
+    text = path.read_text(encoding="utf-8")
+    assert "analyzer ask: unfinished" not in text
+    q = load_questionnaire(path)
+    assert q.team.engineers == Estimate.point(3)

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analyzer._io.paths import data_dir
@@ -43,6 +44,7 @@ def test_evidence_from_the_questionnaire_fixture() -> None:
         "data": 1,
         "infrastructure": 0,
         "application": 0,
+        "other": 1,
     }
     assert evidence.unclassified == 1
     np.testing.assert_allclose(evidence.restore_hours, [2.0, 1.0, 4.0, 0.5, 3.0])
@@ -219,7 +221,7 @@ def test_cli_history_prints_profile_counts_and_exclusions(cli) -> None:  # type:
     )
     assert result.code == 0, result.err
     out = result.out
-    assert "Incidents by category" in out and "unclassified" in out
+    assert "Incidents by category" in out and "other" in out
     assert "Delivery profile (DORA four keys)" in out and "Weekly" in out
     assert "Excluded incident rows (3)" in out
     assert "duplicate of line" in out
@@ -245,3 +247,83 @@ def test_cli_history_reports_bad_input_without_traceback(cli, tmp_path: Path) ->
         "resolved=when",
     )
     assert result.code == 2 and "no such git repository" in result.err
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_tag_pattern_keeps_only_matching_tags(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "one", date="2024-01-01T10:00:00+00:00")
+    git(repo, "tag", "v1", date="2024-01-01T10:00:00+00:00")
+    git(repo, "tag", "nightly-1", date="2024-01-01T10:00:00+00:00")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "two", date="2024-01-08T10:00:00+00:00")
+    git(repo, "tag", "v2", date="2024-01-08T10:00:00+00:00")
+    assert len(deploys_from_git(repo).deploys) == 3
+    kept = deploys_from_git(repo, "v*")
+    assert kept.deploys["tag"].tolist() == ["v1", "v2"]
+    with pytest.raises(InputError, match="no tag matches"):
+        deploys_from_git(repo, "release-*")
+
+
+def _deploys_csv(path: Path, start: str, days: int, per_day: int) -> Path:
+    times = pd.date_range(start, periods=days * per_day, freq=f"{24 // per_day}h", tz="UTC")
+    rows = [f"{t.isoformat()},success" for t in times]
+    path.write_text("timestamp,status\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_window_mismatch_is_warned(tmp_path: Path) -> None:
+    from analyzer.history.profile import window_warning
+
+    incidents = import_incidents(FIXTURES / "history-incidents.csv", "generic",
+                                 {"created": "opened", "resolved": "closed"})
+    short = import_deploys(_deploys_csv(tmp_path / "d.csv", "2024-01-10", 3, 3))
+    warning = window_warning(incidents, short)
+    assert warning is not None and "mismatched periods" in warning
+    matching = import_deploys(_deploys_csv(tmp_path / "e.csv", "2024-01-01", 60, 1))
+    assert window_warning(incidents, matching) is None
+
+
+def _history_questionnaire(tmp_path: Path, typed: str, deploys_days: int) -> Path:
+    import shutil as sh
+
+    sh.copy(FIXTURES / "history-incidents.csv", tmp_path / "history-incidents.csv")
+    _deploys_csv(tmp_path / "deploys.csv", "2024-01-01", deploys_days, 2)  # 14 a week
+    text = (FIXTURES / "history-team.yaml").read_text()
+    text = text.replace("delivery: {prod_deploys_per_week: 1}", f"delivery: {{{typed}}}")
+    text += "    deploys: deploys.csv\n"
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_deploy_history_feeds_the_model_and_states_the_conflict(tmp_path: Path) -> None:
+    from analyzer.app.pipeline import prepare
+    from analyzer.history.evidence import delivery_from_history
+
+    path = _history_questionnaire(tmp_path, "prod_deploys_per_week: 2", 60)
+    q = load_questionnaire(path)
+    fed, evidence = delivery_from_history(q, incident_evidence(q, path))
+    assert evidence is not None and evidence.deploys is not None
+    rate = fed.delivery.prod_deploys_per_week
+    n = evidence.deploys.deploys
+    assert n == 120
+    assert rate.likely == pytest.approx((n - 1) / evidence.deploys.weeks)  # (n-1)/weeks
+    assert rate.low < rate.likely < rate.high
+    assert any("Conflict" in note and "prod_deploys_per_week" in note for note in evidence.notes)
+    a = prepare(path, samples=200)
+    assert float(np.median(a.values["delivery.prod_deploys_per_week"])) > 10
+    from analyzer.decision.decide import input_notes
+
+    assert any("Conflict" in note for note in input_notes(a))
+
+
+def test_deploy_history_agreeing_with_the_answer_states_no_conflict(tmp_path: Path) -> None:
+    from analyzer.history.evidence import delivery_from_history
+
+    path = _history_questionnaire(tmp_path, "prod_deploys_per_week: [10, 14, 18]", 60)
+    q = load_questionnaire(path)
+    _, evidence = delivery_from_history(q, incident_evidence(q, path))
+    assert evidence is not None
+    assert not any("prod_deploys_per_week" in note for note in evidence.notes)

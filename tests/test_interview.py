@@ -139,7 +139,7 @@ def test_every_field_is_asked(seed: dict[str, Any]) -> None:
 
 def test_seed_team_question_count_and_conditions(seed: dict[str, Any]) -> None:
     ids = _ids(seed)
-    assert len(ids) == 69
+    assert len(ids) == 70  # incl. incidents.counts.other (issue 18 item 4)
     assert "processes[0].data_gb" not in ids  # a stateless web process keeps no data
     assert "processes[3].data_gb" in ids  # sqlite: kind other, but stateful
     assert "processes[2].managed" in ids and "processes[0].managed" not in ids

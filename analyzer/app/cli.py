@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (marker argcomplete looks for: shell completion, analyzer[completion])
 """The ``analyzer`` command line. Each subcommand imports only what it needs, so quick commands
 stay quick; every user-facing failure is a message on stderr and a non-zero exit code."""
 
@@ -8,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
@@ -17,11 +19,23 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from analyzer.errors import InputError
+    from analyzer.history import incident_evidence
     from analyzer.questionnaire.form import load_questionnaire
     from analyzer.questionnaire.summary import questionnaire_summary
+    from analyzer.questionnaire.template import unreplaced_examples
 
     q = load_questionnaire(args.file)
     print(questionnaire_summary(q, args.file))
+    problems = unreplaced_examples(args.file)
+    if problems:
+        raise InputError(problems)
+    if q.incidents.history is not None:
+        evidence = incident_evidence(q, Path(args.file))  # the export exists and reads
+        assert evidence is not None
+        print(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
+              f"over {evidence.window_months:.1f} months read with the "
+              f"'{q.incidents.history.format}' preset")
     return 0
 
 
@@ -66,7 +80,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.format == "json":
-        print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
+        from analyzer.report.content import running_cost_records
+        from analyzer.report.textout import relabel_reversals
+
+        doc = relabel_reversals(decision.assessment, decision.to_dict())
+        doc["running_cost"] = running_cost_records(decision.assessment)
+        print(json.dumps(doc, indent=2, allow_nan=False))
     else:
         from analyzer.report.textout import render_decision_text
 
@@ -78,7 +97,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import FORMATS
+    from analyzer.report.render import EXTENSIONS, FORMATS
 
     fmt = args.format
     if fmt is None:
@@ -86,8 +105,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
         fmt = suffix if suffix in FORMATS else "pdf"
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
-    source = Path(args.file) if args.file else example_questionnaire("seed-team")
-    output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
+    if args.file:
+        source = Path(args.file)
+    elif Path(DEFAULT_QUESTIONNAIRE).is_file():  # what init and ask write by default
+        source = Path(DEFAULT_QUESTIONNAIRE)
+        args.file = DEFAULT_QUESTIONNAIRE
+        print(f"no FILE given: reporting on ./{DEFAULT_QUESTIONNAIRE}", file=sys.stderr)
+    else:
+        source = example_questionnaire("seed-team")
+        print(
+            f"no FILE given and no ./{DEFAULT_QUESTIONNAIRE}: reporting on the bundled seed-team "
+            "example (run `analyzer init` or `analyzer ask` for your own)",
+            file=sys.stderr,
+        )
+    suffix = f"-adr.{EXTENSIONS[fmt]}" if fmt == "adr" else f".{EXTENSIONS[fmt]}"
+    output = Path(args.output) if args.output else Path("reports") / f"{source.stem}{suffix}"
+    if args.date is None:  # a decision record is dated; --date pins it for reproducible bytes
+        import datetime
+
+        args.date = datetime.date.today().isoformat()
     request = ReportRequest(
         questionnaire=source,
         format=fmt,
@@ -100,6 +136,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     # No progress bar: the report is quick, and the Sobol indices are computed
     # in a forked child (analyzer.app.background), which needs this process to have one thread.
+    print(f"assessing {source.name} and writing {output} ({fmt})...", file=sys.stderr,
+          flush=True)
     written = write_report(request, output, background=True)
     print(f"wrote {written}")
     return 0
@@ -158,18 +196,47 @@ def _cmd_history(args: argparse.Namespace) -> int:
         import_incidents,
         render_history_text,
     )
+    from analyzer.history.classify import load_rules
     from analyzer.history.evidence import evidence_from_import
-    from analyzer.questionnaire.history_presets import parse_column_args
+    from analyzer.history.profile import render_rows, to_dict
+    from analyzer.questionnaire.history_presets import incident_formats, parse_column_args
 
-    imported = import_incidents(args.file, args.format, parse_column_args(args.columns or []))
+    preset, output = args.preset, args.format
+    if output not in (None, "text", "json"):
+        if output not in incident_formats():
+            from analyzer.errors import InputError, Problem
+
+            raise InputError(
+                [Problem("--format", f"expected text or json, got '{output}' (the export preset "
+                         f"is --preset: {', '.join(incident_formats())})")]
+            )
+        print(f"note: --format {output} names an export preset; use --preset {output}",
+              file=sys.stderr)
+        preset, output = preset or output, None
+    imported = import_incidents(
+        args.file,
+        preset or "generic",
+        parse_column_args(args.columns or []),
+        rules=load_rules(args.categories),
+        time_format=args.time_format,
+        timezone=args.tz,
+        explain=args.show_rows,
+    )
     if args.window_months is not None:
         evidence_from_import(imported, args.window_months)  # checks the window
     deploys = None
     if args.deploys:
-        deploys = import_deploys(args.deploys)
+        deploys = import_deploys(args.deploys, time_format=args.time_format, timezone=args.tz)
     elif args.git:
-        deploys = deploys_from_git(args.git)
-    sys.stdout.write(render_history_text(history_profile(imported, deploys, args.window_hours)))
+        deploys = deploys_from_git(args.git, args.tag_pattern)
+    history = history_profile(imported, deploys, args.window_hours)
+    if output == "json":
+        doc = to_dict(history, rows=args.show_rows)
+        sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False, default=str) + "\n")
+        return 0
+    sys.stdout.write(render_history_text(history))
+    if args.show_rows:
+        sys.stdout.write("\n" + render_rows(history))
     return 0
 
 
@@ -223,6 +290,27 @@ def _positive(text: str) -> float:
     return value
 
 
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer a shell's completion request (argcomplete sets _ARGCOMPLETE) and exit; otherwise
+    do nothing, so argcomplete is imported only while completing."""
+    import os
+
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:  # completion is an optional extra: analyzer[completion]
+        return
+    argcomplete.autocomplete(parser)
+
+
+def _described(sub: Any, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
+    """A subcommand whose --help repeats its one-line summary unless given a description."""
+    kw.setdefault("description", help[:1].upper() + help[1:] + ".")
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, **kw)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analyzer",
@@ -232,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("init", help="write an annotated questionnaire template to fill in")
+    p = _described(sub, "init", help="write an annotated questionnaire template to fill in")
     p.add_argument(
         "path",
         nargs="?",
@@ -242,8 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     p.set_defaults(handler=_cmd_init)
 
-    p = sub.add_parser(
-        "ask", help="fill in or edit a questionnaire through an interview in the terminal"
+    p = _described(sub, "ask", help="fill in or edit a questionnaire through an interview in the terminal"
     )
     p.add_argument(
         "file",
@@ -253,37 +340,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_ask)
 
-    p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
+    p = _described(sub, "validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
     p.set_defaults(handler=_cmd_validate)
 
-    p = sub.add_parser("assess", help="run the model and print the recommendation")
+    p = _described(sub, "assess", help="run the model and print the recommendation")
     p.add_argument("file", help="questionnaire YAML file")
     _add_run_options(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for the terminal (default) or json (the decision as data)")
     p.add_argument("--no-sensitivity", action="store_true",
                    help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_assess)
 
-    p = sub.add_parser("schema", help="print the questionnaire's JSON Schema")
+    p = _described(sub, "schema", help="print the questionnaire's JSON Schema")
     p.set_defaults(handler=_cmd_schema)
 
-    p = sub.add_parser(
-        "history",
+    p = _described(sub, "history",
         help="import an incident export (and deploys): counts per category and the DORA four keys",
     )
     p.add_argument("file", help="incident export (CSV)")
     p.add_argument(
-        "--format", default="generic",
-        help="export preset: generic, pagerduty or opsgenie (data/history-presets.yaml)",
+        "--preset", metavar="NAME", default=None,
+        help="export preset: generic (default), pagerduty or opsgenie (data/history-presets.yaml)",
+    )
+    p.add_argument(
+        "--format", default=None, metavar="{text,json}",
+        help="output: text (default) or json",
     )
     p.add_argument(
         "--columns", nargs="+", metavar="FIELD=COLUMN",
         help="column names that differ from the preset, e.g. created=opened_at title=Summary",
     )
+    p.add_argument(
+        "--time-format", metavar="FMT",
+        help="how times are written if not as the preset says: ISO8601, epoch_s, epoch_ms or a "
+        "strftime pattern, e.g. '%%m/%%d/%%Y %%H:%%M' for a spreadsheet re-save",
+    )
+    p.add_argument(
+        "--tz", metavar="ZONE",
+        help="time zone of times without a UTC offset, e.g. Europe/Berlin (default UTC)",
+    )
+    p.add_argument(
+        "--categories", metavar="FILE",
+        help="your own keyword rules (YAML like data/incident-categories.yaml; "
+        "'extend: true' adds to the bundled keywords)",
+    )
+    p.add_argument(
+        "--show-rows", action="store_true",
+        help="list every incident with its category and the keywords that decided it",
+    )
     source = p.add_mutually_exclusive_group()
     source.add_argument("--deploys", metavar="FILE", help="deploys CSV (timestamp, status, ...)")
     source.add_argument("--git", metavar="PATH", help="git repository whose tags are the deploys")
+    p.add_argument(
+        "--tag-pattern", metavar="GLOB",
+        help="with --git: only tags matching this glob are deploys, e.g. 'v*' or 'release-*'",
+    )
     p.add_argument(
         "--window-hours", type=_positive, default=24.0, metavar="N",
         help="an incident within N hours after a deploy counts as its failure (default 24)",
@@ -294,33 +407,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_history)
 
-    p = sub.add_parser(
-        "scan", help="draft a questionnaire from a repository and its git history, with evidence"
+    p = _described(
+        sub, "scan", help="draft a questionnaire from a repository and its git history, with evidence"
     )
     from analyzer.app.scan import add_scan_arguments
 
     add_scan_arguments(p)
     p.set_defaults(handler=_cmd_scan)
 
-    p = sub.add_parser(
-        "report",
-        help="write the recommendation report (PDF, Markdown or JSON)",
-        description="Assess a questionnaire, decide, and write the report. Without FILE, the "
-        "bundled seed-team example. Default output: reports/<questionnaire name>.<format>.",
+    p = _described(sub, "report",
+        help="write the recommendation report (PDF, Markdown, JSON or a MADR decision record)",
+        description="Assess a questionnaire, decide, and write the report. Without FILE: "
+        "./questionnaire.yaml if it exists, else the bundled seed-team example. "
+        "Default output: reports/<questionnaire name>.<format>.",
     )
-    p.add_argument("file", nargs="?", help="questionnaire YAML file (default: the seed team)")
+    p.add_argument(
+        "file", nargs="?",
+        help=f"questionnaire YAML file (default: ./{DEFAULT_QUESTIONNAIRE} if it exists, else the "
+        "bundled seed-team example, with a notice)",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the report")
-    p.add_argument("--format", choices=("pdf", "md", "json"),
-                   help="pdf (default), md or json; otherwise taken from -o's extension")
+    p.add_argument("--format", choices=("pdf", "md", "json", "adr"),
+                   help="pdf (default), md, json, or adr (a MADR 4.0 decision record in Markdown, "
+                   "e.g. -o docs/decisions/0001-containers.md); otherwise taken from -o's "
+                   "extension")
     _add_run_options(p)
     p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="date printed on the report; without it the report carries no date")
+                   help="date printed on the report (default: today); give it to reproduce a "
+                   "report byte for byte on another day")
     p.add_argument("--no-sensitivity", action="store_true",
                    help="skip the tornado, Sobol indices and reversal search (faster)")
     p.set_defaults(handler=_cmd_report)
 
-    p = sub.add_parser(
-        "portfolio",
+    p = _described(
+        sub, "portfolio",
         help="assess many applications sharing one platform: decision, waves, per-app table",
         description="Assess every application of a portfolio (a folder of questionnaires with an "
         "optional portfolio.yaml, or an inventory CSV, including Konveyor/MTA's import CSV), decide "
@@ -344,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _complete(parser)
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:

@@ -8,6 +8,7 @@ from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress
 from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
+from analyzer.history.evidence import delivery_from_history
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.questionnaire.form import Questionnaire, load_questionnaire
@@ -45,8 +46,13 @@ def prepare(
     model."""
     check_run_options(samples, seed)
     q = load_questionnaire(path)
+    from analyzer.questionnaire.template import unreplaced_examples
+
+    examples = unreplaced_examples(path)
+    if examples:
+        raise InputError(examples)
     assumptions = load_assumptions(assumptions_path)
-    evidence = _evidence(q, Path(path))
+    q, evidence = delivery_from_history(q, _evidence(q, Path(path)))
     return assess(q, assumptions=assumptions, samples=samples, seed=seed, evidence=evidence)
 
 

@@ -31,7 +31,7 @@ class ReportRequest:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     assumptions: Path | None = None
-    date: str | None = None  # YYYY-MM-DD, printed only when given
+    date: str | None = None  # YYYY-MM-DD; `analyzer report` gives today's unless --date
     sensitivity: bool = True
     command: str = "analyzer report"
 

@@ -341,7 +341,7 @@ def input_notes(a: Assessment) -> tuple[str, ...]:
     )
     if a.questionnaire.incidents.counts:
         note += "; the incident counts typed into the questionnaire were not used"
-    return (note + ".",)
+    return (note + ".", *ev.notes)
 
 
 #: The questions the seed post turns on: always asked "what would change the answer" about.

@@ -13,6 +13,7 @@ That lead time is a lower bound (the last commit of the release, not the oldest)
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ import pandas as pd
 
 from analyzer.errors import InputError, Problem
 from analyzer.history.table import LINE, Quoted, Reasons, missing_columns, parse_times, read_table
-from analyzer.questionnaire.history_presets import deploy_preset
+from analyzer.questionnaire.history_presets import deploy_preset, with_times
 
 GIT_FORMAT = "%00".join(
     ["%(refname:short)", "%(creatordate:iso-strict)", "%(*committerdate:iso-strict)",
@@ -44,9 +45,20 @@ class DeployHistory:
     not_deploys: int = 0
 
 
-def import_deploys(path: str | Path, columns: Mapping[str, str] | None = None) -> DeployHistory:
-    """Read and check a deploys CSV; see the module docstring for what is fatal."""
-    preset = deploy_preset().with_columns(columns or {}, source="deploy columns")
+def import_deploys(
+    path: str | Path,
+    columns: Mapping[str, str] | None = None,
+    *,
+    time_format: str | None = None,
+    timezone: str | None = None,
+) -> DeployHistory:
+    """Read and check a deploys CSV; see the module docstring for what is fatal.
+
+    ``time_format`` and ``timezone`` override the preset's (as for incidents).
+    """
+    preset = with_times(
+        deploy_preset().with_columns(columns or {}, source="deploy columns"), time_format, timezone
+    )
     table = read_table(Path(path), what="deploys file")
     problems = missing_columns(table, preset.columns, ("time", "status"), hint="name the column as")
     if problems:
@@ -106,8 +118,12 @@ def import_deploys(path: str | Path, columns: Mapping[str, str] | None = None) -
     )
 
 
-def deploys_from_git(repo: str | Path) -> DeployHistory:
-    """Every tag of a git repository as a successful production deploy (no shell, argument list)."""
+def deploys_from_git(repo: str | Path, tag_pattern: str | None = None) -> DeployHistory:
+    """Every tag of a git repository as a successful production deploy (no shell, argument list).
+
+    ``tag_pattern`` keeps only the tags it matches (a glob such as ``v*`` or ``release-*``,
+    matched on the whole short tag name with fnmatch): the other tags are not deploys.
+    """
     path = Path(repo)
     name = str(path)
     git = shutil.which("git")
@@ -144,6 +160,19 @@ def deploys_from_git(repo: str | Path) -> DeployHistory:
             ]
         )
     table = pd.DataFrame(rows, columns=["tag", "created", "peeled_commit", "commit"])
+    if tag_pattern:
+        keep = np.array([fnmatch.fnmatchcase(t, tag_pattern) for t in table["tag"]], dtype=bool)
+        if not keep.any():
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        f"no tag matches --tag-pattern '{tag_pattern}' ({len(table)} tags, e.g. "
+                        f"{', '.join(table['tag'].head(3))})",
+                    )
+                ]
+            )
+        table = table[keep].reset_index(drop=True)
     commit_raw = table["peeled_commit"].where(table["peeled_commit"] != "", table["commit"])
     deploys = pd.DataFrame(
         {
@@ -155,8 +184,9 @@ def deploys_from_git(repo: str | Path) -> DeployHistory:
             "tag": table["tag"],
         }
     )
+    shown = f" matching {tag_pattern}" if tag_pattern else ""
     return DeployHistory(
-        source=f"git tags of {path.name or name}",
+        source=f"git tags{shown} of {path.name or name}",
         deploys=deploys.sort_values("time", kind="stable").reset_index(drop=True),
         excluded=pd.DataFrame({LINE: np.array([], dtype=np.int64), "reason": []}),
     )

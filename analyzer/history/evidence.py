@@ -7,15 +7,29 @@ history (``bootstrap_restore_hours``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
+from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem
+from analyzer.history.classify import load_rules
+from analyzer.history.deploys import deploys_from_git, import_deploys
 from analyzer.history.incidents import IncidentImport, import_incidents
+from analyzer.history.profile import history_profile
+from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import Questionnaire
+
+if TYPE_CHECKING:
+    from analyzer.history.dora import DoraProfile
+
+#: Width of the intervals put around observed delivery figures (judgement: a 90 % interval).
+INTERVAL = 0.90
 
 #: Below this span a window cannot be read from the incidents themselves.
 MIN_SPAN_MONTHS = 1.0 / 30.0
@@ -30,6 +44,24 @@ class IncidentEvidence:
     ]  # one entry per usable incident (for bootstrap); may be empty
     unclassified: int
     source: str  # file name, for the report
+    deploys: DeployEvidence | None = None  # from incidents.history.deploys or .git
+    notes: tuple[str, ...] = ()  # warnings for the report (e.g. mismatched windows)
+
+
+@dataclass(frozen=True)
+class DeployEvidence:
+    """What a deploy history says about delivery: the rate a week and the change failure share.
+
+    Each is (low, likely, high): likely is the observed value; low and high a 90 % interval --
+    rate: Poisson normal approximation n/W +- z sqrt(n)/W; failure share: Wilson score interval
+    (Wilson 1927) -- so the model keeps the uncertainty of a short history.
+    """
+
+    source: str
+    deploys: int
+    weeks: float
+    per_week: tuple[float, float, float] | None
+    change_failure_rate: tuple[float, float, float] | None
 
 
 def evidence_from_import(
@@ -68,14 +100,99 @@ def history_path(questionnaire_path: Path, file: str) -> Path:
 
 
 def incident_evidence(q: Questionnaire, questionnaire_path: Path) -> IncidentEvidence | None:
-    """None when the questionnaire names no history file; else the evidence read from it."""
+    """None when the questionnaire names no history file; else the evidence read from it,
+    with the deploy history (``deploys`` or ``git``) when the questionnaire names one."""
+
     history = q.incidents.history
     if history is None:
         return None
+    base = Path(questionnaire_path)
+    rules = load_rules(history_path(base, history.categories) if history.categories else None)
     imported = import_incidents(
-        history_path(questionnaire_path, history.file), history.format, history.columns
+        history_path(base, history.file),
+        history.format,
+        history.columns,
+        rules=rules,
+        time_format=history.time_format,
+        timezone=history.timezone,
     )
-    return evidence_from_import(imported, history.window_months)
+    evidence = evidence_from_import(imported, history.window_months)
+    if history.deploys is not None:
+        dep = import_deploys(
+            history_path(base, history.deploys),
+            time_format=history.time_format,
+            timezone=history.timezone,
+        )
+    elif history.git is not None:
+        dep = deploys_from_git(history_path(base, history.git), history.tag_pattern)
+    else:
+        return evidence
+    profile = history_profile(imported, dep, history.change_failure_window_hours)
+    return replace(
+        evidence,
+        deploys=deploy_evidence(dep.source, dep.deploys["time"], profile.profile),
+        notes=(f"History: {profile.warning}.",) if profile.warning else (),
+    )
+
+
+def deploy_evidence(source: str, times: pd.Series, profile: DoraProfile) -> DeployEvidence:
+    """Rate and failure share with 90 % intervals (see DeployEvidence) from a deploy history."""
+    z = NormalDist().inv_cdf(1 - (1 - INTERVAL) / 2)
+    n = len(times)
+    weeks = float((times.max() - times.min()) / pd.Timedelta(weeks=1)) if n else 0.0
+    rate = None
+    if profile.deploys_per_week is not None and weeks > 0:
+        r = profile.deploys_per_week
+        half = z * math.sqrt(n) / weeks
+        rate = (max(r - half, 0.0), r, r + half)
+    cfr = None
+    if profile.change_failure_rate is not None and n:
+        p = profile.change_failure_rate
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        cfr = (max(min(centre - half, p), 0.0), p, min(max(centre + half, p), 1.0))
+    return DeployEvidence(source, n, weeks, rate, cfr)
+
+
+def delivery_from_history(
+    q: Questionnaire, evidence: IncidentEvidence | None
+) -> tuple[Questionnaire, IncidentEvidence | None]:
+    """The questionnaire with delivery.prod_deploys_per_week and delivery.failed_deploy_rate taken
+    from the deploy history when there is one, and the evidence with a note for each typed value
+    the history contradicts (their ranges do not overlap) -- the history wins, as for incidents.
+    """
+    if evidence is None or evidence.deploys is None:
+        return q, evidence
+
+    dep = evidence.deploys
+    d = q.delivery
+    update: dict[str, Estimate] = {}
+    notes = list(evidence.notes)
+    pairs = (
+        ("prod_deploys_per_week", dep.per_week, "production deploys a week", "{:.3g}"),
+        ("failed_deploy_rate", dep.change_failure_rate, "change failure rate", "{:.0%}"),
+    )
+    for name, observed, label, fmt in pairs:
+        if observed is None:
+            continue
+        new = Estimate(*observed)
+        typed: Estimate = getattr(d, name)
+        update[name] = new
+        if name in d.model_fields_set and (typed.high < new.low or typed.low > new.high):
+            shown = fmt.format(typed.likely) if typed.is_point else (
+                f"{fmt.format(typed.likely)} ({fmt.format(typed.low)}-{fmt.format(typed.high)})"
+            )
+            notes.append(
+                f"Conflict: {dep.source} gives {fmt.format(new.likely)} {label} "
+                f"({dep.deploys} deploys over {dep.weeks:.1f} weeks; 90% interval "
+                f"{fmt.format(new.low)}-{fmt.format(new.high)}) while delivery.{name} says "
+                f"{shown}; the model uses the history. If the history is wrong, filter the tags "
+                "(incidents.history.tag_pattern) or remove the deploy source."
+            )
+    if not update:
+        return q, evidence
+    delivery = d.model_copy(update=update)
+    return q.model_copy(update={"delivery": delivery}), replace(evidence, notes=tuple(notes))
 
 
 def bootstrap_restore_hours(

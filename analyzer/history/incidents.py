@@ -20,7 +20,8 @@ import pandas as pd
 from analyzer.errors import InputError, Problem, closest
 from analyzer.history.classify import (
     UNCLASSIFIED,
-    classify_text,
+    Rules,
+    classify_detail,
     default_rules,
     resolve_category_names,
 )
@@ -35,7 +36,7 @@ from analyzer.history.table import (
     read_table,
 )
 from analyzer.questionnaire.form import incident_categories
-from analyzer.questionnaire.history_presets import Preset, incident_preset
+from analyzer.questionnaire.history_presets import Preset, incident_preset, with_times
 
 DAYS_PER_MONTH = 365.25 / 12
 _DURATION_HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "min": 1 / 60, "h": 1.0}
@@ -48,7 +49,8 @@ class IncidentImport:
     """The usable incidents of one export, the rows excluded and why, and notes.
 
     ``incidents`` columns: line, id, created, resolved (UTC), restore_hours, category,
-    classified_by ('keywords' or 'column'), service, title.
+    classified_by ('keywords', 'column' or 'no match'), matched (the keywords that decided it),
+    service, title.
     ``excluded`` and ``notes`` columns: line, reason / line, note.
     """
 
@@ -64,13 +66,14 @@ class IncidentImport:
         return list(incident_categories())
 
     def counts(self) -> dict[str, int]:
-        """Incidents per model category, every category present (0 if none); unclassified apart."""
+        """Incidents per model category, every category present (0 if none), ``other`` included."""
         found = self.incidents["category"].value_counts()
         return {c: int(found.get(c, 0)) for c in self.categories}
 
     @property
     def unclassified(self) -> int:
-        return int((self.incidents["category"] == UNCLASSIFIED).sum())
+        """Incidents no keyword matched (counted in ``other``, which the model uses)."""
+        return int((self.incidents["classified_by"] == "no match").sum())
 
     def span_months(self) -> float:
         """Months between the first and the last incident opened (0 for a single incident)."""
@@ -83,8 +86,8 @@ class IncidentImport:
     def summary(self) -> pd.DataFrame:
         """Per category, then unclassified: incidents, share, median and P90 hours to restore."""
         labels = {k: str(v.get("label", k)) for k, v in incident_categories().items()}
-        labels[UNCLASSIFIED] = "No keyword matched"
-        order = [*self.categories, UNCLASSIFIED]
+        order = list(dict.fromkeys([*self.categories, UNCLASSIFIED]))
+        labels.setdefault(UNCLASSIFIED, "Other (no keyword matched)")
         grouped = self.incidents.groupby("category", observed=True)["restore_hours"]
         stats = pd.DataFrame(
             {
@@ -143,10 +146,23 @@ def _check_columns(table: ExportTable, preset: Preset) -> tuple[str, list[Proble
 
 
 def import_incidents(
-    path: str | Path, fmt: str = "generic", columns: Mapping[str, str] | None = None
+    path: str | Path,
+    fmt: str = "generic",
+    columns: Mapping[str, str] | None = None,
+    *,
+    rules: Rules | None = None,
+    time_format: str | None = None,
+    timezone: str | None = None,
+    explain: bool = False,
 ) -> IncidentImport:
-    """Read, check and classify an incident export; see the module docstring for what is fatal."""
-    preset = incident_preset(fmt).with_columns(columns or {})
+    """Read, check and classify an incident export; see the module docstring for what is fatal.
+
+    ``time_format`` (ISO8601, epoch_s, epoch_ms or a strftime pattern such as
+    ``%m/%d/%Y %H:%M`` for a spreadsheet re-save) and ``timezone`` (an IANA name such as
+    ``America/New_York``, for times without an offset) override the preset's. ``explain`` fills
+    the ``matched`` column with the keywords that decided each row (``history --show-rows``).
+    """
+    preset = with_times(incident_preset(fmt).with_columns(columns or {}), time_format, timezone)
     table = read_table(Path(path), what="incident export")
     end, problems = _check_columns(table, preset)
     if problems:
@@ -165,7 +181,8 @@ def import_incidents(
         created.bad,
         "cannot read created time ",
         Quoted(col("created")),
-        f" (expected {preset.time_format} as in the {name})",
+        f" (expected {preset.time_format} as in the {name}; a spreadsheet re-save needs "
+        "e.g. --time-format '%m/%d/%Y %H:%M')",
     )
     offsets = created.has_offset
     notes: list[pd.DataFrame] = []
@@ -240,13 +257,18 @@ def import_incidents(
     usable = ~reasons.bad
     category = pd.Series(UNCLASSIFIED, index=frame.index, dtype=object)
     by = pd.Series("keywords", index=frame.index, dtype=object)
-    rules = default_rules()
-    category[usable] = classify_text(_texts(frame[usable], cols, present), rules)
+    matched = pd.Series("", index=frame.index, dtype=object)
+    rules = rules or default_rules()
+    found, why = classify_detail(_texts(frame[usable], cols, present), rules, explain=explain)
+    category[usable] = found
+    matched[usable] = why
+    by[usable & (category == UNCLASSIFIED).to_numpy()] = "no match"
     if cols.get("category") in present:
         keys, unknown = resolve_category_names(col("category"), rules)
         given = (keys != "").to_numpy() & usable
         category[given] = keys[given]
         by[given] = "column"
+        matched[given] = ""
         unknown_rows = unknown.to_numpy() & usable
         if unknown_rows.any():
             given_names = col("category")[unknown_rows].astype(str).str.strip()
@@ -278,6 +300,7 @@ def import_incidents(
             "restore_hours": restore[usable].to_numpy(dtype=np.float64),
             "category": category[usable].to_numpy(),
             "classified_by": by[usable].to_numpy(),
+            "matched": matched[usable].to_numpy(),
             "service": col("service")[usable].astype(str).str.strip().to_numpy(),
             "title": col("title")[usable].to_numpy(),
         }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analyzer.history.classify import UNCLASSIFIED
 from analyzer.history.deploys import DeployHistory
 from analyzer.history.dora import (
     DoraProfile,
@@ -17,9 +18,37 @@ from analyzer.history.dora import (
     lead_times_hours,
 )
 from analyzer.history.incidents import IncidentImport
+from analyzer.questionnaire.history_presets import window_mismatch_ratio
 
 DEFAULT_WINDOW_HOURS = 24.0
 MAX_LISTED_ROWS = 50
+
+
+def window_warning(incidents: IncidentImport, deploys: DeployHistory | None) -> str | None:
+    """A warning when the deploys and the incidents cover very different periods, else None.
+
+    Both windows run from the first to the last event; the warning fires when the shorter is
+    below ``window_mismatch_ratio`` (data/history-presets.yaml) of the longer, or they do not
+    overlap: the change failure rate then links few deploys to a year of incidents (or the reverse).
+    """
+    if deploys is None or deploys.deploys.empty:
+        return None
+    inc, dep = incidents.incidents["created"], deploys.deploys["time"]
+    inc_days = (inc.max() - inc.min()) / pd.Timedelta(days=1)
+    dep_days = (dep.max() - dep.min()) / pd.Timedelta(days=1)
+    overlap = (min(inc.max(), dep.max()) - max(inc.min(), dep.min())) / pd.Timedelta(days=1)
+    longer = max(inc_days, dep_days)
+    if longer <= 0:
+        return None
+    ratio = window_mismatch_ratio()
+    if overlap < 0 or min(inc_days, dep_days) < ratio * longer:
+        return (
+            f"the deploys cover {dep_days:.0f} day(s) ({dep.min():%Y-%m-%d} to {dep.max():%Y-%m-%d}) "
+            f"and the incidents {inc_days:.0f} day(s) ({inc.min():%Y-%m-%d} to "
+            f"{inc.max():%Y-%m-%d}): the change failure rate and deploy rate rest on "
+            "mismatched periods; export both for the same months"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -30,6 +59,7 @@ class History:
     deploys: DeployHistory | None
     profile: DoraProfile
     window_hours: float
+    warning: str | None = None
 
 
 def history_profile(
@@ -70,7 +100,7 @@ def history_profile(
         frequency_bucket=bucket,
         based_on=based_on,
     )
-    return History(incidents, deploys, profile, window_hours)
+    return History(incidents, deploys, profile, window_hours, window_warning(incidents, deploys))
 
 
 def _fmt_value(key: str, value: float | None) -> str:
@@ -89,6 +119,87 @@ def _listing(frame: pd.DataFrame, column: str, limit: int = MAX_LISTED_ROWS) -> 
     if len(frame) > limit:
         lines.append(f"  ... and {len(frame) - limit} more")
     return lines
+
+
+def classified_rows(history: History) -> pd.DataFrame:
+    """One row per usable incident: line, created (UTC), category, how, keywords, title."""
+    inc = history.incidents.incidents
+    return pd.DataFrame(
+        {
+            "line": inc["line"].astype(int),
+            "created": inc["created"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "category": inc["category"],
+            "classified_by": inc["classified_by"],
+            "matched": inc["matched"],
+            "title": inc["title"].astype(str),
+        }
+    )
+
+
+def render_rows(history: History) -> str:
+    """The per-incident classification, as a text table (``analyzer history --show-rows``)."""
+    rows = classified_rows(history)
+    rows["title"] = rows["title"].str.slice(0, 60)
+    text = rows.to_string(index=False, justify="left")
+    return f"Incidents as classified ({len(rows)})\n" + "\n".join(
+        "  " + line.rstrip() for line in text.splitlines()
+    ) + "\n"
+
+
+def to_dict(history: History, *, rows: bool = False) -> dict[str, object]:
+    """The `analyzer history --output-format json` document: counts, profile, exclusions, rows."""
+    imp = history.incidents
+    table = imp.summary()
+    summary = history.profile.summary()
+    out: dict[str, object] = {
+        "incidents": {
+            "source": imp.source,
+            "format": imp.format,
+            "rows_read": imp.rows_read,
+            "usable": len(imp.incidents),
+            "excluded": len(imp.excluded),
+            "span_months": imp.span_months(),
+            "unclassified": imp.unclassified,
+            "by_category": [
+                {
+                    "category": r.category,
+                    "label": r.label,
+                    "incidents": int(r.incidents),  # type: ignore[arg-type]
+                    "share": float(r.share),  # type: ignore[arg-type]
+                    "median_restore_hours": _num(r.median_restore_hours),
+                    "p90_restore_hours": _num(r.p90_restore_hours),
+                }
+                for r in table.itertuples()
+            ],
+        },
+        "deploys": None
+        if history.deploys is None
+        else {
+            "source": history.deploys.source,
+            "deploys": len(history.deploys.deploys),
+            "excluded": len(history.deploys.excluded),
+            "not_deploys": history.deploys.not_deploys,
+        },
+        "dora": [
+            {"key": str(k), "value": _num(v), "unit": str(u)}
+            for k, v, u in zip(summary["key"], summary["value"], summary["unit"], strict=True)
+        ],
+        "overall": history.profile.overall,
+        "change_failure_window_hours": history.window_hours,
+        "warnings": [history.warning] if history.warning else [],
+        "excluded_rows": [
+            {"line": _num(r.line), "reason": str(r.reason)} for r in imp.excluded.itertuples()
+        ],
+    }
+    if rows:
+        out["rows"] = classified_rows(history).to_dict(orient="records")
+    return out
+
+
+def _num(value: object) -> float | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
 
 
 def render_history_text(history: History) -> str:
@@ -131,8 +242,9 @@ def render_history_text(history: History) -> str:
     out += ["  " + s for s in pd.concat([shown, total]).to_string(index=False).splitlines()]
     if imp.unclassified:
         out.append(
-            f"  {imp.unclassified} incident(s) matched no keyword: add a category column or "
-            "keywords in data/incident-categories.yaml"
+            f"  {imp.unclassified} incident(s) matched no keyword: counted as '{UNCLASSIFIED}', "
+            "which the model uses (no option prevents them); see them with --show-rows, "
+            "reclassify with a category column or your own keywords (--categories FILE)"
         )
     prof = history.profile
     summary = prof.summary()
@@ -163,6 +275,8 @@ def render_history_text(history: History) -> str:
             f"  change failure: a failed deploy, or the latest deploy on the service at most "
             f"{history.window_hours:g} h before an incident"
         )
+    if history.warning:
+        out.append(f"  warning: {history.warning}")
     sections = [("Excluded incident rows", imp.excluded, "reason"), ("Notes", imp.notes, "note")]
     if history.deploys is not None:
         sections.insert(1, ("Excluded deploy rows", history.deploys.excluded, "reason"))

@@ -17,6 +17,8 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from analyzer.questionnaire.interview.answer import AnswerError, parse_typed_estimate
+
 _KEYS = ("low", "likely", "high")
 
 
@@ -135,6 +137,24 @@ def parse_estimate(value: Any) -> Estimate:
     return Estimate(low, likely, high)
 
 
+def _typed(text: str, *, percent: bool) -> Any:
+    """A range typed as text in YAML, read as ``analyzer ask`` reads it: '3-5', '20%' (fields
+    from 0 to 1 only), '2, 4, 10' (questionnaire/interview/answer.py). A quoted plain number stays an error (YAML
+    has numbers for it), and so does text that is no range at all."""
+    plain = text.strip().lstrip("+-").replace(".", "", 1).replace("_", "").isdigit()
+    if plain:
+        return text  # parse_estimate says: got '3', write a number
+    try:
+        return parse_typed_estimate(text, percent=percent)
+    except AnswerError as exc:
+        detail = str(exc) if "%" in text else ""
+        raise _error(
+            "estimate_type",
+            f"got {show(text)}: {_SHAPE_HINT}, or text as `analyzer ask` takes it ('3-5', "
+            f"'2, 4, 10'{', 20%' if percent else ''})" + (f" ({detail})" if detail else ""),
+        ) from None
+
+
 @dataclass(frozen=True)
 class Bounds:
     """Limits for an Estimate field: every one of low/likely/high must lie in [ge, le]."""
@@ -146,6 +166,8 @@ class Bounds:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         def validate(value: Any) -> Estimate:
+            if isinstance(value, str):
+                value = _typed(value, percent=self.le == 1)
             est = parse_estimate(value)
             for key in _KEYS:
                 v = getattr(est, key)
@@ -175,6 +197,8 @@ class Bounds:
         return {
             "anyOf": [
                 number,
+                {"type": "string", "description": "as typed in `analyzer ask`: '3-5', "
+                 "'2, 4, 10'" + (", '20%' or '15%-30%'" if self.le == 1 else "")},
                 {"type": "array", "items": number, "minItems": 3, "maxItems": 3,
                  "description": "[low, likely, high]"},
                 {

@@ -8,6 +8,8 @@ which ``analyzer init`` writes into the template and ``analyzer ask`` shows as h
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -137,9 +139,13 @@ class Team(Section):
     docker_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "How well the team knows containers: 0 nobody has used Docker; 0.33 basic (ran containers "
         "locally); 0.67 working (someone shipped Docker to production); 1 expert. "
-        "The words none, basic, working, expert are accepted too.",
+        "The words none, basic, working, expert are accepted too, and ranges of them "
+        "(basic-working).",
         "score 0-1",
-        "Ask who has written a Dockerfile that reached production.",
+        "Ask who has written a Dockerfile that reached production. A mixed team: the average "
+        "over engineers (one expert and five beginners: (1 + 5 x 0.1) / 6 = 0.25) as likely, "
+        "the beginners' level as low, e.g. [0.1, 0.25, 0.4]; the report lists the single expert "
+        "as a risk.",
         default=Estimate(0.1, 0.33, 0.5),
     )
     hires_per_year: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
@@ -157,6 +163,14 @@ class Team(Section):
         word = value.strip().lower()
         if word in FAMILIARITY_WORDS:
             return FAMILIARITY_WORDS[word]
+        pair = re.fullmatch(r"(\w+)\s*(?:-|to)\s*(\w+)", word)
+        if pair and pair.group(1) in FAMILIARITY_WORDS and pair.group(2) in FAMILIARITY_WORDS:
+            low, high = (FAMILIARITY_WORDS[w] for w in pair.groups())
+            if low > high:
+                raise ValueError(f"'{value}': the first word must be the lower familiarity")
+            return [low, round((low + high) / 2, 12), high]  # basic-working: 0.33-0.67
+        if not word or word[0].isdigit() or word[0] in ".+-[":
+            return value  # a typed range such as '0.2-0.5' or '20%-40%': Bounds reads it
         suggestion = did_you_mean(word, FAMILIARITY_WORDS)
         raise ValueError(
             f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
@@ -331,6 +345,24 @@ class IncidentHistory(Section):
     git: str | None = Field(
         None, description="A git repository whose tags are the production deploys."
     )
+    tag_pattern: str | None = Field(
+        None, min_length=1,
+        description="Only git tags matching this glob are deploys, e.g. 'v*' or 'release-*'.",
+    )
+    time_format: str | None = Field(
+        None, min_length=1,
+        description="Time format of the exports if not the preset's: ISO8601, epoch_s, epoch_ms "
+        "or a strftime pattern such as '%m/%d/%Y %H:%M' (a spreadsheet re-save).",
+    )
+    timezone: str | None = Field(
+        None, min_length=1,
+        description="IANA time zone of times written without a UTC offset, e.g. Europe/Berlin.",
+    )
+    categories: str | None = Field(
+        None, min_length=1,
+        description="Your own keyword rules (YAML like data/incident-categories.yaml), relative "
+        "to this file.",
+    )
     change_failure_window_hours: float = Field(
         24.0, gt=0, le=24 * 30,
         description="An incident this many hours after a deploy on its service counts as that "
@@ -391,6 +423,19 @@ class Weights(Section):
     def normalised(self) -> dict[str, float]:
         total = sum(getattr(self, c) for c in CRITERIA)
         return {c: getattr(self, c) / total for c in CRITERIA}
+
+    def notice(self) -> str | None:
+        """A sentence when the weights do not sum to 1 and were scaled (None when they do)."""
+        total = sum(getattr(self, c) for c in CRITERIA)
+        if math.isclose(total, 1.0, rel_tol=1e-9, abs_tol=1e-9):
+            return None
+        shares = self.normalised()
+        scaled = ", ".join(
+            f"{c} {getattr(self, c):g} -> {100 * shares[c]:.0f} %" for c in CRITERIA
+            if getattr(self, c) > 0
+        )
+        return (f"The weights sum to {total:g}, not 1; each was divided by {total:g} so they "
+                f"sum to 100 %: {scaled}.")
 
 
 class Priorities(Section):

@@ -60,6 +60,11 @@ def incident_fields() -> dict[str, str]:
     return dict(_raw()["incident_fields"])
 
 
+def window_mismatch_ratio() -> float:
+    """Below this shorter/longer ratio of the deploy and incident windows, warn (judgement)."""
+    return float(_raw()["window_mismatch_ratio"])
+
+
 def incident_formats() -> tuple[str, ...]:
     """Names of the incident presets (generic, pagerduty, opsgenie...)."""
     return tuple(_raw()["incident_presets"])
@@ -101,6 +106,28 @@ def deploy_preset() -> Preset:
         time_format=str(entry.get("time_format", "ISO8601")),
         assume_timezone=str(entry.get("assume_timezone", "UTC")),
         statuses=statuses,
+    )
+
+
+def with_times(preset: Preset, time_format: str | None, timezone: str | None) -> Preset:
+    """A copy with the time format and the zone for offset-less times overridden (None: keep).
+
+    An unknown zone name is an InputError (zones are IANA names, e.g. Europe/Berlin, UTC).
+    """
+    if timezone is not None:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise InputError(
+                [Problem("--tz", f"unknown time zone '{timezone}' (an IANA name, e.g. "
+                         "Europe/Berlin, America/New_York or UTC)")]
+            ) from None
+    return replace(
+        preset,
+        time_format=time_format or preset.time_format,
+        assume_timezone=timezone or preset.assume_timezone,
     )
 
 

@@ -44,7 +44,7 @@ def format_answer(value: object, *, separator: str = ", ", keep_items_whole: boo
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if hasattr(value, "model_dump"):  # a nested section, e.g. priorities.weights
-        value = value.model_dump()
+        value = value.model_dump(exclude_none=True)
     if isinstance(value, dict):
         items = (f"{k} {format_answer(v, separator=separator)}" for k, v in value.items())
         if keep_items_whole:
@@ -128,4 +128,7 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     else:
         footer += " Every answer was given; no defaults used."
     lines.append(footer)
+    notice = q.priorities.weights.notice()
+    if notice:
+        lines.append(notice)
     return "\n".join(lines)

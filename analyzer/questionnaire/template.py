@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from analyzer._io.plain import to_plain
+from analyzer.errors import Problem
 from analyzer.questionnaire.estimate import Estimate, parse_estimate
 from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
 from analyzer.questionnaire.schema import SCHEMA_FILE
@@ -272,3 +274,32 @@ def render_questionnaire_yaml(
         if key not in Questionnaire.model_fields:
             out.entry("", str(key), _flow(given[key]))
     return "\n".join(out.lines) + "\n"
+
+
+def unreplaced_examples(path: str | Path) -> list[Problem]:
+    """One problem per value line of ``path`` still marked "replace me" (an untouched example).
+
+    ``init`` writes examples with that marker; a questionnaire that keeps them is another team's
+    numbers, so validate, assess and report refuse it until each is replaced (deleting the
+    marker comment accepts the example as one's own answer).
+    """
+    problems = []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # the loader reports unreadable files
+    for number, line in enumerate(text.splitlines(), start=1):
+        value, sep, comment = line.partition("#")
+        if sep and REPLACE_ME in comment and value.strip():
+            key = value.strip().lstrip("- ").partition(":")[0]
+            problems.append(
+                Problem(
+                    str(path),
+                    f"still the template's example value ({value.strip()}): put in your own, "
+                    f"or delete the '# {REPLACE_ME}' comment to keep it",
+                    number,
+                    None,
+                    key or None,
+                )
+            )
+    return problems

@@ -130,8 +130,11 @@ def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
         ax.barh(labels, widths, left=left, color=CRITERION_COLOURS[j % len(CRITERION_COLOURS)],
                 label=CRITERION_LABELS[c], edgecolor="white", linewidth=0.5)
         left = left + widths
-    for y, total in enumerate(left):
-        ax.text(total + 1, y, f"{total:.1f}", va="center", fontsize=8)
+    # The label is the median weighted total, the figure the scores table prints; the bars are
+    # median contributions, whose sum can differ from it slightly (medians do not add).
+    totals = table.loc[order, "total_p50"].to_numpy(dtype=float)
+    for y, (end, total) in enumerate(zip(left, totals, strict=True)):
+        ax.text(max(end, total) + 1, y, f"{total:.1f}", va="center", fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_title("Weighted score by criterion (higher is better)")
     ax.set_xlabel("Score contribution (points of 100)")

@@ -39,6 +39,8 @@ from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import CRITERIA, incident_categories, iter_fields
 from analyzer.questionnaire.summary import format_answer
 from analyzer.report import charts
+from analyzer.report.risks import risk_register
+from analyzer.report.textout import relabel_reversals, reversal_text
 from analyzer.report.tree import (
     Block,
     Bullets,
@@ -210,8 +212,9 @@ def _reversal_blocks(d: Decision) -> list[Block]:
     within their plausible range named in one sentence; the horizon as a small table."""
     if d.tornado is None and not d.reversals:
         return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
-    flips = [_cap(r.text) for r in d.reversals if r.threshold is not None and r.kind == "answer"]
-    assumed = [_cap(r.text) for r in d.reversals
+    flips = [_cap(reversal_text(d.assessment, r)) for r in d.reversals
+             if r.threshold is not None and r.kind == "answer"]
+    assumed = [_cap(reversal_text(d.assessment, r)) for r in d.reversals
                if r.threshold is not None and r.kind == "assumption"]
     steady = [r.label for r in d.reversals if r.threshold is None]
     blocks: list[Block] = []
@@ -272,7 +275,9 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks.append(Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note"))
     shown = {explain_horizon(a, d.horizon_checks)} if d.horizon_checks else set()
-    blocks += [Paragraph(note, "note") for note in d.notes if note not in shown]
+    weights = a.questionnaire.priorities.weights.notice()
+    blocks += [Paragraph(note, "note") for note in (*d.notes, *([weights] if weights else []))
+               if note not in shown]
     blocks += [Heading("What this is about"), _about(a),
                Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
     return Section("decision", "Decision record", tuple(blocks))
@@ -330,8 +335,32 @@ def cost_section(a: Assessment) -> Section:
     fig = Figure("cost-over-time",
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.5))
-    return Section("cost", "Cost over time", (Paragraph(intro), fig, summary_table(a)),
-                   page_break=True)
+    return Section("cost", "Cost over time",
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a)))
+
+
+def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
+    """Per option and running-cost item: hours a month, P10/P50/P90 and mean (for the JSON)."""
+    return [
+        {"option": str(r["option"]), "item": str(r["component"]), "label": str(r["label"]),
+         **{k: round(float(r[k]), 3) for k in ("p10", "p50", "p90", "mean")}}
+        for r in a.recurring_breakdown().to_dict(orient="records")
+    ]
+
+
+def running_cost_table(a: Assessment) -> Table:
+    """What each option spends each month, item by item: P50 (P10 to P90) hours a month."""
+    rows: dict[str, dict[str, str]] = {}
+    for r in running_cost_records(a):
+        row = rows.setdefault(r["item"], {"item": _cap(r["label"])})
+        row[r["option"]] = fmt_spread(r["p10"], r["p50"], r["p90"], "")
+    rows_list = list(rows.values())
+    cols = [Column("item", "Running cost, hours a month", width=2.2)]
+    cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
+    return Table(pd.DataFrame(rows_list), tuple(cols),
+                 caption="What each option spends each month on upkeep, deploys, incidents, "
+                 "onboarding and the rest, P50 (P10 to P90); the items' medians need not add up "
+                 "to the monthly total above.")
 
 
 def _draw_cost(a: Assessment, ax: Any) -> Any:
@@ -341,20 +370,33 @@ def _draw_cost(a: Assessment, ax: Any) -> Any:
 # ---- section 3: migration plan -----------------------------------------------------------------
 
 
+def plan_intro(a: Assessment, d: Decision, option: str) -> str:
+    """The plan's first sentence, worded from the one decision so it never contradicts page 1:
+    a recommended move, a move while the answer is too close to call, or a move against a
+    recommendation to stay."""
+    label = _short(a, option)
+    staged = "in stages with a pilot first: stop after the pilot if it costs more than expected."
+    if d.too_close:
+        return (
+            f"The answer is too close to call ({_short(a, d.recommendation)} leads in only "
+            f"{fmt_pct(d.confidence)} of the futures), so nothing here is a recommendation. "
+            f"If you move, this is the plan for {label}, the best-scoring move, {staged}"
+        )
+    if option == d.recommendation:
+        return f"The plan for {label}, the recommendation, {staged}"
+    return (
+        f"The recommendation is to stay with {_short(a, d.recommendation)}, so there is no move "
+        f"to plan. If you move anyway, this is the plan for {label}, the best-scoring "
+        f"alternative, {staged}"
+    )
+
+
 def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, Any]]:
     option = plans.plan_option(a, d.recommendation, _ranking(d))
     if option is None:
         return Section("plan", "Migration plan", (Paragraph("No option involves a move."),)), {}
     items, stages = plans.migration_plan(a, option)
-    label = _short(a, option)
-    if option == d.recommendation:
-        intro = f"The plan for {label}, the recommendation, in stages with a pilot first."
-    else:
-        intro = (
-            f"The recommendation is to stay, so there is no move to plan. If you move anyway, "
-            f"this is the plan for {label}, the best-scoring alternative, in stages with a "
-            f"pilot first: stop after the pilot if it costs more than expected."
-        )
+    intro = plan_intro(a, d, option)
     rows: list[dict[str, Any]] = []
     strong: list[int] = []
     for _, st in stages.iterrows():
@@ -386,12 +428,15 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
     ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
     calendar = Table(
-        stages.assign(hours=[fmt_spread(x, y, z) for x, y, z in hours],
+        stages.assign(who=f"{engineers:g} engineers at {fmt_pct(share)} of their time",
+                      hours=[fmt_spread(x, y, z) for x, y, z in hours],
                       ends=[f"month {y:.1f} ({x:.1f} to {z:.1f})" for x, y, z in ends]),
         (Column("title", "Stage", width=1.6), Column("hours", "Work incl. its share of the dip",
                                                      align="right", width=1.4),
-         Column("ends", "Done by", align="right", width=1.3)),
-        caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90).",
+         Column("ends", "Done by", align="right", width=1.3),
+         Column("who", "Who", width=1.4)),
+        caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90), months "
+        "from the start; the team names who leads each stage.",
     )
     summary = (
         f"Total: {fmt_spread(t10, t50, t90)} of work. At {fmt_pct(share)} of "
@@ -420,6 +465,25 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     }
     return Section("plan", f"Migration plan: {a.options[option].label}", tuple(blocks),
                    page_break=True), data
+
+
+def risk_section(a: Assessment, d: Decision) -> tuple[Section, list[dict[str, str]]]:
+    """The risks of the move the plan describes, with mitigations; owners left to the team."""
+
+    option = plans.plan_option(a, d.recommendation, _ranking(d))
+    rows = risk_register(a, option)
+    if not rows:
+        return Section("risks", "Risk register",
+                       (Paragraph("No option involves a move, so there is no move to risk."),)), []
+    label = _short(a, option) if option else ""
+    table = Table(
+        pd.DataFrame(rows),
+        (Column("risk", "Risk", width=1.4), Column("why", "Why it applies here", width=1.8),
+         Column("mitigation", "Mitigation", width=3.2), Column("owner", "Owner", width=0.8)),
+        caption=f"Risks of moving to {label}; sources in data/risks.yaml.",
+        small=True,
+    )
+    return Section("risks", "Risk register", (table,), page_break=True), rows
 
 
 def _blank_or(fmt: Any, x: Any) -> str:
@@ -476,14 +540,16 @@ def scores_section(a: Assessment, d: Decision) -> Section:
                  f"{_short(a, d.recommendation)}. Treat the recommendation as less certain.")
     blocks: list[Block] = [
         Paragraph(intro),
-        Figure("score-contributions", "Contribution of each criterion to the weighted total.",
+        Figure("score-contributions", "Contribution of each criterion to the weighted total "
+               "(median contributions; the number is the median total, as in the table).",
                partial(_draw_scores, d), (7.0, 2.9)),
         table, Paragraph(check),
     ]
     extra = d.reasons[REASONS_ON_PAGE_ONE:]
     if extra:
         blocks += [Heading("More reasons"), Bullets(tuple(extra))]
-    return Section("scores", "Scores", tuple(blocks), page_break=True)
+    # No page break: it follows the risk register (a short page on its own).
+    return Section("scores", "Scores", tuple(blocks))
 
 
 def _draw_scores(d: Decision, ax: Any) -> Any:
@@ -498,7 +564,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     if d.tornado is None and d.sobol is None:
         return Section("sensitivity", "Sensitivity", (Paragraph(
             "Not computed: this report was made without the sensitivity analysis, so it cannot "
-            "say which inputs move the answer most.", "note"), *horizon), page_break=True)
+            "say which inputs move the answer most.", "note"), *horizon))
     blocks: list[Block] = list(horizon)
     if d.tornado is not None and not d.tornado.empty:
         blocks.append(Paragraph(
@@ -532,7 +598,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     saving = d.next_unknown_saving.text if d.next_unknown_saving is not None else None
     if saving and saving != unknown:
         blocks.append(Paragraph(saving))
-    return Section("sensitivity", "Sensitivity", tuple(blocks), page_break=True)
+    return Section("sensitivity", "Sensitivity", tuple(blocks))
 
 
 def _draw_tornado(d: Decision, ax: Any) -> Any:
@@ -603,7 +669,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
              for n in a.option_names]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
-    return Section("delivery", "Delivery profile and incidents", tuple(blocks), page_break=True)
+    return Section("delivery", "Delivery profile and incidents", tuple(blocks))
 
 
 # ---- section 7: assumptions and answers ---------------------------------------------------------
@@ -671,7 +737,7 @@ def assumptions_section(a: Assessment) -> Section:
                   "is certain. Sources say where a default comes from, or that it is a judgement."),
         table, Heading("Answers as given"), answers,
     )
-    return Section("assumptions", "Assumptions and answers", blocks, page_break=True)
+    return Section("assumptions", "Assumptions and answers", blocks)
 
 
 # ---- section 8: reproducibility -----------------------------------------------------------------
@@ -691,8 +757,9 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
         ("Report date", date or "none given (--date)"),
         ("Command", command),
     ]
-    note = ("The same questionnaire, assumptions, seed and sample count give the same numbers and "
-            "a byte-identical PDF. The SHA-256 hashes identify the exact inputs.")
+    note = ("The same questionnaire, assumptions, seed and sample count give the same numbers; "
+            "with the same --date too (the report is dated the day it runs unless --date is "
+            "given), a byte-identical PDF. The SHA-256 hashes identify the exact inputs.")
     return Section("reproducibility", "Reproducibility",
                    (Facts(tuple(items), monospace=True), Paragraph(note, "note")))
 
@@ -703,18 +770,31 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
     """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
     plan_section, plan_data = migration_section(a, d)
+    risks, risk_rows = risk_section(a, d)
     sections = (
         decision_record(a, d),
         cost_section(a),
         plan_section,
+        risks,
         scores_section(a, d),
         sensitivity_section(a, d),
         delivery_section(a, d),
         assumptions_section(a),
         reproducibility_section(a, d, command, date, __version__),
     )
-    data = d.to_dict()
+
+    data = relabel_reversals(a, d.to_dict())
     data["migration_plan"] = plan_data
+    weights = a.questionnaire.priorities.weights.notice()
+    if weights:
+        data["notes"] = [*data.get("notes", []), weights]
+    data["running_cost"] = running_cost_records(a)
+    data["risks"] = risk_rows
+    data["criteria"] = [
+        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in d.criteria_table().to_dict(orient="records")
+    ]
+    data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
     data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name

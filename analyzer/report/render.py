@@ -1,4 +1,4 @@
-"""A finished content tree -> the bytes of one format: PDF, Markdown or JSON."""
+"""A finished content tree -> the bytes of one format: PDF, Markdown, JSON or a MADR record."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import json
 from typing import Any, Literal
 
 from analyzer._io.plain import to_plain
+from analyzer.report.adr import render_adr
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
 from analyzer.report.tree import Report
 
-Format = Literal["pdf", "md", "json"]
-FORMATS: tuple[Format, ...] = ("pdf", "md", "json")
+Format = Literal["pdf", "md", "json", "adr"]
+FORMATS: tuple[Format, ...] = ("pdf", "md", "json", "adr")
+#: File extension of each format (an ADR is Markdown).
+EXTENSIONS: dict[str, str] = {"pdf": "pdf", "md": "md", "json": "json", "adr": "md"}
 
 
 def render_json(data: dict[str, Any]) -> bytes:
@@ -24,6 +27,8 @@ def render(report: Report, fmt: Format) -> bytes:
     """The report's bytes in one format."""
     if fmt == "json":
         return render_json(report.data)
+    if fmt == "adr":
+        return render_adr(report)
     if fmt == "md":
         return render_markdown(report)
     return render_pdf(report)

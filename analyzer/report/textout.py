@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from analyzer.decision.decide import Decision
 from analyzer.decision.fmt import fmt_spread
 
 WIDTH = 100
+COLUMN_GAP = 3  # spaces between table columns
 
 
 def _trio(p10: float, p50: float, p90: float) -> str:
@@ -21,6 +23,49 @@ def _trio(p10: float, p50: float, p90: float) -> str:
 
 def _bullet(text: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+
+
+def option_name(a: Any, key: str) -> str:
+    """An option as every output names it: its short label (e.g. 'machine images', 'Docker')."""
+    return str(a.options[key].short_label)
+
+
+def reversal_text(a: Any, r: Any) -> str:
+    """A reversal sentence with the option named by its short label, not its key."""
+    text = str(getattr(r, "text", r))
+    key = str(getattr(r, "flips_to", ""))
+    if key and text.startswith(f"{key} wins") and key in a.options:
+        name = option_name(a, key)
+        return name[:1].upper() + name[1:] + text[len(key):]
+    return text
+
+
+def relabel_reversals(a: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    """The JSON document with each reversal's sentence naming options by label, as the terminal
+    and the report do (the option keys stay in ``holds`` and ``flips_to``)."""
+    for r in doc.get("reversals", []):
+        if isinstance(r, dict) and r.get("text"):
+            r["text"] = reversal_text(a, _Reversal(str(r["text"]), str(r.get("flips_to", ""))))
+    return doc
+
+
+class _Reversal:
+    def __init__(self, text: str, flips_to: str) -> None:
+        self.text, self.flips_to = text, flips_to
+
+
+def table_lines(rows: list[list[str]], gap: int = COLUMN_GAP) -> list[str]:
+    """Rows as aligned columns: each column as wide as its widest cell, ``gap`` spaces apart,
+    the first left-aligned and the rest right-aligned, so wide values never run together."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    sep = " " * gap
+    return [
+        "  " + sep.join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def render_decision_text(d: Decision) -> str:
@@ -37,33 +82,39 @@ def render_decision_text(d: Decision) -> str:
     answers = [r for r in d.reversals if r.kind == "answer"]
     assumed = [r for r in d.reversals if r.kind == "assumption"]
     if answers:
-        lines += ["", "What would change the answer", *(_bullet(r.text) for r in answers)]
+        lines += ["", "What would change the answer",
+                  *(_bullet(reversal_text(a, r)) for r in answers)]
     if assumed:
         lines += ["", "On the model's assumptions (not something you can find out)",
-                  *(_bullet(r.text) for r in assumed)]
+                  *(_bullet(reversal_text(a, r)) for r in assumed)]
     if d.next_unknown is not None:
         lines += [
             "",
             "Most valuable unknown",
             _bullet(d.next_unknown.text),
         ]
-    if d.notes:
-        lines += ["", "Notes", *(_bullet(n) for n in d.notes)]
+    notes = [*d.notes]
+    weights = a.questionnaire.priorities.weights.notice()
+    if weights:
+        notes.append(weights)
+    if notes:
+        lines += ["", "Notes", *(_bullet(n) for n in notes)]
     if not d.methods_agree:
         lines += [
             "",
             _bullet(
-                f"Cross-check: TOPSIS ranks {d.topsis_winner} first, the weighted sum "
-                f"{d.recommendation}; treat the answer as less certain."
+                f"Cross-check: TOPSIS ranks {option_name(a, d.topsis_winner)} first, the "
+                f"weighted sum {option_name(a, d.recommendation)}; treat the answer as less "
+                "certain."
             ),
         ]
     s = a.summary()
     lines += [
         "",
         "Options: engineer-hours, median (P10-P90 range: 8 in 10 futures fall inside)",
-        f"  {'option':<15}{'up front':>20}{'per month':>22}{f'total, {a.horizon_months} months':>24}"
-        f"{'break-even':>13}{'cheapest':>10}",
     ]
+    rows = [["option", "up front", "per month", f"total, {a.horizon_months} months",
+             "break-even", "cheapest"]]
     for name, row in s.iterrows():
         be = row["breakeven_month_p50"]
         be_text = (
@@ -71,17 +122,23 @@ def render_decision_text(d: Decision) -> str:
             if name == a.status_quo
             else ("never" if be is None or np.isnan(be) else f"month {be:.0f}")
         )
-        lines.append(
-            f"  {name:<15}"
-            f"{_trio(row.transition_hours_p10, row.transition_hours_p50, row.transition_hours_p90):>20}"
-            f"{_trio(row.recurring_hours_per_month_p10, row.recurring_hours_per_month_p50, row.recurring_hours_per_month_p90):>22}"
-            f"{_trio(row.total_hours_p10, row.total_hours_p50, row.total_hours_p90):>24}"
-            f"{be_text:>13}{100 * row.cheapest_share:>9.0f}%"
-        )
+        rows.append([
+            option_name(a, str(name)),
+            _trio(row.transition_hours_p10, row.transition_hours_p50, row.transition_hours_p90),
+            _trio(row.recurring_hours_per_month_p10, row.recurring_hours_per_month_p50,
+                  row.recurring_hours_per_month_p90),
+            _trio(row.total_hours_p10, row.total_hours_p50, row.total_hours_p90),
+            be_text,
+            f"{100 * row.cheapest_share:.0f}%",
+        ])
+    lines += table_lines(rows)
     scores = d.scores_table()
     lines += ["", "Weighted score out of 100 (median) and share of futures each option wins"]
+    score_rows = [["option", "score", "wins"]]
     for name, row in scores.iterrows():
-        lines.append(f"  {name:<15}{row.total_p50:>6.1f}{100 * row.win_share:>8.0f}%")
+        score_rows.append([option_name(a, str(name)), f"{row.total_p50:.1f}",
+                           f"{100 * row.win_share:.0f}%"])
+    lines += table_lines(score_rows)
     if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
     return "\n".join(lines)

@@ -60,6 +60,9 @@ def parse_typed_estimate(text: str, *, percent: bool = False, words: Collection[
     raw = text.strip().replace("\u2013", "-").replace("\u2014", "-")
     if raw.lower() in words:
         return raw.lower()
+    pair = re.fullmatch(r"(\w+)\s*(?:-|to)\s*(\w+)", raw.lower()) if words else None
+    if pair and pair.group(1) in words and pair.group(2) in words:
+        return f"{pair.group(1)}-{pair.group(2)}"  # a range of words, e.g. basic-working
     if raw.startswith("[") and raw.endswith("]"):
         raw = raw[1:-1].strip()
     if not raw:
@@ -71,7 +74,8 @@ def parse_typed_estimate(text: str, *, percent: bool = False, words: Collection[
         low, high = (_number(g, percent=percent) for g in match.groups())
         if low > high:
             raise AnswerError(f"the low end ({low:g}) is above the high end ({high:g})")
-        return [low, _compact((low + high) / 2), high]
+        # Rounded like every typed number, so 15%-30% keeps 0.225, not 0.22499999999999998.
+        return [low, _compact(round((low + high) / 2, 12)), high]
     tokens = [t for t in _SEPARATORS.split(raw) if t]
     if len(tokens) == 3 and all(_NUMBER_RE.match(t) for t in tokens):
         return [_number(t, percent=percent) for t in tokens]

@@ -114,9 +114,14 @@ def save(path: Path, answers: Mapping[str, Any], next_id: str | None) -> None:
 
 
 def interview_loop(
-    path: Path, answers: Answers, next_id: str | None, prompter: Prompter
+    path: Path, answers: Answers, next_id: str | None, prompter: Prompter,
+    *, editing: bool = False,
 ) -> Answers:
-    """Ask until every question is answered and the whole questionnaire validates."""
+    """Ask until every question is answered and the whole questionnaire validates.
+
+    ``editing``: the file was complete when the interview started; while its answers still
+    validate it is saved without the "unfinished" marker, so stopping midway keeps it complete.
+    """
     steps = interview.steps_for(answers)
     index = interview.start_index(answers, steps, next_id)
     frontier: str | None = steps[index].id if index < len(steps) else None
@@ -159,7 +164,8 @@ def interview_loop(
         following = ids[index] if index < len(ids) else None
         if frontier not in ids or following is None or ids.index(frontier) <= index:
             frontier = following
-        save(path, answers, frontier or "end")
+        still_complete = editing and not interview.problems(answers)
+        save(path, answers, None if still_complete else frontier or "end")
 
 
 def run(
@@ -204,13 +210,18 @@ def run(
         "likely, high.\nEnter keeps the value in [brackets]; < goes back; Ctrl-C stops, and "
         "every answer is already saved."
     )
+    editing = target.exists() and next_id is None and not interview.problems(answers)
     try:
-        answers = interview_loop(target, answers, next_id, prompter)
+        answers = interview_loop(target, answers, next_id, prompter, editing=editing)
     except (KeyboardInterrupt, EOFError):
-        prompter.say(
-            f"\nStopped. Your answers are saved in {target}; run `analyzer ask {target}` "
-            "to continue."
-        )
+        if editing and not interview.problems(load_answers(target)[0]):
+            prompter.say(f"\nStopped. {target} is saved and still complete, with the answers "
+                         "changed so far.")
+        else:
+            prompter.say(
+                f"\nStopped. Your answers are saved in {target}; run `analyzer ask {target}` "
+                "to continue."
+            )
         return 130
     save(target, answers, None)
     load_questionnaire(target)  # the file as written must pass the loader too

@@ -1,8 +1,8 @@
 """The terminal side of ``analyzer ask``: one questionary prompt per question.
 
 Numbers and text are typed and checked as they are submitted (the message appears under the
-answer, which stays there to be corrected); choices are picked from a list; yes/no takes y or n.
-``<`` goes back from any prompt (typed first in a text answer; ``back`` + Enter works too).
+answer, which stays there to be corrected); choices are picked from a list; yes/no takes y or n
+then Enter. ``<`` then Enter goes back from any prompt (``back`` + Enter works too).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import textwrap
 from typing import Any
 
 import questionary
-from prompt_toolkit.application.current import get_app
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 
@@ -25,18 +24,26 @@ _FORMS = {
     "words": "names separated by commas",
     "pairs": "name value pairs, e.g. cost 0.5, parity 0.2 (names left out keep their value)",
     "choice": "arrows, then Enter",
-    "yes_no": "y or n",
-    "gate": "y or n",
+    "yes_no": "y or n, then Enter",
+    "gate": "y or n, then Enter",
     "text": "text",
 }
 
 
-def _back_on_less_than(question: questionary.Question, *, only_first: bool) -> questionary.Question:
-    """Make ``<`` end the prompt with BACK (in text answers only as the first character)."""
-    bindings = KeyBindings()
-    empty = Condition(lambda: not get_app().current_buffer.text)
+def _back_on_less_than(question: questionary.Question) -> questionary.Question:
+    """Make ``<`` then Enter end a list or yes/no prompt with BACK.
 
-    @bindings.add("<", filter=empty if only_first else Condition(lambda: True), eager=True)
+    Never ``<`` alone: the habitual Enter after it would answer the question it went back to.
+    (Text prompts read ``<`` + Enter as a back word; see BACK_WORDS.)
+    """
+    bindings = KeyBindings()
+    pending = {"back": False}
+
+    @bindings.add("<", eager=True)
+    def _arm(event: KeyPressEvent) -> None:
+        pending["back"] = True
+
+    @bindings.add("enter", filter=Condition(lambda: pending["back"]), eager=True)
     def _back(event: KeyPressEvent) -> None:
         event.app.exit(result=BACK)
 
@@ -70,7 +77,7 @@ class TerminalPrompter:
         width = max(shutil.get_terminal_size().columns - 1, 40)
         if step.hint:
             print(textwrap.fill(f"How to estimate: {step.hint}", width, break_on_hyphens=False))
-        help_line = f"Answer: {_forms(step)} · {keeps}< back · Ctrl-C stops (saved)"
+        help_line = f"Answer: {_forms(step)} · {keeps}< Enter: back · Ctrl-C stops (saved)"
         print(textwrap.fill(help_line, width, break_on_hyphens=False))
         unit = f" ({step.unit})" if step.unit else ""
         if step.shape == "choice":
@@ -80,12 +87,13 @@ class TerminalPrompter:
                     choices=list(step.choices),
                     default=shown if shown in step.choices else None,
                 ),
-                only_first=False,
             ).unsafe_ask()
             return BACK if choice is BACK else evaluate(str(choice))
         if step.shape in ("yes_no", "gate"):
+            # auto_enter=False: y or n, then Enter, like every other answer; a lone keystroke
+            # would leave the habitual Enter to answer the next question.
             yes = _back_on_less_than(
-                questionary.confirm(step.question, default=bool(current)), only_first=False
+                questionary.confirm(step.question, default=bool(current), auto_enter=False),
             ).unsafe_ask()
             return BACK if yes is BACK else evaluate("yes" if yes else "no")
 
@@ -99,9 +107,7 @@ class TerminalPrompter:
             return True
 
         message = f"{step.question}{unit}" + (f" [{shown}]" if shown else "")
-        text = _back_on_less_than(
-            questionary.text(message, validate=validate), only_first=True
-        ).unsafe_ask()
+        text = questionary.text(message, validate=validate).unsafe_ask()
         if text is BACK or str(text).strip().lower() in BACK_WORDS:
             return BACK
         return evaluate(str(text))
