@@ -4,12 +4,15 @@ stay quick; every user-facing failure is a message on stderr and a non-zero exit
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
+
+if TYPE_CHECKING:
+    from analyzer.report import Format
 
 Handler = Callable[[argparse.Namespace], int]
 DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
@@ -20,7 +23,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from analyzer.summary import questionnaire_summary
 
     q = load_questionnaire(args.file)
-    print(questionnaire_summary(q, args.file))
+    _emit(questionnaire_summary(q, args.file))
     return 0
 
 
@@ -60,11 +63,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             progress=progress,
         )
     if args.format == "json":
-        print(json.dumps(decision.to_dict(), indent=2, allow_nan=False))
+        from analyzer.report import render_json
+
+        sys.stdout.write(render_json(decision.to_dict()).decode("utf-8"))
     else:
         from analyzer.textout import render_text
 
-        print(render_text(decision))
+        _emit(render_text(decision))
     return 0
 
 
@@ -73,15 +78,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from analyzer.errors import InputError, Problem
     from analyzer.paths import example_questionnaire
-    from analyzer.report import FORMATS, ReportRequest, write_report
+    from analyzer.report import ReportRequest, write_report
 
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-        fmt = suffix if suffix in FORMATS else "pdf"
+    fmt = _report_format(args.output, args.format)
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
     source = Path(args.file) if args.file else example_questionnaire("seed-team")
+    stream = args.output is not None and args.output in STDOUT_NAMES
+    if stream and fmt == "pdf" and sys.stdout.isatty():
+        raise InputError([Problem("-o", "a PDF is not written to a terminal; give a file name")])
     output = Path(args.output) if args.output else Path("reports") / f"{source.stem}.{fmt}"
     request = ReportRequest(
         questionnaire=source,
@@ -95,9 +100,54 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     # No progress bar: the report takes about two seconds, and the Sobol indices are computed
     # in a forked child (analyzer.background), which needs this process to have one thread.
-    written = write_report(request, output, background=True)
-    print(f"wrote {written}")
+    if stream:
+        from analyzer.report import make_report
+
+        sys.stdout.buffer.write(make_report(request, background=True))
+        sys.stdout.flush()
+        return 0
+    written = write_report(
+        request, output, background=True, create_folder=args.output is None
+    )
+    _emit(f"wrote {written}")
     return 0
+
+
+#: Output names that mean standard output, written to as a stream (never replaced by a file).
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+def _report_format(output: str | None, given: str | None) -> Format:
+    """The report's format: ``--format``, else the extension of ``-o``, else PDF. An extension
+    that is no report format (``.docx``, or ``.yaml``: the questionnaire itself) is an error."""
+    from pathlib import Path
+
+    from analyzer.errors import InputError, Problem
+    from analyzer.report import FORMATS
+
+    if output is None or output in STDOUT_NAMES:
+        default: Format = "pdf" if output is None else "md"
+        return given or default  # type: ignore[return-value]
+    suffix = Path(output).suffix.lower().lstrip(".")
+    known = ", ".join(f".{f}" for f in FORMATS)
+    if suffix in FORMATS:
+        if given is not None and given != suffix:
+            raise InputError(
+                [Problem("-o", f"'{output}' ends in .{suffix} but --format is {given}")]
+            )
+        return suffix  # type: ignore[return-value]
+    if given is None or suffix in ("yaml", "yml"):
+        what = f"'.{suffix}'" if suffix else "no extension"
+        raise InputError(
+            [
+                Problem(
+                    "-o",
+                    f"'{output}' has {what}; a report is written as {known} "
+                    "(or give --format with a name of your choice, not a .yaml file)",
+                )
+            ]
+        )
+    return given  # type: ignore[return-value]
 
 
 def _valid_date(text: str) -> bool:
@@ -146,6 +196,13 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help=f"random seed; same inputs and seed give the same numbers (default {DEFAULT_SEED})")
     p.add_argument("--assumptions", metavar="FILE", default=None,
                    help="your own assumptions file, merged over the bundled defaults")
+    _add_allow_path(p)
+
+
+def _add_allow_path(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-path", action="append", default=[], metavar="DIR",
+                   help="a folder outside the questionnaire's own that files it names (incident "
+                   "exports, deploys, git) may be in; repeatable")
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from analyzer.history import (
@@ -166,7 +223,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         deploys = import_deploys(args.deploys)
     elif args.git:
         deploys = deploys_from_git(args.git)
-    sys.stdout.write(render_text(history_profile(imported, deploys, args.window_hours)))
+    _emit(render_text(history_profile(imported, deploys, args.window_hours)), end="")
     return 0
 
 
@@ -212,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
+    _add_allow_path(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser("assess", help="run the model and print the recommendation")
@@ -271,20 +329,75 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _emit(text: str, end: str = "\n") -> None:
+    """Print to standard output without terminal control characters (ESC, NUL...): names and
+    titles come from files others wrote."""
+    from analyzer.fmt import printable
+
+    sys.stdout.write(printable(text) + end)
+
+
+def _interrupted() -> int:
+    """The message for Ctrl-C, naming a file that was completely written before it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message
+    from analyzer.atomic import WRITTEN
+
+    if WRITTEN:
+        print(f"interrupted after {WRITTEN[-1]} was completely written", file=sys.stderr)
+    else:
+        print("interrupted; nothing was written", file=sys.stderr)
+    return 130
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Standard output cannot be written (a full disk, /dev/full): say so on stderr, exit 3."""
+    import os
+
+    with _suppress_os_error():  # do not fail again when Python flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    print(f"analyzer: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+    return 3
+
+
+def _suppress_os_error():  # type: ignore[no-untyped-def]
+    import contextlib
+
+    return contextlib.suppress(OSError, ValueError, AttributeError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets escapes, not a crash
+        with _suppress_os_error():
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
-        return handler(args)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        from analyzer.safeio import allowed_paths
+
+        with allowed_paths(getattr(args, "allow_path", None) or []):
+            code = handler(args)
+        sys.stdout.flush()
+        return code
     except AnalyzerError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
+        with _suppress_os_error():
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None:  # writing to standard output
+            return _stdout_failed(exc)
+        print(f"analyzer: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ Missing, NaN or infinite values read "n/a".
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 #: From here on round hours to tens ("320 h"); below it to whole hours ("27 h").
@@ -114,3 +115,14 @@ def fmt_month_of(x: Any, horizon: int) -> str:
     """A break-even month, or a plain statement that it is beyond the horizon."""
     v = _finite(x)
     return f"not within {horizon} months" if v is None else f"month {v:.0f}"
+
+
+#: Characters no text output carries: C0 controls but tab and newline, DEL, C1 controls, and the
+#: bidirectional overrides that make text display in another order than it reads.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (ESC, NUL, carriage return...) and bidi overrides, so
+    a name from someone else's file cannot move the cursor, recolour or rewrite a terminal."""
+    return _UNPRINTABLE.sub("", text)

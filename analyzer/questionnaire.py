@@ -548,7 +548,7 @@ def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
     version = data.get("schema_version")
-    if "schema_version" in data and version != SCHEMA_VERSION:
+    if "schema_version" in data and (version != SCHEMA_VERSION or isinstance(version, bool)):
         line, col = marks.locate(("schema_version",))
         raise InputError(
             [

@@ -298,7 +298,7 @@ def _names(folder: Path) -> list[str]:
 
 def test_atomic_write_creates_the_folder(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "report.pdf"
-    write_bytes_atomic(target, b"%PDF")
+    write_bytes_atomic(target, b"%PDF", create_folder=True)
     assert target.read_bytes() == b"%PDF"
     assert _names(target.parent) == ["report.pdf"]
 
@@ -307,7 +307,7 @@ def test_unwritable_path_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot create the folder"):
-        write_bytes_atomic(blocker / "report.pdf", b"%PDF")
+        write_bytes_atomic(blocker / "report.pdf", b"%PDF", create_folder=True)
     assert _names(tmp_path) == ["not-a-folder"]
 
 
@@ -350,7 +350,7 @@ def test_report_to_an_unwritable_path_exits_non_zero(cli: Any, tmp_path: Path) -
     result = cli("report", "--samples", "100", "--no-sensitivity", "--format", "json",
                  "-o", str(tmp_path / "file" / "out.json"))
     assert result.code == 3
-    assert "cannot create the folder" in result.err and "Traceback" not in result.err
+    assert "is not a folder" in result.err and "Traceback" not in result.err
 
 
 def test_bad_options_are_clear_errors(cli: Any) -> None:

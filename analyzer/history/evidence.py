@@ -61,10 +61,14 @@ def evidence_from_import(
     )
 
 
-def history_path(questionnaire_path: Path, file: str) -> Path:
-    """A history file named in a questionnaire, relative to the questionnaire's folder."""
-    candidate = Path(file).expanduser()
-    return candidate if candidate.is_absolute() else Path(questionnaire_path).parent / candidate
+def history_path(
+    questionnaire_path: Path, file: str, field: str = "incidents.history.file"
+) -> Path:
+    """A history file named in a questionnaire, relative to the questionnaire's folder, which it
+    must not leave (``analyzer.safeio.referenced_path``: ``--allow-path`` widens it)."""
+    from analyzer.safeio import referenced_path
+
+    return referenced_path(questionnaire_path, file, field=field)
 
 
 def incident_evidence(q: Questionnaire, questionnaire_path: Path) -> IncidentEvidence | None:

@@ -128,6 +128,8 @@ def _check_columns(table: Table, preset: Preset) -> tuple[str, list[Problem]]:
         end = "duration"
     hint = "map it with --columns (or incidents.history.columns)"
     problems = missing_columns(table, cols, ("created", end), hint=hint)
+    if problems and problems[0].field is None:  # not an export at all: say nothing more
+        return end, problems
     if not any(cols.get(f) in present for f in (*TEXT_FIELDS, "category")):
         wanted = ", ".join(f"{f} ('{cols[f]}')" for f in (*TEXT_FIELDS, "category") if f in cols)
         problems.append(

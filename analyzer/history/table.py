@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem
+from analyzer.safeio import describe_encoding, read_bytes_limited
 
 MAX_CSV_BYTES = 200_000_000
 LINE = "line"  # column holding each row's line number in the file
@@ -44,19 +45,10 @@ class Table:
 
 def _decode(path: Path, what: str) -> str:
     name = str(path)
-    if not path.exists():
-        raise InputError([Problem(name, f"no such {what}")])
-    if path.is_dir():
-        raise InputError([Problem(name, f"is a folder, not a {what}")])
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(
-                [Problem(name, f"the {what} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the {what}: {exc.strerror}")]) from None
+    raw = read_bytes_limited(path, max_bytes=MAX_CSV_BYTES, what=what)
+    encoding = describe_encoding(raw)
+    if encoding is not None:
+        raise InputError([Problem(name, f"the {what} is {encoding} text; save it as UTF-8")])
     if b"\x00" in raw[:65536]:
         raise InputError([Problem(name, f"the {what} is binary, not CSV text")])
     try:
@@ -141,6 +133,21 @@ def missing_columns(
     """A located problem per required field whose column is not in the header."""
     problems = []
     present = table.columns
+    known = {mapping[f] for f in required if f in mapping}
+    if known and not known & set(present) and not any(
+        c.lower() in {k.lower() for k in known} for c in present
+    ):
+        # Nothing in the header is a column we expect: this may not be an export at all (a
+        # questionnaire may name any file), so none of its text is repeated back.
+        expected = ", ".join(f"'{mapping[f]}'" for f in required if f in mapping)
+        return [
+            Problem(
+                table.name,
+                "not a recognised export: the first line has "
+                f"none of the expected columns ({expected}); {hint} FIELD=COLUMN",
+                1,
+            )
+        ]
     for fld in required:
         column = mapping.get(fld)
         if column is None or column in present:
