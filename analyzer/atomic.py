@@ -28,7 +28,7 @@ def check_target(path: str | Path, inputs: tuple[Path, ...] = ()) -> None:
     name = str(target)
     try:
         info = target.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folder is checked when writing
         return
     except OSError as exc:
         raise OutputError(f"{name}: cannot inspect the file: {exc.strerror or exc}") from None

@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from analyzer.estimate import Estimate, parse_estimate
 from analyzer.questionnaire import CategoryName, Questionnaire, incident_categories
+from analyzer.yamlio import needs_quotes
 
 INDENT = "  "
 COMMENT_WIDTH = 98
@@ -70,7 +71,9 @@ def _plain(value: Any) -> Any:
 def _flow(value: Any) -> str:
     """One-line YAML for a scalar, list or mapping."""
     value = _plain(value)
-    style = '"' if isinstance(value, str) and not value.isprintable() else None
+    style = (
+        '"' if isinstance(value, str) and (not value.isprintable() or needs_quotes(value)) else None
+    )
     text = yaml.safe_dump(
         value,
         default_flow_style=True,

@@ -57,6 +57,13 @@ _Loader.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+.0123456789"))
 SAFE_LOADER: Any = _Loader
 
 
+def needs_quotes(text: str) -> bool:
+    """Whether ``text`` written plain would not read back as this text (a number, a boolean,
+    null, a date, or a value refused as ambiguous): then a writer must quote it."""
+    tag = _Loader.resolve(_Loader, yaml.ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str" or ambiguous_number(text)
+
+
 def ambiguous_number(text: str) -> bool:
     """Whether a plain value is one YAML 1.1 would read as a number nobody means (``1:30``)."""
     return _AMBIGUOUS.match(text) is not None

@@ -31,6 +31,7 @@ from analyzer.questionnaire import load_questionnaire
 from analyzer.report import ReportRequest, make_report, render_json
 from analyzer.report.content import build_report
 from analyzer.report.figures import figure_svg
+from analyzer.report.markdown import _escape as md_escape
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
 from analyzer.report.plan import migration_plan, process_containerise_hours
@@ -241,7 +242,7 @@ def test_sensitivity_results_are_reported_when_present(
     md = render_markdown(build_report(assessment, full, command=COMMAND)).decode()
     assert "Docker wins above 9 production deploys a week." in md
     assert md.count("Count your environment-drift incidents.") == 2  # page 1 and sensitivity
-    assert "| " + str(tornado["label"][0]) in md and "0.55" in md
+    assert "| " + md_escape(str(tornado["label"][0])) in md and "0.55" in md
     assert "Not computed" not in md
 
 
