@@ -8,10 +8,12 @@ the compiler (``ignore_system_fonts``), and figures are SVG with fixed ids and n
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from analyzer.errors import AnalyzerError
+from analyzer.fmt import printable
 from analyzer.report.figures import figure_svg
 from analyzer.report.tree import Block, Bullets, Facts, Figure, Heading, Paragraph, Report, Table
 
@@ -77,11 +79,35 @@ def chart_font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+#: Words this long get a break opportunity (a zero-width space) every BREAK_EVERY characters, so
+#: a long name cannot run off the page; hexadecimal hashes are left whole.
+LONG_WORD = re.compile(r"(?![0-9a-fA-F]{32,}\b)[^\s\u200b]{40,}")
+BREAK_EVERY = 20
+
+
+def _breakable(word: re.Match[str]) -> str:
+    text = word.group(0)
+    return "\u200b".join(text[i : i + BREAK_EVERY] for i in range(0, len(text), BREAK_EVERY))
+
+
+def _clean(value: Any, key: str = "") -> Any:
+    """The template's data with control characters removed from every string (they come from
+    the questionnaire) and long words made breakable; SVG text is only cleaned."""
+    if isinstance(value, str):
+        text = printable(value)
+        return text if key == "svg" else LONG_WORD.sub(_breakable, text)
+    if isinstance(value, dict):
+        return {k: _clean(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, key) for v in value]
+    return value
+
+
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
     import typst
 
-    payload = json.dumps(document_data(report), ensure_ascii=False)
+    payload = json.dumps(_clean(document_data(report)), ensure_ascii=False)
     try:
         pdf = typst.compile(
             TEMPLATE,
