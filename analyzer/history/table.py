@@ -127,24 +127,34 @@ def read_table(path: Path, *, what: str = "CSV file") -> Table:
     return Table(name, frame, unreadable)
 
 
+_COLUMN_NAME = re.compile(r"[\w .()#%/-]{1,60}")
+
+
+def _looks_like_a_header(present: list[str], mapping: dict[str, str]) -> bool:
+    """Whether a first line may be shown back: it names a column we know, or it is at least two
+    short names of the kind spreadsheets and exports use (not ``root:x:0:0:...``, a key, or
+    ``SECRET=...``)."""
+    known = {c.lower() for c in mapping.values() if c}
+    if any(c.lower() in known for c in present):
+        return True
+    return len(present) >= 2 and all(_COLUMN_NAME.fullmatch(c) for c in present)
+
+
 def missing_columns(
     table: Table, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
 ) -> list[Problem]:
     """A located problem per required field whose column is not in the header."""
     problems = []
     present = table.columns
-    known = {mapping[f] for f in required if f in mapping}
-    if known and not known & set(present) and not any(
-        c.lower() in {k.lower() for k in known} for c in present
-    ):
-        # Nothing in the header is a column we expect: this may not be an export at all (a
-        # questionnaire may name any file), so none of its text is repeated back.
+    if not _looks_like_a_header(present, mapping):
+        # Not an export's header (a questionnaire may name any file: /etc/passwd, a key, a
+        # .env): none of its text is repeated back.
         expected = ", ".join(f"'{mapping[f]}'" for f in required if f in mapping)
         return [
             Problem(
                 table.name,
-                "not a recognised export: the first line has "
-                f"none of the expected columns ({expected}); {hint} FIELD=COLUMN",
+                "not a recognised CSV export: its first line is not a row of column names "
+                f"(expected columns such as {expected}); {hint} FIELD=COLUMN",
                 1,
             )
         ]
