@@ -125,6 +125,22 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[key]
 
 
+def _distinct_nodes(root: yaml.Node) -> int:
+    """Number of distinct nodes (an alias counted once), stopping past MAX_NODES."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack and len(seen) <= MAX_NODES:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return len(seen)
+
+
 def _record(
     node: yaml.Node, loc: Loc, marks: Marks, problems: list[Problem], name: str, depth: int = 0
 ) -> None:
@@ -238,15 +254,13 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
         if node is None:
             raise InputError([Problem(name, "the file is empty; start from `analyzer init`", 1, 1)])
         if _expanded_size(node, {}) > MAX_NODES:
+            how = (
+                f"holds more than {MAX_NODES:,} values"
+                if _distinct_nodes(node) > MAX_NODES
+                else f"expands to more than {MAX_NODES:,} values through anchors and aliases"
+            )
             raise InputError(
-                [
-                    Problem(
-                        name,
-                        f"the document expands to more than {MAX_NODES:,} values through "
-                        "anchors and aliases; refusing to read it",
-                        *_mark(node),
-                    )
-                ]
+                [Problem(name, f"the document {how}; refusing to read it", *_mark(node))]
             )
         marks = Marks()
         problems: list[Problem] = []

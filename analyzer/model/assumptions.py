@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from analyzer.errors import InputError, Problem
-from analyzer.estimate import Estimate
+from analyzer.estimate import Estimate, beside
 from analyzer.paths import data_dir
 from analyzer.questionnaire import problems_from_validation
 from analyzer.yamlio import LoadedYaml, load_yaml
@@ -163,9 +163,9 @@ def _out_of_bounds(value: Assumption, default: Assumption, divisor: bool = False
     positive = divisor or "prior" in unit or "effort multipliers" in unit
     if value.low < lowest or (positive and value.low <= 0):
         bound = "above 0" if positive else f"at least {lowest:g}"
-        return f"low {value.low:g} is impossible for {default.unit}: it must be {bound}"
+        return f"low {beside(value.low, lowest)} is impossible for {default.unit}: it must be {bound}"
     if highest is not None and value.high > highest:
-        return f"high {value.high:g} is beyond the plausible maximum {highest:g} {default.unit}"
+        return f"high {beside(value.high, highest)} is beyond the plausible maximum {highest:g} {default.unit}"
     return None
 
 
