@@ -1,5 +1,9 @@
 import sys
 
-from analyzer.cli import main
+try:
+    from analyzer.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the program starts
+    print("interrupted; nothing was written", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -369,6 +369,15 @@ def _suppress_os_error():  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure, and every Ctrl-C (also one during a message), ends in a
+    message on stderr and an exit code, never a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets escapes, not a crash
         with _suppress_os_error():
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
