@@ -313,7 +313,7 @@ def test_5_ascii_standard_output(tmp_path: Path) -> None:
 
 
 def test_5_full_disk_on_standard_output(team: Path, tmp_path: Path) -> None:
-    with open("/dev/full", "w") as full:
+    with Path("/dev/full").open("w") as full:
         proc = subprocess.run(
             [sys.executable, "-m", "analyzer", "validate", str(team)],
             stdout=full, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path, timeout=60,
@@ -381,7 +381,7 @@ def test_7_exponent_without_a_dot_is_a_number(
     team: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     team.write_text(team.read_text().replace("  engineers: 2 ", "  engineers: 2e0 "))
-    code, out, err = run(capsys, "validate", str(team))
+    code, _, err = run(capsys, "validate", str(team))
     assert code == 0, err
 
 

@@ -113,7 +113,7 @@ def _run(args: list[str]) -> tuple[int, str]:
 @given(text=questionnaires(), call=argument_lists())
 def test_cli_on_hostile_input(text: str, call: tuple[list[str], str | None]) -> None:
     args, output = call
-    before = os.getcwd()
+    before = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "team.yaml").write_text(text)
