@@ -149,12 +149,12 @@ _UNIT_RANGE = re.compile(r"\((\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\)")
 
 def _out_of_bounds(value: Assumption, default: Assumption, divisor: bool = False) -> str | None:
     """Why an overridden assumption is impossible, or None. Every bundled quantity is a count,
-    a duration, a share or a rate, so none is below 0; fractions and shares stay within 0-1,
+    a duration, a share or a rate, so none is below 0; fractions stay within 0-1,
     percentages within 0-100, a unit naming its range ("(0-8)") within it; Gamma priors and
     effort multipliers stay above 0; nothing exceeds OVERRIDE_MAX_FACTOR x the bundled high."""
     unit = default.unit.lower()
     lowest, highest = 0.0, default.high * OVERRIDE_MAX_FACTOR if default.high > 0 else None
-    if unit.startswith(("fraction", "share")):
+    if unit.startswith("fraction"):  # (a confidence threshold above 1 means "never decide")
         highest = 1.0
     elif unit.startswith("percent"):
         highest = 100.0
