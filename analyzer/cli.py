@@ -118,8 +118,9 @@ STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 def _report_format(output: str | None, given: str | None) -> Format:
-    """The report's format: ``--format``, else the extension of ``-o``, else PDF. An extension
-    that is no report format (``.docx``, or ``.yaml``: the questionnaire itself) is an error."""
+    """The report's format: ``--format``, else the extension of ``-o``, else PDF. The extension
+    of ``-o`` must be the format's (``.docx``, a ``.yaml`` questionnaire or a ``.csv`` export is
+    never written over by a report)."""
     from pathlib import Path
 
     from analyzer.errors import InputError, Problem
@@ -129,25 +130,16 @@ def _report_format(output: str | None, given: str | None) -> Format:
         default: Format = "pdf" if output is None else "md"
         return given or default  # type: ignore[return-value]
     suffix = Path(output).suffix.lower().lstrip(".")
-    known = ", ".join(f".{f}" for f in FORMATS)
-    if suffix in FORMATS:
-        if given is not None and given != suffix:
-            raise InputError(
-                [Problem("-o", f"'{output}' ends in .{suffix} but --format is {given}")]
-            )
+    suffix = "md" if suffix == "markdown" else suffix
+    if suffix in FORMATS and given in (None, suffix):
         return suffix  # type: ignore[return-value]
-    if given is None or suffix in ("yaml", "yml"):
-        what = f"'.{suffix}'" if suffix else "no extension"
-        raise InputError(
-            [
-                Problem(
-                    "-o",
-                    f"'{output}' has {what}; a report is written as {known} "
-                    "(or give --format with a name of your choice, not a .yaml file)",
-                )
-            ]
-        )
-    return given  # type: ignore[return-value]
+    if suffix in FORMATS:
+        message = f"'{output}' ends in .{suffix} but --format is {given}"
+    else:
+        what = f"ends in '.{suffix}'" if suffix else "has no extension"
+        known = ", ".join(f".{f}" for f in FORMATS)
+        message = f"'{output}' {what}; a report is written to a {known} file"
+    raise InputError([Problem("-o", message)])
 
 
 def _valid_date(text: str) -> bool:

@@ -146,6 +146,18 @@ def test_18_12_unknown_extension_is_an_error(
     assert _names(team.parent) == ["team.yaml"]
 
 
+def test_18_12_format_with_a_foreign_extension_is_an_error(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = team.with_name("incidents.csv")
+    export.write_text("opened,closed,title\n")
+    for name in ("incidents.csv", "team"):
+        code, _, err = run(capsys, "report", str(team), "--format", "md",
+                           "-o", str(team.with_name(name)), *FAST)
+        assert code == 2 and "-o" in err
+    assert export.read_text() == "opened,closed,title\n"
+
+
 def test_18_12_missing_folder_is_an_error_not_created(
     team: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
