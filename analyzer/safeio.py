@@ -57,6 +57,7 @@ def referenced_path(questionnaire_path: str | Path, file: str, *, field: str) ->
     roots = (base, *_ALLOWED.get())
     if not any(_inside(resolved, root) for root in roots):
         shown = file if len(file) <= 200 else file[:200] + "..."
+        line, column = _locate(questionnaire_path, field)
         raise InputError(
             [
                 Problem(
@@ -64,11 +65,24 @@ def referenced_path(questionnaire_path: str | Path, file: str, *, field: str) ->
                     f"'{shown}' is outside the questionnaire's folder (or links out of it); "
                     "move the file next to the questionnaire, or allow its folder with "
                     "--allow-path DIR",
-                    field=field,
+                    line,
+                    column,
+                    field,
                 )
             ]
         )
     return candidate
+
+
+def _locate(questionnaire_path: str | Path, field: str) -> tuple[int | None, int | None]:
+    """Line and column of a dotted field in the questionnaire (read again: only on an error)."""
+    from analyzer.yamlio import load_yaml
+
+    try:
+        marks = load_yaml(questionnaire_path).marks
+    except InputError:
+        return None, None
+    return marks.locate(tuple(field.split(".")))
 
 
 def _a(noun: str) -> str:
