@@ -1,9 +1,12 @@
 import sys
 
 try:
-    from analyzer.cli import main
+    from analyzer.cli import run
 except KeyboardInterrupt:  # Ctrl-C while the program starts
-    print("interrupted; nothing was written", file=sys.stderr)
-    sys.exit(130)
+    import os
 
-sys.exit(main())
+    print("interrupted; nothing was written", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(130)
+
+sys.exit(run())

@@ -401,5 +401,25 @@ def _main(argv: Sequence[str] | None) -> int:
         return 1
 
 
+def run() -> int:
+    """The program's entry point (``analyzer`` and ``python -m analyzer``): ``main``, and after a
+    Ctrl-C an exit with status 130 straight away. (CPython remembers a KeyboardInterrupt raised in
+    code that C extensions run and would otherwise kill the process with SIGINT at exit, after
+    the message, although it was handled.)"""
+    code = main()
+    if code == 130:
+        import multiprocessing
+        import os
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+        with _suppress_os_error():
+            sys.stdout.flush()
+        with _suppress_os_error():
+            sys.stderr.flush()
+        os._exit(130)
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())
