@@ -598,6 +598,18 @@ def test_10_long_words_get_break_opportunities() -> None:
     assert cleaned["hash"] == "ab" * 32
 
 
+def test_10_cjk_and_emoji_fall_back_to_installed_fonts() -> None:
+    from analyzer.report.pdf import FALLBACK_FONT_FILES, fallback_font_dirs, render_pdf
+    from analyzer.report.tree import Paragraph, Report, Section
+
+    if len(fallback_font_dirs()) < 2 or not all(f.is_file() for f in FALLBACK_FONT_FILES):
+        pytest.skip("Noto CJK and emoji fonts are not installed")
+    text = "\u6771\u4eac \U0001f680"
+    report = Report("T", "S", None, (Section("a", "A", (Paragraph(text),)),))
+    pdf = render_pdf(report)
+    assert b"NotoSansCJK" in pdf and b"NotoColorEmoji" in pdf
+
+
 # ---- helpers ------------------------------------------------------------------------------
 
 

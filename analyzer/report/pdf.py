@@ -103,6 +103,21 @@ def _clean(value: Any, key: str = "") -> Any:
     return value
 
 
+#: Fonts for scripts the bundled ones lack (CJK, emoji), used when installed (Debian:
+#: ``apt install fonts-noto-cjk fonts-noto-color-emoji``): Typst falls back to them glyph by
+#: glyph, and embeds them only when a report uses such a glyph, so other reports are unchanged.
+FALLBACK_FONT_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+)
+
+
+def fallback_font_dirs() -> list[Path]:
+    """Folders of the installed FALLBACK_FONT_FILES (none when they are not installed)."""
+    return sorted({f.parent for f in FALLBACK_FONT_FILES if f.is_file()})
+
+
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
     import typst
@@ -114,7 +129,7 @@ def render_pdf(report: Report) -> bytes:
             root=TEMPLATE.parent,
             sys_inputs={"data": payload},
             ignore_system_fonts=True,
-            font_paths=[chart_font_dir()],
+            font_paths=[chart_font_dir(), *fallback_font_dirs()],
         )
     except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
         raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc
