@@ -1,5 +1,12 @@
 import sys
 
-from analyzer.app.cli import main
+try:
+    from analyzer.app.cli import run
+except KeyboardInterrupt:  # Ctrl-C while the program starts
+    import os
 
-sys.exit(main())
+    print("interrupted; nothing was written", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(130)
+
+sys.exit(run())

@@ -1,4 +1,7 @@
-"""Benchmark: a 100,000-row incident export imports, classifies and summarises in at most 2 s.
+"""Benchmark: a 100,000-row incident export imports, classifies and summarises in at most 2 s;
+a 1,000,000-row export named by a questionnaire goes through the model (import, evidence,
+bootstrap, assessment) in under 30 s and 2 GB peak memory (a separate process, so the peak is
+its own: ``PYTHONPATH=. python benchmarks/bench_history.py --questionnaire``).
 
 Run with pytest-benchmark (``PYTHONPATH=. python -m pytest benchmarks/bench_history.py
 --benchmark-only``) or as a script (``PYTHONPATH=. python benchmarks/bench_history.py``), which
@@ -63,8 +66,69 @@ def test_import_100k(benchmark, tmp_path: Path, fmt: str) -> None:  # type: igno
     assert benchmark.stats.stats.min <= BUDGET_S
 
 
+QUESTIONNAIRE_ROWS = 1_000_000
+QUESTIONNAIRE_BUDGET_S = 30.0
+QUESTIONNAIRE_BUDGET_BYTES = 2 * 1024**3
+QUESTIONNAIRE = """schema_version: 1
+name: One million incidents
+team: {engineers: 6}
+codebase: {kloc: 40}
+processes:
+  - {name: web, kind: web, instances: 2}
+delivery: {prod_deploys_per_week: 10}
+incidents:
+  history: {file: FILE, format: generic}
+"""
+
+
+def questionnaire_run(folder: Path, rows: int = QUESTIONNAIRE_ROWS) -> tuple[float, int]:
+    """Seconds and peak resident bytes of ``analyzer assess`` on a questionnaire naming a
+    ``rows``-row export, measured in a child process (its own peak, not this one's)."""
+    import os
+    import resource
+    import subprocess
+
+    export = write_export(folder, "generic", rows=rows)
+    q = folder / "team.yaml"
+    q.write_text(QUESTIONNAIRE.replace("FILE", export.name))
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "analyzer", "assess", str(q), "--no-sensitivity", "--format",
+         "json"], capture_output=True, text=True, env=env, check=False,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr)
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kib * 1024
+
+
+@pytest.mark.slow
+def test_million_rows_through_a_questionnaire(tmp_path: Path) -> None:
+    seconds, peak = questionnaire_run(tmp_path)
+    assert peak < QUESTIONNAIRE_BUDGET_BYTES, f"{peak / 1024**3:.2f} GB"
+    assert seconds < QUESTIONNAIRE_BUDGET_S, f"{seconds:.1f} s"
+
+
 def main() -> None:
     import tempfile
+
+    if "--questionnaire" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            seconds, peak = questionnaire_run(Path(tmp))
+            status = (
+                "ok"
+                if seconds < QUESTIONNAIRE_BUDGET_S and peak < QUESTIONNAIRE_BUDGET_BYTES
+                else "OVER BUDGET"
+            )
+            print(
+                f"{QUESTIONNAIRE_ROWS:,} rows through a questionnaire: {seconds:.1f} s, "
+                f"peak {peak / 1024**3:.2f} GB (budget {QUESTIONNAIRE_BUDGET_S:.0f} s, "
+                f"{QUESTIONNAIRE_BUDGET_BYTES / 1024**3:.0f} GB) {status}"
+            )
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in WRITERS:

@@ -201,5 +201,5 @@ def test_the_console_script_and_python_m_reach_the_cli() -> None:
     pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
     module, _, function = pyproject["project"]["scripts"]["analyzer"].partition(":")
     main = getattr(importlib.import_module(module), function)
-    assert main is importlib.import_module("analyzer.app.cli").main
-    assert "from analyzer.app.cli import main" in (PACKAGE / "__main__.py").read_text()
+    assert main is importlib.import_module("analyzer.app.cli").run
+    assert "from analyzer.app.cli import run" in (PACKAGE / "__main__.py").read_text()

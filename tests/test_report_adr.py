@@ -11,12 +11,12 @@ import pytest
 import yaml
 
 from analyzer._io.paths import example_questionnaire
-from analyzer.report.render import render, render_json
 from analyzer.decision.decide import Decision, decide
 from analyzer.model.assess import Assessment, assess
 from analyzer.questionnaire.form import load_questionnaire
 from analyzer.report.content import build_report, plan_intro
 from analyzer.report.markdown import render_markdown
+from analyzer.report.render import render, render_json
 from analyzer.report.tree import Report
 
 MADR_SECTIONS = (

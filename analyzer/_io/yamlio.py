@@ -8,6 +8,7 @@ column, so validation errors can point at the exact place in the file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,57 @@ from typing import Any
 
 import yaml
 
+from analyzer._io.safeio import describe_encoding, read_bytes_limited
 from analyzer.errors import InputError, Problem
+
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+#: YAML 1.2 core-schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution), decimal only:
+#: ``1e3`` is 1000 (YAML 1.1 reads it as text), and no sexagesimal, octal, hex or underscores.
+_INT_12 = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT_12 = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z"
+    r"|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+)
+#: Plain values YAML 1.1 reads as numbers a person rarely means (``1:30`` is 90, ``010`` is 8,
+#: ``0x10`` is 16, ``1_0`` is 10): refused with their location rather than guessed.
+_AMBIGUOUS = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"  # sexagesimal
+    r"|0[0-9_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"  # a leading zero (octal in YAML 1.1)
+    r"|0[bB][01_]+|0[oO][0-7_]+|0[xX][0-9a-fA-F_]+"  # binary, octal, hex
+    r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"  # underscores
+    r"|[0-9]*\.[0-9_]*_[0-9_]*(?:[eE][-+]?[0-9]+)?)\Z"
+)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader with YAML 1.2 core-schema numbers instead of YAML 1.1's."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT)]
+    for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT, _INT_12, list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+.0123456789"))
 
 #: libyaml's C parser when PyYAML was built with it (faster), else the pure-Python one;
 #: both are safe loaders and report the same marks and errors.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: Any = _Loader
+
+
+def needs_quotes(text: str) -> bool:
+    """Whether ``text`` written plain would not read back as this text (a number, a boolean,
+    null, a date, or a value refused as ambiguous): then a writer must quote it."""
+    tag = _Loader.resolve(_Loader, yaml.ScalarNode, text, (True, False))
+    return tag != "tag:yaml.org,2002:str" or ambiguous_number(text)
+
+
+def ambiguous_number(text: str) -> bool:
+    """Whether a plain value is one YAML 1.1 would read as a number nobody means (``1:30``)."""
+    return _AMBIGUOUS.match(text) is not None
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
@@ -78,13 +125,43 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[key]
 
 
+def _distinct_nodes(root: yaml.Node) -> int:
+    """Number of distinct nodes (an alias counted once), stopping past MAX_NODES."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack and len(seen) <= MAX_NODES:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+    return len(seen)
+
+
 def _record(
     node: yaml.Node, loc: Loc, marks: Marks, problems: list[Problem], name: str, depth: int = 0
 ) -> None:
     if depth > 64:
         return
     marks.values.setdefault(loc, _mark(node))
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style and ambiguous_number(node.value):
+            line, col = _mark(node)
+            problems.append(
+                Problem(
+                    name,
+                    f"'{node.value}' is ambiguous (YAML 1.1 reads it as a number in base 60, 8 "
+                    "or 16, or without its underscores); write a plain decimal number, or put "
+                    "it in quotes if it is text",
+                    line,
+                    col,
+                    _format_loc(loc) or None,
+                )
+            )
+    elif isinstance(node, yaml.SequenceNode):
         for i, child in enumerate(node.value):
             _record(child, (*loc, i), marks, problems, name, depth + 1)
     elif isinstance(node, yaml.MappingNode):
@@ -177,15 +254,13 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
         if node is None:
             raise InputError([Problem(name, "the file is empty; start from `analyzer init`", 1, 1)])
         if _expanded_size(node, {}) > MAX_NODES:
+            how = (
+                f"holds more than {MAX_NODES:,} values"
+                if _distinct_nodes(node) > MAX_NODES
+                else f"expands to more than {MAX_NODES:,} values through anchors and aliases"
+            )
             raise InputError(
-                [
-                    Problem(
-                        name,
-                        f"the document expands to more than {MAX_NODES:,} values through "
-                        "anchors and aliases; refusing to read it",
-                        *_mark(node),
-                    )
-                ]
+                [Problem(name, f"the document {how}; refusing to read it", *_mark(node))]
             )
         marks = Marks()
         problems: list[Problem] = []
@@ -214,22 +289,10 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, oversized, binary or undecodable files."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError([Problem(name, f"no such {what}")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the {what}: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise InputError([Problem(name, f"is a folder, not a {what}")])
-    if size > max_bytes:
-        raise InputError(
-            [Problem(name, f"the {what} is {size:,} bytes; the limit is {max_bytes:,} bytes")]
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the {what}: {exc.strerror}")]) from None
+    raw = read_bytes_limited(path, max_bytes=max_bytes, what=what)
+    encoding = describe_encoding(raw)
+    if encoding is not None:
+        raise InputError([Problem(name, f"the {what} is {encoding} text; save it as UTF-8")])
     if b"\x00" in raw:
         raise InputError([Problem(name, f"the {what} is binary, not YAML text")])
     try:

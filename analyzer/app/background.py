@@ -45,6 +45,11 @@ def can_fork() -> bool:
 
 
 def _run_and_send(fn: Callable[[], object], conn: Connection) -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group; the parent reports it, and the child (a daemon,
+    # ended with the parent) must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         value = fn()
     except BaseException:  # the parent reruns fn and raises there, with a real traceback

@@ -5,14 +5,18 @@ stay quick; every user-facing failure is a message on stderr and a non-zero exit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
+
+if TYPE_CHECKING:
+    from analyzer.report.render import Format
 
 Handler = Callable[[argparse.Namespace], int]
 DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
@@ -26,14 +30,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from analyzer.questionnaire.template import unreplaced_examples
 
     q = load_questionnaire(args.file)
-    print(questionnaire_summary(q, args.file))
+    _emit(questionnaire_summary(q, args.file))
     problems = unreplaced_examples(args.file)
     if problems:
         raise InputError(problems)
     if q.incidents.history is not None:
         evidence = incident_evidence(q, Path(args.file))  # the export exists and reads
         assert evidence is not None
-        print(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
+        _emit(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
               f"over {evidence.window_months:.1f} months read with the "
               f"'{q.incidents.history.format}' preset")
     return 0
@@ -81,15 +85,16 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         )
     if args.format == "json":
         from analyzer.report.content import running_cost_records
+        from analyzer.report.render import render_json
         from analyzer.report.textout import relabel_reversals
 
         doc = relabel_reversals(decision.assessment, decision.to_dict())
         doc["running_cost"] = running_cost_records(decision.assessment)
-        print(json.dumps(doc, indent=2, allow_nan=False))
+        sys.stdout.write(render_json(doc).decode("utf-8"))
     else:
         from analyzer.report.textout import render_decision_text
 
-        print(render_decision_text(decision))
+        _emit(render_decision_text(decision))
     return 0
 
 
@@ -97,12 +102,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import EXTENSIONS, FORMATS
+    from analyzer.report.render import EXTENSIONS
 
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-        fmt = suffix if suffix in FORMATS else "pdf"
+    fmt = _report_format(args.output, args.format)
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
     if args.file:
@@ -118,6 +120,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "example (run `analyzer init` or `analyzer ask` for your own)",
             file=sys.stderr,
         )
+    stream = args.output is not None and args.output in STDOUT_NAMES
+    if stream and fmt == "pdf" and sys.stdout.isatty():
+        raise InputError([Problem("-o", "a PDF is not written to a terminal; give a file name")])
     suffix = f"-adr.{EXTENSIONS[fmt]}" if fmt == "adr" else f".{EXTENSIONS[fmt]}"
     output = Path(args.output) if args.output else Path("reports") / f"{source.stem}{suffix}"
     if args.date is None:  # a decision record is dated; --date pins it for reproducible bytes
@@ -138,9 +143,44 @@ def _cmd_report(args: argparse.Namespace) -> int:
     # in a forked child (analyzer.app.background), which needs this process to have one thread.
     print(f"assessing {source.name} and writing {output} ({fmt})...", file=sys.stderr,
           flush=True)
-    written = write_report(request, output, background=True)
-    print(f"wrote {written}")
+    if stream:
+        from analyzer.app.report import make_report
+
+        sys.stdout.buffer.write(make_report(request, background=True))
+        sys.stdout.flush()
+        return 0
+    written = write_report(request, output, background=True, create_folder=args.output is None)
+    _emit(f"wrote {written}")
     return 0
+
+
+#: Output names that mean standard output, written to as a stream (never replaced by a file).
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+def _report_format(output: str | None, given: str | None) -> Format:
+    """The report's format: ``--format``, else the extension of ``-o``, else PDF. The extension
+    of ``-o`` must be the format's (``.docx``, a ``.yaml`` questionnaire or a ``.csv`` export is
+    never written over by a report); an ADR is a ``.md`` file."""
+    from analyzer.errors import InputError, Problem
+    from analyzer.report.render import EXTENSIONS, FORMATS
+
+    if output is None or output in STDOUT_NAMES:
+        default: Format = "pdf" if output is None else "md"
+        return given or default  # type: ignore[return-value]
+    suffix = Path(output).suffix.lower().lstrip(".")
+    suffix = "md" if suffix == "markdown" else suffix
+    if given is not None and EXTENSIONS.get(given) == suffix:
+        return given  # type: ignore[return-value]
+    if given is None and suffix in FORMATS:
+        return suffix  # type: ignore[return-value]
+    if suffix in EXTENSIONS.values():
+        message = f"'{output}' ends in .{suffix} but --format is {given}"
+    else:
+        what = f"ends in '.{suffix}'" if suffix else "has no extension"
+        known = ", ".join(sorted({f".{e}" for e in EXTENSIONS.values()}))
+        message = f"'{output}' {what}; a report is written to a {known} file"
+    raise InputError([Problem("-o", message)])
 
 
 def _valid_date(text: str) -> bool:
@@ -187,6 +227,13 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help=f"random seed; same inputs and seed give the same numbers (default {DEFAULT_SEED})")
     p.add_argument("--assumptions", metavar="FILE", default=None,
                    help="your own assumptions file, merged over the bundled defaults")
+    _add_allow_path(p)
+
+
+def _add_allow_path(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow-path", action="append", default=[], metavar="DIR",
+                   help="a folder outside the questionnaire's own that files it names (incident "
+                   "exports, deploys, git) may be in; repeatable")
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from analyzer.history import (
@@ -234,9 +281,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
         doc = to_dict(history, rows=args.show_rows)
         sys.stdout.write(json.dumps(doc, indent=2, allow_nan=False, default=str) + "\n")
         return 0
-    sys.stdout.write(render_history_text(history))
+    _emit(render_history_text(history), end="")
     if args.show_rows:
-        sys.stdout.write("\n" + render_rows(history))
+        _emit("\n" + render_rows(history), end="")
     return 0
 
 
@@ -342,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _described(sub, "validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
+    _add_allow_path(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = _described(sub, "assess", help="run the model and print the recommendation")
@@ -462,22 +510,104 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _emit(text: str, end: str = "\n") -> None:
+    """Print to standard output without terminal control characters (ESC, NUL...): names and
+    titles come from files others wrote."""
+    from analyzer._io.safeio import printable
+
+    sys.stdout.write(printable(text) + end)
+
+
+def _interrupted() -> int:
+    """The message for Ctrl-C, naming a file that was completely written before it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message
+    from analyzer._io.atomic import WRITTEN
+
+    if WRITTEN:
+        print(f"interrupted after {WRITTEN[-1]} was completely written", file=sys.stderr)
+    else:
+        print("interrupted; nothing was written", file=sys.stderr)
+    return 130
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Standard output cannot be written (a full disk, /dev/full): say so on stderr, exit 3."""
+    import os
+
+    with _suppress_os_error():  # do not fail again when Python flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    print(f"analyzer: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+    return 3
+
+
+def _suppress_os_error() -> contextlib.suppress:
+    return contextlib.suppress(OSError, ValueError, AttributeError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    _complete(parser)
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+    """Run one command; every failure, and every Ctrl-C (also one during a message), ends in a
+    message on stderr and an exit code, never a traceback."""
     try:
-        return handler(args)
+        return _main(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets escapes, not a crash
+        with _suppress_os_error():
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        parser = build_parser()
+        _complete(parser)
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        from analyzer._io.confine import allowed_paths
+
+        with allowed_paths(getattr(args, "allow_path", None) or []):
+            code = handler(args)
+        sys.stdout.flush()
+        return code
     except AnalyzerError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
+        with _suppress_os_error():
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None:  # writing to standard output
+            return _stdout_failed(exc)
+        print(f"analyzer: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def run() -> int:
+    """The program's entry point (``analyzer`` and ``python -m analyzer``): ``main``, and after a
+    Ctrl-C an exit with status 130 straight away. (CPython remembers a KeyboardInterrupt raised in
+    code that C extensions run and would otherwise kill the process with SIGINT at exit, after
+    the message, although it was handled.)"""
+    code = main()
+    if code == 130:
+        import multiprocessing
+        import os
+
+        for child in multiprocessing.active_children():
+            child.terminate()
+        with _suppress_os_error():
+            sys.stdout.flush()
+        with _suppress_os_error():
+            sys.stderr.flush()
+        os._exit(130)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

@@ -90,8 +90,13 @@ def write_report(
     progress: Progress | None = None,
     *,
     background: bool = False,
+    create_folder: bool = False,
 ) -> Path:
-    """Make the report and write it atomically to ``output`` (its folder is created)."""
-    from analyzer._io.atomic import write_bytes_atomic
+    """Make the report and write it atomically to ``output``; never over one of its inputs, and
+    its folder is created only with ``create_folder`` (the default reports/ folder)."""
+    from analyzer._io.atomic import check_target, write_bytes_atomic
 
-    return write_bytes_atomic(output, make_report(request, progress, background=background))
+    inputs = tuple(p for p in (request.questionnaire, request.assumptions) if p is not None)
+    check_target(output, inputs)  # before the work, so a wrong path fails fast
+    data = make_report(request, progress, background=background)
+    return write_bytes_atomic(output, data, create_folder=create_folder, inputs=inputs)

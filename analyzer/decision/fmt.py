@@ -128,3 +128,5 @@ def fmt_month_of(x: Any, horizon: int) -> str:
     """A break-even month, or a plain statement that it is beyond the horizon."""
     v = _finite(x)
     return f"not within {horizon} months" if v is None else f"month {v:.0f}"
+
+

@@ -24,14 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analyzer._io.safeio import printable
 from analyzer.errors import InputError, Problem
 from analyzer.history.table import LINE, Quoted, Reasons, missing_columns, parse_times, read_table
 from analyzer.questionnaire.history_presets import deploy_preset, with_times
 
 GIT_FORMAT = "%00".join(
     ["%(refname:short)", "%(creatordate:iso-strict)", "%(*committerdate:iso-strict)",
-     "%(committerdate:iso-strict)"]
+     "%(committerdate:iso-strict)", "%(objecttype)", "%(*objecttype)"]
 )
+GIT_COLUMNS = ["tag", "created", "peeled_commit", "commit", "type", "peeled_type"]
 GIT_TIMEOUT_S = 60
 
 
@@ -118,12 +120,26 @@ def import_deploys(
     )
 
 
+def _git_env(path: Path) -> dict[str, str]:
+    """The environment git runs in: no GIT_* variable of ours (GIT_DIR would override the path
+    given), no prompt, and a ceiling at the folder's parent, so a subfolder of a repository is
+    not silently read as the repository around it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        LC_ALL="C",
+        GIT_CEILING_DIRECTORIES=str(path.resolve().parent),
+    )
+    return env
+
+
 def deploys_from_git(repo: str | Path, tag_pattern: str | None = None) -> DeployHistory:
     """Every tag of a git repository as a successful production deploy (no shell, argument list).
 
     ``tag_pattern`` keeps only the tags it matches (a glob such as ``v*`` or ``release-*``,
     matched on the whole short tag name with fnmatch): the other tags are not deploys.
     """
+
     path = Path(repo)
     name = str(path)
     git = shutil.which("git")
@@ -141,12 +157,14 @@ def deploys_from_git(repo: str | Path, tag_pattern: str | None = None) -> Deploy
             text=True,
             timeout=GIT_TIMEOUT_S,
             check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+            env=_git_env(path),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError([Problem(name, f"could not run git: {exc}")]) from None
     if proc.returncode != 0:
-        first = (proc.stderr.strip().splitlines() or ["git failed"])[0]
+        first = printable((proc.stderr.strip().splitlines() or ["git failed"])[0])[:200]
+        if "not a git repository" in first:
+            first = "not the top folder of a git repository (give the folder holding .git)"
         raise InputError([Problem(name, f"not a readable git repository: {first}")])
     rows = [line.split("\x00") for line in proc.stdout.splitlines() if line.strip()]
     if not rows:
@@ -159,7 +177,15 @@ def deploys_from_git(repo: str | Path, tag_pattern: str | None = None) -> Deploy
                 )
             ]
         )
-    table = pd.DataFrame(rows, columns=["tag", "created", "peeled_commit", "commit"])
+    table = pd.DataFrame(rows, columns=GIT_COLUMNS)
+    # A tag on a blob or a tree (a key, a file) is no release: only tags of commits count.
+    of_commit = (table["type"] == "commit") | (table["peeled_type"] == "commit")
+    table = table.loc[of_commit].reset_index(drop=True)
+    if table.empty:
+        raise InputError(
+            [Problem(name, "no tag of the repository points at a commit; tag each production "
+                     "release, or use --deploys FILE")]
+        )
     if tag_pattern:
         keep = np.array([fnmatch.fnmatchcase(t, tag_pattern) for t in table["tag"]], dtype=bool)
         if not keep.any():

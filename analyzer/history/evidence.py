@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from analyzer._io.confine import referenced_path
 from analyzer.errors import InputError, Problem
 from analyzer.history.classify import load_rules
 from analyzer.history.deploys import deploys_from_git, import_deploys
@@ -93,10 +94,13 @@ def evidence_from_import(
     )
 
 
-def history_path(questionnaire_path: Path, file: str) -> Path:
-    """A history file named in a questionnaire, relative to the questionnaire's folder."""
-    candidate = Path(file).expanduser()
-    return candidate if candidate.is_absolute() else Path(questionnaire_path).parent / candidate
+def history_path(
+    questionnaire_path: Path, file: str, field: str = "incidents.history.file"
+) -> Path:
+    """A history file named in a questionnaire, relative to the questionnaire's folder, which it
+    must not leave (``analyzer._io.confine.referenced_path``: ``--allow-path`` widens it)."""
+
+    return referenced_path(questionnaire_path, file, field=field)
 
 
 def incident_evidence(q: Questionnaire, questionnaire_path: Path) -> IncidentEvidence | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem, closest
 from analyzer.history.classify import (
@@ -121,6 +122,18 @@ def _texts(frame: pd.DataFrame, mapping: Mapping[str, str], present: list[str]) 
     return text
 
 
+#: Incidents opened before this (the Unix epoch) or more than a day after now are placeholders
+#: or typos (year 1, 9999), and would stretch the observed window to millennia.
+EARLIEST_INCIDENT = pd.Timestamp("1970-01-01", tz="UTC")
+FUTURE_TOLERANCE = pd.Timedelta(days=1)
+
+
+def _implausible(times: pd.Series) -> NDArray[np.bool_]:
+    """Which UTC times are before EARLIEST_INCIDENT or beyond now + FUTURE_TOLERANCE."""
+    latest = pd.Timestamp.now(tz="UTC") + FUTURE_TOLERANCE
+    return ((times < EARLIEST_INCIDENT) | (times > latest)).fillna(False).to_numpy(dtype=bool)
+
+
 def _check_columns(table: ExportTable, preset: Preset) -> tuple[str, list[Problem]]:
     """Which end-of-incident field to use ('resolved' or 'duration') and the fatal problems."""
     cols = preset.columns
@@ -130,6 +143,8 @@ def _check_columns(table: ExportTable, preset: Preset) -> tuple[str, list[Proble
         end = "duration"
     hint = "map it with --columns (or incidents.history.columns)"
     problems = missing_columns(table, cols, ("created", end), hint=hint)
+    if problems and problems[0].field is None:  # not an export at all: say nothing more
+        return end, problems
     if not any(cols.get(f) in present for f in (*TEXT_FIELDS, "category")):
         wanted = ", ".join(f"{f} ('{cols[f]}')" for f in (*TEXT_FIELDS, "category") if f in cols)
         problems.append(
@@ -183,6 +198,13 @@ def import_incidents(
         Quoted(col("created")),
         f" (expected {preset.time_format} as in the {name}; a spreadsheet re-save needs "
         "e.g. --time-format '%m/%d/%Y %H:%M')",
+    )
+    implausible = _implausible(created.utc) & ~(created.empty | created.bad)
+    reasons.add(
+        implausible,
+        "created time ",
+        Quoted(col("created")),
+        f" is before {EARLIEST_INCIDENT.year} or in the future (a placeholder date?)",
     )
     offsets = created.has_offset
     notes: list[pd.DataFrame] = []

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from analyzer._io.safeio import describe_encoding, read_bytes_limited
 from analyzer.errors import InputError, Problem, closest
 
 MAX_CSV_BYTES = 200_000_000
@@ -43,19 +44,10 @@ class ExportTable:
 
 def _decode(path: Path, what: str) -> str:
     name = str(path)
-    if not path.exists():
-        raise InputError([Problem(name, f"no such {what}")])
-    if path.is_dir():
-        raise InputError([Problem(name, f"is a folder, not a {what}")])
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(
-                [Problem(name, f"the {what} is {size:,} bytes; the limit is {MAX_CSV_BYTES:,}")]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the {what}: {exc.strerror}")]) from None
+    raw = read_bytes_limited(path, max_bytes=MAX_CSV_BYTES, what=what)
+    encoding = describe_encoding(raw)
+    if encoding is not None:
+        raise InputError([Problem(name, f"the {what} is {encoding} text; save it as UTF-8")])
     if b"\x00" in raw[:65536]:
         raise InputError([Problem(name, f"the {what} is binary, not CSV text")])
     try:
@@ -134,12 +126,37 @@ def read_table(path: Path, *, what: str = "CSV file") -> ExportTable:
     return ExportTable(name, frame, unreadable)
 
 
+_COLUMN_NAME = re.compile(r"[\w .()#%/-]{1,60}")
+
+
+def _looks_like_a_header(present: list[str], mapping: dict[str, str]) -> bool:
+    """Whether a first line may be shown back: it names a column we know, or it is at least two
+    short names of the kind spreadsheets and exports use (not ``root:x:0:0:...``, a key, or
+    ``SECRET=...``)."""
+    known = {c.lower() for c in mapping.values() if c}
+    if any(c.lower() in known for c in present):
+        return True
+    return len(present) >= 2 and all(_COLUMN_NAME.fullmatch(c) for c in present)
+
+
 def missing_columns(
     table: ExportTable, mapping: dict[str, str], required: tuple[str, ...], *, hint: str
 ) -> list[Problem]:
     """A located problem per required field whose column is not in the header."""
     problems = []
     present = table.columns
+    if not _looks_like_a_header(present, mapping):
+        # Not an export's header (a questionnaire may name any file: /etc/passwd, a key, a
+        # .env): none of its text is repeated back.
+        expected = ", ".join(f"'{mapping[f]}'" for f in required if f in mapping)
+        return [
+            Problem(
+                table.name,
+                "not a recognised CSV export: its first line is not a row of column names "
+                f"(expected columns such as {expected}); {hint} FIELD=COLUMN",
+                1,
+            )
+        ]
     for fld in required:
         column = mapping.get(fld)
         if column is None or column in present:

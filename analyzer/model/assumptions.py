@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import LoadedYaml, load_yaml
 from analyzer.errors import InputError, Problem, did_you_mean
-from analyzer.questionnaire.estimate import Estimate
+from analyzer.questionnaire.estimate import Estimate, beside
 from analyzer.questionnaire.form import problems_from_validation
 
 
@@ -136,6 +137,40 @@ def _bundled() -> AssumptionsFile:
     return parsed
 
 
+#: An override above this many times the bundled high value is taken for a unit slip (minutes
+#: for hours, a share as a percentage) rather than a belief; it is refused, naming the bound.
+OVERRIDE_MAX_FACTOR = 1000.0
+#: Assumptions the model divides by (half-saturation constants, the team's monthly hours and the
+#: share of them for the move): 0 would make every result undefined.
+DIVISORS = frozenset({
+    "scale_out_events_half", "transition_risk_half_months", "capacity_share_half",
+    "hours_per_engineer_month", "migration_capacity_share", "cocomo_hours_per_pm",
+})
+_UNIT_RANGE = re.compile(r"\((\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\)")
+
+
+def _out_of_bounds(value: Assumption, default: Assumption, divisor: bool = False) -> str | None:
+    """Why an overridden assumption is impossible, or None. Every bundled quantity is a count,
+    a duration, a share or a rate, so none is below 0; fractions stay within 0-1,
+    percentages within 0-100, a unit naming its range ("(0-8)") within it; Gamma priors and
+    effort multipliers stay above 0; nothing exceeds OVERRIDE_MAX_FACTOR x the bundled high."""
+    unit = default.unit.lower()
+    lowest, highest = 0.0, default.high * OVERRIDE_MAX_FACTOR if default.high > 0 else None
+    if unit.startswith("fraction"):  # (a confidence threshold above 1 means "never decide")
+        highest = 1.0
+    elif unit.startswith("percent"):
+        highest = 100.0
+    elif (m := _UNIT_RANGE.search(unit)) is not None:
+        lowest, highest = float(m.group(1)), float(m.group(2))
+    positive = divisor or "prior" in unit or "effort multipliers" in unit
+    if value.low < lowest or (positive and value.low <= 0):
+        bound = "above 0" if positive else f"at least {lowest:g}"
+        return f"low {beside(value.low, lowest)} is impossible for {default.unit}: it must be {bound}"
+    if highest is not None and value.high > highest:
+        return f"high {beside(value.high, highest)} is beyond the plausible maximum {highest:g} {default.unit}"
+    return None
+
+
 def load_assumptions(override: str | Path | None = None) -> Assumptions:
     """The bundled assumptions, with a user's override file merged over them if given."""
     entries: dict[str, Assumption] = dict(_bundled().assumptions)
@@ -162,6 +197,10 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
             for err in exc.errors(include_url=False):
                 message = str(err["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(name, message, line, col, f"assumptions.{key}"))
+            continue
+        outside = _out_of_bounds(entries[key], _bundled().assumptions[key], key in DIVISORS)
+        if outside is not None:
+            problems.append(Problem(name, outside, line, col, f"assumptions.{key}"))
     if problems:
         raise InputError(problems)
     if parsed.prices:

@@ -157,7 +157,10 @@ def migration_plan(a: Assessment, option: str) -> tuple[pd.DataFrame, pd.DataFra
         item_rows.append({"stage": "all", "item": DIP_ITEM, "label": labels[DIP_ITEM],
                           "p10": p10, "p50": p50, "p90": p90})
     item_cols = ["stage", "item", "label", "p10", "p50", "p90"]
-    return pd.DataFrame(item_rows, columns=item_cols), pd.DataFrame(stage_rows)
+    stage_cols = ["stage", "title", "goal", *(f"{q}_{p}" for q in ("hours", "months", "ends")
+                                               for p in ("p10", "p50", "p90"))]
+    # Named columns even when no stage has work (a questionnaire of only managed services).
+    return pd.DataFrame(item_rows, columns=item_cols), pd.DataFrame(stage_rows, columns=stage_cols)
 
 
 def _stages_for(items: dict[str, FloatArray]) -> tuple[Stage, ...]:

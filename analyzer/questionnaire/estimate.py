@@ -22,6 +22,13 @@ from analyzer.questionnaire.interview.answer import AnswerError, parse_typed_est
 _KEYS = ("low", "likely", "high")
 
 
+def beside(value: float, bound: float) -> str:
+    """``value`` short (``:g``), or in full when short it would read as the bound it broke
+    ("5000.0000001 is above 5000", not "5000 is above 5000")."""
+    short = f"{value:g}"
+    return repr(float(value)) if short == f"{bound:g}" else short
+
+
 @dataclass(frozen=True)
 class Estimate:
     """low <= likely <= high, all finite; a point estimate has all three equal."""
@@ -174,12 +181,13 @@ class Bounds:
                 name = "the value" if est.is_point else key
                 if v < self.ge:
                     raise _error(
-                        "estimate_bound", f"{name} must be at least {self.ge:g}, got {v:g}"
+                        "estimate_bound",
+                        f"{name} must be at least {self.ge:g}, got {beside(v, self.ge)}",
                     )
                 if v > self.le:
                     raise _error(
                         "estimate_bound",
-                        f"{name} is {v:g}, above the plausible maximum {self.le:g}",
+                        f"{name} is {beside(v, self.le)}, above the plausible maximum {self.le:g}",
                     )
             return est
 

@@ -586,9 +586,10 @@ def problems_from_validation(
 
 
 def check_schema_version(data: Mapping[str, Any], name: str, marks: Marks | None = None) -> None:
-    """Raise InputError unless the document's ``schema_version``, when given, is the one read here."""
+    """Raise InputError unless the document's ``schema_version``, when given, is the one read here
+    (``true`` is not the number 1)."""
     version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
+    if version != SCHEMA_VERSION or isinstance(version, bool):
         line, col = marks.locate(("schema_version",)) if marks is not None else (None, None)
         raise InputError(
             [

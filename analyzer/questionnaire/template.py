@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from analyzer._io.plain import to_plain
+from analyzer._io.yamlio import needs_quotes
 from analyzer.errors import Problem
 from analyzer.questionnaire.estimate import Estimate, parse_estimate
 from analyzer.questionnaire.form import CategoryName, Questionnaire, incident_categories
@@ -59,7 +60,9 @@ class _Out:
 def _flow(value: Any) -> str:
     """One-line YAML for a scalar, list or mapping."""
     value = to_plain(value)
-    style = '"' if isinstance(value, str) and not value.isprintable() else None
+    style = (
+        '"' if isinstance(value, str) and (not value.isprintable() or needs_quotes(value)) else None
+    )
     text = yaml.safe_dump(
         value,
         default_flow_style=True,

@@ -17,6 +17,8 @@ SVG_STYLE = {
     "font.size": 9.0,
     "axes.titlesize": 10.0,
     "axes.labelsize": 9.0,
+    # names come from the questionnaire: "$x$" or "$\\frac$" in one is text, not mathtext
+    "text.parse_math": False,
 }
 
 

@@ -7,11 +7,37 @@ are the PDF's.
 
 from __future__ import annotations
 
+import re
+
+from analyzer._io.safeio import printable
 from analyzer.report.tree import Block, Bullets, Facts, Figure, Heading, Paragraph, Report, Table
+
+#: Characters with a meaning inside a Markdown line (CommonMark 0.31, "Backslash escapes"):
+#: emphasis, code, links and images, tables, and the backslash itself.
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+#: What makes a line a heading, quote, list item, rule or setext underline when it starts one.
+#: (``-5`` and ``0.50`` stay as they are: only a marker followed by a space, the end or itself.)
+_LINE_START = re.compile(r"^(\s*)([#+=-])(?=\s|$|\2)")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])(?=\s|$)")
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the content tree (names and descriptions come from the questionnaire) as
+    literal Markdown: control characters dropped, newlines joined, HTML's ``& < >`` as entities
+    (no raw HTML, comment or autolink survives), Markdown's punctuation backslash-escaped, and a
+    leading ``#``, ``>``, ``-``, ``+``, ``=`` or ``1.`` escaped so no line becomes a heading
+    or a list."""
+    flat = " ".join(printable(text.replace("\r", "\n")).split("\n"))
+    html = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    inline = _INLINE.sub(r"\\\1", html)
+    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), inline)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _code(text: str) -> str:
+    """Text for a code span: inside one nothing is markup, so only a backtick (which would
+    close it) and line breaks are replaced."""
+    return " ".join(printable(text).replace("`", "'").splitlines())
 
 
 def _table(t: Table) -> list[str]:
@@ -26,38 +52,39 @@ def _table(t: Table) -> list[str]:
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
     if t.caption:
-        lines += ["", f"*{t.caption}*"]
+        lines += ["", f"*{_escape(t.caption)}*"]
     return lines
 
 
 def _block(b: Block) -> list[str]:
     if isinstance(b, Paragraph):
         if b.style == "headline":
-            return [f"> **{b.text}**"]
+            return [f"> **{_escape(b.text)}**"]
         if b.style == "note":
-            return [f"*{b.text}*"]
-        return [b.text]
+            return [f"*{_escape(b.text)}*"]
+        return [_escape(b.text)]
     if isinstance(b, Heading):
-        return [f"### {b.text}"]
+        return [f"### {_escape(b.text)}"]
     if isinstance(b, Bullets):
-        return [f"- {item}" for item in b.items]
+        return [f"- {_escape(item)}" for item in b.items]
     if isinstance(b, Facts):
-        value = "`{}`" if b.monospace else "{}"
-        return [f"- **{k}:** {value.format(v)}" for k, v in b.items]
+        if b.monospace:
+            return [f"- **{_escape(k)}:** `{_code(v)}`" for k, v in b.items]
+        return [f"- **{_escape(k)}:** {_escape(v)}" for k, v in b.items]
     if isinstance(b, Table):
         return _table(b)
     if isinstance(b, Figure):
-        return [f"*Chart: {b.caption} (in the PDF report).*"]
+        return [f"*Chart: {_escape(b.caption)} (in the PDF report).*"]
     raise TypeError(f"unknown block {type(b).__name__}")  # pragma: no cover
 
 
 def render_markdown(report: Report) -> bytes:
     """The report as UTF-8 Markdown."""
-    lines = [f"# {report.title} {report.subtitle}", ""]
+    lines = [f"# {_escape(report.title)} {_escape(report.subtitle)}", ""]
     if report.date:
-        lines += [f"Report date: {report.date}", ""]
+        lines += [f"Report date: {_escape(report.date)}", ""]
     for s in report.sections:
-        lines += [f"## {s.title}", ""]
+        lines += [f"## {_escape(s.title)}", ""]
         for b in s.blocks:
             lines += [*_block(b), ""]
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")

@@ -8,9 +8,11 @@ the compiler (``ignore_system_fonts``), and figures are SVG with fixed ids and n
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+from analyzer._io.safeio import printable
 from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 from analyzer.report.figures import figure_svg
@@ -76,18 +78,57 @@ def chart_font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+#: Words this long get a break opportunity (a zero-width space) every BREAK_EVERY characters, so
+#: a long name cannot run off the page; hexadecimal hashes are left whole.
+LONG_WORD = re.compile(r"(?![0-9a-fA-F]{32,}\b)[^\s\u200b]{40,}")
+BREAK_EVERY = 20
+
+
+def _breakable(word: re.Match[str]) -> str:
+    text = word.group(0)
+    return "\u200b".join(text[i : i + BREAK_EVERY] for i in range(0, len(text), BREAK_EVERY))
+
+
+def _clean(value: Any, key: str = "") -> Any:
+    """The template's data with control characters removed from every string (they come from
+    the questionnaire) and long words made breakable; SVG text is only cleaned."""
+    if isinstance(value, str):
+        text = printable(value)
+        return text if key == "svg" else LONG_WORD.sub(_breakable, text)
+    if isinstance(value, dict):
+        return {k: _clean(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, key) for v in value]
+    return value
+
+
+#: Fonts for scripts the bundled ones lack (CJK, emoji), used when installed (Debian:
+#: ``apt install fonts-noto-cjk fonts-noto-color-emoji``): Typst falls back to them glyph by
+#: glyph, and embeds them only when a report uses such a glyph, so other reports are unchanged.
+FALLBACK_FONT_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+)
+
+
+def fallback_font_dirs() -> list[Path]:
+    """Folders of the installed FALLBACK_FONT_FILES (none when they are not installed)."""
+    return sorted({f.parent for f in FALLBACK_FONT_FILES if f.is_file()})
+
+
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes."""
     import typst
 
-    payload = json.dumps(document_data(report), ensure_ascii=False)
+    payload = json.dumps(_clean(document_data(report)), ensure_ascii=False)
     try:
         pdf = typst.compile(
             TEMPLATE,
             root=TEMPLATE.parent,
             sys_inputs={"data": payload},
             ignore_system_fonts=True,
-            font_paths=[chart_font_dir()],
+            font_paths=[chart_font_dir(), *fallback_font_dirs()],
         )
     except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
         raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc

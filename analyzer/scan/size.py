@@ -92,7 +92,9 @@ def _save_cache(cache_dir: Path | None, cache: dict[str, Counted]) -> None:
     if cache_dir is None:
         return
     with contextlib.suppress(AnalyzerError):  # a cache that cannot be written costs time only
-        write_bytes_atomic(_cache_file(cache_dir), json.dumps(cache).encode("utf-8"))
+        write_bytes_atomic(
+            _cache_file(cache_dir), json.dumps(cache).encode("utf-8"), create_folder=True
+        )
 
 
 def code_size(

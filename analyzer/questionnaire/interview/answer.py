@@ -25,6 +25,9 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 
 FORMS = "a number or a range: 3, 3-5 or 2, 4, 10"
 
+#: Longer tokens are not numbers anyone means (and Python refuses to convert over 4,300 digits).
+MAX_NUMBER_CHARS = 40
+
 YES = frozenset({"y", "yes", "true"})
 NO = frozenset({"n", "no", "false"})
 
@@ -40,6 +43,8 @@ def _number(token: str, *, percent: bool) -> int | float:
         if not percent:
             raise AnswerError(f"'{token}': a percentage only fits a fraction between 0 and 1")
         token, scale = token[:-1], 0.01
+    if len(token) > MAX_NUMBER_CHARS:
+        raise AnswerError(f"'{token[:12]}...' has {len(token):,} characters: too long for a number")
     if not _NUMBER_RE.match(token):
         raise AnswerError(f"'{token}' is not a number")
     is_int = not any(c in token for c in ".eE") and scale == 1.0
