@@ -24,6 +24,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from analyzer.upgrade import upgrade_file
+
+    result = upgrade_file(args.file)
+    if not result.changed:
+        print(f"{result.path} is already version 2: nothing to do")
+        return 0
+    for note in result.notes:
+        print(f"note: {note}")
+    how = "comments kept" if result.kept_comments else "re-rendered from the template"
+    print(f"upgraded {result.path} to version 2 ({how}); the original is {result.backup}")
+    return 0
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from analyzer.atomic import write_text_atomic
     from analyzer.template import render_questionnaire_yaml
@@ -213,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a questionnaire and summarise its answers")
     p.add_argument("file", help="questionnaire YAML file")
     p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser(
+        "upgrade", help="rewrite a version-1 questionnaire as version 2 (keeps FILE.bak)"
+    )
+    p.add_argument("file", help="questionnaire YAML file")
+    p.set_defaults(handler=_cmd_upgrade)
 
     p = sub.add_parser("assess", help="run the model and print the recommendation")
     p.add_argument("file", help="questionnaire YAML file")

@@ -3,7 +3,7 @@ what an answer does to the answers so far, and where an unfinished interview res
 
 The answers are a plain nested dict shaped like the questionnaire YAML. The list of questions is
 recomputed from it after every answer (one block per process, data size only for stateful
-processes, managed only for off-the-shelf services), so going back and resuming need no state
+processes), so going back and resuming need no state
 beyond the answers and the id of the next question. Every answer is checked by validating the
 whole questionnaire with the same pydantic model the file loader uses, and keeping the problems
 at that question's place.
@@ -162,9 +162,7 @@ def _process_steps(i: int, process: Mapping[str, Any], count: int) -> list[Step]
     section = f"process {i + 1}" + (f" ({process['name']})" if process.get("name") else "")
     steps: list[Step] = []
     for name in Process.model_fields:
-        if name == "managed" and kind not in SERVICE_KINDS:
-            continue
-        if name == "data_gb" and not stateful:
+        if name in ("data_gb", "embedded") and not stateful:
             continue
         step = field_step(Process, name, ("processes", i), section)
         if name == "stateful":
@@ -221,7 +219,7 @@ def steps_for(answers: Mapping[str, Any]) -> list[Step]:
         for name in Questionnaire.model_fields
         if name in ("name", "description")
     ]
-    for section in ("team", "codebase"):
+    for section in ("team", "codebase", "hosting", "platform"):
         steps += _model_steps(_section_model(section), (section,), section)
     given = answers.get("processes")
     processes: list[Any] = given if isinstance(given, list) else []

@@ -20,10 +20,13 @@ TABLE_INDENT = "  "
 MIN_VALUE_WIDTH = 20
 NONE_CELL = "-"
 _NO_BREAK = "\u00a0"  # joins the words of one item so wrapping never splits "name 5 (3-8)"
-SECTIONS_BEFORE_PROCESSES = ("team", "codebase")
+SECTIONS_BEFORE_PROCESSES = ("team", "codebase", "hosting", "platform")
 SECTIONS_AFTER_PROCESSES = ("delivery", "incidents", "priorities")
 #: Process table: (column title, Process field) in display order.
 PROCESS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("count", "count"),
+    ("runs on", "runs_on"),
+    ("deploy", "deploy_method"),
     ("instances", "instances"),
     ("peak", "peak_instances"),
     ("scale-outs/mo", "scale_out_events_per_month"),
@@ -85,8 +88,12 @@ def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[s
     return rows
 
 
-def _process_cell(process: Process, field: str, defaults: list[str]) -> str:
+def _process_cell(
+    process: Process, field: str, defaults: list[str], q: Questionnaire | None = None
+) -> str:
     value = getattr(process, field)
+    if field == "deploy_method" and value is None and q is not None:
+        value = q.delivery.deploy_method  # the team's default method
     if _is_nothing(value):
         return NONE_CELL
     if field not in process.model_fields_set:
@@ -99,8 +106,18 @@ def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
     header = ["name", "kind", *(title for title, _ in PROCESS_COLUMNS), "notes"]
     table = [header]
     for p in q.processes:
-        notes = [w for w, on in (("stateful", p.is_stateful), ("managed", p.managed)) if on]
-        cells = [_process_cell(p, field, defaults) for _, field in PROCESS_COLUMNS]
+        notes = [
+            w
+            for w, on in (
+                ("stateful", p.is_stateful),
+                ("embedded", p.embedded),
+                ("autoscaling", p.autoscaling),
+            )
+            if on
+        ]
+        if p.shares_host_with:
+            notes.append("shares hosts with " + " ".join(p.shares_host_with))
+        cells = [_process_cell(p, field, defaults, q) for _, field in PROCESS_COLUMNS]
         table.append([p.name, p.kind, *cells, ", ".join(notes)])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = [f"processes ({len(q.processes)})"]
