@@ -294,7 +294,7 @@ def assess(
     a = assumptions if assumptions is not None else load_assumptions()
     opts = dict(options) if options is not None else load_options()
     rng = np.random.default_rng(seed)
-    structure = build_structure(q, opts)
+    structure = build_structure(q, opts, a)
     space = build_space(q, a, opts, rng, evidence)
     values = space.sample(samples, rng)
     outputs = evaluate(values, structure)
