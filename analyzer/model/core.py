@@ -69,6 +69,7 @@ DRIFT_RATE = f"incidents.rate.{DRIFT}"
 RECURRING: tuple[str, ...] = (
     "image_upkeep",
     "host_patching",
+    "environments",
     "config_management",
     "container_platform",
     "delivery",
@@ -97,6 +98,7 @@ WORK_ITEM_LABELS: dict[str, str] = {
 RECURRING_LABELS: dict[str, str] = {
     "image_upkeep": "Machine images: bake pipelines and OS patching per image",
     "host_patching": "Host OS patching (long-lived hosts and container nodes)",
+    "environments": "Non-production environments kept in step",
     "config_management": "Config-management upkeep",
     "container_platform": "Container platform: base images, orchestrator upgrades and on-call",
     "delivery": "Deploys, bake waits and rollbacks",
@@ -323,20 +325,24 @@ def cumulative_cost(
     sq: int,
     m: FloatArray,
 ) -> FloatArray:
-    """C_o(m) = (T/D + R_sq) min(m, D) + R_o max(m - D, 0), vectorised to (O, S, M).
+    """C_o(m) = T min(m, D)/D + R_sq m + (R_o - R_sq) (min(m, D)^2 / (2D) + max(m - D, 0)),
+    vectorised to (O, S, M).
 
-    Computed as R_o m + (T/D + R_sq - R_o) min(m, D) (the same for m <= D and m > D), which
-    needs two full-size arrays instead of six: half the time of the direct form.
+    Services move one after another, so the recurring cost ramps linearly from today's to the
+    option's while the move lasts (D months) instead of changing all at once at its end; D = 0
+    (nothing to move) gives R_o m.
     """
     t = transition[..., None]
     d = months_to_move[..., None]
-    spread = np.divide(t, d, out=np.zeros_like(t), where=d > 0)
     r_o = recurring[..., None]
-    slope_during = spread + recurring[sq][None, :, None] - r_o  # (O, S, 1)
-    out = np.minimum(m, d)
-    out *= slope_during
-    out += r_o * m
-    return out
+    delta_r = r_o - recurring[sq][None, :, None]
+    upto = np.minimum(m, d)
+    moving = d > 0
+    spread = np.divide(t, d, out=np.zeros_like(t), where=moving)
+    ramp = np.divide(upto * upto, 2.0 * d, out=np.zeros_like(upto * d), where=moving)
+    out = r_o * m
+    out = out + np.where(moving, spread * upto - delta_r * (upto - ramp), 0.0)
+    return np.asarray(out)
 
 
 def _discounted(x: FloatArray | float, delta: float) -> FloatArray:
@@ -345,6 +351,59 @@ def _discounted(x: FloatArray | float, delta: float) -> FloatArray:
     if delta == 0.0:
         return x
     return np.asarray(-np.expm1(-delta * x) / delta)
+
+
+def _ramp_discounted(x: FloatArray, delta: float) -> FloatArray:
+    """Integral of t e^(-delta t) from 0 to x: (1 - e^(-delta x)(1 + delta x))/delta^2, or x^2/2."""
+    x = np.asarray(x, dtype=np.float64)
+    if delta == 0.0:
+        return np.asarray(x * x / 2.0)
+    return np.asarray((1.0 - np.exp(-delta * x) * (1.0 + delta * x)) / (delta * delta))
+
+
+def _totals(
+    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float, delta: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(NPV, undiscounted total at the horizon, unfinished transition hours), (O, S) each.
+
+    Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
+    than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
+    (discounted to H).
+    """
+    during = np.minimum(months, h)
+    moving = months > 0
+    spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
+    slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
+    unfinished = spread * np.maximum(months - h, 0.0)
+    npv = (
+        (spread + rec[sq]) * _discounted(during, delta)
+        + slope * _ramp_discounted(during, delta)
+        + rec * (_discounted(h, delta) - _discounted(during, delta))
+        + unfinished * math.exp(-delta * h)
+    )
+    total = (
+        (spread + rec[sq]) * during
+        + slope * during * during / 2.0
+        + rec * np.maximum(h - months, 0.0)
+        + unfinished
+    )
+    return np.asarray(npv), np.asarray(total), np.asarray(unfinished)
+
+
+def _breakeven(
+    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float
+) -> FloatArray:
+    """First month the option's cumulative cost is at most today's: with s = R_sq - R_o > 0,
+    m* = 2T/s when that falls within the move (2T/s <= D), else D/2 + T/s; inf when s <= 0 or
+    m* > H; nan for the status quo."""
+    s = rec[sq] - rec
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = 2.0 * trans / s
+        m_star = np.where(inside <= months, inside, months / 2.0 + trans / s)
+        m_star = np.where(s > 0, m_star, np.inf)
+    out = np.where(m_star <= h, np.ceil(m_star), np.inf)
+    out[sq] = np.nan
+    return np.asarray(out)
 
 
 def _recurring(
@@ -357,6 +416,7 @@ def _recurring(
     components = {
         "image_upkeep": recurring.image_upkeep(pl, d),
         "host_patching": recurring.host_patching(pl, d, st),
+        "environments": recurring.environment_upkeep(pl, d, st),
         "config_management": recurring.config_management(pl, d, st),
         "container_platform": recurring.container_platform(pl, d, st),
         "delivery": recurring.delivery(pl, d),
@@ -418,23 +478,9 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
 
     h = float(st.horizon_months)
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
-    d_h = np.minimum(months_to_move, h)
-    spread = np.divide(trans, months_to_move, out=np.zeros_like(trans), where=months_to_move > 0)
-    unfinished = spread * np.maximum(months_to_move - h, 0.0)
-    during = _discounted(d_h, delta)
-    at_horizon = math.exp(-delta * h)
-    npv = (
-        (spread + rec_total[sq]) * during
-        + rec_total * (_discounted(h, delta) - during)
-        + unfinished * at_horizon
-    )
-    total = (spread + rec_total[sq]) * d_h + rec_total * np.maximum(h - months_to_move, 0.0) + unfinished
+    npv, total, unfinished = _totals(trans, months_to_move, rec_total, sq, h, delta)
     saving = total[sq] - total
-    monthly_saving = rec_total[sq] - rec_total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m_star = np.where(monthly_saving > 0, months_to_move + trans / monthly_saving, np.inf)
-    breakeven = np.where(m_star <= h, np.ceil(m_star), np.inf)
-    breakeven[sq] = np.nan
+    breakeven = _breakeven(trans, months_to_move, rec_total, sq, h)
 
     capacity = (d.team.engineers + d.team.platform_engineers) * d.c.hours_per_engineer_month
     stateful_moving = pl.moved * pl.stateful[None]

@@ -119,6 +119,9 @@ class Constants:
     portability_managed: FloatArray
     incident_follow_up_hours: FloatArray
     scale_out_events_half: FloatArray
+    environment_upkeep_hours_images: FloatArray
+    environment_upkeep_hours_containers: FloatArray
+    nonprod_instance_share: FloatArray
 
 
 @dataclass(frozen=True)

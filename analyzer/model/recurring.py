@@ -48,12 +48,22 @@ def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     replaced instead) and container nodes, fewer than instances (packing), less where the
     orchestrator is managed."""
     c = d.c
+    environments = 1.0 + (st.environments - 1) * c.nonprod_instance_share
     long_lived = pl.img * (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])
     hosts = pl.units(long_lived, d.proc.instances)
     managed = np.array([float(o == MANAGED_ORCHESTRATOR) for o in st.orchestrator])[:, None]
     node_share = 1.0 - managed * (1.0 - c.managed_node_patch_share)
     nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing * node_share
-    return np.asarray((hosts + nodes) * c.host_patching_hours_per_host_month)
+    return np.asarray((hosts + nodes) * environments * c.host_patching_hours_per_host_month)
+
+
+def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Each non-production environment kept in step with production: its hosts and images on
+    machine images, only configuration with containers, in proportion to the units in each."""
+    c = d.c
+    share = container_share(pl)
+    per_env = (1.0 - share) * c.environment_upkeep_hours_images + share * c.environment_upkeep_hours_containers
+    return np.asarray((st.environments - 1) * per_env)
 
 
 def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -86,7 +96,9 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         SELF_RUN: c.selfrun_orchestrator_upkeep_hours_month,
     }
     orch = np.stack([fixed[o] for o in st.orchestrator])
-    return np.asarray(units * per_unit + (units > 0) * orch)
+    # an orchestrator that runs today is run (and paid for) under every option that keeps it
+    running = np.array([float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator])
+    return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
 
 
 def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
@@ -146,23 +158,25 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
 
 
 def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, FloatArray]:
-    """Unit-weighted share of a category prevented relative to in-place upgrades: (O, S), (S,)."""
+    """Unit-weighted share of a category prevented relative to in-place upgrades: (O, S), (S,).
+
+    The methods are ordered: a container prevents at least what an immutable per-release image
+    does, and a managed service at least what a container does (max of the sampled shares), so an
+    independent draw cannot make containers drift more than the images they replace.
+    """
     c = d.c
-    table: dict[str, dict[str, FloatArray | float]] = {
-        "environment_drift": {
-            PACKAGE: 0.0, REBAKE: c.drift_prevented_rebake,
-            CONFIG_MANAGEMENT: c.drift_prevented_config_management,
-            CONTAINER_METHOD: c.drift_prevented_container,
-            BAKED_CONTAINER: c.drift_prevented_container, MANAGED_METHOD: c.drift_prevented_managed,
-        },
-        "dependency": {
-            PACKAGE: 0.0, REBAKE: c.dependency_prevented_rebake,
-            CONFIG_MANAGEMENT: c.dependency_prevented_config_management,
-            CONTAINER_METHOD: c.dependency_prevented_container,
-            BAKED_CONTAINER: c.dependency_prevented_container,
-            MANAGED_METHOD: c.dependency_prevented_managed,
-        },
-    }[category]
+    if category == "environment_drift":
+        cm, rebake = c.drift_prevented_config_management, c.drift_prevented_rebake
+        ctr = np.maximum(c.drift_prevented_container, np.maximum(rebake, cm))
+        managed = np.maximum(c.drift_prevented_managed, ctr)
+    else:
+        cm, rebake = c.dependency_prevented_config_management, c.dependency_prevented_rebake
+        ctr = np.maximum(c.dependency_prevented_container, np.maximum(rebake, cm))
+        managed = np.maximum(c.dependency_prevented_managed, ctr)
+    table: dict[str, FloatArray | float] = {
+        PACKAGE: 0.0, REBAKE: rebake, CONFIG_MANAGEMENT: cm,
+        CONTAINER_METHOD: ctr, BAKED_CONTAINER: ctr, MANAGED_METHOD: managed,
+    }
     units = pl.units(pl.entries)  # (S,)
     target = (_per_method(pl, table) * pl.n[None]).sum(axis=1)
     today = (_per_method_today(pl, table) * pl.n).sum(axis=0)

@@ -109,7 +109,7 @@ def observability(pl: Placement, d: Draws) -> FloatArray:
     """Container logs and monitoring: a base when the team has no containers today, plus per
     service moved (experience curve)."""
     c = d.c
-    has_containers_today = float(pl.ctr0.sum() > 0)
+    has_containers_today = float(pl.ctr0.sum() > 0)  # their logs and monitoring exist
     moving = pl.units(pl.to_ctr)
     per_service = pl.curved(pl.to_ctr, c.observability_hours_per_service)
     return np.asarray(_any(moving) * (1.0 - has_containers_today) * c.observability_hours + per_service)
@@ -127,9 +127,10 @@ def learning(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Deep for the platform people (when containers or an orchestrator are new to the team),
     light for product engineers whose code moves into containers, both by familiarity."""
     c, t = d.c, d.team
+    nothing_today = pl.ctr0.sum() == 0 and st.orchestrator_today == NO_ORCHESTRATOR
     new_platform = np.array(
         [
-            float(pl.ctr0.sum() == 0 or any(p.startswith("orchestrator:") for p in pieces))
+            float(nothing_today or any(p.startswith("orchestrator:") for p in pieces))
             for pieces in st.new_pieces
         ]
     )[:, None]
