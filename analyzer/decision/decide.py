@@ -292,18 +292,23 @@ def _problems_sentence(a: Assessment, alternatives: list[int]) -> str:
 
 def _effort_sentence(a: Assessment, alternatives: list[int]) -> str:
     o = a.outputs
-    share = float(np.median(a.values["assumptions.migration_capacity_share"]))
-    engineers = float(np.median(a.values["team.engineers"]))
+    people = float(np.median(o.migration_people[alternatives[0]])) if alternatives else 0.0
     parts = [
         f"{_name(a, i)} {_span(o.transition_hours[i])}"
         f" ({float(np.median(o.migration_months[i])):.1f} months)"
         for i in alternatives
     ]
-    whose = "1 engineer's" if round(engineers) == 1 else f"{engineers:.0f} engineers'"
     return (
-        f"The move is significant work: {'; '.join(parts)} up front, at {100 * share:.0f} % of "
-        f"{whose} time."
+        f"The move is significant work: {'; '.join(parts)} up front, with about "
+        f"{_people(people)} on it."
     )
+
+
+def _people(people: float) -> str:
+    """'1 person', '0.5 people', '6 people': the people on the move, as the model sizes them."""
+    if round(people, 1) == 1:
+        return "1 person"
+    return f"{people:.1g} people" if people < 1 else f"{people:.0f} people"
 
 
 def _component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
@@ -345,10 +350,10 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
         )
         reasons.extend(_component_reasons(a, rec, limit=2))
         reasons.append(_problems_sentence(a, [rec]))
-        share = float(np.median(a.values["assumptions.migration_capacity_share"]))
+        people = float(np.median(o.migration_people[rec]))
         reasons.append(
-            f"The move takes about {float(np.median(o.migration_months[rec])):.1f} months at "
-            f"{100 * share:.0f} % of the team's time."
+            f"The move takes about {float(np.median(o.migration_months[rec])):.1f} months with "
+            f"about {_people(people)} on it."
         )
     contrib = s.contributions()
     runner = max(
@@ -421,10 +426,13 @@ def decide(
 
 
 def input_notes(a: Assessment) -> tuple[str, ...]:
-    """Things about the inputs a reader should know: which source of incidents was used."""
+    """Things about the inputs a reader should know: stated against itemised operations time,
+    which source of incidents was used."""
+    ops = a.ops_cross_check()
+    notes = () if ops is None else (ops,)
     ev = a.evidence
     if ev is None:
-        return ()
+        return notes
     note = (
         f"Incident rates and restore times come from {ev.source} "
         f"({sum(ev.counts.values())} incidents over {ev.window_months:.1f} months"
@@ -432,7 +440,7 @@ def input_notes(a: Assessment) -> tuple[str, ...]:
     )
     if a.questionnaire.incidents.counts:
         note += "; the incident counts typed into the questionnaire were not used"
-    return (note + ".",)
+    return (*notes, note + ".")
 
 
 #: The questions the seed post turns on: always asked "what would change the answer" about.

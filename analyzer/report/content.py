@@ -363,9 +363,9 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         "than the sum of the P90s, because not everything overruns at once.",
         strong_rows=tuple(strong),
     )
-    share = _median(a.values["assumptions.migration_capacity_share"])
-    pace = _median(a.outputs.capacity_hours) * share
-    engineers = _median(a.values["team.engineers"])
+    o = a.option_names.index(option)
+    people = _median(a.outputs.migration_people[o])
+    pace = people * _median(a.values["assumptions.hours_per_engineer_month"])
     m10, m50, m90 = _trio(r, "migration_months")
     hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
     ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
@@ -378,9 +378,8 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         caption="Calendar: each stage at the team's migration pace, P50 (P10 to P90).",
     )
     summary = (
-        f"Total: {fmt_spread(t10, t50, t90)} of work. At {fmt_pct(share)} of "
-        f"{engineers:g} engineers' time (about {fmt_hours(pace)} a month) it takes "
-        f"{fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
+        f"Total: {fmt_spread(t10, t50, t90)} of work. With about {people:.2g} people on it "
+        f"(about {fmt_hours(pace)} a month) it takes {fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
     )
     others = []
     for name in a.option_names:
