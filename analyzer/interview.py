@@ -30,7 +30,6 @@ from analyzer.estimate import Bounds, Estimate
 from analyzer.questionnaire import (
     FAMILIARITY_WORDS,
     SCHEMA_VERSION,
-    SERVICE_KINDS,
     STATEFUL_KINDS,
     Incidents,
     Priorities,

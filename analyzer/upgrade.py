@@ -27,9 +27,7 @@ from analyzer.yamlio import load_yaml, parse_yaml
 BACKUP_SUFFIX = ".bak"
 _VERSION_LINE = re.compile(r"^(schema_version:\s*)1(\s*(#.*)?)$")
 _MANAGED_LINE = re.compile(r"^(\s*(?:-\s+)?)managed:\s*(true|false)(\s*(#.*)?)$")
-_DROPPED_LINE = re.compile(
-    r"^\s+(" + "|".join(DROPPED_V1_FIELDS) + r"):\s*[^\s#][^#]*(#.*)?$"
-)
+_DROPPED_LINE = re.compile(r"^\s+(" + "|".join(DROPPED_V1_FIELDS) + r"):\s*[^\s#][^#]*(#.*)?$")
 
 
 @dataclass(frozen=True)

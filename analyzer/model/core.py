@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzer.model import recurring, transition
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.distributions import (
     bootstrap_means,
@@ -33,7 +34,6 @@ from analyzer.model.distributions import (
     pert_mean,
     pert_variance,
 )
-from analyzer.model import recurring, transition
 from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert

@@ -178,7 +178,9 @@ class Draws:
     proc: ProcessDraws
     incidents: IncidentDraws
     c: Constants
-    adds_per_process: FloatArray  # (options, samples): incidents a year per container, all categories
+    adds_per_process: (
+        FloatArray  # (options, samples): incidents a year per container, all categories
+    )
     adds_per_stateful: FloatArray  # (options, samples): per stateful container
     adds_drift_per_process: FloatArray  # (options, samples): the environment-drift part
     adds_drift_per_stateful: FloatArray
@@ -213,7 +215,7 @@ def read_draws(
         ops_time_share=g("team.ops_time_share"),
         hourly_cost=g("team.hourly_cost"),
         docker_familiarity=familiarity,
-        platform_familiarity=_optional(values, "team.platform_familiarity", n)
+        platform_familiarity=g("team.platform_familiarity")
         if "team.platform_familiarity" in values
         else familiarity,
         hires_per_year=g("team.hires_per_year"),
@@ -223,9 +225,7 @@ def read_draws(
         kloc=g("codebase.kloc"),
         config_management_hours=constants.config_management_hours_month if cm is None else cm,
     )
-    delivery = DeliveryDraws(
-        **{f.name: g(f"delivery.{f.name}") for f in fields(DeliveryDraws)}
-    )
+    delivery = DeliveryDraws(**{f.name: g(f"delivery.{f.name}") for f in fields(DeliveryDraws)})
     per_process: dict[str, Any] = {
         key: np.stack([g(f"processes.{p}.{key}") for p in process_names])
         if process_names
@@ -237,6 +237,7 @@ def read_draws(
         hours_to_restore=g("incidents.hours_to_restore"),
         people_per_incident=g("incidents.people_per_incident"),
     )
+
     def adds(kind: str, only: str | None = None) -> FloatArray:
         """(options, samples): incidents a year an option adds per unit, summed over categories."""
         out = np.zeros((len(option_names), n))

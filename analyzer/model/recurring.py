@@ -62,7 +62,9 @@ def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     machine images, only configuration with containers, in proportion to the units in each."""
     c = d.c
     share = container_share(pl)
-    per_env = (1.0 - share) * c.environment_upkeep_hours_images + share * c.environment_upkeep_hours_containers
+    per_env = (
+        1.0 - share
+    ) * c.environment_upkeep_hours_images + share * c.environment_upkeep_hours_containers
     return np.asarray((st.environments - 1) * per_env)
 
 
@@ -97,13 +99,15 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     }
     orch = np.stack([fixed[o] for o in st.orchestrator])
     # an orchestrator that runs today is run (and paid for) under every option that keeps it
-    running = np.array([float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator])
+    running = np.array(
+        [float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator]
+    )
     return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
 
 
 def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
-    out: FloatArray = np.zeros(pl.img.shape + (1,))
+    out: FloatArray = np.zeros((*pl.img.shape, 1))
     for method, v in values.items():
         mask = pl.method[method]
         if mask.any() and np.any(v):
@@ -113,7 +117,7 @@ def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatAr
 
 def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(P, S) or (P, 1): each entry's figure under today's method."""
-    out: FloatArray = np.zeros(pl.img0.shape + (1,))
+    out: FloatArray = np.zeros((*pl.img0.shape, 1))
     for method, v in values.items():
         mask = pl.method0[method]
         if mask.any() and np.any(v):
@@ -134,19 +138,34 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
     own_units = pl.units(pl.own)
     weight = _share(pl.n * pl.own[:, None], own_units)  # (P, S)
     ctr = c.deploy_effort_factor_container
-    effort = {PACKAGE: 1.0, REBAKE: 1.0, CONFIG_MANAGEMENT: 1.0, CONTAINER_METHOD: ctr,
-              BAKED_CONTAINER: 1.0, MANAGED_METHOD: ctr}
+    effort: dict[str, FloatArray | float] = {
+        PACKAGE: 1.0,
+        REBAKE: 1.0,
+        CONFIG_MANAGEMENT: 1.0,
+        CONTAINER_METHOD: ctr,
+        BAKED_CONTAINER: 1.0,
+        MANAGED_METHOD: ctr,
+    }
     ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
     bake = dl.image_bake_minutes
     wait = _per_method(
-        pl, {REBAKE: bake, CONTAINER_METHOD: c.container_build_minutes,
-             BAKED_CONTAINER: bake + c.container_build_minutes}
+        pl,
+        {
+            REBAKE: bake,
+            CONTAINER_METHOD: c.container_build_minutes,
+            BAKED_CONTAINER: bake + c.container_build_minutes,
+        },
     )
     rollback = _per_method(
-        pl, {PACKAGE: c.rollback_hours_package, REBAKE: c.rollback_hours_rebake,
-             CONFIG_MANAGEMENT: c.rollback_hours_config_management,
-             CONTAINER_METHOD: c.rollback_hours_containers,
-             BAKED_CONTAINER: c.rollback_hours_rebake, MANAGED_METHOD: c.rollback_hours_containers}
+        pl,
+        {
+            PACKAGE: c.rollback_hours_package,
+            REBAKE: c.rollback_hours_rebake,
+            CONFIG_MANAGEMENT: c.rollback_hours_config_management,
+            CONTAINER_METHOD: c.rollback_hours_containers,
+            BAKED_CONTAINER: c.rollback_hours_rebake,
+            MANAGED_METHOD: c.rollback_hours_containers,
+        },
     )
     per_deploy = (
         deploys * dl.hands_on_minutes_per_deploy / MINUTES_PER_HOUR * ratio
@@ -174,8 +193,12 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
         ctr = np.maximum(c.dependency_prevented_container, np.maximum(rebake, cm))
         managed = np.maximum(c.dependency_prevented_managed, ctr)
     table: dict[str, FloatArray | float] = {
-        PACKAGE: 0.0, REBAKE: rebake, CONFIG_MANAGEMENT: cm,
-        CONTAINER_METHOD: ctr, BAKED_CONTAINER: ctr, MANAGED_METHOD: managed,
+        PACKAGE: 0.0,
+        REBAKE: rebake,
+        CONFIG_MANAGEMENT: cm,
+        CONTAINER_METHOD: ctr,
+        BAKED_CONTAINER: ctr,
+        MANAGED_METHOD: managed,
     }
     units = pl.units(pl.entries)  # (S,)
     target = (_per_method(pl, table) * pl.n[None]).sum(axis=1)
@@ -184,7 +207,12 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
 
 
 #: Categories whose rate an option changes relative to today; the rest cost the same everywhere.
-CHANGED_CATEGORIES: tuple[str, ...] = ("environment_drift", "dependency", "co_location", "failed_deploy")
+CHANGED_CATEGORIES: tuple[str, ...] = (
+    "environment_drift",
+    "dependency",
+    "co_location",
+    "failed_deploy",
+)
 
 
 def incident_factor(pl: Placement, d: Draws, category: str) -> FloatArray:
@@ -218,7 +246,9 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
     (volumes), and the orchestrator's own incidents where the target runs one today lacks.
     """
     c = d.c
-    per_incident = d.incidents.hours_to_restore * d.incidents.people_per_incident + c.incident_follow_up_hours
+    per_incident = (
+        d.incidents.hours_to_restore * d.incidents.people_per_incident + c.incident_follow_up_hours
+    )
     rates = d.incidents.rates
     rate = rates.sum(axis=0) + np.zeros((len(st.options), 1))  # (O, S)
     drift = np.zeros_like(rate)
@@ -232,10 +262,15 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
             drift = r * factor
     moved_ctr = pl.units(pl.to_ctr)
     moved_stateful = pl.units(pl.to_ctr * pl.stateful[None])
-    rate = rate + (d.adds_per_process * moved_ctr + d.adds_per_stateful * moved_stateful) / MONTHS_PER_YEAR
-    drift = drift + (
-        d.adds_drift_per_process * moved_ctr + d.adds_drift_per_stateful * moved_stateful
-    ) / MONTHS_PER_YEAR
+    rate = (
+        rate
+        + (d.adds_per_process * moved_ctr + d.adds_per_stateful * moved_stateful) / MONTHS_PER_YEAR
+    )
+    drift = (
+        drift
+        + (d.adds_drift_per_process * moved_ctr + d.adds_drift_per_stateful * moved_stateful)
+        / MONTHS_PER_YEAR
+    )
     by_kind = {
         MANAGED_ORCHESTRATOR: c.orchestrator_incidents_per_year_managed,
         SELF_RUN: c.orchestrator_incidents_per_year_selfrun,
@@ -268,7 +303,11 @@ def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
         + entries_img[:, None] * c.dev_env_hours_per_process_images
         + entries_ctr[:, None] * c.dev_env_hours_per_process_containers
     )
-    womm = t.engineers * c.works_on_my_machine_hours_per_engineer_month * (1.0 - c.womm_reduction_container * share)
+    womm = (
+        t.engineers
+        * c.works_on_my_machine_hours_per_engineer_month
+        * (1.0 - c.womm_reduction_container * share)
+    )
     return np.asarray(t.hires_per_year / MONTHS_PER_YEAR * per_hire + womm), np.asarray(womm)
 
 
@@ -282,7 +321,10 @@ def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     today_ctr = _share(pl.units(pl.ctr0 * pl.own), own_units)  # (S,)
     on_ctr = (own_ctr >= 0.5).astype(np.float64)
     today_on_ctr = (today_ctr >= 0.5).astype(np.float64)
-    setup = on_ctr * c.new_service_setup_hours_containers + (1.0 - on_ctr) * c.new_service_setup_hours_images
+    setup = (
+        on_ctr * c.new_service_setup_hours_containers
+        + (1.0 - on_ctr) * c.new_service_setup_hours_images
+    )
     # the wait the team states is today's; a platform new to the team shortens it
     gained = on_ctr * (1.0 - today_on_ctr)
     wait_share = 1.0 - gained * (1.0 - c.new_service_wait_share_containers)
@@ -301,9 +343,16 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     factor = pl.ctr[:, :, None] * c.scale_out_effort_factor_container + (1.0 - pl.ctr[:, :, None])
     hours = (manual[None] * factor).sum(axis=1) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
-    provisioning = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])[:, :, None] * c.boot_provisioning_seconds
+    provisioning = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])[
+        :, :, None
+    ] * c.boot_provisioning_seconds
     image_start = c.machine_boot_seconds + provisioning + app[None]
-    ctr_start = (1.0 - c.spare_capacity_share) * c.machine_boot_seconds + c.image_pull_seconds + c.container_start_seconds + app
+    ctr_start = (
+        (1.0 - c.spare_capacity_share) * c.machine_boot_seconds
+        + c.image_pull_seconds
+        + c.container_start_seconds
+        + app
+    )
     start = pl.ctr[:, :, None] * ctr_start[None] + (1.0 - pl.ctr[:, :, None]) * image_start
     weighted = (start * events[None] * pl.entries[None, :, None]).sum(axis=1)
     total = (events * pl.entries[:, None]).sum(axis=0)
@@ -329,7 +378,9 @@ def team_fit(pl: Placement, d: Draws) -> FloatArray:
 
     t = d.team
     people = platform_people(d)
-    fam = (t.engineers * t.docker_familiarity + people * t.platform_familiarity) / (t.engineers + people)
+    fam = (t.engineers * t.docker_familiarity + people * t.platform_familiarity) / (
+        t.engineers + people
+    )
     share = container_share(pl)
     return np.asarray((1.0 - share) * d.c.image_familiarity + share * fam)
 

@@ -84,7 +84,10 @@ class Structure:
     def contained(self) -> tuple[tuple[bool, ...], ...]:
         """[option][process]: runs in a container in the target (embedded files never do)."""
         return tuple(
-            tuple(loc == CONTAINER and not p.embedded for loc, p in zip(row, self.processes, strict=True))
+            tuple(
+                loc == CONTAINER and not p.embedded
+                for loc, p in zip(row, self.processes, strict=True)
+            )
             for row in self.location
         )
 
@@ -92,7 +95,10 @@ class Structure:
         """(options, processes) 1.0 where the target runs a (non-embedded) process there."""
         return np.array(
             [
-                [float(loc == location and not p.embedded) for loc, p in zip(row, self.processes, strict=True)]
+                [
+                    float(loc == location and not p.embedded)
+                    for loc, p in zip(row, self.processes, strict=True)
+                ]
                 for row in self.location
             ]
         )
@@ -105,7 +111,10 @@ class Structure:
         """(options, processes) 1.0 where the target deploys a process by one of ``methods``."""
         return np.array(
             [
-                [float(m in methods and not p.embedded) for m, p in zip(row, self.processes, strict=True)]
+                [
+                    float(m in methods and not p.embedded)
+                    for m, p in zip(row, self.processes, strict=True)
+                ]
                 for row in self.method
             ]
         )
@@ -214,9 +223,13 @@ def build_structure(
             target = getattr(spec.target, p.group)
             row.append(p.runs_on if target == "as-today" else target)
         locations.append(tuple(row))
-        methods.append(tuple(_target_method(p, loc, spec) for p, loc in zip(procs, row, strict=True)))
+        methods.append(
+            tuple(_target_method(p, loc, spec) for p, loc in zip(procs, row, strict=True))
+        )
         in_containers = sum(
-            c for c, loc, p in zip(counts, row, procs, strict=True) if loc == CONTAINER and not p.embedded
+            c
+            for c, loc, p in zip(counts, row, procs, strict=True)
+            if loc == CONTAINER and not p.embedded
         )
         orch = _resolve_orchestrator(spec, today_orch, in_containers, compose_max)
         uses = in_containers > 0

@@ -12,7 +12,13 @@ from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
 from analyzer.model.placement import Placement
-from analyzer.model.structure import COMPOSE, MANAGED_ORCHESTRATOR, NO_ORCHESTRATOR, SELF_RUN, Structure
+from analyzer.model.structure import (
+    COMPOSE,
+    MANAGED_ORCHESTRATOR,
+    NO_ORCHESTRATOR,
+    SELF_RUN,
+    Structure,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -30,7 +36,9 @@ def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
     """
     c = d.c
     own = pl.own[:, None]
-    first = own * (c.containerise_app_hours + d.proc.native_dependencies * c.native_dependency_hours)
+    first = own * (
+        c.containerise_app_hours + d.proc.native_dependencies * c.native_dependency_hours
+    )
     first = first + (1.0 - own) * c.containerise_service_hours
     return np.asarray(pl.to_ctr[:, :, None] * (first * pl.curve)[None])
 
@@ -71,7 +79,10 @@ def environment_config(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Per environment: a base plus per-service configuration and secrets (experience curve)."""
     c = d.c
     moving = pl.curved(pl.to_ctr, c.environment_config_hours_per_service)
-    return np.asarray(_any(pl.units(pl.to_ctr)) * st.environments * c.environment_config_hours + st.environments * moving)
+    return np.asarray(
+        _any(pl.units(pl.to_ctr)) * st.environments * c.environment_config_hours
+        + st.environments * moving
+    )
 
 
 def pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -112,7 +123,9 @@ def observability(pl: Placement, d: Draws) -> FloatArray:
     has_containers_today = float(pl.ctr0.sum() > 0)  # their logs and monitoring exist
     moving = pl.units(pl.to_ctr)
     per_service = pl.curved(pl.to_ctr, c.observability_hours_per_service)
-    return np.asarray(_any(moving) * (1.0 - has_containers_today) * c.observability_hours + per_service)
+    return np.asarray(
+        _any(moving) * (1.0 - has_containers_today) * c.observability_hours + per_service
+    )
 
 
 def platform_people(d: Draws) -> FloatArray:
@@ -149,7 +162,10 @@ def people_on_move(d: Draws, n_options: int) -> FloatArray:
     if t.migration_people is not None:
         people = t.migration_people
     else:
-        derived = t.engineers * c.migration_capacity_share + t.platform_engineers * c.platform_migration_share
+        derived = (
+            t.engineers * c.migration_capacity_share
+            + t.platform_engineers * c.platform_migration_share
+        )
         people = np.clip(derived, c.min_people_on_move, c.max_people_on_move)
         people = np.minimum(people, t.engineers + t.platform_engineers)
     return np.broadcast_to(people, (n_options, d.n))

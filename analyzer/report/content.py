@@ -196,7 +196,7 @@ def _about(a: Assessment) -> Facts:
         ("Team", f"{t.engineers.likely:g} engineers; {_est(t.ops_time_share, '%', PERCENT)} "
                  f"of their time on operations; Docker familiarity "
                  f"{_est(t.docker_familiarity)} on a 0-1 scale"),
-        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}; {c.architecture}"),
+        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}"),
         ("Processes", "; ".join(procs)),
         ("Delivery", f"{_est(d.prod_deploys_per_week, 'production deploys a week')}; "
                      f"{_est(d.failed_deploy_rate, '%', PERCENT)} of deploys need a fix; "
