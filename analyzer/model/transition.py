@@ -44,16 +44,15 @@ def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
 
 
 def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
-    """Start-up and configuration code: base x KLOC^e x share of own units moving, e < 1.
+    """Start-up and configuration code, once when any of the team's own code moves into
+    containers: base x KLOC^e, e < 1.
 
     Containerising touches start-up and configuration, not the application's logic, so it grows
     sub-linearly with codebase size (MODEL.md v2; v1's COCOMO reuse on the whole codebase grew
     faster than the code).
     """
-    own_units = pl.units(pl.own)  # (S,)
-    moving = pl.units(pl.to_ctr * pl.own[None])  # (O, S)
-    share = np.divide(moving, own_units, out=np.zeros_like(moving), where=own_units > 0)
-    return np.asarray(d.c.adaptation_hours_base * d.team.kloc**d.c.adaptation_kloc_exponent * share)
+    moving = _any(pl.units(pl.to_ctr * pl.own[None]))  # (O, S)
+    return np.asarray(d.c.adaptation_hours_base * d.team.kloc**d.c.adaptation_kloc_exponent * moving)
 
 
 def stateful_items(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArray]:
