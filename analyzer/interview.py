@@ -29,7 +29,9 @@ from analyzer.errors import InputError, Problem
 from analyzer.estimate import Bounds, Estimate
 from analyzer.questionnaire import (
     FAMILIARITY_WORDS,
+    READABLE_VERSIONS,
     SCHEMA_VERSION,
+    SERVICE_KINDS,
     STATEFUL_KINDS,
     Incidents,
     Priorities,
@@ -37,6 +39,7 @@ from analyzer.questionnaire import (
     Questionnaire,
     incident_categories,
     problems_from_validation,
+    upgrade_document,
 )
 from analyzer.yamlio import Loc, Marks, format_loc
 
@@ -163,6 +166,10 @@ def _process_steps(i: int, process: Mapping[str, Any], count: int) -> list[Step]
     for name in Process.model_fields:
         if name in ("data_gb", "embedded") and not stateful:
             continue
+        if name == "embedded" and kind != "other":
+            continue  # only a file of the team's own (SQLite) can live inside another process
+        if name == "native_dependencies" and kind in SERVICE_KINDS:
+            continue  # off-the-shelf services run from their official image
         step = field_step(Process, name, ("processes", i), section)
         if name == "stateful":
             step = replace(step, default=kind in STATEFUL_KINDS)
@@ -417,11 +424,13 @@ def check_shape(data: Any, name: str) -> Answers:
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
     version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise InputError(
             [Problem(name, f"unsupported schema_version {version!r}; this analyzer reads "
-                           f"version {SCHEMA_VERSION}", field="schema_version")]
+                           f"versions {', '.join(map(str, READABLE_VERSIONS))}",
+                     field="schema_version")]
         )
+    data, _notes = upgrade_document(data)  # a version-1 file is edited as version 2
     bad = [s for s in SECTIONS if s in data and not isinstance(data[s], dict)]
     processes = data.get("processes")
     if processes is not None and (

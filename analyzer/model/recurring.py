@@ -130,7 +130,8 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
     with rollback speed by method; team deploys are shared over own-code units.
 
     Hands-on time scales by the target method's effort relative to today's (the answer measures
-    today's); a bake is waited for on every deploy, production or not.
+    today's); a bake (or an image build) is waited for on production deploys, which someone
+    watches; non-production deploys run from CI unattended.
     """
     c, dl = d.c, d.delivery
     deploys = dl.prod_deploys_per_week * WEEKS_PER_MONTH
@@ -170,7 +171,7 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
     per_deploy = (
         deploys * dl.hands_on_minutes_per_deploy / MINUTES_PER_HOUR * ratio
         + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
-        + (deploys + nonprod) * wait / MINUTES_PER_HOUR * c.bake_attention_share
+        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share
         + deploys * dl.failed_deploy_rate * rollback
     )  # (O, P, S)
     return np.asarray((per_deploy * weight[None]).sum(axis=1))
