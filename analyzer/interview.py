@@ -170,6 +170,9 @@ def _process_steps(i: int, process: Mapping[str, Any], count: int) -> list[Step]
             continue  # only a file of the team's own (SQLite) can live inside another process
         if name == "native_dependencies" and kind in SERVICE_KINDS:
             continue  # off-the-shelf services run from their official image
+        if name == "deploy_method":
+            continue  # delivery.deploy_method asks it for every process; a mixed estate says it
+            # per process in the file (a choice question cannot leave it to the default)
         step = field_step(Process, name, ("processes", i), section)
         if name == "stateful":
             step = replace(step, default=kind in STATEFUL_KINDS)

@@ -156,18 +156,11 @@ def _familiarity(value: Any) -> Any:
 
 class Team(Section):
     engineers: Annotated[Estimate, Bounds(ge=1, le=100_000)] = _meta(
-        "Product engineers who write and ship the application(s).",
+        "Product engineers who write and ship the application.",
         "people",
         "Count people who deploy or get paged for it, in full-time equivalents; platform or "
         "operations staff go under platform_engineers.",
         examples=[[2, 3, 4]],
-    )
-    platform_engineers: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
-        "People whose job is running infrastructure or a platform (0: the product engineers do "
-        "their own operations).",
-        "people",
-        "Count the ops/SRE/platform team in full-time equivalents.",
-        default=Estimate.point(0),
     )
     ops_time_share: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "Share of the product engineers' time spent on operations today (deploys, servers, "
@@ -191,18 +184,25 @@ class Team(Section):
         "Ask who has written a Dockerfile that reached production.",
         default=Estimate(0.1, 0.33, 0.5),
     )
+    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
+        "New engineers expected to join per year (each needs a working dev environment).",
+        "people per year",
+        "Use the hiring plan; 0 if the team is stable.",
+        default=Estimate(0.0, 1.0, 2.0),
+    )
+    platform_engineers: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
+        "People whose job is running infrastructure or a platform (0: the product engineers do "
+        "their own operations).",
+        "people",
+        "Count the ops/SRE/platform team in full-time equivalents.",
+        default=Estimate.point(0),
+    )
     platform_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] | None = _meta(
         "Container-platform / orchestrator familiarity of the platform engineers (or of whoever "
         "would run it), 0-1 or a word; default: docker_familiarity.",
         "score 0-1",
         "Has anyone run an orchestrator (ECS, Kubernetes, Nomad) in production?",
         default=None,
-    )
-    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
-        "New engineers expected to join per year (each needs a working dev environment).",
-        "people per year",
-        "Use the hiring plan; 0 if the team is stable.",
-        default=Estimate(0.0, 1.0, 2.0),
     )
     new_services_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
         "New services or applications started a year.",
@@ -297,27 +297,15 @@ class Process(Section):
         "search (off-the-shelf services), or other.",
         examples=["web"],
     )
-    count: Annotated[Estimate, Bounds(ge=1, le=1_000_000)] = _meta(
-        "How many similar services this entry stands for (a fleet: '120 Java services like "
-        "this one').",
-        "services",
-        "Count the repositories or deployables that look like this one; 1 for a single process.",
-        default=Estimate.point(1),
+    stateful: bool | None = Field(
+        None,
+        description="Keeps data that must survive a restart. Defaults to true for database, queue "
+        "and search.",
     )
     runs_on: RunsOn = Field(
         "machine-image",
         description="Where it runs today: machine-image (a VM/AMI), container, or managed "
         "(a provider runs it, e.g. RDS, ElastiCache).",
-    )
-    deploy_method: DeployMethod | None = Field(
-        None,
-        description="How new versions reach it today: package-upgrade, rebake-image or "
-        "config-management; default: delivery.deploy_method.",
-    )
-    stateful: bool | None = Field(
-        None,
-        description="Keeps data that must survive a restart. Defaults to true for database, queue "
-        "and search.",
     )
     data_gb: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] = _meta(
         "Data the process keeps on disk (stateful processes), per service.", "GB",
@@ -327,6 +315,18 @@ class Process(Section):
     embedded: bool = Field(
         False,
         description="A file inside another process (e.g. SQLite): never its own container.",
+    )
+    count: Annotated[Estimate, Bounds(ge=1, le=1_000_000)] = _meta(
+        "How many similar services this entry stands for (a fleet: '120 Java services like "
+        "this one').",
+        "services",
+        "Count the repositories or deployables that look like this one; 1 for a single process.",
+        default=Estimate.point(1),
+    )
+    deploy_method: DeployMethod | None = Field(
+        None,
+        description="How new versions reach it today: package-upgrade, rebake-image or "
+        "config-management; default: delivery.deploy_method.",
     )
     native_dependencies: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
         "System libraries or compiled extensions it needs beyond the language runtime "
@@ -565,12 +565,12 @@ class Priorities(Section):
     discount_rate_annual: float = Field(
         0.08, ge=0, le=1, description="Yearly rate at which future hours count for less (NPV)."
     )
-    weights: Weights = Field(default_factory=Weights, description="Criterion weights.")
     weight_tolerance: float = Field(
         0.2, ge=0, le=1,
         description="Relative tolerance the team accepts on the weights (they are sampled "
         "within it).",
     )
+    weights: Weights = Field(default_factory=Weights, description="Criterion weights.")
 
 
 class Questionnaire(Section):

@@ -145,7 +145,7 @@ def test_full_interview_writes_a_valid_questionnaire(tmp_path: Path, log: Path) 
     ask.answer(PROCESS_NAME, "mongodb\r")
     ask.answer(KIND, DOWN * 4 + "\r")  # web, worker, scheduler, batch, database
     ask.answer("Keeps data that must survive a restart", "\r")  # a database: yes by default
-    ask.answer("Run by a provider", "n")
+    ask.answer("Where it runs today", "\r")  # machine-image, first in the list
     ask.answer("Data the process keeps on disk", "5, 20, 100\r")
     ask.enter_until(ADD_PROCESS)
     ask.child.send("n")
@@ -291,7 +291,7 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     ask.child.send("y")
     summary = ask.expect(pexpect.EOF)
     assert ask.finish() == 0
-    assert asked == 117  # every question of the seed team, each answered with Enter
+    assert asked == 113  # every question of the seed team, each answered with Enter
     assert load_questionnaire(path) == load_questionnaire(seed_path)
     backup = tmp_path / "seed.yaml.bak"  # the hand-written comments are kept there
     assert backup.read_text(encoding="utf-8") == seed_path.read_text(encoding="utf-8")

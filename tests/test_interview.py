@@ -132,7 +132,8 @@ def test_every_field_is_asked(seed: dict[str, Any]) -> None:
     for section, model in sections:
         expected |= {f"{section}.{f}" for f in model.model_fields}
     # a database: no native dependencies (official image), never an embedded file
-    skipped = {"native_dependencies", "embedded"}
+    # deploy_method: delivery.deploy_method is asked for every process
+    skipped = {"native_dependencies", "embedded", "deploy_method"}
     expected |= {f"processes[0].{f}" for f in Process.model_fields if f not in skipped}
     # every field but incidents.history, which names an export file set up in the file itself
     expected |= {f"incidents.{f}" for f in Incidents.model_fields if f not in ("counts", "history")}
@@ -144,7 +145,7 @@ def test_every_field_is_asked(seed: dict[str, Any]) -> None:
 
 def test_seed_team_question_count_and_conditions(seed: dict[str, Any]) -> None:
     ids = _ids(seed)
-    assert len(ids) == 117
+    assert len(ids) == 113
     assert "processes[0].data_gb" not in ids  # a stateless web process keeps no data
     assert "processes[3].data_gb" in ids  # sqlite: kind other, but stateful
     assert "processes[3].embedded" in ids and "processes[2].embedded" not in ids
