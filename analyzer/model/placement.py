@@ -7,7 +7,7 @@ files (SQLite) are no units of their own. Masks are (options, processes) or (pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -62,11 +62,21 @@ class Placement:
     method: dict[str, FloatArray]  # method -> (O, P)
     method0: dict[str, FloatArray]  # method -> (P,)
     entries: FloatArray  # (P,) 1 per non-embedded entry
+    _counted: dict[tuple[tuple[int, ...], bytes], FloatArray] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def units(self, mask: FloatArray, per_unit: FloatArray | None = None) -> FloatArray:
-        """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,)."""
-        x = self.n if per_unit is None else self.n * per_unit
-        return np.asarray(mask @ x)
+        """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,).
+
+        Plain counts under a mask are computed once per mask (the cost functions ask for the same
+        ones: units in containers, own-code units...); treat the result as read-only."""
+        if per_unit is not None:
+            return np.asarray(mask @ (self.n * per_unit))
+        key = (mask.shape, np.ascontiguousarray(mask).tobytes())
+        if key not in self._counted:
+            self._counted[key] = np.asarray(mask @ self.n)
+        return self._counted[key]
 
     def curved(self, mask: FloatArray, first: FloatArray) -> FloatArray:
         """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours."""
