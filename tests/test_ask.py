@@ -32,8 +32,8 @@ PROMPT = r"\?(?:\x1b\[[\d;]*m)* "  # questionary's "? " before the question, bet
 # Question texts as the interview shows them (the fields' descriptions).
 NAME = "The team or application this is about"
 DESCRIPTION = "Context for the report"
-ENGINEERS = "Engineers who build and run this application"
-OPS_SHARE = "Share of the team's time spent on operations"
+ENGINEERS = "Product engineers who write and ship the application"
+OPS_SHARE = "Share of the product engineers' time spent on operations"
 KLOC = "Size of the application's own code"
 PROCESS_NAME = "A short name, e.g. web"
 KIND = "web, worker, scheduler, batch"
@@ -140,7 +140,7 @@ def test_full_interview_writes_a_valid_questionnaire(tmp_path: Path, log: Path) 
     ask.answer(NAME, "Seed team\r")
     ask.answer(DESCRIPTION, "\r")
     ask.answer(ENGINEERS, "2\r")
-    assert ask.enter_until(KLOC) == 5  # the rest of the team section keeps its defaults
+    assert ask.enter_until(KLOC) == 10  # the rest of the team section keeps its defaults
     ask.child.send("10-20\r")
     ask.enter_until(PROCESS_NAME)
     ask.child.send("web\r")
@@ -150,7 +150,7 @@ def test_full_interview_writes_a_valid_questionnaire(tmp_path: Path, log: Path) 
     ask.answer(PROCESS_NAME, "mongodb\r")
     ask.answer(KIND, DOWN * 4 + "\r")  # web, worker, scheduler, batch, database
     ask.answer("Keeps data that must survive a restart", "\r")  # a database: yes by default
-    ask.answer("Run by a provider", "n\r")
+    ask.answer("Where it runs today", "\r")  # machine-image, first in the list
     ask.answer("Data the process keeps on disk", "5, 20, 100\r")
     ask.enter_until(ADD_PROCESS)
     ask.child.send("n\r")
@@ -296,7 +296,7 @@ def test_editing_a_complete_questionnaire_keeps_every_answer(
     ask.child.send("y\r")
     summary = ask.expect(pexpect.EOF, timeout=REPORT_SECONDS)  # a whole PDF report
     assert ask.finish() == 0
-    assert asked == 70  # every question of the seed team (incl. "other" incidents), Enter each
+    assert asked == 114  # every question of the seed team (incl. "other" incidents), Enter each
     assert load_questionnaire(path) == load_questionnaire(seed_path)
     backup = tmp_path / "seed.yaml.bak"  # the hand-written comments are kept there
     assert backup.read_text(encoding="utf-8") == seed_path.read_text(encoding="utf-8")

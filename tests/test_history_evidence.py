@@ -42,6 +42,7 @@ def test_evidence_from_the_questionnaire_fixture() -> None:
         "capacity": 1,
         "configuration": 1,
         "data": 1,
+        "co_location": 0,
         "infrastructure": 0,
         "application": 0,
         "other": 1,

@@ -15,7 +15,9 @@ from analyzer.errors import InputError
 from analyzer.questionnaire.form import (
     Codebase,
     Delivery,
+    Hosting,
     Incidents,
+    Platform,
     Process,
     Team,
     incident_categories,
@@ -125,24 +127,30 @@ def test_every_field_is_asked(seed: dict[str, Any]) -> None:
     ids = set(_ids(answers))
     expected = {"name", "description", "processes[0].add_another", "priorities.weights"}
     sections: list[tuple[str, type[BaseModel]]] = [
-        ("team", Team), ("codebase", Codebase), ("delivery", Delivery)
+        ("team", Team), ("codebase", Codebase), ("hosting", Hosting), ("platform", Platform),
+        ("delivery", Delivery),
     ]
     for section, model in sections:
         expected |= {f"{section}.{f}" for f in model.model_fields}
-    expected |= {f"processes[0].{f}" for f in Process.model_fields}
+    # a database: no native dependencies (official image), never an embedded file
+    # deploy_method: delivery.deploy_method is asked for every process
+    skipped = {"native_dependencies", "embedded", "deploy_method"}
+    expected |= {f"processes[0].{f}" for f in Process.model_fields if f not in skipped}
     # every field but incidents.history, which names an export file set up in the file itself
     expected |= {f"incidents.{f}" for f in Incidents.model_fields if f not in ("counts", "history")}
     expected |= {f"incidents.counts.{c}" for c in incident_categories()}
-    expected |= {"priorities.horizon_months", "priorities.discount_rate_annual"}
+    expected |= {"priorities.horizon_months", "priorities.discount_rate_annual",
+                 "priorities.weight_tolerance"}
     assert ids == expected
 
 
 def test_seed_team_question_count_and_conditions(seed: dict[str, Any]) -> None:
     ids = _ids(seed)
-    assert len(ids) == 70  # incl. incidents.counts.other (issue 18 item 4)
+    assert len(ids) == 114  # incl. incidents.counts.other (issue 18 item 4)
     assert "processes[0].data_gb" not in ids  # a stateless web process keeps no data
     assert "processes[3].data_gb" in ids  # sqlite: kind other, but stateful
-    assert "processes[2].managed" in ids and "processes[0].managed" not in ids
+    assert "processes[3].embedded" in ids and "processes[2].embedded" not in ids
+    assert "processes[2].native_dependencies" not in ids  # mongodb: its official image
 
 
 def test_question_text_unit_and_hint_come_from_the_model() -> None:
@@ -175,8 +183,8 @@ def _loader_messages(data: dict[str, Any], field: str) -> list[str]:
         ("team.ops_time_share", 1.5, "team.ops_time_share"),
         ("team.docker_familiarity", "basic", "team.docker_familiarity"),
         ("team.docker_familiarity", [0.5, 0.2, 0.9], "team.docker_familiarity"),
-        ("codebase.apps", 0, "codebase.apps"),
-        ("codebase.apps", 1.5, "codebase.apps"),
+        ("delivery.environments", 0, "delivery.environments"),
+        ("delivery.environments", 1.5, "delivery.environments"),
         ("priorities.horizon_months", 2, "priorities.horizon_months"),
         ("processes[0].peak_instances", 0, "processes[0]"),  # below instances: a record rule
         ("priorities.weights", {"cost": 0.5, "speed": 1}, "priorities.weights.speed"),
@@ -230,7 +238,7 @@ def test_add_another_process_grows_and_truncates(seed: dict[str, Any]) -> None:
 
 def test_saved_file_resumes_without_the_template_examples(tmp_path: Path) -> None:
     path = tmp_path / "q.yaml"
-    answers = {"schema_version": 1, "name": "Half", "team": {"engineers": 3}}
+    answers = {"schema_version": 2, "name": "Half", "team": {"engineers": 3}}
     ask.save(path, answers, "team.ops_time_share")
     text = path.read_text(encoding="utf-8")
     assert "# replace me" in text  # kloc, the process and deploys are examples...
@@ -342,5 +350,5 @@ def test_the_finished_interview_writes_the_report_it_is_given(tmp_path: Path, se
 def test_a_new_questionnaire_needs_no_hand_edit(tmp_path: Path) -> None:
     """A new file starts with its format version, so nothing is left that no question covers."""
     answers, marker = ask.load_answers(tmp_path / "new.yaml")
-    assert answers == {"schema_version": 1} and marker is None
+    assert answers == {"schema_version": 2} and marker is None
     assert interview.unreachable(answers, interview.steps_for(answers)) == []

@@ -93,7 +93,7 @@ CASES: dict[str, list[Expect]] = {
     "missing-required-section.yaml": [Expect("required field is missing", "codebase", 1)],
     "missing-schema-version.yaml": [Expect("required field is missing", "schema_version", 1)],
     "unknown-schema-version.yaml": [
-        Expect("unsupported schema_version 2; this analyzer reads version 1", "schema_version", 1)
+        Expect("unsupported schema_version 3; this analyzer reads versions 1, 2", "schema_version", 1)
     ],
     "python-object-tag.yaml": [Expect("python/object:os.system' tags are not allowed", None, 2)],
     "python-apply-tag.yaml": [Expect("python/object/apply:subprocess.call' tags are not", None, 4)],

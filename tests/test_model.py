@@ -123,15 +123,46 @@ def _busier(q):  # type: ignore[no-untyped-def]
     return q.model_copy(update={"processes": procs, "delivery": delivery})
 
 
-def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[no-untyped-def]
-    """Each assumption must move something: perturb it and look for a change in some output."""
-    a = load_assumptions()
+def _variants(q):  # type: ignore[no-untyped-def]
+    """(questionnaire, options) pairs that between them exercise every mechanism of the model."""
+    from analyzer.questionnaire.form import Questionnaire
+
     options = load_options()
-    q = _busier(seed_q)
-    st = build_structure(q, options)
-    space = build_space(q, a, options, np.random.default_rng(0))
-    base = space.medians()
-    out0 = evaluate(base, st)
+    busier = _busier(q)
+    data = busier.model_dump(mode="json", exclude_unset=True)
+    data["team"] |= {"platform_engineers": 1, "new_services_per_year": 2, "hires_per_year": 2}
+    data["platform"] = {"config_management": "puppet"}
+    data["delivery"] |= {"environments": 3, "deploy_method": "package-upgrade"}
+    data["processes"][0]["deploy_method"] = "rebake-image"
+    data["processes"][0]["shares_host_with"] = [data["processes"][1]["name"]]
+    data["processes"].append(
+        {"name": "cron", "kind": "scheduler", "deploy_method": "config-management"}
+    )
+    data["processes"][2]["runs_on"] = "managed"
+    rich = Questionnaire.model_validate(data)
+    fleet_data = busier.model_dump(mode="json", exclude_unset=True)
+    fleet_data["processes"][0]["count"] = 50
+    fleet_data["team"]["engineers"] = 40  # enough people that the squad size caps them
+    fleet = Questionnaire.model_validate(fleet_data)
+    docker = options["docker"]
+    self_run = {
+        **options,
+        "docker": docker.model_copy(
+            update={"needs": docker.needs.model_copy(update={"orchestrator": "self-run"})}
+        ),
+    }
+    return [(busier, options), (rich, options), (fleet, options), (busier, self_run)]
+
+
+def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[no-untyped-def]
+    """Each assumption must move something: perturb it and look for a change in some output of
+    at least one team that has the mechanism it belongs to."""
+    a = load_assumptions()
+    runs = []
+    for q, options in _variants(seed_q):
+        st = build_structure(q, options, a)
+        base = build_space(q, a, options, np.random.default_rng(0)).medians()
+        runs.append((st, base, evaluate(base, st)))
     unused = []
     policy = {
         "transition_risk_half_months",
@@ -139,25 +170,33 @@ def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[
         "confidence_threshold",
         "incident_prior_shape",
         "incident_prior_months",
-    }  # decision layer / space building
+        "compose_max_services",  # chooses the structure (compose or an orchestrator)
+        "ops_gap_note_share",  # when the assessment notes the operations-time gap
+    }  # decision layer / space building / structure
+    fields = (
+        "npv_hours",
+        "transition_hours",
+        "recurring_hours",
+        "start_seconds",
+        "scale_out_relevance",
+        "migration_months",
+        "incident_hours",
+        "drift_hours",
+        "team_fit",
+        "portability",
+        "ops_gap_hours",
+    )
     for name in a.entries:
         if name in policy:
             continue  # used by the decision layer, not the cost model
-        bumped = dict(base)
-        bumped[f"assumptions.{name}"] = base[f"assumptions.{name}"] * 1.5 + 0.1
-        out = evaluate(bumped, st)
-        changed = any(
-            not np.allclose(getattr(out0, f), getattr(out, f))
-            for f in (
-                "npv_hours",
-                "transition_hours",
-                "recurring_hours",
-                "start_seconds",
-                "scale_out_relevance",
-                "migration_months",
-                "incident_hours",
+        changed = False
+        for st, base, out0 in runs:
+            bumped = dict(base)
+            bumped[f"assumptions.{name}"] = base[f"assumptions.{name}"] * 1.5 + 0.1
+            out = evaluate(bumped, st)
+            changed = changed or any(
+                not np.allclose(getattr(out0, f), getattr(out, f)) for f in fields
             )
-        )
         if not changed:
             unused.append(name)
     assert unused == []

@@ -31,7 +31,7 @@ def _setup(name: str):  # type: ignore[no-untyped-def]
         q,
         a,
         options,
-        build_structure(q, options),
+        build_structure(q, options, a),
         build_space(q, a, options, np.random.default_rng(0)),
     )
 
@@ -81,7 +81,7 @@ def test_more_processes_never_lower_transition_effort(
             ]
         }
     )
-    bigger_structure = build_structure(bigger_q, options)
+    bigger_structure = build_structure(bigger_q, options, a)
     bigger_space = build_space(bigger_q, a, options, np.random.default_rng(0))
     before = evaluate(space.at_quantiles(default=q_level), structure).transition_hours
     after = evaluate(bigger_space.at_quantiles(default=q_level), bigger_structure).transition_hours

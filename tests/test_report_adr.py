@@ -108,6 +108,7 @@ def test_adr_pros_and_cons_follow_the_criterion_scores(adr: str, data: dict[str,
 
 def test_cli_writes_adr_with_a_date_by_default(cli: Any, tmp_path: Any) -> None:
     out = tmp_path / "docs" / "decisions" / "0001-containers.md"
+    out.parent.mkdir(parents=True)  # -o never creates folders (issue 19): the team has docs/
     result = cli("report", str(example_questionnaire("solo")), "--format", "adr", "--samples",
                  "200", "--no-sensitivity", "-o", str(out))
     assert result.code == 0, result.err

@@ -245,7 +245,9 @@ def test_sobol_indices_are_sane(seed_sobol: pd.DataFrame) -> None:
     slack = float(np.sqrt((s["S1_conf"] ** 2).sum()))
     assert s["S1"].sum() <= 1.0 + slack
     assert s["ST"].sum() >= 1.0 - float(np.sqrt((s["ST_conf"] ** 2).sum()))
-    assert np.all(s["ST"] >= s["S1"] - s["S1_conf"] - s["ST_conf"])
+    # ST >= S1 holds exactly; the estimates may cross by sampling error. With ~130 inputs, some
+    # 95 % intervals miss by chance, so the bound is two half-widths of each (Bonferroni-like).
+    assert np.all(s["ST"] >= s["S1"] - 2 * (s["S1_conf"] + s["ST_conf"]))
     assert list(s["ST"]) == sorted(s["ST"], reverse=True)
     assert list(s.columns) == ["name", "label", "origin", "S1", "S1_conf", "ST", "ST_conf"]
 

@@ -114,7 +114,7 @@ def test_partial_values_fill_in_defaults_and_examples() -> None:
     q = parse_questionnaire(text)
     assert q.team.engineers == Estimate.point(5)
     assert q.team.currency == "EUR"
-    assert q.team.hourly_cost == Estimate(60, 90, 150)  # the field default
+    assert q.team.hourly_cost == Estimate(50, 75, 110)  # the field default (contract v2)
     assert "engineers: 5\n" in text  # given: no 'replace me'
     assert f"kloc: [10, 20, 40]  # {REPLACE_ME}" in text
 

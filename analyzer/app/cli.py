@@ -43,6 +43,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from analyzer.questionnaire.upgrade import upgrade_file
+
+    result = upgrade_file(args.file)
+    if not result.changed:
+        _emit(f"{result.path} is already version 2: nothing to do")
+        return 0
+    for note in result.notes:
+        _emit(f"note: {note}")
+    how = "comments kept" if result.kept_comments else "re-rendered from the template"
+    _emit(f"upgraded {result.path} to version 2 ({how}); the original is {result.backup}")
+    return 0
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from analyzer._io.atomic import write_text_atomic
     from analyzer.questionnaire.template import render_questionnaire_yaml
@@ -391,6 +405,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="questionnaire YAML file")
     _add_allow_path(p)
     p.set_defaults(handler=_cmd_validate)
+
+    p = _described(
+        sub, "upgrade", help="rewrite a version-1 questionnaire as version 2 (keeps FILE.bak)"
+    )
+    p.add_argument("file", help="questionnaire YAML file")
+    p.set_defaults(handler=_cmd_upgrade)
 
     p = _described(sub, "assess", help="run the model and print the recommendation")
     p.add_argument("file", help="questionnaire YAML file")

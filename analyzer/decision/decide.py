@@ -330,10 +330,13 @@ def _horizon_reversal(
 
 
 def input_notes(a: Assessment) -> tuple[str, ...]:
-    """Things about the inputs a reader should know: which source of incidents was used."""
+    """Things about the inputs a reader should know: stated against itemised operations time,
+    which source of incidents was used."""
+    ops = a.ops_cross_check()
+    notes = () if ops is None else (ops,)
     ev = a.evidence
     if ev is None:
-        return ()
+        return notes
     note = (
         f"Incident rates and restore times come from {ev.source} "
         f"({sum(ev.counts.values())} incidents over {ev.window_months:.1f} months"
@@ -341,7 +344,7 @@ def input_notes(a: Assessment) -> tuple[str, ...]:
     )
     if a.questionnaire.incidents.counts:
         note += "; the incident counts typed into the questionnaire were not used"
-    return (note + ".", *ev.notes)
+    return (*notes, note + ".", *ev.notes)
 
 
 #: The questions the seed post turns on: always asked "what would change the answer" about.

@@ -272,7 +272,7 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
             f"{name}."
         )))
     delivery_saving = _med(o.recurring["delivery"][sq] - o.recurring["delivery"][i])
-    if a.structure.rebake_deploys and delivery_saving > 0:
+    if a.structure.rebakes_today and delivery_saving > 0:
         bake = _said(a, "delivery.image_bake_minutes")
         deploys = _said(a, "delivery.prod_deploys_per_week")
         # its part of the cost score: the saving over the horizon as a share of team time,

@@ -159,7 +159,7 @@ def reassess(
     """
     q = a.questionnaire if q is None else q
     assumed = a.assumptions if assumptions is None else assumptions
-    structure = build_structure(q, a.options)
+    structure = build_structure(q, a.options, assumed)
     space = build_space(q, assumed, a.options, np.random.default_rng([a.seed, 2]), a.evidence)
     if a.evidence is not None:  # keep the original bootstrap of restore times
         space = ParamSpace(tuple(

@@ -120,6 +120,29 @@ class Assessment:
             return float("nan")
         return float(np.mean(np.isfinite(self.outputs.breakeven_month[i])))
 
+    def ops_cross_check(self) -> str | None:
+        """A sentence when the operations time the team states (ops_time_share of the product
+        engineers plus the platform engineers) and what the model itemises for today differ by
+        more than ``ops_gap_note_share`` of the stated time; None when they agree."""
+        o = self.outputs
+        stated = float(np.median(o.ops_stated_hours))
+        itemised = float(np.median(o.ops_itemised_hours))
+        limit = self.assumptions["ops_gap_note_share"].likely
+        if stated > 0 and abs(stated - itemised) <= limit * stated:
+            return None
+        if itemised > stated:
+            return (
+                f"You state about {stated:.0f} h a month of operations today, but the model "
+                f"itemises about {itemised:.0f} h (deploys, images, patching, incidents...): "
+                "either the stated share is low or some itemised defaults overstate your work; "
+                "nothing was clamped, the itemised figures are used."
+            )
+        return (
+            f"You state about {stated:.0f} h a month of operations today and the model itemises "
+            f"about {itemised:.0f} h; the other {stated - itemised:.0f} h are kept as 'other "
+            "operations', the same under every option."
+        )
+
     # ---- tables -------------------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
@@ -293,7 +316,7 @@ def assess(
     a = assumptions if assumptions is not None else load_assumptions()
     opts = dict(options) if options is not None else load_options()
     rng = np.random.default_rng(seed)
-    structure = build_structure(q, opts)
+    structure = build_structure(q, opts, a)
     space = build_space(q, a, opts, rng, evidence)
     values = space.sample(samples, rng)
     outputs = evaluate(values, structure)

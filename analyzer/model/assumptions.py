@@ -143,8 +143,8 @@ OVERRIDE_MAX_FACTOR = 1000.0
 #: Assumptions the model divides by (half-saturation constants, the team's monthly hours and the
 #: share of them for the move): 0 would make every result undefined.
 DIVISORS = frozenset({
-    "scale_out_events_half", "transition_risk_half_months", "capacity_share_half",
-    "hours_per_engineer_month", "migration_capacity_share", "cocomo_hours_per_pm",
+    "hours_per_engineer_month", "migration_capacity_share", "min_people_on_move",
+    "max_people_on_move", "experience_learning_rate",
 })
 _UNIT_RANGE = re.compile(r"\((\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\)")
 

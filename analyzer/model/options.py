@@ -1,4 +1,8 @@
-"""Options as data (data/options.yaml): what each way of shipping costs, prevents and adds."""
+"""Options as data (data/options.yaml): target states. The transition is today -> target.
+
+An option says where each group of processes runs (our own code, stateless off-the-shelf
+services, stateful processes) and which platform pieces it needs; what it costs to reach and to
+run comes from the difference between today and that target (analyzer.model.structure)."""
 
 from __future__ import annotations
 
@@ -23,14 +27,19 @@ WorkItem = Literal[
     "composition",
     "environment_config",
     "pipeline",
+    "platform_setup",
     "observability",
     "learning",
     "productivity_dip",
 ]
 WORK_ITEMS: tuple[str, ...] = WorkItem.__args__  # type: ignore[attr-defined]
 
-Share = Annotated[Estimate, Bounds(ge=0, le=1)]
-Factor = Annotated[Estimate, Bounds(ge=0, le=10)]
+#: Where a group of processes runs in an option's target state (``as-today``: where it runs now).
+Location = Literal["as-today", "machine-image", "container", "managed"]
+#: Process groups an option places: our own code, stateless off-the-shelf services, state.
+GROUPS: tuple[str, ...] = ("application", "service", "stateful")
+OrchestratorNeed = Literal["none", "any", "compose", "managed", "self-run"]
+
 PerYear = Annotated[Estimate, Bounds(ge=0, le=100)]
 
 
@@ -38,21 +47,24 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SourcedShare(_Frozen):
-    value: Share
-    source: str = Field(min_length=3)
+class Target(_Frozen):
+    """Where each group of processes runs in the option's target state."""
+
+    application: Location = "as-today"
+    service: Location = "as-today"
+    stateful: Location = "as-today"
 
 
-class TeamFit(_Frozen):
-    base: float = Field(ge=0, le=1)
-    per_familiarity: float = Field(ge=-1, le=1)
+class Needs(_Frozen):
+    """Platform pieces the target state needs (existing ones are not paid for again)."""
 
-    @model_validator(mode="after")
-    def _within_unit(self) -> TeamFit:
-        top = self.base + self.per_familiarity
-        if not 0 <= top <= 1:
-            raise ValueError(f"base + per_familiarity must lie in 0-1, got {top:g}")
-        return self
+    registry: bool = False
+    container_pipeline: bool = False
+    orchestrator: OrchestratorNeed = Field(
+        "none",
+        description="any: today's orchestrator if there is one, else compose for a few services "
+        "and a managed one beyond (assumption compose_max_services).",
+    )
 
 
 class Adds(_Frozen):
@@ -61,36 +73,37 @@ class Adds(_Frozen):
 
 
 class OptionSpec(_Frozen):
-    """One way of building and shipping the application."""
+    """One target state: where each group of processes runs and which platform pieces it needs."""
 
     label: str = Field(min_length=1, max_length=80)
     short_label: str = Field(min_length=1, max_length=30, description="Name used inside sentences.")
     description: str = Field(min_length=1)
     status_quo: bool = False
-    containerise: Literal["none", "stateless", "all"]
-    deploys_via: Literal["image", "container"]
-    transition: dict[WorkItem, float] = Field(default_factory=dict)
-    deploy_effort_factor: Factor
-    scale_out_effort_factor: Factor
-    works_on_my_machine_reduction: Share
-    tooling_overhead: float = Field(ge=0, le=10)
-    prevents: dict[CategoryName, Share] = Field(default_factory=dict)
+    target: Target = Field(default_factory=Target)
+    deploys_via: Literal["container", "rebake-image"] = Field(
+        "container",
+        description="How releases reach processes that run in containers: pushed images "
+        "(container) or containers baked into a machine image per release (rebake-image).",
+    )
+    needs: Needs = Field(default_factory=Needs)
     adds_per_year: Adds = Field(default_factory=Adds)
-    portability: SourcedShare
-    team_fit: TeamFit
     source: str = Field(min_length=3)
+
+    @property
+    def uses_containers(self) -> bool:
+        return "container" in (self.target.application, self.target.service, self.target.stateful)
 
     @model_validator(mode="after")
     def _consistent(self) -> OptionSpec:
-        if self.containerise == "none" and self.transition:
-            raise ValueError("an option that containerises nothing has no transition work items")
-        if any(v < 0 for v in self.transition.values()):
-            raise ValueError("transition multipliers must be >= 0")
+        if self.status_quo and (
+            self.target != Target() or self.needs != Needs() or self.adds_per_year != Adds()
+        ):
+            raise ValueError("the status quo is today's state: every group as-today, no needs")
         return self
 
 
 class OptionsFile(_Frozen):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     options: dict[str, OptionSpec] = Field(min_length=2)
 
     @model_validator(mode="after")

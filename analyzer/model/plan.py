@@ -40,7 +40,7 @@ STAGES: tuple[Stage, ...] = (
         "pilot",
         "Stage 1: pilot",
         "one application process in a container, built and deployed by the pipeline",
-        ("learning", "pipeline", "app_adaptation", PILOT_ITEM),
+        ("learning", "pipeline", "platform_setup", "app_adaptation", PILOT_ITEM),
     ),
     Stage(
         "processes",
@@ -63,26 +63,17 @@ EXTRA_LABELS = {
 
 
 def process_containerise_hours(a: Assessment, option: str) -> dict[str, FloatArray]:
-    """Containerising hours per process the option puts in a container (model's formula:
-    an off-the-shelf service costs ``containerise_service_hours``, an application process
-    ``containerise_app_hours`` plus ``native_dependency_hours`` per native dependency, times the
-    option's work-item factor). Their sum equals the model's ``containerise`` item."""
+    """Containerising hours per process entry the option puts in a container (the model's
+    ``Outputs.process_containerise_hours``: first unit x experience curve over the entry's
+    count). Their sum equals the model's ``containerise`` item."""
     o = a.option_names.index(option)
     st = a.structure
-    v = a.values
-    factor = float(st.options[o].transition.get("containerise", 0.0))
-    out: dict[str, FloatArray] = {}
-    for p, inside in zip(st.processes, st.contained[o], strict=True):
-        if not inside:
-            continue
-        if p.service:
-            hours = v["assumptions.containerise_service_hours"]
-        else:
-            hours = v["assumptions.containerise_app_hours"] + v[
-                f"processes.{p.name}.native_dependencies"
-            ] * v["assumptions.native_dependency_hours"]
-        out[p.name] = np.broadcast_to(hours * factor, (a.samples,))
-    return out
+    per_process = a.outputs.process_containerise_hours[o]
+    return {
+        p.name: np.broadcast_to(per_process[j], (a.samples,))
+        for j, (p, inside) in enumerate(zip(st.processes, st.contained[o], strict=True))
+        if inside
+    }
 
 
 def pilot_process(a: Assessment, option: str) -> str | None:

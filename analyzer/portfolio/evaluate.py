@@ -49,13 +49,6 @@ class AppOutcome:
     arrays: dict[str, NDArray[np.float32]]
 
 
-def _moves_state(app: App, containerise: str) -> bool:
-    """Does the option put a stateful process into a container (a data migration)?"""
-    if containerise != "all":
-        return False
-    return any(p.is_stateful and not p.managed for p in app.questionnaire.processes)
-
-
 def evaluate_app(
     app: App,
     *,
@@ -104,7 +97,7 @@ def evaluate_app(
         "effort_hours_p50": float(np.median(transition)) if moves else 0.0,
         "platform_hours_p50": float(np.median(platform[best])) if moves else 0.0,
         "monthly_saving_hours_p50": float(np.median(monthly_saving)),
-        "stateful_move": moves and _moves_state(app, spec.containerise),
+        "stateful_move": moves and bool(a.structure.data_moved(best)),
         "critical": app.critical,
         "depends_on": list(app.depends_on),
         "defaults_used": list(app.defaults_used),

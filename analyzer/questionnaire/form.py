@@ -32,7 +32,9 @@ from analyzer.errors import InputError, Problem, closest, did_you_mean
 from analyzer.questionnaire.estimate import Bounds, Estimate, show
 from analyzer.questionnaire.history_presets import incident_fields, incident_formats
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions this analyzer reads; older ones are upgraded on load (``upgrade_document``).
+READABLE_VERSIONS: tuple[int, ...] = (1, 2)
 
 ProcessKind = Literal[
     "web", "worker", "scheduler", "batch", "database", "cache", "queue", "proxy", "search", "other"
@@ -42,8 +44,27 @@ SERVICE_KINDS: frozenset[str] = frozenset({"database", "cache", "queue", "proxy"
 #: Kinds that hold state by default (a process may say otherwise).
 STATEFUL_KINDS: frozenset[str] = frozenset({"database", "queue", "search"})
 
-Architecture = Literal["monolith", "modular-monolith", "services", "mixed"]
-DeployMethod = Literal["package-upgrade", "rebake-image"]
+DeployMethod = Literal["package-upgrade", "rebake-image", "config-management"]
+RunsOn = Literal["machine-image", "container", "managed"]
+Provider = Literal["aws", "gcp", "azure", "other-cloud", "own-hardware"]
+Orchestrator = Literal["none", "compose", "ecs", "kubernetes", "nomad", "other"]
+ConfigManagement = Literal["none", "ansible", "puppet", "chef", "salt", "other"]
+#: Application start once the host is up, by kind, when a process does not say (seconds).
+STARTUP_SECONDS_BY_KIND: dict[str, tuple[float, float, float]] = {
+    "web": (2.0, 8.0, 30.0),
+    "worker": (1.0, 5.0, 20.0),
+    "scheduler": (1.0, 3.0, 10.0),
+    "batch": (1.0, 3.0, 10.0),
+    "database": (5.0, 20.0, 120.0),
+    "cache": (1.0, 2.0, 5.0),
+    "queue": (2.0, 10.0, 60.0),
+    "proxy": (1.0, 2.0, 5.0),
+    "search": (10.0, 30.0, 120.0),
+    "other": (1.0, 5.0, 30.0),
+}
+#: Entries, not services: a fleet of any size is one entry with a ``count``. The limit only keeps
+#: a file readable (and under yamlio's node limit).
+MAX_PROCESS_ENTRIES = 5000
 FAMILIARITY_WORDS: dict[str, float] = {"none": 0.0, "basic": 0.33, "working": 0.67, "expert": 1.0}
 
 CRITERIA: tuple[str, ...] = (
@@ -64,6 +85,15 @@ ANSWER_LABELS: dict[str, str] = {
     "team.hourly_cost": "cost of an engineer-hour",
     "team.docker_familiarity": "Docker familiarity",
     "team.hires_per_year": "hires a year",
+    "team.platform_engineers": "platform engineers",
+    "team.platform_familiarity": "platform familiarity",
+    "team.new_services_per_year": "new services a year",
+    "team.new_service_wait_days": "days a new service waits",
+    "team.migration_people": "people on the move",
+    "platform.config_management_hours_per_month": "config-management upkeep",
+    "count": "services",
+    "startup_seconds": "start-up time",
+    "instances": "instances",
     "codebase.kloc": "codebase size",
     "delivery.prod_deploys_per_week": "production deploys a week",
     "delivery.nonprod_deploys_per_week": "non-production deploys a week",
@@ -116,29 +146,54 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _familiarity(value: Any) -> Any:
+    """A familiarity word (none, basic, working, expert) as its number, a pair of words
+    (basic-working) as a range; numbers and typed ranges pass through."""
+    if not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word in FAMILIARITY_WORDS:
+        return FAMILIARITY_WORDS[word]
+    pair = re.fullmatch(r"(\w+)\s*(?:-|to)\s*(\w+)", word)
+    if pair and pair.group(1) in FAMILIARITY_WORDS and pair.group(2) in FAMILIARITY_WORDS:
+        low, high = (FAMILIARITY_WORDS[w] for w in pair.groups())
+        if low > high:
+            raise ValueError(f"'{value}': the first word must be the lower familiarity")
+        return [low, round((low + high) / 2, 12), high]  # basic-working: 0.33-0.67
+    if not word or word[0].isdigit() or word[0] in ".+-[":
+        return value  # a typed range such as '0.2-0.5' or '20%-40%': Bounds reads it
+    suggestion = did_you_mean(word, FAMILIARITY_WORDS)
+    raise ValueError(
+        f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
+        f"of {', '.join(FAMILIARITY_WORDS)}"
+    )
+
+
 class Team(Section):
-    engineers: Annotated[Estimate, Bounds(ge=1, le=5000)] = _meta(
-        "Engineers who build and run this application.",
+    engineers: Annotated[Estimate, Bounds(ge=1, le=100_000)] = _meta(
+        "Product engineers who write and ship the application.",
         "people",
-        "Count people who deploy or get paged for it, in full-time equivalents.",
+        "Count people who deploy or get paged for it, in full-time equivalents; platform or "
+        "operations staff go under platform_engineers.",
         examples=[[2, 3, 4]],
     )
     ops_time_share: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
-        "Share of the team's time spent on operations today (deploys, servers, incidents).",
+        "Share of the product engineers' time spent on operations today (deploys, servers, "
+        "incidents); a cross-check of what the model itemises, reported when they differ.",
         "fraction 0-1",
         "Look at last month's calendar and tickets; 0.1 means half a day a week per person.",
         default=Estimate(0.05, 0.10, 0.25),
     )
     hourly_cost: Annotated[Estimate, Bounds(ge=0, le=2000)] = _meta(
-        "Fully loaded cost of one engineer-hour, used only to show money next to hours.",
+        "Fully loaded cost of one engineer-hour.",
         "currency per hour",
         "Salary plus overhead divided by about 1,700 working hours a year.",
-        default=Estimate(60.0, 90.0, 150.0),
+        default=Estimate(50.0, 75.0, 110.0),
     )
     currency: str = Field("USD", description="Currency of hourly_cost.", max_length=8)
     docker_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
-        "How well the team knows containers: 0 nobody has used Docker; 0.33 basic (ran containers "
-        "locally); 0.67 working (someone shipped Docker to production); 1 expert. "
+        "How well the product engineers know containers: 0 nobody has used Docker; 0.33 basic "
+        "(ran containers locally); 0.67 working (someone shipped Docker to production); 1 expert. "
         "The words none, basic, working, expert are accepted too, and ranges of them "
         "(basic-working).",
         "score 0-1",
@@ -148,34 +203,51 @@ class Team(Section):
         "as a risk.",
         default=Estimate(0.1, 0.33, 0.5),
     )
-    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
+    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
         "New engineers expected to join per year (each needs a working dev environment).",
         "people per year",
         "Use the hiring plan; 0 if the team is stable.",
         default=Estimate(0.0, 1.0, 2.0),
     )
+    platform_engineers: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
+        "People whose job is running infrastructure or a platform (0: the product engineers do "
+        "their own operations).",
+        "people",
+        "Count the ops/SRE/platform team in full-time equivalents.",
+        default=Estimate.point(0),
+    )
+    platform_familiarity: Annotated[Estimate, Bounds(ge=0, le=1)] | None = _meta(
+        "Container-platform / orchestrator familiarity of the platform engineers (or of whoever "
+        "would run it), 0-1 or a word; default: docker_familiarity.",
+        "score 0-1",
+        "Has anyone run an orchestrator (ECS, Kubernetes, Nomad) in production?",
+        default=None,
+    )
+    new_services_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
+        "New services or applications started a year.",
+        "services per year",
+        "Count the repositories or services created last year.",
+        default=Estimate(0.0, 0.0, 1.0),
+    )
+    new_service_wait_days: Annotated[Estimate, Bounds(ge=0, le=365)] = _meta(
+        "Calendar days a new service waits today for its infrastructure (hosts, images, load "
+        "balancer, DNS, pipeline).",
+        "days",
+        "Ask the last team that started a service how long until it ran in production.",
+        default=Estimate(1.0, 3.0, 10.0),
+    )
+    migration_people: Annotated[Estimate, Bounds(ge=0.1, le=10_000)] | None = _meta(
+        "People who can work on the move at once; default: derived from engineers and "
+        "platform_engineers (data/assumptions.yaml).",
+        "people",
+        "Who would you really put on it, in full-time equivalents?",
+        default=None,
+    )
 
-    @field_validator("docker_familiarity", mode="before")
+    @field_validator("docker_familiarity", "platform_familiarity", mode="before")
     @classmethod
     def _familiarity_words(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        word = value.strip().lower()
-        if word in FAMILIARITY_WORDS:
-            return FAMILIARITY_WORDS[word]
-        pair = re.fullmatch(r"(\w+)\s*(?:-|to)\s*(\w+)", word)
-        if pair and pair.group(1) in FAMILIARITY_WORDS and pair.group(2) in FAMILIARITY_WORDS:
-            low, high = (FAMILIARITY_WORDS[w] for w in pair.groups())
-            if low > high:
-                raise ValueError(f"'{value}': the first word must be the lower familiarity")
-            return [low, round((low + high) / 2, 12), high]  # basic-working: 0.33-0.67
-        if not word or word[0].isdigit() or word[0] in ".+-[":
-            return value  # a typed range such as '0.2-0.5' or '20%-40%': Bounds reads it
-        suggestion = did_you_mean(word, FAMILIARITY_WORDS)
-        raise ValueError(
-            f"unknown familiarity {show(value)}{suggestion}: write a number from 0 to 1 or one "
-            f"of {', '.join(FAMILIARITY_WORDS)}"
-        )
+        return _familiarity(value)
 
 
 class Codebase(Section):
@@ -191,11 +263,44 @@ class Codebase(Section):
         min_length=1,
         max_length=20,
     )
-    apps: int = Field(
-        1, ge=1, le=1000, description="Separately deployed applications in this codebase."
+
+
+class Hosting(Section):
+    provider: Provider = Field(
+        "aws", description="Where the hosts run: aws, gcp, azure, other-cloud or own-hardware."
     )
-    architecture: Architecture = Field(
-        "monolith", description="monolith, modular-monolith, services or mixed."
+    instance_type: str | None = Field(
+        None,
+        description="Default size for every process, a key of data/prices.yaml (e.g. "
+        "m6i.large); default: the provider's general-purpose large size.",
+        max_length=60,
+    )
+
+
+class Platform(Section):
+    """What exists today: an option does not pay for it again."""
+
+    registry: bool = Field(False, description="A container registry exists.")
+    container_pipeline: bool = Field(
+        False, description="CI builds and pushes container images already."
+    )
+    orchestrator: Orchestrator = Field(
+        "none", description="none, compose, ecs, kubernetes, nomad or other."
+    )
+    orchestrator_managed: bool = Field(
+        False, description="The orchestrator's control plane is run by a provider (EKS, GKE, ECS)."
+    )
+    config_management: ConfigManagement = Field(
+        "none", description="Config management on the hosts: none, ansible, puppet, chef, salt."
+    )
+    config_management_hours_per_month: Annotated[Estimate, Bounds(ge=0, le=100_000)] | None = (
+        _meta(
+            "Upkeep of the config-management code (modules, roles, cookbooks); default from "
+            "data/assumptions.yaml when config_management is not none, else 0.",
+            "h per month",
+            "Time spent last quarter on the Puppet/Chef/Ansible code, divided by 3.",
+            default=None,
+        )
     )
 
 
@@ -216,27 +321,31 @@ class Process(Section):
         description="Keeps data that must survive a restart. Defaults to true for database, queue "
         "and search.",
     )
-    managed: bool = Field(
-        False,
-        description="Run by a provider (RDS, Atlas, ElastiCache...): nothing to containerise.",
+    runs_on: RunsOn = Field(
+        "machine-image",
+        description="Where it runs today: machine-image (a VM/AMI), container, or managed "
+        "(a provider runs it, e.g. RDS, ElastiCache).",
     )
     data_gb: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] = _meta(
-        "Data the process keeps on disk.", "GB", "`du -sh` on its data folder.",
+        "Data the process keeps on disk (stateful processes), per service.", "GB",
+        "`du -sh` on its data folder.",
         default=Estimate.point(0),
     )
-    instances: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
-        "Instances running normally.", "instances", "Count them in the cloud console.",
+    embedded: bool = Field(
+        False,
+        description="A file inside another process (e.g. SQLite): never its own container.",
+    )
+    count: Annotated[Estimate, Bounds(ge=1, le=1_000_000)] = _meta(
+        "How many similar services this entry stands for (a fleet: '120 Java services like "
+        "this one').",
+        "services",
+        "Count the repositories or deployables that look like this one; 1 for a single process.",
         default=Estimate.point(1),
     )
-    peak_instances: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] | None = _meta(
-        "Instances at peak load.", "instances",
-        "The most you have seen running at once; leave out if it never scales.",
-        default=None,
-    )
-    scale_out_events_per_month: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
-        "Times a month new instances are started to meet load.", "events per month",
-        "Autoscaling history, or 0 for a fixed fleet.",
-        default=Estimate.point(0),
+    deploy_method: DeployMethod | None = Field(
+        None,
+        description="How new versions reach it today: package-upgrade, rebake-image or "
+        "config-management; default: delivery.deploy_method.",
     )
     native_dependencies: Annotated[Estimate, Bounds(ge=0, le=1000)] = _meta(
         "System libraries or compiled extensions it needs beyond the language runtime "
@@ -244,6 +353,46 @@ class Process(Section):
         "packages",
         "Count the apt/yum lines in your image scripts that exist for this process.",
         default=Estimate.point(0),
+    )
+    startup_seconds: Annotated[Estimate, Bounds(ge=0, le=24 * 3600)] | None = _meta(
+        "Application start once the host is up; default by kind.", "seconds",
+        "Time from starting the process to its health check passing.",
+        default=None,
+    )
+    instances: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] = _meta(
+        "Instances (hosts/VMs) normally running, per service.", "instances",
+        "Count them in the cloud console.",
+        default=Estimate.point(1),
+    )
+    peak_instances: Annotated[Estimate, Bounds(ge=0, le=1_000_000)] | None = _meta(
+        "Instances at peak load, per service; default: instances.", "instances",
+        "The most you have seen running at once; leave out if it never scales.",
+        default=None,
+    )
+    peak_hours_per_day: Annotated[Estimate, Bounds(ge=0, le=24)] = _meta(
+        "How long peaks last a day.", "hours per day", "Read it off the load graph.",
+        default=Estimate(0.0, 2.0, 6.0),
+    )
+    autoscaling: bool = Field(
+        False, description="Scaling is automatic (an auto scaling group or an autoscaler)."
+    )
+    scale_out_events_per_month: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
+        "Times a month new instances are started to meet load.", "events per month",
+        "Autoscaling history, or 0 for a fixed fleet.",
+        default=Estimate(0.0, 0.0, 2.0),
+    )
+    instance_type: str | None = Field(
+        None, description="Overrides hosting.instance_type for this process.", max_length=60
+    )
+    utilisation: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
+        "Average CPU utilisation of its instances.", "fraction 0-1",
+        "The monitoring dashboard's monthly average.",
+        default=Estimate(0.1, 0.2, 0.4),
+    )
+    shares_host_with: list[str] = Field(
+        default_factory=list,
+        description="Names of processes co-located on the same hosts today.",
+        max_length=1000,
     )
 
     @property
@@ -253,6 +402,22 @@ class Process(Section):
     @property
     def is_service(self) -> bool:
         return self.kind in SERVICE_KINDS
+
+    @property
+    def managed(self) -> bool:
+        """Run by a provider today (version 1's ``managed: true``)."""
+        return self.runs_on == "managed"
+
+    @property
+    def startup(self) -> Estimate:
+        """Start-up seconds: the answer, else the default for its kind."""
+        if self.startup_seconds is not None:
+            return self.startup_seconds
+        return Estimate(*STARTUP_SECONDS_BY_KIND[self.kind])
+
+    @property
+    def peak(self) -> Estimate:
+        return self.instances if self.peak_instances is None else self.peak_instances
 
     @model_validator(mode="after")
     def _peak_not_below_normal(self) -> Process:
@@ -273,7 +438,7 @@ class Delivery(Section):
         default=Estimate(0.0, 5.0, 20.0),
     )
     environments: int = Field(
-        2, ge=1, le=50, description="Environments kept running (e.g. dev and production = 2)."
+        2, ge=1, le=1000, description="Environments kept running (e.g. dev and production = 2)."
     )
     hands_on_minutes_per_deploy: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
         "Engineer time one production deploy takes, including watching it.", "minutes",
@@ -292,8 +457,9 @@ class Delivery(Section):
     )
     deploy_method: DeployMethod = Field(
         "package-upgrade",
-        description="How code reaches production today: package-upgrade (pip/apt upgrade on "
-        "running instances) or rebake-image (a new machine image per release).",
+        description="How code reaches production today, for processes that do not say: "
+        "package-upgrade (pip/apt upgrade on running instances), rebake-image (a new machine "
+        "image per release) or config-management (Puppet/Chef/Ansible run on the hosts).",
     )
     image_bake_minutes: Annotated[Estimate, Bounds(ge=0, le=24 * 60)] = _meta(
         "Time to build a new machine image from the scripts.", "minutes",
@@ -440,10 +606,15 @@ class Weights(Section):
 
 class Priorities(Section):
     horizon_months: int = Field(
-        24, ge=3, le=120, description="How far ahead to compare the options, in months."
+        36, ge=3, le=120, description="How far ahead to compare the options, in months."
     )
     discount_rate_annual: float = Field(
         0.08, ge=0, le=1, description="Yearly rate at which future hours count for less (NPV)."
+    )
+    weight_tolerance: float = Field(
+        0.2, ge=0, le=1,
+        description="Relative tolerance the team accepts on the weights (they are sampled "
+        "within it).",
     )
     weights: Weights = Field(default_factory=Weights, description="Criterion weights.")
 
@@ -451,8 +622,9 @@ class Priorities(Section):
 class Questionnaire(Section):
     """One application and the team that runs it."""
 
-    schema_version: Literal[1] = Field(
-        description="Questionnaire format version; always 1.", examples=[SCHEMA_VERSION]
+    schema_version: Literal[2] = Field(
+        description="Questionnaire format version; 2 (version 1 files are upgraded on load).",
+        examples=[SCHEMA_VERSION],
     )
     name: str = Field(
         description="The team or application this is about.",
@@ -463,11 +635,19 @@ class Questionnaire(Section):
     description: str | None = Field(None, max_length=2000, description="Context for the report.")
     team: Team = Field(description="The people who build and run the application.")
     codebase: Codebase = Field(description="The application's own code.")
+    hosting: Hosting = Field(  # type: ignore[arg-type]
+        default_factory=Hosting, description="Where the hosts run."
+    )
+    platform: Platform = Field(  # type: ignore[arg-type]
+        default_factory=Platform,
+        description="Platform pieces that exist today (an option does not pay for them again).",
+    )
     processes: list[Process] = Field(
         min_length=1,
-        max_length=200,
-        description="Every process the application runs in production, one entry each: your "
-        "own code (web, worker...) and the services it needs (database, cache, queue...).",
+        max_length=MAX_PROCESS_ENTRIES,
+        description="Every process the application runs in production, one entry each or one "
+        "per fleet of similar services (with count): your own code (web, worker...) and the "
+        "services it needs (database, cache, queue...).",
         examples=[
             [
                 {"name": "web", "kind": "web", "instances": [1, 2, 4]},
@@ -493,6 +673,13 @@ class Questionnaire(Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"process names must be unique; repeated: {', '.join(dupes)}")
+        known = set(names)
+        for p in processes:
+            unknown = sorted(set(p.shares_host_with) - known)
+            if unknown:
+                raise ValueError(
+                    f"{p.name}: shares_host_with names unknown process(es) {', '.join(unknown)}"
+                )
         return processes
 
 
@@ -586,30 +773,94 @@ def problems_from_validation(
 
 
 def check_schema_version(data: Mapping[str, Any], name: str, marks: Marks | None = None) -> None:
-    """Raise InputError unless the document's ``schema_version``, when given, is the one read here
-    (``true`` is not the number 1)."""
+    """Raise InputError unless the document's ``schema_version``, when given, is one this analyzer
+    reads (version 1 is upgraded on load; ``true`` is not the number 1)."""
     version = data.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         line, col = marks.locate(("schema_version",)) if marks is not None else (None, None)
         raise InputError(
             [
                 Problem(
                     name,
-                    f"unsupported schema_version {show(version)}; this analyzer reads version "
-                    f"{SCHEMA_VERSION}",
+                    f"unsupported schema_version {show(version)}; this analyzer reads versions "
+                    f"{', '.join(str(v) for v in READABLE_VERSIONS)}",
                     line, col, "schema_version",
                 )
             ]
         )
 
+#: Version 1 codebase fields the model never used; dropped on upgrade with a note.
+DROPPED_V1_FIELDS: tuple[str, ...] = ("apps", "architecture")
+EMBEDDED_MARKER = "sqlite"
+EMBEDDED_BELOW_GB = 1.0
+
+
+def _below(value: Any, limit: float) -> bool:
+    """True when an Estimate-shaped answer's likely value is below ``limit`` (unreadable: False)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value < limit
+    if isinstance(value, list) and len(value) == 3 and all(
+        isinstance(x, (int, float)) for x in value
+    ):
+        return bool(value[1] < limit)
+    if isinstance(value, dict) and isinstance(value.get("likely"), (int, float)):
+        return bool(value["likely"] < limit)
+    return False
+
+
+def upgrade_document(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A version-1 questionnaire (parsed YAML) as version 2, and notes on what changed.
+
+    Same answers, new fields at their defaults (docs/design/questionnaire-v2.md, "Upgrade from
+    version 1"): ``managed: true`` becomes ``runs_on: managed`` (else ``machine-image``); a
+    stateful ``other`` process under 1 GB whose name contains "sqlite" becomes ``embedded``;
+    ``codebase.apps`` and ``codebase.architecture`` are dropped. The input is not changed.
+    """
+    import copy
+
+    out = copy.deepcopy(data)
+    notes: list[str] = []
+    if out.get("schema_version") != 1:
+        return out, notes
+    out["schema_version"] = SCHEMA_VERSION
+    codebase = out.get("codebase")
+    if isinstance(codebase, dict):
+        for key in DROPPED_V1_FIELDS:
+            if key in codebase:
+                notes.append(
+                    f"codebase.{key} ({show(codebase.pop(key))}) dropped: version 2 does not use it"
+                )
+    processes = out.get("processes")
+    for i, proc in enumerate(processes if isinstance(processes, list) else []):
+        if not isinstance(proc, dict):
+            continue
+        managed = proc.pop("managed", None)
+        proc["runs_on"] = "managed" if managed is True else "machine-image"
+        if managed is not None and not isinstance(managed, bool):
+            proc["managed"] = managed  # not a yes/no: leave it for validation to report
+        name = str(proc.get("name", ""))
+        if (
+            proc.get("kind") == "other"
+            and proc.get("stateful") is True
+            and EMBEDDED_MARKER in name.lower()
+            and _below(proc.get("data_gb", 0), EMBEDDED_BELOW_GB)
+        ):
+            proc["embedded"] = True
+            notes.append(f"processes[{i}] ({name}): marked embedded (a file inside another process)")
+    return out, notes
+
 
 def validate_document(data: Any, marks: Marks, name: str) -> Questionnaire:
-    """Validate parsed YAML as a questionnaire; raise InputError listing every problem."""
+    """Validate parsed YAML as a questionnaire (version 1 is upgraded first); raise InputError
+    listing every problem."""
     if not isinstance(data, dict):
         raise InputError(
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
     check_schema_version(data, name, marks)
+    data, _notes = upgrade_document(data)
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:

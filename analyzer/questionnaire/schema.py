@@ -13,20 +13,21 @@ from typing import Any
 
 from analyzer.questionnaire.form import FAMILIARITY_WORDS, Questionnaire
 
-SCHEMA_ID = "https://analyzer.invalid/questionnaire/v1.schema.json"
+SCHEMA_ID = "https://analyzer.invalid/questionnaire/v2.schema.json"
 SCHEMA_FILE = Path(__file__).resolve().parent / "questionnaire.schema.json"
 JSON_INDENT = 2
 
 
 def questionnaire_json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of questionnaire version 1."""
+    """JSON Schema (draft 2020-12) of questionnaire version 2."""
     schema = Questionnaire.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
-    schema["title"] = "analyzer questionnaire, version 1"
-    # The loader also takes words for docker_familiarity (a before-validator pydantic cannot see).
-    familiarity = schema["$defs"]["Team"]["properties"]["docker_familiarity"]
-    familiarity["anyOf"].append({"type": "string", "enum": list(FAMILIARITY_WORDS)})
+    schema["title"] = "analyzer questionnaire, version 2"
+    # The loader also takes words for the familiarities (a before-validator pydantic cannot see).
+    for key in ("docker_familiarity", "platform_familiarity"):
+        familiarity = schema["$defs"]["Team"]["properties"][key]
+        familiarity["anyOf"].append({"type": "string", "enum": list(FAMILIARITY_WORDS)})
     return schema
 
 

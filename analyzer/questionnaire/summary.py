@@ -21,12 +21,19 @@ MIN_VALUE_WIDTH = 20
 NONE_CELL = "-"
 _NO_BREAK = "\u00a0"  # joins the words of one item so wrapping never splits "name 5 (3-8)"
 SECTIONS_BEFORE_PROCESSES = ("team", "codebase")
+#: Short sections shown on one row each, after the codebase.
+ONE_ROW_SECTIONS = ("hosting", "platform")
+#: Process columns shown only when some process gives the field (they are usually defaults).
+OPTIONAL_PROCESS_COLUMNS = frozenset({"count", "runs_on", "deploy_method"})
 SECTIONS_AFTER_PROCESSES = ("delivery", "incidents", "priorities")
 #: Process table: (column title, Process field) in display order.
 PROCESS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("count", "count"),
+    ("runs on", "runs_on"),
+    ("deploy", "deploy_method"),
     ("instances", "instances"),
     ("peak", "peak_instances"),
-    ("scale-outs/mo", "scale_out_events_per_month"),
+    ("scale/mo", "scale_out_events_per_month"),
     ("data GB", "data_gb"),
     ("native", "native_dependencies"),
 )
@@ -85,8 +92,28 @@ def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[s
     return rows
 
 
-def _process_cell(process: Process, field: str, defaults: list[str]) -> str:
+def _one_row(q: Questionnaire, section: str, defaults: list[str]) -> list[str]:
+    """A short section on one row: 'key value' items; '*' when none of them was given."""
+    model = getattr(q, section)
+    items = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value is None and name not in model.model_fields_set:
+            continue
+        mark = ""
+        if name not in model.model_fields_set:
+            defaults.append(f"{section}.{name}")
+            mark = DEFAULT_MARK
+        items.append(f"{name} {_fmt(value)}{mark}".replace(" ", _NO_BREAK))
+    return _row("", " ", section, ", ".join(items))
+
+
+def _process_cell(
+    process: Process, field: str, defaults: list[str], q: Questionnaire | None = None
+) -> str:
     value = getattr(process, field)
+    if field == "deploy_method" and value is None and q is not None:
+        value = q.delivery.deploy_method  # the team's default method
     if _is_nothing(value):
         return NONE_CELL
     if field not in process.model_fields_set:
@@ -96,11 +123,27 @@ def _process_cell(process: Process, field: str, defaults: list[str]) -> str:
 
 
 def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
-    header = ["name", "kind", *(title for title, _ in PROCESS_COLUMNS), "notes"]
+    columns = [
+        (title, field)
+        for title, field in PROCESS_COLUMNS
+        if field not in OPTIONAL_PROCESS_COLUMNS
+        or any(field in p.model_fields_set for p in q.processes)
+    ]
+    header = ["name", "kind", *(title for title, _ in columns), "notes"]
     table = [header]
     for p in q.processes:
-        notes = [w for w, on in (("stateful", p.is_stateful), ("managed", p.managed)) if on]
-        cells = [_process_cell(p, field, defaults) for _, field in PROCESS_COLUMNS]
+        notes = [
+            w
+            for w, on in (
+                ("stateful", p.is_stateful and not p.embedded),
+                ("embedded", p.embedded),
+                ("autoscaling", p.autoscaling),
+            )
+            if on
+        ]
+        if p.shares_host_with:
+            notes.append("shares hosts with " + " ".join(p.shares_host_with))
+        cells = [_process_cell(p, field, defaults, q) for _, field in columns]
         table.append([p.name, p.kind, *cells, ", ".join(notes)])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = [f"processes ({len(q.processes)})"]
@@ -116,6 +159,8 @@ def questionnaire_summary(q: Questionnaire, source: str) -> str:
     defaults: list[str] = []
     for section in SECTIONS_BEFORE_PROCESSES:
         lines += _section_rows(q, section, defaults)
+    for section in ONE_ROW_SECTIONS:
+        lines += _one_row(q, section, defaults)
     lines += _process_rows(q, defaults)
     for section in SECTIONS_AFTER_PROCESSES:
         lines += _section_rows(q, section, defaults)

@@ -189,7 +189,7 @@ def _about(a: Assessment) -> Facts:
         ("Team", f"{t.engineers.likely:g} engineers; {_est(t.ops_time_share, '%', PERCENT)} "
                  f"of their time on operations; Docker familiarity "
                  f"{_est(t.docker_familiarity)} on a 0-1 scale"),
-        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}; {c.architecture}"),
+        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}"),
         ("Processes", "; ".join(procs)),
         ("Delivery", f"{_est(d.prod_deploys_per_week, 'production deploys a week')}; "
                      f"{_est(d.failed_deploy_rate, '%', PERCENT)} of deploys need a fix; "
@@ -334,7 +334,7 @@ def cost_section(a: Assessment) -> Section:
     )
     fig = Figure("cost-over-time",
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
-                 partial(_draw_cost, a), (7.0, 3.5))
+                 partial(_draw_cost, a), (7.0, 3.1))
     return Section("cost", "Cost over time",
                    (Paragraph(intro), fig, summary_table(a), running_cost_table(a)))
 
@@ -351,16 +351,20 @@ def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
 def running_cost_table(a: Assessment) -> Table:
     """What each option spends each month, item by item: P50 (P10 to P90) hours a month."""
     rows: dict[str, dict[str, str]] = {}
+    used: set[str] = set()
     for r in running_cost_records(a):
         row = rows.setdefault(r["item"], {"item": _cap(r["label"])})
         row[r["option"]] = fmt_spread(r["p10"], r["p50"], r["p90"], "")
-    rows_list = list(rows.values())
+        if r["p90"] > 0:
+            used.add(r["item"])
+    rows_list = [row for item, row in rows.items() if item in used]  # items no option spends on: left out
     cols = [Column("item", "Running cost, hours a month", width=2.2)]
     cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
     return Table(pd.DataFrame(rows_list), tuple(cols),
                  caption="What each option spends each month on upkeep, deploys, incidents, "
                  "onboarding and the rest, P50 (P10 to P90); the items' medians need not add up "
-                 "to the monthly total above.")
+                 "to the monthly total above. Items no option spends on are left out.",
+                 small=True)
 
 
 def _draw_cost(a: Assessment, ax: Any) -> Any:
@@ -421,14 +425,14 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         "than the sum of the P90s, because not everything overruns at once.",
         strong_rows=tuple(strong),
     )
-    share = _median(a.values["assumptions.migration_capacity_share"])
-    pace = _median(a.outputs.capacity_hours) * share
-    engineers = _median(a.values["team.engineers"])
+    o = a.option_names.index(option)
+    people = _median(a.outputs.migration_people[o])
+    pace = people * _median(a.values["assumptions.hours_per_engineer_month"])
     m10, m50, m90 = _trio(r, "migration_months")
     hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
     ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
     calendar = Table(
-        stages.assign(who=f"{engineers:g} engineers at {fmt_pct(share)} of their time",
+        stages.assign(who=f"about {people:.1f} people on the move",
                       hours=[fmt_spread(x, y, z) for x, y, z in hours],
                       ends=[f"month {y:.1f} ({x:.1f} to {z:.1f})" for x, y, z in ends]),
         (Column("title", "Stage", width=1.6), Column("hours", "Work incl. its share of the dip",
@@ -439,9 +443,8 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         "from the start; the team names who leads each stage.",
     )
     summary = (
-        f"Total: {fmt_spread(t10, t50, t90)} of work. At {fmt_pct(share)} of "
-        f"{engineers:g} engineers' time (about {fmt_hours(pace)} a month) it takes "
-        f"{fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
+        f"Total: {fmt_spread(t10, t50, t90)} of work. With about {people:.2g} people on it "
+        f"(about {fmt_hours(pace)} a month) it takes {fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
     )
     others = []
     for name in a.option_names:

@@ -37,8 +37,9 @@ def risk_register(a: Assessment, option: str | None) -> list[dict[str, str]]:
         rows.append({"risk": str(t["title"]), "why": why,
                      "mitigation": " ".join(str(t["mitigation"]).split()), "owner": "(the team)"})
 
-    own_data = [p for p in q.processes if p.is_stateful and not p.managed]
-    if own_data and spec.containerise == "all":
+    moved = set(a.structure.data_moved(a.option_names.index(option)))
+    own_data = [p for p in q.processes if p.name in moved]
+    if own_data:
         names = ", ".join(f"{p.name} ({p.data_gb.likely:g} GB)" for p in own_data)
         add("data_migration", f"{spec.short_label} moves the data of {names} into volumes")
     web = [p.name for p in q.processes if p.kind == "web"]

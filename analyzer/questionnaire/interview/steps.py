@@ -3,7 +3,7 @@ what an answer does to the answers so far, and where an unfinished interview res
 
 The answers are a plain nested dict shaped like the questionnaire YAML. The list of questions is
 recomputed from it after every answer (one block per process, data size only for stateful
-processes, managed only for off-the-shelf services), so going back and resuming need no state
+processes), so going back and resuming need no state
 beyond the answers and the id of the next question. Every answer is checked by validating the
 whole questionnaire with the same pydantic model the file loader uses, and keeping the problems
 at that question's place.
@@ -39,6 +39,7 @@ from analyzer.questionnaire.form import (
     check_schema_version,
     incident_categories,
     problems_from_validation,
+    upgrade_document,
 )
 from analyzer.questionnaire.interview import answer
 
@@ -163,10 +164,15 @@ def _process_steps(i: int, process: Mapping[str, Any], count: int) -> list[Step]
     section = f"process {i + 1}" + (f" ({process['name']})" if process.get("name") else "")
     steps: list[Step] = []
     for name in Process.model_fields:
-        if name == "managed" and kind not in SERVICE_KINDS:
+        if name in ("data_gb", "embedded") and not stateful:
             continue
-        if name == "data_gb" and not stateful:
-            continue
+        if name == "embedded" and kind != "other":
+            continue  # only a file of the team's own (SQLite) can live inside another process
+        if name == "native_dependencies" and kind in SERVICE_KINDS:
+            continue  # off-the-shelf services run from their official image
+        if name == "deploy_method":
+            continue  # delivery.deploy_method asks it for every process; a mixed estate says it
+            # per process in the file (a choice question cannot leave it to the default)
         step = field_step(Process, name, ("processes", i), section)
         if name == "stateful":
             step = replace(step, default=kind in STATEFUL_KINDS)
@@ -222,7 +228,7 @@ def steps_for(answers: Mapping[str, Any]) -> list[Step]:
         for name in Questionnaire.model_fields
         if name in ("name", "description")
     ]
-    for section in ("team", "codebase"):
+    for section in ("team", "codebase", "hosting", "platform"):
         steps += _model_steps(_section_model(section), (section,), section)
     given = answers.get("processes")
     processes: list[Any] = given if isinstance(given, list) else []
@@ -423,6 +429,7 @@ def check_shape(data: Any, name: str) -> Answers:
             [Problem(name, "expected a mapping of sections (team:, codebase:, ...)", 1, 1)]
         )
     check_schema_version(data, name)
+    data, _notes = upgrade_document(data)  # a version-1 file is edited as version 2
     bad = [s for s in SECTIONS if s in data and not isinstance(data[s], dict)]
     processes = data.get("processes")
     if processes is not None and (

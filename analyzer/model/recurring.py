@@ -1,0 +1,398 @@
+"""Recurring effort per month, item by item (MODEL.md v2, "The cost": Recurring).
+
+Each function returns engineer-hours per month, (options, samples). Costs per service are counts
+times a per-unit figure, so more services weigh on whichever way of running them costs more per
+service; incidents are today's rates less what an option prevents *relative to today's method*.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from analyzer.model.draws import Draws
+from analyzer.model.placement import Placement
+from analyzer.model.structure import (
+    BAKED_CONTAINER,
+    COMPOSE,
+    CONFIG_MANAGEMENT,
+    CONTAINER_METHOD,
+    MANAGED_METHOD,
+    MANAGED_ORCHESTRATOR,
+    NO_ORCHESTRATOR,
+    PACKAGE,
+    REBAKE,
+    SELF_RUN,
+    Structure,
+)
+from analyzer.model.transition import platform_people
+
+FloatArray = NDArray[np.float64]
+WEEKS_PER_MONTH = 52.0 / 12.0
+MINUTES_PER_HOUR = 60.0
+MONTHS_PER_YEAR = 12.0
+DAYS_PER_YEAR_MONTHS = 12.0
+
+
+def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
+    return np.asarray(np.divide(part, whole, out=np.zeros_like(part * whole), where=whole > 0))
+
+
+def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
+    """Machine images: bake pipeline and OS patching per image, per machine-image unit."""
+    per_image = d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month
+    return np.asarray(pl.units(pl.img) * per_image)
+
+
+def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Long-lived hosts patched in place (package-upgrade, config-management: re-baked hosts are
+    replaced instead) and container nodes, fewer than instances (packing), less where the
+    orchestrator is managed."""
+    c = d.c
+    environments = 1.0 + (st.environments - 1) * c.nonprod_instance_share
+    long_lived = pl.img * (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])
+    hosts = pl.units(long_lived, d.proc.instances)
+    managed = np.array([float(o == MANAGED_ORCHESTRATOR) for o in st.orchestrator])[:, None]
+    node_share = 1.0 - managed * (1.0 - c.managed_node_patch_share)
+    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing * node_share
+    return np.asarray((hosts + nodes) * environments * c.host_patching_hours_per_host_month)
+
+
+def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Each non-production environment kept in step with production: its hosts and images on
+    machine images, only configuration with containers, in proportion to the units in each."""
+    c = d.c
+    share = container_share(pl)
+    per_env = (
+        1.0 - share
+    ) * c.environment_upkeep_hours_images + share * c.environment_upkeep_hours_containers
+    return np.asarray((st.environments - 1) * per_env)
+
+
+def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Config-management upkeep (the team's answer or the assumption) while it configures
+    application hosts; a residual share for container nodes once they leave."""
+    if not st.config_management:
+        return np.zeros((len(st.options), d.n))
+    managed_today = pl.units(pl.img0 * pl.method0[CONFIG_MANAGEMENT])
+    if not np.any(managed_today > 0):
+        managed_today = pl.units(pl.img0)  # the tool runs, but no process says it deploys by it
+        managed = pl.units(pl.img * pl.img0[None])
+    else:
+        managed = pl.units(pl.img * pl.method[CONFIG_MANAGEMENT])
+    kept = _share(managed, managed_today)
+    has_nodes = (pl.units(pl.ctr) > 0).astype(np.float64)
+    left = kept + (1.0 - kept) * d.c.config_management_node_share * has_nodes
+    return np.asarray(d.team.config_management_hours * left)
+
+
+def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Base-image rebuilds and orchestrator work per container unit, plus the orchestrator's own
+    upgrades and on-call (compose, managed, self-run: self-run Kubernetes is a team's work)."""
+    c = d.c
+    units = pl.units(pl.ctr)
+    per_unit = c.base_image_rebuild_hours_per_image_month + c.orchestrator_hours_per_service_month
+    fixed = {
+        NO_ORCHESTRATOR: np.zeros(d.n),
+        COMPOSE: c.compose_upkeep_hours_month,
+        MANAGED_ORCHESTRATOR: c.managed_orchestrator_upkeep_hours_month,
+        SELF_RUN: c.selfrun_orchestrator_upkeep_hours_month,
+    }
+    orch = np.stack([fixed[o] for o in st.orchestrator])
+    # an orchestrator that runs today is run (and paid for) under every option that keeps it
+    running = np.array(
+        [float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator]
+    )
+    return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
+
+
+def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
+    out: FloatArray = np.zeros((*pl.img.shape, 1))
+    for method, v in values.items():
+        mask = pl.method[method]
+        if mask.any() and np.any(v):
+            out = out + mask[:, :, None] * np.asarray(v)
+    return out
+
+
+def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """(P, S) or (P, 1): each entry's figure under today's method."""
+    out: FloatArray = np.zeros((*pl.img0.shape, 1))
+    for method, v in values.items():
+        mask = pl.method0[method]
+        if mask.any() and np.any(v):
+            out = out + mask[:, None] * np.asarray(v)
+    return out
+
+
+def delivery(pl: Placement, d: Draws) -> FloatArray:
+    """Deploys x (hands-on + waiting for a bake where the method bakes) and failed deploys once,
+    with rollback speed by method; team deploys are shared over own-code units.
+
+    Hands-on time scales by the target method's effort relative to today's (the answer measures
+    today's); a bake (or an image build) is waited for on production deploys, which someone
+    watches; non-production deploys run from CI unattended.
+    """
+    c, dl = d.c, d.delivery
+    deploys = dl.prod_deploys_per_week * WEEKS_PER_MONTH
+    nonprod = dl.nonprod_deploys_per_week * WEEKS_PER_MONTH
+    own_units = pl.units(pl.own)
+    weight = _share(pl.n * pl.own[:, None], own_units)  # (P, S)
+    ctr = c.deploy_effort_factor_container
+    effort: dict[str, FloatArray | float] = {
+        PACKAGE: 1.0,
+        REBAKE: 1.0,
+        CONFIG_MANAGEMENT: 1.0,
+        CONTAINER_METHOD: ctr,
+        BAKED_CONTAINER: 1.0,
+        MANAGED_METHOD: ctr,
+    }
+    ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
+    bake = dl.image_bake_minutes
+    wait = _per_method(
+        pl,
+        {
+            REBAKE: bake,
+            CONTAINER_METHOD: c.container_build_minutes,
+            BAKED_CONTAINER: bake + c.container_build_minutes,
+        },
+    )
+    rollback = _per_method(
+        pl,
+        {
+            PACKAGE: c.rollback_hours_package,
+            REBAKE: c.rollback_hours_rebake,
+            CONFIG_MANAGEMENT: c.rollback_hours_config_management,
+            CONTAINER_METHOD: c.rollback_hours_containers,
+            BAKED_CONTAINER: c.rollback_hours_rebake,
+            MANAGED_METHOD: c.rollback_hours_containers,
+        },
+    )
+    per_deploy = (
+        deploys * dl.hands_on_minutes_per_deploy / MINUTES_PER_HOUR * ratio
+        + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
+        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share
+        + deploys * dl.failed_deploy_rate * rollback
+    )  # (O, P, S)
+    return np.asarray((per_deploy * weight[None]).sum(axis=1))
+
+
+def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, FloatArray]:
+    """Unit-weighted share of a category prevented relative to in-place upgrades: (O, S), (S,).
+
+    The methods are ordered: a container prevents at least what an immutable per-release image
+    does, and a managed service at least what a container does (max of the sampled shares), so an
+    independent draw cannot make containers drift more than the images they replace.
+    """
+    c = d.c
+    if category == "environment_drift":
+        cm, rebake = c.drift_prevented_config_management, c.drift_prevented_rebake
+        ctr = np.maximum(c.drift_prevented_container, np.maximum(rebake, cm))
+        managed = np.maximum(c.drift_prevented_managed, ctr)
+    else:
+        cm, rebake = c.dependency_prevented_config_management, c.dependency_prevented_rebake
+        ctr = np.maximum(c.dependency_prevented_container, np.maximum(rebake, cm))
+        managed = np.maximum(c.dependency_prevented_managed, ctr)
+    table: dict[str, FloatArray | float] = {
+        PACKAGE: 0.0,
+        REBAKE: rebake,
+        CONFIG_MANAGEMENT: cm,
+        CONTAINER_METHOD: ctr,
+        BAKED_CONTAINER: ctr,
+        MANAGED_METHOD: managed,
+    }
+    units = pl.units(pl.entries)  # (S,)
+    target = (_per_method(pl, table) * pl.n[None]).sum(axis=1)
+    today = (_per_method_today(pl, table) * pl.n).sum(axis=0)
+    return _share(target, units), _share(today, units)
+
+
+#: Categories whose rate an option changes relative to today; the rest cost the same everywhere.
+CHANGED_CATEGORIES: tuple[str, ...] = (
+    "environment_drift",
+    "dependency",
+    "co_location",
+    "failed_deploy",
+)
+
+
+def incident_factor(pl: Placement, d: Draws, category: str) -> FloatArray:
+    """(O, S) multiplier of one category's rate under each option, relative to today.
+
+    Drift and dependency: (1 - P_o)/(1 - P_today), P the unit-weighted share the methods prevent
+    (immutable per-release images already prevent most drift). Co-location: (1 - i c_o)/(1 - i
+    c_today), c the share of co-located units in containers. Failed deploys: 0, because they are
+    costed once, in delivery. Other categories: 1.
+    """
+    n_opt = pl.img.shape[0]
+    if category in ("environment_drift", "dependency"):
+        target, today = _protection(pl, d, category)
+        return np.asarray((1.0 - target) / np.maximum(1.0 - today, 1e-9))
+    if category == "co_location":
+        iso = d.c.isolation_prevented_container
+        coloc = pl.units(pl.co_located)
+        share_o = _share(pl.units(pl.ctr * pl.co_located[None]), coloc)
+        share_0 = _share(pl.units(pl.ctr0 * pl.co_located), coloc)
+        return np.asarray((1.0 - iso * share_o) / np.maximum(1.0 - iso * share_0, 1e-9))
+    if category == "failed_deploy":
+        return np.zeros((n_opt, d.n))
+    return np.ones((n_opt, d.n))
+
+
+def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, FloatArray]:
+    """(incident hours per month, drift incident hours per month), both (O, S).
+
+    sum_c rate_c x factor_oc x (restore x people + follow-up), plus what the option adds:
+    incidents a year per unit moved into a container (configuration) and per stateful one
+    (volumes), and the orchestrator's own incidents where the target runs one today lacks.
+    """
+    c = d.c
+    per_incident = (
+        d.incidents.hours_to_restore * d.incidents.people_per_incident + c.incident_follow_up_hours
+    )
+    rates = d.incidents.rates
+    rate = rates.sum(axis=0) + np.zeros((len(st.options), 1))  # (O, S)
+    drift = np.zeros_like(rate)
+    for cat in CHANGED_CATEGORIES:
+        if cat not in st.categories:
+            continue
+        r = rates[st.categories.index(cat)]
+        factor = incident_factor(pl, d, cat)
+        rate = rate + r * (factor - 1.0)
+        if cat == "environment_drift":
+            drift = r * factor
+    moved_ctr = pl.units(pl.to_ctr)
+    moved_stateful = pl.units(pl.to_ctr * pl.stateful[None])
+    rate = (
+        rate
+        + (d.adds_per_process * moved_ctr + d.adds_per_stateful * moved_stateful) / MONTHS_PER_YEAR
+    )
+    drift = (
+        drift
+        + (d.adds_drift_per_process * moved_ctr + d.adds_drift_per_stateful * moved_stateful)
+        / MONTHS_PER_YEAR
+    )
+    by_kind = {
+        MANAGED_ORCHESTRATOR: c.orchestrator_incidents_per_year_managed,
+        SELF_RUN: c.orchestrator_incidents_per_year_selfrun,
+    }
+    for i, o in enumerate(st.orchestrator):
+        if o != st.orchestrator_today and o in by_kind:
+            rate[i] = rate[i] + by_kind[o] / MONTHS_PER_YEAR
+    return np.asarray(rate * per_incident), np.asarray(drift * per_incident)
+
+
+def container_share(pl: Placement, own_only: bool = False) -> FloatArray:
+    """(O, S) share of (own-code) units in containers under each option."""
+    mask = pl.own if own_only else pl.entries
+    return _share(pl.units(pl.ctr * mask[None]), pl.units(mask))
+
+
+def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
+    """(dev environments and onboarding, works-on-my-machine part), (O, S).
+
+    hires/12 x (set-up base + per process entry, by where it runs), growing with the services and
+    data stores a developer runs; plus engineers x works-on-my-machine time, less what containers
+    remove in proportion to the units in them."""
+    c, t = d.c, d.team
+    share = container_share(pl)
+    base = (1.0 - share) * c.dev_env_setup_hours_images + share * c.dev_env_setup_hours_containers
+    entries_img = pl.img @ pl.entries
+    entries_ctr = (pl.ctr + pl.mgd) @ pl.entries
+    per_hire = (
+        base
+        + entries_img[:, None] * c.dev_env_hours_per_process_images
+        + entries_ctr[:, None] * c.dev_env_hours_per_process_containers
+    )
+    womm = (
+        t.engineers
+        * c.works_on_my_machine_hours_per_engineer_month
+        * (1.0 - c.womm_reduction_container * share)
+    )
+    return np.asarray(t.hires_per_year / MONTHS_PER_YEAR * per_hire + womm), np.asarray(womm)
+
+
+def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """New services a year / 12 x (set-up + days waited x hours lost a day), by the platform new
+    services land on: containers where the own code mostly runs in containers (self-service
+    cuts the wait to a share of today's), machine images otherwise."""
+    c, t = d.c, d.team
+    own_ctr = container_share(pl, own_only=True)  # (O, S)
+    own_units = pl.units(pl.own)
+    today_ctr = _share(pl.units(pl.ctr0 * pl.own), own_units)  # (S,)
+    on_ctr = (own_ctr >= 0.5).astype(np.float64)
+    today_on_ctr = (today_ctr >= 0.5).astype(np.float64)
+    setup = (
+        on_ctr * c.new_service_setup_hours_containers
+        + (1.0 - on_ctr) * c.new_service_setup_hours_images
+    )
+    # the wait the team states is today's; a platform new to the team shortens it
+    gained = on_ctr * (1.0 - today_on_ctr)
+    wait_share = 1.0 - gained * (1.0 - c.new_service_wait_share_containers)
+    waiting = t.new_service_wait_days * wait_share * c.new_service_wait_hours_per_day
+    return np.asarray(t.new_services_per_year / MONTHS_PER_YEAR * (setup + waiting))
+
+
+def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(manual scale-out hours, event-weighted start seconds, relevance): hours only where scaling
+    is by hand (automatic scaling costs money, the infrastructure module's); start-up is boot
+    (+ provisioning at boot for in-place hosts) + application start on machine images, against
+    (a node boot when no spare capacity) + image pull + container start + application start."""
+    c = d.c
+    events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
+    manual = events * pl.manual[:, None]
+    factor = pl.ctr[:, :, None] * c.scale_out_effort_factor_container + (1.0 - pl.ctr[:, :, None])
+    hours = (manual[None] * factor).sum(axis=1) * c.scale_out_hours_per_event
+    app = d.proc.startup_seconds
+    provisioning = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])[
+        :, :, None
+    ] * c.boot_provisioning_seconds
+    image_start = c.machine_boot_seconds + provisioning + app[None]
+    ctr_start = (
+        (1.0 - c.spare_capacity_share) * c.machine_boot_seconds
+        + c.image_pull_seconds
+        + c.container_start_seconds
+        + app
+    )
+    start = pl.ctr[:, :, None] * ctr_start[None] + (1.0 - pl.ctr[:, :, None]) * image_start
+    weighted = (start * events[None] * pl.entries[None, :, None]).sum(axis=1)
+    total = (events * pl.entries[:, None]).sum(axis=0)
+    mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)
+    relevance = total / (total + c.scale_out_events_half)
+    return np.asarray(hours), np.asarray(mean_start), np.asarray(relevance)
+
+
+def tooling_overhead(pl: Placement, d: Draws) -> FloatArray:
+    """Debugging one layer further away, for product engineers whose code runs in containers;
+    familiarity shrinks it to ``debug_overhead_expert_fraction``."""
+    c, t = d.c, d.team
+    shrink = 1.0 - (1.0 - c.debug_overhead_expert_fraction) * t.docker_familiarity
+    per_engineer = c.container_debug_overhead_hours_per_engineer_month * shrink
+    return np.asarray(t.engineers * per_engineer * container_share(pl, own_only=True))
+
+
+def team_fit(pl: Placement, d: Draws) -> FloatArray:
+    """Unit-weighted familiarity with where the units run: the team's machine-image fluency on
+    images and managed services, the product and platform people's container familiarity in
+    containers (no option is 1 by construction)."""
+
+    t = d.team
+    people = platform_people(d)
+    fam = (t.engineers * t.docker_familiarity + people * t.platform_familiarity) / (
+        t.engineers + people
+    )
+    share = container_share(pl)
+    return np.asarray((1.0 - share) * d.c.image_familiarity + share * fam)
+
+
+def portability(pl: Placement, d: Draws) -> FloatArray:
+    """Unit-weighted portability of where the units run."""
+    c = d.c
+    units = pl.units(pl.entries)
+    score = (
+        pl.units(pl.img) * c.portability_machine_image
+        + pl.units(pl.ctr) * c.portability_container
+        + pl.units(pl.mgd) * c.portability_managed
+    )
+    return _share(score, units)
