@@ -577,9 +577,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 terminal gets escapes, not a crash
-        with _suppress_os_error():
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    # A non-UTF-8 terminal gets escapes, not a crash. Ctrl-C is held back while the streams are
+    # reconfigured (an interrupt inside reconfigure() leaves stderr unusable for the message)
+    # and delivered right after, where main() turns it into the usual message.
+    import signal
+
+    hold = hasattr(signal, "pthread_sigmask")
+    if hold:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            with _suppress_os_error():
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    finally:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         parser = build_parser()
         _complete(parser)
