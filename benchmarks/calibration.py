@@ -11,8 +11,14 @@ calibration folder: ``--facts DIR``, else the first ``shared/calibration/facts``
 repository root or one of its parents (``../shared/calibration`` from /work/main, ``../../shared``
 from a worktree), else the ``# Expected: [...]`` line of the questionnaire's header.
 
-A "too close to call" counts as in the expected set only when both the leader and the runner-up are
-in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
+Options are target states, and an option's key names a move ("Stay as today" is the key
+``machine-image``), not the state it leads to: for a team that already runs its code in containers
+(Coinbase, Monzo, Zalando), staying is not "machine images". Each recommendation is therefore
+classified by the state it leads to (``analyzer.model.structure.placement_class``: none of the own
+code in containers -> machine-image, own code in containers and data stores elsewhere -> hybrid,
+everything -> docker, some of the own code -> partial); the table shows the key and that class, and
+the hit count is on the class. A "too close to call" counts as in the expected set only when the
+classes of both the leader and the runner-up are in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
 loader's message, never a traceback, and the exit code is 2.
 
 Run: ``PYTHONPATH=. python benchmarks/calibration.py [--facts DIR] [--samples N] [--seed N]
@@ -35,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
 FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
 OPTIONS = ("machine-image", "docker", "hybrid")
+PLACEMENTS = ("machine-image", "docker", "hybrid", "partial")
 TOP_REASONS = 3
 REASON_CHARS = 160  # a reason longer than this is cut in the table (the JSON output has it whole)
 EXPECTED_LINE = re.compile(r"^#\s*Expected:\s*\[([^\]]*)\]", re.IGNORECASE)
@@ -55,15 +62,29 @@ class CaseResult:
     runner_up: str | None = None
     reasons: tuple[str, ...] = ()
     error: str | None = None
+    placement: str | None = None  # the state the recommendation leads to (placement_class)
+    runner_up_placement: str | None = None
+
+    @property
+    def state(self) -> str | None:
+        """The class counted: the placement when known, else the option key."""
+        return self.placement if self.placement is not None else self.recommended
+
+    @property
+    def runner_up_state(self) -> str | None:
+        if self.runner_up_placement is not None:
+            return self.runner_up_placement
+        return self.runner_up
 
     @property
     def in_expected(self) -> bool:
-        """True when the recommendation (both options when too close to call) is expected."""
-        if self.error is not None or self.recommended is None:
+        """True when the state the recommendation leads to (both when too close to call) is in
+        the expected set."""
+        if self.error is not None or self.state is None:
             return False
         if self.too_close:
-            return self.recommended in self.expected and self.runner_up in self.expected
-        return self.recommended in self.expected
+            return self.state in self.expected and self.runner_up_state in self.expected
+        return self.state in self.expected
 
 
 # ---- expected sets -----------------------------------------------------------------------------
@@ -114,16 +135,33 @@ def expected_set(path: Path, facts_dir: Path | None) -> tuple[str, ...]:
 
 
 def runner_up(decision: Any) -> str | None:
-    """The option with the second-best median score, or None if the decision cannot say."""
+    """The best-scoring option of another group (not putting the same processes in containers
+    as the recommendation), or None if the decision cannot say."""
     try:
         import numpy as np
 
-        totals = np.asarray(decision.scoring.median_total(), dtype=float).copy()
+        s = decision.scoring
+        totals = np.asarray(s.median_total(), dtype=float).copy()
         names = list(decision.assessment.option_names)
-        totals[names.index(decision.recommendation)] = -np.inf
+        rec = names.index(decision.recommendation)
+        for i in range(len(names)):  # an option with the same containers is the same choice
+            if i == rec or s.same_group(i, rec):
+                totals[i] = -np.inf
+        if not np.isfinite(totals).any():
+            return None
         return str(names[int(np.argmax(totals))])
     except (AttributeError, ValueError, IndexError):
         return None
+
+
+def placement_of(decision: Any, option: str | None) -> str | None:
+    """The state ``option`` leads to for this team (``placement_class``), None if unknown."""
+    from analyzer.model.structure import placement_class
+
+    if option is None:
+        return None
+    st = decision.assessment.structure
+    return placement_class(st, list(st.option_names).index(option))
 
 
 def run_case(
@@ -150,13 +188,16 @@ def run_case(
         if traceback:
             raise
         return CaseResult(case, expected, error=f"model failed: {type(exc).__name__}: {exc}")
+    second = runner_up(d) if d.too_close else None
     return CaseResult(
         case,
         expected,
         recommended=str(d.recommendation),
+        placement=placement_of(d, str(d.recommendation)),
+        runner_up_placement=placement_of(d, second),
         confidence=float(d.confidence),
         too_close=bool(d.too_close),
-        runner_up=runner_up(d) if d.too_close else None,
+        runner_up=second,
         reasons=tuple(str(r) for r in d.reasons),
     )
 
@@ -184,14 +225,20 @@ def recommended_cell(r: CaseResult) -> str:
         return "—"
     assert r.recommended is not None
     if r.too_close:
-        return f"too close: {r.recommended} / {r.runner_up or '?'}"
-    return r.recommended
+        return (f"too close: {r.recommended}{_state(r.placement)} / {r.runner_up or '?'}"
+                f"{_state(r.runner_up_placement)}")
+    return f"{r.recommended}{_state(r.placement)}"
+
+
+def _state(placement: str | None) -> str:
+    """' [hybrid]': the state an option leads to, after its key (nothing when unknown)."""
+    return "" if placement is None else f" [{placement}]"
 
 
 def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
     """The Markdown table, one row per case, a ✓ after a recommendation in the expected set."""
     lines = [
-        "| case | expected | recommended | confidence | top reasons |",
+        "| case | expected | recommended [state] | confidence | top reasons |",
         "|---|---|---|---|---|",
     ]
     for r in results:
@@ -218,10 +265,13 @@ def summary(results: Sequence[CaseResult]) -> str:
     failed = len(results) - len(ran)
     if failed:
         text += f" ({failed} case{'s' if failed != 1 else ''} did not run)"
-    spread = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
     close = sum(1 for r in ran if r.too_close)
-    parts = [f"{o} {n}" for o, n in spread.items()] + [f"too close {close}"]
-    return text + ". Recommended: " + ", ".join(parts) + "."
+    keys = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
+    states = {o: sum(1 for r in ran if r.state == o and not r.too_close) for o in PLACEMENTS}
+    by_key = ", ".join([f"{o} {n}" for o, n in keys.items()] + [f"too close {close}"])
+    by_state = ", ".join([f"{o} {n}" for o, n in states.items() if n or o in OPTIONS]
+                         + [f"too close {close}"])
+    return text + f" (by the state it leads to). Option keys: {by_key}. States: {by_state}."
 
 
 def report(results: Sequence[CaseResult]) -> str:

@@ -21,6 +21,13 @@ from analyzer.decision.inputs import user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
+from analyzer.model.structure import (
+    PLACEMENT_DOCKER,
+    PLACEMENT_HYBRID,
+    PLACEMENT_MACHINE_IMAGE,
+    PLACEMENT_PARTIAL,
+    placement_class,
+)
 from analyzer.questionnaire.form import CRITERIA
 
 MONTHS_PER_YEAR = 12.0
@@ -97,9 +104,21 @@ def headline(a: Assessment, s: Scoring, too_close: bool) -> str:
             f"Too close to call between {label} and {_name(a, runner)}: the leader wins in "
             f"only {pct} of the simulated futures."
         )
+    state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
     if rec == a.structure.status_quo:
-        return f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
-    return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
+        return (f"Stay with {label} ({state}) for now: it comes out ahead in {pct} of the "
+                "simulated futures.")
+    return f"Move to {label} ({state}): it comes out ahead in {pct} of the simulated futures."
+
+
+#: The state an option leads to, in words (``placement_class``): "stay as today" is not
+#: "machine images" for a team that runs its code in containers already.
+PLACEMENT_PHRASES = {
+    PLACEMENT_MACHINE_IMAGE: "none of your own code in containers",
+    PLACEMENT_HYBRID: "your own code in containers, data stores and other services outside",
+    PLACEMENT_DOCKER: "every process in a container",
+    PLACEMENT_PARTIAL: "some of your own code in containers, the rest outside",
+}
 
 
 def most_often_sentence(a: Assessment, s: Scoring) -> str | None:
