@@ -126,13 +126,22 @@ def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> F
     return out
 
 
-def delivery(pl: Placement, d: Draws) -> FloatArray:
+def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Deploys x (hands-on + waiting for a bake where the method bakes) and failed deploys once,
     with rollback speed by method; team deploys are shared over own-code units.
 
     Hands-on time scales by the target method's effort relative to today's (the answer measures
-    today's); a bake (or an image build) is waited for on production deploys, which someone
-    watches; non-production deploys run from CI unattended.
+    today's). A re-baked image is already a pushed artifact rolled out by the pipeline, so it
+    counts the container effort: moving it into a container changes its hands-on time by nothing.
+
+    A team that deploys many times a day per service does it through an automated pipeline
+    (DORA, Accelerate 2018 ch. 5): nobody watches each bake, and the default hands-on time (a
+    manually run release) does not describe it. Manual share m = h / (h + production deploys a
+    week per own-code unit) (DORA counts per application or service), h =
+    ``manual_deploy_half_per_week``. A bake (or an image build) is waited for on the attended
+    share m of production deploys; the hands-on minutes are the team's answer when given (its
+    own measurement of today), else the default times m. Non-production deploys run from CI
+    unattended.
     """
     c, dl = d.c, d.delivery
     deploys = dl.prod_deploys_per_week * WEEKS_PER_MONTH
@@ -142,13 +151,16 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
     ctr = c.deploy_effort_factor_container
     effort: dict[str, FloatArray | float] = {
         PACKAGE: 1.0,
-        REBAKE: 1.0,
+        REBAKE: ctr,
         CONFIG_MANAGEMENT: 1.0,
         CONTAINER_METHOD: ctr,
-        BAKED_CONTAINER: 1.0,
+        BAKED_CONTAINER: ctr,
         MANAGED_METHOD: ctr,
     }
+    per_service = _share(dl.prod_deploys_per_week, own_units)  # DORA counts per service
+    manual = c.manual_deploy_half_per_week / (c.manual_deploy_half_per_week + per_service)  # (S,)
     ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
+    hands_on = dl.hands_on_minutes_per_deploy * (1.0 if st.hands_on_answered else manual)
     bake = dl.image_bake_minutes
     wait = _per_method(
         pl,
@@ -170,9 +182,9 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
         },
     )
     per_deploy = (
-        deploys * dl.hands_on_minutes_per_deploy / MINUTES_PER_HOUR * ratio
+        deploys * hands_on / MINUTES_PER_HOUR * ratio
         + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
-        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share
+        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share * manual
         + deploys * dl.failed_deploy_rate * rollback
     )  # (O, P, S)
     return np.asarray((per_deploy * weight[None]).sum(axis=1))

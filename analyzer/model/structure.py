@@ -75,6 +75,8 @@ class Structure:
     horizon_months: int
     discount_rate_annual: float
     categories: tuple[str, ...]
+    #: the team gave its hands-on minutes per deploy (else the default, see recurring.delivery)
+    hands_on_answered: bool = True
 
     @property
     def status_quo(self) -> int:
@@ -273,6 +275,7 @@ def build_structure(
         horizon_months=q.priorities.horizon_months,
         discount_rate_annual=q.priorities.discount_rate_annual,
         categories=tuple(incident_categories()),
+        hands_on_answered="hands_on_minutes_per_deploy" in q.delivery.model_fields_set,
     )
 
 
