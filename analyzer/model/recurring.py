@@ -140,8 +140,9 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     week per own-code unit) (DORA counts per application or service), h =
     ``manual_deploy_half_per_week``. A bake (or an image build) is waited for on the attended
     share m of production deploys; the hands-on minutes are the team's answer when given (its
-    own measurement of today), else the default times m. Non-production deploys run from CI
-    unattended.
+    own measurement of today), else the default times m. A failed deploy is rolled back by the
+    method's own steps on the manual share m, by redeploying the previous artifact (the
+    container figure) on the rest. Non-production deploys run from CI unattended.
     """
     c, dl = d.c, d.delivery
     deploys = dl.prod_deploys_per_week * WEEKS_PER_MONTH
@@ -180,6 +181,11 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
             BAKED_CONTAINER: c.rollback_hours_rebake,
             MANAGED_METHOD: c.rollback_hours_containers,
         },
+    )
+    # an automated pipeline rolls back by deploying the previous artifact, whatever the method:
+    # only the manual share keeps the method's own steps (downgrade on every host, re-run...)
+    rollback = manual[None, None] * rollback + (1.0 - manual[None, None]) * np.asarray(
+        c.rollback_hours_containers
     )
     per_deploy = (
         deploys * hands_on / MINUTES_PER_HOUR * ratio
