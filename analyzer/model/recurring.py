@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
-from analyzer.model.placement import Placement
+from analyzer.model.placement import Placement, experience_sum
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     COMPOSE,
@@ -47,15 +47,26 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
 def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Long-lived hosts patched in place (package-upgrade, config-management: re-baked hosts are
     replaced instead) and container nodes, fewer than instances (packing), less where the
-    orchestrator is managed."""
+    orchestrator is managed; each fleet on the experience curve (``fleet_hosts``): patching a
+    thousand identical hosts is not a thousand times the work of one."""
     c = d.c
     environments = 1.0 + (st.environments - 1) * c.nonprod_instance_share
     long_lived = pl.img * (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])
     hosts = pl.units(long_lived, d.proc.instances)
     managed = np.array([float(o == MANAGED_ORCHESTRATOR) for o in st.orchestrator])[:, None]
     node_share = 1.0 - managed * (1.0 - c.managed_node_patch_share)
-    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing * node_share
-    return np.asarray((hosts + nodes) * environments * c.host_patching_hours_per_host_month)
+    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing
+    rate = c.experience_learning_rate
+    fleet = fleet_hosts(hosts, rate) + fleet_hosts(nodes, rate) * node_share
+    return np.asarray(fleet * environments * c.host_patching_hours_per_host_month)
+
+
+def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
+    """Hosts patched, in multiples of the first: the same patch run on n identical hosts is
+    learnt once and then automated, so the k-th host costs first x k^log2(r) (Wright 1936, the
+    curve the transition uses for similar services); n itself up to one host."""
+    n = np.asarray(n, dtype=np.float64)
+    return np.asarray(np.where(n > 1.0, experience_sum(np.maximum(n, 1.0), rate), n))
 
 
 def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
