@@ -22,7 +22,8 @@ classes of both the leader and the runner-up are in it. A file that does not loa
 loader's message, never a traceback, and the exit code is 2.
 
 Run: ``PYTHONPATH=. python benchmarks/calibration.py [--facts DIR] [--samples N] [--seed N]
-[--sensitivity] [--output FILE]``.
+[--sensitivity] [--examples] [--output FILE]``; ``--examples`` adds the four bundled examples and
+the spread of states and confidences over all runs.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
 FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
 OPTIONS = ("machine-image", "docker", "hybrid")
 PLACEMENTS = ("machine-image", "docker", "hybrid", "partial")
+EXAMPLES = ("seed-team", "saas-12", "org-40", "solo")
 TOP_REASONS = 3
 REASON_CHARS = 160  # a reason longer than this is cut in the table (the JSON output has it whole)
 EXPECTED_LINE = re.compile(r"^#\s*Expected:\s*\[([^\]]*)\]", re.IGNORECASE)
@@ -246,7 +248,8 @@ def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
         if r.error is not None:
             rec, conf, why = "—", "—", f"**{_FOLDERS.sub('', r.error)}**"
         else:
-            rec = recommended_cell(r) + (" ✓" if r.in_expected else " ✗")
+            mark = "" if not r.expected else (" ✓" if r.in_expected else " ✗")
+            rec = recommended_cell(r) + mark
             conf = "—" if r.confidence is None else f"{100 * r.confidence:.0f} %"
             why = "; ".join(
                 f"{i}. {_short(reason)}" for i, reason in enumerate(r.reasons[:top], start=1)
@@ -274,8 +277,31 @@ def summary(results: Sequence[CaseResult]) -> str:
     return text + f" (by the state it leads to). Option keys: {by_key}. States: {by_state}."
 
 
-def report(results: Sequence[CaseResult]) -> str:
-    return build_table(results) + "\n\n" + summary(results) + "\n"
+#: Confidence buckets of the spread line: [low, high) in shares of futures.
+CONFIDENCE_BUCKETS = ((0.0, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.01))
+
+
+def spread(results: Sequence[CaseResult]) -> str:
+    """How many runs lead to each state (too close apart) and how their confidence spreads."""
+    ran = [r for r in results if r.error is None]
+    close = sum(1 for r in ran if r.too_close)
+    states = {o: sum(1 for r in ran if r.state == o and not r.too_close) for o in PLACEMENTS}
+    parts = [f"{o} {n}" for o, n in states.items() if n or o in OPTIONS] + [f"too close {close}"]
+    buckets = []
+    for low, high in CONFIDENCE_BUCKETS:
+        n = sum(1 for r in ran if r.confidence is not None and low <= r.confidence < high)
+        label = f">= {100 * low:.0f} %" if high > 1 else f"{100 * low:.0f}-{100 * high:.0f} %"
+        buckets.append(f"{label}: {n}")
+    return (f"Spread over {len(ran)} runs: " + ", ".join(parts) + ". Confidence: "
+            + ", ".join(buckets) + ".")
+
+
+def report(results: Sequence[CaseResult], examples: Sequence[CaseResult] = ()) -> str:
+    text = build_table(results) + "\n\n" + summary(results) + "\n"
+    if examples:
+        text += "\nBundled examples (no expected set):\n\n" + build_table(examples) + "\n\n"
+        text += spread([*examples, *results]) + "\n"
+    return text
 
 
 # ---- command line ------------------------------------------------------------------------------
@@ -291,6 +317,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--sensitivity", action="store_true", help="also run tornado, Sobol and reversals"
     )
     p.add_argument("--output", type=Path, help="also write the report to this file (replaced)")
+    p.add_argument(
+        "--examples", action="store_true",
+        help="also run the bundled examples and print the spread of states and confidences",
+    )
     p.add_argument("--traceback", action="store_true", help="re-raise a model failure")
     return p.parse_args(argv)
 
@@ -324,7 +354,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 traceback=args.traceback,
             )
         )
-    text = report(results)
+    extra = []
+    if args.examples:
+        for name in EXAMPLES:
+            path = ROOT / "data" / "questionnaires" / f"{name}.yaml"
+            extra.append(run_case(path, (), samples=args.samples, seed=args.seed,
+                                  sensitivity=args.sensitivity, traceback=args.traceback))
+    text = report(results, extra)
     print(text)
     for r in results:
         if r.error is not None:

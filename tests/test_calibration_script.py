@@ -174,3 +174,17 @@ def test_hits_count_the_state_an_option_leads_to_not_its_key() -> None:
     assert close.in_expected
     row = cal.build_table([stay]).splitlines()[2]
     assert "machine-image [hybrid] ✓" in row
+
+
+def test_spread_counts_states_and_confidence_buckets() -> None:
+    runs = [
+        Result("a", (), "machine-image", 0.97, placement="hybrid"),
+        Result("b", (), "docker", 0.7, placement="docker"),
+        Result("c", (), "docker", 0.5, True, "machine-image", placement="docker",
+               runner_up_placement="machine-image"),
+        Result("d", (), error="does not load: x"),
+    ]
+    text = cal.spread(runs)
+    assert "over 3 runs" in text
+    assert "hybrid 1" in text and "docker 1" in text and "too close 1" in text
+    assert ">= 95 %: 1" in text and "60-80 %: 1" in text and "0-60 %: 1" in text

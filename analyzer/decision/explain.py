@@ -313,7 +313,10 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     o = a.outputs
     sq = a.structure.status_quo
     rec = s.recommended
-    alternatives = [i for i in range(len(a.option_names)) if i != sq]
+    # an option that puts the same processes in containers as today is today's state (a team
+    # already running its own code in containers, data stores outside: the hybrid): no move
+    moves = [i for i in range(len(a.option_names)) if i != sq and not s.same_group(i, sq)]
+    alternatives = moves or [i for i in range(len(a.option_names)) if i != sq]
     reasons: list[str] = []
     if rec == sq:
         reasons.append(problems_sentence(a, alternatives))
