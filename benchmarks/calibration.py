@@ -232,6 +232,11 @@ def recommended_cell(r: CaseResult) -> str:
     return f"{r.recommended}{_state(r.placement)}"
 
 
+def _pct(share: float) -> str:
+    """'87 %'; a share that rounds to 100 % without being 1 reads '> 99 %'."""
+    return "> 99 %" if 0.995 <= share < 1.0 else f"{100 * share:.0f} %"
+
+
 def _state(placement: str | None) -> str:
     """' [hybrid]': the state an option leads to, after its key (nothing when unknown)."""
     return "" if placement is None else f" [{placement}]"
@@ -250,7 +255,7 @@ def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
         else:
             mark = "" if not r.expected else (" ✓" if r.in_expected else " ✗")
             rec = recommended_cell(r) + mark
-            conf = "—" if r.confidence is None else f"{100 * r.confidence:.0f} %"
+            conf = "—" if r.confidence is None else _pct(r.confidence)
             why = "; ".join(
                 f"{i}. {_short(reason)}" for i, reason in enumerate(r.reasons[:top], start=1)
             )
