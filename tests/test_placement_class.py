@@ -62,3 +62,22 @@ def test_embedded_files_and_provider_run_code_are_left_out() -> None:
         "  - {name: sqlite, kind: database, embedded: true}\n"
     )
     assert got == {"machine-image": "machine-image", "docker": "docker", "hybrid": "docker"}
+
+
+def test_the_decision_reports_the_state_it_leads_to() -> None:
+    from analyzer.decision.decide import decide
+    from analyzer.decision.explain import PLACEMENT_PHRASES
+    from analyzer.model.assess import assess
+
+    platform = "platform: {registry: true, container_pipeline: true, orchestrator: kubernetes}\n"
+    q = parse_questionnaire(
+        HEAD + platform + "processes:\n  - {name: web, kind: web, runs_on: container}\n"
+        "  - {name: db, kind: database, runs_on: managed}\n"
+    )
+    d = decide(assess(q, samples=200, seed=1), sensitivity=False)
+    index = d.assessment.option_names.index(d.recommendation)
+    expected = placement_class(d.assessment.structure, index)
+    assert d.to_dict()["recommendation"]["placement"] == d.placement == expected
+    # every option of this team already has the web container and the managed database
+    assert expected == "hybrid"
+    assert PLACEMENT_PHRASES[expected] in d.headline()
