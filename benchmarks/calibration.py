@@ -11,12 +11,19 @@ calibration folder: ``--facts DIR``, else the first ``shared/calibration/facts``
 repository root or one of its parents (``../shared/calibration`` from /work/main, ``../../shared``
 from a worktree), else the ``# Expected: [...]`` line of the questionnaire's header.
 
-A "too close to call" counts as in the expected set only when both the leader and the runner-up are
-in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
+Options are target states, and an option's key names a move ("Stay as today" is the key
+``machine-image``), not the state it leads to: for a team that already runs its code in containers
+(Coinbase, Monzo, Zalando), staying is not "machine images". Each recommendation is therefore
+classified by the state it leads to (``analyzer.model.structure.placement_class``: none of the own
+code in containers -> machine-image, own code in containers and data stores elsewhere -> hybrid,
+everything -> docker, some of the own code -> partial); the table shows the key and that class, and
+the hit count is on the class. A "too close to call" counts as in the expected set only when the
+classes of both the leader and the runner-up are in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
 loader's message, never a traceback, and the exit code is 2.
 
 Run: ``PYTHONPATH=. python benchmarks/calibration.py [--facts DIR] [--samples N] [--seed N]
-[--sensitivity] [--output FILE]``.
+[--sensitivity] [--examples] [--output FILE]``; ``--examples`` adds the four bundled examples and
+the spread of states and confidences over all runs.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
 FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
 OPTIONS = ("machine-image", "docker", "hybrid")
+PLACEMENTS = ("machine-image", "docker", "hybrid", "partial")
+EXAMPLES = ("seed-team", "saas-12", "org-40", "solo")
 TOP_REASONS = 3
 REASON_CHARS = 160  # a reason longer than this is cut in the table (the JSON output has it whole)
 EXPECTED_LINE = re.compile(r"^#\s*Expected:\s*\[([^\]]*)\]", re.IGNORECASE)
@@ -55,15 +64,29 @@ class CaseResult:
     runner_up: str | None = None
     reasons: tuple[str, ...] = ()
     error: str | None = None
+    placement: str | None = None  # the state the recommendation leads to (placement_class)
+    runner_up_placement: str | None = None
+
+    @property
+    def state(self) -> str | None:
+        """The class counted: the placement when known, else the option key."""
+        return self.placement if self.placement is not None else self.recommended
+
+    @property
+    def runner_up_state(self) -> str | None:
+        if self.runner_up_placement is not None:
+            return self.runner_up_placement
+        return self.runner_up
 
     @property
     def in_expected(self) -> bool:
-        """True when the recommendation (both options when too close to call) is expected."""
-        if self.error is not None or self.recommended is None:
+        """True when the state the recommendation leads to (both when too close to call) is in
+        the expected set."""
+        if self.error is not None or self.state is None:
             return False
         if self.too_close:
-            return self.recommended in self.expected and self.runner_up in self.expected
-        return self.recommended in self.expected
+            return self.state in self.expected and self.runner_up_state in self.expected
+        return self.state in self.expected
 
 
 # ---- expected sets -----------------------------------------------------------------------------
@@ -114,16 +137,33 @@ def expected_set(path: Path, facts_dir: Path | None) -> tuple[str, ...]:
 
 
 def runner_up(decision: Any) -> str | None:
-    """The option with the second-best median score, or None if the decision cannot say."""
+    """The best-scoring option of another group (not putting the same processes in containers
+    as the recommendation), or None if the decision cannot say."""
     try:
         import numpy as np
 
-        totals = np.asarray(decision.scoring.median_total(), dtype=float).copy()
+        s = decision.scoring
+        totals = np.asarray(s.median_total(), dtype=float).copy()
         names = list(decision.assessment.option_names)
-        totals[names.index(decision.recommendation)] = -np.inf
+        rec = names.index(decision.recommendation)
+        for i in range(len(names)):  # an option with the same containers is the same choice
+            if i == rec or s.same_group(i, rec):
+                totals[i] = -np.inf
+        if not np.isfinite(totals).any():
+            return None
         return str(names[int(np.argmax(totals))])
     except (AttributeError, ValueError, IndexError):
         return None
+
+
+def placement_of(decision: Any, option: str | None) -> str | None:
+    """The state ``option`` leads to for this team (``placement_class``), None if unknown."""
+    from analyzer.model.structure import placement_class
+
+    if option is None:
+        return None
+    st = decision.assessment.structure
+    return placement_class(st, list(st.option_names).index(option))
 
 
 def run_case(
@@ -150,13 +190,16 @@ def run_case(
         if traceback:
             raise
         return CaseResult(case, expected, error=f"model failed: {type(exc).__name__}: {exc}")
+    second = runner_up(d) if d.too_close else None
     return CaseResult(
         case,
         expected,
         recommended=str(d.recommendation),
+        placement=placement_of(d, str(d.recommendation)),
+        runner_up_placement=placement_of(d, second),
         confidence=float(d.confidence),
         too_close=bool(d.too_close),
-        runner_up=runner_up(d) if d.too_close else None,
+        runner_up=second,
         reasons=tuple(str(r) for r in d.reasons),
     )
 
@@ -184,14 +227,25 @@ def recommended_cell(r: CaseResult) -> str:
         return "—"
     assert r.recommended is not None
     if r.too_close:
-        return f"too close: {r.recommended} / {r.runner_up or '?'}"
-    return r.recommended
+        return (f"too close: {r.recommended}{_state(r.placement)} / {r.runner_up or '?'}"
+                f"{_state(r.runner_up_placement)}")
+    return f"{r.recommended}{_state(r.placement)}"
+
+
+def _pct(share: float) -> str:
+    """'87 %'; a share that rounds to 100 % without being 1 reads '> 99 %'."""
+    return "> 99 %" if 0.995 <= share < 1.0 else f"{100 * share:.0f} %"
+
+
+def _state(placement: str | None) -> str:
+    """' [hybrid]': the state an option leads to, after its key (nothing when unknown)."""
+    return "" if placement is None else f" [{placement}]"
 
 
 def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
     """The Markdown table, one row per case, a ✓ after a recommendation in the expected set."""
     lines = [
-        "| case | expected | recommended | confidence | top reasons |",
+        "| case | expected | recommended [state] | confidence | top reasons |",
         "|---|---|---|---|---|",
     ]
     for r in results:
@@ -199,8 +253,9 @@ def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
         if r.error is not None:
             rec, conf, why = "—", "—", f"**{_FOLDERS.sub('', r.error)}**"
         else:
-            rec = recommended_cell(r) + (" ✓" if r.in_expected else " ✗")
-            conf = "—" if r.confidence is None else f"{100 * r.confidence:.0f} %"
+            mark = "" if not r.expected else (" ✓" if r.in_expected else " ✗")
+            rec = recommended_cell(r) + mark
+            conf = "—" if r.confidence is None else _pct(r.confidence)
             why = "; ".join(
                 f"{i}. {_short(reason)}" for i, reason in enumerate(r.reasons[:top], start=1)
             )
@@ -218,14 +273,40 @@ def summary(results: Sequence[CaseResult]) -> str:
     failed = len(results) - len(ran)
     if failed:
         text += f" ({failed} case{'s' if failed != 1 else ''} did not run)"
-    spread = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
     close = sum(1 for r in ran if r.too_close)
-    parts = [f"{o} {n}" for o, n in spread.items()] + [f"too close {close}"]
-    return text + ". Recommended: " + ", ".join(parts) + "."
+    keys = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
+    states = {o: sum(1 for r in ran if r.state == o and not r.too_close) for o in PLACEMENTS}
+    by_key = ", ".join([f"{o} {n}" for o, n in keys.items()] + [f"too close {close}"])
+    by_state = ", ".join([f"{o} {n}" for o, n in states.items() if n or o in OPTIONS]
+                         + [f"too close {close}"])
+    return text + f" (by the state it leads to). Option keys: {by_key}. States: {by_state}."
 
 
-def report(results: Sequence[CaseResult]) -> str:
-    return build_table(results) + "\n\n" + summary(results) + "\n"
+#: Confidence buckets of the spread line: [low, high) in shares of futures.
+CONFIDENCE_BUCKETS = ((0.0, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.01))
+
+
+def spread(results: Sequence[CaseResult]) -> str:
+    """How many runs lead to each state (too close apart) and how their confidence spreads."""
+    ran = [r for r in results if r.error is None]
+    close = sum(1 for r in ran if r.too_close)
+    states = {o: sum(1 for r in ran if r.state == o and not r.too_close) for o in PLACEMENTS}
+    parts = [f"{o} {n}" for o, n in states.items() if n or o in OPTIONS] + [f"too close {close}"]
+    buckets = []
+    for low, high in CONFIDENCE_BUCKETS:
+        n = sum(1 for r in ran if r.confidence is not None and low <= r.confidence < high)
+        label = f">= {100 * low:.0f} %" if high > 1 else f"{100 * low:.0f}-{100 * high:.0f} %"
+        buckets.append(f"{label}: {n}")
+    return (f"Spread over {len(ran)} runs: " + ", ".join(parts) + ". Confidence: "
+            + ", ".join(buckets) + ".")
+
+
+def report(results: Sequence[CaseResult], examples: Sequence[CaseResult] = ()) -> str:
+    text = build_table(results) + "\n\n" + summary(results) + "\n"
+    if examples:
+        text += "\nBundled examples (no expected set):\n\n" + build_table(examples) + "\n\n"
+        text += spread([*examples, *results]) + "\n"
+    return text
 
 
 # ---- command line ------------------------------------------------------------------------------
@@ -241,6 +322,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--sensitivity", action="store_true", help="also run tornado, Sobol and reversals"
     )
     p.add_argument("--output", type=Path, help="also write the report to this file (replaced)")
+    p.add_argument(
+        "--examples", action="store_true",
+        help="also run the bundled examples and print the spread of states and confidences",
+    )
     p.add_argument("--traceback", action="store_true", help="re-raise a model failure")
     return p.parse_args(argv)
 
@@ -274,7 +359,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 traceback=args.traceback,
             )
         )
-    text = report(results)
+    extra = []
+    if args.examples:
+        for name in EXAMPLES:
+            path = ROOT / "data" / "questionnaires" / f"{name}.yaml"
+            extra.append(run_case(path, (), samples=args.samples, seed=args.seed,
+                                  sensitivity=args.sensitivity, traceback=args.traceback))
+    text = report(results, extra)
     print(text)
     for r in results:
         if r.error is not None:

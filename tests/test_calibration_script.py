@@ -162,3 +162,29 @@ def test_every_case_file_names_its_expected_set_and_sources() -> None:
         assert "# Sources:" in text and "https://" in text.split("schema_version")[0], path.name
         if facts is not None:
             assert cal.expected_from_facts(facts, path.stem) == header, path.name
+
+
+def test_hits_count_the_state_an_option_leads_to_not_its_key() -> None:
+    # "Stay as today" (key machine-image) for a team already on containers is a hybrid state.
+    stay = Result("a", ("hybrid", "docker"), "machine-image", 0.9, placement="hybrid")
+    assert stay.in_expected
+    assert not Result("a", ("machine-image",), "machine-image", 0.9, placement="docker").in_expected
+    close = Result("a", ("hybrid",), "hybrid", 0.5, True, "machine-image", placement="hybrid",
+                   runner_up_placement="hybrid")
+    assert close.in_expected
+    row = cal.build_table([stay]).splitlines()[2]
+    assert "machine-image [hybrid] ✓" in row
+
+
+def test_spread_counts_states_and_confidence_buckets() -> None:
+    runs = [
+        Result("a", (), "machine-image", 0.97, placement="hybrid"),
+        Result("b", (), "docker", 0.7, placement="docker"),
+        Result("c", (), "docker", 0.5, True, "machine-image", placement="docker",
+               runner_up_placement="machine-image"),
+        Result("d", (), error="does not load: x"),
+    ]
+    text = cal.spread(runs)
+    assert "over 3 runs" in text
+    assert "hybrid 1" in text and "docker 1" in text and "too close 1" in text
+    assert ">= 95 %: 1" in text and "60-80 %: 1" in text and "0-60 %: 1" in text

@@ -36,6 +36,7 @@ from analyzer.decision.scoring import (
 )
 from analyzer.history.dora import DoraProfile, dora_profile
 from analyzer.model.assess import Assessment
+from analyzer.model.structure import placement_class
 from analyzer.questionnaire.form import CRITERIA
 
 JSON_DIGITS = 6
@@ -78,6 +79,12 @@ class Decision:
     def most_often_best(self) -> str:
         """The option whose group wins most futures."""
         return self.assessment.option_names[self.scoring.most_often_best]
+
+    @property
+    def placement(self) -> str:
+        """The state the recommendation leads to (``placement_class``): machine-image, hybrid,
+        docker or partial, by which processes run in containers under it."""
+        return placement_class(self.assessment.structure, self.scoring.recommended)
 
     @property
     def topsis_winner(self) -> str:
@@ -143,6 +150,7 @@ class Decision:
         out["recommendation"] = {
             "option": self.recommendation,
             "label": self.assessment.options[self.recommendation].label,
+            "placement": self.placement,
             "confidence": round(self.confidence, 4),
             "too_close_to_call": self.too_close,
             "confidence_threshold": self.confidence_threshold,

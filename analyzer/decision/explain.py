@@ -17,10 +17,17 @@ from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
 from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.fmt import fmt_number
-from analyzer.decision.inputs import user_value
+from analyzer.decision.inputs import given_fields, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
+from analyzer.model.structure import (
+    PLACEMENT_DOCKER,
+    PLACEMENT_HYBRID,
+    PLACEMENT_MACHINE_IMAGE,
+    PLACEMENT_PARTIAL,
+    placement_class,
+)
 from analyzer.questionnaire.form import CRITERIA
 
 MONTHS_PER_YEAR = 12.0
@@ -97,9 +104,21 @@ def headline(a: Assessment, s: Scoring, too_close: bool) -> str:
             f"Too close to call between {label} and {_name(a, runner)}: the leader wins in "
             f"only {pct} of the simulated futures."
         )
+    state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
     if rec == a.structure.status_quo:
-        return f"Stay with {label} for now: it comes out ahead in {pct} of the simulated futures."
-    return f"Move to {label}: it comes out ahead in {pct} of the simulated futures."
+        return (f"Stay with {label} ({state}) for now: it comes out ahead in {pct} of the "
+                "simulated futures.")
+    return f"Move to {label} ({state}): it comes out ahead in {pct} of the simulated futures."
+
+
+#: The state an option leads to, in words (``placement_class``): "stay as today" is not
+#: "machine images" for a team that runs its code in containers already.
+PLACEMENT_PHRASES = {
+    PLACEMENT_MACHINE_IMAGE: "none of your own code in containers",
+    PLACEMENT_HYBRID: "your own code in containers, data stores and other services outside",
+    PLACEMENT_DOCKER: "every process in a container",
+    PLACEMENT_PARTIAL: "some of your own code in containers, the rest outside",
+}
 
 
 def most_often_sentence(a: Assessment, s: Scoring) -> str | None:
@@ -286,7 +305,38 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
                 f"minutes for an image bake; {name} saves about {_h(delivery_saving)} a month "
                 f"of deploy time."
             )))
+    waits = _new_service_wait(a, i, share * lead, s.weights["cost"])
+    if waits is not None:
+        out.append(waits)
     return [text for _, text in sorted(out, key=lambda t: -t[0])]
+
+
+def _new_service_wait(
+    a: Assessment, i: int, floor: float, cost_weight: float
+) -> tuple[float, str] | None:
+    """The wait for new services as a pain (issue 15, "reasons name the team's own pain"): named
+    when the new-services component's saving, through the cost criterion's value function at
+    its likely constant (as for slow bakes), gives at least ``floor`` points of the lead, and
+    only when the team gave the wait (a default is not its pain)."""
+    if "team.new_service_wait_days" not in given_fields(a.questionnaire):
+        return None  # a default wait is not the team's own pain
+    o = a.outputs
+    sq = a.structure.status_quo
+    saving = _med(o.recurring["new_services"][sq] - o.recurring["new_services"][i])
+    if saving <= 0:
+        return None
+    share_saved = saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9)
+    half = float(likely_constants()["cost_share_half"][0])
+    points = cost_weight * 100.0 * share_saved / (half + share_saved)
+    if points < floor:
+        return None
+    services = _said(a, "team.new_services_per_year")
+    days = _said(a, "team.new_service_wait_days")
+    return points, (
+        f"The wait for new services: about {services:.0f} new services a year each wait about "
+        f"{days:.0f} days for a place to run today; with {_name(a, i)} the team sets them up "
+        f"itself, which saves about {_h(saving)} a month."
+    )
 
 
 def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
@@ -294,7 +344,10 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     o = a.outputs
     sq = a.structure.status_quo
     rec = s.recommended
-    alternatives = [i for i in range(len(a.option_names)) if i != sq]
+    # an option that puts the same processes in containers as today is today's state (a team
+    # already running its own code in containers, data stores outside: the hybrid): no move
+    moves = [i for i in range(len(a.option_names)) if i != sq and not s.same_group(i, sq)]
+    alternatives = moves or [i for i in range(len(a.option_names)) if i != sq]
     reasons: list[str] = []
     if rec == sq:
         reasons.append(problems_sentence(a, alternatives))

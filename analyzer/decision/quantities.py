@@ -96,8 +96,22 @@ def scale_out_lag_minutes(
 
 
 def team_inputs(values: Mapping[str, FloatArray]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(engineers, container familiarity 0-1, hires a year), each (S,) or scalar."""
-    return values["team.engineers"], values["team.docker_familiarity"], values["team.hires_per_year"]
+    """(engineers, container familiarity 0-1, hires a year), each (S,) or scalar.
+
+    The familiarity is the whole team's, as the model's team fit weighs it: product engineers at
+    ``docker_familiarity`` and platform engineers at ``platform_familiarity`` (their answer, else
+    ``docker_familiarity``), F = (E F_d + P F_p) / (E + P); the platform people are the ones who
+    run the orchestrator, so a platform team that runs containers today counts."""
+    engineers = values["team.engineers"]
+    product = values["team.docker_familiarity"]
+    platform = values.get("team.platform_engineers", np.zeros(1))
+    platform_fam = values.get("team.platform_familiarity", product)
+    team = engineers + platform
+    familiarity = np.divide(
+        engineers * product + platform * platform_fam, team,
+        out=np.asarray(product * np.ones_like(team), dtype=np.float64), where=team > 0,
+    )
+    return engineers, familiarity, values["team.hires_per_year"]
 
 
 def at_horizon(st: Structure, months: int) -> Structure:

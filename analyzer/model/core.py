@@ -416,7 +416,7 @@ def _recurring(
         "environments": recurring.environment_upkeep(pl, d, st),
         "config_management": recurring.config_management(pl, d, st),
         "container_platform": recurring.container_platform(pl, d, st),
-        "delivery": recurring.delivery(pl, d),
+        "delivery": recurring.delivery(pl, d, st),
         "incidents": incident_hours,
         "dev_environments": dev,
         "new_services": recurring.new_services(pl, d, st),

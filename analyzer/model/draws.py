@@ -76,6 +76,7 @@ class Constants:
     selfrun_orchestrator_upkeep_hours_month: FloatArray
     orchestrator_hours_per_service_month: FloatArray
     deploy_effort_factor_container: FloatArray
+    manual_deploy_half_per_week: FloatArray
     nonprod_minutes_per_deploy: FloatArray
     bake_attention_share: FloatArray
     container_build_minutes: FloatArray

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
-from analyzer.model.placement import Placement
+from analyzer.model.placement import Placement, experience_sum
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     COMPOSE,
@@ -47,15 +47,26 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
 def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Long-lived hosts patched in place (package-upgrade, config-management: re-baked hosts are
     replaced instead) and container nodes, fewer than instances (packing), less where the
-    orchestrator is managed."""
+    orchestrator is managed; each fleet on the experience curve (``fleet_hosts``): patching a
+    thousand identical hosts is not a thousand times the work of one."""
     c = d.c
     environments = 1.0 + (st.environments - 1) * c.nonprod_instance_share
     long_lived = pl.img * (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])
     hosts = pl.units(long_lived, d.proc.instances)
     managed = np.array([float(o == MANAGED_ORCHESTRATOR) for o in st.orchestrator])[:, None]
     node_share = 1.0 - managed * (1.0 - c.managed_node_patch_share)
-    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing * node_share
-    return np.asarray((hosts + nodes) * environments * c.host_patching_hours_per_host_month)
+    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing
+    rate = c.experience_learning_rate
+    fleet = fleet_hosts(hosts, rate) + fleet_hosts(nodes, rate) * node_share
+    return np.asarray(fleet * environments * c.host_patching_hours_per_host_month)
+
+
+def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
+    """Hosts patched, in multiples of the first: the same patch run on n identical hosts is
+    learnt once and then automated, so the k-th host costs first x k^log2(r) (Wright 1936, the
+    curve the transition uses for similar services); n itself up to one host."""
+    n = np.asarray(n, dtype=np.float64)
+    return np.asarray(np.where(n > 1.0, experience_sum(np.maximum(n, 1.0), rate), n))
 
 
 def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -126,13 +137,23 @@ def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> F
     return out
 
 
-def delivery(pl: Placement, d: Draws) -> FloatArray:
+def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Deploys x (hands-on + waiting for a bake where the method bakes) and failed deploys once,
     with rollback speed by method; team deploys are shared over own-code units.
 
     Hands-on time scales by the target method's effort relative to today's (the answer measures
-    today's); a bake (or an image build) is waited for on production deploys, which someone
-    watches; non-production deploys run from CI unattended.
+    today's). A re-baked image is already a pushed artifact rolled out by the pipeline, so it
+    counts the container effort: moving it into a container changes its hands-on time by nothing.
+
+    A team that deploys many times a day per service does it through an automated pipeline
+    (DORA, Accelerate 2018 ch. 5): nobody watches each bake, and the default hands-on time (a
+    manually run release) does not describe it. Manual share m = h / (h + production deploys a
+    week per own-code unit) (DORA counts per application or service), h =
+    ``manual_deploy_half_per_week``. A bake (or an image build) is waited for on the attended
+    share m of production deploys; the hands-on minutes are the team's answer when given (its
+    own measurement of today), else the default times m. A failed deploy is rolled back by the
+    method's own steps on the manual share m, by redeploying the previous artifact (the
+    container figure) on the rest. Non-production deploys run from CI unattended.
     """
     c, dl = d.c, d.delivery
     deploys = dl.prod_deploys_per_week * WEEKS_PER_MONTH
@@ -142,13 +163,16 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
     ctr = c.deploy_effort_factor_container
     effort: dict[str, FloatArray | float] = {
         PACKAGE: 1.0,
-        REBAKE: 1.0,
+        REBAKE: ctr,
         CONFIG_MANAGEMENT: 1.0,
         CONTAINER_METHOD: ctr,
-        BAKED_CONTAINER: 1.0,
+        BAKED_CONTAINER: ctr,
         MANAGED_METHOD: ctr,
     }
+    per_service = _share(dl.prod_deploys_per_week, own_units)  # DORA counts per service
+    manual = c.manual_deploy_half_per_week / (c.manual_deploy_half_per_week + per_service)  # (S,)
     ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
+    hands_on = dl.hands_on_minutes_per_deploy * (1.0 if st.hands_on_answered else manual)
     bake = dl.image_bake_minutes
     wait = _per_method(
         pl,
@@ -169,10 +193,15 @@ def delivery(pl: Placement, d: Draws) -> FloatArray:
             MANAGED_METHOD: c.rollback_hours_containers,
         },
     )
+    # an automated pipeline rolls back by deploying the previous artifact, whatever the method:
+    # only the manual share keeps the method's own steps (downgrade on every host, re-run...)
+    rollback = manual[None, None] * rollback + (1.0 - manual[None, None]) * np.asarray(
+        c.rollback_hours_containers
+    )
     per_deploy = (
-        deploys * dl.hands_on_minutes_per_deploy / MINUTES_PER_HOUR * ratio
+        deploys * hands_on / MINUTES_PER_HOUR * ratio
         + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
-        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share
+        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share * manual
         + deploys * dl.failed_deploy_rate * rollback
     )  # (O, P, S)
     return np.asarray((per_deploy * weight[None]).sum(axis=1))

@@ -75,6 +75,8 @@ class Structure:
     horizon_months: int
     discount_rate_annual: float
     categories: tuple[str, ...]
+    #: the team gave its hands-on minutes per deploy (else the default, see recurring.delivery)
+    hands_on_answered: bool = True
 
     @property
     def status_quo(self) -> int:
@@ -273,4 +275,42 @@ def build_structure(
         horizon_months=q.priorities.horizon_months,
         discount_rate_annual=q.priorities.discount_rate_annual,
         categories=tuple(incident_categories()),
+        hands_on_answered="hands_on_minutes_per_deploy" in q.delivery.model_fields_set,
     )
+
+
+#: The state an option leads to, named by what runs in containers (MODEL.md v2: options are
+#: target states). "partial" is some but not all of the team's own code in containers.
+PLACEMENT_MACHINE_IMAGE = "machine-image"
+PLACEMENT_HYBRID = "hybrid"
+PLACEMENT_DOCKER = "docker"
+PLACEMENT_PARTIAL = "partial"
+PLACEMENT_CLASSES = (PLACEMENT_MACHINE_IMAGE, PLACEMENT_HYBRID, PLACEMENT_DOCKER, PLACEMENT_PARTIAL)
+
+
+def placement_class(st: Structure, option: int) -> str:
+    """Which kind of state ``option`` leads to, by the processes it runs in containers.
+
+    An option's key names a move, not a state: "stay as today" for a team that already runs its
+    code in containers is not "machine images". Over the non-embedded processes: none of the
+    team's own code (group ``application``) in containers -> ``machine-image``; every process in a
+    container -> ``docker``; all of the own code in containers and some off-the-shelf or stateful
+    process elsewhere (on a machine image or managed) -> ``hybrid``; some but not all of the own
+    code -> ``partial``. A team without own code is ``docker`` if everything is contained, else
+    ``machine-image`` when nothing is, else ``hybrid``. Own code a provider runs (functions,
+    a PaaS) stays there under every option and is left out; a managed data store counts as
+    "elsewhere".
+    """
+    rows = [
+        (p, inside)
+        for p, inside in zip(st.processes, st.contained[option], strict=True)
+        if not p.embedded and not (p.managed and p.group == "application")
+    ]
+    own = [inside for p, inside in rows if p.group == "application"]
+    if rows and all(inside for _, inside in rows):
+        return PLACEMENT_DOCKER
+    if own:
+        if not any(own):
+            return PLACEMENT_MACHINE_IMAGE
+        return PLACEMENT_HYBRID if all(own) else PLACEMENT_PARTIAL
+    return PLACEMENT_HYBRID if any(inside for _, inside in rows) else PLACEMENT_MACHINE_IMAGE

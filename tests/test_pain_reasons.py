@@ -1,0 +1,31 @@
+"""Reasons name the wait for new services when the team gave it and it drives the lead."""
+
+from __future__ import annotations
+
+from analyzer._io.paths import example_questionnaire
+from analyzer.decision.decide import decide
+from analyzer.model.assess import assess
+from analyzer.questionnaire.form import Questionnaire, load_questionnaire
+
+
+def _saas(team: dict[str, object], drop: tuple[str, ...] = ()) -> Questionnaire:
+    q = load_questionnaire(example_questionnaire("saas-12"))
+    data = q.model_dump(mode="json", exclude_unset=True)
+    data["team"] = {k: v for k, v in {**data["team"], **team}.items() if k not in drop}
+    return Questionnaire.model_validate(data)
+
+
+def _reasons(q: Questionnaire) -> str:
+    return " ".join(decide(assess(q, samples=400, seed=2), sensitivity=False).reasons)
+
+
+def test_a_long_wait_the_team_gave_is_named() -> None:
+    q = _saas({"new_services_per_year": 20, "new_service_wait_days": 60})
+    assert "The wait for new services: about 20 new services a year each wait about 60 days" in (
+        _reasons(q)
+    )
+
+
+def test_a_default_wait_is_not_the_teams_pain() -> None:
+    q = _saas({"new_services_per_year": 20}, drop=("new_service_wait_days",))
+    assert "The wait for new services" not in _reasons(q)

@@ -1,0 +1,83 @@
+"""placement_class: the state an option leads to, by which processes run in containers."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.model.assumptions import load_assumptions
+from analyzer.model.options import load_options
+from analyzer.model.structure import build_structure, placement_class
+from analyzer.questionnaire.form import parse_questionnaire
+
+HEAD = (
+    "schema_version: 2\nname: x\nteam: {engineers: 4}\ncodebase: {kloc: 20}\n"
+    "delivery: {prod_deploys_per_week: 2}\n"
+)
+
+
+def _classes(processes: str, platform: str = "") -> dict[str, str]:
+    q = parse_questionnaire(HEAD + platform + "processes:\n" + processes)
+    st = build_structure(q, load_options(), load_assumptions())
+    return {name: placement_class(st, i) for i, name in enumerate(st.option_names)}
+
+
+def test_a_team_on_machine_images() -> None:
+    got = _classes("  - {name: web, kind: web}\n  - {name: db, kind: database}\n")
+    assert got == {"machine-image": "machine-image", "docker": "docker", "hybrid": "hybrid"}
+
+
+def test_staying_with_containers_today_is_not_machine_images() -> None:
+    platform = "platform: {registry: true, container_pipeline: true, orchestrator: kubernetes}\n"
+    got = _classes(
+        "  - {name: web, kind: web, runs_on: container}\n"
+        "  - {name: db, kind: database, runs_on: machine-image}\n",
+        platform,
+    )
+    assert got["machine-image"] == "hybrid"  # the key says "stay", the state is the hybrid
+    assert got["docker"] == "docker"
+
+
+def test_some_own_code_in_containers_is_partial() -> None:
+    platform = "platform: {registry: true, container_pipeline: true, orchestrator: kubernetes}\n"
+    got = _classes(
+        "  - {name: web, kind: web, runs_on: container}\n"
+        "  - {name: api, kind: web}\n  - {name: db, kind: database}\n",
+        platform,
+    )
+    assert got["machine-image"] == "partial"
+    assert got["hybrid"] == "hybrid"
+
+
+@pytest.mark.parametrize("db", ["managed", "machine-image"])
+def test_data_stores_outside_make_the_hybrid(db: str) -> None:
+    got = _classes(f"  - {{name: web, kind: web}}\n  - {{name: db, kind: database, runs_on: {db}}}\n")
+    assert got["hybrid"] == "hybrid"
+    # a managed store stays managed under every option, so "docker" leads to the hybrid state
+    assert got["docker"] == ("hybrid" if db == "managed" else "docker")
+
+
+def test_embedded_files_and_provider_run_code_are_left_out() -> None:
+    got = _classes(
+        "  - {name: web, kind: web}\n  - {name: fn, kind: worker, runs_on: managed}\n"
+        "  - {name: sqlite, kind: database, embedded: true}\n"
+    )
+    assert got == {"machine-image": "machine-image", "docker": "docker", "hybrid": "docker"}
+
+
+def test_the_decision_reports_the_state_it_leads_to() -> None:
+    from analyzer.decision.decide import decide
+    from analyzer.decision.explain import PLACEMENT_PHRASES
+    from analyzer.model.assess import assess
+
+    platform = "platform: {registry: true, container_pipeline: true, orchestrator: kubernetes}\n"
+    q = parse_questionnaire(
+        HEAD + platform + "processes:\n  - {name: web, kind: web, runs_on: container}\n"
+        "  - {name: db, kind: database, runs_on: managed}\n"
+    )
+    d = decide(assess(q, samples=200, seed=1), sensitivity=False)
+    index = d.assessment.option_names.index(d.recommendation)
+    expected = placement_class(d.assessment.structure, index)
+    assert d.to_dict()["recommendation"]["placement"] == d.placement == expected
+    # every option of this team already has the web container and the managed database
+    assert expected == "hybrid"
+    assert PLACEMENT_PHRASES[expected] in d.headline()
