@@ -38,12 +38,14 @@ def containerised(st: Structure) -> tuple[frozenset[str], ...]:
 
 
 def option_groups(st: Structure) -> tuple[int, ...]:
-    """Per option, the index of the first option that containerises the same processes.
+    """Per option, the index of the first option that leads to the same state: the same
+    processes in containers, every process delivered by the same method.
 
-    Two options that put the same processes in containers are one choice for the headline
-    (MODEL.md "The decision")."""
-    sets = containerised(st)
-    return tuple(sets.index(s) for s in sets)
+    Two such options are one choice for the headline (MODEL.md "The decision"): Docker and the
+    hybrid when every data store is managed; "stay" and "bake images per release" for a team
+    that already bakes."""
+    keys = [(s, m) for s, m in zip(containerised(st), st.method, strict=True)]
+    return tuple(keys.index(k) for k in keys)
 
 
 def container_share(st: Structure) -> FloatArray:

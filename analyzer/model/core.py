@@ -91,6 +91,7 @@ WORK_ITEM_LABELS: dict[str, str] = {
     "composition": "Compose or describe the processes for the orchestrator",
     "environment_config": "Per-environment configuration and secrets",
     "pipeline": "Container pipeline and registry",
+    "bake_pipeline": "Bake pipeline and per-release images (instance-replacing deploys)",
     "platform_setup": "Orchestrator set-up",
     "observability": "Observability (logs, monitoring)",
     "learning": "Learning: deep for platform people, light for product engineers",

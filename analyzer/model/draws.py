@@ -55,6 +55,8 @@ class Constants:
     pipeline_hours: FloatArray
     pipeline_hours_per_service: FloatArray
     registry_setup_hours: FloatArray
+    bake_pipeline_hours: FloatArray
+    bake_image_hours: FloatArray
     compose_setup_hours: FloatArray
     managed_orchestrator_setup_hours: FloatArray
     selfrun_orchestrator_setup_hours: FloatArray

@@ -27,6 +27,7 @@ WorkItem = Literal[
     "composition",
     "environment_config",
     "pipeline",
+    "bake_pipeline",
     "platform_setup",
     "observability",
     "learning",
@@ -53,6 +54,19 @@ class Target(_Frozen):
     application: Location = "as-today"
     service: Location = "as-today"
     stateful: Location = "as-today"
+
+
+ImageMethod = Literal["as-today", "rebake-image"]
+
+
+class ImageDelivery(_Frozen):
+    """How releases reach each group's processes that run on machine images in the target:
+    today's method, or a machine image baked per release and rolled out by replacing instances
+    (``rebake-image``: immutable images, no in-place upgrades)."""
+
+    application: ImageMethod = "as-today"
+    service: ImageMethod = "as-today"
+    stateful: ImageMethod = "as-today"
 
 
 class Needs(_Frozen):
@@ -85,6 +99,11 @@ class OptionSpec(_Frozen):
         description="How releases reach processes that run in containers: pushed images "
         "(container) or containers baked into a machine image per release (rebake-image).",
     )
+    image_delivery: ImageDelivery = Field(
+        default_factory=ImageDelivery,
+        description="How releases reach processes that stay on machine images: today's method "
+        "or re-baked per release (rebake-image).",
+    )
     needs: Needs = Field(default_factory=Needs)
     adds_per_year: Adds = Field(default_factory=Adds)
     source: str = Field(min_length=3)
@@ -96,7 +115,10 @@ class OptionSpec(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> OptionSpec:
         if self.status_quo and (
-            self.target != Target() or self.needs != Needs() or self.adds_per_year != Adds()
+            self.target != Target()
+            or self.needs != Needs()
+            or self.adds_per_year != Adds()
+            or self.image_delivery != ImageDelivery()
         ):
             raise ValueError("the status quo is today's state: every group as-today, no needs")
         return self

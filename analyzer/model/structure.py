@@ -178,6 +178,8 @@ def _orchestrator_today(q: Questionnaire) -> str:
 
 def _target_method(p: ProcessInfo, location: str, spec: OptionSpec) -> str:
     if location == p.runs_on:
+        if location == MACHINE_IMAGE and getattr(spec.image_delivery, p.group) == REBAKE:
+            return REBAKE  # stays on a machine image, baked per release from now on
         return p.method
     if location == CONTAINER:
         return BAKED_CONTAINER if spec.deploys_via == REBAKE else CONTAINER_METHOD

@@ -16,6 +16,7 @@ from analyzer.model.structure import (
     COMPOSE,
     MANAGED_ORCHESTRATOR,
     NO_ORCHESTRATOR,
+    REBAKE,
     SELF_RUN,
     Structure,
 )
@@ -97,6 +98,23 @@ def pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     setup = new[:, :1] * c.pipeline_hours + new[:, 1:] * c.registry_setup_hours
     per_service = pl.curved(pl.to_ctr * pl.own[None], c.pipeline_hours_per_service)
     return np.asarray(setup * _any(pl.units(pl.to_ctr)) + per_service)
+
+
+def bake_pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
+    """Baking one immutable image per release for units that stay on machine images and are
+    deployed another way today: the bake pipeline and instance-replacing deploys once (when
+    nothing is re-baked today), plus a bake template per entry on the experience curve.
+
+    hours = [no bake today] x ``bake_pipeline_hours`` x any(switching)
+            + sum_p switching_p x ``bake_image_hours`` x experience_sum(n_p)
+    """
+    c = d.c
+    switching = pl.method[REBAKE] * (1.0 - pl.method0[REBAKE])[None] * (1.0 - pl.moved)
+    bakes_today = float(st.rebakes_today)
+    per_image = pl.curved(switching, c.bake_image_hours)
+    return np.asarray(
+        _any(pl.units(switching)) * (1.0 - bakes_today) * c.bake_pipeline_hours + per_image
+    )
 
 
 def platform_setup(d: Draws, st: Structure) -> FloatArray:
@@ -183,6 +201,7 @@ def work_items(pl: Placement, d: Draws, st: Structure) -> tuple[dict[str, FloatA
         "composition": composition(pl, d),
         "environment_config": environment_config(pl, d, st),
         "pipeline": pipeline(pl, d, st),
+        "bake_pipeline": bake_pipeline(pl, d, st),
         "platform_setup": platform_setup(d, st),
         "observability": observability(pl, d),
         "learning": learning(pl, d, st),
