@@ -41,7 +41,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
 FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
-OPTIONS = ("machine-image", "docker", "hybrid")
+OPTIONS = ("machine-image", "docker", "hybrid", "baked-images")
 PLACEMENTS = ("machine-image", "docker", "hybrid", "partial")
 EXAMPLES = ("seed-team", "saas-12", "org-40", "solo")
 TOP_REASONS = 3

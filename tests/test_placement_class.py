@@ -23,7 +23,12 @@ def _classes(processes: str, platform: str = "") -> dict[str, str]:
 
 def test_a_team_on_machine_images() -> None:
     got = _classes("  - {name: web, kind: web}\n  - {name: db, kind: database}\n")
-    assert got == {"machine-image": "machine-image", "docker": "docker", "hybrid": "hybrid"}
+    assert got == {
+        "machine-image": "machine-image",
+        "docker": "docker",
+        "hybrid": "hybrid",
+        "baked-images": "machine-image",  # images baked per release: still machine images
+    }
 
 
 def test_staying_with_containers_today_is_not_machine_images() -> None:
@@ -35,6 +40,7 @@ def test_staying_with_containers_today_is_not_machine_images() -> None:
     )
     assert got["machine-image"] == "hybrid"  # the key says "stay", the state is the hybrid
     assert got["docker"] == "docker"
+    assert got["baked-images"] == "hybrid"  # the web container is not baked back into an image
 
 
 def test_some_own_code_in_containers_is_partial() -> None:
@@ -61,7 +67,12 @@ def test_embedded_files_and_provider_run_code_are_left_out() -> None:
         "  - {name: web, kind: web}\n  - {name: fn, kind: worker, runs_on: managed}\n"
         "  - {name: sqlite, kind: database, embedded: true}\n"
     )
-    assert got == {"machine-image": "machine-image", "docker": "docker", "hybrid": "docker"}
+    assert got == {
+        "machine-image": "machine-image",
+        "docker": "docker",
+        "hybrid": "docker",
+        "baked-images": "machine-image",
+    }
 
 
 def test_the_decision_reports_the_state_it_leads_to() -> None:
@@ -81,3 +92,24 @@ def test_the_decision_reports_the_state_it_leads_to() -> None:
     # every option of this team already has the web container and the managed database
     assert expected == "hybrid"
     assert PLACEMENT_PHRASES[expected] in d.headline()
+
+
+def test_baking_images_for_a_team_that_bakes_already_is_staying() -> None:
+    from analyzer.decision.quantities import option_groups
+    from analyzer.model.structure import REBAKE
+
+    q = parse_questionnaire(
+        HEAD.replace("prod_deploys_per_week: 2", "prod_deploys_per_week: 2, "
+                     "deploy_method: rebake-image")
+        + "processes:\n  - {name: web, kind: web}\n  - {name: db, kind: database}\n"
+    )
+    st = build_structure(q, load_options(), load_assumptions())
+    bake = st.option_names.index("baked-images")
+    assert st.method[bake] == st.method[st.status_quo]
+    assert option_groups(st)[bake] == option_groups(st)[st.status_quo]
+    # a team deploying by package upgrade changes its method, so the choice is a different one
+    q2 = parse_questionnaire(HEAD + "processes:\n  - {name: web, kind: web}\n")
+    st2 = build_structure(q2, load_options(), load_assumptions())
+    bake2 = st2.option_names.index("baked-images")
+    assert st2.method[bake2] == (REBAKE,)
+    assert option_groups(st2)[bake2] != option_groups(st2)[st2.status_quo]

@@ -82,7 +82,8 @@ def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Config-management upkeep (the team's answer or the assumption) while it configures
-    application hosts; a residual share for container nodes once they leave."""
+    application hosts or bakes their images; a residual share for container nodes once they
+    leave."""
     if not st.config_management:
         return np.zeros((len(st.options), d.n))
     managed_today = pl.units(pl.img0 * pl.method0[CONFIG_MANAGEMENT])
@@ -90,7 +91,10 @@ def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         managed_today = pl.units(pl.img0)  # the tool runs, but no process says it deploys by it
         managed = pl.units(pl.img * pl.img0[None])
     else:
-        managed = pl.units(pl.img * pl.method[CONFIG_MANAGEMENT])
+        # a host re-baked per release keeps its roles: they run at bake time instead of on the
+        # host (the Guardian's AMIgo bakes with Ansible roles)
+        baked = pl.method[REBAKE] * pl.method0[CONFIG_MANAGEMENT][None]
+        managed = pl.units(pl.img * (pl.method[CONFIG_MANAGEMENT] + baked))
     kept = _share(managed, managed_today)
     has_nodes = (pl.units(pl.ctr) > 0).astype(np.float64)
     left = kept + (1.0 - kept) * d.c.config_management_node_share * has_nodes
