@@ -2,7 +2,9 @@
 
 Stage 1 (pilot) proves the route end to end on one application process: learning, the delivery
 pipeline, adapting the code and containerising that process. Stage 2 moves the remaining
-processes and ties them together. Stage 3 moves the data and cuts over. The productivity dip is
+processes and ties them together. Stage 3 moves the data and cuts over. An option that keeps
+machine images and bakes them per release has one stage of its own (the bake pipeline, then the
+services). The productivity dip is
 proportional to the rest of the work (MODEL.md), so each stage carries its share of it.
 
 Stage hours are summed per sample before taking percentiles (percentiles do not add), and a
@@ -53,6 +55,13 @@ STAGES: tuple[Stage, ...] = (
         "Stage 3: data and cut-over",
         "stateful data in volumes, a restore rehearsed, production switched over",
         ("volumes", "data_migration", "backup_drill"),
+    ),
+    Stage(
+        "bake",
+        "Images baked per release",
+        "a bake pipeline and instance-replacing deploys, then one service after another baked "
+        "per release and rolled out by replacing its instances",
+        ("bake_pipeline",),
     ),
 )
 

@@ -69,6 +69,10 @@ def clear_drawing(ax: Axes) -> Axes:
     return ax
 
 
+#: Vertical offset between stacked payback labels, in points (two lines of 8-point text).
+PAYBACK_LABEL_STEP = 22
+
+
 def _colour(i: int) -> str:
     return OPTION_COLOURS[i % len(OPTION_COLOURS)]
 
@@ -85,6 +89,7 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     bands = assessment.cumulative_bands()
     horizon = assessment.horizon_months
+    marked = 0  # payback labels are stacked so that options paying back together stay legible
     for i, name in enumerate(assessment.option_names):
         rows = bands[bands["option"] == name]
         colour = _colour(i)
@@ -99,8 +104,9 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
             ax.axvline(be, color=colour, linewidth=0.8, linestyle=":")
             ax.plot([be], [y], "o", color=colour, markersize=5)
             ax.annotate(f"{assessment.options[name].short_label} pays back\n(month {be:.0f})",
-                        (be, y), xytext=(6, -22), textcoords="offset points", fontsize=8,
-                        color=colour)
+                        (be, y), xytext=(6, -22 - PAYBACK_LABEL_STEP * marked),
+                        textcoords="offset points", fontsize=8, color=colour)
+            marked += 1
     paying = [n for n in assessment.option_names
               if n != assessment.status_quo and (assessment.breakeven_p50(n) or np.inf) <= horizon]
     if not paying:
