@@ -151,7 +151,8 @@ def _variants(q):  # type: ignore[no-untyped-def]
             update={"needs": docker.needs.model_copy(update={"orchestrator": "self-run"})}
         ),
     }
-    return [(busier, options), (rich, options), (fleet, options), (busier, self_run)]
+    # the seed team itself bakes nothing today: the option that bakes per release builds a pipeline
+    return [(busier, options), (rich, options), (fleet, options), (busier, self_run), (q, options)]
 
 
 def test_every_assumption_is_used_by_the_model(seed_q) -> None:  # type: ignore[no-untyped-def]

@@ -262,8 +262,11 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         f"{_short(a, rec)} has the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
+    # how to read P10/P90 right under the first table that shows them, so it stays on page one
+    # however many options the table lists
     blocks: list[Block] = [Paragraph(d.headline(), "headline"), Paragraph(lead, "lead"),
-                           _glance_table(a)]
+                           _glance_table(a),
+                           Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
     money = _money_sentence(a)
     if money:
         blocks.append(Paragraph(money))
@@ -278,8 +281,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     weights = a.questionnaire.priorities.weights.notice()
     blocks += [Paragraph(note, "note") for note in (*d.notes, *([weights] if weights else []))
                if note not in shown]
-    blocks += [Heading("What this is about"), _about(a),
-               Paragraph(P_EXPLAINED.format(samples=f"{a.samples:,}"), "note")]
+    blocks += [Heading("What this is about"), _about(a)]
     return Section("decision", "Decision record", tuple(blocks))
 
 
