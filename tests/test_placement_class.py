@@ -113,3 +113,29 @@ def test_baking_images_for_a_team_that_bakes_already_is_staying() -> None:
     bake2 = st2.option_names.index("baked-images")
     assert st2.method[bake2] == (REBAKE,)
     assert option_groups(st2)[bake2] != option_groups(st2)[st2.status_quo]
+
+
+def test_baking_per_release_costs_nothing_for_a_team_that_bakes_already() -> None:
+    """An option equal to today costs nothing to reach and runs at today's cost; the same
+    option for a team that upgrades packages in place builds a bake pipeline."""
+    import numpy as np
+
+    from analyzer.model.assess import assess
+
+    body = "processes:\n  - {name: web, kind: web, count: 3}\n  - {name: db, kind: database}\n"
+    baking = parse_questionnaire(
+        HEAD.replace("prod_deploys_per_week: 2", "prod_deploys_per_week: 2, "
+                     "deploy_method: rebake-image") + body
+    )
+    a = assess(baking, samples=200, seed=3)
+    bake, sq = a.option_names.index("baked-images"), a.structure.status_quo
+    out = a.outputs
+    assert np.all(out.transition_hours[bake] == 0.0)
+    np.testing.assert_allclose(out.recurring_hours[bake], out.recurring_hours[sq])
+    np.testing.assert_allclose(out.incident_hours[bake], out.incident_hours[sq])
+    upgrading = assess(parse_questionnaire(HEAD + body), samples=200, seed=3)
+    work = upgrading.outputs.work_items["bake_pipeline"][bake]
+    assert np.all(work > 0.0)
+    # immutable images prevent drift that in-place upgrades let through
+    rate = upgrading.outputs.drift_hours
+    assert np.all(rate[bake] <= rate[upgrading.structure.status_quo] + 1e-9)

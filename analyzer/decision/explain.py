@@ -202,8 +202,11 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
         or drift_year >= threshold("felt_drift_per_year")
     )
     verdict = "are felt here" if felt else "are not being felt much"
+    # the problems are the ones a move solves (drift, incidents): containers' for a move into
+    # containers, the same ones for images baked per release
+    solver = "containers solve" if a.structure.options[best].uses_containers else "a move solves"
     return (
-        f"The problems containers solve {verdict}: about {drift_year:.1f} environment-drift "
+        f"The problems {solver} {verdict}: about {drift_year:.1f} environment-drift "
         f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
         f"{_name(a, best)} would remove about {_h(removed(best))} of that a month."
     )
