@@ -78,13 +78,16 @@ def runner_up(a: Assessment, s: Scoring) -> int:
 
 
 def group_phrase(a: Assessment, s: Scoring, i: int) -> str:
-    """'Docker' or 'Docker (the hybrid puts the same processes in containers)'."""
+    """'Docker' or 'Docker (the hybrid puts the same processes in containers)'; options in one
+    group lead to the same state (``option_groups``)."""
     twins = [j for j in range(len(a.option_names)) if j != i and s.same_group(i, j)]
     if not twins:
         return _name(a, i)
     others = " and ".join(_name(a, j) for j in twins)
-    verb = "puts" if len(twins) == 1 else "put"
-    return f"{_name(a, i)} ({others} {verb} the same processes in containers)"
+    one = len(twins) == 1
+    if not any(a.structure.contained[i]):  # e.g. staying, for a team that bakes already
+        return f"{_name(a, i)} ({others} {'leads' if one else 'lead'} to the same state)"
+    return f"{_name(a, i)} ({others} {'puts' if one else 'put'} the same processes in containers)"
 
 
 def share_phrase(share: float) -> str:
