@@ -381,7 +381,12 @@ def plan_intro(a: Assessment, d: Decision, option: str) -> str:
     a recommended move, a move while the answer is too close to call, or a move against a
     recommendation to stay."""
     label = _short(a, option)
-    staged = "in stages with a pilot first: stop after the pilot if it costs more than expected."
+    staged = (
+        "in stages with a pilot first: stop after the pilot if it costs more than expected."
+        if a.options[option].uses_containers
+        # baked images: one stage, the bake pipeline and then one service after another
+        else "one service after another: stop after the first if it costs more than expected."
+    )
     if d.too_close:
         return (
             f"The answer is too close to call ({_short(a, d.recommendation)} leads in only "
