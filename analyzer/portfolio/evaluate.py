@@ -88,6 +88,7 @@ def evaluate_app(
         "confidence": round(d.confidence, 4),
         "too_close_to_call": d.too_close,
         "reason": d.reason,
+        "status_quo": names[sq],
         "with_platform": best_name,
         "with_platform_label": spec.label,
         "moves": moves,
