@@ -232,6 +232,10 @@ def waves_section(r: PortfolioResult) -> Section:
     return Section("waves", "Migration waves", (Paragraph(intro), table, fig), page_break=True)
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _count(n: int, noun: str) -> str:
     """'1 application', '3 applications'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
@@ -300,8 +304,8 @@ def _note(a: dict[str, Any]) -> str:
 def apps_section(r: PortfolioResult) -> Section:
     ordered = sorted(r.apps, key=lambda a: (not a["moves"], a["wave"] or 0, -a["value_hours_p50"], a["id"]))
     frame = pd.DataFrame([
-        {"id": a["id"], "alone": a["recommendation_label"], "conf": a["confidence"],
-         "with": a["with_platform_label"], "wave": a["wave"], "value": a["value_hours_p50"],
+        {"id": a["id"], "alone": _cap(a["recommendation_short"]), "conf": a["confidence"],
+         "with": _cap(a["with_platform_short"]), "wave": a["wave"], "value": a["value_hours_p50"],
          "effort": a["effort_hours_p50"], "why": _note(a)}
         for a in ordered
     ])
@@ -309,13 +313,13 @@ def apps_section(r: PortfolioResult) -> Section:
         return Section("applications", "Applications", (Paragraph("No application was assessed."),))
     table = Table(frame, (
         Column("id", "Application", width=1.6),
-        Column("alone", "Alone", width=1.3),
+        Column("alone", "Alone", width=1.0),
         Column("conf", "Conf.", fmt_pct, "right", 0.5),
-        Column("with", "With platform", width=1.3),
+        Column("with", "With platform", width=1.0),
         Column("wave", "Wave", lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x)}", "right", 0.45),
         Column("value", "Value", fmt_hours, "right", 0.7),
         Column("effort", "Effort", fmt_hours, "right", 0.7),
-        Column("why", "Note", width=2.0),
+        Column("why", "Note", width=2.6),
     ), caption="Applications that move first, by wave, then those that stay. 'Alone': the "
                "application's own recommendation; 'With platform': its best option once a shared "
                "platform exists. Value and effort are medians in engineer-hours.",

@@ -91,6 +91,8 @@ def evaluate_app(
         "status_quo": names[sq],
         "with_platform": best_name,
         "with_platform_label": spec.label,
+        "recommendation_short": a.options[d.recommendation].short_label,
+        "with_platform_short": spec.short_label,
         "moves": moves,
         "value_hours_p50": float(np.median(value)),
         "value_money_p50": float(np.median(value * rate)),

@@ -300,10 +300,11 @@ def _aggregate(
         if row["moves"] and a.id not in wave_of:
             row["moves"] = False
             row["reason"] = (
-                "Its move would end too late to pay back within the horizon at the planned capacity."
+                "Would not pay back in time: at the planned capacity its wave ends too late to pay "
+                "back within the horizon."
                 if a.id in dropped else
-                "The shared platform does not pay for itself across the portfolio, so this "
-                "application stays with the rest."
+                "Stays with the rest: the shared platform does not pay for itself across the "
+                "portfolio."
             )
         rows.append(row)
     currencies = {r["currency"] for r in rows}
