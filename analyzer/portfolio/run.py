@@ -71,8 +71,9 @@ def _submit_local(apps: list[App], jobs: int, kwargs: dict[str, Any]) -> Iterato
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures: dict[Future[AppOutcome], App] = {pool.submit(evaluate_app, app, **kwargs): app for app in apps}
         for f in as_completed(futures):
+            app = futures.pop(f)  # drop the finished future: its arrays are spooled, not held
             exc = f.exception()
-            yield futures[f], (exc if exc is not None else f.result())
+            yield app, (exc if exc is not None else f.result())
 
 
 def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
@@ -91,8 +92,9 @@ def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Ite
     try:
         futures = {client.submit(evaluate_app, app, pure=False, **kwargs): app for app in apps}
         for f in dask_completed(list(futures)):
+            app = futures.pop(f)
             failed = f.exception()
-            yield futures[f], (failed if failed is not None else f.result())
+            yield app, (failed if failed is not None else f.result())
     finally:
         client.close()
 
