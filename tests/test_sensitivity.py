@@ -97,8 +97,9 @@ def test_percentiles_are_monotone(
     u = np.sort(np.asarray(probs))
     fast = quantile_tables(params).ppf(np.column_stack([u, u]))
     assert np.all(np.diff(fast, axis=0) >= 0.0)
-    for p in params:
-        assert np.all(np.diff(p.dist.ppf(u)) >= 0.0)
+    for p in params:  # scipy's exact inverses may step back by a rounding error (2e-16 seen)
+        v = p.dist.ppf(u)
+        assert np.all(np.diff(v) >= -1e-12 * np.maximum(1.0, np.abs(v[1:])))
 
 
 # ---- Sobol wiring ----------------------------------------------------------------------------
