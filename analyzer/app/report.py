@@ -7,6 +7,7 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -54,8 +55,20 @@ def build(
     return _build(request, progress, background=background)[0]
 
 
+#: mark(stage): called as each stage of a report ends (benchmarks/bench_report.py's timeline).
+Mark = Callable[[str], None]
+
+
+def _unmarked(stage: str) -> None:
+    """No timeline."""
+
+
 def _build(
-    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
+    request: ReportRequest,
+    progress: Progress | None = None,
+    *,
+    background: bool = False,
+    mark: Mark = _unmarked,
 ) -> tuple[Report, dict[str, str]]:
     """The content tree and the SVG of each figure already drawn (by key; only for a PDF made
     with the background child, whose figures are drawn while the child runs)."""
@@ -65,23 +78,37 @@ def _build(
         seed=request.seed,
         assumptions_path=request.assumptions,
     )
+    mark("assessed")
     job = None
     if request.sensitivity and background:
         job = Background(partial(assessment_sobol, a))
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
+        mark("decided")
         from analyzer.report.content import build_report  # after the fork: see preload
 
-        return build_report(a, d, command=request.command, date=request.date), {}
+        report = build_report(a, d, command=request.command, date=request.date)
+        mark("content built")
+        return report, {}
+    mark("Sobol child started")
     # While the child computes the Sobol indices: the rest of the decision (everything but the
     # indices), the renderer's imports and the figures, none of which needs the indices.
     preload(request.format)
+    mark("renderer loaded")
     pending = decide(a, sensitivity=True, sobol=_no_indices)
-    drawn = _draw_figures(a, pending) if request.format == "pdf" else {}
-    d = with_sobol(a, pending, job.result())
+    mark("decided, all but the Sobol indices")
+    drawn = {}
+    if request.format == "pdf":
+        drawn = _draw_figures(a, pending)
+        mark("figures drawn")
+    indices = job.result()
+    mark("Sobol indices received (idle until then)")
+    d = with_sobol(a, pending, indices)
     from analyzer.report.content import build_report
 
-    return build_report(a, d, command=request.command, date=request.date), drawn
+    report = build_report(a, d, command=request.command, date=request.date)
+    mark("content built")
+    return report, drawn
 
 
 def _no_indices() -> pd.DataFrame:
@@ -124,13 +151,17 @@ def preload(fmt: Format) -> None:
 
 
 def make_report(
-    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
+    request: ReportRequest,
+    progress: Progress | None = None,
+    *,
+    background: bool = False,
+    mark: Mark = _unmarked,
 ) -> bytes:
-    """The report's bytes in the requested format."""
-    report, drawn = _build(request, progress, background=background)
-    if request.format == "pdf":
-        return render_pdf(report, drawn)
-    return render(report, request.format)
+    """The report's bytes in the requested format; ``mark`` is told as each stage ends."""
+    report, drawn = _build(request, progress, background=background, mark=mark)
+    data = render_pdf(report, drawn) if request.format == "pdf" else render(report, request.format)
+    mark("rendered")
+    return data
 
 
 def write_report(
