@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,7 +21,7 @@ from analyzer.decision import sensitivity as sens
 from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress, assessment_sobol
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from analyzer.report.pdf import render_pdf
+from analyzer.report.pdf import pdf_compiler, render_pdf
 from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
@@ -55,6 +55,15 @@ def build(
     return _build(request, progress, background=background)[0]
 
 
+@dataclass
+class _Ahead:
+    """Rendering work done while the Sobol child runs: figures drawn (SVG by key) and the
+    Typst compiler with its fonts loaded."""
+
+    drawn: dict[str, str] = field(default_factory=dict)
+    compiler: Any = None
+
+
 #: mark(stage): called as each stage of a report ends (benchmarks/bench_report.py's timeline).
 Mark = Callable[[str], None]
 
@@ -69,9 +78,9 @@ def _build(
     *,
     background: bool = False,
     mark: Mark = _unmarked,
-) -> tuple[Report, dict[str, str]]:
-    """The content tree and the SVG of each figure already drawn (by key; only for a PDF made
-    with the background child, whose figures are drawn while the child runs)."""
+) -> tuple[Report, _Ahead]:
+    """The content tree and the rendering work done ahead (only for a PDF made with the
+    background child: its figures are drawn while the child runs)."""
     a = prepare(
         request.questionnaire,
         samples=request.samples,
@@ -89,7 +98,7 @@ def _build(
 
         report = build_report(a, d, command=request.command, date=request.date)
         mark("content built")
-        return report, {}
+        return report, _Ahead()
     mark("Sobol child started")
     # While the child computes the Sobol indices: the rest of the decision (everything but the
     # indices), the renderer's imports and the figures, none of which needs the indices.
@@ -97,10 +106,12 @@ def _build(
     mark("renderer loaded")
     pending = decide(a, sensitivity=True, sobol=_no_indices)
     mark("decided, all but the Sobol indices")
-    drawn = {}
+    ahead = _Ahead()
     if request.format == "pdf":
-        drawn = _draw_figures(a, pending)
+        ahead.drawn = _draw_figures(a, pending)
         mark("figures drawn")
+        ahead.compiler = pdf_compiler()
+        mark("Typst compiler and fonts loaded")
     indices = job.result()
     mark("Sobol indices received (idle until then)")
     d = with_sobol(a, pending, indices)
@@ -108,7 +119,7 @@ def _build(
 
     report = build_report(a, d, command=request.command, date=request.date)
     mark("content built")
-    return report, drawn
+    return report, ahead
 
 
 def _no_indices() -> pd.DataFrame:
@@ -158,8 +169,11 @@ def make_report(
     mark: Mark = _unmarked,
 ) -> bytes:
     """The report's bytes in the requested format; ``mark`` is told as each stage ends."""
-    report, drawn = _build(request, progress, background=background, mark=mark)
-    data = render_pdf(report, drawn) if request.format == "pdf" else render(report, request.format)
+    report, ahead = _build(request, progress, background=background, mark=mark)
+    if request.format == "pdf":
+        data = render_pdf(report, ahead.drawn, ahead.compiler)
+    else:
+        data = render(report, request.format)
     mark("rendered")
     return data
 

@@ -121,20 +121,30 @@ def fallback_font_dirs() -> list[Path]:
     return sorted({f.parent for f in FALLBACK_FONT_FILES if f.is_file()})
 
 
-def render_pdf(report: Report, drawn: Mapping[str, str] | None = None) -> bytes:
+def pdf_compiler() -> Any:
+    """A Typst compiler with the template and fonts loaded: most of a compile's time, so
+    ``analyzer report`` makes it ahead, while other work runs (analyzer.app.report)."""
+    import typst
+
+    return typst.Compiler(
+        TEMPLATE,
+        root=TEMPLATE.parent,
+        ignore_system_fonts=True,
+        font_paths=[chart_font_dir(), *fallback_font_dirs()],
+    )
+
+
+def render_pdf(
+    report: Report, drawn: Mapping[str, str] | None = None, compiler: Any = None
+) -> bytes:
     """The report as PDF bytes; ``drawn``: SVG of figures drawn already, by figure key (the
-    figures of this same report, drawn earlier to overlap with other work)."""
+    figures of this same report, drawn earlier to overlap with other work); ``compiler``: one
+    from ``pdf_compiler``, made ahead (a new one otherwise)."""
     import typst
 
     payload = json.dumps(_clean(document_data(report, drawn)), ensure_ascii=False)
     try:
-        pdf = typst.compile(
-            TEMPLATE,
-            root=TEMPLATE.parent,
-            sys_inputs={"data": payload},
-            ignore_system_fonts=True,
-            font_paths=[chart_font_dir(), *fallback_font_dirs()],
-        )
+        pdf = (compiler or pdf_compiler()).compile(sys_inputs={"data": payload})
     except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
         raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - one PDF comes back as bytes
