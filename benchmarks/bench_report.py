@@ -9,6 +9,12 @@ Each command runs in a fresh subprocess, measured from its own short-lived paren
 wall time, the largest peak RSS of any process in the run (``ru_maxrss``) and the peak summed
 PSS of the process tree (the report forks a child for the Sobol indices). The verdict is on the
 median of REPEATS runs; best and median are printed.
+
+First it prints the timeline of a report: when each stage of ``analyzer.app.report`` ends
+(``make_report(mark=...)``), median over REPEATS fresh processes. While the forked child
+computes the Sobol indices the parent loads the renderer, finishes the decision, draws the
+figures and loads Typst's fonts; "idle until then" is the time the parent still waits for the
+child.
 """
 
 from __future__ import annotations
