@@ -803,3 +803,14 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
     subtitle = a.questionnaire.name
     return Report(title, subtitle, date, sections, data)
 
+
+
+def report_figures(a: Assessment, d: Decision) -> list[Figure]:
+    """The figures ``build_report`` puts in the report, without building the rest of it.
+
+    None of them depends on the Sobol indices, so ``analyzer report`` draws them while a
+    background process computes those (analyzer.app.report).
+    """
+    sections = (cost_section(a), migration_section(a, d)[0], scores_section(a, d),
+                sensitivity_section(a, d))
+    return [b for s in sections for b in s.blocks if isinstance(b, Figure)]
