@@ -174,3 +174,23 @@ def test_assess_json_has_money_for_every_option() -> None:
         for key in ("transition", "monthly", "total", "npv", "infrastructure_monthly",
                     "people_monthly"):
             assert m[key]["p10"] <= m[key]["p50"] <= m[key]["p90"]
+
+
+def test_unknown_instance_type_is_located(tmp_path: Path, cli: Any) -> None:
+    seed = Path(example_questionnaire("seed-team")).read_text()
+    bad = tmp_path / "team.yaml"
+    bad.write_text(seed.replace("  provider: aws", "  provider: aws\n  instance_type: m6i.larg", 1))
+    line = bad.read_text().splitlines().index("  instance_type: m6i.larg") + 1
+    proc = cli("assess", str(bad), "--no-sensitivity")
+    assert proc.code == 2 and "Traceback" not in proc.err
+    assert f"{bad}:{line}:18: hosting.instance_type: unknown instance type 'm6i.larg'" in proc.err
+    assert "did you mean 'm6i.large'?" in proc.err
+
+
+def test_owned_server_in_a_cloud_is_refused(tmp_path: Path, cli: Any) -> None:
+    seed = Path(example_questionnaire("seed-team")).read_text()
+    bad = tmp_path / "team.yaml"
+    bad.write_text(seed.replace("  provider: aws", "  provider: aws\n  instance_type: server-1u", 1))
+    proc = cli("assess", str(bad), "--no-sensitivity")
+    assert proc.code == 2 and "Traceback" not in proc.err
+    assert "'server-1u' is an owned server but hosting.provider is aws" in proc.err

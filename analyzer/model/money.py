@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.draws import Draws
 from analyzer.model.infrastructure import (
@@ -59,6 +60,7 @@ from analyzer.model.params import Param, Pert
 from analyzer.model.prices import (
     PriceBook,
     Provider,
+    Server,
     host_type,
     infra_inputs,
     infra_param_keys,
@@ -121,6 +123,14 @@ def plan(
     provider: Provider = q.hosting.provider
     types = _instance_types(q, book)
     sizes = [book.size(t) for t in types]
+    owned = [t for t, s in zip(types, sizes, strict=True) if isinstance(s, Server)]
+    if owned and provider != "own-hardware":
+        raise InputError([Problem(
+            q.name,
+            f"'{owned[0]}' is an owned server but hosting.provider is {provider}: name a cloud "
+            "instance type, or set hosting.provider: own-hardware",
+            field="hosting.provider",
+        )])
     col = lambda xs: np.asarray(xs, dtype=np.float64).reshape(-1, 1)  # noqa: E731
     names = [p.name for p in q.processes]
     shares = host_shares(names, {p.name: p.shares_host_with for p in q.processes})
