@@ -180,7 +180,8 @@ def test_unknown_instance_type_is_located(tmp_path: Path, cli: Any) -> None:
     seed = Path(example_questionnaire("seed-team")).read_text()
     bad = tmp_path / "team.yaml"
     bad.write_text(seed.replace("  provider: aws", "  provider: aws\n  instance_type: m6i.larg", 1))
-    line = bad.read_text().splitlines().index("  instance_type: m6i.larg") + 1
+    lines = bad.read_text().splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if t.startswith("  instance_type: m6i.larg"))
     proc = cli("assess", str(bad), "--no-sensitivity")
     assert proc.code == 2 and "Traceback" not in proc.err
     assert f"{bad}:{line}:18: hosting.instance_type: unknown instance type 'm6i.larg'" in proc.err

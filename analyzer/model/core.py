@@ -571,17 +571,15 @@ def _money(values: Mapping[str, FloatArray], st: Structure, d: Draws, pl: Placem
         raise ValueError("the structure has no money plan: build it with core.build_structure")
 
     def masks(ctr: FloatArray, mgd: FloatArray, method: Mapping[str, FloatArray]) -> money.StateMasks:
+        """(K, P) masks: today's (P,) arrays become one row."""
         return money.StateMasks(
-            container=ctr,
-            managed=mgd,
-            rebake=method[REBAKE] + method[BAKED_CONTAINER],
-            container_build=method[CONTAINER_METHOD] + method[BAKED_CONTAINER],
+            container=np.atleast_2d(ctr),
+            managed=np.atleast_2d(mgd),
+            rebake=np.atleast_2d(method[REBAKE] + method[BAKED_CONTAINER]),
+            container_build=np.atleast_2d(method[CONTAINER_METHOD] + method[BAKED_CONTAINER]),
         )
 
     today = masks(pl.ctr0, pl.mgd0, pl.method0)
-    targets = [
-        masks(pl.ctr[o], pl.mgd[o], {k: v[o] for k, v in pl.method.items()})
-        for o in range(len(st.options))
-    ]
+    targets = masks(pl.ctr, pl.mgd, pl.method)
     names = tuple(p.name for p in st.processes)
     return money.evaluate_money(values, st.money, d, names, pl.n, today, targets)

@@ -40,7 +40,7 @@ What the infrastructure of a state holds (each a documented simplification):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -182,7 +182,7 @@ def params(q: Questionnaire, a: Assumptions) -> list[Param]:
 
 @dataclass(frozen=True)
 class StateMasks:
-    """Where each process runs and how it ships in one state, (P,) 0/1 arrays."""
+    """Where each process runs and how it ships in K states, (K, P) 0/1 arrays."""
 
     container: FloatArray
     managed: FloatArray
@@ -201,55 +201,59 @@ class Money:
 def _per_process(
     values: Mapping[str, FloatArray], names: Sequence[str], key: str, n: int
 ) -> FloatArray:
-    if not names:
-        return np.zeros((0, n))
-    return np.stack(
-        [np.broadcast_to(np.asarray(values[f"processes.{p}.{key}"], dtype=np.float64), (n,))
-         for p in names]
-    )
+    out = np.empty((len(names), n))
+    for i, p in enumerate(names):
+        out[i] = values[f"processes.{p}.{key}"]
+    return out
 
 
 def _platform(
-    mp: MoneyPlan, orchestrator: str, m: StateMasks, fleet: Fleet, d: Draws, min_hosts: FloatArray
+    mp: MoneyPlan,
+    orchestrators: Sequence[str],
+    m: StateMasks,
+    units: FloatArray,
+    instances: FloatArray,
+    d: Draws,
+    min_hosts: FloatArray,
 ) -> Platform:
-    """One state's platform, arrays (S,): hosts, control plane, registry, CI minutes, pulls.
+    """K states' platforms, arrays (K, S): hosts, control plane, registry, CI minutes, pulls.
 
     CI minutes = deploys a month x (re-baked unit share x bake minutes + container unit share x
     build minutes); pulls = deploys x container instances per unit + container scale-outs."""
-    units = fleet.count  # (P, S) service units (embedded files 0)
-    col = lambda x: np.asarray(x, dtype=np.float64)[:, None]  # noqa: E731
-    total = np.maximum(units.sum(axis=0), 1e-12)
-    contained = (col(m.container) * units).sum(axis=0)
+    flag = lambda test: np.array([[float(test(o))] for o in orchestrators])  # noqa: E731
+    cluster, compose = flag(lambda o: o in CLUSTERS), flag(lambda o: o == COMPOSE)
+    managed = flag(lambda o: o == MANAGED_ORCHESTRATOR)
+    total = np.maximum(units.sum(axis=0), 1e-12)  # (S,)
+    contained = m.container @ units  # (K, S)
     any_ctr = (contained > 0).astype(np.float64)
-    d_ = d.delivery
-    deploys = (d_.prod_deploys_per_week + d_.nonprod_deploys_per_week) * WEEKS_PER_MONTH
-    bake = (col(m.rebake) * units).sum(axis=0) / total
-    build = (col(m.container_build) * units).sum(axis=0) / total
-    minutes = deploys * (bake * d_.image_bake_minutes + build * d.c.container_build_minutes)
-    ctr_units = col(m.container) * units
-    instances = (ctr_units * fleet.instances).sum(axis=0) / total
-    scale_outs = (ctr_units * d.proc.scale_out_events_per_month).sum(axis=0)
-    zero = np.zeros(d.n)
+    dl = d.delivery
+    deploys = (dl.prod_deploys_per_week + dl.nonprod_deploys_per_week) * WEEKS_PER_MONTH
+    bake = (m.rebake @ units) / total
+    build = (m.container_build @ units) / total
+    minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
+    per_unit_instances = (m.container @ (units * instances)) / total
+    scale_outs = m.container @ (units * d.proc.scale_out_events_per_month)
+    zero = np.zeros_like(minutes)
     own = float(mp.provider == "own-hardware")
     return Platform(
         serverless=zero,
-        min_hosts=zero + float(orchestrator in CLUSTERS) * min_hosts + float(orchestrator == COMPOSE),
-        managed_clusters=any_ctr * float(orchestrator == MANAGED_ORCHESTRATOR) * (1.0 - own),
+        min_hosts=cluster * min_hosts + compose,
+        managed_clusters=any_ctr * managed * (1.0 - own),
         registries=any_ctr,
         load_balancers=zero,
         ci_minutes=minutes,
-        pulls=deploys * instances + scale_outs,
+        pulls=deploys * per_unit_instances + scale_outs,
         platform_fte=zero,  # counted as the model's container_platform hours (module docstring)
         own_hardware=zero + own,
     )
 
 
 def _lag(container: FloatArray, d: Draws) -> FloatArray:
-    """Seconds from a scale-out decision to serving, (P, S): machine boot + start on machine
-    images; (a node boot when no spare capacity) + pull + container start + start in containers
-    (the terms of analyzer.model.recurring.scale_out)."""
+    """Seconds from a scale-out decision to serving, (P, K, S) for masks (K, P): machine boot +
+    start on machine images; (a node boot when no spare capacity) + pull + container start +
+    start in containers (the terms of analyzer.model.recurring.scale_out)."""
     c = d.c
-    app = d.proc.startup_seconds
+    app = d.proc.startup_seconds[:, None, :]
     image = c.machine_boot_seconds + app
     ctr = (
         (1.0 - c.spare_capacity_share) * c.machine_boot_seconds
@@ -257,35 +261,48 @@ def _lag(container: FloatArray, d: Draws) -> FloatArray:
         + c.container_start_seconds
         + app
     )
-    inside = np.asarray(container, dtype=np.float64)[:, None]
+    inside = container.T[:, :, None]
     return np.asarray(inside * ctr + (1.0 - inside) * image)
 
 
-def state_monthly(
+def states_monthly(
     values: Mapping[str, FloatArray],
     mp: MoneyPlan,
     d: Draws,
     fleet: Fleet,
-    orchestrator: str,
+    orchestrators: Sequence[str],
     m: StateMasks,
 ) -> InfraMonthly:
-    """Infrastructure a month per item for one state, each (samples,)."""
-    host = mp.compose_host if orchestrator == COMPOSE else host_type(mp.book, mp.provider)
-    prices, a = infra_inputs(
-        mp.book,
-        values,
-        mp.provider,
-        mp.instance_types,
-        d.team.hourly_cost,
-        d.c.hours_per_engineer_month,
-        host,
+    """Infrastructure a month per item for K states at once (masks (K, P)), each (K, samples):
+    the infrastructure module's sample shape S = (K, samples), per-entry arrays (P, K, samples).
+
+    Compose runs on the team's default size, a cluster on the provider's packing host type: the
+    host's price and size are stacked per state."""
+    hosts = [mp.compose_host if o == COMPOSE else host_type(mp.book, mp.provider)
+             for o in orchestrators]
+    priced = {
+        h: infra_inputs(mp.book, values, mp.provider, mp.instance_types, d.team.hourly_cost,
+                        d.c.hours_per_engineer_month, h)
+        for h in dict.fromkeys(hosts)
+    }
+    prices, a = priced[hosts[0]]
+    prices = replace(
+        prices,
+        instance_hour=prices.instance_hour[:, None, :],
+        host_hour=np.stack([np.broadcast_to(priced[h][0].host_hour, (d.n,)) for h in hosts]),
+    )
+    a = replace(
+        a,
+        host_vcpu=np.array([[priced[h][1].host_vcpu[0]] for h in hosts]),
+        host_memory_gib=np.array([[priced[h][1].host_memory_gib[0]] for h in hosts]),
     )
     min_hosts = np.asarray(values[f"prices.{MIN_CLUSTER_HOSTS}"], dtype=np.float64)
-    col = lambda x: np.asarray(x, dtype=np.float64)[:, None]  # noqa: E731
-    placement = Placement(col(m.container), col(m.managed), _lag(m.container, d))
-    platform = _platform(mp, orchestrator, m, fleet, d, min_hosts)
-    out = infrastructure_monthly(fleet, placement, platform, prices, a)
-    return InfraMonthly(**{k: np.broadcast_to(v, (d.n,)) for k, v in out.items().items()})
+    per_state = Fleet(**{k: np.asarray(v)[:, None] for k, v in fleet.__dict__.items()})
+    # the lag only sets headroom where scaling is automatic: skip it for fleets scaled by hand
+    lag = _lag(m.container, d) if mp.autoscaling.any() else np.zeros((1, 1, 1))
+    placement = Placement(m.container.T[:, :, None], m.managed.T[:, :, None], lag)
+    platform = _platform(mp, orchestrators, m, fleet.count, fleet.instances, d, min_hosts)
+    return infrastructure_monthly(per_state, placement, platform, prices, a)
 
 
 def evaluate_money(
@@ -295,10 +312,10 @@ def evaluate_money(
     names: Sequence[str],
     units: FloatArray,
     today: StateMasks,
-    targets: Sequence[StateMasks],
+    targets: StateMasks,
 ) -> Money:
-    """Infrastructure a month for today and every option's target: the same function, called
-    once per state, so an option equal to today costs what today costs.
+    """Infrastructure a month for today (masks (1, P)) and every option's target (masks (O, P)):
+    the same function on the same inputs, so an option equal to today costs what today costs.
 
     ``units`` (P, samples): service units per entry, 0 for embedded files (they run inside
     another process and pay no instance of their own)."""
@@ -315,12 +332,9 @@ def evaluate_money(
         vcpu=mp.vcpu,
         memory_gib=mp.memory_gib,
     )
-    now = state_monthly(values, mp, d, fleet, mp.orchestrators[0], today)
-    per_option = [
-        state_monthly(values, mp, d, fleet, orch, m)
-        for orch, m in zip(mp.orchestrators[1:], targets, strict=True)
-    ]
-    stacked = InfraMonthly(
-        **{k: np.stack([s.items()[k] for s in per_option]) for k in now.items()}
+    now = states_monthly(values, mp, d, fleet, mp.orchestrators[:1], today)
+    options = states_monthly(values, mp, d, fleet, mp.orchestrators[1:], targets)
+    return Money(
+        today=InfraMonthly(**{k: v[0] for k, v in now.items().items()}),
+        options=options,
     )
-    return Money(today=now, options=stacked)
