@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.decision.criteria import likely_constants
+from analyzer.decision.decide import decide
 from analyzer.decision.scoring import score
 from analyzer.model import money, structure
 from analyzer.model.assess import assess
@@ -27,6 +28,7 @@ from analyzer.model.assumptions import load_assumptions
 from analyzer.model.prices import load_prices
 from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import Questionnaire, load_questionnaire
+from analyzer.report.content import decision_record, infrastructure_table
 
 EXAMPLES = ["seed-team", "saas-12", "org-40", "solo"]
 FT = Path("data/questionnaires/calibration/ft-content-containers.yaml")
@@ -195,3 +197,22 @@ def test_owned_server_in_a_cloud_is_refused(tmp_path: Path, cli: Any) -> None:
     proc = cli("assess", str(bad), "--no-sensitivity")
     assert proc.code == 2 and "Traceback" not in proc.err
     assert "'server-1u' is an owned server but hosting.provider is aws" in proc.err
+
+
+def test_report_shows_money_on_page_one_and_infrastructure_on_the_cost_page() -> None:
+    """The decision record carries the money line (up front, a month, infrastructure, the total
+    and the saving); the cost section a table of infrastructure items per option whose last row
+    is the infrastructure a month (the medians the assessment computes)."""
+    r = assess(load_questionnaire(example_questionnaire("seed-team")), samples=400, seed=3)
+    d = decide(r, sensitivity=False)
+    texts = [b.text for b in decision_record(r, d).blocks if hasattr(b, "text")]
+    line = next(t for t in texts if t.startswith("In USD"))
+    assert "up front" in line and "a month" in line and "infrastructure" in line
+    assert "over 24 months" in line and "more" in line  # the seed team's moves cost more
+    table = infrastructure_table(r)
+    assert "USD a month" in table.columns[0].header
+    frame = table.frame.set_index("item")
+    assert "Instances (machine images)" in frame.index
+    sq = r.status_quo
+    today = float(np.median(r.outputs.infrastructure_monthly[r.structure.status_quo]))
+    assert frame.loc["Infrastructure a month", sq].startswith(f"{round(today, -1):,.0f}")
