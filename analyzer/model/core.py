@@ -14,6 +14,10 @@ the status quo's recurring cost R_sq paid meanwhile, R_o afterwards):
 A move longer than the horizon H is not cut off: the hours still to do at H, T (D - H)/D, are
 added at H (``unfinished_transition_hours``). NPV uses continuous discounting at
 delta = ln(1 + r)/12 per month; break-even is m* = D + T/(R_sq - R_o) when R_o < R_sq, else never.
+
+Money (analyzer.model.money) takes the same curve with T x hourly cost for the transition and
+R x hourly cost + infrastructure a month for the recurring cost; the decision's cost criterion
+reads its NPV. ``build_structure`` here attaches the run's price plan to the structure.
 """
 
 from __future__ import annotations
