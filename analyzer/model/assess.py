@@ -184,7 +184,8 @@ class Assessment:
     # ---- tables -------------------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
-        """One row per option: P10/P50/P90 of the main figures, in hours."""
+        """One row per option: P10/P50/P90 of the main figures, in hours (``money_*`` and
+        ``infrastructure_monthly`` in the price snapshot's currency)."""
         o = self.outputs
         rows = []
         for i, name in enumerate(self.option_names):
@@ -196,6 +197,10 @@ class Assessment:
                 ("npv_hours", o.npv_hours[i]),
                 ("saving_hours", o.saving_hours[i]),
                 ("migration_months", o.migration_months[i]),
+                ("money_transition", o.money_transition[i]),
+                ("money_monthly", o.money_monthly[i]),
+                ("infrastructure_monthly", o.infrastructure_monthly[i]),
+                ("money_npv", o.money_npv[i]),
             ):
                 for k, v in _p(arr).items():
                     row[f"{key}_{k}"] = v
