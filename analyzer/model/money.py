@@ -314,8 +314,9 @@ def evaluate_money(
     today: StateMasks,
     targets: StateMasks,
 ) -> Money:
-    """Infrastructure a month for today (masks (1, P)) and every option's target (masks (O, P)):
-    the same function on the same inputs, so an option equal to today costs what today costs.
+    """Infrastructure a month for today (masks (1, P)) and every option's target (masks (O, P)),
+    in one call with today as the first state: the same function on the same inputs, so an option
+    equal to today costs what today costs.
 
     ``units`` (P, samples): service units per entry, 0 for embedded files (they run inside
     another process and pay no instance of their own)."""
@@ -332,9 +333,12 @@ def evaluate_money(
         vcpu=mp.vcpu,
         memory_gib=mp.memory_gib,
     )
-    now = states_monthly(values, mp, d, fleet, mp.orchestrators[:1], today)
-    options = states_monthly(values, mp, d, fleet, mp.orchestrators[1:], targets)
+    both = StateMasks(**{
+        k: np.concatenate([getattr(today, k), getattr(targets, k)])
+        for k in ("container", "managed", "rebake", "container_build")
+    })
+    items = states_monthly(values, mp, d, fleet, mp.orchestrators, both).items()
     return Money(
-        today=InfraMonthly(**{k: v[0] for k, v in now.items().items()}),
-        options=options,
+        today=InfraMonthly(**{k: v[0] for k, v in items.items()}),
+        options=InfraMonthly(**{k: v[1:] for k, v in items.items()}),
     )
