@@ -263,7 +263,8 @@ def infrastructure_monthly(
     )
 
     def f(x: object) -> FloatArray:
-        return np.broadcast_to(np.asarray(x, dtype=np.float64), shape).copy()
+        arr = np.asarray(x, dtype=np.float64)  # results computed above: fresh, not the inputs
+        return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
 
     return InfraMonthly(
         machine_images=f(machine_images),
