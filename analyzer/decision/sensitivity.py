@@ -71,7 +71,7 @@ OUTPUTS: dict[str, Callable[[DecisionFunction, Mapping[str, FloatArray], int], F
     "score_margin": lambda engine, values, option: engine.margin(values, option),
     "status_quo_margin": lambda engine, values, option: _status_quo_margin(engine, values),
 }
-OUTPUT_UNITS = {"net_saving": "h (NPV)", "score_margin": "score points",
+OUTPUT_UNITS = {"net_saving": "money (NPV)", "score_margin": "score points",
                 "status_quo_margin": "score points"}
 #: What the decision's sensitivity analyses: the quantity that decides, and the money.
 SENSITIVITY_ON: tuple[str, ...] = ("score_margin", "net_saving")
