@@ -11,10 +11,13 @@ prints each stage and the best of five runs. Not part of the test suite.
 
 from __future__ import annotations
 
+import statistics
 import time
 from typing import Any
 
 import numpy as np
+from bench_model import FLEET_SIZE, fleet_questionnaire
+from goals import goal
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.decision.engine import DecisionFunction
@@ -25,6 +28,7 @@ from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 BUDGET_S = 1.5
 RUNS = 5
+FLEET_TARGET_S = 3.0
 
 
 def decide(q: Questionnaire, timings: dict[str, float] | None = None) -> dict[str, Any]:
@@ -66,6 +70,29 @@ def main() -> None:
     stages = ", ".join(f"{k} {v:.3f} s" for k, v in best.items() if k != "total")
     verdict = "within" if best["total"] <= BUDGET_S else "OVER"
     print(f"seed team: best of {RUNS} {best['total']:.3f} s ({stages}); {verdict} {BUDGET_S} s")
+    goal("seed team: recommendation, tornado and Sobol", statistics.median(
+        t["total"] for t in runs), BUDGET_S, "s", runs=RUNS)
+    fleet()
+
+
+def fleet() -> None:
+    """``assess`` + the whole ``decide`` (sensitivity included: tornado, reversals, Sobol) for
+    the seed team with a fleet of FLEET_SIZE services (one process entry with ``count``)."""
+    from analyzer.decision.decide import decide as full_decide
+
+    q = fleet_questionnaire(load_questionnaire(example_questionnaire("seed-team")))
+    full_decide(assess(q, seed=DEFAULT_SEED))  # warm-up
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        d = full_decide(assess(q, seed=DEFAULT_SEED))
+        times.append(time.perf_counter() - start)
+    sobol = d.sobol
+    runs_note = f", Sobol on {sobol.attrs.get('runs', 0):,} rows" if sobol is not None else ""
+    print(f"{FLEET_SIZE:,}-service fleet: assess + decide with sensitivity "
+          f"{', '.join(f'{t:.2f}' for t in times)} s{runs_note}")
+    goal(f"{FLEET_SIZE:,}-service estate: decision with sensitivity", statistics.median(times),
+         FLEET_TARGET_S, "s", runs=RUNS, strict=True)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+from goals import MIN_RUNS, goal
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.model import distributions
@@ -26,6 +29,35 @@ from analyzer.model.options import load_options
 from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
 FLEET_SIZE = 1_000
+MODEL_TARGET = 1.0  # M samples/s
+ASSESS_TARGET_MS = 20.0
+MEMORY_SAMPLES = 1_000_000
+MEMORY_TARGET_MB = 500.0
+KB_PER_MB = 1024
+# A fresh process: imports, then assess() at MEMORY_SAMPLES; prints its peak RSS (kB) before and
+# after. VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would start at this script's peak.
+_MEMORY = """
+import sys
+def peak():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+from analyzer._io.paths import example_questionnaire
+from analyzer.model.assess import assess
+from analyzer.questionnaire.form import load_questionnaire
+q = load_questionnaire(example_questionnaire("seed-team"))
+before = peak()
+assess(q, samples=int(sys.argv[1]), seed=1)
+print(before, peak())
+"""
+
+
+def peak_memory_mb(samples: int) -> tuple[float, float]:
+    """Peak RSS of a fresh process assessing the seed team at ``samples`` (MB), and the peak
+    after its imports, before the assessment."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", _MEMORY, str(samples)], capture_output=True,
+                         text=True, check=True, env=env).stdout.split()
+    return int(out[1]) / KB_PER_MB, int(out[0]) / KB_PER_MB
 
 
 def fleet_questionnaire(seed: Questionnaire) -> Questionnaire:
@@ -55,9 +87,11 @@ def main() -> None:
           f"{len(options)} options, {q.priorities.horizon_months} months")
 
     big = space.sample(200_000, np.random.default_rng(1))
-    t_eval = _median_seconds(lambda: evaluate(big, structure), 5)
+    t_eval = _median_seconds(lambda: evaluate(big, structure), MIN_RUNS)
     print(f"evaluate, 200,000 samples: median {t_eval * 1e3:.1f} ms "
           f"-> {200_000 / t_eval / 1e6:.2f} M samples/s (target >= 1.00)")
+    goal("model (evaluate, 200,000 samples)", 200_000 / t_eval / 1e6, MODEL_TARGET,
+         "M samples/s", runs=MIN_RUNS, higher_is_better=True)
 
     ten = space.sample(10_000, np.random.default_rng(2))
     t_eval10 = _median_seconds(lambda: evaluate(ten, structure), 20)
@@ -70,6 +104,7 @@ def main() -> None:
     print(f"10,000 samples: sampling {t_sample10 * 1e3:.1f} ms, evaluate {t_eval10 * 1e3:.1f} ms, "
           f"whole assess() {t_assess * 1e3:.1f} ms (target <= 20); first call in a process, "
           f"PERT tables built: {t_cold * 1e3:.1f} ms")
+    goal("10,000-sample assessment (assess)", t_assess * 1e3, ASSESS_TARGET_MS, "ms", runs=20)
 
     fleet = fleet_questionnaire(q)
     t_fleet = _median_seconds(lambda: assess(fleet, samples=10_000, seed=4), 20)
@@ -91,5 +126,15 @@ def main() -> None:
           f"ratio {t_loop / per_sample_vec:,.0f}x")
 
 
+def memory() -> None:
+    runs = [peak_memory_mb(MEMORY_SAMPLES) for _ in range(MIN_RUNS)]
+    print(f"{MEMORY_SAMPLES:,} samples: peak RSS of a fresh process "
+          f"{', '.join(f'{r[0]:.0f}' for r in runs)} MB ({runs[0][1]:.0f} MB of it after imports, "
+          "before the assessment)")
+    goal(f"memory, assess() at {MEMORY_SAMPLES:,} samples (peak RSS)",
+         statistics.median(r[0] for r in runs), MEMORY_TARGET_MB, "MB", runs=MIN_RUNS, strict=True)
+
+
 if __name__ == "__main__":
     main()
+    memory()

@@ -3,8 +3,8 @@
 For each repository: the processes the draft lists, its code lines against pygount's own report
 (run as a separate command, once with scan's exclusions and once with pygount's defaults), the
 authors of the last 12 months and tags a week against counts made here from `git log` and
-`git tag`, whether the draft parses as a v2 questionnaire (and loads, once the v2 loader has
-landed), and the time `analyzer scan` takes (healthchecks must take under 10 s).
+`git tag`, what `analyzer validate` says of the draft (as drafted, and with the required answers
+scan could not give filled in), and the time `analyzer scan` takes (healthchecks must take under 10 s).
 
     python benchmarks/scan_fixtures.py [--fixtures DIR]
 
@@ -109,18 +109,27 @@ def scan(repo: Path, out: Path) -> tuple[float, float, str]:
     return elapsed, cpu, out.read_text()
 
 
-def loads_with_real_loader(text: str) -> str:
-    sys.path.insert(0, str(ROOT))
-    from analyzer import questionnaire
-    from analyzer.errors import InputError
+def validate(draft: Path) -> str:
+    """`analyzer validate DRAFT` as a user runs it: 'yes', or the exit code and its first lines."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "analyzer", "validate", str(draft)],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    if proc.returncode == 0:
+        return "yes"
+    lines = [line.strip() for line in proc.stderr.splitlines() if line.strip()][:3]
+    return f"exit {proc.returncode}: " + "; ".join(lines)
 
-    if questionnaire.SCHEMA_VERSION < 2:
-        return "not checked (the v2 loader has not landed in this branch)"
-    try:
-        questionnaire.parse_questionnaire(text, "draft.yaml")
-    except InputError as exc:
-        return "NO: " + str(exc).replace("\n", "; ")
-    return "yes"
+
+def filled(data: dict[str, Any], draft: Path) -> Path:
+    """The draft with the required answers scan could not give filled in (as a user would),
+    to check that everything scan wrote loads."""
+    data = json.loads(json.dumps(data))
+    data.setdefault("team", {}).setdefault("engineers", 2)
+    data.setdefault("codebase", {}).setdefault("kloc", 1)
+    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    out = draft.with_name(draft.stem + "-filled.yaml")
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
 
 
 def report(name: str, repo: Path, work: Path) -> bool:
@@ -163,8 +172,16 @@ def report(name: str, repo: Path, work: Path) -> bool:
         if isinstance(engineers, list):
             ok = ok and engineers[2] == by_hand["authors"]
     missing = [f for f in REQUIRED if f.split(".")[1] not in (data.get(f.split(".")[0]) or {})]
-    print(f"  schema_version {data['schema_version']}; required answers still to fill: {', '.join(missing) or 'none'}; "
-          f"loads: {loads_with_real_loader(text)}")
+    draft = work / f"{name}.yaml"
+    as_drafted = validate(draft)
+    print(f"  schema_version {data['schema_version']}; required answers still to fill: {', '.join(missing) or 'none'}")
+    print(f"  analyzer validate, as drafted: {as_drafted}")
+    if missing:
+        with_required = validate(filled(data, draft))
+        print(f"  analyzer validate, the missing required answers filled in: {with_required}")
+        ok = ok and with_required == "yes"
+    else:
+        ok = ok and as_drafted == "yes"
     return ok
 
 

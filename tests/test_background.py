@@ -75,3 +75,12 @@ def test_report_is_the_same_with_and_without_the_background_child(
     assert background.can_fork()
     request = ReportRequest(example_questionnaire("seed-team"), "json", samples=300, seed=3)
     assert make_report(request, background=True) == make_report(request, background=False)
+
+
+def test_pdf_is_the_same_with_figures_drawn_while_the_child_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(background, "usable_cpus", lambda: 2)
+    request = ReportRequest(example_questionnaire("seed-team"), "pdf", samples=300, seed=3,
+                            date="2024-06-01")
+    assert make_report(request, background=True) == make_report(request, background=False)

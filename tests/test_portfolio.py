@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer._io.paths import data_dir
+from analyzer.decision.decide import decide, recommend
 from analyzer.errors import InputError
+from analyzer.model.assess import assess
 from analyzer.portfolio.content import CSV_COLUMNS, to_dict
 from analyzer.portfolio.economics import (
     WaveApp,
@@ -23,6 +25,7 @@ from analyzer.portfolio.economics import (
 )
 from analyzer.portfolio.evaluate import app_seed
 from analyzer.portfolio.inventory import load_portfolio
+from analyzer.portfolio.inventory import settings as portfolio_settings
 from analyzer.portfolio.outputs import portfolio_bytes
 from analyzer.portfolio.run import run_portfolio
 
@@ -124,7 +127,11 @@ def test_inventory_csv_reads_columns_records_defaults_and_reports_bad_rows(tmp_p
     assert [a.id for a in p.apps] == ["billing", "search"]
     billing, search = p.apps
     assert billing.critical and search.depends_on == ("billing",)
-    assert [pr.kind for pr in billing.questionnaire.processes].count("web") == 3
+    # schema v2: a fleet of 3 similar services is one process entry with count 3, not 3 copies
+    (web,) = [pr for pr in billing.questionnaire.processes if pr.kind == "web"]
+    assert web.count.likely == 3 and web.count.low == 3 and web.count.high == 3
+    (single,) = [pr for pr in search.questionnaire.processes if pr.kind == "web"]
+    assert single.count.likely == 1
     assert any(pr.kind == "database" for pr in billing.questionnaire.processes)
     assert "kloc" in search.defaults_used and "engineers" not in search.defaults_used
     (failure,) = p.failures
@@ -152,6 +159,30 @@ def test_unknown_dependency_is_an_input_error(tmp_path: Path) -> None:
     csv.write_text("name,depends_on\nA,nowhere\n", encoding="utf-8")
     with pytest.raises(InputError, match="nowhere"):
         run_portfolio(load_portfolio(csv), samples=200, seed=1)
+
+
+# ---- the shared platform and the lean decision ------------------------------------------------
+
+
+def test_every_platform_item_is_a_model_work_item() -> None:
+    items = portfolio_settings()["platform_items"]
+    q = load_portfolio(SEED_PORTFOLIO).apps[0].questionnaire
+    a = assess(q, samples=200, seed=3)
+    assert items and set(items) <= set(a.outputs.work_items)
+    sq = a.structure.status_quo
+    platform = sum(a.outputs.work_items[i] for i in items)
+    assert np.all(platform[sq] == 0)  # staying builds nothing
+    moving = [i for i in range(len(a.option_names)) if i != sq]
+    assert all(float(np.median(platform[i])) > 0 for i in moving)  # the seed team has no platform
+
+
+def test_lean_recommendation_is_what_decide_recommends() -> None:
+    for app in load_portfolio(SEED_PORTFOLIO).apps:
+        a = assess(app.questionnaire, samples=400, seed=11)
+        full, lean = decide(a, sensitivity=False), recommend(a)
+        assert lean.recommendation == full.recommendation
+        assert lean.confidence == full.confidence and lean.too_close == full.too_close
+        assert lean.reason in full.reasons
 
 
 # ---- runs and outputs --------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +18,7 @@ from analyzer.model.assess import assess, percentiles
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.options import load_options
+from analyzer.model.prices import load_prices
 from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import Process, load_questionnaire
 
@@ -146,22 +151,40 @@ def _scale_questionnaire(q, k: float):  # type: ignore[no-untyped-def]
         }
     )
     i = q.incidents.model_copy(update={"hours_to_restore": s(q.incidents.hours_to_restore)})
-    return q.model_copy(update={"delivery": d, "incidents": i})
+    # money per hour is per unit of time: an hour's cost scales by 1/k, so money is unchanged
+    hourly = q.team.hourly_cost
+    t = q.team.model_copy(
+        update={"hourly_cost": Estimate(hourly.low / k, hourly.likely / k, hourly.high / k)}
+    )
+    return q.model_copy(update={"delivery": d, "incidents": i, "team": t})
+
+
+def _per_minute_prices(k: float, folder: Path) -> str:
+    """An override file with the build-minute price per the scaled minute (x 1/k)."""
+    ci = load_prices()["common.ci_minute"]
+    f = folder / f"minute-{k}.yaml"
+    f.write_text(
+        "schema_version: 1\nprices:\n  common.ci_minute: "
+        f"{{low: {ci.low / k!r}, likely: {ci.likely / k!r}, high: {ci.high / k!r}}}\n"
+    )
+    return str(f)
 
 
 @settings(max_examples=6, deadline=None)
 @given(example=st.sampled_from(EXAMPLES), k=st.sampled_from([0.5, 3.0, 60.0]))
 def test_changing_the_unit_of_time_changes_no_recommendation(example: str, k: float) -> None:
     """Multiplying every hour-valued input and assumption (capacity included) by k, as a change
-    of unit would, leaves every score and so the recommendation unchanged."""
+    of unit would (money per hour and per build minute x 1/k), leaves every score and so the
+    recommendation unchanged."""
     q = load_questionnaire(example_questionnaire(example))
     a = load_assumptions()
     time_names = {n for n, e in a.entries.items() if _is_time(e.unit)}
     assert "hours_per_engineer_month" in time_names and "pipeline_hours" in time_names
     base = assess(q, assumptions=a, samples=800, seed=9)
-    scaled = assess(
-        _scale_questionnaire(q, k), assumptions=a.scaled(time_names, k), samples=800, seed=9
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        minute = _per_minute_prices(k, Path(tmp))
+        a_k = dataclasses.replace(a.scaled(time_names, k), override_source=minute)
+        scaled = assess(_scale_questionnaire(q, k), assumptions=a_k, samples=800, seed=9)
     w = q.priorities.weights.normalised()
     k0 = likely_constants()
     s0 = score(base.outputs, base.values, base.structure, w, k0)

@@ -215,7 +215,7 @@ def test_every_chart_has_a_title_and_labelled_axes(
     cost = drawn[0]
     assert "(h)" in cost.get_ylabel() and "Months" in cost.get_xlabel()
     assert "points of 100" in drawn[1].get_xlabel()
-    assert "(h" in drawn[2].get_xlabel()
+    assert "NPV (money)" in drawn[2].get_xlabel()  # the net saving is in money
 
 
 def test_chart_makes_its_own_axes_when_none_given(assessment: Assessment) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +21,9 @@ from analyzer.decision.fmt import fmt_number
 from analyzer.decision.inputs import user_value
 from analyzer.decision.reversal import RELATIVE_TOLERANCE, plausible_range, reversals
 from analyzer.model.assess import Assessment, assess
+from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.options import load_options
+from analyzer.model.prices import load_prices
 from analyzer.questionnaire.form import parse_questionnaire
 
 SEED = 20_240_601
@@ -54,10 +61,24 @@ def high_change_document() -> dict[str, Any]:
 CONTAINER_OPTIONS = ("machine-image", "docker", "hybrid")
 
 
+@functools.cache
+def engineer_time_only() -> Assumptions:
+    """The assumptions with every infrastructure price at 0 (an override file, as a user would
+    write it): money is then engineer-hours x hourly cost, and these tests check the reversal
+    search against the engineer-time model's known thresholds."""
+    book = load_prices()
+    lines = ["schema_version: 1", "prices:"]
+    lines += [f"  {json.dumps(k)}: {{low: 0, likely: 0, high: 0}}"
+              for k, e in book.entries.items() if e.unit.startswith(book.currency)]
+    f = Path(tempfile.mkdtemp(prefix="analyzer-prices-")) / "no-infrastructure.yaml"
+    f.write_text("\n".join(lines) + "\n")
+    return dataclasses.replace(load_assumptions(), override_source=str(f))
+
+
 def run(doc: dict[str, Any]) -> tuple[Assessment, DecisionFunction]:
     q = parse_questionnaire(yaml.safe_dump(doc), str(doc["name"]))
     options = {k: v for k, v in load_options().items() if k in CONTAINER_OPTIONS}
-    a = assess(q, samples=200, seed=SEED, options=options)
+    a = assess(q, assumptions=engineer_time_only(), samples=200, seed=SEED, options=options)
     return a, DecisionFunction(a.structure, q.priorities.weights.normalised())
 
 

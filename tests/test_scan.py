@@ -503,3 +503,35 @@ def test_draft_validates_with_the_real_loader(tmp_path: Path, build: Any) -> Non
     text = yaml.safe_dump(data, sort_keys=False)
     loaded = questionnaire.parse_questionnaire(text, "draft.yaml")
     assert [p.name for p in loaded.processes] == [p["name"] for p in data["processes"]]
+
+
+def _fill(text: str, section: str, key: str, value: str) -> str:
+    """What a user does with a draft: uncomment a section and one of its answers, keeping the
+    draft's comments."""
+    text = re.sub(rf"^# {section}: \(nothing found; defaults apply\)$", f"{section}:", text, count=1, flags=re.M)
+    return re.sub(rf"^  # {key}:  # check:", f"  {key}: {value}  # check:", text, count=1, flags=re.M)
+
+
+@pytest.mark.slow
+def test_scan_then_validate_then_report_end_to_end(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    procfile_app(repo)
+    draft = tmp_path / "draft.yaml"
+    assert run_cli("scan", str(repo), "-o", str(draft), "--no-cache").code == 0
+    before = run_cli("validate", str(draft))
+    assert before.code != 0 and "team: required field is missing" in before.err
+    # the answers a repository without history cannot give, filled in by the "user"
+    text = _fill(draft.read_text(encoding="utf-8"), "team", "engineers", "3")
+    text = _fill(text, "delivery", "prod_deploys_per_week", "[0.5, 1, 2]")
+    draft.write_text(text, encoding="utf-8")
+    checked = run_cli("validate", str(draft))
+    assert checked.code == 0, checked.err
+    report = tmp_path / "report.md"
+    done = run_cli("report", str(draft), "--format", "md", "-o", str(report), "--samples", "400",
+                   "--no-sensitivity")
+    assert done.code == 0, done.err
+    md = report.read_text(encoding="utf-8")
+    # the report is about the scanned processes, with the scanned and the filled answers
+    assert "web (web); worker (worker); clock (scheduler); postgres (database" in md
+    assert "**Team:** 3 engineers" in md  # the filled answer
+    assert md.startswith("# Machine images or Docker? repo") and "Traceback" not in done.err

@@ -6,19 +6,26 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from analyzer.app.background import Background
 from analyzer.app.pipeline import prepare
-from analyzer.decision.decide import decide
+from analyzer.decision import sensitivity as sens
+from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress, assessment_sobol
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from analyzer.report.pdf import pdf_compiler, render_pdf
 from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
+    from analyzer.model.assess import Assessment
     from analyzer.report.tree import Report
 
 
@@ -45,22 +52,99 @@ def build(
     there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
+    return _build(request, progress, background=background)[0]
+
+
+@dataclass
+class _Ahead:
+    """Rendering work done while the Sobol child runs: figures drawn (SVG by key) and the
+    Typst compiler with its fonts loaded."""
+
+    drawn: dict[str, str] = field(default_factory=dict)
+    compiler: Any = None
+
+
+#: mark(stage): called as each stage of a report ends (benchmarks/bench_report.py's timeline).
+Mark = Callable[[str], None]
+
+
+def _unmarked(stage: str) -> None:
+    """No timeline."""
+
+
+def _build(
+    request: ReportRequest,
+    progress: Progress | None = None,
+    *,
+    background: bool = False,
+    mark: Mark = _unmarked,
+) -> tuple[Report, _Ahead]:
+    """The content tree and the rendering work done ahead (only for a PDF made with the
+    background child: its figures are drawn while the child runs)."""
     a = prepare(
         request.questionnaire,
         samples=request.samples,
         seed=request.seed,
         assumptions_path=request.assumptions,
     )
-    sobol = None
+    mark("assessed")
+    job = None
     if request.sensitivity and background:
         job = Background(partial(assessment_sobol, a))
-        if job.forked:  # else decide computes the indices itself, with progress
-            preload(request.format)
-            sobol = job.result
-    d = decide(a, sensitivity=request.sensitivity, progress=progress, sobol=sobol)
-    from analyzer.report.content import build_report  # after the fork: see preload
+    if job is None or not job.forked:  # decide computes the indices itself, with progress
+        d = decide(a, sensitivity=request.sensitivity, progress=progress)
+        mark("decided")
+        from analyzer.report.content import build_report  # after the fork: see preload
 
-    return build_report(a, d, command=request.command, date=request.date)
+        report = build_report(a, d, command=request.command, date=request.date)
+        mark("content built")
+        return report, _Ahead()
+    mark("Sobol child started")
+    # While the child computes the Sobol indices: the rest of the decision (everything but the
+    # indices), the renderer's imports and the figures, none of which needs the indices.
+    preload(request.format)
+    mark("renderer loaded")
+    pending = decide(a, sensitivity=True, sobol=_no_indices)
+    mark("decided, all but the Sobol indices")
+    ahead = _Ahead()
+    if request.format == "pdf":
+        ahead.drawn = _draw_figures(a, pending)
+        mark("figures drawn")
+        ahead.compiler = pdf_compiler()
+        mark("Typst compiler and fonts loaded")
+    indices = job.result()
+    mark("Sobol indices received (idle until then)")
+    d = with_sobol(a, pending, indices)
+    from analyzer.report.content import build_report
+
+    report = build_report(a, d, command=request.command, date=request.date)
+    mark("content built")
+    return report, ahead
+
+
+def _no_indices() -> pd.DataFrame:
+    """Stands in for the Sobol indices until the child sends them (``with_sobol``)."""
+    return pd.DataFrame()
+
+
+def with_sobol(a: Assessment, d: Decision, indices: pd.DataFrame) -> Decision:
+    """``d`` with the Sobol indices and what ``decide`` derives from them (the unknowns most
+    worth settling), as ``decide`` would have made it with those indices;
+    tests/test_background.py checks the report is the same either way."""
+    return dataclasses.replace(
+        d,
+        sobol=indices,
+        next_unknown=sens.most_valuable_unknown(indices, a.space, output="score_margin"),
+        next_unknown_saving=sens.most_valuable_unknown(indices, a.space),
+    )
+
+
+def _draw_figures(a: Assessment, d: Decision) -> dict[str, str]:
+    """Every figure of the report on ``d``, as SVG by key."""
+    from analyzer.report.content import report_figures
+    from analyzer.report.figures import figure_svg
+
+    return {f.key: figure_svg(f) for f in report_figures(a, d)}
 
 
 def preload(fmt: Format) -> None:
@@ -78,10 +162,20 @@ def preload(fmt: Format) -> None:
 
 
 def make_report(
-    request: ReportRequest, progress: Progress | None = None, *, background: bool = False
+    request: ReportRequest,
+    progress: Progress | None = None,
+    *,
+    background: bool = False,
+    mark: Mark = _unmarked,
 ) -> bytes:
-    """The report's bytes in the requested format."""
-    return render(build(request, progress, background=background), request.format)
+    """The report's bytes in the requested format; ``mark`` is told as each stage ends."""
+    report, ahead = _build(request, progress, background=background, mark=mark)
+    if request.format == "pdf":
+        data = render_pdf(report, ahead.drawn, ahead.compiler)
+    else:
+        data = render(report, request.format)
+    mark("rendered")
+    return data
 
 
 def write_report(

@@ -283,6 +283,29 @@ def decide(
     )
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The recommendation and its confidence without the explanation (``recommend``)."""
+
+    recommendation: str
+    confidence: float
+    too_close: bool
+    reason: str  # one sentence: how much of today's pain the recommended way removes
+
+
+def recommend(a: Assessment) -> Verdict:
+    """What ``decide`` recommends and how sure it is -- the same futures and scoring
+    (``score_futures`` with ``structural_draws``) -- without TOPSIS, horizon checks, reasons or
+    sensitivity: the lean path for callers that assess many applications (``analyzer
+    portfolio``). The reason is ``explain.problems_sentence`` for the recommended option (for the
+    status quo, over the alternatives), one of the sentences ``decide`` gives."""
+    s = score_futures(a, draws=structural_draws(a))
+    sq = a.structure.status_quo
+    others = [i for i in range(len(a.option_names)) if i != sq]
+    reason = explain.problems_sentence(a, others if s.recommended == sq else [s.recommended])
+    return Verdict(s.recommended_name, s.confidence, s.confidence < confidence_threshold(a), reason)
+
+
 def confidence_threshold(a: Assessment) -> float:
     """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
     if "confidence_threshold" in a.assumptions.overridden:

@@ -36,9 +36,10 @@ class DecisionFunction:
         return option_groups(self.structure)
 
     def net_saving(self, values: Mapping[str, FloatArray]) -> FloatArray:
-        """NPV of the status quo minus the NPV of the cheapest alternative, hours (S,).
+        """Money NPV of the status quo minus that of the cheapest alternative (S,): engineer
+        time x hourly cost + infrastructure, the cost criterion's measure.
 
-        Positive: moving to the best alternative saves effort over the horizon.
+        Positive: moving to the best alternative saves money over the horizon.
         """
         return self._net_saving(evaluate(values, self.structure))
 
@@ -81,8 +82,8 @@ class DecisionFunction:
 
     def _net_saving(self, out: Outputs) -> FloatArray:
         sq = self.structure.status_quo
-        others = np.delete(out.npv_hours, sq, axis=0)
-        return np.asarray(out.npv_hours[sq] - others.min(axis=0))
+        others = np.delete(out.money_npv, sq, axis=0)
+        return np.asarray(out.money_npv[sq] - others.min(axis=0))
 
     def _totals(self, out: Outputs, values: Mapping[str, FloatArray]) -> FloatArray:
         return weighted_total(

@@ -8,8 +8,11 @@ criterion is scored by its *difference* to the best option, relative to the team
 so no option scores 100 because of a constant, and a criterion neither saturates for a small
 team nor collapses for a large one. x, K and h per criterion (h sampled, data/decision.yaml):
 
-- cost:             x = NPV + (f - 1) T (team factor f on the transition T), K = team hours over
-                    the horizon (discounted like the NPV), h = ``cost_share_half``
+- cost:             x = money NPV + (f - 1) T (team factor f on the transition T), money =
+                    engineer-hours x hourly cost + infrastructure (analyzer.model.money); K = the
+                    team's time x hourly cost plus today's infrastructure over the horizon
+                    (discounted like the NPV), h = ``cost_share_half``. Hours stay in the
+                    outputs (``npv_hours``) for display.
 - transition_risk:  x = f D (1 + u) + n_s m_s: calendar months D at the team's migration
                     capacity, u the share of the team working on tools it does not know, n_s
                     stateful migrations, m_s = ``stateful_migration_months``; K = 1,
@@ -72,7 +75,7 @@ def raw_criteria(
     ] * (months > 0)
     full = (len(st.options), n)
     return {
-        "cost": out.npv_hours + (factor - 1.0) * out.transition_hours,
+        "cost": out.money_npv + (factor - 1.0) * out.money_transition,
         "transition_risk": np.broadcast_to(risk, full),
         "operational_risk": out.incident_hours,
         "parity": out.drift_hours,
@@ -80,6 +83,11 @@ def raw_criteria(
         "portability": out.portability,
         "team_fit": np.broadcast_to((1.0 - turnover) * unfamiliar + turnover * hires_gap, full),
     }
+
+
+def _positive(scale: FloatArray) -> FloatArray:
+    """A scale with zeros replaced by 1 (no team cost and no infrastructure: nothing to compare)."""
+    return np.where(scale > 0, scale, 1.0)
 
 
 def difference_score(x: FloatArray, scale: FloatArray | float, half: FloatArray) -> FloatArray:
@@ -94,7 +102,7 @@ def criterion_scores(
     """0-100 score of every criterion, (options, samples); formulas in the module docstring."""
     raw = raw_criteria(out, values, st, k)
     return {
-        "cost": difference_score(raw["cost"], out.capacity_npv_hours, k["cost_share_half"]),
+        "cost": difference_score(raw["cost"], _positive(out.capacity_npv_money), k["cost_share_half"]),
         "transition_risk": difference_score(raw["transition_risk"], 1.0, k["transition_risk_half"]),
         "operational_risk": difference_score(
             raw["operational_risk"], out.capacity_hours, k["operational_share_half"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,14 @@ SOBOL_RESAMPLES = 100  # bootstrap resamples for the confidence intervals (SALib
 SOBOL_CONFIDENCE = 0.95
 #: The Sobol design is evaluated in this many blocks, so a progress bar can advance.
 SOBOL_BLOCKS = 8
+#: ... or in more, so that no block's design holds more than this many values (32 MB).
+SOBOL_BLOCK_CELLS = 4_000_000
+#: Above this many uncertain inputs the Sobol analysis groups the per-process inputs by kind
+#: (every process's start-up time is one group), so its N (g + 2) runs stay bounded as an
+#: estate adds process entries; a seed-sized team (about 130 inputs) is analysed input by input.
+SOBOL_MAX_INPUTS = 160
+#: Names of per-process inputs: "processes.<process>.<field>" (analyzer.model.core).
+PROCESS_PREFIX = "processes."
 #: Seeds are drawn from [1, 2^32): SALib's ``analyze`` treats seed 0 as "no seed" (``if seed:``).
 _SEED_LOW, _SEED_HIGH = 1, 2**32
 #: Who can settle an input by finding something out (answers and imported history).
@@ -62,7 +71,7 @@ OUTPUTS: dict[str, Callable[[DecisionFunction, Mapping[str, FloatArray], int], F
     "score_margin": lambda engine, values, option: engine.margin(values, option),
     "status_quo_margin": lambda engine, values, option: _status_quo_margin(engine, values),
 }
-OUTPUT_UNITS = {"net_saving": "h (NPV)", "score_margin": "score points",
+OUTPUT_UNITS = {"net_saving": "money (NPV)", "score_margin": "score points",
                 "status_quo_margin": "score points"}
 #: What the decision's sensitivity analyses: the quantity that decides, and the money.
 SENSITIVITY_ON: tuple[str, ...] = ("score_margin", "net_saving")
@@ -96,10 +105,7 @@ def tornado(
         raise ValueError(f"unknown output '{output}'; known: {', '.join(OUTPUTS)}")
     params = space.uncertain
     k = len(params)
-    probs = np.full((2 * k + 1, k), MEDIAN)
-    probs[1 + np.arange(k), np.arange(k)] = low
-    probs[1 + k + np.arange(k), np.arange(k)] = high
-    values = space.at_quantiles({p.name: probs[:, j] for j, p in enumerate(params)})
+    values = one_at_a_time(space, low, high)
     chosen = engine.structure.status_quo if option is None else option
     if output == "net_saving":
         result, winners = engine.net_saving_and_winner(values)
@@ -137,6 +143,26 @@ def tornado(
     return frame
 
 
+def one_at_a_time(space: ParamSpace, low: float, high: float) -> dict[str, FloatArray]:
+    """The tornado's 2k + 1 rows over the k uncertain inputs: row 0 every input at its median,
+    row 1 + j input j at its ``low`` quantile, row 1 + k + j at its ``high`` one (constants as
+    length-1 arrays).
+
+    The same values as ``space.at_quantiles`` on the whole (2k + 1, k) table of probabilities,
+    but each quantile function is evaluated at its three probabilities only (they are
+    elementwise), so the cost grows with k, not k^2.
+    """
+    params = space.uncertain
+    k = len(params)
+    values = space.medians()
+    for j, p in enumerate(params):
+        three = np.atleast_1d(p.dist.ppf(np.array([low, MEDIAN, high])))
+        which = np.ones(2 * k + 1, dtype=np.intp)
+        which[1 + j], which[1 + k + j] = 0, 2
+        values[p.name] = three[which]
+    return values
+
+
 # ---- Sobol ---------------------------------------------------------------------------------
 
 
@@ -153,17 +179,67 @@ def sobol_base(k: int, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
     return base[:, :k], base[:, k:]
 
 
-def saltelli_columns(a: FloatArray, b: FloatArray) -> FloatArray:
-    """The design of Saltelli (2010) as columns (k, n (k + 2)), in SALib's row order.
+def saltelli_columns(
+    a: FloatArray, b: FloatArray, groups: Sequence[int] | None = None
+) -> FloatArray:
+    """The design of Saltelli (2010) as columns (k, n (g + 2)), in SALib's row order.
 
-    For each base row i: A_i, then AB_i^(j) (A_i with input j from B_i) for j = 1..k, then B_i.
+    For each base row i: A_i, then AB_i^(j) (A_i with the inputs of group j from B_i) for
+    j = 1..g, then B_i. ``groups``: the group (0..g-1) of each input; without it each input is its
+    own group (g = k).
     """
     n, k = a.shape
-    cols = np.repeat(a.T[:, :, None], k + 2, axis=2)  # (k, n, k + 2)
-    j = np.arange(k)
-    cols[j, :, j + 1] = b.T
-    cols[:, :, k + 1] = b.T
-    return cols.reshape(k, n * (k + 2))
+    if groups is None:
+        cols = np.repeat(a.T[:, :, None], k + 2, axis=2)  # (k, n, k + 2)
+        j = np.arange(k)
+        cols[j, :, j + 1] = b.T
+        cols[:, :, k + 1] = b.T
+        return cols.reshape(k, n * (k + 2))
+    index = np.asarray(groups)
+    g = int(index.max()) + 1
+    member = index[:, None] == np.arange(g)[None, :]  # (k, g)
+    cols = np.empty((k, n, g + 2))
+    cols[:, :, 0] = a.T
+    cols[:, :, 1 : g + 1] = np.where(member[:, None, :], b.T[:, :, None], a.T[:, :, None])
+    cols[:, :, g + 1] = b.T
+    return cols.reshape(k, n * (g + 2))
+
+
+@dataclass(frozen=True)
+class SobolGroup:
+    """Inputs analysed together: one row of the Sobol table."""
+
+    name: str
+    label: str
+    unit: str
+    origin: str
+    members: tuple[int, ...]  # positions among the uncertain inputs
+
+
+def sobol_groups(params: Sequence[Param], max_inputs: int = SOBOL_MAX_INPUTS) -> list[SobolGroup]:
+    """How the Sobol analysis groups ``params``: each on its own while there are at most
+    ``max_inputs``; beyond that the per-process inputs (``processes.<process>.<field>``) form
+    one group per field, named ``processes.*.<field>``, so the count of groups no longer grows
+    with the processes. Groups keep the order of their first member."""
+    grouped = len(params) > max_inputs
+    found: dict[str, list[int]] = {}
+    for i, p in enumerate(params):
+        key = p.name
+        if grouped and p.name.startswith(PROCESS_PREFIX) and p.name.count(".") >= 2:
+            key = f"{PROCESS_PREFIX}*.{p.name.rsplit('.', 1)[1]}"
+        found.setdefault(key, []).append(i)
+    result = []
+    for key, members in found.items():
+        first = params[members[0]]
+        if len(members) == 1 and key == first.name:
+            result.append(SobolGroup(key, first.label, first.unit, first.origin, (members[0],)))
+            continue
+        what = first.label.split(": ", 1)[-1]
+        origins = {params[i].origin for i in members}
+        origin = first.origin if len(origins) == 1 else "mixed"
+        result.append(SobolGroup(key, f"{what}, every process ({len(members)})", first.unit,
+                                 origin, tuple(members)))
+    return result
 
 
 @dataclass(frozen=True)
@@ -208,27 +284,37 @@ def sobol_many(
     rng: np.random.Generator,
     progress: Progress | None = None,
     blocks: int = SOBOL_BLOCKS,
+    groups: Sequence[int] | None = None,
 ) -> list[SobolIndices]:
     """``sobol_first_total`` for a model with q outputs, (k, m) -> (q, m): one design, q analyses
-    (each with the same bootstrap seed)."""
+    (each with the same bootstrap seed). With ``groups`` (the group 0..g-1 of each input, SALib's
+    ``groups``) the indices are of the g groups, from N (g + 2) runs."""
     from SALib.analyze import sobol as salib_sobol
 
     design_seed, boot_seed = (int(s) for s in rng.integers(_SEED_LOW, _SEED_HIGH, size=2))
     a_unit, b_unit = sobol_base(k, n, design_seed)
     a, b = to_values(a_unit), to_values(b_unit)
-    edges = np.linspace(0, n, min(blocks, n) + 1).astype(int)
+    g = k if groups is None else int(max(groups)) + 1
+    # blocks small enough that one block's design, k columns by rows (g + 2), stays bounded
+    needed = -(-n * k * (g + 2) // SOBOL_BLOCK_CELLS)
+    edges = np.linspace(0, n, min(max(blocks, needed), n) + 1).astype(int)
     outputs = []
     for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
-        y_block = np.asarray(model(saltelli_columns(a[lo:hi], b[lo:hi])), dtype=np.float64)
+        y_block = np.asarray(model(saltelli_columns(a[lo:hi], b[lo:hi], groups)),
+                             dtype=np.float64)
         outputs.append(np.atleast_2d(y_block))
         if progress is not None:
             progress(i + 1, len(edges) - 1)
     ys = np.concatenate(outputs, axis=1)
-    problem = {"num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k}
+    problem: dict[str, Any] = {
+        "num_vars": k, "names": [f"x{j}" for j in range(k)], "bounds": [[0.0, 1.0]] * k,
+    }
+    if groups is not None:
+        problem["groups"] = [f"g{j}" for j in groups]
     result = []
     for y in ys:
         if np.ptp(y) == 0.0:  # a constant output depends on nothing
-            zero = np.zeros(k)
+            zero = np.zeros(g)
             result.append(SobolIndices(zero, zero, zero, zero))
             continue
         si = salib_sobol.analyze(
@@ -251,16 +337,24 @@ def sobol_indices(
     progress: Progress | None = None,
     margin_option: int | None = None,
 ) -> pd.DataFrame:
-    """S1, ST (and 95 % bootstrap half-widths) of the net saving for every uncertain input.
+    """S1, ST (and 95 % bootstrap half-widths) of the net saving for every uncertain input, or
+    for every group of inputs once there are more than ``SOBOL_MAX_INPUTS`` (``sobol_groups``:
+    a group's row is named ``processes.*.<field>``, and is no input of ``space``).
 
     With ``margin_option`` (the recommendation), the same design also gives the indices of the
     score margin between it and the runner-up, as columns ``margin_S1``, ``margin_S1_conf``,
     ``margin_ST``, ``margin_ST_conf``. Inputs are mapped from the unit hypercube through fast
     quantile tables (analyzer.decision.quantiles); constants stay at their values. Sorted by ST,
-    largest first (ties by name). ``attrs``: ``n``, ``runs`` (n (k + 2)), ``output``, ``on``.
+    largest first (ties by name). ``attrs``: ``n``, ``runs`` (n (g + 2) for g rows),
+    ``output``, ``on``, ``grouped``.
     """
     params = space.uncertain
     names = [p.name for p in params]
+    groups = sobol_groups(params)
+    grouped = len(groups) < len(params)
+    of_input = np.empty(len(params), dtype=np.int64)
+    for j, group in enumerate(groups):
+        of_input[list(group.members)] = j
     tables = quantile_tables(params)
     fixed = space.medians()
 
@@ -272,13 +366,14 @@ def sobol_indices(
         margin, saving = engine.margin_and_saving(values, margin_option)
         return np.stack([saving, margin])
 
-    found = sobol_many(tables.ppf, model, len(params), n=n, rng=rng, progress=progress)
+    found = sobol_many(tables.ppf, model, len(params), n=n, rng=rng, progress=progress,
+                       groups=[int(j) for j in of_input] if grouped else None)
     idx = found[0]
     frame = pd.DataFrame(
         {
-            "name": names,
-            "label": [p.label for p in params],
-            "origin": [p.origin for p in params],
+            "name": [g.name for g in groups],
+            "label": [g.label for g in groups],
+            "origin": [g.origin for g in groups],
             "S1": idx.s1,
             "S1_conf": idx.s1_conf,
             "ST": idx.st,
@@ -293,7 +388,8 @@ def sobol_indices(
         on = ["score_margin", "net_saving"]
     frame = frame.sort_values(["ST", "name"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
-    frame.attrs = {"n": n, "runs": n * (len(params) + 2), "output": "net_saving", "on": on}
+    frame.attrs = {"n": n, "runs": n * (len(groups) + 2), "output": "net_saving", "on": on,
+                   "grouped": grouped}
     return frame
 
 
@@ -346,14 +442,16 @@ def most_valuable_unknown(
     option figures are the model's priors, changed by editing data, not by finding something
     out. Ties in ST (rare with continuous inputs) go to the larger S1 -- settling it alone
     removes more -- then to the name, for a deterministic answer. None when no candidate has
-    ST > 0 (the net saving does not depend on any answer).
+    ST > 0 (the net saving does not depend on any answer). A group of inputs (``sobol_groups``)
+    is not a candidate: it is no single thing to find out.
     ``output``: ``net_saving`` (columns S1, ST) or ``score_margin`` (margin_S1, margin_ST).
     """
     prefix = "margin_" if output == "score_margin" else ""
     st_col, s1_col = f"{prefix}ST", f"{prefix}S1"
     if st_col not in indices:
         return None
-    rows = indices[indices["origin"].isin(list(origins)) & (indices[st_col] > 0)]
+    rows = indices[indices["origin"].isin(list(origins)) & (indices[st_col] > 0)
+                   & indices["name"].map(lambda name: name in space)]
     if rows.empty:
         return None
     top = rows.sort_values([st_col, s1_col, "name"], ascending=[False, False, True]).iloc[0]

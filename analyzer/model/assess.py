@@ -143,10 +143,49 @@ class Assessment:
             "operations', the same under every option."
         )
 
+    # ---- money --------------------------------------------------------------------------------
+
+    @property
+    def currency(self) -> str:
+        """The currency of every money figure: the price snapshot's (data/prices.yaml)."""
+        return self.outputs.currency
+
+    def money(self, option: str) -> dict[str, Any]:
+        """The option's money, P10/P50/P90 each (engineer-hours x hourly cost + infrastructure):
+        ``transition`` (up front), ``monthly`` (people + infrastructure, after the move),
+        ``people_monthly``, ``infrastructure_monthly``, ``total`` (undiscounted at the
+        horizon), ``npv``, ``saving`` (today's total minus the option's) and the monthly
+        ``infrastructure_items``; ``breakeven_month`` the median month (None: never)."""
+        o = self.outputs
+        i = self.option_names.index(option)
+
+        def trio(arr: NDArray[np.float64]) -> dict[str, float]:
+            return {k: round(v, 2) for k, v in _p(arr).items()}
+
+        be = (
+            None
+            if i == self.structure.status_quo
+            else _finite_or_none(float(np.median(o.money_breakeven_month[i])))
+        )
+        return {
+            "transition": trio(o.money_transition[i]),
+            "monthly": trio(o.money_monthly[i]),
+            "people_monthly": trio(o.people_monthly[i]),
+            "infrastructure_monthly": trio(o.infrastructure_monthly[i]),
+            "total": trio(o.money_total[i]),
+            "npv": trio(o.money_npv[i]),
+            "saving": trio(o.money_saving[i]),
+            "breakeven_month": be,
+            "infrastructure_items": {
+                k: trio(v[i]) for k, v in o.infrastructure_items.items() if np.any(v[i])
+            },
+        }
+
     # ---- tables -------------------------------------------------------------------------------
 
     def summary(self) -> pd.DataFrame:
-        """One row per option: P10/P50/P90 of the main figures, in hours."""
+        """One row per option: P10/P50/P90 of the main figures, in hours (``money_*`` and
+        ``infrastructure_monthly`` in the price snapshot's currency)."""
         o = self.outputs
         rows = []
         for i, name in enumerate(self.option_names):
@@ -158,6 +197,10 @@ class Assessment:
                 ("npv_hours", o.npv_hours[i]),
                 ("saving_hours", o.saving_hours[i]),
                 ("migration_months", o.migration_months[i]),
+                ("money_transition", o.money_transition[i]),
+                ("money_monthly", o.money_monthly[i]),
+                ("infrastructure_monthly", o.infrastructure_monthly[i]),
+                ("money_npv", o.money_npv[i]),
             ):
                 for k, v in _p(arr).items():
                     row[f"{key}_{k}"] = v
@@ -262,6 +305,7 @@ class Assessment:
                     "share_within_horizon": _finite_or_none(round(self.breakeven_share(name), 4)),
                 },
                 "cheapest_share": round(float(row["cheapest_share"]), 4),
+                "money": {"currency": self.currency, **self.money(name)},
             }
         return {
             "analyzer_version": _version(),
@@ -274,7 +318,20 @@ class Assessment:
             "samples": self.samples,
             "horizon_months": self.horizon_months,
             "status_quo": self.status_quo,
+            "currency": self.currency,
+            "prices": self._prices_record(),
             "options": options,
+        }
+
+    def _prices_record(self) -> dict[str, Any]:
+        """Which price snapshot the money used: its date, digest and any override file."""
+        plan = self.structure.money
+        if plan is None:
+            return {}
+        return {
+            "read_on": plan.book.read_on.isoformat(),
+            "sha256": plan.book.digest(),
+            "overridden": sorted(plan.book.overridden),
         }
 
     def __repr__(self) -> str:

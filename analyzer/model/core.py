@@ -14,19 +14,24 @@ the status quo's recurring cost R_sq paid meanwhile, R_o afterwards):
 A move longer than the horizon H is not cut off: the hours still to do at H, T (D - H)/D, are
 added at H (``unfinished_transition_hours``). NPV uses continuous discounting at
 delta = ln(1 + r)/12 per month; break-even is m* = D + T/(R_sq - R_o) when R_o < R_sq, else never.
+
+Money (analyzer.model.money) takes the same curve with T x hourly cost for the transition and
+R x hourly cost + infrastructure a month for the recurring cost; the decision's cost criterion
+reads its NPV. ``build_structure`` here attaches the run's price plan to the structure.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.model import recurring, transition
+from analyzer.model import money, recurring, transition
+from analyzer.model import structure as _structure
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.distributions import (
     bootstrap_means,
@@ -38,7 +43,13 @@ from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.model.placement import Placement, place
-from analyzer.model.structure import ProcessInfo, Structure, build_structure
+from analyzer.model.structure import (
+    BAKED_CONTAINER,
+    CONTAINER_METHOD,
+    REBAKE,
+    ProcessInfo,
+    Structure,
+)
 from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import ANSWER_LABELS, Questionnaire, incident_categories
 
@@ -266,7 +277,17 @@ def build_space(
         for k, v in a.entries.items()
     ]
     params += _option_params(options)
+    params += money.params(q, a)
     return ParamSpace(tuple(params))
+
+
+def build_structure(
+    q: Questionnaire, options: Mapping[str, OptionSpec], assumptions: Assumptions
+) -> Structure:
+    """analyzer.model.structure.build_structure with the run's money plan (prices, sizes) attached."""
+    st = _structure.build_structure(q, options, assumptions)
+    plan = money.plan(q, assumptions, st.orchestrator_today, st.orchestrator)
+    return replace(st, money=plan)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -307,6 +328,19 @@ class Outputs:
     ops_stated_hours: FloatArray  # (samples,) operations time the team states, per month
     ops_itemised_hours: FloatArray  # (samples,) what the model itemises for today, per month
     ops_gap_hours: FloatArray  # (samples,) stated - itemised: > 0 unitemised, < 0 overstated
+    # ---- money (analyzer.model.money): engineer hours x hourly cost + infrastructure
+    currency: str
+    infrastructure_items: dict[str, FloatArray]  # money a month per item, (O, S)
+    infrastructure_today: dict[str, FloatArray]  # today's money a month per item, (S,)
+    infrastructure_monthly: FloatArray  # (O, S) money a month
+    people_monthly: FloatArray  # recurring hours x hourly cost, (O, S) a month
+    money_monthly: FloatArray  # people + infrastructure, (O, S) a month
+    money_transition: FloatArray  # transition hours x hourly cost
+    money_npv: FloatArray
+    money_total: FloatArray  # undiscounted at the horizon
+    money_saving: FloatArray  # status quo total minus option total at the horizon
+    money_breakeven_month: FloatArray  # inf where never (nan for the status quo)
+    capacity_npv_money: FloatArray  # (S,) team's time x rate + today's infrastructure, NPV
 
     def cumulative(self, months: NDArray[np.float64] | None = None) -> FloatArray:
         """Cumulative cost C_o(m) in hours, shape (options, samples, months)."""
@@ -481,6 +515,15 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     breakeven = _breakeven(trans, months_to_move, rec_total, sq, h)
 
     capacity = (d.team.engineers + d.team.platform_engineers) * d.c.hours_per_engineer_month
+    infra = _money(values, st, d, pl)
+    rate = d.team.hourly_cost
+    infra_month = infra.options.total
+    people_month = rec_total * rate
+    money_month = people_month + infra_month
+    money_trans = trans * rate
+    money_npv, money_total, _ = _totals(money_trans, months_to_move, money_month, sq, h, delta)
+    money_breakeven = _breakeven(money_trans, months_to_move, money_month, sq, h)
+    capacity_money = (capacity * rate + infra.today.total) * _discounted(h, delta)
     stateful_moving = pl.moved * pl.stateful[None]
     return Outputs(
         work_items=work,
@@ -512,4 +555,36 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         ops_stated_hours=stated,
         ops_itemised_hours=itemised,
         ops_gap_hours=stated - itemised,
+        currency=st.money.currency if st.money is not None else "",
+        infrastructure_items=infra.options.items(),
+        infrastructure_today=infra.today.items(),
+        infrastructure_monthly=infra_month,
+        people_monthly=people_month,
+        money_monthly=money_month,
+        money_transition=money_trans,
+        money_npv=money_npv,
+        money_total=money_total,
+        money_saving=money_total[sq] - money_total,
+        money_breakeven_month=money_breakeven,
+        capacity_npv_money=np.asarray(capacity_money),
     )
+
+
+def _money(values: Mapping[str, FloatArray], st: Structure, d: Draws, pl: Placement) -> money.Money:
+    """Infrastructure a month for today's placement and each option's (analyzer.model.money)."""
+    if st.money is None:
+        raise ValueError("the structure has no money plan: build it with core.build_structure")
+
+    def masks(ctr: FloatArray, mgd: FloatArray, method: Mapping[str, FloatArray]) -> money.StateMasks:
+        """(K, P) masks: today's (P,) arrays become one row."""
+        return money.StateMasks(
+            container=np.atleast_2d(ctr),
+            managed=np.atleast_2d(mgd),
+            rebake=np.atleast_2d(method[REBAKE] + method[BAKED_CONTAINER]),
+            container_build=np.atleast_2d(method[CONTAINER_METHOD] + method[BAKED_CONTAINER]),
+        )
+
+    today = masks(pl.ctr0, pl.mgd0, pl.method0)
+    targets = masks(pl.ctr, pl.mgd, pl.method)
+    names = tuple(p.name for p in st.processes)
+    return money.evaluate_money(values, st.money, d, names, pl.n, today, targets)

@@ -161,10 +161,16 @@ def instance_hours(fleet: Fleet, a: InfraAssumptions, own_hardware: FloatArray) 
     """
     peak = np.minimum(fleet.peak_hours_per_day, 24.0) * a.days_per_month
     peak = np.minimum(peak, a.hours_per_month)
-    cloud = fleet.instances * (a.hours_per_month - peak) + fleet.peak_instances * peak
+    share = fleet.count * fleet.host_share
+    own = np.asarray(own_hardware, dtype=np.float64)
+    if not own.any():  # all in a cloud: no blend, and no broadcast over the states' axis
+        cloud = fleet.instances * (a.hours_per_month - peak) + fleet.peak_instances * peak
+        return np.asarray(share * cloud, dtype=np.float64)
     owned = fleet.peak_instances * a.hours_per_month
-    per_service = own_hardware * owned + (1.0 - own_hardware) * cloud
-    return np.asarray(fleet.count * fleet.host_share * per_service, dtype=np.float64)
+    if own.all():
+        return np.asarray(share * owned, dtype=np.float64)
+    cloud = fleet.instances * (a.hours_per_month - peak) + fleet.peak_instances * peak
+    return np.asarray(share * (own * owned + (1.0 - own) * cloud), dtype=np.float64)
 
 
 def scale_out_headroom(
@@ -257,7 +263,8 @@ def infrastructure_monthly(
     )
 
     def f(x: object) -> FloatArray:
-        return np.broadcast_to(np.asarray(x, dtype=np.float64), shape).copy()
+        arr = np.asarray(x, dtype=np.float64)  # results computed above: fresh, not the inputs
+        return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
 
     return InfraMonthly(
         machine_images=f(machine_images),

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.assumptions import Assumptions
+from analyzer.model.money import MoneyPlan
 from analyzer.model.options import OptionSpec
 from analyzer.questionnaire.form import SERVICE_KINDS, Process, Questionnaire, incident_categories
 
@@ -77,6 +78,8 @@ class Structure:
     categories: tuple[str, ...]
     #: the team gave its hands-on minutes per deploy (else the default, see recurring.delivery)
     hands_on_answered: bool = True
+    #: prices and sizes for the money (analyzer.model.money), attached by core.build_structure
+    money: MoneyPlan | None = None
 
     @property
     def status_quo(self) -> int:

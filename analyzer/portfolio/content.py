@@ -22,6 +22,7 @@ from analyzer.decision.fmt import (
     fmt_number,
     fmt_pct,
 )
+from analyzer.model.core import WORK_ITEM_LABELS
 from analyzer.portfolio.economics import BuildDecision
 from analyzer.portfolio.run import PortfolioResult
 from analyzer.report.tree import Bullets, Column, Facts, Figure, Paragraph, Report, Section, Table
@@ -177,11 +178,20 @@ def decision_section(r: PortfolioResult, date: str | None) -> Section:
     reasons.append(
         f"A platform built once serves every application: each application pays only its own "
         f"move (median {fmt_hours(np.median([a['effort_hours_p50'] for a in r.moving]) if r.moving else 0)}), "
-        f"not the registry, pipeline, orchestrator and learning again."
+        f"not the pipeline and registry, orchestrator, observability and learning again."
     )
+    alone_stay = [a for a in r.moving if a["recommendation"] == a["status_quo"]]
+    if alone_stay and r.hours.build:
+        reasons.append(
+            f"Assessed alone, {len(alone_stay)} of the {len(r.moving)} applications that move would "
+            f"stay with today's setup: alone, the whole platform falls on one application and every "
+            f"criterion counts (transition risk, team fit); this plan weighs engineer-hours with the "
+            f"platform paid once.")
     if len(r.apps) > len(r.moving):
-        reasons.append(f"{len(r.apps) - len(r.moving)} applications are better off where they are, "
-                       f"even with the platform in place (listed with their reasons).")
+        n = len(r.apps) - len(r.moving)
+        reasons.append(f"{_count(n, 'application')} {'is' if n == 1 else 'are'} better off where "
+                       f"{'it is' if n == 1 else 'they are'}, even with the platform in place "
+                       f"(listed with the reasons).")
     blocks.append(Bullets(tuple(reasons)))
     blocks.append(Paragraph("What would change the answer", "lead"))
     blocks.append(Bullets(tuple(_what_would_change(r)) or ("Nothing within the ranges given.",)))
@@ -214,12 +224,26 @@ def waves_section(r: PortfolioResult) -> Section:
     ), caption="Wave 1 also builds the shared platform.", small=True)
     intro = (
         f"Quick wins and high value first, stateful and business-critical applications later, never "
-        f"before an application they depend on; each wave holds what {fmt_number(p.migration_people)} "
-        f"people can move in {fmt_months(p.wave_months)} ({fmt_hours(p.hours_per_wave)})."
+        f"before an application they depend on; each wave holds what {_people(p.migration_people)} "
+        f"can move in {fmt_months(p.wave_months)} ({fmt_hours(p.hours_per_wave)})."
     )
     fig = Figure("portfolio-curve", "Cumulative net saving of the plan (P10 to P90 shaded).",
                  partial(_draw_curve, r), (7.0, 3.2))
     return Section("waves", "Migration waves", (Paragraph(intro), table, fig), page_break=True)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 application', '3 applications'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _people(n: float) -> str:
+    """'1 person', '2 people', '1.5 people'."""
+    return "1 person" if n == 1 else f"{fmt_number(n)} people"
 
 
 def _draw_curve(r: PortfolioResult, ax: Any) -> Any:
@@ -280,8 +304,8 @@ def _note(a: dict[str, Any]) -> str:
 def apps_section(r: PortfolioResult) -> Section:
     ordered = sorted(r.apps, key=lambda a: (not a["moves"], a["wave"] or 0, -a["value_hours_p50"], a["id"]))
     frame = pd.DataFrame([
-        {"id": a["id"], "alone": a["recommendation"], "conf": a["confidence"],
-         "with": a["with_platform"], "wave": a["wave"], "value": a["value_hours_p50"],
+        {"id": a["id"], "alone": _cap(a["recommendation_short"]), "conf": a["confidence"],
+         "with": _cap(a["with_platform_short"]), "wave": a["wave"], "value": a["value_hours_p50"],
          "effort": a["effort_hours_p50"], "why": _note(a)}
         for a in ordered
     ])
@@ -305,14 +329,14 @@ def apps_section(r: PortfolioResult) -> Section:
     if defaults:
         blocks.append(Paragraph("Defaults used for answers the inventory did not give: "
                                 + ", ".join(defaults) + " (per application in the CSV and JSON).", "note"))
-    return Section("applications", "Applications", tuple(blocks), page_break=True)
+    return Section("applications", "Applications", tuple(blocks))
 
 
 def platform_section(r: PortfolioResult) -> Section:
-    items = ", ".join(r.portfolio.platform_items)
+    items = "; ".join(WORK_ITEM_LABELS.get(i, i).lower() for i in r.portfolio.platform_items)
     text = (
         f"The shared platform is the work the model counts as platform rather than application: "
-        f"{items}. It is paid once, sized by the largest need of any application that moves "
+        f"{items} (data/portfolio.yaml `platform_items`). It is paid once, sized by the largest need of any application that moves "
         f"(median {fmt_hours(np.median(r.hours.platform))}, "
         f"{fmt_money(np.median(r.money.platform), r.currency)}), and then every application's move "
         f"is its marginal cost given the platform."
@@ -330,8 +354,8 @@ def reproduce_section(r: PortfolioResult, command: str, date: str | None) -> Sec
 
 def build_portfolio_report(r: PortfolioResult, *, command: str, date: str | None = None) -> Report:
     return Report(
-        title=f"Portfolio: {r.portfolio.name}",
-        subtitle="machine images or containers, application by application",
+        title="Portfolio: machine images or containers?",
+        subtitle=r.portfolio.name,
         date=date,
         sections=(
             decision_section(r, date),

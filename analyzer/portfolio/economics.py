@@ -3,7 +3,7 @@ migration waves and the cumulative curve of the plan.
 
 Notation (per simulated future s): for application a and option o the model gives the NPV of
 engineer-hours ``N[a, o, s]`` and the hours of the transition's platform items ``P[a, o, s]``
-(pipeline, registry, orchestrator, observability, learning: data/portfolio.yaml). A platform built
+(pipeline and registry, orchestrator set-up, observability, learning: data/portfolio.yaml). A platform built
 once serves every application, so application a's *marginal* cost of option o is
 ``N[a, o] - P[a, o]`` (platform work is early, so it is taken undiscounted: a slight
 overstatement of the platform's share), and the platform itself costs ``max_a P[a, o*_a]`` over

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.decide import decide
+from analyzer.decision.decide import recommend
 from analyzer.model.assess import assess
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.portfolio.economics import marginal_choice
@@ -64,14 +64,13 @@ def evaluate_app(
     q = app.questionnaire
     q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
     a = assess(q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed)
-    d = decide(a, sensitivity=False)
+    d = recommend(a)  # the lean path: recommendation, confidence, one reason
     out = a.outputs
     sq = a.structure.status_quo
     names = a.option_names
     platform = np.zeros_like(out.npv_hours)
-    for item in platform_items:
-        if item in out.work_items:
-            platform += out.work_items[item]
+    for item in platform_items:  # names checked against the model by tests/test_portfolio.py
+        platform += out.work_items[item]
     best, marginal = marginal_choice(out.npv_hours, platform, sq)
     best_name = names[best]
     moves = best != sq
@@ -88,9 +87,12 @@ def evaluate_app(
         "recommendation_label": a.options[d.recommendation].label,
         "confidence": round(d.confidence, 4),
         "too_close_to_call": d.too_close,
-        "reason": d.reasons[0] if d.reasons else "",
+        "reason": d.reason,
+        "status_quo": names[sq],
         "with_platform": best_name,
         "with_platform_label": spec.label,
+        "recommendation_short": a.options[d.recommendation].short_label,
+        "with_platform_short": spec.short_label,
         "moves": moves,
         "value_hours_p50": float(np.median(value)),
         "value_money_p50": float(np.median(value * rate)),

@@ -347,8 +347,8 @@ def _yes(text: str) -> bool:
 
 
 def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, defaults: Mapping[str, Any]) -> App:
-    """Build and validate the questionnaire for one inventory row (schema version 1 answers,
-    upgraded on load by the questionnaire loader)."""
+    """Build and validate the questionnaire for one inventory row (schema version 2,
+    docs/design/questionnaire-v2.md): the services column is one process entry's ``count``."""
     used: list[str] = []
 
     def pick(key: str, default_key: str) -> Any:
@@ -369,12 +369,12 @@ def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, default
     languages = [v.lower() for v in tags.get("language", [])] or list(defaults["languages"])
     if not tags.get("language"):
         used.append("languages")
-    processes: list[dict[str, Any]] = [
-        {"name": f"{aid}-web" if services <= 1 else f"{aid}-service-{k + 1}", "kind": "web",
-         "instances": defaults["web_instances"],
-         "native_dependencies": defaults["native_dependencies"]}
-        for k in range(max(1, min(int(services), 200)))
-    ]
+    web: dict[str, Any] = {"name": f"{aid}-web" if services <= 1 else f"{aid}-services", "kind": "web",
+                           "instances": defaults["web_instances"],
+                           "native_dependencies": defaults["native_dependencies"]}
+    if services > 1:  # a fleet of similar services: one entry with its count (schema v2)
+        web["count"] = services
+    processes: list[dict[str, Any]] = [web]
     database = record.get("database", "")
     db_names = tags.get("database", [])
     if db_names or (database and database.lower() not in {"no", "n", "false", "0"}):
@@ -382,7 +382,7 @@ def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, default
                           "kind": "database", "stateful": True, "data_gb": defaults["database_gb"]})
     used.append("native_dependencies")
     doc = {
-        "schema_version": 1,
+        "schema_version": 2,
         "name": record["name"],
         "description": record.get("description") or None,
         "team": {"engineers": engineers},

@@ -71,8 +71,9 @@ def _submit_local(apps: list[App], jobs: int, kwargs: dict[str, Any]) -> Iterato
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures: dict[Future[AppOutcome], App] = {pool.submit(evaluate_app, app, **kwargs): app for app in apps}
         for f in as_completed(futures):
+            app = futures.pop(f)  # drop the finished future: its arrays are spooled, not held
             exc = f.exception()
-            yield futures[f], (exc if exc is not None else f.result())
+            yield app, (exc if exc is not None else f.result())
 
 
 def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
@@ -91,8 +92,9 @@ def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Ite
     try:
         futures = {client.submit(evaluate_app, app, pure=False, **kwargs): app for app in apps}
         for f in dask_completed(list(futures)):
+            app = futures.pop(f)
             failed = f.exception()
-            yield futures[f], (failed if failed is not None else f.result())
+            yield app, (failed if failed is not None else f.result())
     finally:
         client.close()
 
@@ -300,10 +302,11 @@ def _aggregate(
         if row["moves"] and a.id not in wave_of:
             row["moves"] = False
             row["reason"] = (
-                "Its move would end too late to pay back within the horizon at the planned capacity."
+                "Would not pay back in time: at the planned capacity its wave ends too late to pay "
+                "back within the horizon."
                 if a.id in dropped else
-                "The shared platform does not pay for itself across the portfolio, so this "
-                "application stays with the rest."
+                "Stays with the rest: the shared platform does not pay for itself across the "
+                "portfolio."
             )
         rows.append(row)
     currencies = {r["currency"] for r in rows}

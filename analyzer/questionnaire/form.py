@@ -265,6 +265,22 @@ class Codebase(Section):
     )
 
 
+@cache
+def instance_sizes() -> frozenset[str]:
+    """The instance types and owned servers data/prices.yaml prices (its section keys)."""
+    data = load_yaml(data_dir() / "prices.yaml", what="price file").data
+    return frozenset([*data.get("instance_types", {}), *data.get("servers", {})])
+
+
+def _known_size(value: str | None) -> str | None:
+    if value is not None and value not in instance_sizes():
+        raise ValueError(
+            f"unknown instance type '{value}'{did_you_mean(value, instance_sizes())}; "
+            "the sizes data/prices.yaml prices are listed there"
+        )
+    return value
+
+
 class Hosting(Section):
     provider: Provider = Field(
         "aws", description="Where the hosts run: aws, gcp, azure, other-cloud or own-hardware."
@@ -275,6 +291,8 @@ class Hosting(Section):
         "m6i.large); default: the provider's general-purpose large size.",
         max_length=60,
     )
+
+    _size = field_validator("instance_type")(_known_size)
 
 
 class Platform(Section):
@@ -384,6 +402,7 @@ class Process(Section):
     instance_type: str | None = Field(
         None, description="Overrides hosting.instance_type for this process.", max_length=60
     )
+    _size = field_validator("instance_type")(_known_size)
     utilisation: Annotated[Estimate, Bounds(ge=0, le=1)] = _meta(
         "Average CPU utilisation of its instances.", "fraction 0-1",
         "The monitoring dashboard's monthly average.",

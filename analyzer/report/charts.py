@@ -32,7 +32,7 @@ TORNADO_TOP = 10
 LABEL_WIDTH = 42  # characters before a bar label is wrapped
 #: Axis labels for the tornado's outputs (analyzer.decision.sensitivity.OUTPUTS).
 TORNADO_OUTPUTS = {
-    "net_saving": "Net saving of the best move against today, NPV (h)\nbelow 0: staying is cheaper",
+    "net_saving": "Net saving of the best move against today, NPV (money)\nbelow 0: staying is cheaper",
     "status_quo_margin": "Lead of today's option over the best move (points of 100)",
     "score_margin": "Lead of the recommendation over the runner-up (points of 100)\n"
     "below 0: the runner-up wins",

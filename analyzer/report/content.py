@@ -22,7 +22,6 @@ from analyzer.decision.fmt import (
     NOT_AVAILABLE,
     fmt_hours,
     fmt_index,
-    fmt_money,
     fmt_month_of,
     fmt_months,
     fmt_number,
@@ -154,20 +153,35 @@ def _glance_table(a: Assessment) -> Table:
     )
 
 
+def _money2(amount: float, currency: str) -> str:
+    """Money to two significant figures: ``_money2(2310, "USD") == "USD 2,300"``."""
+    if not np.isfinite(amount):
+        return NOT_AVAILABLE
+    return f"{currency} {float(f'{amount:.2g}'):,.0f}".strip()
+
+
 def _money_sentence(a: Assessment) -> str | None:
-    currency = a.questionnaire.team.currency
-    rate = a.outputs.hourly_cost
+    """Page 1's money line, medians: per option what it costs up front, a month (of which
+    infrastructure), and the saving over the horizon (today's total in money for the baseline)."""
+    cur = a.currency
+    n = lambda x: _money2(x, "")  # noqa: E731
+    rate = _median(a.outputs.hourly_cost)
+    h = a.horizon_months
     parts = []
-    for i, name in enumerate(a.option_names):
+    for name in a.option_names:
+        m = a.money(name)
+        month, infra = n(m["monthly"]["p50"]), n(m["infrastructure_monthly"]["p50"])
         if name == a.status_quo:
+            parts.append(f"{_short(a, name)} {month} a month (infrastructure {infra}), "
+                         f"{n(m['total']['p50'])} over {h} months")
             continue
-        money = a.outputs.transition_hours[i] * rate
-        parts.append(f"{_short(a, name)}'s move about {fmt_money(_median(money), currency)}")
-    if not parts:
-        return None
+        saving = m["saving"]["p50"]
+        versus = f"saves {n(saving)}" if saving >= 0 else f"{n(-saving)} more"
+        parts.append(f"{_short(a, name)} {n(m['transition']['p50'])} up front, then {month} a "
+                     f"month (infrastructure {infra}), {versus}")
     return (
-        f"In money, at about {fmt_money(_median(rate), currency)} an engineer-hour: "
-        f"{'; '.join(parts)} of engineering time."
+        f"In {cur} (engineer-hours at about {n(rate)} plus infrastructure; medians): "
+        f"{'; '.join(parts)}."
     )
 
 
@@ -321,6 +335,17 @@ def summary_table(a: Assessment) -> Table:
         r = summary.loc[name]
         pay[name] = "-" if name == a.status_quo else fmt_pct(r["breakeven_share"])
         first[name] = fmt_pct(r["cheapest_share"])
+    cur = a.currency
+    for key, label in (("transition", f"Up front ({cur})"),
+                       ("monthly", f"A month: people and infrastructure ({cur})"),
+                       ("npv", f"Total, discounted (NPV, {cur})"),
+                       ("saving", f"Saving against today ({cur})")):
+        row = {"measure": label}
+        for name in a.option_names:
+            v = a.money(name)[key]
+            sq_blank = name == a.status_quo and key in ("transition", "saving")
+            row[name] = "-" if sq_blank else fmt_spread(v["p10"], v["p50"], v["p90"], "")
+        rows.append(row)
     rows += [pay, first]
     cols = [Column("measure", "Measure", width=2.2)]
     cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
@@ -338,7 +363,57 @@ def cost_section(a: Assessment) -> Section:
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.1))
     return Section("cost", "Cost over time",
-                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a)))
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a),
+                    infrastructure_table(a)))
+
+
+#: Infrastructure items (analyzer.model.infrastructure.InfraMonthly) as the report names them.
+INFRA_LABELS: dict[str, str] = {
+    "machine_images": "Instances (machine images)",
+    "container_hosts": "Container hosts",
+    "serverless": "Serverless containers",
+    "managed_services": "Managed services",
+    "control_plane": "Managed control plane",
+    "registry": "Registry storage",
+    "transfer": "Image transfer",
+    "load_balancers": "Load balancers",
+    "ci": "CI build minutes",
+    "platform_people": "Platform staff",
+}
+
+
+def infrastructure_table(a: Assessment) -> Table:
+    """Infrastructure money a month, item by item and option by option: P50 (P10 to P90)."""
+    o = a.outputs
+    rows = []
+    for item, arr in o.infrastructure_items.items():
+        if not np.any(arr):
+            continue  # items no option pays for: left out
+        row = {"item": INFRA_LABELS.get(item, item)}
+        for i, name in enumerate(a.option_names):
+            p10, p50, p90 = (float(v) for v in np.percentile(arr[i], (10, 50, 90)))
+            row[name] = "-" if p90 == 0 else fmt_spread(p10, p50, p90, "")
+        rows.append(row)
+    total = {"item": "Infrastructure a month"}
+    for i, name in enumerate(a.option_names):
+        p10, p50, p90 = (float(v) for v in np.percentile(o.infrastructure_monthly[i], (10, 50, 90)))
+        total[name] = fmt_spread(p10, p50, p90, "")
+    rows.append(total)
+    cols = [Column("item", f"Infrastructure, {a.currency} a month", width=2.2)]
+    cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
+    plan = a.structure.money
+    snapshot = (
+        f" Prices from the snapshot read on {plan.book.read_on.isoformat()} "
+        f"(data/prices.yaml: on-demand list prices, {plan.provider}); override them with your "
+        "own under 'prices:' in the --assumptions file."
+        if plan is not None else ""
+    )
+    return Table(pd.DataFrame(rows), tuple(cols),
+                 caption="What each option's infrastructure costs a month, P50 (P10 to P90): "
+                 "instances or packed container hosts for the processes you listed, the "
+                 "platform's fees, registry, transfer and CI; people running the platform are "
+                 "counted in engineer-hours above, not here." + snapshot,
+                 small=True)
 
 
 def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
@@ -810,3 +885,14 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
     subtitle = a.questionnaire.name
     return Report(title, subtitle, date, sections, data)
 
+
+
+def report_figures(a: Assessment, d: Decision) -> list[Figure]:
+    """The figures ``build_report`` puts in the report, without building the rest of it.
+
+    None of them depends on the Sobol indices, so ``analyzer report`` draws them while a
+    background process computes those (analyzer.app.report).
+    """
+    sections = (cost_section(a), migration_section(a, d)[0], scores_section(a, d),
+                sensitivity_section(a, d))
+    return [b for s in sections for b in s.blocks if isinstance(b, Figure)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from analyzer.report.tree import Block, Bullets, Facts, Figure, Heading, Paragra
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.typ"
 
 
-def block_data(block: Block) -> dict[str, Any]:
-    """One block as the JSON the template reads."""
+def block_data(block: Block, drawn: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One block as the JSON the template reads; a figure's SVG is taken from ``drawn`` (by
+    key) when it was drawn already."""
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": block.text, "style": block.style}
     if isinstance(block, Heading):
@@ -43,11 +45,13 @@ def block_data(block: Block) -> dict[str, Any]:
             "small": block.small,
         }
     if isinstance(block, Figure):
-        return {"kind": "figure", "svg": figure_svg(block), "caption": block.caption}
+        svg = drawn.get(block.key) if drawn is not None else None
+        return {"kind": "figure", "svg": svg if svg is not None else figure_svg(block),
+                "caption": block.caption}
     raise TypeError(f"unknown block {type(block).__name__}")  # pragma: no cover
 
 
-def document_data(report: Report) -> dict[str, Any]:
+def document_data(report: Report, drawn: Mapping[str, str] | None = None) -> dict[str, Any]:
     date = None
     if report.date:
         year, month, day = (int(x) for x in report.date.split("-"))
@@ -62,7 +66,7 @@ def document_data(report: Report) -> dict[str, Any]:
             {
                 "title": s.title,
                 "page_break": s.page_break,
-                "blocks": [block_data(b) for b in s.blocks],
+                "blocks": [block_data(b, drawn) for b in s.blocks],
             }
             for s in report.sections
         ],
@@ -117,19 +121,30 @@ def fallback_font_dirs() -> list[Path]:
     return sorted({f.parent for f in FALLBACK_FONT_FILES if f.is_file()})
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes."""
+def pdf_compiler() -> Any:
+    """A Typst compiler with the template and fonts loaded: most of a compile's time, so
+    ``analyzer report`` makes it ahead, while other work runs (analyzer.app.report)."""
     import typst
 
-    payload = json.dumps(_clean(document_data(report)), ensure_ascii=False)
+    return typst.Compiler(
+        TEMPLATE,
+        root=TEMPLATE.parent,
+        ignore_system_fonts=True,
+        font_paths=[chart_font_dir(), *fallback_font_dirs()],
+    )
+
+
+def render_pdf(
+    report: Report, drawn: Mapping[str, str] | None = None, compiler: Any = None
+) -> bytes:
+    """The report as PDF bytes; ``drawn``: SVG of figures drawn already, by figure key (the
+    figures of this same report, drawn earlier to overlap with other work); ``compiler``: one
+    from ``pdf_compiler``, made ahead (a new one otherwise)."""
+    import typst
+
+    payload = json.dumps(_clean(document_data(report, drawn)), ensure_ascii=False)
     try:
-        pdf = typst.compile(
-            TEMPLATE,
-            root=TEMPLATE.parent,
-            sys_inputs={"data": payload},
-            ignore_system_fonts=True,
-            font_paths=[chart_font_dir(), *fallback_font_dirs()],
-        )
+        pdf = (compiler or pdf_compiler()).compile(sys_inputs={"data": payload})
     except typst.TypstError as exc:  # a bug in the template or its data, not the user's input
         raise AnalyzerError(f"typesetting the PDF failed: {exc.message}\n{exc.diagnostic}") from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - one PDF comes back as bytes

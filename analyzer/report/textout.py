@@ -132,6 +132,7 @@ def render_decision_text(d: Decision) -> str:
             f"{100 * row.cheapest_share:.0f}%",
         ])
     lines += table_lines(rows)
+    lines += ["", *money_lines(a)]
     scores = d.scores_table()
     lines += ["", "Weighted score out of 100 (median) and share of futures each option wins"]
     score_rows = [["option", "score", "wins"]]
@@ -142,3 +143,45 @@ def render_decision_text(d: Decision) -> str:
     if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
     return "\n".join(lines)
+
+
+def money_short(x: float) -> str:
+    """Money in three significant figures with k and M: 22,940 -> '22.9k', 212 -> '212'."""
+    v = float(x)
+    if not np.isfinite(v):
+        return "-"
+    for div, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:.3g}{suffix}"
+    return f"{v:.3g}" if v != 0 else "0"
+
+
+def money_lines(a: Any) -> list[str]:
+    """The money table: engineer time x hourly cost + infrastructure, per option (medians, and
+    P10-P90 for the saving), and a note when the hourly cost is stated in another
+    currency than the prices."""
+    cur = a.currency
+    out = [f"Money ({cur}): engineer time x hourly cost + infrastructure, median (P10-P90 saving)"]
+    rows = [["option", "up front", "a month", "of which infra.",
+             f"{a.horizon_months} months", "saving"]]
+    for name in a.option_names:
+        m = a.money(name)
+
+        def med(key: str, m: dict[str, Any] = m) -> str:
+            return "none" if not any(m[key].values()) else money_short(m[key]["p50"])
+
+        def rng(key: str, m: dict[str, Any] = m) -> str:
+            v = m[key]
+            return f"{money_short(v['p50'])} ({money_short(v['p10'])} to {money_short(v['p90'])})"
+
+        rows.append([option_name(a, name), med("transition"), med("monthly"),
+                     med("infrastructure_monthly"), med("total"),
+                     "-" if name == a.status_quo else rng("saving")])
+    out += table_lines(rows)
+    plan = a.structure.money
+    if plan is not None and plan.currency_mismatch:
+        out.append(_bullet(
+            f"Your hourly cost is in {plan.team_currency}, the prices in {plan.currency}: "
+            "override the prices in your currency (README, 'Infrastructure money')."
+        ))
+    return out

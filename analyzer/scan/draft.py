@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from analyzer.questionnaire.estimate import Bounds
+from analyzer.questionnaire.form import Codebase, Delivery, Section
 from analyzer.scan.findings import Evidence, Findings, Process
 from analyzer.scan.processes import merge_processes
 from analyzer.scan.walk import rules
@@ -22,7 +24,6 @@ DRAFT_SCHEMA_VERSION = 2
 STATEFUL_KINDS = ("database", "queue", "search")
 OWN_CODE_KINDS = ("web", "worker", "scheduler", "batch", "other")
 ORCHESTRATOR_PREFERENCE = ("kubernetes", "nomad", "ecs", "compose")
-LEAD_TIME_MAX_HOURS = 24 * 365  # the questionnaire's bound on delivery.lead_time_hours
 
 #: What to check for answers a repository cannot give, by field path.
 CHECKS: dict[str, str] = {
@@ -47,6 +48,12 @@ CHECKS: dict[str, str] = {
     "incidents": "incident counts: `analyzer history EXPORT.csv` imports them",
 }
 REQUIRED = ("team.engineers", "codebase.kloc", "delivery.prod_deploys_per_week")
+
+
+def _bounds(model: type[Section], name: str) -> Bounds:
+    """The v2 loader's limits on an Estimate field, so a draft never writes a value it refuses."""
+    found = [m for m in model.model_fields[name].metadata if isinstance(m, Bounds)]
+    return found[0] if found else Bounds()
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ def _codebase(draft: Draft, findings: Findings) -> None:
     code = findings.code
     if code is None or code.total == 0:
         return
-    kloc = max(0.1, round(code.total / 1000, 1))
+    kloc = max(_bounds(Codebase, "kloc").ge, round(code.total / 1000, 1))
     top = ", ".join(f"{lang} {n:,}" for lang, n in list(code.lines_by_language.items())[:4])
     draft.put("codebase.kloc", kloc,
               f"pygount: {code.total:,} code lines in {code.files:,} files ({top}); vendored and "
@@ -154,7 +161,8 @@ def _delivery(draft: Draft, findings: Findings) -> None:
                   f"{h.tags} tags matching '{h.tag_pattern}' in the {h.weeks:.1f} weeks to {h.end}, "
                   "each counted as a production deploy")
     if h is not None and h.lead_time_hours is not None:
-        p25, p50, p75 = (min(v, LEAD_TIME_MAX_HOURS) for v in h.lead_time_hours)
+        top = _bounds(Delivery, "lead_time_hours").le
+        p25, p50, p75 = (min(v, top) for v in h.lead_time_hours)
         draft.put("delivery.lead_time_hours", _estimate(p25, p50, p75, 1),
                   f"commit to tag over {h.released_commits} released commits: quartiles p25, median, p75")
     fact = findings.facts.get("delivery.deploy_method")

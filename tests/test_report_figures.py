@@ -1,0 +1,95 @@
+"""Figures drawn ahead of the report (while the Sobol child runs) and their fixed margins."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import pytest
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.figure import Figure as MplFigure
+
+from analyzer._io.paths import example_questionnaire
+from analyzer.decision.decide import Decision, decide
+from analyzer.model.assess import Assessment, assess
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.report import charts
+from analyzer.report.content import build_report, report_figures
+from analyzer.report.figures import EDGE_PAD_IN, SVG_STYLE, fit_margins
+from analyzer.report.tree import Figure
+
+SVG_DPI = 72
+
+
+@pytest.fixture(scope="module")
+def assessment() -> Assessment:
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    return assess(q, samples=400, seed=11)
+
+
+@pytest.fixture(scope="module")
+def decision(assessment: Assessment) -> Decision:
+    return decide(assessment, sensitivity=True, sobol_samples=64)
+
+
+def test_report_figures_are_the_reports_figures(assessment: Assessment, decision: Decision) -> None:
+    report = build_report(assessment, decision, command="analyzer report")
+    ahead = report_figures(assessment, decision)
+    assert [(f.key, f.caption, f.size) for f in ahead] == [
+        (f.key, f.caption, f.size) for f in report.figures()
+    ]
+    assert {f.key for f in ahead} >= {"cost-over-time", "score-contributions", "tornado"}
+
+
+def _inside(figure: Figure) -> None:
+    """Draw as figure_svg does and check, with matplotlib's own layout of every text for SVG
+    (which fit_margins does not use), that nothing crosses the figure's edge."""
+    with matplotlib.rc_context(SVG_STYLE):  # type: ignore[arg-type]
+        fig = MplFigure(figsize=figure.size, dpi=SVG_DPI)  # the SVG backend's: points
+        ax = figure.draw(fig.add_subplot())
+        fit_margins(fig, ax)
+        width_pt, height_pt = (float(v) * SVG_DPI for v in fig.get_size_inches())
+        renderer = RendererSVG(width_pt, height_pt, io.StringIO())
+        box = ax.get_tightbbox(renderer)
+        assert box is not None
+        width, height = (float(v) * fig.dpi for v in fig.get_size_inches())
+        slack = EDGE_PAD_IN * fig.dpi  # the pad may be used up by rounding, not more
+        assert box.x0 >= -1 and box.y0 >= -1, (figure.key, box)
+        assert box.x1 <= width + 1 and box.y1 <= height + 1, (figure.key, box)
+        # and the margins are not wasteful: the text reaches near each edge it sits at
+        assert box.x0 <= slack + 0.35 * fig.dpi, (figure.key, box)
+        position = ax.get_position()
+        assert position.width > 0.3 and position.height > 0.2, (figure.key, position)
+
+
+def test_every_report_figure_fits_its_margins(assessment: Assessment, decision: Decision) -> None:
+    for figure in report_figures(assessment, decision):
+        _inside(figure)
+
+
+def _labelled(label: str):  # type: ignore[no-untyped-def]
+    def draw(ax):  # type: ignore[no-untyped-def]
+        ax.barh([label, "short"], [3.0, 1_234_567.0])
+        ax.set_title(label)
+        ax.set_xlabel(label)
+        ax.set_ylabel(label)
+        ax.legend(["bars"], loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
+        ax.text(1.02, 0.5, "a note", transform=ax.transAxes)
+        return ax
+
+    return draw
+
+
+@pytest.mark.parametrize("label", ["x", "a label of forty-two characters, wrapped.",
+                                   "line one\nline two\nthree"])
+def test_margins_fit_long_and_multiline_labels(label: str) -> None:
+    _inside(Figure("test", "", _labelled(label), charts.DEFAULT_SIZE))
+
+
+def test_text_too_wide_for_the_figure_still_draws() -> None:
+    with matplotlib.rc_context(SVG_STYLE):  # type: ignore[arg-type]
+        fig = MplFigure(figsize=charts.DEFAULT_SIZE)
+        ax = _labelled("far too long a label " * 10)(fig.add_subplot())
+        fit_margins(fig, ax)
+        position = ax.get_position()
+        assert position.width >= 0.2 - 1e-9 and position.height >= 0.2 - 1e-9
