@@ -56,6 +56,19 @@ def container_share(st: Structure) -> FloatArray:
     return np.array([sum(inside[i] for i in own) / len(own) for inside in st.contained])
 
 
+def rebake_new_share(st: Structure) -> FloatArray:
+    """Per option, the share of the team's own (not managed) processes it delivers by baking an
+    image per release when today they ship another way (new skills: the bake, instance
+    replacement)."""
+    own = [i for i, p in enumerate(st.processes) if not p.managed]
+    if not own:
+        return np.zeros(len(st.options))
+    return np.array([
+        sum(row[i] == "rebake-image" != st.processes[i].method for i in own) / len(own)
+        for row in st.method
+    ])
+
+
 def changed_share(st: Structure) -> FloatArray:
     """Per option, the share of own processes whose way of running differs from today's."""
     own = [i for i, p in enumerate(st.processes) if not p.managed]

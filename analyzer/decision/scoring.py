@@ -24,7 +24,8 @@ team nor collapses for a large one. x, K and h per criterion (h sampled, data/de
 - team_fit:         x = skills gap: (1 - r) (c (1 - F) + i (1 - F_i)) + r (c (1 - M_c) + i (1 - M_i)),
                     c, i the option's shares of own processes in containers and on images, F the
                     team's container familiarity, F_i its image familiarity (1 - today's container
-                    share), r = min(1, hires over the horizon / engineers), M the hires'
+                    share; ``team_bake_familiarity`` for processes baked per release for the
+                    first time), r = min(1, hires over the horizon / engineers), M the hires'
                     familiarity; K = 1, h = ``team_fit_half``
 - portability:      100 x portability_o (higher is better; no option is at 1)
 
@@ -64,7 +65,14 @@ def raw_criteria(
     share_c = qty.container_share(st)[:, None]
     share_i = 1.0 - share_c
     image_familiarity = 1.0 - float(qty.container_share(st)[st.status_quo])
-    unfamiliar = share_c * (1.0 - familiarity) + share_i * (1.0 - image_familiarity)
+    # processes that stay on images but are baked per release for the first time: the team
+    # knows its hosts, not yet the bake and instance-replacing deploys
+    share_b = qty.rebake_new_share(st)[:, None]
+    unfamiliar = (
+        share_c * (1.0 - familiarity)
+        + (share_i - share_b) * (1.0 - image_familiarity)
+        + share_b * (1.0 - k["team_bake_familiarity"])
+    )
     turnover = np.minimum(hires * st.horizon_months / qty.MONTHS_PER_YEAR / engineers, 1.0)
     hires_gap = share_c * (1.0 - k["hire_container_familiarity"]) + share_i * (
         1.0 - k["hire_image_familiarity"]
