@@ -139,3 +139,21 @@ def test_baking_per_release_costs_nothing_for_a_team_that_bakes_already() -> Non
     # immutable images prevent drift that in-place upgrades let through
     rate = upgrading.outputs.drift_hours
     assert np.all(rate[bake] <= rate[upgrading.structure.status_quo] + 1e-9)
+
+
+def test_baking_for_the_first_time_is_new_to_the_team() -> None:
+    """The skills gap counts processes baked per release that ship another way today; a team
+    that bakes already has none, and containers' processes are counted by container skills."""
+    from analyzer.decision.quantities import rebake_new_share
+
+    body = "processes:\n  - {name: web, kind: web}\n  - {name: db, kind: database}\n"
+    upgrading = build_structure(parse_questionnaire(HEAD + body), load_options(), load_assumptions())
+    share = dict(zip(upgrading.option_names, rebake_new_share(upgrading), strict=True))
+    # own processes: web and the self-run database; only web is baked per release
+    assert share == {"machine-image": 0.0, "docker": 0.0, "hybrid": 0.0, "baked-images": 0.5}
+    baking = build_structure(
+        parse_questionnaire(HEAD.replace("prod_deploys_per_week: 2", "prod_deploys_per_week: 2, "
+                                         "deploy_method: rebake-image") + body),
+        load_options(), load_assumptions(),
+    )
+    assert not rebake_new_share(baking).any()
