@@ -69,8 +69,8 @@ def clear_drawing(ax: Axes) -> Axes:
     return ax
 
 
-#: Vertical offset between stacked payback labels, in points (two lines of 8-point text).
-PAYBACK_LABEL_STEP = 22
+#: Vertical step between stacked payback labels, as a fraction of the axes height.
+PAYBACK_LABEL_STEP = 0.075
 
 
 def _colour(i: int) -> str:
@@ -103,9 +103,11 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
             y = float(np.interp(be, rows["month"], rows["p50"]))
             ax.axvline(be, color=colour, linewidth=0.8, linestyle=":")
             ax.plot([be], [y], "o", color=colour, markersize=5)
-            ax.annotate(f"{assessment.options[name].short_label} pays back\n(month {be:.0f})",
-                        (be, y), xytext=(6, -22 - PAYBACK_LABEL_STEP * marked),
-                        textcoords="offset points", fontsize=8, color=colour)
+            # listed in the empty lower-right corner (cumulative lines are high there), one line
+            # each, so labels never run into each other or the axis label
+            ax.text(0.99, 0.03 + PAYBACK_LABEL_STEP * marked,
+                    f"{assessment.options[name].short_label} pays back in month {be:.0f}",
+                    transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=colour)
             marked += 1
     paying = [n for n in assessment.option_names
               if n != assessment.status_quo and (assessment.breakeven_p50(n) or np.inf) <= horizon]
