@@ -40,6 +40,7 @@ from analyzer.model.distributions import (
     pert_variance,
 )
 from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
+from analyzer.model.heap import keep_freed_memory
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.model.placement import Placement, place
@@ -487,6 +488,7 @@ def _other_operations(
 
 def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     """Cost and criteria of every option for every sample; ``values`` from a ParamSpace."""
+    keep_freed_memory()
     d = read_draws(
         values, tuple(p.name for p in st.processes), st.option_names, st.categories
     )

@@ -73,7 +73,7 @@ def pert(
 
 
 def pert_from_cells(
-    cells: NDArray[np.int64], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
+    cells: NDArray[np.integer], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
 ) -> FloatArray:
     """PERT values of cell indices in [0, PERT_CELLS): low + (high - low) m[cells]."""
     medians = beta_bracket_medians(*pert_shape(low, mode, high, lam))
@@ -139,6 +139,29 @@ def gamma_rate_posterior(
         return shape_exact, rate
     shape = shape_exact**2 / (shape_exact + count_var)
     return shape, rate * shape / shape_exact
+
+
+@lru_cache(maxsize=1024)
+def gamma_bracket_medians(shape: float) -> FloatArray:
+    """m_k = G^-1((k + 1/2) / PERT_CELLS), k = 0 .. PERT_CELLS - 1, G the Gamma(shape, 1) CDF.
+
+    The Gamma rate draws are tabulated like the PERT ones (module docstring): a draw is
+    m[cell] / rate with a uniform cell, the sampled CDF within 1/(2 x PERT_CELLS) of the exact
+    one. What the table drops is the tail beyond the last bracket median (probability
+    1/(2 x PERT_CELLS)); tests/test_distributions.py bounds the effect on the mean. Cached per
+    shape (scipy's ``gammaincinv``, exact), read-only.
+    """
+    probs = (np.arange(PERT_CELLS) + 0.5) / PERT_CELLS
+    medians = np.asarray(special.gammaincinv(shape, probs), dtype=np.float64)
+    medians.setflags(write=False)
+    return medians
+
+
+def gamma_from_cells(cells: NDArray[np.integer], shape: float, rate: float) -> FloatArray:
+    """Gamma(shape, rate) values of cell indices in [0, PERT_CELLS): m[cells] / rate."""
+    out = gamma_bracket_medians(shape).take(cells)
+    out /= rate
+    return out
 
 
 def gamma_ppf(u: ArrayLike, shape: float, rate: float) -> FloatArray:
