@@ -61,7 +61,7 @@ class Gamma:
     constant = False
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        return self.from_cells(rng.integers(0, dist.PERT_CELLS, size=n, dtype=np.int32))
+        return self.from_cells(dist.uniform_cells(n, rng))
 
     def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.gamma_from_cells``)."""
@@ -162,13 +162,8 @@ class ParamSpace:
             (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
         ]
         perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
-        # Row by row in int32: the same stream as one (len(perts), n) int64 call (Lemire's
-        # bounded draws from 32-bit words either way), without the 8 bytes x params x n block
-        # (1.2 GB at a million samples) held while the values are made.
-        drawn = {
-            name: d.from_cells(rng.integers(0, dist.PERT_CELLS, size=n, dtype=np.int32))
-            for name, d in perts
-        }
+        # Row by row: no params x samples block of cells held while the values are made.
+        drawn = {name: d.from_cells(dist.uniform_cells(n, rng)) for name, d in perts}
         for p in self.params:
             if p.name in drawn:
                 continue
