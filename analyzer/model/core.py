@@ -22,6 +22,7 @@ reads its NPV. ``build_structure`` here attaches the run's price plan to the str
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -75,6 +76,8 @@ WEEKS_PER_MONTH = 52.0 / 12.0
 MINUTES_PER_HOUR = 60.0
 MONTHS_PER_YEAR = 12.0
 BOOTSTRAP_DRAWS = 4096
+#: Samples ``evaluate`` takes at once (benchmarks/bench_model.py: 200,000 samples in blocks).
+EVAL_BLOCK = 32_768
 DRIFT = "environment_drift"
 DRIFT_RATE = f"incidents.rate.{DRIFT}"
 
@@ -487,8 +490,63 @@ def _other_operations(
 
 
 def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
-    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace."""
+    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+
+    More than EVAL_BLOCK samples are evaluated in blocks of about EVAL_BLOCK: every output is
+    elementwise in the samples, so the blocks give the same numbers, while each block's
+    (options x processes x block) temporaries stay in the CPU cache and the peak of
+    temporaries stays bounded in the number of samples.
+    """
     keep_freed_memory()
+    n = max(int(np.size(x)) for x in values.values())
+    if n <= EVAL_BLOCK:
+        return _evaluate_block(values, st)
+    cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
+    parts = [
+        _evaluate_block(
+            {k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st
+        )
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+    ]
+    return _join(parts, cuts)
+
+
+def _join(parts: list[Outputs], cuts: NDArray[np.intp]) -> Outputs:
+    """Outputs of consecutive sample blocks as one: each array's last axis (samples) joined into
+    a preallocated array; rows broadcast over options stay a broadcast, and a view that several
+    fields share stays one array."""
+    joined: dict[tuple[object, ...], FloatArray] = {}
+
+    def cat(arrays: list[FloatArray]) -> FloatArray:
+        key = tuple(
+            (a.__array_interface__["data"][0], a.shape, a.strides) for a in arrays
+        )
+        if key in joined:
+            return joined[key]
+        first = arrays[0]
+        if first.ndim == 2 and first.shape[0] > 1 and all(a.strides[0] == 0 for a in arrays):
+            out = np.broadcast_to(cat([a[0] for a in arrays]), (first.shape[0], int(cuts[-1])))
+        else:
+            out = np.empty((*first.shape[:-1], int(cuts[-1])), dtype=first.dtype)
+            for a, lo, hi in zip(arrays, cuts[:-1], cuts[1:], strict=True):
+                out[..., lo:hi] = a
+        joined[key] = out
+        return out
+
+    fields: dict[str, object] = {}
+    for f in dataclasses.fields(Outputs):
+        xs = [getattr(p, f.name) for p in parts]
+        if isinstance(xs[0], dict):
+            fields[f.name] = {k: cat([x[k] for x in xs]) for k in xs[0]}
+        elif isinstance(xs[0], np.ndarray):
+            fields[f.name] = cat(xs)
+        else:  # horizon, status quo, currency: the same in every block
+            fields[f.name] = xs[0]
+    return Outputs(**fields)  # type: ignore[arg-type]
+
+
+def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
+    """``evaluate`` on one block of samples."""
     d = read_draws(
         values, tuple(p.name for p in st.processes), st.option_names, st.categories
     )
