@@ -23,6 +23,7 @@ reads its NPV. ``build_structure`` here attaches the run's price plan to the str
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -506,7 +507,7 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         _evaluate_block(
             {k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st
         )
-        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+        for lo, hi in itertools.pairwise(cuts)
     ]
     return _join(parts, cuts)
 
