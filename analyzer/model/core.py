@@ -503,47 +503,77 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     if n <= EVAL_BLOCK:
         return _evaluate_block(values, st)
     cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
-    parts = [
-        _evaluate_block(
-            {k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st
-        )
-        for lo, hi in itertools.pairwise(cuts)
-    ]
-    return _join(parts, cuts)
+    joined: _Joined | None = None
+    for lo, hi in itertools.pairwise(cuts):
+        block = _evaluate_block({k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st)
+        joined = _Joined(block, n) if joined is None else joined
+        joined.put(block, int(lo), int(hi))
+    assert joined is not None  # at least two blocks
+    return joined.outputs
 
 
-def _join(parts: list[Outputs], cuts: NDArray[np.intp]) -> Outputs:
-    """Outputs of consecutive sample blocks as one: each array's last axis (samples) joined into
-    a preallocated array; rows broadcast over options stay a broadcast, and a view that several
-    fields share stays one array."""
-    joined: dict[tuple[object, ...], FloatArray] = {}
+class _Joined:
+    """Outputs of consecutive sample blocks written into one preallocated set: each array's last
+    axis is the samples; rows broadcast over options stay a broadcast, and a view several fields
+    share stays one array (as in a single block)."""
 
-    def cat(arrays: list[FloatArray]) -> FloatArray:
-        key = tuple(
-            (a.__array_interface__["data"][0], a.shape, a.strides) for a in arrays
-        )
-        if key in joined:
-            return joined[key]
-        first = arrays[0]
-        if first.ndim == 2 and first.shape[0] > 1 and all(a.strides[0] == 0 for a in arrays):
-            out = np.broadcast_to(cat([a[0] for a in arrays]), (first.shape[0], int(cuts[-1])))
-        else:
-            out = np.empty((*first.shape[:-1], int(cuts[-1])), dtype=first.dtype)
-            for a, lo, hi in zip(arrays, cuts[:-1], cuts[1:], strict=True):
+    def __init__(self, first: Outputs, n: int) -> None:
+        self._n = n
+        self._targets: dict[tuple[object, ...], FloatArray] = {}
+        self._rows: dict[int, FloatArray] = {}  # id of a broadcast target -> its writable row
+        fields: dict[str, object] = {}
+        for f in dataclasses.fields(Outputs):
+            x = getattr(first, f.name)
+            if isinstance(x, dict):
+                fields[f.name] = {k: self._target(v) for k, v in x.items()}
+            elif isinstance(x, np.ndarray):
+                fields[f.name] = self._target(x)
+            else:  # horizon, status quo, currency: the same in every block
+                fields[f.name] = x
+        self.outputs = Outputs(**fields)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _key(a: FloatArray) -> tuple[object, ...]:
+        return (a.__array_interface__["data"][0], a.shape, a.strides)
+
+    @staticmethod
+    def _is_row(a: FloatArray) -> bool:
+        return a.ndim == 2 and a.shape[0] > 1 and a.strides[0] == 0
+
+    def _target(self, a: FloatArray) -> FloatArray:
+        key = self._key(a)
+        if key not in self._targets:
+            if self._is_row(a):
+                row = self._target(a[0])
+                out = np.broadcast_to(row, (a.shape[0], self._n))
+                self._rows[id(out)] = row
+            else:
+                out = np.empty((*a.shape[:-1], self._n), dtype=a.dtype)
+            self._targets[key] = out
+        return self._targets[key]
+
+    def put(self, block: Outputs, lo: int, hi: int) -> None:
+        """Write one block's arrays into samples lo:hi (each shared array once)."""
+        done: set[tuple[object, ...]] = set()
+
+        def put(a: FloatArray, out: FloatArray) -> None:
+            key = self._key(a)
+            if key in done:
+                return
+            done.add(key)
+            row = self._rows.get(id(out))
+            if row is not None:
+                put(a[0], row)
+            else:
                 out[..., lo:hi] = a
-        joined[key] = out
-        return out
 
-    fields: dict[str, object] = {}
-    for f in dataclasses.fields(Outputs):
-        xs = [getattr(p, f.name) for p in parts]
-        if isinstance(xs[0], dict):
-            fields[f.name] = {k: cat([x[k] for x in xs]) for k in xs[0]}
-        elif isinstance(xs[0], np.ndarray):
-            fields[f.name] = cat(xs)
-        else:  # horizon, status quo, currency: the same in every block
-            fields[f.name] = xs[0]
-    return Outputs(**fields)  # type: ignore[arg-type]
+        for f in dataclasses.fields(Outputs):
+            x, out = getattr(block, f.name), getattr(self.outputs, f.name)
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    put(v, out[k])
+            elif isinstance(x, np.ndarray):
+                put(x, out)
 
 
 def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
