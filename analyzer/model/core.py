@@ -411,10 +411,11 @@ def _totals(
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
     unfinished = spread * np.maximum(months - h, 0.0)
+    discounted_during = _discounted(during, delta)
     npv = (
-        (spread + rec[sq]) * _discounted(during, delta)
+        (spread + rec[sq]) * discounted_during
         + slope * _ramp_discounted(during, delta)
-        + rec * (_discounted(h, delta) - _discounted(during, delta))
+        + rec * (_discounted(h, delta) - discounted_during)
         + unfinished * math.exp(-delta * h)
     )
     total = (
