@@ -103,3 +103,34 @@ def test_pert_draws_are_reproducible() -> None:
     a = dist.pert(0.0, 1.0, 4.0, 1000, np.random.default_rng(9))
     b = dist.pert(0.0, 1.0, 4.0, 1000, np.random.default_rng(9))
     assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("shape", [0.5, 1.3, 5.5, 40.0])
+def test_gamma_bracket_medians_are_exact_quantiles_and_keep_the_mean(shape: float) -> None:
+    # m_k = G^-1((k + 1/2) / cells); a uniform cell gives a sampled CDF within 1/(2 cells)
+    cells = dist.PERT_CELLS
+    m = dist.gamma_bracket_medians(shape)
+    probs = (np.arange(cells) + 0.5) / cells
+    np.testing.assert_allclose(m, stats.gamma.ppf(probs, shape), rtol=1e-9)
+    assert np.all(np.diff(m) > 0)
+    # the table's mean is the exact mean up to the dropped tail: within 1 % here
+    assert float(m.mean()) == pytest.approx(shape, rel=0.01)
+    x = dist.gamma_from_cells(np.random.default_rng(2).integers(0, cells, N), shape, 4.0)
+    assert abs(x.mean() - shape / 4.0) < 4 * np.sqrt(shape / 16.0 / N) + 0.01 * shape / 4.0
+
+
+def test_uniform_cells_are_uniform_in_range_and_fixed_by_the_seed() -> None:
+    # chi-square over the 4,096 cells: 4,095 degrees of freedom, mean 4,095, sd ~ 90.5
+    n = 4 * 4096 * 20 + 3
+    cells = dist.uniform_cells(n, np.random.default_rng(9))
+    assert cells.shape == (n,) and cells.min() >= 0 and cells.max() < dist.PERT_CELLS
+    counts = np.bincount(cells, minlength=dist.PERT_CELLS)
+    expected = n / dist.PERT_CELLS
+    chi2 = float(np.sum((counts - expected) ** 2 / expected))
+    assert abs(chi2 - (dist.PERT_CELLS - 1)) < 5 * np.sqrt(2 * (dist.PERT_CELLS - 1))
+    # neighbouring cells (fields of one word) are independent: the pair counts are flat too
+    pairs = np.bincount(cells[:-1:4] // 64 * 64 + cells[1::4] // 64, minlength=4096)
+    chi2p = float(np.sum((pairs - pairs.mean()) ** 2 / pairs.mean()))
+    assert abs(chi2p - 4095) < 5 * np.sqrt(2 * 4095)
+    again = dist.uniform_cells(n, np.random.default_rng(9))
+    np.testing.assert_array_equal(cells, again)

@@ -22,9 +22,11 @@ reads its NPV. ``build_structure`` here attaches the run's price plan to the str
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +42,7 @@ from analyzer.model.distributions import (
     pert_variance,
 )
 from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
+from analyzer.model.heap import keep_freed_memory
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.model.placement import Placement, place
@@ -74,6 +77,8 @@ WEEKS_PER_MONTH = 52.0 / 12.0
 MINUTES_PER_HOUR = 60.0
 MONTHS_PER_YEAR = 12.0
 BOOTSTRAP_DRAWS = 4096
+#: Samples ``evaluate`` takes at once (benchmarks/bench_model.py: 200,000 samples in blocks).
+EVAL_BLOCK = 32_768
 DRIFT = "environment_drift"
 DRIFT_RATE = f"incidents.rate.{DRIFT}"
 
@@ -407,10 +412,11 @@ def _totals(
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
     unfinished = spread * np.maximum(months - h, 0.0)
+    discounted_during = _discounted(during, delta)
     npv = (
-        (spread + rec[sq]) * _discounted(during, delta)
+        (spread + rec[sq]) * discounted_during
         + slope * _ramp_discounted(during, delta)
-        + rec * (_discounted(h, delta) - _discounted(during, delta))
+        + rec * (_discounted(h, delta) - discounted_during)
         + unfinished * math.exp(-delta * h)
     )
     total = (
@@ -487,7 +493,98 @@ def _other_operations(
 
 
 def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
-    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace."""
+    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+
+    More than EVAL_BLOCK samples are evaluated in blocks of about EVAL_BLOCK: every output is
+    elementwise in the samples, so the blocks give the same numbers, while each block's
+    (options x processes x block) temporaries stay in the CPU cache and the peak of
+    temporaries stays bounded in the number of samples.
+    """
+    keep_freed_memory()
+    n = max(int(np.size(x)) for x in values.values())
+    if n <= EVAL_BLOCK:
+        reused = _LAST.over_horizon(values, st)
+        if reused is not None:
+            return reused
+        out = _evaluate_block(values, st)
+        _LAST.remember(values, st, out)
+        return out
+    cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
+    joined: _Joined | None = None
+    for lo, hi in itertools.pairwise(cuts):
+        block = _evaluate_block({k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st)
+        joined = _Joined(block, n) if joined is None else joined
+        joined.put(block, int(lo), int(hi))
+    assert joined is not None  # at least two blocks
+    return joined.outputs
+
+
+class _Joined:
+    """Outputs of consecutive sample blocks written into one preallocated set: each array's last
+    axis is the samples; rows broadcast over options stay a broadcast, and a view several fields
+    share stays one array (as in a single block)."""
+
+    def __init__(self, first: Outputs, n: int) -> None:
+        self._n = n
+        self._targets: dict[tuple[object, ...], FloatArray] = {}
+        self._rows: dict[int, FloatArray] = {}  # id of a broadcast target -> its writable row
+        fields: dict[str, object] = {}
+        for f in dataclasses.fields(Outputs):
+            x = getattr(first, f.name)
+            if isinstance(x, dict):
+                fields[f.name] = {k: self._target(v) for k, v in x.items()}
+            elif isinstance(x, np.ndarray):
+                fields[f.name] = self._target(x)
+            else:  # horizon, status quo, currency: the same in every block
+                fields[f.name] = x
+        self.outputs = Outputs(**fields)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _key(a: FloatArray) -> tuple[object, ...]:
+        return (a.__array_interface__["data"][0], a.shape, a.strides)
+
+    @staticmethod
+    def _is_row(a: FloatArray) -> bool:
+        return a.ndim == 2 and a.shape[0] > 1 and a.strides[0] == 0
+
+    def _target(self, a: FloatArray) -> FloatArray:
+        key = self._key(a)
+        if key not in self._targets:
+            if self._is_row(a):
+                row = self._target(a[0])
+                out = np.broadcast_to(row, (a.shape[0], self._n))
+                self._rows[id(out)] = row
+            else:
+                out = np.empty((*a.shape[:-1], self._n), dtype=a.dtype)
+            self._targets[key] = out
+        return self._targets[key]
+
+    def put(self, block: Outputs, lo: int, hi: int) -> None:
+        """Write one block's arrays into samples lo:hi (each shared array once)."""
+        done: set[tuple[object, ...]] = set()
+
+        def put(a: FloatArray, out: FloatArray) -> None:
+            key = self._key(a)
+            if key in done:
+                return
+            done.add(key)
+            row = self._rows.get(id(out))
+            if row is not None:
+                put(a[0], row)
+            else:
+                out[..., lo:hi] = a
+
+        for f in dataclasses.fields(Outputs):
+            x, out = getattr(block, f.name), getattr(self.outputs, f.name)
+            if isinstance(x, dict):
+                for k, v in x.items():
+                    put(v, out[k])
+            elif isinstance(x, np.ndarray):
+                put(x, out)
+
+
+def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
+    """``evaluate`` on one block of samples."""
     d = read_draws(
         values, tuple(p.name for p in st.processes), st.option_names, st.categories
     )
@@ -508,12 +605,6 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     people = transition.people_on_move(d, n_opt)
     months_to_move = trans / (people * d.c.hours_per_engineer_month)
 
-    h = float(st.horizon_months)
-    delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
-    npv, total, unfinished = _totals(trans, months_to_move, rec_total, sq, h, delta)
-    saving = total[sq] - total
-    breakeven = _breakeven(trans, months_to_move, rec_total, sq, h)
-
     capacity = (d.team.engineers + d.team.platform_engineers) * d.c.hours_per_engineer_month
     infra = _money(values, st, d, pl)
     rate = d.team.hourly_cost
@@ -521,33 +612,27 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     people_month = rec_total * rate
     money_month = people_month + infra_month
     money_trans = trans * rate
-    money_npv, money_total, _ = _totals(money_trans, months_to_move, money_month, sq, h, delta)
-    money_breakeven = _breakeven(money_trans, months_to_move, money_month, sq, h)
-    capacity_money = (capacity * rate + infra.today.total) * _discounted(h, delta)
     stateful_moving = pl.moved * pl.stateful[None]
     return Outputs(
+        **_over_horizon(  # type: ignore[arg-type]
+            trans, months_to_move, rec_total, money_trans, money_month,
+            np.broadcast_to(capacity, (d.n,)), rate, infra.today.total, st,
+        ),
         work_items=work,
         transition_hours=trans,
         recurring=rec,
         recurring_hours=rec_total,
         migration_months=months_to_move,
-        npv_hours=npv,
-        total_hours=total,
-        saving_hours=saving,
-        breakeven_month=breakeven,
         incident_hours=np.broadcast_to(extra["incident_hours"], shape),
         drift_hours=np.broadcast_to(extra["drift_hours"], shape),
         start_seconds=np.broadcast_to(extra["start_seconds"], shape),
         scale_out_relevance=np.broadcast_to(extra["relevance"], (d.n,)),
         capacity_hours=np.broadcast_to(capacity, (d.n,)),
-        capacity_npv_hours=np.broadcast_to(capacity * _discounted(h, delta), (d.n,)),
         portability=np.broadcast_to(recurring.portability(pl, d), shape),
         team_fit=np.broadcast_to(recurring.team_fit(pl, d), shape),
         hourly_cost=d.team.hourly_cost,
-        horizon_months=st.horizon_months,
         status_quo=sq,
         migration_people=people,
-        unfinished_transition_hours=unfinished,
         services_moved=np.broadcast_to(pl.units(pl.moved), shape),
         stateful_moved=np.broadcast_to(pl.units(stateful_moving), shape),
         data_gb_moved=np.broadcast_to(pl.units(stateful_moving, d.proc.data_gb), shape),
@@ -562,12 +647,83 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         people_monthly=people_month,
         money_monthly=money_month,
         money_transition=money_trans,
-        money_npv=money_npv,
-        money_total=money_total,
-        money_saving=money_total[sq] - money_total,
-        money_breakeven_month=money_breakeven,
-        capacity_npv_money=np.asarray(capacity_money),
     )
+
+
+def _over_horizon(
+    trans: FloatArray,
+    months_to_move: FloatArray,
+    rec_total: FloatArray,
+    money_trans: FloatArray,
+    money_month: FloatArray,
+    capacity: FloatArray,
+    rate: FloatArray,
+    today_infra: FloatArray,
+    st: Structure,
+) -> dict[str, object]:
+    """The outputs that depend on the horizon (NPV, totals, savings, break-even, capacity over
+    the horizon); everything else in ``Outputs`` does not."""
+    sq = st.status_quo
+    h = float(st.horizon_months)
+    delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
+    npv, total, unfinished = _totals(trans, months_to_move, rec_total, sq, h, delta)
+    money_npv, money_total, _ = _totals(money_trans, months_to_move, money_month, sq, h, delta)
+    return {
+        "horizon_months": st.horizon_months,
+        "npv_hours": npv,
+        "total_hours": total,
+        "saving_hours": total[sq] - total,
+        "breakeven_month": _breakeven(trans, months_to_move, rec_total, sq, h),
+        "unfinished_transition_hours": unfinished,
+        "capacity_npv_hours": np.broadcast_to(capacity * _discounted(h, delta), capacity.shape),
+        "money_npv": money_npv,
+        "money_total": money_total,
+        "money_saving": money_total[sq] - money_total,
+        "money_breakeven_month": _breakeven(money_trans, months_to_move, money_month, sq, h),
+        "capacity_npv_money": np.asarray((capacity * rate + today_infra) * _discounted(h, delta)),
+    }
+
+
+@dataclass
+class _Last:
+    """The last single-block evaluation, to answer the same draws over another horizon (the
+    decision's horizon checks evaluate the run three more times) by recomputing only the
+    horizon's outputs; the other arrays are shared with the last call's outputs. Same draws: the
+    same array objects with the same sums (an array changed in place is evaluated afresh); same
+    structure: every field but the horizon the same object (``dataclasses.replace`` keeps them).
+    Holds one block (at most EVAL_BLOCK samples)."""
+
+    values: dict[str, FloatArray] = field(default_factory=dict)
+    sums: dict[str, float] = field(default_factory=dict)
+    structure: Structure | None = None
+    outputs: Outputs | None = None
+
+    def remember(self, values: Mapping[str, FloatArray], st: Structure, out: Outputs) -> None:
+        self.values = dict(values)
+        self.sums = {k: float(np.add.reduce(v, axis=None)) for k, v in self.values.items()}
+        self.structure, self.outputs = st, out
+
+    def over_horizon(self, values: Mapping[str, FloatArray], st: Structure) -> Outputs | None:
+        last, out = self.structure, self.outputs
+        if last is None or out is None or st.horizon_months == last.horizon_months:
+            return None
+        if values.keys() != self.values.keys() or any(
+            f.name != "horizon_months" and getattr(st, f.name) is not getattr(last, f.name)
+            for f in dataclasses.fields(st)
+        ):
+            return None
+        for k, v in values.items():
+            if v is not self.values[k] or float(np.add.reduce(v, axis=None)) != self.sums[k]:
+                return None
+        today = np.asarray(sum(out.infrastructure_today.values()), dtype=np.float64)
+        return replace(out, **_over_horizon(  # type: ignore[arg-type]
+            out.transition_hours, out.migration_months, out.recurring_hours,
+            out.money_transition, out.money_monthly, out.capacity_hours, out.hourly_cost,
+            today, st,
+        ))
+
+
+_LAST = _Last()
 
 
 def _money(values: Mapping[str, FloatArray], st: Structure, d: Draws, pl: Placement) -> money.Money:

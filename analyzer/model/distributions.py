@@ -26,7 +26,10 @@ PERT_LAMBDA = 4.0  # the standard (Vose) PERT shape parameter
 #: Probabilities are clipped to [eps, 1 - eps]: scipy's betaincinv returns nan below ~1e-200.
 PPF_EPS = 1e-15
 #: Equally likely cells of the tabulated PERT sampler (Kolmogorov distance <= 1 / (2 cells)).
-PERT_CELLS = 4096
+CELL_BITS = 12
+PERT_CELLS = 1 << CELL_BITS  # 4,096
+#: Cells cut from one 64-bit raw word of the generator: one from each 16-bit quarter.
+CELLS_PER_WORD = 4
 #: Integration nodes for the Beta CDF behind the table (max error 2e-6 of the range, see below).
 _CDF_NODES = 2049
 
@@ -69,18 +72,38 @@ def pert(
     Beta(alpha, beta) picked uniformly; constant if low == high."""
     if high == low:
         return np.full(n, float(low))
-    return pert_from_cells(rng.integers(0, PERT_CELLS, size=n), low, mode, high, lam=lam)
+    return pert_from_cells(uniform_cells(n, rng), low, mode, high, lam=lam)
+
+
+def uniform_cells(n: int, rng: np.random.Generator) -> NDArray[np.uint16]:
+    """n cell indices, uniform on [0, PERT_CELLS): the low CELL_BITS bits of each 16-bit
+    quarter of the generator's raw 64-bit words (read little-endian, so the same on every
+    platform), CELLS_PER_WORD a word.
+
+    PERT_CELLS is a power of two, so a masked field is exactly uniform with no rejection step,
+    and one raw word serves four draws: several times cheaper than ``Generator.integers``
+    (benchmarks/bench_model.py). The stream is fixed by ``rng`` alone.
+    """
+    words = rng.bit_generator.random_raw(-(-n // CELLS_PER_WORD)).astype("<u8", copy=False)
+    quarters = words.view("<u2")[:n]
+    return np.bitwise_and(quarters, np.uint16(PERT_CELLS - 1), dtype=np.uint16)
 
 
 def pert_from_cells(
-    cells: NDArray[np.int64], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
+    cells: NDArray[np.integer], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
 ) -> FloatArray:
     """PERT values of cell indices in [0, PERT_CELLS): low + (high - low) m[cells]."""
-    medians = beta_bracket_medians(*pert_shape(low, mode, high, lam))
-    out = medians.take(cells)
-    out *= high - low
-    out += low
-    return out
+    return pert_table(low, mode, high, lam).take(cells)
+
+
+@lru_cache(maxsize=4096)
+def pert_table(low: float, mode: float, high: float, lam: float = PERT_LAMBDA) -> FloatArray:
+    """The PERT value of every cell, low + (high - low) m_k: one lookup a draw. Cached per
+    estimate, read-only."""
+    table = beta_bracket_medians(*pert_shape(low, mode, high, lam)) * (high - low)
+    table += low
+    table.setflags(write=False)
+    return table
 
 
 @lru_cache(maxsize=4096)
@@ -139,6 +162,34 @@ def gamma_rate_posterior(
         return shape_exact, rate
     shape = shape_exact**2 / (shape_exact + count_var)
     return shape, rate * shape / shape_exact
+
+
+@lru_cache(maxsize=1024)
+def gamma_bracket_medians(shape: float) -> FloatArray:
+    """m_k = G^-1((k + 1/2) / PERT_CELLS), k = 0 .. PERT_CELLS - 1, G the Gamma(shape, 1) CDF.
+
+    The Gamma rate draws are tabulated like the PERT ones (module docstring): a draw is
+    m[cell] / rate with a uniform cell, the sampled CDF within 1/(2 x PERT_CELLS) of the exact
+    one. What the table drops is the tail beyond the last bracket median (probability
+    1/(2 x PERT_CELLS)); tests/test_distributions.py bounds the effect on the mean. Cached per
+    shape (scipy's ``gammaincinv``, exact), read-only.
+    """
+    probs = (np.arange(PERT_CELLS) + 0.5) / PERT_CELLS
+    medians = np.asarray(special.gammaincinv(shape, probs), dtype=np.float64)
+    medians.setflags(write=False)
+    return medians
+
+
+def gamma_from_cells(cells: NDArray[np.integer], shape: float, rate: float) -> FloatArray:
+    """Gamma(shape, rate) values of cell indices in [0, PERT_CELLS): m[cells] / rate."""
+    return _gamma_table(shape, rate).take(cells)
+
+
+@lru_cache(maxsize=1024)
+def _gamma_table(shape: float, rate: float) -> FloatArray:
+    table = gamma_bracket_medians(shape) / rate
+    table.setflags(write=False)
+    return table
 
 
 def gamma_ppf(u: ArrayLike, shape: float, rate: float) -> FloatArray:

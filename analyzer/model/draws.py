@@ -190,7 +190,11 @@ class Draws:
 
 
 def _get(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray:
-    return np.broadcast_to(np.asarray(values[name], dtype=np.float64), (n,))
+    """``values[name]`` as (n,): drawn arrays as they are, constants broadcast (read-only)."""
+    x = values[name]
+    if isinstance(x, np.ndarray) and x.shape == (n,) and x.dtype == np.float64:
+        return x  # np.broadcast_to would only wrap it in a view, at ~10 us a call
+    return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
 
 
 def _optional(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray | None:

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from analyzer.model import distributions as dist
+from analyzer.model.heap import keep_freed_memory
 
 FloatArray = NDArray[np.float64]
 Origin = Literal["answer", "assumption", "option", "history"]
@@ -33,7 +34,7 @@ class Pert:
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
         return dist.pert(self.low, self.likely, self.high, n, rng)
 
-    def from_cells(self, cells: NDArray[np.int64]) -> FloatArray:
+    def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.pert``)."""
         return dist.pert_from_cells(cells, self.low, self.likely, self.high)
 
@@ -60,7 +61,11 @@ class Gamma:
     constant = False
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        return rng.gamma(self.shape, 1.0 / self.rate, size=n)
+        return self.from_cells(dist.uniform_cells(n, rng))
+
+    def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
+        """Values of the tabulated sampler's cells (see ``distributions.gamma_from_cells``)."""
+        return dist.gamma_from_cells(cells, self.shape, self.rate)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.gamma_ppf(u, self.shape, self.rate)
@@ -148,12 +153,17 @@ class ParamSpace:
     def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
         """n independent draws of every parameter (constants as length-1 arrays).
 
-        The cells of every uncertain PERT are drawn in one call, then the other distributions
-        in order; the stream is fixed by ``rng`` alone.
+        The cells of every uncertain PERT, then of every Gamma (tabulated samplers, see
+        analyzer.model.distributions), then the other distributions in order; the stream is fixed
+        by ``rng`` alone.
         """
-        perts = [(p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant]
-        cells = rng.integers(0, dist.PERT_CELLS, size=(len(perts), n))
-        drawn = {name: d.from_cells(c) for (name, d), c in zip(perts, cells, strict=True)}
+        keep_freed_memory()
+        perts: list[tuple[str, Pert | Gamma]] = [
+            (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
+        ]
+        perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
+        # Row by row: no params x samples block of cells held while the values are made.
+        drawn = {name: d.from_cells(dist.uniform_cells(n, rng)) for name, d in perts}
         for p in self.params:
             if p.name in drawn:
                 continue
