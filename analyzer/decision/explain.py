@@ -215,18 +215,24 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     )
 
 
+def people_phrase(people: float) -> str:
+    """'1 person', '0.5 people', '6 people': the people on the move, as the model sizes them
+    (model.transition.people_on_move)."""
+    if round(people, 1) == 1:
+        return "1 person"
+    return f"{people:.1g} people" if people < 1 else f"{people:.0f} people"
+
+
 def effort_sentence(a: Assessment, alternatives: list[int]) -> str:
     o = a.outputs
-    share = _med(a.values["assumptions.migration_capacity_share"])
-    engineers = _med(a.values["team.engineers"])
+    people = _med(o.migration_people[alternatives[0]]) if alternatives else 0.0
     parts = [
         f"{_name(a, i)} {_span(o.transition_hours[i])} ({_med(o.migration_months[i]):.1f} months)"
         for i in alternatives
     ]
-    whose = "1 engineer's" if round(engineers) == 1 else f"{engineers:.0f} engineers'"
     return (
-        f"The move is significant work: {'; '.join(parts)} up front, at {100 * share:.0f} % of "
-        f"{whose} time."
+        f"The move is significant work: {'; '.join(parts)} up front, with about "
+        f"{people_phrase(people)} on it."
     )
 
 
@@ -368,10 +374,9 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
         )
         reasons.extend(component_reasons(a, rec, limit=2))
         reasons.append(problems_sentence(a, [rec]))
-        share = _med(a.values["assumptions.migration_capacity_share"])
         reasons.append(
-            f"The move takes about {_med(o.migration_months[rec]):.1f} months at "
-            f"{100 * share:.0f} % of the team's time."
+            f"The move takes about {_med(o.migration_months[rec]):.1f} months with about "
+            f"{people_phrase(_med(o.migration_people[rec]))} on it."
         )
     contrib = s.contributions()
     runner = runner_up(a, s)

@@ -191,7 +191,7 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     if base is not None:
         handles.append(Line2D([], [], color="#333333", linewidth=0.8,
                               label="every input at its median"))
-    ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="best")
     return ax
 
 
