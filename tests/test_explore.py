@@ -303,3 +303,39 @@ def test_redrawing_after_clear_drawing_matches_a_fresh_chart(
     labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in (kept, fresh)]
     assert labels[0] == labels[1]
     assert kept.get_legend() is not None
+
+
+def _svg(ax: Any) -> bytes:
+    import io
+
+    import matplotlib
+
+    out = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "fixed"}):
+        ax.figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def test_updating_the_kept_chart_in_place_draws_what_a_fresh_chart_draws(
+    q: analyzer.Questionnaire, a: analyzer.Assessment
+) -> None:
+    # horizons on both sides of the break-even months: payback notes appear and disappear, the
+    # limits grow and shrink; the rendered SVG is compared to a fresh chart's, byte for byte
+    kept = Figure(figsize=(7, 3.4)).add_subplot()
+    for months in (120, 6, 48, 24, 120):
+        changed = analyzer.reassess(a, analyzer.what_if(q, **{"priorities.horizon_months": months}))
+        assert charts.redraw_cost_over_time(changed, kept) is kept
+        fresh = charts.cost_over_time(changed, ax=Figure(figsize=(7, 3.4)).add_subplot())
+        assert _svg(kept) == _svg(fresh), months
+    assert len(kept.get_legend().get_texts()) == len(a.option_names)  # type: ignore[union-attr]
+
+
+def test_the_kept_chart_is_rebuilt_after_clear_drawing(
+    q: analyzer.Questionnaire, a: analyzer.Assessment
+) -> None:
+    kept = Figure(figsize=(7, 3.4)).add_subplot()
+    charts.redraw_cost_over_time(a, kept)
+    charts.clear_drawing(kept)
+    charts.redraw_cost_over_time(a, kept)
+    fresh = charts.cost_over_time(a, ax=Figure(figsize=(7, 3.4)).add_subplot())
+    assert _svg(kept) == _svg(fresh)

@@ -51,7 +51,7 @@ PUBLIC_NAMES = {
 }
 CHART_NAMES = {
     "cost_over_time", "parameter_distribution", "sweep_chart", "clear_drawing",
-    "recommendation_map_chart", "breakeven_frontier_chart", "tornado_chart",
+    "redraw_cost_over_time", "recommendation_map_chart", "breakeven_frontier_chart", "tornado_chart",
 }
 
 

@@ -7,6 +7,8 @@ close) the figure, notebooks display it.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -122,6 +124,99 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     ax.grid(True, linewidth=0.4, alpha=0.5)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return ax
+
+
+@dataclass
+class _LiveCost:
+    """The artists of a chart drawn by :func:`redraw_cost_over_time`, kept to be updated."""
+
+    key: tuple[Any, ...]  # what fixes the structure: option names, labels, the status quo
+    bands: list[Any]
+    lines: list[Any]
+    vlines: list[Any]
+    markers: list[Any]
+    notes: list[Any]
+    none_note: Any
+
+
+_LIVE: weakref.WeakKeyDictionary[Any, _LiveCost] = weakref.WeakKeyDictionary()
+
+
+def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
+    """:func:`cost_over_time` for a kept ``ax`` redrawn on every change (the notebook sliders):
+    the same chart, but the artists of the previous call are updated in place (lines'
+    ``set_data``, bands' ``set_data``, notes' ``set_text``) instead of removed and drawn again;
+    the title, axis labels and legend are kept. Each option has its break-even line, marker and
+    note, hidden when it does not pay back within the horizon; data limits are recomputed from
+    the visible artists (``Axes.relim``) as a fresh drawing would set them.
+
+    The first call, or one whose options differ from the previous call's, clears ``ax``
+    (:func:`clear_drawing`) and builds the artists.
+    """
+    names = list(assessment.option_names)
+    key = (tuple(names), tuple(assessment.options[n].label for n in names),
+           tuple(assessment.options[n].short_label for n in names), assessment.status_quo)
+    live = _LIVE.get(ax)
+    if live is None or live.key != key or any(a.axes is not ax for a in live.lines):
+        live = _build_live_cost(assessment, ax, key)
+        _LIVE[ax] = live
+    bands = assessment.cumulative_bands()
+    horizon = assessment.horizon_months
+    marked = 0
+    for i, name in enumerate(names):
+        rows = bands[bands["option"] == name]
+        months, p50 = rows["month"].to_numpy(), rows["p50"].to_numpy()
+        live.bands[i].set_data(months, rows["p10"].to_numpy(), rows["p90"].to_numpy())
+        live.lines[i].set_data(months, p50)
+        be = assessment.breakeven_p50(name)
+        pays = be is not None and be <= horizon
+        for artist in (live.vlines[i], live.markers[i], live.notes[i]):
+            artist.set_visible(pays)
+        if be is not None and pays:
+            live.vlines[i].set_xdata([be, be])
+            live.markers[i].set_data([be], [float(np.interp(be, months, p50))])
+            live.notes[i].set_position((0.99, 0.03 + PAYBACK_LABEL_STEP * marked))
+            live.notes[i].set_text(
+                f"{assessment.options[name].short_label} pays back in month {be:.0f}")
+            marked += 1
+    paying = [n for n in names
+              if n != assessment.status_quo and (assessment.breakeven_p50(n) or np.inf) <= horizon]
+    live.none_note.set_visible(not paying)
+    live.none_note.set_text(f"No move pays back within {horizon} months (median)")
+    ax.relim(visible_only=True)
+    ax.autoscale(enable=True)  # as a fresh drawing: limits from the data, then fixed below
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(bottom=0)
+    return ax
+
+
+def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> _LiveCost:
+    """Empty ``ax`` and draw :func:`cost_over_time`'s artists, in its order, for every option
+    (break-even line, marker and note hidden): :func:`redraw_cost_over_time` fills them in."""
+    clear_drawing(ax)
+    live = _LiveCost(key, [], [], [], [], [], None)
+    for i, name in enumerate(assessment.option_names):
+        colour = _colour(i)
+        style = "--" if name == assessment.status_quo else "-"
+        live.bands.append(ax.fill_between([0, 1], [0, 0], [0, 0], color=colour,
+                                          alpha=BAND_ALPHA, linewidth=0))
+        (line,) = ax.plot([0, 1], [0, 0], style, color=colour, linewidth=1.8,
+                          label=assessment.options[name].label)
+        live.lines.append(line)
+        live.vlines.append(ax.axvline(0, color=colour, linewidth=0.8, linestyle=":",
+                                      visible=False))
+        (marker,) = ax.plot([0], [0], "o", color=colour, markersize=5, visible=False)
+        live.markers.append(marker)
+        live.notes.append(ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right",
+                                  va="bottom", fontsize=8, color=colour, visible=False))
+    live.none_note = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
+                             fontsize=8, color="#333333", visible=False)
+    ax.set_title("Cumulative effort by option (line: median; band: P10 to P90)")
+    ax.set_xlabel("Months from today")
+    ax.set_ylabel("Cumulative engineer-hours (h)")
+    ax.grid(True, linewidth=0.4, alpha=0.5)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return live
 
 
 def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
