@@ -492,8 +492,14 @@ def _other_operations(
     return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised
 
 
-def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
+def evaluate(
+    values: Mapping[str, FloatArray], st: Structure, *, reuse_horizons: bool = True
+) -> Outputs:
     """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+
+    ``reuse_horizons=False`` does not keep the run for another horizon's re-evaluation (``_Last``:
+    summing every input array to recognise it later); for callers that never re-evaluate over
+    another horizon, such as ``analyzer portfolio``. The outputs are the same either way.
 
     More than EVAL_BLOCK samples are evaluated in blocks of about EVAL_BLOCK: every output is
     elementwise in the samples, so the blocks give the same numbers, while each block's
@@ -507,7 +513,8 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         if reused is not None:
             return reused
         out = _evaluate_block(values, st)
-        _LAST.remember(values, st, out)
+        if reuse_horizons:
+            _LAST.remember(values, st, out)
         return out
     cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
     joined: _Joined | None = None
