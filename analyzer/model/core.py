@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -473,6 +473,15 @@ def _recurring(
     return components, extra
 
 
+def _add_all(arrays: Iterable[FloatArray], shape: tuple[int, ...]) -> FloatArray:
+    """0 + a_1 + a_2 + ... in that order, into one array of ``shape``: the same sums as
+    ``sum(arrays, np.zeros(shape))`` without a new array for every partial sum."""
+    out = np.zeros(shape)
+    for x in arrays:
+        out += x
+    return out
+
+
 def _other_operations(
     components: dict[str, FloatArray], sq: int, d: Draws
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -486,7 +495,7 @@ def _other_operations(
     """
     hours = d.c.hours_per_engineer_month
     stated = (d.team.ops_time_share * d.team.engineers + d.team.platform_engineers) * hours
-    itemised = sum((x[sq] for x in components.values()), np.zeros(d.n))
+    itemised = _add_all((x[sq] for x in components.values()), (d.n,))
     rest = np.maximum(stated - itemised, 0.0)
     n_opt = next(iter(components.values())).shape[0]
     return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised
@@ -606,8 +615,8 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     shape = (n_opt, d.n)
     work = {k: np.broadcast_to(items[k], shape) for k in WORK_ITEMS}
     rec = {k: np.broadcast_to(components[k], shape) for k in RECURRING}
-    trans = sum(work.values(), np.zeros(shape))
-    rec_total = sum(rec.values(), np.zeros(shape))
+    trans = _add_all(work.values(), shape)
+    rec_total = _add_all(rec.values(), shape)
 
     people = transition.people_on_move(d, n_opt)
     months_to_move = trans / (people * d.c.hours_per_engineer_month)
