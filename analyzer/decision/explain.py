@@ -192,10 +192,14 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     sq = a.structure.status_quo
     drift_year = _med(a.values["incidents.rate.environment_drift"]) * MONTHS_PER_YEAR
 
+    gone = {
+        i: _med(o.incident_hours[sq] - o.incident_hours[i])
+        + _med(o.drift_hours[sq] - o.drift_hours[i])
+        for i in alternatives
+    }  # each alternative's medians once: the choice and the sentence read the same figure
+
     def removed(i: int) -> float:
-        return _med(o.incident_hours[sq] - o.incident_hours[i]) + _med(
-            o.drift_hours[sq] - o.drift_hours[i]
-        )
+        return gone[i]
 
     best = max(alternatives, key=removed)
     today = _med(o.incident_hours[sq]) + _med(o.drift_hours[sq])

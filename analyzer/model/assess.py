@@ -368,9 +368,11 @@ def assess(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     evidence: IncidentEvidence | None = None,
+    reuse_horizons: bool = True,
 ) -> Assessment:
     """Sample every uncertain input ``samples`` times from one Generator seeded with ``seed``
-    and evaluate every option."""
+    and evaluate every option. ``reuse_horizons=False``: the run will not be re-evaluated over
+    other horizons (``core.evaluate``), the same numbers for less work."""
     if samples < 2:
         raise ValueError("samples must be at least 2")
     a = assumptions if assumptions is not None else load_assumptions()
@@ -379,5 +381,5 @@ def assess(
     structure = build_structure(q, opts, a)
     space = build_space(q, a, opts, rng, evidence)
     values = space.sample(samples, rng)
-    outputs = evaluate(values, structure)
+    outputs = evaluate(values, structure, reuse_horizons=reuse_horizons)
     return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

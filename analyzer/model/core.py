@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -473,6 +473,15 @@ def _recurring(
     return components, extra
 
 
+def _add_all(arrays: Iterable[FloatArray], shape: tuple[int, ...]) -> FloatArray:
+    """0 + a_1 + a_2 + ... in that order, into one array of ``shape``: the same sums as
+    ``sum(arrays, np.zeros(shape))`` without a new array for every partial sum."""
+    out = np.zeros(shape)
+    for x in arrays:
+        out += x
+    return out
+
+
 def _other_operations(
     components: dict[str, FloatArray], sq: int, d: Draws
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -486,14 +495,20 @@ def _other_operations(
     """
     hours = d.c.hours_per_engineer_month
     stated = (d.team.ops_time_share * d.team.engineers + d.team.platform_engineers) * hours
-    itemised = sum((x[sq] for x in components.values()), np.zeros(d.n))
+    itemised = _add_all((x[sq] for x in components.values()), (d.n,))
     rest = np.maximum(stated - itemised, 0.0)
     n_opt = next(iter(components.values())).shape[0]
     return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised
 
 
-def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
+def evaluate(
+    values: Mapping[str, FloatArray], st: Structure, *, reuse_horizons: bool = True
+) -> Outputs:
     """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+
+    ``reuse_horizons=False`` does not keep the run for another horizon's re-evaluation (``_Last``:
+    summing every input array to recognise it later); for callers that never re-evaluate over
+    another horizon, such as ``analyzer portfolio``. The outputs are the same either way.
 
     More than EVAL_BLOCK samples are evaluated in blocks of about EVAL_BLOCK: every output is
     elementwise in the samples, so the blocks give the same numbers, while each block's
@@ -507,7 +522,8 @@ def evaluate(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
         if reused is not None:
             return reused
         out = _evaluate_block(values, st)
-        _LAST.remember(values, st, out)
+        if reuse_horizons:
+            _LAST.remember(values, st, out)
         return out
     cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
     joined: _Joined | None = None
@@ -599,8 +615,8 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     shape = (n_opt, d.n)
     work = {k: np.broadcast_to(items[k], shape) for k in WORK_ITEMS}
     rec = {k: np.broadcast_to(components[k], shape) for k in RECURRING}
-    trans = sum(work.values(), np.zeros(shape))
-    rec_total = sum(rec.values(), np.zeros(shape))
+    trans = _add_all(work.values(), shape)
+    rec_total = _add_all(rec.values(), shape)
 
     people = transition.people_on_move(d, n_opt)
     months_to_move = trans / (people * d.c.hours_per_engineer_month)

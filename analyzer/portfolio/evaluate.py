@@ -63,7 +63,10 @@ def evaluate_app(
     seed = app_seed(run_seed, app.id)
     q = app.questionnaire
     q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
-    a = assess(q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed)
+    a = assess(
+        q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed,
+        reuse_horizons=False,  # recommend() re-evaluates no other horizon
+    )
     d = recommend(a)  # the lean path: recommendation, confidence, one reason
     out = a.outputs
     sq = a.structure.status_quo
