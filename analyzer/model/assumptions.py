@@ -49,7 +49,7 @@ class Assumption(BaseModel):
         return Estimate(self.low, self.likely, self.high)
 
 
-class AssumptionOverride(BaseModel):
+class RangeOverride(BaseModel):
     """An entry in a user's override file: any of the fields; the rest come from the default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -58,8 +58,13 @@ class AssumptionOverride(BaseModel):
     low: float | None = Field(None, allow_inf_nan=False)
     likely: float | None = Field(None, allow_inf_nan=False)
     high: float | None = Field(None, allow_inf_nan=False)
-    unit: str | None = None
     source: str | None = Field(None, min_length=3)
+
+
+class AssumptionOverride(RangeOverride):
+    """An assumption in a user's override file (``assumptions:``)."""
+
+    unit: str | None = None
 
 
 class AssumptionsFile(BaseModel):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.model.assumptions import Assumption, _validate
+from analyzer.model.assumptions import Assumption, RangeOverride, _validate
 from analyzer.model.infrastructure import (
     InfraAssumptions,
     UnitPrices,
@@ -131,16 +131,9 @@ class PricesFile(BaseModel):
         return self
 
 
-class PriceOverride(BaseModel):
+class PriceOverride(RangeOverride):
     """An entry of the ``prices:`` section of an override file: any of these fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    label: str | None = Field(None, min_length=3, max_length=80)
-    low: float | None = Field(None, allow_inf_nan=False)
-    likely: float | None = Field(None, allow_inf_nan=False)
-    high: float | None = Field(None, allow_inf_nan=False)
-    source: str | None = Field(None, min_length=3)
     read_on: dt.date | None = None
     note: str | None = None
 

@@ -22,6 +22,7 @@ from analyzer.decision.fmt import (
     fmt_number,
     fmt_pct,
 )
+from analyzer.model.assess import percentiles
 from analyzer.model.core import WORK_ITEM_LABELS
 from analyzer.portfolio.economics import BuildDecision
 from analyzer.portfolio.run import PortfolioResult
@@ -38,7 +39,7 @@ CSV_COLUMNS = (
 
 def _p(x: Any) -> dict[str, float | None]:
     arr = np.asarray(x, dtype=np.float64)
-    p10, p50, p90 = (float(v) for v in np.percentile(arr, [10, 50, 90]))
+    p10, p50, p90 = (float(v) for v in percentiles(arr))
     return {k: (v if math.isfinite(v) else None) for k, v in (("p10", p10), ("p50", p50), ("p90", p90))}
 
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzer.model.assess import percentiles
+
 FloatArray = NDArray[np.float64]
 
 
@@ -198,5 +200,5 @@ def breakeven_months(curve: FloatArray, months: FloatArray) -> FloatArray:
 
 def bands(x: FloatArray) -> Mapping[str, FloatArray]:
     """P10, P50, P90 over futures (axis 0)."""
-    p10, p50, p90 = np.percentile(x, [10, 50, 90], axis=0)
+    p10, p50, p90 = percentiles(x, axis=0)
     return {"p10": p10, "p50": p50, "p90": p90}

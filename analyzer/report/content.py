@@ -33,7 +33,7 @@ from analyzer.decision.fmt import (
 from analyzer.decision.inputs import given_fields, is_default, question_of
 from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
 from analyzer.model import plan as plans
-from analyzer.model.assess import Assessment
+from analyzer.model.assess import Assessment, percentiles
 from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import CRITERIA, incident_categories, iter_fields
 from analyzer.questionnaire.summary import format_answer
@@ -391,12 +391,12 @@ def infrastructure_table(a: Assessment) -> Table:
             continue  # items no option pays for: left out
         row = {"item": INFRA_LABELS.get(item, item)}
         for i, name in enumerate(a.option_names):
-            p10, p50, p90 = (float(v) for v in np.percentile(arr[i], (10, 50, 90)))
+            p10, p50, p90 = (float(v) for v in percentiles(arr[i]))
             row[name] = "-" if p90 == 0 else fmt_spread(p10, p50, p90, "")
         rows.append(row)
     total = {"item": "Infrastructure a month"}
     for i, name in enumerate(a.option_names):
-        p10, p50, p90 = (float(v) for v in np.percentile(o.infrastructure_monthly[i], (10, 50, 90)))
+        p10, p50, p90 = (float(v) for v in percentiles(o.infrastructure_monthly[i]))
         total[name] = fmt_spread(p10, p50, p90, "")
     rows.append(total)
     cols = [Column("item", f"Infrastructure, {a.currency} a month", width=2.2)]
