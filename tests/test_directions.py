@@ -38,8 +38,11 @@ def _variant(q: Questionnaire, **sections: dict[str, object]) -> Questionnaire:
     return Questionnaire.model_validate(data)
 
 
-def _saving(q: Questionnaire, values: Values | None = None, seed: int = 0) -> tuple[np.ndarray, Values]:
-    """Net saving of the container option per draw, and the draws used."""
+def _saving(
+    q: Questionnaire, values: Values | None = None, seed: int = 0, running: bool = False
+) -> tuple[np.ndarray, Values]:
+    """Net saving of the container option per draw, and the draws used; ``running``: only the
+    running part, (today's recurring hours - the option's) x the horizon in months."""
     options = load_options()
     a = load_assumptions()
     structure = build_structure(q, options, a)
@@ -49,7 +52,17 @@ def _saving(q: Questionnaire, values: Values | None = None, seed: int = 0) -> tu
         drawn = {k: values.get(k, v) if np.size(values.get(k, v)) == np.size(v) else v
                  for k, v in drawn.items()}
     out = evaluate(drawn, structure)
-    return out.saving_hours[structure.option_names.index("docker")], drawn
+    i = structure.option_names.index("docker")
+    if running:
+        monthly = out.recurring_hours[structure.status_quo] - out.recurring_hours[i]
+        return monthly * structure.horizon_months, drawn
+    return out.saving_hours[i], drawn
+
+
+#: Changes that also add transition work (every extra service has to be moved): their direction
+#: is on the running cost. At a short horizon the total can go the other way -- extra services
+#: that would not pay back their own move within it -- which is the answer, not a defect.
+RUNNING_ONLY = {"services"}
 
 
 def _scaled(values: Values, prefix: str, suffix: str, factor: float) -> Values:
@@ -144,8 +157,9 @@ def _added_all(values: Values, suffix: str, amount: float) -> Values:
 def test_expected_directions(examples, example: str, change: str, factor: float, seed: int) -> None:  # type: ignore[no-untyped-def]
     variant, apply = CHANGES[change]
     q = variant(examples[example])
-    before, drawn = _saving(q, seed=seed)
-    after, _ = _saving(q, apply(drawn, factor))
+    running = change in RUNNING_ONLY
+    before, drawn = _saving(q, seed=seed, running=running)
+    after, _ = _saving(q, apply(drawn, factor), running=running)
     assert after.mean() >= before.mean() - TOLERANCE_HOURS, (change, example)
 
 
@@ -218,10 +232,12 @@ def test_codebase_size_moves_the_saving_less_than_any_expected_direction(example
     across the same 10x (directions that cannot act on this team, e.g. bake minutes for a
     package-upgrade team, are measured on their variant)."""
     q = examples[example]
-    base, drawn = _saving(q, seed=19)
-    kloc = abs(_saving(q, _scaled(drawn, "codebase.kloc", "", 10.0))[0].mean() - base.mean())
     for change, (variant, apply) in CHANGES.items():
+        running = change in RUNNING_ONLY
+        base, drawn = _saving(q, seed=19, running=running)
+        bigger = _saving(q, _scaled(drawn, "codebase.kloc", "", 10.0), running=running)[0]
+        kloc = abs(bigger.mean() - base.mean())
         qv = variant(q)
-        start, drawn_v = _saving(qv, seed=19)
-        moved = _saving(qv, apply(drawn_v, 10.0))[0].mean() - start.mean()
+        start, drawn_v = _saving(qv, seed=19, running=running)
+        moved = _saving(qv, apply(drawn_v, 10.0), running=running)[0].mean() - start.mean()
         assert kloc < moved, (change, example, kloc, moved)

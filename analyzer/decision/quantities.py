@@ -126,7 +126,10 @@ def team_inputs(values: Mapping[str, FloatArray]) -> tuple[FloatArray, FloatArra
         engineers * product + platform * platform_fam, team,
         out=np.asarray(product * np.ones_like(team), dtype=np.float64), where=team > 0,
     )
-    return engineers, familiarity, values["team.hires_per_year"]
+    hires = values.get("team.hires_per_year")
+    if hires is None:  # not answered: a share of the team (assumption hire_share_per_year)
+        hires = engineers * values["assumptions.hire_share_per_year"]
+    return engineers, familiarity, hires
 
 
 def at_horizon(st: Structure, months: int) -> Structure:

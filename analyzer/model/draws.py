@@ -34,6 +34,7 @@ class Constants:
     """The assumptions the model reads (data/assumptions.yaml), one array each."""
 
     hours_per_engineer_month: FloatArray
+    hire_share_per_year: FloatArray
     migration_capacity_share: FloatArray
     platform_migration_share: FloatArray
     max_people_on_move: FloatArray
@@ -135,7 +136,7 @@ class TeamDraws:
     hourly_cost: FloatArray
     docker_familiarity: FloatArray
     platform_familiarity: FloatArray  # docker_familiarity where not answered
-    hires_per_year: FloatArray
+    hires_per_year: FloatArray  # the hiring plan, else engineers x hire_share_per_year
     new_services_per_year: FloatArray
     new_service_wait_days: FloatArray
     migration_people: FloatArray | None  # None: derived from the team (assumptions)
@@ -225,7 +226,9 @@ def read_draws(
         platform_familiarity=g("team.platform_familiarity")
         if "team.platform_familiarity" in values
         else familiarity,
-        hires_per_year=g("team.hires_per_year"),
+        hires_per_year=g("team.hires_per_year")
+        if "team.hires_per_year" in values
+        else g("team.engineers") * constants.hire_share_per_year,
         new_services_per_year=g("team.new_services_per_year"),
         new_service_wait_days=g("team.new_service_wait_days"),
         migration_people=_optional(values, "team.migration_people", n),

@@ -39,9 +39,19 @@ def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
 
 
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
-    """Machine images: bake pipeline and OS patching per image, per machine-image unit."""
-    per_image = d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month
-    return np.asarray(pl.units(pl.img) * per_image)
+    """Machine images: bake pipeline and OS patching per image, per machine-image unit.
+
+    hours = n_rebake (u + p) + n_long u: every unit on machine images keeps its own bake or
+    packaging and host-set-up scripts (u); a unit baked per release is patched by re-baking its
+    image (p), while long-lived hosts (package upgrade, config management) are patched in place,
+    which ``host_patching`` counts -- charging them p as well was the v2.0 double count.
+    """
+    c = d.c
+    rebake = pl.units(pl.img * pl.method[REBAKE])
+    return np.asarray(
+        pl.units(pl.img) * c.image_upkeep_hours_per_image_month
+        + rebake * c.image_patching_hours_per_image_month
+    )
 
 
 def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -285,7 +295,12 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
         d.incidents.hours_to_restore * d.incidents.people_per_incident + c.incident_follow_up_hours
     )
     rates = d.incidents.rates
-    rate = rates.sum(axis=0) + np.zeros((len(st.options), 1))  # (O, S)
+    # row by row, in category order: ``rates.sum(axis=0)`` lets numpy pick the loop order by the
+    # array's shape (8 categories summed pairwise for a short block), so blocks of different
+    # sizes would round differently in the last bit
+    rate = np.zeros((len(st.options), d.n))  # (O, S)
+    for row in rates:
+        rate += row
     drift = np.zeros_like(rate)
     for cat in CHANGED_CATEGORIES:
         if cat not in st.categories:

@@ -203,11 +203,12 @@ class Team(Section):
         "as a risk.",
         default=Estimate(0.1, 0.33, 0.5),
     )
-    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
-        "New engineers expected to join per year (each needs a working dev environment).",
+    hires_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] | None = _meta(
+        "New engineers expected to join per year (each needs a working dev environment); "
+        "default: a share of the engineers (assumption hire_share_per_year, about 13 % a year).",
         "people per year",
-        "Use the hiring plan; 0 if the team is stable.",
-        default=Estimate(0.0, 1.0, 2.0),
+        "Use the hiring plan, replacements included; 0 if the team is stable.",
+        default=None,
     )
     platform_engineers: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
         "People whose job is running infrastructure or a platform (0: the product engineers do "
