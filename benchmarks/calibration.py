@@ -21,6 +21,10 @@ the hit count is on the class. A "too close to call" counts as in the expected s
 classes of both the leader and the runner-up are in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
 loader's message, never a traceback, and the exit code is 2.
 
+Each case's stated driver (``benchmarks/calibration-drivers.yaml``: the driver its "why" names
+and a pattern a reason about it contains) is looked for in the top three reasons; the table marks
+it and the summary counts it.
+
 Run: ``PYTHONPATH=. python benchmarks/calibration.py [--facts DIR] [--samples N] [--seed N]
 [--sensitivity] [--examples] [--output FILE]``; ``--examples`` adds the four bundled examples and
 the spread of states and confidences over all runs.
@@ -40,6 +44,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "data" / "questionnaires" / "calibration"
+DRIVERS_FILE = Path(__file__).resolve().parent / "calibration-drivers.yaml"
 FACTS_SUBDIR = Path("shared") / "calibration" / "facts"
 OPTIONS = ("machine-image", "docker", "hybrid", "baked-images")
 PLACEMENTS = ("machine-image", "docker", "hybrid", "partial")
@@ -66,6 +71,20 @@ class CaseResult:
     error: str | None = None
     placement: str | None = None  # the state the recommendation leads to (placement_class)
     runner_up_placement: str | None = None
+    driver: str | None = None  # the case's stated driver, a pattern (calibration-drivers.yaml)
+
+    @property
+    def driver_in_top(self) -> bool | None:
+        """True when a reason among the top TOP_REASONS matches the stated driver and the
+        reasons argue for the decision the case made (the leader's state is in the expected
+        set: "pays back" in an argument for moving is not the driver of a team that stayed);
+        None when the case has no stated driver or no reasons."""
+        if self.driver is None or not self.reasons:
+            return None
+        if self.state not in self.expected:
+            return False
+        pattern = re.compile(self.driver, re.IGNORECASE)
+        return any(pattern.search(r) for r in self.reasons[:TOP_REASONS])
 
     @property
     def state(self) -> str | None:
@@ -133,6 +152,21 @@ def expected_set(path: Path, facts_dir: Path | None) -> tuple[str, ...]:
     return expected_from_header(path.read_text(encoding="utf-8"))
 
 
+def load_drivers(path: Path = DRIVERS_FILE) -> dict[str, str]:
+    """case -> the pattern of its stated driver (``match``), from calibration-drivers.yaml."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    drivers = data.get("drivers") if isinstance(data, dict) else None
+    if not isinstance(drivers, dict):
+        raise ValueError(f"{path}: drivers: must be a mapping of case -> {{driver, match}}")
+    out = {}
+    for case, entry in drivers.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("match"), str):
+            raise ValueError(f"{path}: drivers.{case}.match: must be a regular expression")
+        re.compile(entry["match"])
+        out[str(case)] = entry["match"]
+    return out
+
+
 # ---- running one case --------------------------------------------------------------------------
 
 
@@ -174,6 +208,7 @@ def run_case(
     seed: int,
     sensitivity: bool,
     traceback: bool = False,
+    driver: str | None = None,
 ) -> CaseResult:
     """Load, assess and decide one questionnaire; a failure becomes ``error``, not a traceback."""
     import analyzer
@@ -201,6 +236,7 @@ def run_case(
         too_close=bool(d.too_close),
         runner_up=second,
         reasons=tuple(str(r) for r in d.reasons),
+        driver=driver,
     )
 
 
@@ -245,11 +281,13 @@ def _state(placement: str | None) -> str:
 def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
     """The Markdown table, one row per case, a ✓ after a recommendation in the expected set."""
     lines = [
-        "| case | expected | recommended [state] | confidence | top reasons |",
-        "|---|---|---|---|---|",
+        "| case | expected | recommended [state] | confidence | driver in top 3 | top reasons |",
+        "|---|---|---|---|---|---|",
     ]
     for r in results:
         expected = ", ".join(r.expected) or "?"
+        hit = r.driver_in_top
+        drv = "—" if hit is None else ("✓" if hit else "✗")
         if r.error is not None:
             rec, conf, why = "—", "—", f"**{_FOLDERS.sub('', r.error)}**"
         else:
@@ -260,7 +298,7 @@ def build_table(results: Sequence[CaseResult], top: int = TOP_REASONS) -> str:
                 f"{i}. {_short(reason)}" for i, reason in enumerate(r.reasons[:top], start=1)
             )
         lines.append(
-            f"| {_cell(r.case)} | {_cell(expected)} | {_cell(rec)} | {conf} | {_cell(why)} |"
+            f"| {_cell(r.case)} | {_cell(expected)} | {_cell(rec)} | {conf} | {drv} | {_cell(why)} |"
         )
     return "\n".join(lines)
 
@@ -273,6 +311,11 @@ def summary(results: Sequence[CaseResult]) -> str:
     failed = len(results) - len(ran)
     if failed:
         text += f" ({failed} case{'s' if failed != 1 else ''} did not run)"
+    with_driver = [r for r in ran if r.driver_in_top is not None]
+    if with_driver:
+        named = sum(bool(r.driver_in_top) for r in with_driver)
+        text = (f"{text}; the stated driver is among the top {TOP_REASONS} reasons for {named} of "
+                f"{len(with_driver)}")
     close = sum(1 for r in ran if r.too_close)
     keys = {o: sum(1 for r in ran if r.recommended == o and not r.too_close) for o in OPTIONS}
     states = {o: sum(1 for r in ran if r.state == o and not r.too_close) for o in PLACEMENTS}
@@ -342,6 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_NOT_LOADED
     source = f"facts in {facts_dir}" if facts_dir is not None else "the files' header comments"
     print(f"Expected sets from {source}; {args.samples:,} samples, seed {args.seed}.\n")
+    try:
+        drivers = load_drivers()
+    except (OSError, ValueError, re.error, yaml.YAMLError) as exc:
+        print(f"{DRIVERS_FILE.name}: {exc}", file=sys.stderr)
+        drivers = {}
     results = []
     for path in paths:
         try:
@@ -357,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seed=args.seed,
                 sensitivity=args.sensitivity,
                 traceback=args.traceback,
+                driver=drivers.get(path.stem),
             )
         )
     extra = []

@@ -59,16 +59,16 @@ def test_table_rows_marks_and_reasons() -> None:
     ]
     lines = cal.build_table(results).splitlines()
     assert len(lines) == 2 + len(results)
-    assert all(_unescaped_pipes(line) == 6 for line in lines)
+    assert all(_unescaped_pipes(line) == 7 for line in lines)
     cells = [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines[2:]]
-    assert cells[0][:4] == ["c1", "machine-image", "machine-image ✓", "93 %"]
-    assert cells[0][4] == "1. r1; 2. r2; 3. r3"  # top three only
+    assert cells[0][:5] == ["c1", "machine-image", "machine-image ✓", "93 %", "—"]
+    assert cells[0][5] == "1. r1; 2. r2; 3. r3"  # top three only
     assert cells[1][2] == "machine-image ✗"
     assert cells[1][1] == "docker, hybrid"
     assert cells[2][2] == "too close: docker / hybrid ✗"  # hybrid is not in {docker}
     assert cells[3][2:4] == ["—", "—"]
-    assert "c4.yaml:3:1: schema_version: bad" in cells[3][4]
-    assert "/a/b/" not in cells[3][4]
+    assert "c4.yaml:3:1: schema_version: bad" in cells[3][5]
+    assert "/a/b/" not in cells[3][5]
 
 
 @given(
@@ -79,7 +79,30 @@ def test_any_text_stays_in_its_cell(reasons: list[str], case: str) -> None:
     table = cal.build_table([Result(case, ("docker",), "docker", 0.7, reasons=tuple(reasons))])
     lines = table.splitlines()
     assert len(lines) == 3
-    assert _unescaped_pipes(lines[2]) == 6
+    assert _unescaped_pipes(lines[2]) == 7
+
+
+def test_driver_counts_only_in_the_top_three_of_a_right_answer() -> None:
+    drift = "drift|deploy"
+    right = Result("c", ("machine-image",), "machine-image", 0.9, driver=drift,
+                   reasons=("a", "b", "Environment drift is a pain", "d"))
+    late = Result("c", ("machine-image",), "machine-image", 0.9, driver=drift,
+                  reasons=("a", "b", "c", "Environment drift is a pain"))
+    wrong = Result("c", ("machine-image",), "docker", 0.9, driver=drift,
+                   reasons=("Environment drift is a pain",))
+    none = Result("c", ("machine-image",), "machine-image", 0.9, reasons=("drift",))
+    assert right.driver_in_top is True
+    assert late.driver_in_top is False  # fourth: not among the top three
+    assert wrong.driver_in_top is False  # the driver argued for the other answer
+    assert none.driver_in_top is None
+    text = cal.summary([right, late, wrong, none])
+    assert "the stated driver is among the top 3 reasons for 1 of 3" in text
+
+
+def test_the_drivers_file_names_every_case() -> None:
+    drivers = cal.load_drivers()
+    cases = {p.stem for p in cal.CASES_DIR.glob("*.yaml")}
+    assert set(drivers) == cases
 
 
 @given(

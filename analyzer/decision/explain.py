@@ -16,9 +16,9 @@ import numpy as np
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
 from analyzer.decision.fmt import fmt_hours as _h
-from analyzer.decision.fmt import fmt_number
+from analyzer.decision.fmt import fmt_money, fmt_number
 from analyzer.decision.inputs import given_fields, user_value
-from analyzer.decision.scoring import CRITERION_LABELS, Scoring
+from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.model.structure import (
@@ -228,16 +228,46 @@ def people_phrase(people: float) -> str:
 
 
 def effort_sentence(a: Assessment, alternatives: list[int]) -> str:
+    """The work of the move: "significant" when an alternative takes at least
+    ``significant_move_share`` of the team's hours over the horizon, else "modest"."""
     o = a.outputs
     people = _med(o.migration_people[alternatives[0]]) if alternatives else 0.0
     parts = [
         f"{_name(a, i)} {_span(o.transition_hours[i])} ({_med(o.migration_months[i]):.1f} months)"
         for i in alternatives
     ]
+    most = max((_med(o.transition_hours[i]) for i in alternatives), default=0.0)
+    team_hours = _med(o.capacity_hours) * a.horizon_months
+    size = "significant" if most >= threshold("significant_move_share") * team_hours else "modest"
     return (
-        f"The move is significant work: {'; '.join(parts)} up front, with about "
+        f"The move is {size} work: {'; '.join(parts)} up front, with about "
         f"{people_phrase(people)} on it."
     )
+
+
+def team_fit_sentence(a: Assessment, s: Scoring, i: int) -> str | None:
+    """What option i asks of the team that today's setup does not: the skills gap of the
+    team-fit criterion (share of the team on tools new to it, hires included)."""
+    raw = raw_criteria(a.outputs, a.values, a.structure, likely_constants())["team_fit"]
+    sq = a.structure.status_quo
+    gap = _med(raw[i]) - _med(raw[sq])
+    if gap <= 0:
+        return None
+    familiarity = _said(a, "team.docker_familiarity")
+    default = "" if "team.docker_familiarity" in given_fields(a.questionnaire) else ", a default"
+    return (
+        f"The team knows how it runs today: with {_name(a, i)} about {100 * gap:.0f} % more of "
+        f"the team would work on tools it does not know yet (container familiarity "
+        f"{familiarity:.2f} of 1{default})."
+    )
+
+
+def _cost_points(s: Scoring, share_saved: float) -> float:
+    """Points of the weighted score a saving of ``share_saved`` (of the cost scale) is worth,
+    through the cost criterion's value function at its likely constant."""
+    half = float(likely_constants()["cost_share_half"][0])
+    share_saved = max(share_saved, 0.0)
+    return s.weights["cost"] * 100.0 * share_saved / (half + share_saved)
 
 
 def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
@@ -313,23 +343,57 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         # its part of the cost score: the saving over the horizon as a share of team time,
         # through the cost criterion's value function at its likely constant
         share_saved = delivery_saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9)
-        half = float(likely_constants()["cost_share_half"][0])
-        weight = s.weights["cost"] * 100.0 * share_saved / (half + share_saved)
+        weight = _cost_points(s, share_saved)
         if weight >= share * lead:
             out.append((weight, (
                 f"Slow bakes: {deploys:.0f} production deploys a week each wait about {bake:.0f} "
                 f"minutes for an image bake; {name} saves about {_h(delivery_saving)} a month "
                 f"of deploy time."
             )))
-    waits = _new_service_wait(a, i, share * lead, s.weights["cost"])
-    if waits is not None:
-        out.append(waits)
+    for found in (_new_service_wait(a, s, i, share * lead), _idle_hosts(a, s, i, share * lead)):
+        if found is not None:
+            out.append(found)
     return [text for _, text in sorted(out, key=lambda t: -t[0])]
 
 
-def _new_service_wait(
-    a: Assessment, i: int, floor: float, cost_weight: float
-) -> tuple[float, str] | None:
+def _idle_hosts(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float, str] | None:
+    """Idle capacity as a pain: named when option i's infrastructure saving, through the cost
+    criterion's value function, gives at least ``floor`` points of the lead. In the team's
+    units: its instances on machine images and their average CPU use (labelled a default
+    where the team did not give it)."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    today = _med(o.infrastructure_monthly[sq])
+    target = _med(o.infrastructure_monthly[i])
+    saving = today - target
+    if saving <= 0:
+        return None
+    points = _cost_points(s, saving * a.horizon_months / max(_med(o.capacity_npv_money), 1e-9))
+    if points < floor:
+        return None
+    given = given_fields(a.questionnaire)
+    hosts = 0.0
+    used = 0.0
+    defaults = False
+    for p in a.structure.processes:
+        if p.runs_on != "machine-image" or p.embedded:
+            continue
+        n = _said(a, f"processes.{p.name}.count") * _said(a, f"processes.{p.name}.instances")
+        hosts += n
+        used += n * _said(a, f"processes.{p.name}.utilisation")
+        defaults = defaults or f"processes.{p.name}.utilisation" not in given
+    if hosts <= 0:
+        return None
+    cpu = f"{100 * used / hosts:.0f} % CPU" + (" (a default)" if defaults else "")
+    cur = o.currency
+    return points, (
+        f"Idle hosts: today's {hosts:,.0f} instances run at about {cpu}; {_name(a, i)} "
+        f"packs the work onto shared nodes, and infrastructure falls from "
+        f"{fmt_money(today, cur)} to {fmt_money(target, cur)} a month."
+    )
+
+
+def _new_service_wait(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float, str] | None:
     """The wait for new services as a pain (issue 15, "reasons name the team's own pain"): named
     when the new-services component's saving, through the cost criterion's value function at
     its likely constant (as for slow bakes), gives at least ``floor`` points of the lead, and
@@ -341,9 +405,7 @@ def _new_service_wait(
     saving = _med(o.recurring["new_services"][sq] - o.recurring["new_services"][i])
     if saving <= 0:
         return None
-    share_saved = saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9)
-    half = float(likely_constants()["cost_share_half"][0])
-    points = cost_weight * 100.0 * share_saved / (half + share_saved)
+    points = _cost_points(s, saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9))
     if points < floor:
         return None
     services = _said(a, "team.new_services_per_year")
@@ -353,6 +415,34 @@ def _new_service_wait(
         f"{days:.0f} days for a place to run today; with {_name(a, i)} the team sets them up "
         f"itself, which saves about {_h(saving)} a month."
     )
+
+
+def stay_reasons(a: Assessment, s: Scoring, alternatives: list[int]) -> list[str]:
+    """Why today's setup wins, most decisive first: problems that are not felt lead (the seed
+    post's "we're not really experiencing the problems"); then the move's work, its payback
+    and what it asks of the team, in the order of the criterion each one explains (transition
+    risk, cost, team fit: the status quo's lead over the best alternative on it); problems that
+    are felt come last, as what the move would have bought."""
+    sq = a.structure.status_quo
+    best = max(alternatives, key=lambda i: float(np.median(s.total[i])))
+    contrib = s.contributions()
+
+    def lead(c: str) -> float:
+        return float(contrib[c][sq] - contrib[c][best])
+
+    problems = problems_sentence(a, alternatives)
+    paybacks = [f"{_name(a, i)} {_payback_phrase(a, i)}" for i in alternatives]
+    ranked: list[tuple[float, str]] = [
+        (lead("transition_risk"), effort_sentence(a, alternatives)),
+        (lead("cost"), cap("; ".join(paybacks)) + "."),
+    ]
+    fit = team_fit_sentence(a, s, best)
+    if fit is not None and lead("team_fit") > 0:
+        ranked.append((lead("team_fit"), fit))
+    ordered = [text for _, text in sorted(ranked, key=lambda t: -t[0])]
+    if "not being felt" in problems:
+        return [problems, *ordered]
+    return [*ordered, problems]
 
 
 def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
@@ -366,10 +456,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     alternatives = moves or [i for i in range(len(a.option_names)) if i != sq]
     reasons: list[str] = []
     if rec == sq:
-        reasons.append(problems_sentence(a, alternatives))
-        reasons.append(effort_sentence(a, alternatives))
-        paybacks = [f"{_name(a, i)} {_payback_phrase(a, i)}" for i in alternatives]
-        reasons.append(cap("; ".join(paybacks)) + ".")
+        reasons.extend(stay_reasons(a, s, alternatives))
     else:
         reasons.extend(pain_reasons(a, s, rec))
         reasons.append(

@@ -750,7 +750,9 @@ def _money(values: Mapping[str, FloatArray], st: Structure, d: Draws, pl: Placem
     def masks(ctr: FloatArray, mgd: FloatArray, method: Mapping[str, FloatArray]) -> money.StateMasks:
         """(K, P) masks: today's (P,) arrays become one row."""
         return money.StateMasks(
-            container=np.atleast_2d(ctr),
+            # a container baked into its own machine image runs one per VM: billed as the VM
+            # it is, not packed onto shared hosts
+            container=np.atleast_2d(ctr * (1.0 - method[BAKED_CONTAINER])),
             managed=np.atleast_2d(mgd),
             rebake=np.atleast_2d(method[REBAKE] + method[BAKED_CONTAINER]),
             container_build=np.atleast_2d(method[CONTAINER_METHOD] + method[BAKED_CONTAINER]),

@@ -403,7 +403,11 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
         + c.container_start_seconds
         + app
     )
-    start = pl.ctr[:, :, None] * ctr_start[None] + (1.0 - pl.ctr[:, :, None]) * image_start
+    # a container baked into its own image boots a new instance for every scale-out
+    baked = pl.method[BAKED_CONTAINER][:, :, None]
+    own_vm = c.machine_boot_seconds + c.image_pull_seconds + c.container_start_seconds + app
+    ctr_start = baked * own_vm[None] + (1.0 - baked) * ctr_start[None]
+    start = pl.ctr[:, :, None] * ctr_start + (1.0 - pl.ctr[:, :, None]) * image_start
     weighted = (start * events[None] * pl.entries[None, :, None]).sum(axis=1)
     total = (events * pl.entries[:, None]).sum(axis=0)
     mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)

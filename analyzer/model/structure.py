@@ -164,7 +164,10 @@ def _group(p: Process) -> str:
 
 def _today_method(p: Process, q: Questionnaire) -> str:
     if p.runs_on == CONTAINER:
-        return CONTAINER_METHOD
+        # a container baked into its own machine image and deployed on new instances per
+        # release, one per VM, no orchestrator (Zalando STUPS, Coinbase Odin): the process says
+        # so with its own deploy_method
+        return BAKED_CONTAINER if p.deploy_method == REBAKE else CONTAINER_METHOD
     if p.runs_on == MANAGED:
         return MANAGED_METHOD
     return p.deploy_method or q.delivery.deploy_method
@@ -180,6 +183,11 @@ def _orchestrator_today(q: Questionnaire) -> str:
 
 
 def _target_method(p: ProcessInfo, location: str, spec: OptionSpec) -> str:
+    moved_by_option = getattr(spec.target, p.group) == CONTAINER
+    if location == CONTAINER == p.runs_on and p.method == BAKED_CONTAINER and moved_by_option:
+        # an option that runs this group in containers runs them its way: scheduled by compose
+        # or an orchestrator, unless it deploys them by re-baking
+        return BAKED_CONTAINER if spec.deploys_via == REBAKE else CONTAINER_METHOD
     if location == p.runs_on:
         if location == MACHINE_IMAGE and getattr(spec.image_delivery, p.group) == REBAKE:
             return REBAKE  # stays on a machine image, baked per release from now on

@@ -1,0 +1,91 @@
+"""Mechanisms the calibration round fixed (issue 15), each checked against its own formula.
+
+- Containers baked into their own machine image, one per VM, new instances per release (Zalando
+  STUPS, Coinbase Odin): ``deploy_method: rebake-image`` on a process in containers was ignored.
+- The hiring default scales with the team (``hire_share_per_year`` x engineers).
+- Long-lived hosts are patched in place (``host_patching``); their images carry no OS patching
+  of their own (it was counted twice).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analyzer.model.assumptions import load_assumptions
+from analyzer.model.core import build_space, build_structure, evaluate
+from analyzer.model.draws import read_draws
+from analyzer.model.options import load_options
+from analyzer.model.placement import place
+from analyzer.model.recurring import image_upkeep
+from analyzer.model.structure import BAKED_CONTAINER, CONTAINER_METHOD, PACKAGE, REBAKE
+from analyzer.questionnaire.form import Questionnaire
+
+BASE: dict[str, object] = {
+    "schema_version": 2,
+    "name": "mechanism check",
+    "team": {"engineers": 20},
+    "codebase": {"kloc": 50},
+    "platform": {"registry": True, "container_pipeline": True, "orchestrator": "none"},
+    "delivery": {"prod_deploys_per_week": 10},
+}
+
+
+def _q(processes: list[dict[str, object]], **team: object) -> Questionnaire:
+    data = {**BASE, "processes": processes}
+    data["team"] = {**BASE["team"], **team}  # type: ignore[dict-item]
+    return Questionnaire.model_validate(data)
+
+
+def _run(q: Questionnaire, n: int = 400):  # type: ignore[no-untyped-def]
+    options, a = load_options(), load_assumptions()
+    st = build_structure(q, options, a)
+    values = build_space(q, a, options, np.random.default_rng(0)).sample(n, np.random.default_rng(1))
+    return st, values
+
+
+def test_a_container_baked_into_its_own_image_is_today_a_baked_container() -> None:
+    baked = {"name": "app", "kind": "web", "runs_on": "container", "deploy_method": "rebake-image",
+             "instances": 4, "scale_out_events_per_month": 5}
+    st, values = _run(_q([baked]))
+    sq, docker = st.status_quo, st.option_names.index("docker")
+    assert st.method[sq][0] == BAKED_CONTAINER
+    assert st.method[docker][0] == CONTAINER_METHOD  # the orchestrator schedules it
+    out = evaluate(values, st)
+    # a new instance boots for every scale-out today; on the orchestrator mostly not
+    assert np.all(out.start_seconds[sq] > out.start_seconds[docker])
+    # one container per VM is billed as the VMs it runs on: packing them saves money
+    assert np.median(out.infrastructure_monthly[docker]) < np.median(out.infrastructure_monthly[sq])
+
+
+def test_a_container_without_a_rebake_is_scheduled_as_today() -> None:
+    plain = {"name": "app", "kind": "web", "runs_on": "container", "instances": 4}
+    st, _ = _run(_q([plain]))
+    assert all(row[0] == CONTAINER_METHOD for row in st.method)
+
+
+def test_default_hires_are_a_share_of_the_engineers() -> None:
+    proc = [{"name": "app", "kind": "web"}]
+    st, values = _run(_q(proc))
+    assert "team.hires_per_year" not in values
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    share = values["assumptions.hire_share_per_year"]
+    np.testing.assert_allclose(d.team.hires_per_year, 20 * share)
+    st2, values2 = _run(_q(proc, hires_per_year=3))
+    d2 = read_draws(values2, tuple(p.name for p in st2.processes), st2.option_names, st2.categories)
+    np.testing.assert_allclose(d2.team.hires_per_year, 3.0)
+
+
+def test_long_lived_images_are_not_patched_twice() -> None:
+    procs = [
+        {"name": "web", "kind": "web", "deploy_method": "package-upgrade", "count": 3},
+        {"name": "jobs", "kind": "worker", "deploy_method": "rebake-image", "count": 2},
+    ]
+    st, values = _run(_q(procs))
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    pl = place(st, d)
+    sq = st.status_quo
+    assert st.method[sq] == (PACKAGE, REBAKE)
+    upkeep, patching = d.c.image_upkeep_hours_per_image_month, d.c.image_patching_hours_per_image_month
+    # 3 long-lived units keep their scripts; 2 re-baked units are also patched by re-baking
+    expected = 3 * upkeep + 2 * (upkeep + patching)
+    np.testing.assert_allclose(image_upkeep(pl, d)[sq], expected)
