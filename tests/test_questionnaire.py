@@ -64,7 +64,12 @@ def test_summary_marks_each_default_once() -> None:
 
 
 def test_summary_without_defaults_says_so() -> None:
+    """org-40 answers everything but two answers derived from others (platform familiarity,
+    people on the move): given as well, nothing is a default."""
     q = load_questionnaire(data_dir() / "questionnaires" / "org-40.yaml")
+    data = q.model_dump(mode="json", exclude_unset=True)
+    data["team"] |= {"platform_familiarity": [0.4, 0.5, 0.6], "migration_people": [2, 3, 4]}
+    q = type(q).model_validate(data)
     text = questionnaire_summary(q, "org-40.yaml")
     assert DEFAULT_MARK not in text.rsplit("\n", 1)[0]
     assert text.endswith("no defaults used.")
@@ -170,3 +175,12 @@ def test_json_schema_rejects_what_the_loader_rejects() -> None:
     data = {"schema_version": 1, "name": "x", "team": {"enginers": 2}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_summary_shows_a_derived_default_as_what_it_is_worked_out_from() -> None:
+    """An answer left out that other answers decide (hires from the engineers) is a default
+    too: starred, with what it is worked out from, never a blank or a number it does not have."""
+    q = load_questionnaire(data_dir() / "questionnaires" / "calibration" / "ft-content-containers.yaml")
+    text = questionnaire_summary(q, "ft.yaml")
+    assert re.search(r"^\s+\* hires_per_year\s+a share of the engineers", text, re.MULTILINE)
+    assert re.search(r"^\s+\* platform_familiarity\s+docker_familiarity$", text, re.MULTILINE)

@@ -22,6 +22,7 @@ from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.model.structure import (
+    MACHINE_IMAGE,
     PLACEMENT_DOCKER,
     PLACEMENT_HYBRID,
     PLACEMENT_MACHINE_IMAGE,
@@ -376,7 +377,7 @@ def _idle_hosts(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float,
     used = 0.0
     defaults = False
     for p in a.structure.processes:
-        if p.runs_on != "machine-image" or p.embedded:
+        if p.runs_on != MACHINE_IMAGE or p.embedded:
             continue
         n = _said(a, f"processes.{p.name}.count") * _said(a, f"processes.{p.name}.instances")
         hosts += n

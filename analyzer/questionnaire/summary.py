@@ -77,18 +77,33 @@ def _row(section: str, mark: str, label: str, value: str) -> list[str]:
     return [line.replace(_NO_BREAK, " ") for line in lines]
 
 
+def derived_default(description: str | None) -> str | None:
+    """What an optional answer defaults to when it is derived from others, from its field
+    description ("...; default: docker_familiarity."), or None when it has no such default."""
+    if not description or DERIVED not in description:
+        return None
+    return description.split(DERIVED, 1)[1].strip().rstrip(".")
+
+
+DERIVED = "default: "
+
+
 def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[str]:
     rows: list[str] = []
     model = getattr(q, section)
-    for name in type(model).model_fields:
+    for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         given = name in model.model_fields_set
+        text = _fmt(value)
         if value is None and not given:
-            continue  # an optional part left out (e.g. incidents.history): nothing to show
+            derived = derived_default(info.description)
+            if derived is None:
+                continue  # an optional part left out (e.g. incidents.history): nothing to show
+            text = derived  # worked out from other answers (e.g. hires from the engineers)
         if not given:
             defaults.append(f"{section}.{name}")
         label = section if not rows else ""
-        rows += _row(label, " " if given else DEFAULT_MARK, name, _fmt(value))
+        rows += _row(label, " " if given else DEFAULT_MARK, name, text)
     return rows
 
 
