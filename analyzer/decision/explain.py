@@ -437,8 +437,9 @@ def stay_reasons(a: Assessment, s: Scoring, alternatives: list[int]) -> list[str
         (lead("transition_risk"), effort_sentence(a, alternatives)),
         (lead("cost"), cap("; ".join(paybacks)) + "."),
     ]
+    total = sum(max(lead(c), 0.0) for c in CRITERIA)
     fit = team_fit_sentence(a, s, best)
-    if fit is not None and lead("team_fit") > 0:
+    if fit is not None and lead("team_fit") >= threshold("pain_min_share") * total:
         ranked.append((lead("team_fit"), fit))
     ordered = [text for _, text in sorted(ranked, key=lambda t: -t[0])]
     if "not being felt" in problems:
