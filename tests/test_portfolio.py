@@ -161,6 +161,82 @@ def test_unknown_dependency_is_an_input_error(tmp_path: Path) -> None:
         run_portfolio(load_portfolio(csv), samples=200, seed=1)
 
 
+
+def _seed_folder(tmp_path: Path, portfolio_yaml: str) -> Path:
+    """The seed portfolio's questionnaires with another portfolio.yaml."""
+    folder = tmp_path / "apps"
+    folder.mkdir(parents=True)
+    for f in SEED_PORTFOLIO.glob("*.yaml"):
+        if f.name != "portfolio.yaml":
+            (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "portfolio.yaml").write_text(portfolio_yaml, encoding="utf-8")
+    return folder
+
+
+def _where(text: str, needle: str, *, on_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the first ``needle`` in ``text`` (of its value unless on_key:
+    the text after 'key: ')."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            col = line.index(needle) + 1
+            return number, col if on_key else col + len(needle.split(":")[0]) + 2
+    raise AssertionError(needle)
+
+
+def test_portfolio_yaml_problems_are_located_file_line_col_field(tmp_path: Path) -> None:
+    text = (
+        "schema_version: 1\n"
+        "name: Located\n"
+        "plan:\n"
+        "  wave_months: soon\n"
+        "  sprint_length: 2\n"
+        "colour: blue\n"
+        "applications:\n"
+        "  monolith:\n"
+        "    critical: maybe\n"
+        "    owner: me\n"
+    )
+    folder = _seed_folder(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_portfolio(folder)
+    shown = {str(problem) for problem in err.value.problems}
+    name = str(folder / "portfolio.yaml")
+    line, col = _where(text, "colour:", on_key=True)
+    assert f"{name}:{line}:{col}: colour: unknown field 'colour'" in shown
+    line, col = _where(text, "critical: maybe")
+    assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.critical: ") for s in shown)
+    line, col = _where(text, "owner:", on_key=True)
+    assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.owner: unknown field") for s in shown)
+    # the shape is right once those are gone: the plan settings are checked next, also located
+    text = "plan:\n  wave_months: soon\n  sprint_length: 2\n"
+    with pytest.raises(InputError) as err:
+        load_portfolio(_seed_folder(tmp_path / "2", text))
+    name = str(tmp_path / "2" / "apps" / "portfolio.yaml")
+    assert {str(problem) for problem in err.value.problems} == {
+        f"{name}:2:16: plan.wave_months: expected a number, got 'soon'",
+        f"{name}:3:3: plan.sprint_length: unknown plan setting 'sprint_length'",
+    }
+
+
+def test_unknown_dependency_in_portfolio_yaml_is_located(tmp_path: Path) -> None:
+    text = "applications:\n  monolith:\n    depends_on: [service-component, billing]\n  ghost: {}\n"
+    folder = _seed_folder(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_portfolio(folder)
+    name = str(folder / "portfolio.yaml")
+    assert [str(p) for p in err.value.problems] == [
+        f"{name}:4:3: applications.ghost: application 'ghost' has no questionnaire in {folder}"
+    ]
+    folder = _seed_folder(tmp_path / "2", text.replace("  ghost: {}\n", ""))
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(folder), samples=200, seed=1)
+    name = str(folder / "portfolio.yaml")
+    col = text.index("billing") - text.index("    depends_on") + 1
+    assert [str(p) for p in err.value.problems] == [
+        f"{name}:3:{col}: applications.monolith.depends_on[1]: depends on 'billing', which is "
+        "not an application of this portfolio"
+    ]
+
 # ---- the shared platform and the lean decision ------------------------------------------------
 
 
