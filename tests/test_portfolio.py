@@ -27,7 +27,7 @@ from analyzer.portfolio.evaluate import app_seed
 from analyzer.portfolio.inventory import load_portfolio
 from analyzer.portfolio.inventory import settings as portfolio_settings
 from analyzer.portfolio.outputs import portfolio_bytes
-from analyzer.portfolio.run import run_portfolio
+from analyzer.portfolio.run import local_workers, run_portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 ESTATE = data_dir() / "portfolios" / "estate-200" / "inventory.csv"
@@ -283,8 +283,10 @@ def test_same_json_whatever_the_partitioning(tmp_path: Path) -> None:
                    + "\n".join(ESTATE.read_text(encoding="utf-8").splitlines()[1:13]) + "\n", encoding="utf-8")
     p = load_portfolio(csv)
     one = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=1), "json", command="", date=None)
-    two = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=2), "json", command="", date=None)
-    assert one == two
+    for method in ("fork", "spawn"):  # worker processes forked from this one or started afresh
+        with local_workers(2, method) as pool:
+            two = run_portfolio(p, samples=300, seed=9, jobs=2, pool=pool)
+        assert portfolio_bytes(two, "json", command="", date=None) == one, method
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
@@ -303,7 +305,7 @@ def test_cli_bad_file_among_many_is_named_and_the_rest_written(tmp_path: Path, c
     (folder / "broken.yaml").write_text("schema_version: 1\nname: Broken\nteam: {engineers: -3}\n", encoding="utf-8")
     out = tmp_path / "out" / "p.json"
     out.parent.mkdir()
-    res = cli("portfolio", str(folder), "--format", "all", "-o", str(out), "--samples", "300")
+    res = cli("portfolio", str(folder), "--format", "all", "-o", str(out), "--samples", "300", "--jobs", "2")
     assert res.code == 1
     assert "broken" in res.err and "broken.yaml" in res.err and "Traceback" not in res.err
     for suffix in (".pdf", ".md", ".json", ".csv"):

@@ -10,14 +10,16 @@ same whatever the partitioning, the number of workers or the order of completion
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,14 +77,37 @@ def _evaluate_spooled(app: App, row: int, folder: str, kwargs: dict[str, Any]) -
     return AppOutcome(outcome.id, outcome.summary, {})
 
 
+@contextmanager
+def local_workers(
+    jobs: int, method: Literal["fork", "spawn"] | None = None
+) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` local worker processes. Forked from this process where that is safe (Linux, and
+    no other thread whose locks a child would inherit half-held): started at once, they have
+    every module this process imported and no start-up of their own. Elsewhere spawned: each
+    imports the model afresh. Enter it before starting a thread (the CLI enters it before its
+    progress bar). ``method`` forces one (tests); the results do not depend on it."""
+    if method is None:
+        fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    else:
+        fork = method == "fork"
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"))
+    try:
+        if fork:
+            pool.submit(int)  # the first task forks every worker, now, from one thread
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _submit_local(
-    apps: list[App], jobs: int, kwargs: dict[str, Any], spool: Spool
+    apps: list[App], jobs: int, kwargs: dict[str, Any], spool: Spool, pool: Executor | None
 ) -> Iterator[tuple[App, Any]]:
-    """(app, outcome or exception) as they complete, from ``jobs`` local processes; each
-    outcome's arrays are already in ``spool``."""
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+    """(app, outcome or exception) as they complete, from ``pool`` or else ``jobs`` new local
+    processes; each outcome's arrays are already in ``spool``."""
+    with ExitStack() as stack:
+        workers = pool if pool is not None else stack.enter_context(local_workers(jobs))
         futures: dict[Future[AppOutcome], App] = {
-            pool.submit(_evaluate_spooled, app, row, str(spool.folder), kwargs): app
+            workers.submit(_evaluate_spooled, app, row, str(spool.folder), kwargs): app
             for row, app in enumerate(apps)
         }
         for f in as_completed(futures):
@@ -193,9 +218,11 @@ def run_portfolio(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     spool_dir: str | None = None,
+    pool: Executor | None = None,
 ) -> PortfolioResult:
     """Assess each application, then decide for the portfolio, plan the waves and build the
-    curve. Applications that fail are reported in ``failures``; the rest still count."""
+    curve. Applications that fail are reported in ``failures``; the rest still count.
+    ``pool``: local workers to use with ``jobs`` > 1 (``local_workers``), else new ones."""
     problems = check_dependencies(portfolio.apps)
     if problems:
         raise InputError(problems)
@@ -215,7 +242,7 @@ def run_portfolio(
         if scheduler:
             stream = _submit_dask(apps, scheduler, kwargs)
         elif local:
-            stream = _submit_local(apps, jobs, kwargs, spool)
+            stream = _submit_local(apps, jobs, kwargs, spool, pool)
         else:
             stream = _inline(apps, kwargs)
         for done, (app, result) in enumerate(stream, start=1):
