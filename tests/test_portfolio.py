@@ -237,6 +237,23 @@ def test_unknown_dependency_in_portfolio_yaml_is_located(tmp_path: Path) -> None
         "not an application of this portfolio"
     ]
 
+
+def test_dependency_from_portfolio_yaml_beside_a_csv_is_located(tmp_path: Path) -> None:
+    (tmp_path / "apps.csv").write_text("name,depends_on\nA,\nB,a\n", encoding="utf-8")
+    (tmp_path / "portfolio.yaml").write_text(
+        "applications:\n  B:\n    critical: yes\n  A:\n    depends_on:\n      - b\n      - nowhere\n",
+        encoding="utf-8",
+    )
+    p = load_portfolio(tmp_path / "apps.csv")
+    a, b = p.apps
+    assert a.depends_on == ("b", "nowhere") and b.depends_on == ("a",) and b.critical
+    with pytest.raises(InputError) as err:
+        run_portfolio(p, samples=200, seed=1)
+    assert [str(x) for x in err.value.problems] == [
+        f"{tmp_path / 'portfolio.yaml'}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
+        "which is not an application of this portfolio"
+    ]
+
 # ---- the shared platform and the lean decision ------------------------------------------------
 
 
