@@ -27,7 +27,7 @@ from analyzer.portfolio.evaluate import app_seed
 from analyzer.portfolio.inventory import load_portfolio
 from analyzer.portfolio.inventory import settings as portfolio_settings
 from analyzer.portfolio.outputs import portfolio_bytes
-from analyzer.portfolio.run import run_portfolio
+from analyzer.portfolio.run import local_workers, run_portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 ESTATE = data_dir() / "portfolios" / "estate-200" / "inventory.csv"
@@ -161,6 +161,99 @@ def test_unknown_dependency_is_an_input_error(tmp_path: Path) -> None:
         run_portfolio(load_portfolio(csv), samples=200, seed=1)
 
 
+
+def _seed_folder(tmp_path: Path, portfolio_yaml: str) -> Path:
+    """The seed portfolio's questionnaires with another portfolio.yaml."""
+    folder = tmp_path / "apps"
+    folder.mkdir(parents=True)
+    for f in SEED_PORTFOLIO.glob("*.yaml"):
+        if f.name != "portfolio.yaml":
+            (folder / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "portfolio.yaml").write_text(portfolio_yaml, encoding="utf-8")
+    return folder
+
+
+def _where(text: str, needle: str, *, on_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the first ``needle`` in ``text`` (of its value unless on_key:
+    the text after 'key: ')."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            col = line.index(needle) + 1
+            return number, col if on_key else col + len(needle.split(":")[0]) + 2
+    raise AssertionError(needle)
+
+
+def test_portfolio_yaml_problems_are_located_file_line_col_field(tmp_path: Path) -> None:
+    text = (
+        "schema_version: 1\n"
+        "name: Located\n"
+        "plan:\n"
+        "  wave_months: soon\n"
+        "  sprint_length: 2\n"
+        "colour: blue\n"
+        "applications:\n"
+        "  monolith:\n"
+        "    critical: maybe\n"
+        "    owner: me\n"
+    )
+    folder = _seed_folder(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_portfolio(folder)
+    shown = {str(problem) for problem in err.value.problems}
+    name = str(folder / "portfolio.yaml")
+    line, col = _where(text, "colour:", on_key=True)
+    assert f"{name}:{line}:{col}: colour: unknown field 'colour'" in shown
+    line, col = _where(text, "critical: maybe")
+    assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.critical: ") for s in shown)
+    line, col = _where(text, "owner:", on_key=True)
+    assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.owner: unknown field") for s in shown)
+    # the shape is right once those are gone: the plan settings are checked next, also located
+    text = "plan:\n  wave_months: soon\n  sprint_length: 2\n"
+    with pytest.raises(InputError) as err:
+        load_portfolio(_seed_folder(tmp_path / "2", text))
+    name = str(tmp_path / "2" / "apps" / "portfolio.yaml")
+    assert {str(problem) for problem in err.value.problems} == {
+        f"{name}:2:16: plan.wave_months: expected a number, got 'soon'",
+        f"{name}:3:3: plan.sprint_length: unknown plan setting 'sprint_length'",
+    }
+
+
+def test_unknown_dependency_in_portfolio_yaml_is_located(tmp_path: Path) -> None:
+    text = "applications:\n  monolith:\n    depends_on: [service-component, billing]\n  ghost: {}\n"
+    folder = _seed_folder(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_portfolio(folder)
+    name = str(folder / "portfolio.yaml")
+    assert [str(p) for p in err.value.problems] == [
+        f"{name}:4:3: applications.ghost: application 'ghost' has no questionnaire in {folder}"
+    ]
+    folder = _seed_folder(tmp_path / "2", text.replace("  ghost: {}\n", ""))
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(folder), samples=200, seed=1)
+    name = str(folder / "portfolio.yaml")
+    col = text.index("billing") - text.index("    depends_on") + 1
+    assert [str(p) for p in err.value.problems] == [
+        f"{name}:3:{col}: applications.monolith.depends_on[1]: depends on 'billing', which is "
+        "not an application of this portfolio"
+    ]
+
+
+def test_dependency_from_portfolio_yaml_beside_a_csv_is_located(tmp_path: Path) -> None:
+    (tmp_path / "apps.csv").write_text("name,depends_on\nA,\nB,a\n", encoding="utf-8")
+    (tmp_path / "portfolio.yaml").write_text(
+        "applications:\n  B:\n    critical: yes\n  A:\n    depends_on:\n      - b\n      - nowhere\n",
+        encoding="utf-8",
+    )
+    p = load_portfolio(tmp_path / "apps.csv")
+    a, b = p.apps
+    assert a.depends_on == ("b", "nowhere") and b.depends_on == ("a",) and b.critical
+    with pytest.raises(InputError) as err:
+        run_portfolio(p, samples=200, seed=1)
+    assert [str(x) for x in err.value.problems] == [
+        f"{tmp_path / 'portfolio.yaml'}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
+        "which is not an application of this portfolio"
+    ]
+
 # ---- the shared platform and the lean decision ------------------------------------------------
 
 
@@ -207,8 +300,10 @@ def test_same_json_whatever_the_partitioning(tmp_path: Path) -> None:
                    + "\n".join(ESTATE.read_text(encoding="utf-8").splitlines()[1:13]) + "\n", encoding="utf-8")
     p = load_portfolio(csv)
     one = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=1), "json", command="", date=None)
-    two = portfolio_bytes(run_portfolio(p, samples=300, seed=9, jobs=2), "json", command="", date=None)
-    assert one == two
+    for method in ("fork", "spawn"):  # worker processes forked from this one or started afresh
+        with local_workers(2, method) as pool:
+            two = run_portfolio(p, samples=300, seed=9, jobs=2, pool=pool)
+        assert portfolio_bytes(two, "json", command="", date=None) == one, method
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
@@ -227,7 +322,7 @@ def test_cli_bad_file_among_many_is_named_and_the_rest_written(tmp_path: Path, c
     (folder / "broken.yaml").write_text("schema_version: 1\nname: Broken\nteam: {engineers: -3}\n", encoding="utf-8")
     out = tmp_path / "out" / "p.json"
     out.parent.mkdir()
-    res = cli("portfolio", str(folder), "--format", "all", "-o", str(out), "--samples", "300")
+    res = cli("portfolio", str(folder), "--format", "all", "-o", str(out), "--samples", "300", "--jobs", "2")
     assert res.code == 1
     assert "broken" in res.err and "broken.yaml" in res.err and "Traceback" not in res.err
     for suffix in (".pdf", ".md", ".json", ".csv"):

@@ -302,6 +302,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
     from pathlib import Path
 
     from analyzer.app.pipeline import check_run_options
@@ -309,7 +310,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     from analyzer.errors import InputError, Problem
     from analyzer.portfolio.inventory import load_portfolio
     from analyzer.portfolio.outputs import PORTFOLIO_FORMATS, write_portfolio
-    from analyzer.portfolio.run import run_portfolio
+    from analyzer.portfolio.run import local_workers, run_portfolio
 
     check_run_options(args.samples, args.seed)
     if args.jobs < 1:
@@ -321,10 +322,13 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     portfolio = load_portfolio(source)
     stem = source.stem if source.is_file() else source.resolve().name
     output = Path(args.output) if args.output else Path("reports") / f"{stem}-portfolio.{formats[0]}"
-    with progress_bar("Applications") as progress:
+    local = args.jobs > 1 and not args.scheduler and len(portfolio.apps) > 1
+    # the workers start before the progress bar's thread, so they can be forked (local_workers)
+    with local_workers(args.jobs) if local else nullcontext() as pool, \
+            progress_bar("Applications") as progress:
         result = run_portfolio(
             portfolio, samples=args.samples, seed=args.seed, assumptions_path=args.assumptions,
-            jobs=args.jobs, scheduler=args.scheduler, progress=progress,
+            jobs=args.jobs, scheduler=args.scheduler, progress=progress, pool=pool,
         )
     command = " ".join(["analyzer", "portfolio", _shown_path(args.source), "--seed", str(args.seed),
                         "--samples", str(args.samples)] + (["--date", args.date] if args.date else []))

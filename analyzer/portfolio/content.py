@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
 from analyzer._version import __version__
 from analyzer.decision.fmt import (
@@ -248,6 +247,9 @@ def _people(n: float) -> str:
 
 
 def _draw_curve(r: PortfolioResult, ax: Any) -> Any:
+    # imported here: only a PDF draws charts (JSON and CSV need no matplotlib)
+    from matplotlib.ticker import FuncFormatter
+
     b = r.curve_money
     ax.fill_between(r.months, b["p10"], b["p90"], alpha=0.25, color="tab:blue", linewidth=0)
     ax.plot(r.months, b["p50"], color="tab:blue", label="median")

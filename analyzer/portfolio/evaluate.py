@@ -62,7 +62,8 @@ def evaluate_app(
     platform (its marginal option, value and effort)."""
     seed = app_seed(run_seed, app.id)
     q = app.questionnaire
-    q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
+    if q.priorities.horizon_months != horizon_months:
+        q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
     a = assess(
         q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed,
         reuse_horizons=False,  # recommend() re-evaluates no other horizon
@@ -82,6 +83,10 @@ def evaluate_app(
     value = out.npv_hours[sq] - marginal
     rate = out.hourly_cost
     spec = a.options[best_name]
+    # every median the summary prints, from one partition of the rows (the same values as one
+    # np.median each)
+    rows = [value, value * rate, monthly_saving] + ([transition, platform[best]] if moves else [])
+    med = [float(m) for m in np.median(np.stack(rows), axis=1, overwrite_input=True)]
     summary: dict[str, Any] = {
         "id": app.id,
         "name": app.name,
@@ -97,11 +102,11 @@ def evaluate_app(
         "recommendation_short": a.options[d.recommendation].short_label,
         "with_platform_short": spec.short_label,
         "moves": moves,
-        "value_hours_p50": float(np.median(value)),
-        "value_money_p50": float(np.median(value * rate)),
-        "effort_hours_p50": float(np.median(transition)) if moves else 0.0,
-        "platform_hours_p50": float(np.median(platform[best])) if moves else 0.0,
-        "monthly_saving_hours_p50": float(np.median(monthly_saving)),
+        "value_hours_p50": med[0],
+        "value_money_p50": med[1],
+        "effort_hours_p50": med[3] if moves else 0.0,
+        "platform_hours_p50": med[4] if moves else 0.0,
+        "monthly_saving_hours_p50": med[2],
         "stateful_move": moves and bool(a.structure.data_moved(best)),
         "critical": app.critical,
         "depends_on": list(app.depends_on),
@@ -109,12 +114,13 @@ def evaluate_app(
         "horizon_months": a.horizon_months,
         "currency": app.questionnaire.team.currency,
     }
+    nothing = np.zeros(samples, dtype=np.float32)
     arrays = {
         "npv_stay": out.npv_hours[sq],
         "npv_marginal": marginal,
-        "platform": platform[best] if moves else np.zeros(samples),
-        "transition": transition if moves else np.zeros(samples),
-        "monthly_saving": monthly_saving if moves else np.zeros(samples),
+        "platform": platform[best] if moves else nothing,
+        "transition": transition if moves else nothing,
+        "monthly_saving": monthly_saving if moves else nothing,
         "hourly_cost": rate,
     }
     return AppOutcome(app.id, summary, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer._io.paths import data_dir
-from analyzer._io.yamlio import Marks, load_yaml, read_text
+from analyzer._io.yamlio import Loc, Marks, format_loc, load_yaml, read_text
 from analyzer.errors import InputError, Problem
 from analyzer.questionnaire.form import Questionnaire, validate_document
 
@@ -42,6 +42,9 @@ class App:
     depends_on: tuple[str, ...] = ()
     critical: bool = False
     defaults_used: tuple[str, ...] = ()
+    #: where each of ``depends_on`` was written, (file, line, column), when it was not in
+    #: ``source`` (a portfolio.yaml's ``applications.<id>.depends_on``); empty: ``source``
+    depends_at: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,19 +93,24 @@ def settings() -> dict[str, Any]:
     return data
 
 
-def _plan(base: Mapping[str, Any], override: Mapping[str, Any], name: str) -> PlanSettings:
+def _plan(
+    base: Mapping[str, Any], override: Mapping[str, Any], name: str, marks: Marks | None = None
+) -> PlanSettings:
+    """The bundled plan settings with portfolio.yaml's ``plan`` overrides, each checked; a
+    problem is located at its line and column in ``name`` when ``marks`` are given."""
     values = {k: v["value"] for k, v in base.items()}
     problems = []
+    where = _Where(name, marks)
     for key, value in override.items():
         if key not in values:
-            problems.append(Problem(name, f"unknown plan setting '{key}'", field=f"plan.{key}"))
+            problems.append(where.problem(("plan", key), f"unknown plan setting '{key}'", on_key=True))
             continue
         expected = bool if isinstance(values[key], bool) else (int, float)
         if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
-            problems.append(Problem(name, f"expected a {'yes/no' if expected is bool else 'number'}, got {value!r}", field=f"plan.{key}"))
+            problems.append(where.problem(("plan", key), f"expected a {'yes/no' if expected is bool else 'number'}, got {value!r}"))
             continue
         if expected is not bool and not 0 < float(value) < 1e6:
-            problems.append(Problem(name, f"must be above 0, got {value}", field=f"plan.{key}"))
+            problems.append(where.problem(("plan", key), f"must be above 0, got {value}"))
             continue
         values[key] = value
     if problems:
@@ -114,6 +122,30 @@ def _plan(base: Mapping[str, Any], override: Mapping[str, Any], name: str) -> Pl
         critical_last=bool(values["critical_last"]),
         horizon_months=int(values["horizon_months"]),
     )
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Problems in one YAML file, each at the line and column of the value (or key) it is about:
+    file:line:col: field: message, like the questionnaire's."""
+
+    name: str
+    marks: Marks | None
+
+    def at(self, loc: Loc, *, on_key: bool = False) -> tuple[int | None, int | None]:
+        if self.marks is None:
+            return None, None
+        return self.marks.locate(loc, prefer_key=on_key)
+
+    def each(self, loc: Loc, n: int) -> tuple[tuple[str, int, int], ...]:
+        """(file, line, column) of the items 0..n-1 of the list at ``loc`` (none without marks)."""
+        if self.marks is None:
+            return ()
+        return tuple((self.name, *self.marks.locate((*loc, i))) for i in range(n))
+
+    def problem(self, loc: Loc, message: str, *, on_key: bool = False) -> Problem:
+        line, col = self.at(loc, on_key=on_key)
+        return Problem(self.name, message, line, col, format_loc(loc) or None)
 
 
 def load_portfolio(source: str | Path) -> Portfolio:
@@ -135,14 +167,18 @@ def _from_folder(folder: Path) -> Portfolio:
     conf = settings()
     shared: dict[str, Any] = {}
     shared_file = folder / PORTFOLIO_FILE
+    marks: Marks | None = None
     if shared_file.is_file():
         loaded = load_yaml(shared_file, what="portfolio file")
-        shared = _portfolio_file(loaded.data, str(shared_file))
+        marks = loaded.marks
+        shared = _portfolio_file(loaded.data, str(shared_file), marks)
+    where = _Where(str(shared_file), marks)
     files = sorted(p for p in folder.glob("*.yaml") if p.name != PORTFOLIO_FILE)
     files += sorted(folder.glob("*.yml"))
     if not files:
         raise InputError([Problem(str(folder), "no questionnaires (*.yaml) in this folder")])
     apps_meta: Mapping[str, Any] = shared.get("applications", {})
+    written: Mapping[str, str] = shared.get("application_keys", {})  # id -> key as written
     apps: list[App] = []
     failures: list[Failure] = []
     seen: dict[str, str] = {}
@@ -159,54 +195,74 @@ def _from_folder(folder: Path) -> Portfolio:
             failures.append(Failure(aid, str(f), str(exc)))
             continue
         meta = apps_meta.get(aid, {})
+        depends = meta.get("depends_on", ())
+        key = written.get(aid, aid)
         apps.append(
             App(
                 id=aid,
                 name=q.name,
                 source=str(f),
                 questionnaire=q,
-                depends_on=tuple(app_id(d) for d in meta.get("depends_on", ())),
+                depends_on=tuple(app_id(str(d)) for d in depends),
                 critical=bool(meta.get("critical", False)),
+                depends_at=where.each(("applications", key, "depends_on"), len(depends)),
             )
         )
     unknown = sorted(set(apps_meta) - set(seen))
     if unknown:
-        raise InputError([Problem(str(shared_file), f"application '{u}' has no questionnaire in {folder}", field=f"applications.{u}") for u in unknown])
+        raise InputError([
+            where.problem(("applications", written.get(u, u)),
+                          f"application '{u}' has no questionnaire in {folder}", on_key=True)
+            for u in unknown
+        ])
     return Portfolio(
         name=str(shared.get("name") or folder.name),
         source=str(folder),
         apps=tuple(apps),
         failures=tuple(failures),
-        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file)),
+        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file), marks),
         platform_items=tuple(conf["platform_items"]),
     )
 
 
-def _portfolio_file(data: Any, name: str) -> dict[str, Any]:
-    """Check the shape of portfolio.yaml: name, plan, applications.<id>.{depends_on, critical}."""
+def _portfolio_file(data: Any, name: str, marks: Marks | None = None) -> dict[str, Any]:
+    """Check the shape of portfolio.yaml: name, plan, applications.<id>.{depends_on, critical}.
+    Each problem is located in the file (``marks``); ``application_keys`` maps each id to its
+    key as written."""
+    where = _Where(name, marks)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError([Problem(name, "expected a mapping (name:, plan:, applications:)")])
+        raise InputError([where.problem((), "expected a mapping (name:, plan:, applications:)")])
     problems = []
     for key in data:
         if key not in {"schema_version", "name", "plan", "applications"}:
-            problems.append(Problem(name, f"unknown field '{key}'", field=str(key)))
+            problems.append(where.problem((key,), f"unknown field '{key}'", on_key=True))
     plan = data.get("plan", {})
     if not isinstance(plan, dict):
-        problems.append(Problem(name, "expected a mapping of settings", field="plan"))
+        problems.append(where.problem(("plan",), "expected a mapping of settings"))
     apps = data.get("applications", {})
     if not isinstance(apps, dict):
-        problems.append(Problem(name, "expected a mapping of application ids", field="applications"))
+        problems.append(where.problem(("applications",), "expected a mapping of application ids"))
         apps = {}
     for aid, meta in apps.items():
-        if not isinstance(meta, dict) or set(meta) - {"depends_on", "critical"}:
-            problems.append(Problem(name, "expected {depends_on: [ids], critical: yes/no}", field=f"applications.{aid}"))
-        elif not isinstance(meta.get("depends_on", []), list):
-            problems.append(Problem(name, "expected a list of application ids", field=f"applications.{aid}.depends_on"))
+        loc: Loc = ("applications", aid)
+        if not isinstance(meta, dict):
+            problems.append(where.problem(loc, "expected {depends_on: [ids], critical: yes/no}"))
+            continue
+        for extra in sorted(set(meta) - {"depends_on", "critical"}, key=str):
+            problems.append(where.problem((*loc, extra), f"unknown field '{extra}' (expected depends_on, critical)", on_key=True))
+        if not isinstance(meta.get("depends_on", []), list):
+            problems.append(where.problem((*loc, "depends_on"), "expected a list of application ids"))
+        if not isinstance(meta.get("critical", False), bool):
+            problems.append(where.problem((*loc, "critical"), f"expected yes/no, got {meta['critical']!r}"))
     if problems:
         raise InputError(problems)
-    return {**data, "applications": {app_id(str(k)): v for k, v in apps.items()}}
+    return {
+        **data,
+        "applications": {app_id(str(k)): v for k, v in apps.items()},
+        "application_keys": {app_id(str(k)): k for k in apps},
+    }
 
 
 # ---- an inventory CSV --------------------------------------------------------------------------
@@ -234,8 +290,11 @@ def _from_csv(path: Path) -> Portfolio:
     conf = settings()
     shared: dict[str, Any] = {}
     shared_file = path.parent / PORTFOLIO_FILE
+    marks: Marks | None = None
     if shared_file.is_file():  # a portfolio.yaml beside the CSV: name and plan (applications come from the rows)
-        shared = _portfolio_file(load_yaml(shared_file, what="portfolio file").data, str(shared_file))
+        loaded = load_yaml(shared_file, what="portfolio file")
+        marks = loaded.marks
+        shared = _portfolio_file(loaded.data, str(shared_file), marks)
     text = read_text(path, what="inventory CSV")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
@@ -274,24 +333,34 @@ def _from_csv(path: Path) -> Portfolio:
             continue
         apps.append(app)
     meta: Mapping[str, Any] = shared.get("applications", {})
-    apps = [
-        replace(a, depends_on=a.depends_on or tuple(app_id(d) for d in meta[a.id].get("depends_on", ())),
-                critical=a.critical or bool(meta[a.id].get("critical", False)))
-        if a.id in meta else a
-        for a in apps
-    ]
+    written: Mapping[str, str] = shared.get("application_keys", {})
+    where_shared = _Where(str(shared_file), marks)
+    apps = [_with_meta(a, meta[a.id], where_shared, written.get(a.id, a.id)) if a.id in meta else a for a in apps]
     default_name = path.parent.name if path.stem.lower() in {"inventory", "applications", "apps"} else path.stem
     return Portfolio(
         name=str(shared.get("name") or default_name),
         source=str(path),
         apps=tuple(apps),
         failures=tuple(failures),
-        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file)),
+        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file), marks),
         platform_items=tuple(conf["platform_items"]),
         notes=(
             "Read as a Konveyor/MTA application-import CSV: name, description, business service and "
             "tags are used; team, code size and delivery come from defaults (listed per application).",
         ) if konveyor else (),
+    )
+
+
+def _with_meta(a: App, meta: Mapping[str, Any], where: _Where, key: str) -> App:
+    """A row's application with portfolio.yaml's ``applications.<id>``: its dependencies where
+    the row gives none (located in portfolio.yaml), business-critical if either says so."""
+    if a.depends_on:
+        return replace(a, critical=a.critical or bool(meta.get("critical", False)))
+    depends = meta.get("depends_on", ())
+    return replace(
+        a, depends_on=tuple(app_id(str(d)) for d in depends),
+        depends_at=where.each(("applications", key, "depends_on"), len(depends)),
+        critical=a.critical or bool(meta.get("critical", False)),
     )
 
 
@@ -425,7 +494,15 @@ def _row_marks(doc: Any, line: int) -> Marks:
 def check_dependencies(apps: Iterable[App]) -> list[Problem]:
     """Dependencies that name no application of the portfolio."""
     ids = {a.id for a in apps}
-    return [
-        Problem(a.source, f"depends on '{d}', which is not an application of this portfolio", field="depends_on")
-        for a in apps for d in a.depends_on if d not in ids
-    ]
+    problems = []
+    for a in apps:
+        for i, d in enumerate(a.depends_on):
+            if d in ids:
+                continue
+            message = f"depends on '{d}', which is not an application of this portfolio"
+            if i < len(a.depends_at):  # written in portfolio.yaml: there, at its line
+                name, line, col = a.depends_at[i]
+                problems.append(Problem(name, message, line, col, f"applications.{a.id}.depends_on[{i}]"))
+            else:
+                problems.append(Problem(a.source, message, field="depends_on"))
+    return problems

@@ -10,14 +10,16 @@ same whatever the partitioning, the number of workers or the order of completion
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,12 +68,50 @@ class PortfolioResult:
         return [a for a in self.apps if a["moves"]]
 
 
-def _submit_local(apps: list[App], jobs: int, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
-    """(app, outcome or exception) as they complete, from ``jobs`` spawned processes."""
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures: dict[Future[AppOutcome], App] = {pool.submit(evaluate_app, app, **kwargs): app for app in apps}
+def _evaluate_spooled(app: App, row: int, folder: str, kwargs: dict[str, Any]) -> AppOutcome:
+    """``evaluate_app`` in a local worker process, its arrays written straight into the spool's
+    files at the application's row (the same bytes the parent would write): only the summary
+    goes back through the pipe."""
+    outcome = evaluate_app(app, **kwargs)
+    Spool.write_row(Path(folder), row, outcome.arrays)
+    return AppOutcome(outcome.id, outcome.summary, {})
+
+
+@contextmanager
+def local_workers(
+    jobs: int, method: Literal["fork", "spawn"] | None = None
+) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` local worker processes. Forked from this process where that is safe (Linux, and
+    no other thread whose locks a child would inherit half-held): started at once, they have
+    every module this process imported and no start-up of their own. Elsewhere spawned: each
+    imports the model afresh. Enter it before starting a thread (the CLI enters it before its
+    progress bar). ``method`` forces one (tests); the results do not depend on it."""
+    if method is None:
+        fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    else:
+        fork = method == "fork"
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"))
+    try:
+        if fork:
+            pool.submit(int)  # the first task forks every worker, now, from one thread
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit_local(
+    apps: list[App], jobs: int, kwargs: dict[str, Any], spool: Spool, pool: Executor | None
+) -> Iterator[tuple[App, Any]]:
+    """(app, outcome or exception) as they complete, from ``pool`` or else ``jobs`` new local
+    processes; each outcome's arrays are already in ``spool``."""
+    with ExitStack() as stack:
+        workers = pool if pool is not None else stack.enter_context(local_workers(jobs))
+        futures: dict[Future[AppOutcome], App] = {
+            workers.submit(_evaluate_spooled, app, row, str(spool.folder), kwargs): app
+            for row, app in enumerate(apps)
+        }
         for f in as_completed(futures):
-            app = futures.pop(f)  # drop the finished future: its arrays are spooled, not held
+            app = futures.pop(f)  # drop the finished future
             exc = f.exception()
             yield app, (exc if exc is not None else f.result())
 
@@ -119,6 +159,7 @@ class Spool:
     touched pages would count against the process), so memory stays flat in applications."""
 
     def __init__(self, folder: Path, rows: int, samples: int) -> None:
+        self.folder = folder
         self.samples = samples
         self.row_bytes = samples * np.dtype(np.float32).itemsize
         self.fds = {}
@@ -130,6 +171,18 @@ class Spool:
     def write(self, key: str, row: int, values: NDArray[np.float32]) -> None:
         data = np.ascontiguousarray(values, dtype=np.float32).tobytes()
         os.pwrite(self.fds[key], data, row * self.row_bytes)
+
+    @staticmethod
+    def write_row(folder: Path, row: int, arrays: dict[str, NDArray[np.float32]]) -> None:
+        """What ``write`` does for each quantity, from another process (a local worker) that
+        has only the spool's folder: same files, same offsets, same bytes."""
+        for k in ARRAY_KEYS:
+            data = np.ascontiguousarray(arrays[k], dtype=np.float32).tobytes()
+            fd = os.open(folder / f"{k}.f32", os.O_WRONLY)
+            try:
+                os.pwrite(fd, data, row * len(data))
+            finally:
+                os.close(fd)
 
     def read(self, key: str, rows: list[int]) -> NDArray[np.float64]:
         """Rows ``rows`` of ``key`` as a (len(rows), samples) float64 array."""
@@ -165,9 +218,11 @@ def run_portfolio(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     spool_dir: str | None = None,
+    pool: Executor | None = None,
 ) -> PortfolioResult:
     """Assess each application, then decide for the portfolio, plan the waves and build the
-    curve. Applications that fail are reported in ``failures``; the rest still count."""
+    curve. Applications that fail are reported in ``failures``; the rest still count.
+    ``pool``: local workers to use with ``jobs`` > 1 (``local_workers``), else new ones."""
     problems = check_dependencies(portfolio.apps)
     if problems:
         raise InputError(problems)
@@ -180,22 +235,24 @@ def run_portfolio(
         "assumptions_path": assumptions_path,
         "platform_items": portfolio.platform_items,
     }
-    if scheduler:
-        stream = _submit_dask(apps, scheduler, kwargs)
-    elif jobs > 1 and len(apps) > 1:
-        stream = _submit_local(apps, jobs, kwargs)
-    else:
-        stream = _inline(apps, kwargs)
     summaries: dict[str, dict[str, Any]] = {}
     failures = list(portfolio.failures)
     with _spool(len(apps), samples, spool_dir) as spool:
+        local = not scheduler and jobs > 1 and len(apps) > 1
+        if scheduler:
+            stream = _submit_dask(apps, scheduler, kwargs)
+        elif local:
+            stream = _submit_local(apps, jobs, kwargs, spool, pool)
+        else:
+            stream = _inline(apps, kwargs)
         for done, (app, result) in enumerate(stream, start=1):
             if isinstance(result, BaseException):
                 failures.append(Failure(app.id, app.source, _message(result)))
             else:
-                row = index[app.id]
-                for k in ARRAY_KEYS:
-                    spool.write(k, row, result.arrays[k])
+                if not local:  # local workers wrote their rows themselves
+                    row = index[app.id]
+                    for k in ARRAY_KEYS:
+                        spool.write(k, row, result.arrays[k])
                 summaries[app.id] = result.summary
             if progress is not None:
                 progress(done, len(apps))
