@@ -116,7 +116,7 @@ def test_cli_on_hostile_input(text: str, call: tuple[list[str], str | None]) -> 
     before = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        (folder / "team.yaml").write_text(text)
+        (folder / "team.yaml").write_bytes(text.encode("utf-8"))  # bytes: "\r\n" stays as it is
         (folder / "sub").mkdir()
         os.chdir(folder)
         try:
@@ -126,7 +126,7 @@ def test_cli_on_hostile_input(text: str, call: tuple[list[str], str | None]) -> 
         assert code in EXIT_CODES, (args, err)
         assert "Traceback" not in err
         if not (args[0] == "init" and output == "team.yaml" and "--force" in args):
-            assert (folder / "team.yaml").read_text() == text, args
+            assert (folder / "team.yaml").read_bytes() == text.encode("utf-8"), args
         allowed = {"team.yaml", "sub"}
         if output is not None and code == 0:
             allowed |= {Path(output).parts[0]}
