@@ -103,7 +103,7 @@ def main() -> None:
     t_sample10 = _median_seconds(lambda: space.sample(10_000, np.random.default_rng(3)), 20)
     t_assess = _median_seconds(lambda: assess(q, samples=10_000, seed=4), 20)
     for table in (distributions.beta_bracket_medians, distributions.pert_table,
-                  distributions.gamma_bracket_medians, distributions._gamma_table):
+                  distributions.gamma_bracket_medians, distributions.gamma_table):
         table.cache_clear()
     start = time.perf_counter()
     assess(q, samples=10_000, seed=5)

@@ -599,6 +599,12 @@ class _Joined:
                 put(x, out)
 
 
+def _shaped(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` as ``shape``: itself when it has that shape, else a read-only broadcast view
+    (``np.broadcast_to`` costs about 10 us a call, and ``evaluate`` makes some 40 of them)."""
+    return x if x.shape == shape else np.broadcast_to(x, shape)
+
+
 def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     """``evaluate`` on one block of samples."""
     d = read_draws(
@@ -613,8 +619,8 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     other, stated, itemised = _other_operations(components, sq, d)
     components["other_operations"] = other
     shape = (n_opt, d.n)
-    work = {k: np.broadcast_to(items[k], shape) for k in WORK_ITEMS}
-    rec = {k: np.broadcast_to(components[k], shape) for k in RECURRING}
+    work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
+    rec = {k: _shaped(components[k], shape) for k in RECURRING}
     trans = _add_all(work.values(), shape)
     rec_total = _add_all(rec.values(), shape)
 
@@ -632,26 +638,26 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     return Outputs(
         **_over_horizon(  # type: ignore[arg-type]
             trans, months_to_move, rec_total, money_trans, money_month,
-            np.broadcast_to(capacity, (d.n,)), rate, infra.today.total, st,
+            _shaped(capacity, (d.n,)), rate, infra.today.total, st,
         ),
         work_items=work,
         transition_hours=trans,
         recurring=rec,
         recurring_hours=rec_total,
         migration_months=months_to_move,
-        incident_hours=np.broadcast_to(extra["incident_hours"], shape),
-        drift_hours=np.broadcast_to(extra["drift_hours"], shape),
-        start_seconds=np.broadcast_to(extra["start_seconds"], shape),
-        scale_out_relevance=np.broadcast_to(extra["relevance"], (d.n,)),
-        capacity_hours=np.broadcast_to(capacity, (d.n,)),
-        portability=np.broadcast_to(recurring.portability(pl, d), shape),
-        team_fit=np.broadcast_to(recurring.team_fit(pl, d), shape),
+        incident_hours=_shaped(extra["incident_hours"], shape),
+        drift_hours=_shaped(extra["drift_hours"], shape),
+        start_seconds=_shaped(extra["start_seconds"], shape),
+        scale_out_relevance=_shaped(extra["relevance"], (d.n,)),
+        capacity_hours=_shaped(capacity, (d.n,)),
+        portability=_shaped(recurring.portability(pl, d), shape),
+        team_fit=_shaped(recurring.team_fit(pl, d), shape),
         hourly_cost=d.team.hourly_cost,
         status_quo=sq,
         migration_people=people,
-        services_moved=np.broadcast_to(pl.units(pl.moved), shape),
-        stateful_moved=np.broadcast_to(pl.units(stateful_moving), shape),
-        data_gb_moved=np.broadcast_to(pl.units(stateful_moving, d.proc.data_gb), shape),
+        services_moved=_shaped(pl.units(pl.moved), shape),
+        stateful_moved=_shaped(pl.units(stateful_moving), shape),
+        data_gb_moved=_shaped(pl.units(stateful_moving, d.proc.data_gb), shape),
         process_containerise_hours=per_process,
         ops_stated_hours=stated,
         ops_itemised_hours=itemised,

@@ -19,6 +19,8 @@ from analyzer.model.heap import keep_freed_memory
 
 FloatArray = NDArray[np.float64]
 Origin = Literal["answer", "assumption", "option", "history"]
+#: Cells drawn at once by ``ParamSpace.sample`` (2 bytes each): whole rows, at least one.
+CELL_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Pert:
     def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.pert``)."""
         return dist.pert_from_cells(cells, self.low, self.likely, self.high)
+
+    def table(self) -> FloatArray:
+        """The value of every cell (read-only): ``from_cells(c)`` is ``table()[c]``."""
+        return dist.pert_table(self.low, self.likely, self.high)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.pert_ppf(u, self.low, self.likely, self.high)
@@ -66,6 +72,10 @@ class Gamma:
     def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.gamma_from_cells``)."""
         return dist.gamma_from_cells(cells, self.shape, self.rate)
+
+    def table(self) -> FloatArray:
+        """The value of every cell (read-only): ``from_cells(c)`` is ``table()[c]``."""
+        return dist.gamma_table(self.shape, self.rate)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.gamma_ppf(u, self.shape, self.rate)
@@ -162,8 +172,17 @@ class ParamSpace:
             (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
         ]
         perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
-        # Row by row: no params x samples block of cells held while the values are made.
-        drawn = {name: d.from_cells(dist.uniform_cells(n, rng)) for name, d in perts}
+        # One (parameters x samples) block of values, its rows the parameters'; the cells drawn
+        # and looked up CELL_BLOCK at a time (the same stream as one uniform_cells call a row),
+        # so no parameters x samples block of cells is held at large sample counts.
+        block = np.empty((len(perts), n))
+        step = max(1, CELL_BLOCK // n)
+        for lo in range(0, len(perts), step):
+            rows = perts[lo : lo + step]
+            cells = dist.uniform_cell_rows(len(rows), n, rng)
+            for j, (_, d) in enumerate(rows):
+                d.table().take(cells[j], out=block[lo + j], mode="clip")  # cells < PERT_CELLS
+        drawn = {name: block[i] for i, (name, _) in enumerate(perts)}
         for p in self.params:
             if p.name in drawn:
                 continue
