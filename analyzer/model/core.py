@@ -41,7 +41,7 @@ from analyzer.model.distributions import (
     pert_mean,
     pert_variance,
 )
-from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
+from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws, sample_count
 from analyzer.model.heap import keep_freed_memory
 from analyzer.model.options import WORK_ITEMS, OptionSpec
 from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
@@ -436,8 +436,9 @@ def _breakeven(
     m* > H; nan for the status quo."""
     s = rec[sq] - rec
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = 2.0 * trans / s
-        m_star = np.where(inside <= months, inside, months / 2.0 + trans / s)
+        per = trans / s
+        inside = 2.0 * per  # = 2T/s exactly: doubling is exact in binary floating point
+        m_star = np.where(inside <= months, inside, months / 2.0 + per)
         m_star = np.where(s > 0, m_star, np.inf)
     out = np.where(m_star <= h, np.ceil(m_star), np.inf)
     out[sq] = np.nan
@@ -516,7 +517,7 @@ def evaluate(
     temporaries stays bounded in the number of samples.
     """
     keep_freed_memory()
-    n = max(int(np.size(x)) for x in values.values())
+    n = sample_count(values)
     if n <= EVAL_BLOCK:
         reused = _LAST.over_horizon(values, st)
         if reused is not None:

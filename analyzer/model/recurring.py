@@ -128,27 +128,23 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
-    return _pick(pl.method, values, pl.img.shape)
+    return _pick(pl.method_index(tuple(values)), values)
 
 
 def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(P, S) or (P, 1): each entry's figure under today's method."""
-    return _pick(pl.method0, values, pl.img0.shape)
+    return _pick(pl.method_index(tuple(values), today=True), values)
 
 
-def _pick(
-    masks: dict[str, FloatArray], values: dict[str, FloatArray | float], shape: tuple[int, ...]
-) -> FloatArray:
-    """sum_m masks[m] x values[m] (0 where no method of ``values`` applies) as one lookup: the
+def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_m mask_m x values[m] (0 where no method of ``values`` applies) as one lookup: the
     methods' 0/1 masks do not overlap (an entry has one method), so the sum is the value of the
     entry's own method, taken from a table of rows instead of a multiply and an add per method
-    over (O, P, S)."""
+    over (O, P, S). ``index``: 1 + each entry's method's position in ``values``, 0 for none."""
     rows = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
     table = np.zeros((len(rows) + 1, max(r.shape[-1] for r in rows)))
-    index = np.zeros(shape, dtype=np.intp)  # row 0: no method of ``values`` (zeros)
-    for i, (method, row) in enumerate(zip(values, rows, strict=True), start=1):
+    for i, row in enumerate(rows, start=1):
         table[i] = row
-        index[masks[method] > 0] = i
     return np.asarray(table[index])
 
 
