@@ -4,12 +4,15 @@ per-method lookup is the sum over the methods' masks."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer._io.paths import example_questionnaire
+from analyzer.model import assess as assess_module
 from analyzer.model import core, recurring
 from analyzer.model import distributions as dist
 from analyzer.model.assumptions import load_assumptions
@@ -69,3 +72,48 @@ def test_per_method_lookup_is_the_masked_sum(seed: int, scalar: bool) -> None:
     np.testing.assert_array_equal(
         np.broadcast_to(recurring._per_method_today(pl, table), np.shape(today)), today
     )
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1001])
+def test_values_drawn_on_demand_are_the_sample(n: int) -> None:
+    """``draw_on_demand`` gives ``sample``'s values, whole or any block of samples, and leaves
+    the generator where ``sample`` does."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    space = core.build_space(q, a, opts, np.random.default_rng(0))
+    r1, r2 = np.random.default_rng(5), np.random.default_rng(5)
+    held, drawn = space.sample(n, r1), space.draw_on_demand(n, r2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert list(held) == list(drawn)
+    for lo, hi in ((0, n), (min(1, n - 1), n), (n // 3, n // 2 + 1)):
+        block = drawn.block(lo, hi)
+        for name, x in held.items():
+            np.testing.assert_array_equal(drawn[name], x, err_msg=name)
+            np.testing.assert_array_equal(block[name], x[lo:hi] if x.size == n else x)
+
+
+def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above HELD_SAMPLES: values drawn on demand, breakdowns evaluated when read; every output
+    and table is the held run's."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    held = assess_module.assess(q, samples=203, seed=3)
+    monkeypatch.setattr(assess_module, "HELD_SAMPLES", 100)
+    lazy = assess_module.assess(q, samples=203, seed=3)
+    assert not isinstance(lazy.values, dict) and not isinstance(lazy.outputs.recurring, dict)
+    for name in held.values:
+        np.testing.assert_array_equal(held.values[name], lazy.values[name], err_msg=name)
+    for f in dataclasses.fields(core.Outputs):
+        x, y = getattr(held.outputs, f.name), getattr(lazy.outputs, f.name)
+        if isinstance(x, dict):
+            assert list(x) == list(y), f.name
+            for k in x:
+                np.testing.assert_array_equal(x[k], y[k], err_msg=f"{f.name}.{k}")
+        elif isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+        else:
+            assert x == y, f.name
+    assert held.summary().equals(lazy.summary())
+    assert held.recurring_breakdown().equals(lazy.recurring_breakdown())

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -44,7 +44,7 @@ from analyzer.model.distributions import (
 from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws, sample_count
 from analyzer.model.heap import keep_freed_memory
 from analyzer.model.options import WORK_ITEMS, OptionSpec
-from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
+from analyzer.model.params import DrawnValues, Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.model.placement import Placement, place
 from analyzer.model.structure import (
     BAKED_CONTAINER,
@@ -303,9 +303,9 @@ def build_structure(
 class Outputs:
     """Model results for every option and sample; arrays are (options, samples)."""
 
-    work_items: dict[str, FloatArray]  # transition hours by work item
+    work_items: Mapping[str, FloatArray]  # transition hours by work item
     transition_hours: FloatArray
-    recurring: dict[str, FloatArray]  # hours per month by component
+    recurring: Mapping[str, FloatArray]  # hours per month by component
     recurring_hours: FloatArray
     migration_months: FloatArray  # calendar months the move takes with the people on it
     npv_hours: FloatArray
@@ -335,8 +335,8 @@ class Outputs:
     ops_gap_hours: FloatArray  # (samples,) stated - itemised: > 0 unitemised, < 0 overstated
     # ---- money (analyzer.model.money): engineer hours x hourly cost + infrastructure
     currency: str
-    infrastructure_items: dict[str, FloatArray]  # money a month per item, (O, S)
-    infrastructure_today: dict[str, FloatArray]  # today's money a month per item, (S,)
+    infrastructure_items: Mapping[str, FloatArray]  # money a month per item, (O, S)
+    infrastructure_today: Mapping[str, FloatArray]  # today's money a month per item, (S,)
     infrastructure_monthly: FloatArray  # (O, S) money a month
     people_monthly: FloatArray  # recurring hours x hourly cost, (O, S) a month
     money_monthly: FloatArray  # people + infrastructure, (O, S) a month
@@ -503,9 +503,14 @@ def _other_operations(
 
 
 def evaluate(
-    values: Mapping[str, FloatArray], st: Structure, *, reuse_horizons: bool = True
+    values: Mapping[str, FloatArray],
+    st: Structure,
+    *,
+    reuse_horizons: bool = True,
+    hold_breakdowns: bool | None = None,
 ) -> Outputs:
-    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace
+    (``sample``, or ``draw_on_demand``: then each block's values are drawn as it is evaluated).
 
     ``reuse_horizons=False`` does not keep the run for another horizon's re-evaluation (``_Last``:
     summing every input array to recognise it later); for callers that never re-evaluate over
@@ -515,10 +520,18 @@ def evaluate(
     elementwise in the samples, so the blocks give the same numbers, while each block's
     (options x processes x block) temporaries stay in the CPU cache and the peak of
     temporaries stays bounded in the number of samples.
+
+    ``hold_breakdowns=False`` (the default for values drawn on demand, above EVAL_BLOCK samples):
+    the per-item breakdowns (BREAKDOWNS: work items, recurring components, infrastructure items)
+    are not kept but evaluated again, block by block, when a field is first read (the same
+    numbers; about a second a field at a million samples): they are most of what a run holds.
     """
     keep_freed_memory()
     n = sample_count(values)
+    on_demand = isinstance(values, DrawnValues)
     if n <= EVAL_BLOCK:
+        if isinstance(values, DrawnValues):
+            values = values.block(0, n)
         reused = _LAST.over_horizon(values, st)
         if reused is not None:
             return reused
@@ -526,14 +539,83 @@ def evaluate(
         if reuse_horizons:
             _LAST.remember(values, st, out)
         return out
-    cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
+    cuts = tuple(int(c) for c in np.linspace(0, n, -(-n // EVAL_BLOCK) + 1))  # >= EVAL_BLOCK / 2
+    keep = not on_demand if hold_breakdowns is None else hold_breakdowns
     joined: _Joined | None = None
     for lo, hi in itertools.pairwise(cuts):
-        block = _evaluate_block({k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st)
-        joined = _Joined(block, n) if joined is None else joined
-        joined.put(block, int(lo), int(hi))
+        block = _evaluate_block(_block(values, n, lo, hi), st)
+        joined = _Joined(block, n, () if keep else BREAKDOWNS) if joined is None else joined
+        joined.put(block, lo, hi)
     assert joined is not None  # at least two blocks
-    return joined.outputs
+    if keep:
+        return joined.outputs
+    keys = joined.skipped_keys
+
+    def later(name: str) -> _OnDemand:
+        return _OnDemand(keys[name], _Breakdown(values, st, name, cuts))
+
+    return replace(
+        joined.outputs,
+        work_items=later("work_items"),
+        recurring=later("recurring"),
+        infrastructure_items=later("infrastructure_items"),
+        infrastructure_today=later("infrastructure_today"),
+    )
+
+
+#: The per-item breakdowns of ``Outputs`` ``evaluate`` can leave to be evaluated when read.
+BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
+
+
+def _block(values: Mapping[str, FloatArray], n: int, lo: int, hi: int) -> dict[str, FloatArray]:
+    """Samples lo..hi - 1 of every value (constants as they are)."""
+    if isinstance(values, DrawnValues):
+        return values.block(lo, hi)
+    return {k: v[lo:hi] if v.size == n else v for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class _Breakdown:
+    """One breakdown field of a run, evaluated again block by block."""
+
+    values: Mapping[str, FloatArray]
+    structure: Structure
+    name: str
+    cuts: tuple[int, ...]
+
+    def __call__(self) -> dict[str, FloatArray]:
+        n = self.cuts[-1]
+        out: dict[str, FloatArray] = {}
+        for lo, hi in itertools.pairwise(self.cuts):
+            part = getattr(_evaluate_block(_block(self.values, n, lo, hi), self.structure), self.name)
+            for k, v in part.items():
+                if k not in out:
+                    out[k] = np.empty((*v.shape[:-1], n))
+                out[k][..., lo:hi] = v
+        return out
+
+
+class _OnDemand(Mapping[str, FloatArray]):
+    """A breakdown (name -> array) evaluated on first read, then kept."""
+
+    def __init__(self, keys: tuple[str, ...], load: Callable[[], dict[str, FloatArray]]) -> None:
+        self._keys = keys
+        self._load = load
+        self._data: dict[str, FloatArray] | None = None
+
+    def __getitem__(self, key: str) -> FloatArray:
+        if self._data is None:
+            self._data = self._load()
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class _Joined:
@@ -541,14 +623,18 @@ class _Joined:
     axis is the samples; rows broadcast over options stay a broadcast, and a view several fields
     share stays one array (as in a single block)."""
 
-    def __init__(self, first: Outputs, n: int) -> None:
+    def __init__(self, first: Outputs, n: int, skip: tuple[str, ...] = ()) -> None:
         self._n = n
+        self._skip = skip  # fields left empty (the caller fills them)
+        self.skipped_keys = {name: tuple(getattr(first, name)) for name in skip}
         self._targets: dict[tuple[object, ...], FloatArray] = {}
         self._rows: dict[int, FloatArray] = {}  # id of a broadcast target -> its writable row
         fields: dict[str, object] = {}
         for f in dataclasses.fields(Outputs):
             x = getattr(first, f.name)
-            if isinstance(x, dict):
+            if f.name in skip:
+                fields[f.name] = {}
+            elif isinstance(x, dict):
                 fields[f.name] = {k: self._target(v) for k, v in x.items()}
             elif isinstance(x, np.ndarray):
                 fields[f.name] = self._target(x)
@@ -592,6 +678,8 @@ class _Joined:
                 out[..., lo:hi] = a
 
         for f in dataclasses.fields(Outputs):
+            if f.name in self._skip:
+                continue
             x, out = getattr(block, f.name), getattr(self.outputs, f.name)
             if isinstance(x, dict):
                 for k, v in x.items():

@@ -200,6 +200,9 @@ def _get(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray:
 def sample_count(values: Mapping[str, FloatArray]) -> int:
     """The number of samples: the longest array of ``values`` (``np.size`` would cost about a
     microsecond a value in dispatch, and ``evaluate`` asks for some two hundred)."""
+    given = getattr(values, "samples", None)  # params.DrawnValues: without drawing them
+    if isinstance(given, int):
+        return given
     return max(x.size if isinstance(x, np.ndarray) else int(np.size(x)) for x in values.values())
 
 
