@@ -398,24 +398,43 @@ def _ramp_discounted(x: FloatArray, delta: float) -> FloatArray:
     return np.asarray((1.0 - np.exp(-delta * x) * (1.0 + delta * x)) / (delta * delta))
 
 
+@dataclass(frozen=True)
+class _Clock:
+    """What ``_totals`` needs of the move's length alone, shared by the hours and the money:
+    months moving within the horizon, discounted, and ramp-discounted."""
+
+    months: FloatArray
+    during: FloatArray
+    moving: NDArray[np.bool_]
+    discounted_during: FloatArray
+    ramp_during: FloatArray
+
+    @staticmethod
+    def of(months: FloatArray, h: float, delta: float) -> _Clock:
+        during = np.minimum(months, h)
+        return _Clock(months, during, months > 0, _discounted(during, delta),
+                      _ramp_discounted(during, delta))
+
+
 def _totals(
-    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float, delta: float
+    trans: FloatArray, months: FloatArray | _Clock, rec: FloatArray, sq: int, h: float,
+    delta: float,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(NPV, undiscounted total at the horizon, unfinished transition hours), (O, S) each.
 
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
-    (discounted to H).
+    (discounted to H). ``months``: D, or its ``_Clock`` (computed once for hours and money).
     """
-    during = np.minimum(months, h)
-    moving = months > 0
+    clock = months if isinstance(months, _Clock) else _Clock.of(months, h, delta)
+    months, during, moving = clock.months, clock.during, clock.moving
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
     unfinished = spread * np.maximum(months - h, 0.0)
-    discounted_during = _discounted(during, delta)
+    discounted_during = clock.discounted_during
     npv = (
         (spread + rec[sq]) * discounted_during
-        + slope * _ramp_discounted(during, delta)
+        + slope * clock.ramp_during
         + rec * (_discounted(h, delta) - discounted_during)
         + unfinished * math.exp(-delta * h)
     )
@@ -777,8 +796,9 @@ def _over_horizon(
     sq = st.status_quo
     h = float(st.horizon_months)
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
-    npv, total, unfinished = _totals(trans, months_to_move, rec_total, sq, h, delta)
-    money_npv, money_total, _ = _totals(money_trans, months_to_move, money_month, sq, h, delta)
+    clock = _Clock.of(months_to_move, h, delta)
+    npv, total, unfinished = _totals(trans, clock, rec_total, sq, h, delta)
+    money_npv, money_total, _ = _totals(money_trans, clock, money_month, sq, h, delta)
     return {
         "horizon_months": st.horizon_months,
         "npv_hours": npv,
