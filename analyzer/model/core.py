@@ -543,7 +543,7 @@ def evaluate(
     ``hold_breakdowns=False`` (the default for values drawn on demand, above EVAL_BLOCK samples):
     the per-item breakdowns (BREAKDOWNS: work items, recurring components, infrastructure items)
     are not kept but evaluated again, block by block, when a field is first read (the same
-    numbers; about a second a field at a million samples): they are most of what a run holds.
+    numbers; some seconds a field at a million samples): they are most of what a run holds.
     """
     keep_freed_memory()
     n = sample_count(values)
