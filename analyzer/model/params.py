@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -163,16 +164,31 @@ class ParamSpace:
     def _tabulated(self) -> list[tuple[str, Pert | Gamma]]:
         """The parameters drawn through cell tables, in the order their cells are drawn: every
         uncertain PERT, then every Gamma."""
+        return self._plan[0]
+
+    @cached_property
+    def _plan(self) -> tuple[list[tuple[str, Pert | Gamma]], list[FloatArray], dict[str, float]]:
+        """What every draw of this space reads, worked out once: the tabulated parameters in
+        draw order, their cell tables, and the constants' values."""
         perts: list[tuple[str, Pert | Gamma]] = [
             (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
         ]
-        return perts + [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
+        perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
+        constants = {  # a constant PERT's median is its low (= likely = high): pert_ppf's value
+            p.name: float(p.dist.low) if isinstance(p.dist, Pert)
+            else float(p.dist.ppf(np.array([0.5]))[0])
+            for p in self.params
+            if p.constant
+        }
+        return perts, [d.table() for _, d in perts], constants
 
     def _others(self, n: int, rng: np.random.Generator, drawn: Mapping[str, object]
                 ) -> dict[str, FloatArray]:
-        """Constants (length-1 arrays at their median) and the other distributions' draws."""
+        """Constants (fresh length-1 arrays at their median) and the other distributions'
+        draws, in the parameters' order."""
+        constants = self._plan[2]
         return {
-            p.name: np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant
+            p.name: np.array([constants[p.name]]) if p.name in constants
             else p.dist.sample(n, rng)
             for p in self.params
             if p.name not in drawn
@@ -186,17 +202,16 @@ class ParamSpace:
         by ``rng`` alone.
         """
         keep_freed_memory()
-        perts = self._tabulated()
+        perts, tables, _ = self._plan
         # One (parameters x samples) block of values, its rows the parameters'; the cells drawn
         # and looked up CELL_BLOCK at a time (the same stream as one uniform_cells call a row),
         # so no parameters x samples block of cells is held at large sample counts.
         block = np.empty((len(perts), n))
         step = max(1, CELL_BLOCK // n)
         for lo in range(0, len(perts), step):
-            rows = perts[lo : lo + step]
-            cells = dist.uniform_cell_rows(len(rows), n, rng)
-            for j, (_, d) in enumerate(rows):
-                d.table().take(cells[j], out=block[lo + j], mode="clip")  # cells < PERT_CELLS
+            cells = dist.uniform_cell_rows(len(perts[lo : lo + step]), n, rng)
+            for j, table in enumerate(tables[lo : lo + step]):
+                table.take(cells[j], out=block[lo + j], mode="clip")  # cells < PERT_CELLS
         drawn = {name: block[i] for i, (name, _) in enumerate(perts)}
         drawn.update(self._others(n, rng, drawn))
         return {p.name: drawn[p.name] for p in self.params}
