@@ -39,6 +39,10 @@ if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
 
 PERCENTILES = (10, 50, 90)
+#: Above this many samples an assessment keeps neither the draws (``ParamSpace.draw_on_demand``)
+#: nor the per-item breakdowns (``core.evaluate``'s ``hold_breakdowns``): both are evaluated
+#: again when read, so a million samples fit in far less memory (benchmarks/bench_model.py).
+HELD_SAMPLES = 1 << 18
 
 
 def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
@@ -85,7 +89,7 @@ class Assessment:
     options: Mapping[str, OptionSpec]
     structure: Structure
     space: ParamSpace
-    values: Mapping[str, NDArray[np.float64]]
+    values: Mapping[str, NDArray[np.float64]]  # above HELD_SAMPLES: drawn again when read
     outputs: Outputs
     samples: int
     seed: int
@@ -380,6 +384,8 @@ def assess(
     rng = np.random.default_rng(seed)
     structure = build_structure(q, opts, a)
     space = build_space(q, a, opts, rng, evidence)
-    values = space.sample(samples, rng)
+    # above HELD_SAMPLES the draws are not held but drawn again block by block when needed
+    held = samples <= HELD_SAMPLES
+    values = space.sample(samples, rng) if held else space.draw_on_demand(samples, rng)
     outputs = evaluate(values, structure, reuse_horizons=reuse_horizons)
     return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -41,10 +41,10 @@ from analyzer.model.distributions import (
     pert_mean,
     pert_variance,
 )
-from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws
+from analyzer.model.draws import PROCESS_FIELDS, Draws, read_draws, sample_count
 from analyzer.model.heap import keep_freed_memory
 from analyzer.model.options import WORK_ITEMS, OptionSpec
-from analyzer.model.params import Empirical, Gamma, Param, ParamSpace, Pert
+from analyzer.model.params import DrawnValues, Empirical, Gamma, Param, ParamSpace, Pert
 from analyzer.model.placement import Placement, place
 from analyzer.model.structure import (
     BAKED_CONTAINER,
@@ -303,9 +303,9 @@ def build_structure(
 class Outputs:
     """Model results for every option and sample; arrays are (options, samples)."""
 
-    work_items: dict[str, FloatArray]  # transition hours by work item
+    work_items: Mapping[str, FloatArray]  # transition hours by work item
     transition_hours: FloatArray
-    recurring: dict[str, FloatArray]  # hours per month by component
+    recurring: Mapping[str, FloatArray]  # hours per month by component
     recurring_hours: FloatArray
     migration_months: FloatArray  # calendar months the move takes with the people on it
     npv_hours: FloatArray
@@ -335,8 +335,8 @@ class Outputs:
     ops_gap_hours: FloatArray  # (samples,) stated - itemised: > 0 unitemised, < 0 overstated
     # ---- money (analyzer.model.money): engineer hours x hourly cost + infrastructure
     currency: str
-    infrastructure_items: dict[str, FloatArray]  # money a month per item, (O, S)
-    infrastructure_today: dict[str, FloatArray]  # today's money a month per item, (S,)
+    infrastructure_items: Mapping[str, FloatArray]  # money a month per item, (O, S)
+    infrastructure_today: Mapping[str, FloatArray]  # today's money a month per item, (S,)
     infrastructure_monthly: FloatArray  # (O, S) money a month
     people_monthly: FloatArray  # recurring hours x hourly cost, (O, S) a month
     money_monthly: FloatArray  # people + infrastructure, (O, S) a month
@@ -398,24 +398,43 @@ def _ramp_discounted(x: FloatArray, delta: float) -> FloatArray:
     return np.asarray((1.0 - np.exp(-delta * x) * (1.0 + delta * x)) / (delta * delta))
 
 
+@dataclass(frozen=True)
+class _Clock:
+    """What ``_totals`` needs of the move's length alone, shared by the hours and the money:
+    months moving within the horizon, discounted, and ramp-discounted."""
+
+    months: FloatArray
+    during: FloatArray
+    moving: NDArray[np.bool_]
+    discounted_during: FloatArray
+    ramp_during: FloatArray
+
+    @staticmethod
+    def of(months: FloatArray, h: float, delta: float) -> _Clock:
+        during = np.minimum(months, h)
+        return _Clock(months, during, months > 0, _discounted(during, delta),
+                      _ramp_discounted(during, delta))
+
+
 def _totals(
-    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float, delta: float
+    trans: FloatArray, months: FloatArray | _Clock, rec: FloatArray, sq: int, h: float,
+    delta: float,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(NPV, undiscounted total at the horizon, unfinished transition hours), (O, S) each.
 
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
-    (discounted to H).
+    (discounted to H). ``months``: D, or its ``_Clock`` (computed once for hours and money).
     """
-    during = np.minimum(months, h)
-    moving = months > 0
+    clock = months if isinstance(months, _Clock) else _Clock.of(months, h, delta)
+    months, during, moving = clock.months, clock.during, clock.moving
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
     unfinished = spread * np.maximum(months - h, 0.0)
-    discounted_during = _discounted(during, delta)
+    discounted_during = clock.discounted_during
     npv = (
         (spread + rec[sq]) * discounted_during
-        + slope * _ramp_discounted(during, delta)
+        + slope * clock.ramp_during
         + rec * (_discounted(h, delta) - discounted_during)
         + unfinished * math.exp(-delta * h)
     )
@@ -436,8 +455,9 @@ def _breakeven(
     m* > H; nan for the status quo."""
     s = rec[sq] - rec
     with np.errstate(divide="ignore", invalid="ignore"):
-        inside = 2.0 * trans / s
-        m_star = np.where(inside <= months, inside, months / 2.0 + trans / s)
+        per = trans / s
+        inside = 2.0 * per  # = 2T/s exactly: doubling is exact in binary floating point
+        m_star = np.where(inside <= months, inside, months / 2.0 + per)
         m_star = np.where(s > 0, m_star, np.inf)
     out = np.where(m_star <= h, np.ceil(m_star), np.inf)
     out[sq] = np.nan
@@ -502,9 +522,14 @@ def _other_operations(
 
 
 def evaluate(
-    values: Mapping[str, FloatArray], st: Structure, *, reuse_horizons: bool = True
+    values: Mapping[str, FloatArray],
+    st: Structure,
+    *,
+    reuse_horizons: bool = True,
+    hold_breakdowns: bool | None = None,
 ) -> Outputs:
-    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace.
+    """Cost and criteria of every option for every sample; ``values`` from a ParamSpace
+    (``sample``, or ``draw_on_demand``: then each block's values are drawn as it is evaluated).
 
     ``reuse_horizons=False`` does not keep the run for another horizon's re-evaluation (``_Last``:
     summing every input array to recognise it later); for callers that never re-evaluate over
@@ -514,10 +539,18 @@ def evaluate(
     elementwise in the samples, so the blocks give the same numbers, while each block's
     (options x processes x block) temporaries stay in the CPU cache and the peak of
     temporaries stays bounded in the number of samples.
+
+    ``hold_breakdowns=False`` (the default for values drawn on demand, above EVAL_BLOCK samples):
+    the per-item breakdowns (BREAKDOWNS: work items, recurring components, infrastructure items)
+    are not kept but evaluated again, block by block, when a field is first read (the same
+    numbers; some seconds a field at a million samples): they are most of what a run holds.
     """
     keep_freed_memory()
-    n = max(int(np.size(x)) for x in values.values())
+    n = sample_count(values)
+    on_demand = isinstance(values, DrawnValues)
     if n <= EVAL_BLOCK:
+        if isinstance(values, DrawnValues):
+            values = values.block(0, n)
         reused = _LAST.over_horizon(values, st)
         if reused is not None:
             return reused
@@ -525,14 +558,83 @@ def evaluate(
         if reuse_horizons:
             _LAST.remember(values, st, out)
         return out
-    cuts = np.linspace(0, n, -(-n // EVAL_BLOCK) + 1).astype(np.intp)  # blocks >= EVAL_BLOCK / 2
+    cuts = tuple(int(c) for c in np.linspace(0, n, -(-n // EVAL_BLOCK) + 1))  # >= EVAL_BLOCK / 2
+    keep = not on_demand if hold_breakdowns is None else hold_breakdowns
     joined: _Joined | None = None
     for lo, hi in itertools.pairwise(cuts):
-        block = _evaluate_block({k: v[lo:hi] if np.size(v) == n else v for k, v in values.items()}, st)
-        joined = _Joined(block, n) if joined is None else joined
-        joined.put(block, int(lo), int(hi))
+        block = _evaluate_block(_block(values, n, lo, hi), st)
+        joined = _Joined(block, n, () if keep else BREAKDOWNS) if joined is None else joined
+        joined.put(block, lo, hi)
     assert joined is not None  # at least two blocks
-    return joined.outputs
+    if keep:
+        return joined.outputs
+    keys = joined.skipped_keys
+
+    def later(name: str) -> _OnDemand:
+        return _OnDemand(keys[name], _Breakdown(values, st, name, cuts))
+
+    return replace(
+        joined.outputs,
+        work_items=later("work_items"),
+        recurring=later("recurring"),
+        infrastructure_items=later("infrastructure_items"),
+        infrastructure_today=later("infrastructure_today"),
+    )
+
+
+#: The per-item breakdowns of ``Outputs`` ``evaluate`` can leave to be evaluated when read.
+BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
+
+
+def _block(values: Mapping[str, FloatArray], n: int, lo: int, hi: int) -> dict[str, FloatArray]:
+    """Samples lo..hi - 1 of every value (constants as they are)."""
+    if isinstance(values, DrawnValues):
+        return values.block(lo, hi)
+    return {k: v[lo:hi] if v.size == n else v for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class _Breakdown:
+    """One breakdown field of a run, evaluated again block by block."""
+
+    values: Mapping[str, FloatArray]
+    structure: Structure
+    name: str
+    cuts: tuple[int, ...]
+
+    def __call__(self) -> dict[str, FloatArray]:
+        n = self.cuts[-1]
+        out: dict[str, FloatArray] = {}
+        for lo, hi in itertools.pairwise(self.cuts):
+            part = getattr(_evaluate_block(_block(self.values, n, lo, hi), self.structure), self.name)
+            for k, v in part.items():
+                if k not in out:
+                    out[k] = np.empty((*v.shape[:-1], n))
+                out[k][..., lo:hi] = v
+        return out
+
+
+class _OnDemand(Mapping[str, FloatArray]):
+    """A breakdown (name -> array) evaluated on first read, then kept."""
+
+    def __init__(self, keys: tuple[str, ...], load: Callable[[], dict[str, FloatArray]]) -> None:
+        self._keys = keys
+        self._load = load
+        self._data: dict[str, FloatArray] | None = None
+
+    def __getitem__(self, key: str) -> FloatArray:
+        if self._data is None:
+            self._data = self._load()
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class _Joined:
@@ -540,14 +642,18 @@ class _Joined:
     axis is the samples; rows broadcast over options stay a broadcast, and a view several fields
     share stays one array (as in a single block)."""
 
-    def __init__(self, first: Outputs, n: int) -> None:
+    def __init__(self, first: Outputs, n: int, skip: tuple[str, ...] = ()) -> None:
         self._n = n
+        self._skip = skip  # fields left empty (the caller fills them)
+        self.skipped_keys = {name: tuple(getattr(first, name)) for name in skip}
         self._targets: dict[tuple[object, ...], FloatArray] = {}
         self._rows: dict[int, FloatArray] = {}  # id of a broadcast target -> its writable row
         fields: dict[str, object] = {}
         for f in dataclasses.fields(Outputs):
             x = getattr(first, f.name)
-            if isinstance(x, dict):
+            if f.name in skip:
+                fields[f.name] = {}
+            elif isinstance(x, dict):
                 fields[f.name] = {k: self._target(v) for k, v in x.items()}
             elif isinstance(x, np.ndarray):
                 fields[f.name] = self._target(x)
@@ -591,12 +697,20 @@ class _Joined:
                 out[..., lo:hi] = a
 
         for f in dataclasses.fields(Outputs):
+            if f.name in self._skip:
+                continue
             x, out = getattr(block, f.name), getattr(self.outputs, f.name)
             if isinstance(x, dict):
                 for k, v in x.items():
                     put(v, out[k])
             elif isinstance(x, np.ndarray):
                 put(x, out)
+
+
+def _shaped(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``x`` as ``shape``: itself when it has that shape, else a read-only broadcast view
+    (``np.broadcast_to`` costs about 10 us a call, and ``evaluate`` makes some 40 of them)."""
+    return x if x.shape == shape else np.broadcast_to(x, shape)
 
 
 def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
@@ -613,8 +727,8 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     other, stated, itemised = _other_operations(components, sq, d)
     components["other_operations"] = other
     shape = (n_opt, d.n)
-    work = {k: np.broadcast_to(items[k], shape) for k in WORK_ITEMS}
-    rec = {k: np.broadcast_to(components[k], shape) for k in RECURRING}
+    work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
+    rec = {k: _shaped(components[k], shape) for k in RECURRING}
     trans = _add_all(work.values(), shape)
     rec_total = _add_all(rec.values(), shape)
 
@@ -632,26 +746,26 @@ def _evaluate_block(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
     return Outputs(
         **_over_horizon(  # type: ignore[arg-type]
             trans, months_to_move, rec_total, money_trans, money_month,
-            np.broadcast_to(capacity, (d.n,)), rate, infra.today.total, st,
+            _shaped(capacity, (d.n,)), rate, infra.today.total, st,
         ),
         work_items=work,
         transition_hours=trans,
         recurring=rec,
         recurring_hours=rec_total,
         migration_months=months_to_move,
-        incident_hours=np.broadcast_to(extra["incident_hours"], shape),
-        drift_hours=np.broadcast_to(extra["drift_hours"], shape),
-        start_seconds=np.broadcast_to(extra["start_seconds"], shape),
-        scale_out_relevance=np.broadcast_to(extra["relevance"], (d.n,)),
-        capacity_hours=np.broadcast_to(capacity, (d.n,)),
-        portability=np.broadcast_to(recurring.portability(pl, d), shape),
-        team_fit=np.broadcast_to(recurring.team_fit(pl, d), shape),
+        incident_hours=_shaped(extra["incident_hours"], shape),
+        drift_hours=_shaped(extra["drift_hours"], shape),
+        start_seconds=_shaped(extra["start_seconds"], shape),
+        scale_out_relevance=_shaped(extra["relevance"], (d.n,)),
+        capacity_hours=_shaped(capacity, (d.n,)),
+        portability=_shaped(recurring.portability(pl, d), shape),
+        team_fit=_shaped(recurring.team_fit(pl, d), shape),
         hourly_cost=d.team.hourly_cost,
         status_quo=sq,
         migration_people=people,
-        services_moved=np.broadcast_to(pl.units(pl.moved), shape),
-        stateful_moved=np.broadcast_to(pl.units(stateful_moving), shape),
-        data_gb_moved=np.broadcast_to(pl.units(stateful_moving, d.proc.data_gb), shape),
+        services_moved=_shaped(pl.units(pl.moved), shape),
+        stateful_moved=_shaped(pl.units(stateful_moving), shape),
+        data_gb_moved=_shaped(pl.units(stateful_moving, d.proc.data_gb), shape),
         process_containerise_hours=per_process,
         ops_stated_hours=stated,
         ops_itemised_hours=itemised,
@@ -682,8 +796,9 @@ def _over_horizon(
     sq = st.status_quo
     h = float(st.horizon_months)
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
-    npv, total, unfinished = _totals(trans, months_to_move, rec_total, sq, h, delta)
-    money_npv, money_total, _ = _totals(money_trans, months_to_move, money_month, sq, h, delta)
+    clock = _Clock.of(months_to_move, h, delta)
+    npv, total, unfinished = _totals(trans, clock, rec_total, sq, h, delta)
+    money_npv, money_total, _ = _totals(money_trans, clock, money_month, sq, h, delta)
     return {
         "horizon_months": st.horizon_months,
         "npv_hours": npv,

@@ -89,6 +89,15 @@ def uniform_cells(n: int, rng: np.random.Generator) -> NDArray[np.uint16]:
     return np.bitwise_and(quarters, np.uint16(PERT_CELLS - 1), dtype=np.uint16)
 
 
+def uniform_cell_rows(rows: int, n: int, rng: np.random.Generator) -> NDArray[np.uint16]:
+    """(rows, n) cells: the same as ``rows`` calls of ``uniform_cells(n, rng)`` one after the
+    other (the generator's raw words are one stream, read in one call)."""
+    width = -(-n // CELLS_PER_WORD)
+    words = rng.bit_generator.random_raw(rows * width).astype("<u8", copy=False)
+    quarters = words.view("<u2").reshape(rows, width * CELLS_PER_WORD)[:, :n]
+    return np.bitwise_and(quarters, np.uint16(PERT_CELLS - 1), dtype=np.uint16)
+
+
 def pert_from_cells(
     cells: NDArray[np.integer], low: float, mode: float, high: float, *, lam: float = PERT_LAMBDA
 ) -> FloatArray:
@@ -182,11 +191,13 @@ def gamma_bracket_medians(shape: float) -> FloatArray:
 
 def gamma_from_cells(cells: NDArray[np.integer], shape: float, rate: float) -> FloatArray:
     """Gamma(shape, rate) values of cell indices in [0, PERT_CELLS): m[cells] / rate."""
-    return _gamma_table(shape, rate).take(cells)
+    return gamma_table(shape, rate).take(cells)
 
 
 @lru_cache(maxsize=1024)
-def _gamma_table(shape: float, rate: float) -> FloatArray:
+def gamma_table(shape: float, rate: float) -> FloatArray:
+    """The Gamma(shape, rate) value of every cell, m_k / rate: one lookup a draw. Cached,
+    read-only."""
     table = gamma_bracket_medians(shape) / rate
     table.setflags(write=False)
     return table

@@ -198,6 +198,15 @@ def _get(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray:
     return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
 
 
+def sample_count(values: Mapping[str, FloatArray]) -> int:
+    """The number of samples: the longest array of ``values`` (``np.size`` would cost about a
+    microsecond a value in dispatch, and ``evaluate`` asks for some two hundred)."""
+    given = getattr(values, "samples", None)  # params.DrawnValues: without drawing them
+    if isinstance(given, int):
+        return given
+    return max(x.size if isinstance(x, np.ndarray) else int(np.size(x)) for x in values.values())
+
+
 def _optional(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray | None:
     return _get(values, name, n) if name in values else None
 
@@ -209,7 +218,7 @@ def read_draws(
     categories: tuple[str, ...],
 ) -> Draws:
     """The typed view of ``values`` (a ParamSpace sample, at_quantiles or from_unit result)."""
-    n = max(int(np.size(x)) for x in values.values())
+    n = sample_count(values)
 
     def g(name: str) -> FloatArray:
         return _get(values, name, n)

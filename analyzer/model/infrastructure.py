@@ -198,9 +198,11 @@ def container_demand(
     cluster management at Google with Borg", EuroSys 2015, sec. 5).
     """
     grow = 1.0 + scale_out_headroom(placement.scale_out_lag_seconds, fleet.autoscaling, a)
-    weight = placement.container * hours * grow
-    cpu = np.sum(weight * fleet.vcpu * fleet.utilisation, axis=0)
-    mem = np.sum(weight * fleet.memory_gib * a.memory_used_share, axis=0)
+    # the 0/1 mask multiplied last: the same products (1 x and 0 x are exact), and the chains
+    # before it stay at the entries' shape instead of every state's
+    held = hours * grow
+    cpu = np.sum(placement.container * (held * fleet.vcpu * fleet.utilisation), axis=0)
+    mem = np.sum(placement.container * (held * fleet.memory_gib * a.memory_used_share), axis=0)
     return np.asarray(cpu, dtype=np.float64), np.asarray(mem, dtype=np.float64)
 
 
@@ -238,8 +240,9 @@ def infrastructure_monthly(
     managed = placement.managed
     machine = np.clip(1.0 - container - managed, 0.0, 1.0)
 
-    machine_images = np.sum(machine * hours * prices.instance_hour, axis=0)
-    managed_services = np.sum(managed * hours * prices.instance_hour, axis=0) * a.managed_premium
+    priced = hours * prices.instance_hour  # masks multiplied last (container_demand)
+    machine_images = np.sum(machine * priced, axis=0)
+    managed_services = np.sum(managed * priced, axis=0) * a.managed_premium
 
     cpu_h, gib_h = container_demand(fleet, placement, hours, a)
     services_in_containers = np.sum(container * fleet.count, axis=0)

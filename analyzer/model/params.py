@@ -7,9 +7,10 @@ reversal search all drive the same function.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -19,6 +20,8 @@ from analyzer.model.heap import keep_freed_memory
 
 FloatArray = NDArray[np.float64]
 Origin = Literal["answer", "assumption", "option", "history"]
+#: Cells drawn at once by ``ParamSpace.sample`` (2 bytes each): whole rows, at least one.
+CELL_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Pert:
     def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.pert``)."""
         return dist.pert_from_cells(cells, self.low, self.likely, self.high)
+
+    def table(self) -> FloatArray:
+        """The value of every cell (read-only): ``from_cells(c)`` is ``table()[c]``."""
+        return dist.pert_table(self.low, self.likely, self.high)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.pert_ppf(u, self.low, self.likely, self.high)
@@ -66,6 +73,10 @@ class Gamma:
     def from_cells(self, cells: NDArray[np.integer]) -> FloatArray:
         """Values of the tabulated sampler's cells (see ``distributions.gamma_from_cells``)."""
         return dist.gamma_from_cells(cells, self.shape, self.rate)
+
+    def table(self) -> FloatArray:
+        """The value of every cell (read-only): ``from_cells(c)`` is ``table()[c]``."""
+        return dist.gamma_table(self.shape, self.rate)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         return dist.gamma_ppf(u, self.shape, self.rate)
@@ -150,6 +161,39 @@ class ParamSpace:
     def uncertain(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if not p.constant)
 
+    def _tabulated(self) -> list[tuple[str, Pert | Gamma]]:
+        """The parameters drawn through cell tables, in the order their cells are drawn: every
+        uncertain PERT, then every Gamma."""
+        return self._plan[0]
+
+    @cached_property
+    def _plan(self) -> tuple[list[tuple[str, Pert | Gamma]], list[FloatArray], dict[str, float]]:
+        """What every draw of this space reads, worked out once: the tabulated parameters in
+        draw order, their cell tables, and the constants' values."""
+        perts: list[tuple[str, Pert | Gamma]] = [
+            (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
+        ]
+        perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
+        constants = {  # a constant PERT's median is its low (= likely = high): pert_ppf's value
+            p.name: float(p.dist.low) if isinstance(p.dist, Pert)
+            else float(p.dist.ppf(np.array([0.5]))[0])
+            for p in self.params
+            if p.constant
+        }
+        return perts, [d.table() for _, d in perts], constants
+
+    def _others(self, n: int, rng: np.random.Generator, drawn: Mapping[str, object]
+                ) -> dict[str, FloatArray]:
+        """Constants (fresh length-1 arrays at their median) and the other distributions'
+        draws, in the parameters' order."""
+        constants = self._plan[2]
+        return {
+            p.name: np.array([constants[p.name]]) if p.name in constants
+            else p.dist.sample(n, rng)
+            for p in self.params
+            if p.name not in drawn
+        }
+
     def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
         """n independent draws of every parameter (constants as length-1 arrays).
 
@@ -158,19 +202,36 @@ class ParamSpace:
         by ``rng`` alone.
         """
         keep_freed_memory()
-        perts: list[tuple[str, Pert | Gamma]] = [
-            (p.name, p.dist) for p in self.params if isinstance(p.dist, Pert) and not p.constant
-        ]
-        perts += [(p.name, p.dist) for p in self.params if isinstance(p.dist, Gamma)]
-        # Row by row: no params x samples block of cells held while the values are made.
-        drawn = {name: d.from_cells(dist.uniform_cells(n, rng)) for name, d in perts}
-        for p in self.params:
-            if p.name in drawn:
-                continue
-            drawn[p.name] = (
-                np.array([p.dist.ppf(np.array([0.5]))[0]]) if p.constant else p.dist.sample(n, rng)
-            )
+        perts, tables, _ = self._plan
+        # One (parameters x samples) block of values, its rows the parameters'; the cells drawn
+        # and looked up CELL_BLOCK at a time (the same stream as one uniform_cells call a row),
+        # so no parameters x samples block of cells is held at large sample counts.
+        block = np.empty((len(perts), n))
+        step = max(1, CELL_BLOCK // n)
+        for lo in range(0, len(perts), step):
+            cells = dist.uniform_cell_rows(len(perts[lo : lo + step]), n, rng)
+            for j, table in enumerate(tables[lo : lo + step]):
+                table.take(cells[j], out=block[lo + j], mode="clip")  # cells < PERT_CELLS
+        drawn = {name: block[i] for i, (name, _) in enumerate(perts)}
+        drawn.update(self._others(n, rng, drawn))
         return {p.name: drawn[p.name] for p in self.params}
+
+    def draw_on_demand(self, n: int, rng: np.random.Generator) -> Mapping[str, FloatArray]:
+        """What ``sample(n, rng)`` gives, as a ``DrawnValues`` that holds the generator's state
+        instead of the tabulated parameters' n values each (8 bytes a draw: 1.2 GB for the seed
+        team at a million samples) and draws a parameter, or a block of samples of all of them,
+        again when asked. ``rng`` ends where ``sample`` leaves it. A generator that cannot
+        jump ahead (no ``advance``, e.g. MT19937) gets ``sample``'s dict."""
+        if not hasattr(rng.bit_generator, "advance"):
+            return self.sample(n, rng)
+        keep_freed_memory()
+        perts = self._tabulated()
+        state = rng.bit_generator.state
+        width = -(-n // dist.CELLS_PER_WORD)
+        rng.bit_generator.advance(len(perts) * width)  # type: ignore[attr-defined]
+        held = self._others(n, rng, dict(perts))
+        return DrawnValues(tuple(p.name for p in self.params), perts, held, n, state,
+                           type(rng.bit_generator))
 
     def at_quantiles(
         self, u: Mapping[str, ArrayLike] | None = None, default: float = 0.5
@@ -192,3 +253,70 @@ class ParamSpace:
 
     def medians(self) -> dict[str, FloatArray]:
         return self.at_quantiles()
+
+
+class DrawnValues(Mapping[str, FloatArray]):
+    """A ParamSpace sample that draws its tabulated parameters again on demand: parameter i's
+    cells are the generator's raw words i x W .. (i + 1) x W - 1 after ``state`` (W = n / 4
+    rounded up, ``ParamSpace.sample``'s layout), so any parameter, or samples lo..hi of all of
+    them (``block``), is found by jumping the generator ahead (``advance``) and drawing only
+    those words: the same values as ``sample``, never all held at once.
+
+    ``values[name]`` makes a fresh array each time (n x 8 bytes); ``samples`` is n.
+    """
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        tabulated: list[tuple[str, Pert | Gamma]],
+        held: dict[str, FloatArray],
+        n: int,
+        state: Mapping[str, Any],
+        bit_generator: type[np.random.BitGenerator],
+    ) -> None:
+        self._names = names
+        self._row = {name: (i, d) for i, (name, d) in enumerate(tabulated)}
+        self._held = held
+        self.samples = n
+        self._state = state
+        self._kind = bit_generator
+        self._width = -(-n // dist.CELLS_PER_WORD)
+
+    def _draw(self, name: str, lo: int, hi: int) -> FloatArray:
+        """Samples lo..hi - 1 of a tabulated parameter."""
+        i, d = self._row[name]
+        per = dist.CELLS_PER_WORD
+        bits = self._kind()
+        bits.state = self._state
+        bits.advance(i * self._width + lo // per)  # type: ignore[attr-defined]
+        skip = lo % per
+        words = bits.random_raw(-(-(skip + hi - lo) // per)).astype("<u8", copy=False)
+        quarters = words.view("<u2")[skip : skip + hi - lo]
+        cells = np.bitwise_and(quarters, np.uint16(dist.PERT_CELLS - 1), dtype=np.uint16)
+        return np.asarray(d.table().take(cells, mode="clip"))
+
+    def block(self, lo: int, hi: int) -> dict[str, FloatArray]:
+        """Samples lo..hi - 1 of every parameter (constants as they are)."""
+        n = self.samples
+
+        def held(x: FloatArray) -> FloatArray:
+            return x[lo:hi] if x.size == n and n > 1 else x
+
+        return {
+            name: self._draw(name, lo, hi) if name in self._row else held(self._held[name])
+            for name in self._names
+        }
+
+    def __getitem__(self, name: str) -> FloatArray:
+        if name in self._row:
+            return self._draw(name, 0, self.samples)
+        return self._held[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._row or name in self._held
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)

@@ -41,6 +41,8 @@ def experience_sum(n: FloatArray, rate: FloatArray) -> FloatArray:
     """
     n = np.maximum(np.asarray(n, dtype=np.float64), 1.0)
     b = np.log2(np.asarray(rate, dtype=np.float64))
+    if np.all(n == 1.0):  # single units everywhere: the sum is exactly 1 (1^b = 1), no powers
+        return np.ones(np.broadcast_shapes(n.shape, b.shape))
     nb = n**b
     return np.asarray((n * nb - 1.0) / (b + 1.0) + (1.0 + nb) / 2.0 + b * (nb / n - 1.0) / 12.0)
 
@@ -67,6 +69,9 @@ class Placement:
     _counted: dict[tuple[tuple[int, ...], bytes], FloatArray] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _indexed: dict[tuple[bool, tuple[str, ...]], NDArray[np.intp]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def units(self, mask: FloatArray, per_unit: FloatArray | None = None) -> FloatArray:
         """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,).
@@ -79,6 +84,18 @@ class Placement:
         if key not in self._counted:
             self._counted[key] = np.asarray(mask @ self.n)
         return self._counted[key]
+
+    def method_index(self, methods: tuple[str, ...], today: bool = False) -> NDArray[np.intp]:
+        """(O, P), or (P,) for today: 1 + the position in ``methods`` of each entry's method, 0
+        where it is none of them (embedded files have none). Computed once per ``methods``."""
+        key = (today, methods)
+        if key not in self._indexed:
+            masks = self.method0 if today else self.method
+            index = np.zeros(self.img0.shape if today else self.img.shape, dtype=np.intp)
+            for i, method in enumerate(methods, start=1):
+                index[masks[method] > 0] = i  # an entry has one method: the masks do not overlap
+            self._indexed[key] = index
+        return self._indexed[key]
 
     def curved(self, mask: FloatArray, first: FloatArray) -> FloatArray:
         """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours."""

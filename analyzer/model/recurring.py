@@ -35,7 +35,9 @@ DAYS_PER_YEAR_MONTHS = 12.0
 
 
 def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
-    return np.asarray(np.divide(part, whole, out=np.zeros_like(part * whole), where=whole > 0))
+    """part / whole where whole > 0, else 0."""
+    out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
+    return np.asarray(np.divide(part, whole, out=out, where=whole > 0))
 
 
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
@@ -76,7 +78,10 @@ def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
     learnt once and then automated, so the k-th host costs first x k^log2(r) (Wright 1936, the
     curve the transition uses for similar services); n itself up to one host."""
     n = np.asarray(n, dtype=np.float64)
-    return np.asarray(np.where(n > 1.0, experience_sum(np.maximum(n, 1.0), rate), n))
+    several = n > 1.0
+    if not several.any():  # single hosts everywhere (the usual small team): n as it is
+        return n.copy()
+    return np.asarray(np.where(several, experience_sum(np.maximum(n, 1.0), rate), n))
 
 
 def environment_upkeep(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -133,22 +138,24 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
-    out: FloatArray = np.zeros((*pl.img.shape, 1))
-    for method, v in values.items():
-        mask = pl.method[method]
-        if mask.any() and np.any(v):
-            out = out + mask[:, :, None] * np.asarray(v)
-    return out
+    return _pick(pl.method_index(tuple(values)), values)
 
 
 def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """(P, S) or (P, 1): each entry's figure under today's method."""
-    out: FloatArray = np.zeros((*pl.img0.shape, 1))
-    for method, v in values.items():
-        mask = pl.method0[method]
-        if mask.any() and np.any(v):
-            out = out + mask[:, None] * np.asarray(v)
-    return out
+    return _pick(pl.method_index(tuple(values), today=True), values)
+
+
+def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_m mask_m x values[m] (0 where no method of ``values`` applies) as one lookup: the
+    methods' 0/1 masks do not overlap (an entry has one method), so the sum is the value of the
+    entry's own method, taken from a table of rows instead of a multiply and an add per method
+    over (O, P, S). ``index``: 1 + each entry's method's position in ``values``, 0 for none."""
+    rows = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
+    table = np.zeros((len(rows) + 1, max(r.shape[-1] for r in rows)))
+    for i, row in enumerate(rows, start=1):
+        table[i] = row
+    return np.asarray(table[index])
 
 
 def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:

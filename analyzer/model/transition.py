@@ -209,4 +209,4 @@ def work_items(pl: Placement, d: Draws, st: Structure) -> tuple[dict[str, FloatA
     subtotal = sum(items.values(), np.zeros((len(st.options), d.n)))
     items["productivity_dip"] = subtotal * d.c.productivity_dip_fraction
     shape = (len(st.options), d.n)
-    return {k: np.broadcast_to(v, shape) for k, v in items.items()}, per_process
+    return {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}, per_process

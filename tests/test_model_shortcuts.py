@@ -1,0 +1,119 @@
+"""The model's speed shortcuts (issue 20) compute what the plain formulas compute: cells drawn in
+one call are the cells drawn row by row, a value block holds each row's table lookups, and the
+per-method lookup is the sum over the methods' masks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer._io.paths import example_questionnaire
+from analyzer.model import assess as assess_module
+from analyzer.model import core, recurring
+from analyzer.model import distributions as dist
+from analyzer.model.assumptions import load_assumptions
+from analyzer.model.draws import read_draws
+from analyzer.model.options import load_options
+from analyzer.model.params import Gamma, Pert
+from analyzer.model.placement import METHODS, place
+from analyzer.questionnaire.form import load_questionnaire
+
+
+@given(rows=st.integers(1, 9), n=st.integers(1, 41), seed=st.integers(0, 2**32 - 1))
+def test_cell_rows_are_consecutive_cell_draws(rows: int, n: int, seed: int) -> None:
+    one = dist.uniform_cell_rows(rows, n, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    np.testing.assert_array_equal(one, np.stack([dist.uniform_cells(n, rng) for _ in range(rows)]))
+
+
+@pytest.mark.parametrize("n", [1, 5, 1001])
+def test_sample_is_the_row_by_row_draw(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The value block, in chunks of rows or whole, against one uniform_cells call a parameter
+    (PERTs, then Gammas) looked up by ``from_cells``."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    space = core.build_space(q, a, opts, np.random.default_rng(0))
+    rng = np.random.default_rng(9)
+    tabulated = [p for p in space if isinstance(p.dist, Pert) and not p.constant]
+    tabulated += [p for p in space if isinstance(p.dist, Gamma)]
+    want = {p.name: p.dist.from_cells(dist.uniform_cells(n, rng)) for p in tabulated}
+    for block in (7 * n, 1 << 22):  # rows in chunks of 7, and all rows at once
+        monkeypatch.setattr("analyzer.model.params.CELL_BLOCK", block)
+        got = space.sample(n, np.random.default_rng(9))
+        for name, x in want.items():
+            np.testing.assert_array_equal(got[name], x, err_msg=name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), scalar=st.booleans())
+def test_per_method_lookup_is_the_masked_sum(seed: int, scalar: bool) -> None:
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    structure = core.build_structure(q, opts, a)
+    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
+        6, np.random.default_rng(1)
+    )
+    d = read_draws(values, tuple(p.name for p in structure.processes), structure.option_names,
+                   structure.categories)
+    pl = place(structure, d)
+    rng = np.random.default_rng(seed)
+    table: dict[str, np.ndarray | float] = {
+        m: float(rng.uniform(0, 5)) if scalar and i % 2 else rng.uniform(0, 5, d.n)
+        for i, m in enumerate(METHODS[: int(rng.integers(1, len(METHODS) + 1))])
+    }
+    target = sum(pl.method[m][:, :, None] * np.asarray(v) for m, v in table.items())
+    today = sum(pl.method0[m][:, None] * np.asarray(v) for m, v in table.items())
+    got = recurring._per_method(pl, table)
+    np.testing.assert_array_equal(np.broadcast_to(got, np.shape(target)), target)
+    np.testing.assert_array_equal(
+        np.broadcast_to(recurring._per_method_today(pl, table), np.shape(today)), today
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 1001])
+def test_values_drawn_on_demand_are_the_sample(n: int) -> None:
+    """``draw_on_demand`` gives ``sample``'s values, whole or any block of samples, and leaves
+    the generator where ``sample`` does."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    space = core.build_space(q, a, opts, np.random.default_rng(0))
+    r1, r2 = np.random.default_rng(5), np.random.default_rng(5)
+    held, drawn = space.sample(n, r1), space.draw_on_demand(n, r2)
+    assert r1.bit_generator.state == r2.bit_generator.state
+    assert list(held) == list(drawn)
+    for lo, hi in ((0, n), (min(1, n - 1), n), (n // 3, n // 2 + 1)):
+        block = drawn.block(lo, hi)
+        for name, x in held.items():
+            np.testing.assert_array_equal(drawn[name], x, err_msg=name)
+            np.testing.assert_array_equal(block[name], x[lo:hi] if x.size == n else x)
+
+
+def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above HELD_SAMPLES: values drawn on demand, breakdowns evaluated when read; every output
+    and table is the held run's."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    held = assess_module.assess(q, samples=203, seed=3)
+    monkeypatch.setattr(assess_module, "HELD_SAMPLES", 100)
+    lazy = assess_module.assess(q, samples=203, seed=3)
+    assert not isinstance(lazy.values, dict) and not isinstance(lazy.outputs.recurring, dict)
+    for name in held.values:
+        np.testing.assert_array_equal(held.values[name], lazy.values[name], err_msg=name)
+    for f in dataclasses.fields(core.Outputs):
+        x, y = getattr(held.outputs, f.name), getattr(lazy.outputs, f.name)
+        if isinstance(x, dict):
+            assert list(x) == list(y), f.name
+            for k in x:
+                np.testing.assert_array_equal(x[k], y[k], err_msg=f"{f.name}.{k}")
+        elif isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+        else:
+            assert x == y, f.name
+    assert held.summary().equals(lazy.summary())
+    assert held.recurring_breakdown().equals(lazy.recurring_breakdown())
