@@ -236,6 +236,7 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
     lr = v["assumptions.experience_learning_rate"]
     curve = [experience_sum(c, lr) for c in count]
     engineers, pe = v["team.engineers"], v["team.platform_engineers"]
+    hires = v.get("team.hires_per_year", engineers * v["assumptions.hire_share_per_year"])
     docker_fam = v["team.docker_familiarity"]
     platform_fam = v.get("team.platform_familiarity", docker_fam)
     hours_pm = v["assumptions.hours_per_engineer_month"]
@@ -479,11 +480,9 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         share = _share(units(times(pl.ctr[o], pl.entries)), entries_units)
         own_share = _share(units(times(pl.ctr[o], pl.own)), own_units)
         rec["image_upkeep"].append(
-            units(pl.img[o])
-            * (
-                v["assumptions.image_upkeep_hours_per_image_month"]
-                + v["assumptions.image_patching_hours_per_image_month"]
-            )
+            units(pl.img[o]) * v["assumptions.image_upkeep_hours_per_image_month"]
+            + units(times(pl.img[o], pl.method[REBAKE][o]))
+            * v["assumptions.image_patching_hours_per_image_month"]
         )
         long_lived = [
             pl.img[o][p] * (pl.method[PACKAGE][o][p] + pl.method[CONFIG_MANAGEMENT][o][p])
@@ -580,7 +579,7 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
             * v["assumptions.works_on_my_machine_hours_per_engineer_month"]
             * (1.0 - v["assumptions.womm_reduction_container"] * share)
         )
-        rec["dev_environments"].append(v["team.hires_per_year"] / MONTHS_PER_YEAR * per_hire + womm)
+        rec["dev_environments"].append(hires / MONTHS_PER_YEAR * per_hire + womm)
         on_ctr = float(own_share >= 0.5)
         setup_new = (
             on_ctr * v["assumptions.new_service_setup_hours_containers"]
@@ -660,8 +659,14 @@ def moved_states(pl: PlainPlan) -> dict[str, list[Row]]:
     def both(x: list[Row], y: list[Row]) -> list[Row]:
         return [[a + b for a, b in zip(r, s, strict=True)] for r, s in zip(x, y, strict=True)]
 
+    def unbaked(ctr: Row, baked: Row) -> Row:  # one baked container per VM: billed as a VM
+        return [c * (1.0 - b) for c, b in zip(ctr, baked, strict=True)]
+
     return {
-        "container": [pl.ctr0, *pl.ctr],
+        "container": [
+            unbaked(pl.ctr0, m0[BAKED_CONTAINER]),
+            *(unbaked(c, b) for c, b in zip(pl.ctr, m[BAKED_CONTAINER], strict=True)),
+        ],
         "managed": [pl.mgd0, *pl.mgd],
         "rebake": [
             [a + b for a, b in zip(m0[REBAKE], m0[BAKED_CONTAINER], strict=True)],
