@@ -8,6 +8,7 @@ number comes from the assessment's and the decision's tables; the JSON document 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -852,21 +853,37 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 # ---- the report ---------------------------------------------------------------------------------
 
 
-def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
-    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
+@dataclass(frozen=True)
+class ReportParts:
+    """The part of a report that does not depend on the Sobol indices, the command or the
+    date: every section but the decision record, sensitivity and reproducibility (which
+    ``finish_report`` adds), the figures of all sections, and the JSON document but its
+    ``sensitivity`` block. ``analyzer report`` builds it while a background process computes
+    the indices (analyzer.app.report); tests/test_report_figures.py checks a report finished
+    from parts built on a decision without the indices is the same as one built in one go."""
+
+    assessment: Assessment
+    cost: Section
+    plan: Section
+    risks: Section
+    scores: Section
+    delivery: Section
+    assumptions: Section
+    figures: tuple[Figure, ...]
+    data: dict[str, Any]
+
+
+def report_parts(a: Assessment, d: Decision) -> ReportParts:
+    """Everything of the report on ``d`` that ``d``'s Sobol indices and most valuable unknowns
+    do not change: those may be missing (``analyzer.app.report`` passes a decision without them
+    and finishes the report with the real one)."""
     plan_section, plan_data = migration_section(a, d)
     risks, risk_rows = risk_section(a, d)
-    sections = (
-        decision_record(a, d),
-        cost_section(a),
-        plan_section,
-        risks,
-        scores_section(a, d),
-        sensitivity_section(a, d),
-        delivery_section(a, d),
-        assumptions_section(a),
-        reproducibility_section(a, d, command, date, __version__),
-    )
+    cost = cost_section(a)
+    scores = scores_section(a, d)
+    tornado = sensitivity_section(a, d)  # for its figure: the tornado is no Sobol result
+    figures = tuple(b for s in (cost, plan_section, scores, tornado) for b in s.blocks
+                    if isinstance(b, Figure))
 
     data = relabel_reversals(a, d.to_dict())
     data["migration_plan"] = plan_data
@@ -880,11 +897,38 @@ def build_report(a: Assessment, d: Decision, *, command: str, date: str | None =
         for row in d.criteria_table().to_dict(orient="records")
     ]
     data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
+    return ReportParts(a, cost, plan_section, risks, scores, delivery_section(a, d),
+                       assumptions_section(a), figures, data)
+
+
+def finish_report(parts: ReportParts, d: Decision, *, command: str,
+                  date: str | None = None) -> Report:
+    """The whole report from ``parts`` and the decision with its Sobol indices: the decision
+    record, the sensitivity and reproducibility sections and the JSON's ``sensitivity`` block
+    are built here, on ``d``."""
+    a = parts.assessment
+    sections = (
+        decision_record(a, d),
+        parts.cost,
+        parts.plan,
+        parts.risks,
+        parts.scores,
+        sensitivity_section(a, d),
+        parts.delivery,
+        parts.assumptions,
+        reproducibility_section(a, d, command, date, __version__),
+    )
+    data = dict(parts.data)
+    data["sensitivity"] = d.to_dict()["sensitivity"]
     data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name
     return Report(title, subtitle, date, sections, data)
 
+
+def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
+    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
+    return finish_report(report_parts(a, d), d, command=command, date=date)
 
 
 def report_figures(a: Assessment, d: Decision) -> list[Figure]:
@@ -893,6 +937,4 @@ def report_figures(a: Assessment, d: Decision) -> list[Figure]:
     None of them depends on the Sobol indices, so ``analyzer report`` draws them while a
     background process computes those (analyzer.app.report).
     """
-    sections = (cost_section(a), migration_section(a, d)[0], scores_section(a, d),
-                sensitivity_section(a, d))
-    return [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+    return list(report_parts(a, d).figures)
