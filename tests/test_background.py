@@ -84,3 +84,22 @@ def test_pdf_is_the_same_with_figures_drawn_while_the_child_runs(
     request = ReportRequest(example_questionnaire("seed-team"), "pdf", samples=300, seed=3,
                             date="2024-06-01")
     assert make_report(request, background=True) == make_report(request, background=False)
+
+
+def test_in_child_runs_only_in_the_child() -> None:
+    ran: list[int] = []
+
+    def setup() -> None:
+        ran.append(os.getpid())
+
+    job = Background(lambda: (tuple(ran), os.getpid()), fork=True, in_child=setup)
+    seen, pid = job.result()
+    assert pid != PARENT and seen == (pid,) and ran == []  # the child's list, not ours
+    assert Background(lambda: tuple(ran), fork=False, in_child=setup).result() == ()
+
+
+def test_a_failing_in_child_falls_back_to_here() -> None:
+    def setup() -> None:
+        raise RuntimeError("no")
+
+    assert Background(lambda: os.getpid(), fork=True, in_child=setup).result() == PARENT

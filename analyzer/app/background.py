@@ -44,13 +44,17 @@ def can_fork() -> bool:
     )
 
 
-def _run_and_send(fn: Callable[[], object], conn: Connection) -> None:
+def _run_and_send(
+    fn: Callable[[], object], conn: Connection, setup: Callable[[], object] | None = None
+) -> None:
     import signal
 
     # Ctrl-C reaches the whole process group; the parent reports it, and the child (a daemon,
     # ended with the parent) must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        if setup is not None:
+            setup()
         value = fn()
     except BaseException:  # the parent reruns fn and raises there, with a real traceback
         conn.send((False, None))
@@ -64,9 +68,19 @@ def _run_and_send(fn: Callable[[], object], conn: Connection) -> None:
 
 
 class Background(Generic[T]):
-    """``fn()`` running in a forked child, or deferred until ``result()`` when it cannot."""
+    """``fn()`` running in a forked child, or deferred until ``result()`` when it cannot.
 
-    def __init__(self, fn: Callable[[], T], *, fork: bool | None = None) -> None:
+    ``in_child`` runs in the child before ``fn`` (never here): preparation only the child
+    wants, such as analyzer.app.lightstats; if it fails, the child's job fails like ``fn``.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[], T],
+        *,
+        fork: bool | None = None,
+        in_child: Callable[[], object] | None = None,
+    ) -> None:
         self._fn = fn
         self._result: tuple[T] | None = None  # boxed, so a None result counts as done
         self._conn: Connection | None = None
@@ -75,7 +89,7 @@ class Background(Generic[T]):
             return
         ctx = multiprocessing.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_run_and_send, args=(fn, send), daemon=True)
+        process = ctx.Process(target=_run_and_send, args=(fn, send, in_child), daemon=True)
         try:
             process.start()
         except OSError:  # no processes left, out of memory: run it here later

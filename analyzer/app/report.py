@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from analyzer.app import lightstats
 from analyzer.app.background import Background
 from analyzer.app.pipeline import prepare
 from analyzer.decision import sensitivity as sens
@@ -90,7 +91,7 @@ def _build(
     mark("assessed")
     job = None
     if request.sensitivity and background:
-        job = Background(partial(assessment_sobol, a))
+        job = Background(partial(assessment_sobol, a), in_child=lightstats.install)
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
         mark("decided")
