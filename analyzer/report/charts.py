@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from analyzer.decision.scoring import CRITERION_LABELS
+from analyzer.model.assess import percentiles
 from analyzer.questionnaire.form import CRITERIA
 
 if TYPE_CHECKING:
@@ -85,24 +87,30 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def cost_bands(assessment: Assessment) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Months 0..horizon and the P10, P50 and P90 of the cumulative cost at each, (3, options,
+    months): ``Assessment.cumulative_bands``'s numbers as arrays, without its long table (the
+    sliders redraw them on every change)."""
+    months = np.arange(assessment.horizon_months + 1, dtype=np.float64)
+    return months, percentiles(assessment.outputs.cumulative(months), axis=1)
+
+
 def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     """Cumulative engineer-hours per option by month: the median line and the P10-P90 band;
     each option's median break-even month is marked where it falls within the horizon."""
     ax = _axes(ax)
-    bands = assessment.cumulative_bands()
+    months, (p10, p50, p90) = cost_bands(assessment)
     horizon = assessment.horizon_months
     marked = 0  # payback labels are stacked so that options paying back together stay legible
     for i, name in enumerate(assessment.option_names):
-        rows = bands[bands["option"] == name]
         colour = _colour(i)
         label = assessment.options[name].label
         style = "--" if name == assessment.status_quo else "-"
-        ax.fill_between(rows["month"], rows["p10"], rows["p90"], color=colour, alpha=BAND_ALPHA,
-                        linewidth=0)
-        ax.plot(rows["month"], rows["p50"], style, color=colour, linewidth=1.8, label=label)
+        ax.fill_between(months, p10[i], p90[i], color=colour, alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(months, p50[i], style, color=colour, linewidth=1.8, label=label)
         be = assessment.breakeven_p50(name)
         if be is not None and be <= horizon:
-            y = float(np.interp(be, rows["month"], rows["p50"]))
+            y = float(np.interp(be, months, p50[i]))
             ax.axvline(be, color=colour, linewidth=0.8, linestyle=":")
             ax.plot([be], [y], "o", color=colour, markersize=5)
             # listed in the empty lower-right corner (cumulative lines are high there), one line
@@ -160,21 +168,19 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     if live is None or live.key != key or any(a.axes is not ax for a in live.lines):
         live = _build_live_cost(assessment, ax, key)
         _LIVE[ax] = live
-    bands = assessment.cumulative_bands()
+    months, (p10, p50, p90) = cost_bands(assessment)
     horizon = assessment.horizon_months
     marked = 0
     for i, name in enumerate(names):
-        rows = bands[bands["option"] == name]
-        months, p50 = rows["month"].to_numpy(), rows["p50"].to_numpy()
-        live.bands[i].set_data(months, rows["p10"].to_numpy(), rows["p90"].to_numpy())
-        live.lines[i].set_data(months, p50)
+        live.bands[i].set_data(months, p10[i], p90[i])
+        live.lines[i].set_data(months, p50[i])
         be = assessment.breakeven_p50(name)
         pays = be is not None and be <= horizon
         for artist in (live.vlines[i], live.markers[i], live.notes[i]):
             artist.set_visible(pays)
         if be is not None and pays:
             live.vlines[i].set_xdata([be, be])
-            live.markers[i].set_data([be], [float(np.interp(be, months, p50))])
+            live.markers[i].set_data([be], [float(np.interp(be, months, p50[i]))])
             live.notes[i].set_position((0.99, 0.03 + PAYBACK_LABEL_STEP * marked))
             live.notes[i].set_text(
                 f"{assessment.options[name].short_label} pays back in month {be:.0f}")
