@@ -919,7 +919,7 @@ def finish_report(parts: ReportParts, d: Decision, *, command: str,
         reproducibility_section(a, d, command, date, __version__),
     )
     data = dict(parts.data)
-    data["sensitivity"] = d.to_dict()["sensitivity"]
+    data["sensitivity"] = d.sensitivity_dict()
     data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name
