@@ -8,6 +8,7 @@ number comes from the assessment's and the decision's tables; the JSON document 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -267,6 +268,26 @@ def _horizon_blocks(d: Decision) -> list[Block]:
                   caption="The same futures compared over other horizons.")]
 
 
+#: The decision record's heading over the one paragraph that depends on the Sobol indices.
+UNKNOWN_HEADING = Heading("The most valuable unknown")
+
+
+def _unknown_paragraph(d: Decision) -> Paragraph:
+    """The decision record's paragraph on the most valuable unknown."""
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
+    return Paragraph(unknown) if unknown else Paragraph(
+        "Not computed: the sensitivity analysis was not run.", "note")
+
+
+def _with_unknown(record: Section, d: Decision) -> Section:
+    """``record`` (a decision record) with its unknown paragraph from ``d``: the same as
+    ``decision_record`` on ``d`` when the rest of ``d`` is the same."""
+    blocks = list(record.blocks)
+    at = blocks.index(UNKNOWN_HEADING) + 1
+    blocks[at] = _unknown_paragraph(d)
+    return dataclasses.replace(record, blocks=tuple(blocks))
+
+
 def decision_record(a: Assessment, d: Decision) -> Section:
     rec = d.recommendation
     threshold = fmt_pct(d.confidence_threshold)
@@ -288,10 +309,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
     blocks.append(Heading("What would change the answer"))
     blocks += _reversal_blocks(d)
-    unknown = d.next_unknown.text if d.next_unknown is not None else None
-    blocks.append(Heading("The most valuable unknown"))
-    blocks.append(Paragraph(unknown) if unknown else Paragraph(
-        "Not computed: the sensitivity analysis was not run.", "note"))
+    blocks += [UNKNOWN_HEADING, _unknown_paragraph(d)]
     shown = {explain_horizon(a, d.horizon_checks)} if d.horizon_checks else set()
     weights = a.questionnaire.priorities.weights.notice()
     blocks += [Paragraph(note, "note") for note in (*d.notes, *([weights] if weights else []))
@@ -856,13 +874,14 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 @dataclass(frozen=True)
 class ReportParts:
     """The part of a report that does not depend on the Sobol indices, the command or the
-    date: every section but the decision record, sensitivity and reproducibility (which
-    ``finish_report`` adds), the figures of all sections, and the JSON document but its
+    date: every section but sensitivity and reproducibility (which ``finish_report`` adds, with
+    the decision record's paragraph on the most valuable unknown), the figures of all sections, and the JSON document but its
     ``sensitivity`` block. ``analyzer report`` builds it while a background process computes
     the indices (analyzer.app.report); tests/test_report_figures.py checks a report finished
     from parts built on a decision without the indices is the same as one built in one go."""
 
     assessment: Assessment
+    record: Section  # its most valuable unknown is replaced by finish_report
     cost: Section
     plan: Section
     risks: Section
@@ -897,18 +916,18 @@ def report_parts(a: Assessment, d: Decision) -> ReportParts:
         for row in d.criteria_table().to_dict(orient="records")
     ]
     data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
-    return ReportParts(a, cost, plan_section, risks, scores, delivery_section(a, d),
-                       assumptions_section(a), figures, data)
+    return ReportParts(a, decision_record(a, d), cost, plan_section, risks, scores,
+                       delivery_section(a, d), assumptions_section(a), figures, data)
 
 
 def finish_report(parts: ReportParts, d: Decision, *, command: str,
                   date: str | None = None) -> Report:
     """The whole report from ``parts`` and the decision with its Sobol indices: the decision
-    record, the sensitivity and reproducibility sections and the JSON's ``sensitivity`` block
-    are built here, on ``d``."""
+    record's most valuable unknown, the sensitivity and reproducibility sections and the JSON's
+    ``sensitivity`` block are built here, on ``d``."""
     a = parts.assessment
     sections = (
-        decision_record(a, d),
+        _with_unknown(parts.record, d),
         parts.cost,
         parts.plan,
         parts.risks,
