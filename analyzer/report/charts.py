@@ -21,6 +21,7 @@ from analyzer.questionnaire.form import CRITERIA
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
 
     from analyzer.decision.decide import Decision
     from analyzer.decision.explore import Frontier, RecommendationMap, Sweep
@@ -194,6 +195,38 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     ax.set_xlim(0, horizon)
     ax.set_ylim(bottom=0)
     return ax
+
+
+#: Text sizes measured for SVG, by (text, font properties' hash, math or not): a pure function
+#: of those (matplotlib keys its own text caches on the same hash), measured once per process.
+_SVG_TEXT_SIZES: dict[tuple[str, int, bool], tuple[float, float, float]] = {}
+
+
+def svg_bytes(figure: MplFigure, **savefig: Any) -> bytes:
+    """``figure.savefig(format="svg", **savefig)``'s bytes, with every text's size remembered
+    across calls: a slider re-renders the same tick labels, title and legend on every change, and
+    measuring them is about a quarter of an SVG render (benchmarks/bench_explore.py). The SVG is
+    the same as savefig's (tests/test_explore.py)."""
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    measure = RendererSVG.get_text_width_height_descent
+
+    def remembered(renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        key = (s, hash(prop), bool(ismath))
+        size = _SVG_TEXT_SIZES.get(key)
+        if size is None:
+            size = _SVG_TEXT_SIZES[key] = measure(renderer, s, prop, ismath)
+        return size
+
+    out = io.BytesIO()
+    RendererSVG.get_text_width_height_descent = remembered  # type: ignore[method-assign]
+    try:
+        figure.savefig(out, format="svg", **savefig)
+    finally:
+        RendererSVG.get_text_width_height_descent = measure  # type: ignore[method-assign]
+    return out.getvalue()
 
 
 def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> _LiveCost:
