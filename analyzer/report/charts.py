@@ -76,6 +76,11 @@ def clear_drawing(ax: Axes) -> Axes:
 
 #: Vertical step between stacked payback labels, as a fraction of the axes height.
 PAYBACK_LABEL_STEP = 0.075
+COST_TITLE = "Cumulative effort by option (line: median; band: P10 to P90)"
+#: Where a title sits, in axes coordinates: on top of the axes, where matplotlib puts it when
+#: nothing (top ticks, a twin axis) is above them. Given, it is not worked out again on every
+#: draw (a tenth of the slider's SVG render).
+TITLE_Y = 1.0
 
 
 def _colour(i: int) -> str:
@@ -127,7 +132,7 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#333333")
     ax.set_xlim(0, horizon)
     ax.set_ylim(bottom=0)
-    ax.set_title("Cumulative effort by option (line: median; band: P10 to P90)")
+    ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
@@ -250,7 +255,7 @@ def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> 
                                   va="bottom", fontsize=8, color=colour, visible=False))
     live.none_note = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
                              fontsize=8, color="#333333", visible=False)
-    ax.set_title("Cumulative effort by option (line: median; band: P10 to P90)")
+    ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
