@@ -355,13 +355,14 @@ def summary_table(a: Assessment) -> Table:
         pay[name] = "-" if name == a.status_quo else fmt_pct(r["breakeven_share"])
         first[name] = fmt_pct(r["cheapest_share"])
     cur = a.currency
+    money = {name: a.money(name) for name in a.option_names}  # each is many percentiles
     for key, label in (("transition", f"Up front ({cur})"),
                        ("monthly", f"A month: people and infrastructure ({cur})"),
                        ("npv", f"Total, discounted (NPV, {cur})"),
                        ("saving", f"Saving against today ({cur})")):
         row = {"measure": label}
         for name in a.option_names:
-            v = a.money(name)[key]
+            v = money[name][key]
             sq_blank = name == a.status_quo and key in ("transition", "saving")
             row[name] = "-" if sq_blank else fmt_spread(v["p10"], v["p50"], v["p90"], "")
         rows.append(row)
@@ -513,7 +514,8 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     for _, it in items[items["stage"] == "all"].iterrows():
         rows.append({"item": f"{it['label']} (spread over the stages)", "p10": it["p10"],
                      "p50": it["p50"], "p90": it["p90"]})
-    r = a.summary().loc[option]
+    table = a.summary()
+    r = table.loc[option]
     t10, t50, t90 = _trio(r, "transition_hours")
     strong.append(len(rows))
     rows.append({"item": "Total", "p10": t10, "p50": t50, "p90": t90})
@@ -551,7 +553,7 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     for name in a.option_names:
         if name in (option, a.status_quo):
             continue
-        ro = a.summary().loc[name]
+        ro = table.loc[name]
         others.append(f"{_short(a, name)} would take {fmt_spread(*_trio(ro, 'transition_hours'))} "
                       f"over {fmt_months(ro['migration_months_p50'])}")
     blocks: list[Block] = [Paragraph(intro), work, Paragraph(summary)]
