@@ -44,8 +44,11 @@ SOBOL_RESAMPLES = 100  # bootstrap resamples for the confidence intervals (SALib
 SOBOL_CONFIDENCE = 0.95
 #: The Sobol design is evaluated in this many blocks, so a progress bar can advance.
 SOBOL_BLOCKS = 8
-#: ... or in more, so that no block's design holds more than this many values (32 MB).
-SOBOL_BLOCK_CELLS = 4_000_000
+#: ... or in more, so that no block's design holds more than this many values (8 MB): the
+#: seed team's 157 inputs take 26 blocks, and the report's Sobol child peaks at about 205 MB
+#: instead of 320 MB with a third of the page faults (benchmarks/bench_report.py); the same
+#: indices (each design row is evaluated on its own).
+SOBOL_BLOCK_CELLS = 1_000_000
 #: Above this many uncertain inputs the Sobol analysis groups the per-process inputs by kind
 #: (every process's start-up time is one group), so its N (g + 2) runs stay bounded as an
 #: estate adds process entries; a seed-sized team (about 130 inputs) is analysed input by input.
