@@ -202,9 +202,24 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     return ax
 
 
-#: Text sizes measured for SVG, by (text, font properties' hash, math or not): a pure function
-#: of those (matplotlib keys its own text caches on the same hash), measured once per process.
+#: Text sizes (width, height, descent in points) measured for SVG, by (text, font properties'
+#: hash, math or not): a pure function of those (matplotlib keys its own text caches on the same
+#: hash; the SVG renderer measures with a TextToPath, as ``text_size`` does), measured once per
+#: process.
 _SVG_TEXT_SIZES: dict[tuple[str, int, bool], tuple[float, float, float]] = {}
+
+
+def text_size(s: str, prop: Any) -> tuple[float, float, float]:
+    """Width, height and descent in points of the plain text ``s`` in font ``prop``, as the SVG
+    renderer measures it (``TextToPath``), remembered with ``svg_bytes``'s sizes."""
+    key = (s, hash(prop), False)
+    size = _SVG_TEXT_SIZES.get(key)
+    if size is None:
+        from matplotlib.textpath import text_to_path
+
+        size = _SVG_TEXT_SIZES[key] = text_to_path.get_text_width_height_descent(
+            s, prop, ismath=False)
+    return size
 
 
 def svg_bytes(figure: MplFigure, **savefig: Any) -> bytes:
