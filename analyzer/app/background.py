@@ -72,6 +72,8 @@ class Background(Generic[T]):
 
     ``in_child`` runs in the child before ``fn`` (never here): preparation only the child
     wants, such as analyzer.app.lightstats; if it fails, the child's job fails like ``fn``.
+    ``fallback`` is what runs here when there is no child or it failed (``fn`` by default): the
+    same computation without what only a child may do (``forked_map``).
     """
 
     def __init__(
@@ -80,8 +82,10 @@ class Background(Generic[T]):
         *,
         fork: bool | None = None,
         in_child: Callable[[], object] | None = None,
+        fallback: Callable[[], T] | None = None,
     ) -> None:
         self._fn = fn
+        self._fallback = fn if fallback is None else fallback
         self._result: tuple[T] | None = None  # boxed, so a None result counts as done
         self._conn: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -117,6 +121,61 @@ class Background(Generic[T]):
                 finally:
                     self._conn.close()
                     self._process.join()
-            result: T = value if ok else self._fn()
+            result: T = value if ok else self._fallback()
             self._result = (result,)
         return self._result[0]
+
+
+def forked_map(fn: Callable[[int], T], count: int) -> list[T]:
+    """``[fn(0), ..., fn(count - 1)]``, each of ``fn(1)``... in a forked process of its own
+    while this one computes ``fn(0)``: for the Sobol child, whose two analyses (one per output)
+    then run at once when a core is free. Only in a process that may fork (a single thread: the
+    Sobol child is one); any item whose process fails or sends nothing readable is computed here,
+    so the list is the same either way.
+    """
+    import contextlib
+    import pickle
+    import signal
+
+    started: list[tuple[int, int, int]] = []  # item, pid, read end
+    for i in range(1, count):
+        try:
+            read, write = os.pipe()
+        except OSError:
+            break
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            break
+        if pid == 0:  # pragma: no cover - the forked process; coverage does not follow it
+            code = 1
+            try:
+                os.close(read)
+                data = pickle.dumps(fn(i), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)  # no atexit handlers, no flushing the parent's buffers
+        os.close(write)
+        started.append((i, pid, read))
+    results: dict[int, T] = {}
+    try:
+        if count > 0:
+            results[0] = fn(0)
+    except BaseException:
+        for _, pid, _ in started:  # their results are not wanted now
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for i, pid, read in started:
+            with os.fdopen(read, "rb") as source:
+                data = source.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                with contextlib.suppress(Exception):  # unreadable: computed below
+                    results[i] = pickle.loads(data)
+    return [results[i] if i in results else fn(i) for i in range(count)]

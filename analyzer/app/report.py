@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analyzer.app import lightstats
-from analyzer.app.background import Background
+from analyzer.app.background import Background, forked_map
 from analyzer.app.pipeline import prepare
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.decide import Decision, decide
@@ -91,7 +91,9 @@ def _build(
     mark("assessed")
     job = None
     if request.sensitivity and background:
-        job = Background(partial(assessment_sobol, a), in_child=lightstats.install)
+        # in the child: scipy.stats' stand-in, and the two analyses (one per output) at once
+        job = Background(partial(assessment_sobol, a, map_outputs=forked_map),
+                         in_child=lightstats.install, fallback=partial(assessment_sobol, a))
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
         mark("decided")
