@@ -92,6 +92,9 @@ print(json.dumps({"code": proc.returncode, "wall": wall, "rss_kb": rss, "pss_kb"
 _TIMELINE = """
 import json, os, sys, time
 start = time.perf_counter()
+from analyzer.app.cli import REPORT_ENVIRONMENT
+for name, value in REPORT_ENVIRONMENT.items():  # as analyzer report sets them
+    os.environ.setdefault(name, value)
 marks = []
 def mark(stage):
     marks.append(("parent", stage, time.perf_counter() - start, time.process_time()))
