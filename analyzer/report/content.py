@@ -372,7 +372,8 @@ def summary_table(a: Assessment) -> Table:
     return Table(pd.DataFrame(rows), tuple(cols), caption="Every figure is P50 (P10 to P90).")
 
 
-def cost_section(a: Assessment) -> Section:
+def cost_section(a: Assessment, records: list[dict[str, Any]] | None = None) -> Section:
+    """``records``: ``running_cost_records(a)`` when computed already."""
     h = a.horizon_months
     intro = (
         f"Cumulative engineer-hours month by month for each option over {h} months: a move costs "
@@ -383,7 +384,7 @@ def cost_section(a: Assessment) -> Section:
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.1))
     return Section("cost", "Cost over time",
-                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a),
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a, records),
                     infrastructure_table(a)))
 
 
@@ -445,11 +446,12 @@ def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
     ]
 
 
-def running_cost_table(a: Assessment) -> Table:
-    """What each option spends each month, item by item: P50 (P10 to P90) hours a month."""
+def running_cost_table(a: Assessment, records: list[dict[str, Any]] | None = None) -> Table:
+    """What each option spends each month, item by item: P50 (P10 to P90) hours a month;
+    ``records``: ``running_cost_records(a)`` when computed already."""
     rows: dict[str, dict[str, str]] = {}
     used: set[str] = set()
-    for r in running_cost_records(a):
+    for r in running_cost_records(a) if records is None else records:
         row = rows.setdefault(r["item"], {"item": _cap(r["label"])})
         row[r["option"]] = fmt_spread(r["p10"], r["p50"], r["p90"], "")
         if r["p90"] > 0:
@@ -603,13 +605,14 @@ def _draw_plan(stages: pd.DataFrame, ax: Any) -> Any:
 # ---- section 4: scores --------------------------------------------------------------------------
 
 
-def scores_section(a: Assessment, d: Decision) -> Section:
+def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None) -> Section:
+    """``crit``: ``d.criteria_table()`` when computed already."""
     intro = (
         "Each option gets a 0-100 score on each criterion (100 is the best of the options); the "
         "weights from the questionnaire turn them into one total out of 100. The bars show how "
         "many points each criterion contributes."
     )
-    crit = d.criteria_table()
+    crit = d.criteria_table() if crit is None else crit
     rows = []
     for c in CRITERIA:
         sub = crit[crit["criterion"] == c].set_index("option")
@@ -900,8 +903,10 @@ def report_parts(a: Assessment, d: Decision) -> ReportParts:
     and finishes the report with the real one)."""
     plan_section, plan_data = migration_section(a, d)
     risks, risk_rows = risk_section(a, d)
-    cost = cost_section(a)
-    scores = scores_section(a, d)
+    records = running_cost_records(a)
+    criteria = d.criteria_table()
+    cost = cost_section(a, records)
+    scores = scores_section(a, d, criteria)
     tornado = sensitivity_section(a, d)  # for its figure: the tornado is no Sobol result
     figures = tuple(b for s in (cost, plan_section, scores, tornado) for b in s.blocks
                     if isinstance(b, Figure))
@@ -911,11 +916,11 @@ def report_parts(a: Assessment, d: Decision) -> ReportParts:
     weights = a.questionnaire.priorities.weights.notice()
     if weights:
         data["notes"] = [*data.get("notes", []), weights]
-    data["running_cost"] = running_cost_records(a)
+    data["running_cost"] = records
     data["risks"] = risk_rows
     data["criteria"] = [
         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in d.criteria_table().to_dict(orient="records")
+        for row in criteria.to_dict(orient="records")
     ]
     data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
     return ReportParts(a, decision_record(a, d), cost, plan_section, risks, scores,
