@@ -11,10 +11,11 @@ PSS of the process tree (the report forks a child for the Sobol indices). The ve
 median of REPEATS runs; best and median are printed.
 
 First it prints the timeline of a report: when each stage of ``analyzer.app.report`` ends
-(``make_report(mark=...)``), median over REPEATS fresh processes. While the forked child
-computes the Sobol indices the parent loads the renderer, finishes the decision, draws the
-figures and loads Typst's fonts; "idle until then" is the time the parent still waits for the
-child.
+(``make_report(mark=...)``) in the parent and in the Sobol child, median over REPEATS fresh
+processes. While the forked child computes the Sobol indices the parent loads the renderer,
+finishes the decision, builds every part of the report that does not depend on the indices,
+draws the figures and loads Typst's fonts; "idle until then" is the time the parent still
+waits for the child.
 """
 
 from __future__ import annotations
@@ -84,40 +85,77 @@ print(json.dumps({"code": proc.returncode, "wall": wall, "rss_kb": rss, "pss_kb"
 
 
 # One report in a fresh process, with the time each stage of analyzer.app.report ends (seconds
-# from the start of the script, after the interpreter's own start-up) as JSON.
+# from the start of the script, after the interpreter's own start-up) as JSON: the parent's
+# stages (with the CPU seconds it has used by then) and the Sobol child's, which it appends to
+# a file (time.perf_counter is the system's monotonic clock, the same in both processes). The
+# child's imports are marked by importing them first; they happen in the same order anyway.
 _TIMELINE = """
-import json, sys, time
+import json, os, sys, time
 start = time.perf_counter()
+from analyzer.app.cli import REPORT_ENVIRONMENT
+for name, value in REPORT_ENVIRONMENT.items():  # as analyzer report sets them
+    os.environ.setdefault(name, value)
 marks = []
 def mark(stage):
-    marks.append((stage, time.perf_counter() - start))
+    marks.append(("parent", stage, time.perf_counter() - start, time.process_time()))
+child_log = sys.argv[2]
+def child_mark(stage):
+    with open(child_log, "a") as f:
+        f.write(json.dumps(["child", stage, time.perf_counter() - start, time.process_time()]))
+        f.write("\\n")
 from pathlib import Path
-from analyzer.app.report import ReportRequest, make_report
+import analyzer.app.report as report
+from analyzer.app import lightstats
 mark("imported")
-make_report(ReportRequest(Path(sys.argv[1])), background=True, mark=mark)
+install, sobol = lightstats.install, report.assessment_sobol
+def install_marked():
+    child_mark("forked")
+    install()
+    import scipy.stats.qmc, SALib.analyze.sobol
+    child_mark("scipy.stats.qmc (stand-in) and SALib imported")
+def sobol_marked(*args, **kwargs):
+    result = sobol(*args, **kwargs)
+    child_mark("Sobol indices computed, sending")
+    return result
+lightstats.install, report.assessment_sobol = install_marked, sobol_marked
+report.make_report(report.ReportRequest(Path(sys.argv[1])), background=True, mark=mark)
+with open(child_log) as f:
+    marks += [tuple(json.loads(line)) for line in f]
 print(json.dumps(marks))
 """
 
+Mark = tuple[str, str, float, float]  # process, stage, ends at (s), CPU used by then (s)
 
-def timeline(questionnaire: str, cwd: Path) -> list[tuple[str, float]]:
-    """The stages of REPEATS reports: for each, the median time it ends at."""
+
+def timeline(questionnaire: str, cwd: Path) -> list[Mark]:
+    """The stages of REPEATS reports: for each, the median time it ends at and the median CPU
+    its process has used by then, ordered by time."""
     runs = []
-    for _ in range(REPEATS):
-        out = subprocess.run([sys.executable, "-c", _TIMELINE, questionnaire], cwd=cwd,
-                             env=_env(), capture_output=True, text=True, check=True).stdout
+    for i in range(REPEATS):
+        log = cwd / f"child-{i}.jsonl"
+        out = subprocess.run([sys.executable, "-c", _TIMELINE, questionnaire, str(log)],
+                             cwd=cwd, env=_env(), capture_output=True, text=True,
+                             check=True).stdout
         runs.append(json.loads(out))
-    stages = [stage for stage, _ in runs[0]]
-    return [(stage, statistics.median(run[i][1] for run in runs))
-            for i, stage in enumerate(stages)]
+    keys = [(who, stage) for who, stage, _, _ in runs[0]]
+    marks = []
+    for i, (who, stage) in enumerate(keys):
+        ends = statistics.median(run[i][2] for run in runs)
+        cpu = statistics.median(run[i][3] for run in runs)
+        marks.append((who, stage, ends, cpu))
+    return sorted(marks, key=lambda m: m[2])
 
 
-def _print_timeline(marks: list[tuple[str, float]]) -> None:
+def _print_timeline(marks: list[Mark]) -> None:
     print(f"timeline of one report (median of {REPEATS} runs; seconds after the interpreter "
-          "started; the Sobol indices are computed by a forked child meanwhile):")
-    previous = 0.0
-    for stage, end in marks:
-        print(f"  {end:5.2f} s  (+{end - previous:4.2f})  {stage}")
-        previous = end
+          "started, + since the same process's previous stage; cpu: that process's CPU "
+          "seconds by then):")
+    previous: dict[str, float] = {"parent": 0.0}
+    for who, stage, end, cpu in marks:
+        since = previous.get(who, previous["parent"])
+        indent = "" if who == "parent" else "      child: "
+        print(f"  {end:5.2f} s  (+{end - since:4.2f}, cpu {cpu:4.2f})  {indent}{stage}")
+        previous[who] = end
 
 
 def _env() -> dict[str, str]:

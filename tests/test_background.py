@@ -84,3 +84,62 @@ def test_pdf_is_the_same_with_figures_drawn_while_the_child_runs(
     request = ReportRequest(example_questionnaire("seed-team"), "pdf", samples=300, seed=3,
                             date="2024-06-01")
     assert make_report(request, background=True) == make_report(request, background=False)
+
+
+def test_in_child_runs_only_in_the_child() -> None:
+    ran: list[int] = []
+
+    def setup() -> None:
+        ran.append(os.getpid())
+
+    job = Background(lambda: (tuple(ran), os.getpid()), fork=True, in_child=setup)
+    seen, pid = job.result()
+    assert pid != PARENT and seen == (pid,) and ran == []  # the child's list, not ours
+    assert Background(lambda: tuple(ran), fork=False, in_child=setup).result() == ()
+
+
+def test_a_failing_in_child_falls_back_to_here() -> None:
+    def setup() -> None:
+        raise RuntimeError("no")
+
+    assert Background(lambda: os.getpid(), fork=True, in_child=setup).result() == PARENT
+
+
+def test_forked_map_runs_the_other_items_in_other_processes() -> None:
+    results = background.forked_map(lambda i: (i * i, os.getpid()), 3)
+    assert [value for value, _ in results] == [0, 1, 4]
+    pids = [pid for _, pid in results]
+    assert pids[0] == PARENT and PARENT not in pids[1:] and len(set(pids)) == 3
+    assert background.forked_map(lambda i: i, 0) == []
+    assert background.forked_map(lambda i: i + 1, 1) == [1]
+
+
+def test_forked_map_computes_here_what_a_process_failed_to_send() -> None:
+    def crash(i: int) -> tuple[int, int]:
+        if _in_child():
+            if i == 1:
+                os._exit(5)  # dies without sending
+            raise ValueError("fails in the forked process")
+        return i, os.getpid()
+
+    assert background.forked_map(crash, 3) == [(0, PARENT), (1, PARENT), (2, PARENT)]
+
+
+def test_forked_map_raises_an_exception_of_the_first_item() -> None:
+    def fail_first(i: int) -> int:
+        if i == 0:
+            raise KeyError("first")
+        return i
+
+    with pytest.raises(KeyError, match="first"):
+        background.forked_map(fail_first, 3)
+
+
+def test_the_fallback_runs_here_when_the_child_fails() -> None:
+    def child_only() -> str:
+        if _in_child():
+            os._exit(2)
+        raise AssertionError("not the fallback")
+
+    assert Background(child_only, fork=True, fallback=lambda: "fallback").result() == "fallback"
+    assert Background(child_only, fork=False, fallback=lambda: "here").result() == "here"

@@ -339,3 +339,22 @@ def test_the_kept_chart_is_rebuilt_after_clear_drawing(
     charts.redraw_cost_over_time(a, kept)
     fresh = charts.cost_over_time(a, ax=Figure(figsize=(7, 3.4)).add_subplot())
     assert _svg(kept) == _svg(fresh)
+
+
+def test_svg_bytes_are_savefigs_svg_with_text_sizes_remembered(
+    q: analyzer.Questionnaire, a: analyzer.Assessment
+) -> None:
+    import matplotlib
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    measure = RendererSVG.get_text_width_height_descent
+    kept = Figure(figsize=(7, 3.4)).add_subplot()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "fixed"}):
+        for months in (24, 48, 24):  # the second 24: every text size is remembered
+            changed = analyzer.reassess(a, analyzer.what_if(q, **{"priorities.horizon_months":
+                                                                  months}))
+            charts.redraw_cost_over_time(changed, kept)
+            kept.figure.suptitle(f"{months} months")
+            assert charts.svg_bytes(kept.figure, metadata={"Date": None}) == _svg(kept), months
+    assert charts._SVG_TEXT_SIZES  # remembered
+    assert RendererSVG.get_text_width_height_descent is measure  # and the renderer restored

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import matplotlib
+import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure as MplFigure
@@ -14,8 +17,10 @@ from analyzer.decision.decide import Decision, decide
 from analyzer.model.assess import Assessment, assess
 from analyzer.questionnaire.form import load_questionnaire
 from analyzer.report import charts
-from analyzer.report.content import build_report, report_figures
+from analyzer.report.content import build_report, finish_report, report_figures, report_parts
 from analyzer.report.figures import EDGE_PAD_IN, SVG_STYLE, fit_margins
+from analyzer.report.markdown import render_markdown
+from analyzer.report.render import render_json
 from analyzer.report.tree import Figure
 
 SVG_DPI = 72
@@ -93,3 +98,32 @@ def test_text_too_wide_for_the_figure_still_draws() -> None:
         fit_margins(fig, ax)
         position = ax.get_position()
         assert position.width >= 0.2 - 1e-9 and position.height >= 0.2 - 1e-9
+
+
+def test_a_report_finished_from_parts_without_the_indices_is_the_same(
+    assessment: Assessment, decision: Decision
+) -> None:
+    """What analyzer report does while the Sobol child runs: the parts built on the decision
+    without its indices and unknowns, finished with the real decision, give the same report."""
+    pending = dataclasses.replace(decision, sobol=pd.DataFrame(), next_unknown=None,
+                                  next_unknown_saving=None)
+    parts = report_parts(assessment, pending)
+    finished = finish_report(parts, decision, command="analyzer report", date="2024-06-01")
+    whole = build_report(assessment, decision, command="analyzer report", date="2024-06-01")
+    assert render_markdown(finished) == render_markdown(whole)
+    assert render_json(finished.data) == render_json(whole.data)
+    assert list(finished.data) == list(whole.data)  # the same keys in the same order
+    assert not decision.sobol.empty and finished.data["sensitivity"]["sobol"]
+    assert [f.key for f in parts.figures] == [f.key for f in whole.figures()]
+
+
+def test_cost_bands_are_the_percentiles_of_the_cumulative_cost(assessment: Assessment) -> None:
+    months, bands = charts.cost_bands(assessment)
+    cumulative = assessment.outputs.cumulative()
+    assert np.array_equal(months, np.arange(assessment.horizon_months + 1))
+    np.testing.assert_allclose(bands, np.percentile(cumulative, [10, 50, 90], axis=1),
+                               rtol=1e-12, atol=1e-9)
+    table = assessment.cumulative_bands()
+    for i, name in enumerate(assessment.option_names):
+        rows = table[table["option"] == name]
+        assert np.array_equal(rows["p50"].to_numpy(), bands[1, i])

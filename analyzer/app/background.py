@@ -44,13 +44,17 @@ def can_fork() -> bool:
     )
 
 
-def _run_and_send(fn: Callable[[], object], conn: Connection) -> None:
+def _run_and_send(
+    fn: Callable[[], object], conn: Connection, setup: Callable[[], object] | None = None
+) -> None:
     import signal
 
     # Ctrl-C reaches the whole process group; the parent reports it, and the child (a daemon,
     # ended with the parent) must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        if setup is not None:
+            setup()
         value = fn()
     except BaseException:  # the parent reruns fn and raises there, with a real traceback
         conn.send((False, None))
@@ -64,10 +68,24 @@ def _run_and_send(fn: Callable[[], object], conn: Connection) -> None:
 
 
 class Background(Generic[T]):
-    """``fn()`` running in a forked child, or deferred until ``result()`` when it cannot."""
+    """``fn()`` running in a forked child, or deferred until ``result()`` when it cannot.
 
-    def __init__(self, fn: Callable[[], T], *, fork: bool | None = None) -> None:
+    ``in_child`` runs in the child before ``fn`` (never here): preparation only the child
+    wants, such as analyzer.app.lightstats; if it fails, the child's job fails like ``fn``.
+    ``fallback`` is what runs here when there is no child or it failed (``fn`` by default): the
+    same computation without what only a child may do (``forked_map``).
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[], T],
+        *,
+        fork: bool | None = None,
+        in_child: Callable[[], object] | None = None,
+        fallback: Callable[[], T] | None = None,
+    ) -> None:
         self._fn = fn
+        self._fallback = fn if fallback is None else fallback
         self._result: tuple[T] | None = None  # boxed, so a None result counts as done
         self._conn: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -75,7 +93,7 @@ class Background(Generic[T]):
             return
         ctx = multiprocessing.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
-        process = ctx.Process(target=_run_and_send, args=(fn, send), daemon=True)
+        process = ctx.Process(target=_run_and_send, args=(fn, send, in_child), daemon=True)
         try:
             process.start()
         except OSError:  # no processes left, out of memory: run it here later
@@ -103,6 +121,61 @@ class Background(Generic[T]):
                 finally:
                     self._conn.close()
                     self._process.join()
-            result: T = value if ok else self._fn()
+            result: T = value if ok else self._fallback()
             self._result = (result,)
         return self._result[0]
+
+
+def forked_map(fn: Callable[[int], T], count: int) -> list[T]:
+    """``[fn(0), ..., fn(count - 1)]``, each of ``fn(1)``... in a forked process of its own
+    while this one computes ``fn(0)``: for the Sobol child, whose two analyses (one per output)
+    then run at once when a core is free. Only in a process that may fork (a single thread: the
+    Sobol child is one); any item whose process fails or sends nothing readable is computed here,
+    so the list is the same either way.
+    """
+    import contextlib
+    import pickle
+    import signal
+
+    started: list[tuple[int, int, int]] = []  # item, pid, read end
+    for i in range(1, count):
+        try:
+            read, write = os.pipe()
+        except OSError:
+            break
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            break
+        if pid == 0:  # pragma: no cover - the forked process; coverage does not follow it
+            code = 1
+            try:
+                os.close(read)
+                data = pickle.dumps(fn(i), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)  # no atexit handlers, no flushing the parent's buffers
+        os.close(write)
+        started.append((i, pid, read))
+    results: dict[int, T] = {}
+    try:
+        if count > 0:
+            results[0] = fn(0)
+    except BaseException:
+        for _, pid, _ in started:  # their results are not wanted now
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for i, pid, read in started:
+            with os.fdopen(read, "rb") as source:
+                data = source.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                with contextlib.suppress(Exception):  # unreadable: computed below
+                    results[i] = pickle.loads(data)
+    return [results[i] if i in results else fn(i) for i in range(count)]

@@ -112,7 +112,17 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Set for ``analyzer report`` unless the user set it: its two processes share the cores and its
+#: matrix products are small, so OpenBLAS's worker threads only spin (about 0.25 s of CPU a
+#: report; benchmarks/bench_report.py). Read when numpy loads, so set before the report's imports.
+REPORT_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    import os
+
+    for name, value in REPORT_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem

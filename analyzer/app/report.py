@@ -7,7 +7,7 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analyzer.app.background import Background
+from analyzer.app import lightstats
+from analyzer.app.background import Background, forked_map
 from analyzer.app.pipeline import prepare
 from analyzer.decision import sensitivity as sens
 from analyzer.decision.decide import Decision, decide
@@ -26,7 +27,7 @@ from analyzer.report.render import Format, render
 
 if TYPE_CHECKING:
     from analyzer.model.assess import Assessment
-    from analyzer.report.tree import Report
+    from analyzer.report.tree import Figure, Report
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def _build(
     mark("assessed")
     job = None
     if request.sensitivity and background:
-        job = Background(partial(assessment_sobol, a))
+        # in the child: scipy.stats' stand-in, and the two analyses (one per output) at once
+        job = Background(partial(assessment_sobol, a, map_outputs=forked_map),
+                         in_child=lightstats.install, fallback=partial(assessment_sobol, a))
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
         mark("decided")
@@ -101,24 +104,27 @@ def _build(
         return report, _Ahead()
     mark("Sobol child started")
     # While the child computes the Sobol indices: the rest of the decision (everything but the
-    # indices), the renderer's imports and the figures, none of which needs the indices.
+    # indices), the renderer's imports, every part of the report that does not depend on the
+    # indices, and for a PDF its figures and the Typst compiler.
     preload(request.format)
     mark("renderer loaded")
     pending = decide(a, sensitivity=True, sobol=_no_indices)
     mark("decided, all but the Sobol indices")
+    from analyzer.report.content import finish_report, report_parts
+
+    parts = report_parts(a, pending)
+    mark("content built, all but the Sobol indices")
     ahead = _Ahead()
     if request.format == "pdf":
-        ahead.drawn = _draw_figures(a, pending)
+        ahead.drawn = _draw_figures(parts.figures)
         mark("figures drawn")
         ahead.compiler = pdf_compiler()
         mark("Typst compiler and fonts loaded")
     indices = job.result()
     mark("Sobol indices received (idle until then)")
     d = with_sobol(a, pending, indices)
-    from analyzer.report.content import build_report
-
-    report = build_report(a, d, command=request.command, date=request.date)
-    mark("content built")
+    report = finish_report(parts, d, command=request.command, date=request.date)
+    mark("content finished")
     return report, ahead
 
 
@@ -139,12 +145,11 @@ def with_sobol(a: Assessment, d: Decision, indices: pd.DataFrame) -> Decision:
     )
 
 
-def _draw_figures(a: Assessment, d: Decision) -> dict[str, str]:
-    """Every figure of the report on ``d``, as SVG by key."""
-    from analyzer.report.content import report_figures
+def _draw_figures(figures: Iterable[Figure]) -> dict[str, str]:
+    """``figures`` as SVG by key."""
     from analyzer.report.figures import figure_svg
 
-    return {f.key: figure_svg(f) for f in report_figures(a, d)}
+    return {f.key: figure_svg(f) for f in figures}
 
 
 def preload(fmt: Format) -> None:

@@ -170,7 +170,15 @@ class Decision:
         }
         out["horizon_check"] = [_json(c) for c in self.horizon_checks]
         out["reversals"] = [_json(r) for r in self.reversals]
-        out["sensitivity"] = {
+        out["sensitivity"] = self.sensitivity_dict()
+        out["delivery_profile"] = _json(self.dora)
+        out["notes"] = list(self.notes)
+        return out
+
+    def sensitivity_dict(self) -> dict[str, Any]:
+        """``to_dict()["sensitivity"]`` on its own (analyzer.app.report adds it last, once the
+        Sobol indices have come)."""
+        return {
             "on": list(sens.SENSITIVITY_ON),
             "tornado": _records(self.tornado),
             "sobol": _records(self.sobol),
@@ -184,9 +192,6 @@ class Decision:
                 "most_valuable_unknown": _json(self.next_unknown_saving),
             },
         }
-        out["delivery_profile"] = _json(self.dora)
-        out["notes"] = list(self.notes)
-        return out
 
     def __repr__(self) -> str:
         # Short: the generated repr spells out the whole assessment (about 1 MB of text).

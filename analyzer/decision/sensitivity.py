@@ -34,6 +34,9 @@ FloatArray = NDArray[np.float64]
 #: progress(done, total): called as work completes; the pure functions never draw anything.
 #: progress(done, total): how long computations report how far they are (``analyzer.app.progress``).
 Progress = Callable[[int, int], None]
+#: map_outputs(analyze, q): [analyze(0), ..., analyze(q - 1)], the Sobol analyses of a model's q
+#: outputs, in order; in turn by default, or at once in other processes (analyzer.app).
+OutputsMap = Callable[[Callable[[int], "SobolIndices"], int], "list[SobolIndices]"]
 
 TORNADO_LOW = 0.1
 TORNADO_HIGH = 0.9
@@ -44,8 +47,11 @@ SOBOL_RESAMPLES = 100  # bootstrap resamples for the confidence intervals (SALib
 SOBOL_CONFIDENCE = 0.95
 #: The Sobol design is evaluated in this many blocks, so a progress bar can advance.
 SOBOL_BLOCKS = 8
-#: ... or in more, so that no block's design holds more than this many values (32 MB).
-SOBOL_BLOCK_CELLS = 4_000_000
+#: ... or in more, so that no block's design holds more than this many values (8 MB): the
+#: seed team's 157 inputs take 26 blocks, and the report's Sobol child peaks at about 205 MB
+#: instead of 320 MB with a third of the page faults (benchmarks/bench_report.py); the same
+#: indices (each design row is evaluated on its own).
+SOBOL_BLOCK_CELLS = 1_000_000
 #: Above this many uncertain inputs the Sobol analysis groups the per-process inputs by kind
 #: (every process's start-up time is one group), so its N (g + 2) runs stay bounded as an
 #: estate adds process entries; a seed-sized team (about 130 inputs) is analysed input by input.
@@ -285,10 +291,12 @@ def sobol_many(
     progress: Progress | None = None,
     blocks: int = SOBOL_BLOCKS,
     groups: Sequence[int] | None = None,
+    map_outputs: OutputsMap | None = None,
 ) -> list[SobolIndices]:
     """``sobol_first_total`` for a model with q outputs, (k, m) -> (q, m): one design, q analyses
-    (each with the same bootstrap seed). With ``groups`` (the group 0..g-1 of each input, SALib's
-    ``groups``) the indices are of the g groups, from N (g + 2) runs."""
+    (each with the same bootstrap seed), run by ``map_outputs`` (in turn without it). With
+    ``groups`` (the group 0..g-1 of each input, SALib's ``groups``) the indices are of the g
+    groups, from N (g + 2) runs."""
     from SALib.analyze import sobol as salib_sobol
 
     design_seed, boot_seed = (int(s) for s in rng.integers(_SEED_LOW, _SEED_HIGH, size=2))
@@ -311,21 +319,27 @@ def sobol_many(
     }
     if groups is not None:
         problem["groups"] = [f"g{j}" for j in groups]
-    result = []
-    for y in ys:
+
+    def analyze(i: int) -> SobolIndices:
+        y = ys[i]
         if np.ptp(y) == 0.0:  # a constant output depends on nothing
             zero = np.zeros(g)
-            result.append(SobolIndices(zero, zero, zero, zero))
-            continue
+            return SobolIndices(zero, zero, zero, zero)
         si = salib_sobol.analyze(
             problem, y, calc_second_order=False, num_resamples=SOBOL_RESAMPLES,
             conf_level=SOBOL_CONFIDENCE, seed=boot_seed,
         )
-        result.append(SobolIndices(
+        return SobolIndices(
             np.asarray(si["S1"]), np.asarray(si["S1_conf"]), np.asarray(si["ST"]),
             np.asarray(si["ST_conf"]),
-        ))
-    return result
+        )
+
+    return (map_outputs or _in_turn)(analyze, len(ys))
+
+
+def _in_turn(analyze: Callable[[int], SobolIndices], q: int) -> list[SobolIndices]:
+    """The q analyses one after another."""
+    return [analyze(i) for i in range(q)]
 
 
 def sobol_indices(
@@ -336,6 +350,7 @@ def sobol_indices(
     rng: np.random.Generator,
     progress: Progress | None = None,
     margin_option: int | None = None,
+    map_outputs: OutputsMap | None = None,
 ) -> pd.DataFrame:
     """S1, ST (and 95 % bootstrap half-widths) of the net saving for every uncertain input, or
     for every group of inputs once there are more than ``SOBOL_MAX_INPUTS`` (``sobol_groups``:
@@ -367,7 +382,8 @@ def sobol_indices(
         return np.stack([saving, margin])
 
     found = sobol_many(tables.ppf, model, len(params), n=n, rng=rng, progress=progress,
-                       groups=[int(j) for j in of_input] if grouped else None)
+                       groups=[int(j) for j in of_input] if grouped else None,
+                       map_outputs=map_outputs)
     idx = found[0]
     frame = pd.DataFrame(
         {
@@ -394,16 +410,22 @@ def sobol_indices(
 
 
 def assessment_sobol(
-    a: Assessment, *, n: int = SOBOL_SAMPLES, progress: Progress | None = None
+    a: Assessment,
+    *,
+    n: int = SOBOL_SAMPLES,
+    progress: Progress | None = None,
+    map_outputs: OutputsMap | None = None,
 ) -> pd.DataFrame:
     """The Sobol indices a decision reports: of the net saving and of the score margin between
     the recommendation and the runner-up, under the questionnaire's weights, with the design and
-    bootstrap seeded from (seed, 1), independent of the main draws."""
+    bootstrap seeded from (seed, 1), independent of the main draws; ``map_outputs`` runs the two
+    analyses (``sobol_many``)."""
     engine = DecisionFunction(a.structure, a.questionnaire.priorities.weights.normalised())
     rng = np.random.default_rng([a.seed, 1])
     recommended = score_futures(a).recommended
     return sobol_indices(
-        engine, a.space, n=n, rng=rng, progress=progress, margin_option=recommended
+        engine, a.space, n=n, rng=rng, progress=progress, margin_option=recommended,
+        map_outputs=map_outputs,
     )
 
 

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from analyzer.decision.scoring import CRITERION_LABELS
+from analyzer.model.assess import percentiles
 from analyzer.questionnaire.form import CRITERIA
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
 
     from analyzer.decision.decide import Decision
     from analyzer.decision.explore import Frontier, RecommendationMap, Sweep
@@ -73,6 +76,11 @@ def clear_drawing(ax: Axes) -> Axes:
 
 #: Vertical step between stacked payback labels, as a fraction of the axes height.
 PAYBACK_LABEL_STEP = 0.075
+COST_TITLE = "Cumulative effort by option (line: median; band: P10 to P90)"
+#: Where a title sits, in axes coordinates: on top of the axes, where matplotlib puts it when
+#: nothing (top ticks, a twin axis) is above them. Given, it is not worked out again on every
+#: draw (a tenth of the slider's SVG render).
+TITLE_Y = 1.0
 
 
 def _colour(i: int) -> str:
@@ -85,24 +93,30 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def cost_bands(assessment: Assessment) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Months 0..horizon and the P10, P50 and P90 of the cumulative cost at each, (3, options,
+    months): ``Assessment.cumulative_bands``'s numbers as arrays, without its long table (the
+    sliders redraw them on every change)."""
+    months = np.arange(assessment.horizon_months + 1, dtype=np.float64)
+    return months, percentiles(assessment.outputs.cumulative(months), axis=1)
+
+
 def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     """Cumulative engineer-hours per option by month: the median line and the P10-P90 band;
     each option's median break-even month is marked where it falls within the horizon."""
     ax = _axes(ax)
-    bands = assessment.cumulative_bands()
+    months, (p10, p50, p90) = cost_bands(assessment)
     horizon = assessment.horizon_months
     marked = 0  # payback labels are stacked so that options paying back together stay legible
     for i, name in enumerate(assessment.option_names):
-        rows = bands[bands["option"] == name]
         colour = _colour(i)
         label = assessment.options[name].label
         style = "--" if name == assessment.status_quo else "-"
-        ax.fill_between(rows["month"], rows["p10"], rows["p90"], color=colour, alpha=BAND_ALPHA,
-                        linewidth=0)
-        ax.plot(rows["month"], rows["p50"], style, color=colour, linewidth=1.8, label=label)
+        ax.fill_between(months, p10[i], p90[i], color=colour, alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(months, p50[i], style, color=colour, linewidth=1.8, label=label)
         be = assessment.breakeven_p50(name)
         if be is not None and be <= horizon:
-            y = float(np.interp(be, rows["month"], rows["p50"]))
+            y = float(np.interp(be, months, p50[i]))
             ax.axvline(be, color=colour, linewidth=0.8, linestyle=":")
             ax.plot([be], [y], "o", color=colour, markersize=5)
             # listed in the empty lower-right corner (cumulative lines are high there), one line
@@ -118,7 +132,7 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#333333")
     ax.set_xlim(0, horizon)
     ax.set_ylim(bottom=0)
-    ax.set_title("Cumulative effort by option (line: median; band: P10 to P90)")
+    ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
@@ -160,21 +174,19 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     if live is None or live.key != key or any(a.axes is not ax for a in live.lines):
         live = _build_live_cost(assessment, ax, key)
         _LIVE[ax] = live
-    bands = assessment.cumulative_bands()
+    months, (p10, p50, p90) = cost_bands(assessment)
     horizon = assessment.horizon_months
     marked = 0
     for i, name in enumerate(names):
-        rows = bands[bands["option"] == name]
-        months, p50 = rows["month"].to_numpy(), rows["p50"].to_numpy()
-        live.bands[i].set_data(months, rows["p10"].to_numpy(), rows["p90"].to_numpy())
-        live.lines[i].set_data(months, p50)
+        live.bands[i].set_data(months, p10[i], p90[i])
+        live.lines[i].set_data(months, p50[i])
         be = assessment.breakeven_p50(name)
         pays = be is not None and be <= horizon
         for artist in (live.vlines[i], live.markers[i], live.notes[i]):
             artist.set_visible(pays)
         if be is not None and pays:
             live.vlines[i].set_xdata([be, be])
-            live.markers[i].set_data([be], [float(np.interp(be, months, p50))])
+            live.markers[i].set_data([be], [float(np.interp(be, months, p50[i]))])
             live.notes[i].set_position((0.99, 0.03 + PAYBACK_LABEL_STEP * marked))
             live.notes[i].set_text(
                 f"{assessment.options[name].short_label} pays back in month {be:.0f}")
@@ -188,6 +200,53 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     ax.set_xlim(0, horizon)
     ax.set_ylim(bottom=0)
     return ax
+
+
+#: Text sizes (width, height, descent in points) measured for SVG, by (text, font properties'
+#: hash, math or not): a pure function of those (matplotlib keys its own text caches on the same
+#: hash; the SVG renderer measures with a TextToPath, as ``text_size`` does), measured once per
+#: process.
+_SVG_TEXT_SIZES: dict[tuple[str, int, bool], tuple[float, float, float]] = {}
+
+
+def text_size(s: str, prop: Any) -> tuple[float, float, float]:
+    """Width, height and descent in points of the plain text ``s`` in font ``prop``, as the SVG
+    renderer measures it (``TextToPath``), remembered with ``svg_bytes``'s sizes."""
+    key = (s, hash(prop), False)
+    size = _SVG_TEXT_SIZES.get(key)
+    if size is None:
+        from matplotlib.textpath import text_to_path
+
+        size = _SVG_TEXT_SIZES[key] = text_to_path.get_text_width_height_descent(
+            s, prop, ismath=False)
+    return size
+
+
+def svg_bytes(figure: MplFigure, **savefig: Any) -> bytes:
+    """``figure.savefig(format="svg", **savefig)``'s bytes, with every text's size remembered
+    across calls: a slider re-renders the same tick labels, title and legend on every change, and
+    measuring them is about a quarter of an SVG render (benchmarks/bench_explore.py). The SVG is
+    the same as savefig's (tests/test_explore.py)."""
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    measure = RendererSVG.get_text_width_height_descent
+
+    def remembered(renderer: Any, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        key = (s, hash(prop), bool(ismath))
+        size = _SVG_TEXT_SIZES.get(key)
+        if size is None:
+            size = _SVG_TEXT_SIZES[key] = measure(renderer, s, prop, ismath)
+        return size
+
+    out = io.BytesIO()
+    RendererSVG.get_text_width_height_descent = remembered  # type: ignore[method-assign]
+    try:
+        figure.savefig(out, format="svg", **savefig)
+    finally:
+        RendererSVG.get_text_width_height_descent = measure  # type: ignore[method-assign]
+    return out.getvalue()
 
 
 def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> _LiveCost:
@@ -211,7 +270,7 @@ def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> 
                                   va="bottom", fontsize=8, color=colour, visible=False))
     live.none_note = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
                              fontsize=8, color="#333333", visible=False)
-    ax.set_title("Cumulative effort by option (line: median; band: P10 to P90)")
+    ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)

@@ -8,6 +8,8 @@ number comes from the assessment's and the decision's tables; the JSON document 
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -266,6 +268,26 @@ def _horizon_blocks(d: Decision) -> list[Block]:
                   caption="The same futures compared over other horizons.")]
 
 
+#: The decision record's heading over the one paragraph that depends on the Sobol indices.
+UNKNOWN_HEADING = Heading("The most valuable unknown")
+
+
+def _unknown_paragraph(d: Decision) -> Paragraph:
+    """The decision record's paragraph on the most valuable unknown."""
+    unknown = d.next_unknown.text if d.next_unknown is not None else None
+    return Paragraph(unknown) if unknown else Paragraph(
+        "Not computed: the sensitivity analysis was not run.", "note")
+
+
+def _with_unknown(record: Section, d: Decision) -> Section:
+    """``record`` (a decision record) with its unknown paragraph from ``d``: the same as
+    ``decision_record`` on ``d`` when the rest of ``d`` is the same."""
+    blocks = list(record.blocks)
+    at = blocks.index(UNKNOWN_HEADING) + 1
+    blocks[at] = _unknown_paragraph(d)
+    return dataclasses.replace(record, blocks=tuple(blocks))
+
+
 def decision_record(a: Assessment, d: Decision) -> Section:
     rec = d.recommendation
     threshold = fmt_pct(d.confidence_threshold)
@@ -287,10 +309,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     blocks += [Heading("Why"), Bullets(tuple(d.reasons[:REASONS_ON_PAGE_ONE]))]
     blocks.append(Heading("What would change the answer"))
     blocks += _reversal_blocks(d)
-    unknown = d.next_unknown.text if d.next_unknown is not None else None
-    blocks.append(Heading("The most valuable unknown"))
-    blocks.append(Paragraph(unknown) if unknown else Paragraph(
-        "Not computed: the sensitivity analysis was not run.", "note"))
+    blocks += [UNKNOWN_HEADING, _unknown_paragraph(d)]
     shown = {explain_horizon(a, d.horizon_checks)} if d.horizon_checks else set()
     weights = a.questionnaire.priorities.weights.notice()
     blocks += [Paragraph(note, "note") for note in (*d.notes, *([weights] if weights else []))
@@ -336,13 +355,14 @@ def summary_table(a: Assessment) -> Table:
         pay[name] = "-" if name == a.status_quo else fmt_pct(r["breakeven_share"])
         first[name] = fmt_pct(r["cheapest_share"])
     cur = a.currency
+    money = {name: a.money(name) for name in a.option_names}  # each is many percentiles
     for key, label in (("transition", f"Up front ({cur})"),
                        ("monthly", f"A month: people and infrastructure ({cur})"),
                        ("npv", f"Total, discounted (NPV, {cur})"),
                        ("saving", f"Saving against today ({cur})")):
         row = {"measure": label}
         for name in a.option_names:
-            v = a.money(name)[key]
+            v = money[name][key]
             sq_blank = name == a.status_quo and key in ("transition", "saving")
             row[name] = "-" if sq_blank else fmt_spread(v["p10"], v["p50"], v["p90"], "")
         rows.append(row)
@@ -352,7 +372,8 @@ def summary_table(a: Assessment) -> Table:
     return Table(pd.DataFrame(rows), tuple(cols), caption="Every figure is P50 (P10 to P90).")
 
 
-def cost_section(a: Assessment) -> Section:
+def cost_section(a: Assessment, records: list[dict[str, Any]] | None = None) -> Section:
+    """``records``: ``running_cost_records(a)`` when computed already."""
     h = a.horizon_months
     intro = (
         f"Cumulative engineer-hours month by month for each option over {h} months: a move costs "
@@ -363,7 +384,7 @@ def cost_section(a: Assessment) -> Section:
                  f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
                  partial(_draw_cost, a), (7.0, 3.1))
     return Section("cost", "Cost over time",
-                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a),
+                   (Paragraph(intro), fig, summary_table(a), running_cost_table(a, records),
                     infrastructure_table(a)))
 
 
@@ -425,11 +446,12 @@ def running_cost_records(a: Assessment) -> list[dict[str, Any]]:
     ]
 
 
-def running_cost_table(a: Assessment) -> Table:
-    """What each option spends each month, item by item: P50 (P10 to P90) hours a month."""
+def running_cost_table(a: Assessment, records: list[dict[str, Any]] | None = None) -> Table:
+    """What each option spends each month, item by item: P50 (P10 to P90) hours a month;
+    ``records``: ``running_cost_records(a)`` when computed already."""
     rows: dict[str, dict[str, str]] = {}
     used: set[str] = set()
-    for r in running_cost_records(a):
+    for r in running_cost_records(a) if records is None else records:
         row = rows.setdefault(r["item"], {"item": _cap(r["label"])})
         row[r["option"]] = fmt_spread(r["p10"], r["p50"], r["p90"], "")
         if r["p90"] > 0:
@@ -494,7 +516,8 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     for _, it in items[items["stage"] == "all"].iterrows():
         rows.append({"item": f"{it['label']} (spread over the stages)", "p10": it["p10"],
                      "p50": it["p50"], "p90": it["p90"]})
-    r = a.summary().loc[option]
+    table = a.summary()
+    r = table.loc[option]
     t10, t50, t90 = _trio(r, "transition_hours")
     strong.append(len(rows))
     rows.append({"item": "Total", "p10": t10, "p50": t50, "p90": t90})
@@ -532,7 +555,7 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     for name in a.option_names:
         if name in (option, a.status_quo):
             continue
-        ro = a.summary().loc[name]
+        ro = table.loc[name]
         others.append(f"{_short(a, name)} would take {fmt_spread(*_trio(ro, 'transition_hours'))} "
                       f"over {fmt_months(ro['migration_months_p50'])}")
     blocks: list[Block] = [Paragraph(intro), work, Paragraph(summary)]
@@ -582,13 +605,14 @@ def _draw_plan(stages: pd.DataFrame, ax: Any) -> Any:
 # ---- section 4: scores --------------------------------------------------------------------------
 
 
-def scores_section(a: Assessment, d: Decision) -> Section:
+def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None) -> Section:
+    """``crit``: ``d.criteria_table()`` when computed already."""
     intro = (
         "Each option gets a 0-100 score on each criterion (100 is the best of the options); the "
         "weights from the questionnaire turn them into one total out of 100. The bars show how "
         "many points each criterion contributes."
     )
-    crit = d.criteria_table()
+    crit = d.criteria_table() if crit is None else crit
     rows = []
     for c in CRITERIA:
         sub = crit[crit["criterion"] == c].set_index("option")
@@ -852,39 +876,85 @@ def reproducibility_section(a: Assessment, d: Decision, command: str, date: str 
 # ---- the report ---------------------------------------------------------------------------------
 
 
-def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
-    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
+@dataclass(frozen=True)
+class ReportParts:
+    """The part of a report that does not depend on the Sobol indices, the command or the
+    date: every section but sensitivity and reproducibility (which ``finish_report`` adds, with
+    the decision record's paragraph on the most valuable unknown), the figures of all sections, and the JSON document but its
+    ``sensitivity`` block. ``analyzer report`` builds it while a background process computes
+    the indices (analyzer.app.report); tests/test_report_figures.py checks a report finished
+    from parts built on a decision without the indices is the same as one built in one go."""
+
+    assessment: Assessment
+    record: Section  # its most valuable unknown is replaced by finish_report
+    cost: Section
+    plan: Section
+    risks: Section
+    scores: Section
+    delivery: Section
+    assumptions: Section
+    figures: tuple[Figure, ...]
+    data: dict[str, Any]
+
+
+def report_parts(a: Assessment, d: Decision) -> ReportParts:
+    """Everything of the report on ``d`` that ``d``'s Sobol indices and most valuable unknowns
+    do not change: those may be missing (``analyzer.app.report`` passes a decision without them
+    and finishes the report with the real one)."""
     plan_section, plan_data = migration_section(a, d)
     risks, risk_rows = risk_section(a, d)
-    sections = (
-        decision_record(a, d),
-        cost_section(a),
-        plan_section,
-        risks,
-        scores_section(a, d),
-        sensitivity_section(a, d),
-        delivery_section(a, d),
-        assumptions_section(a),
-        reproducibility_section(a, d, command, date, __version__),
-    )
+    records = running_cost_records(a)
+    criteria = d.criteria_table()
+    cost = cost_section(a, records)
+    scores = scores_section(a, d, criteria)
+    tornado = sensitivity_section(a, d)  # for its figure: the tornado is no Sobol result
+    figures = tuple(b for s in (cost, plan_section, scores, tornado) for b in s.blocks
+                    if isinstance(b, Figure))
 
     data = relabel_reversals(a, d.to_dict())
     data["migration_plan"] = plan_data
     weights = a.questionnaire.priorities.weights.notice()
     if weights:
         data["notes"] = [*data.get("notes", []), weights]
-    data["running_cost"] = running_cost_records(a)
+    data["running_cost"] = records
     data["risks"] = risk_rows
     data["criteria"] = [
         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in d.criteria_table().to_dict(orient="records")
+        for row in criteria.to_dict(orient="records")
     ]
     data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
+    return ReportParts(a, decision_record(a, d), cost, plan_section, risks, scores,
+                       delivery_section(a, d), assumptions_section(a), figures, data)
+
+
+def finish_report(parts: ReportParts, d: Decision, *, command: str,
+                  date: str | None = None) -> Report:
+    """The whole report from ``parts`` and the decision with its Sobol indices: the decision
+    record's most valuable unknown, the sensitivity and reproducibility sections and the JSON's
+    ``sensitivity`` block are built here, on ``d``."""
+    a = parts.assessment
+    sections = (
+        _with_unknown(parts.record, d),
+        parts.cost,
+        parts.plan,
+        parts.risks,
+        parts.scores,
+        sensitivity_section(a, d),
+        parts.delivery,
+        parts.assumptions,
+        reproducibility_section(a, d, command, date, __version__),
+    )
+    data = dict(parts.data)
+    data["sensitivity"] = d.sensitivity_dict()
     data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name
     return Report(title, subtitle, date, sections, data)
 
+
+def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
+    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
+    return finish_report(report_parts(a, d), d, command=command, date=date)
 
 
 def report_figures(a: Assessment, d: Decision) -> list[Figure]:
@@ -893,6 +963,4 @@ def report_figures(a: Assessment, d: Decision) -> list[Figure]:
     None of them depends on the Sobol indices, so ``analyzer report`` draws them while a
     background process computes those (analyzer.app.report).
     """
-    sections = (cost_section(a), migration_section(a, d)[0], scores_section(a, d),
-                sensitivity_section(a, d))
-    return [b for s in sections for b in s.blocks if isinstance(b, Figure)]
+    return list(report_parts(a, d).figures)

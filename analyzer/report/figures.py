@@ -9,9 +9,9 @@ margin they cross.
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
+from analyzer.report.charts import svg_bytes, text_size
 from analyzer.report.tree import Figure
 
 if TYPE_CHECKING:
@@ -52,25 +52,21 @@ def figure_svg(figure: Figure) -> str:
         try:
             ax = figure.draw(fig.add_subplot())
             fit_margins(fig, ax)
-            buf = io.StringIO()
-            fig.savefig(buf, format="svg", metadata={"Date": None})
+            svg = svg_bytes(fig, metadata={"Date": None})  # text measured once per process
         finally:
             fig.clear()
-    return buf.getvalue()
+    return svg.decode("utf-8")
 
 
 def _text_inches(text: Text) -> tuple[float, float]:
     """Width and height of a text as laid out (every line, unrotated), inches, from the font's
     metrics: no renderer and no layout of the rest of the figure."""
-    from matplotlib.textpath import text_to_path
-
     content = text.get_text()
     if not text.get_visible() or not content:
         return 0.0, 0.0
     prop = text.get_fontproperties()
     lines = content.split("\n")
-    width = max(text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
-                for line in lines)
+    width = max(text_size(line, prop)[0] for line in lines)
     height = len(lines) * LINE_SPACING * prop.get_size_in_points()
     return width / POINTS_PER_INCH, height / POINTS_PER_INCH
 
