@@ -71,6 +71,22 @@ def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
     return np.asarray(np.where(high == low, low, between))
 
 
+def row_medians(rows: NDArray[np.float64]) -> list[float]:
+    """``np.median`` of each row of a (k, n) array, partitioned in place (the caller's scratch
+    array): the middle order statistic, or the mean (lo + hi)/2 of the two middle ones for even
+    n, nan for a row holding one -- the values ``np.median`` gives, without its copy and its
+    ~30 us of fixed cost a call (the portfolio's lean recommendation reads about a dozen)."""
+    n = rows.shape[1]
+    half = n // 2
+    kth = [half - 1, half, n - 1] if n % 2 == 0 else [half, n - 1]
+    out = []
+    for row in rows:
+        row.partition(kth)  # a 1-D partition: the 2-D one along an axis is slower per row
+        mid = row[half] if n % 2 else (row[half - 1] + row[half]) / 2.0
+        out.append(float("nan") if np.isnan(row[n - 1]) else float(mid))
+    return out
+
+
 def _p(x: NDArray[np.float64]) -> dict[str, float]:
     p10, p50, p90 = (float(v) for v in percentiles(x))
     return {"p10": p10, "p50": p50, "p90": p90}

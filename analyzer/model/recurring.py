@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
-from analyzer.model.placement import Placement, experience_sum
+from analyzer.model.placement import METHODS, Placement, experience_sum
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     COMPOSE,
@@ -192,39 +192,43 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     }
     per_service = _share(dl.prod_deploys_per_week, own_units)  # DORA counts per service
     manual = c.manual_deploy_half_per_week / (c.manual_deploy_half_per_week + per_service)  # (S,)
-    ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
     hands_on = dl.hands_on_minutes_per_deploy * (1.0 if st.hands_on_answered else manual)
     bake = dl.image_bake_minutes
-    wait = _per_method(
-        pl,
-        {
-            REBAKE: bake,
-            CONTAINER_METHOD: c.container_build_minutes,
-            BAKED_CONTAINER: bake + c.container_build_minutes,
-        },
-    )
-    rollback = _per_method(
-        pl,
-        {
-            PACKAGE: c.rollback_hours_package,
-            REBAKE: c.rollback_hours_rebake,
-            CONFIG_MANAGEMENT: c.rollback_hours_config_management,
-            CONTAINER_METHOD: c.rollback_hours_containers,
-            BAKED_CONTAINER: c.rollback_hours_rebake,
-            MANAGED_METHOD: c.rollback_hours_containers,
-        },
-    )
-    # an automated pipeline rolls back by deploying the previous artifact, whatever the method:
-    # only the manual share keeps the method's own steps (downgrade on every host, re-run...)
-    rollback = manual[None, None] * rollback + (1.0 - manual[None, None]) * np.asarray(
-        c.rollback_hours_containers
-    )
-    per_deploy = (
-        deploys * hands_on / MINUTES_PER_HOUR * ratio
-        + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
-        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share * manual
-        + deploys * dl.failed_deploy_rate * rollback
-    )  # (O, P, S)
+    wait: dict[str, FloatArray | float] = {
+        REBAKE: bake,
+        CONTAINER_METHOD: c.container_build_minutes,
+        BAKED_CONTAINER: bake + c.container_build_minutes,
+    }
+    rollback: dict[str, FloatArray | float] = {
+        PACKAGE: c.rollback_hours_package,
+        REBAKE: c.rollback_hours_rebake,
+        CONFIG_MANAGEMENT: c.rollback_hours_config_management,
+        CONTAINER_METHOD: c.rollback_hours_containers,
+        BAKED_CONTAINER: c.rollback_hours_rebake,
+        MANAGED_METHOD: c.rollback_hours_containers,
+    }
+    # Each entry's hours a deploy depend only on its target method and on the entry (today's
+    # effort): worked out once per method the options use, (P, S) each, and picked per option
+    # and entry, instead of over (O, P, S) term by term; the same arithmetic element by element.
+    today = np.maximum(_per_method_today(pl, effort), 1e-9)  # (P, S)
+    index = pl.method_index(METHODS)  # (O, P): 0 none, else 1 + the position in METHODS
+    used = np.unique(index)
+    hands = deploys * hands_on / MINUTES_PER_HOUR
+    unattended = nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR
+    failed = deploys * dl.failed_deploy_rate
+    table = np.empty((used.size, today.shape[0], d.n))
+    for row, i in zip(table, used, strict=True):
+        method = METHODS[i - 1] if i > 0 else ""
+        ratio = effort.get(method, 0.0) / today
+        # an automated pipeline rolls back by deploying the previous artifact, whatever the
+        # method: only the manual share keeps the method's own steps (downgrade on every host,
+        # re-run...)
+        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * np.asarray(
+            c.rollback_hours_containers
+        )
+        waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
+        np.add(hands * ratio + unattended * ratio + waited, failed * back, out=row)
+    per_deploy = table[np.searchsorted(used, index), np.arange(index.shape[1])]  # (O, P, S)
     return np.asarray((per_deploy * weight[None]).sum(axis=1))
 
 
@@ -397,25 +401,34 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     c = d.c
     events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
     manual = events * pl.manual[:, None]
-    factor = pl.ctr[:, :, None] * c.scale_out_effort_factor_container + (1.0 - pl.ctr[:, :, None])
-    hours = (manual[None] * factor).sum(axis=1) * c.scale_out_hours_per_event
+    # the masks are 0/1, so the blend ctr f + (1 - ctr) is f in containers and exactly 1
+    # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
+    in_ctr = pl.ctr[:, :, None] > 0
+    scaled = manual * c.scale_out_effort_factor_container
+    hours = np.where(in_ctr, scaled[None], manual[None]).sum(axis=1) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
-    provisioning = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])[
-        :, :, None
-    ] * c.boot_provisioning_seconds
-    image_start = c.machine_boot_seconds + provisioning + app[None]
-    ctr_start = (
-        (1.0 - c.spare_capacity_share) * c.machine_boot_seconds
+    boot = c.machine_boot_seconds
+    # start-up by kind, (4, P, S): image host, image host provisioned at boot (package upgrade,
+    # config management), container on shared nodes, container baked into its own image (boots
+    # an instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
+    # m a + (1 - m) b of the formula, exactly)
+    kinds = np.empty((4, *np.broadcast_shapes(np.shape(app), events.shape)))
+    kinds[0] = boot + 0.0 + app  # + 0.0: the formula's zero provisioning, added the same way
+    kinds[1] = boot + c.boot_provisioning_seconds + app
+    kinds[2] = (
+        (1.0 - c.spare_capacity_share) * boot
         + c.image_pull_seconds
         + c.container_start_seconds
         + app
     )
-    # a container baked into its own image boots a new instance for every scale-out
-    baked = pl.method[BAKED_CONTAINER][:, :, None]
-    own_vm = c.machine_boot_seconds + c.image_pull_seconds + c.container_start_seconds + app
-    ctr_start = baked * own_vm[None] + (1.0 - baked) * ctr_start[None]
-    start = pl.ctr[:, :, None] * ctr_start + (1.0 - pl.ctr[:, :, None]) * image_start
-    weighted = (start * events[None] * pl.entries[None, :, None]).sum(axis=1)
+    kinds[3] = boot + c.image_pull_seconds + c.container_start_seconds + app
+    kinds *= events
+    kinds *= pl.entries[:, None]
+    provisioned = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT]) > 0
+    kind = np.where(
+        pl.ctr > 0, np.where(pl.method[BAKED_CONTAINER] > 0, 3, 2), np.where(provisioned, 1, 0)
+    )  # (O, P)
+    weighted = kinds[kind, np.arange(kind.shape[1])].sum(axis=1)
     total = (events * pl.entries[:, None]).sum(axis=0)
     mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)
     relevance = total / (total + c.scale_out_events_half)
