@@ -136,9 +136,17 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
 
 
-def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
-    """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
-    return _pick(pl.method_index(tuple(values)), values)
+def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_p values[target method of p] x n[p] -> (O, S): each entry's figure under its target
+    method times its units, summed over the entries; worked out only for the methods the
+    options use, (P, S) each, and picked (``_picked_sum``)."""
+    index = pl.method_index(tuple(values))
+    used = np.unique(index)
+    rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
+    table = np.empty((used.size, *pl.n.shape))
+    for row, i in zip(table, used, strict=True):
+        np.multiply(rows[i], pl.n, out=row)
+    return _picked_sum(np.searchsorted(used, index), table)
 
 
 def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
@@ -156,6 +164,24 @@ def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> Flo
     for i, row in enumerate(rows, start=1):
         table[i] = row
     return np.asarray(table[index])
+
+
+def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
+    """sum_p table[choice[o, p], p] -> (O, S), for ``table`` (K, P, S): each entry's row picked
+    by its choice and added, entry by entry, into the option's row -- the sums of
+    ``table[choice, arange(P)].sum(axis=1)`` (the same order, so the same bits) without its
+    (O, P, S) temporary. (A 0/1 picking matrix times the rows, one BLAS call, is slower at these
+    sizes and may add in another order.)"""
+    n_opt, n_p = choice.shape
+    out = np.empty((n_opt, table.shape[-1]))
+    for row, picks in zip(out, choice.tolist(), strict=True):
+        if n_p == 1:
+            row[...] = table[picks[0], 0]
+            continue
+        np.add(table[picks[0], 0], table[picks[1], 1], out=row)
+        for p in range(2, n_p):
+            row += table[picks[p], p]
+    return out
 
 
 def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -228,8 +254,8 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         )
         waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
         np.add(hands * ratio + unattended * ratio + waited, failed * back, out=row)
-    per_deploy = table[np.searchsorted(used, index), np.arange(index.shape[1])]  # (O, P, S)
-    return np.asarray((per_deploy * weight[None]).sum(axis=1))
+        row *= weight  # each entry's share of the team's deploys
+    return _picked_sum(np.searchsorted(used, index), table)
 
 
 def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, FloatArray]:
@@ -257,7 +283,7 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
         MANAGED_METHOD: managed,
     }
     units = pl.units(pl.entries)  # (S,)
-    target = (_per_method(pl, table) * pl.n[None]).sum(axis=1)
+    target = _per_method_units(pl, table)
     today = (_per_method_today(pl, table) * pl.n).sum(axis=0)
     return _share(target, units), _share(today, units)
 
@@ -403,9 +429,9 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     manual = events * pl.manual[:, None]
     # the masks are 0/1, so the blend ctr f + (1 - ctr) is f in containers and exactly 1
     # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
-    in_ctr = pl.ctr[:, :, None] > 0
+    in_ctr = (pl.ctr > 0).astype(np.intp)
     scaled = manual * c.scale_out_effort_factor_container
-    hours = np.where(in_ctr, scaled[None], manual[None]).sum(axis=1) * c.scale_out_hours_per_event
+    hours = _picked_sum(in_ctr, np.stack([manual, scaled])) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
     boot = c.machine_boot_seconds
     # start-up by kind, (4, P, S): image host, image host provisioned at boot (package upgrade,
@@ -428,7 +454,7 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     kind = np.where(
         pl.ctr > 0, np.where(pl.method[BAKED_CONTAINER] > 0, 3, 2), np.where(provisioned, 1, 0)
     )  # (O, P)
-    weighted = kinds[kind, np.arange(kind.shape[1])].sum(axis=1)
+    weighted = _picked_sum(kind, kinds)
     total = (events * pl.entries[:, None]).sum(axis=0)
     mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)
     relevance = total / (total + c.scale_out_events_half)
