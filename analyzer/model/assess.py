@@ -74,8 +74,8 @@ def percentiles(x: NDArray[np.float64], axis: int = -1) -> NDArray[np.float64]:
 #: Samples drawn (evenly spaced) from a row to bracket its median (``middle``), and the margin
 #: either side of the sample's middle, in sample positions: the bracket holds the median's ranks
 #: unless the row is far from exchangeable (then a full partition answers).
-MEDIAN_PROBE = 128
-MEDIAN_MARGIN = 8
+MEDIAN_PROBE = 256
+MEDIAN_MARGIN = 20
 
 
 def middle(row: NDArray[np.float64]) -> float:
