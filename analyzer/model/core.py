@@ -401,19 +401,26 @@ def _ramp_discounted(x: FloatArray, delta: float) -> FloatArray:
 @dataclass(frozen=True)
 class _Clock:
     """What ``_totals`` needs of the move's length alone, shared by the hours and the money:
-    months moving within the horizon, discounted, and ramp-discounted."""
+    months moving within the horizon, discounted, and ramp-discounted; months past the horizon
+    still moving (D - H)+ and after the move within it (H - D)+, and the discount factor of the
+    time after the move."""
 
     months: FloatArray
     during: FloatArray
     moving: NDArray[np.bool_]
     discounted_during: FloatArray
     ramp_during: FloatArray
+    over: FloatArray
+    after: FloatArray
+    discounted_after: FloatArray
 
     @staticmethod
     def of(months: FloatArray, h: float, delta: float) -> _Clock:
         during = np.minimum(months, h)
-        return _Clock(months, during, months > 0, _discounted(during, delta),
-                      _ramp_discounted(during, delta))
+        discounted_during = _discounted(during, delta)
+        return _Clock(months, during, months > 0, discounted_during,
+                      _ramp_discounted(during, delta), np.maximum(months - h, 0.0),
+                      np.maximum(h - months, 0.0), _discounted(h, delta) - discounted_during)
 
 
 def _totals(
@@ -425,25 +432,30 @@ def _totals(
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
     (discounted to H). ``months``: D, or its ``_Clock`` (computed once for hours and money).
+
+        NPV   = (T/D + R_sq) disc(min(D, H)) + slope ramp(min(D, H)) + R_o (disc(H) - disc(min(D, H)))
+                + unfinished e^(-delta H)
+        total = (T/D + R_sq) min(D, H) + slope min(D, H)^2 / 2 + R_o (H - D)+ + unfinished
+
+    summed term by term in that order, into one array each.
     """
     clock = months if isinstance(months, _Clock) else _Clock.of(months, h, delta)
     months, during, moving = clock.months, clock.during, clock.moving
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
-    unfinished = spread * np.maximum(months - h, 0.0)
-    discounted_during = clock.discounted_during
-    npv = (
-        (spread + rec[sq]) * discounted_during
-        + slope * clock.ramp_during
-        + rec * (_discounted(h, delta) - discounted_during)
-        + unfinished * math.exp(-delta * h)
-    )
-    total = (
-        (spread + rec[sq]) * during
-        + slope * during * during / 2.0
-        + rec * np.maximum(h - months, 0.0)
-        + unfinished
-    )
+    unfinished = spread * clock.over
+    spread += rec[sq]  # T/D + R_sq: both sums start from it
+    npv = spread * clock.discounted_during
+    npv += slope * clock.ramp_during
+    npv += rec * clock.discounted_after
+    npv += unfinished * math.exp(-delta * h)
+    total = spread * during
+    slope *= during
+    slope *= during
+    slope /= 2.0
+    total += slope
+    total += rec * clock.after
+    total += unfinished
     return np.asarray(npv), np.asarray(total), np.asarray(unfinished)
 
 
