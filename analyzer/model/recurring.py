@@ -335,10 +335,11 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
     # row by row, in category order: ``rates.sum(axis=0)`` lets numpy pick the loop order by the
     # array's shape (8 categories summed pairwise for a short block), so blocks of different
     # sizes would round differently in the last bit
-    rate = np.zeros((len(st.options), d.n))  # (O, S)
+    today = np.zeros(d.n)  # the same sum for every option: added once, (S,), then broadcast
     for row in rates:
-        rate += row
-    drift = np.zeros_like(rate)
+        today += row
+    rate = np.broadcast_to(today, (len(st.options), d.n))  # (O, S), read-only until replaced
+    drift = np.zeros((len(st.options), d.n))
     for cat in CHANGED_CATEGORIES:
         if cat not in st.categories:
             continue
