@@ -81,6 +81,15 @@ def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
     several = n > 1.0
     if not several.any():  # single hosts everywhere (the usual small team): n as it is
         return n.copy()
+    if n.ndim == 2 and np.ndim(rate) <= 1:
+        # the powers (the costly part) only for the options' rows with a fleet; the others
+        # (no such hosts, or single ones) are n as they are
+        rows = np.flatnonzero(several.any(axis=1))
+        if rows.size < n.shape[0]:
+            out = n.copy()
+            part = n[rows]
+            out[rows] = np.where(several[rows], experience_sum(np.maximum(part, 1.0), rate), part)
+            return out
     return np.asarray(np.where(several, experience_sum(np.maximum(n, 1.0), rate), n))
 
 
