@@ -182,7 +182,9 @@ def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
     (O, P, S) temporary. (A 0/1 picking matrix times the rows, one BLAS call, is slower at these
     sizes and may add in another order.)"""
     n_opt, n_p = choice.shape
-    out = np.empty((n_opt, table.shape[-1]))
+    out = np.zeros((n_opt, table.shape[-1]))
+    if n_p == 0:
+        return out
     for row, picks in zip(out, choice.tolist(), strict=True):
         if n_p == 1:
             row[...] = table[picks[0], 0]
@@ -242,29 +244,39 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         BAKED_CONTAINER: c.rollback_hours_rebake,
         MANAGED_METHOD: c.rollback_hours_containers,
     }
-    # Each entry's hours a deploy depend only on its target method and on the entry (today's
-    # effort): worked out once per method the options use, (P, S) each, and picked per option
-    # and entry, instead of over (O, P, S) term by term; the same arithmetic element by element.
-    today = np.maximum(_per_method_today(pl, effort), 1e-9)  # (P, S)
+    # An entry's hours a deploy depend only on its target method and today's (the effort
+    # ratio): worked out once per pair the options use, (S,) each, then weighted by each entry's
+    # share and added up entry by entry -- instead of (O, P, S) term by term; the same arithmetic
+    # element by element, the same order.
     index = pl.method_index(METHODS)  # (O, P): 0 none, else 1 + the position in METHODS
-    used = np.unique(index)
+    today_index = pl.method_index(METHODS, today=True)  # (P,)
     hands = deploys * hands_on / MINUTES_PER_HOUR
     unattended = nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR
     failed = deploys * dl.failed_deploy_rate
-    table = np.empty((used.size, today.shape[0], d.n))
-    for row, i in zip(table, used, strict=True):
+    rb_ctr = np.asarray(c.rollback_hours_containers)
+    n = d.n
+
+    def figure(i: int) -> FloatArray | float:
+        return effort.get(METHODS[i - 1], 0.0) if i > 0 else 0.0
+
+    rows: dict[tuple[int, int], FloatArray] = {}
+    for i, t in set(zip(index.ravel().tolist(), np.tile(today_index, index.shape[0]).tolist(), strict=True)):
         method = METHODS[i - 1] if i > 0 else ""
-        ratio = effort.get(method, 0.0) / today
+        ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
         # an automated pipeline rolls back by deploying the previous artifact, whatever the
         # method: only the manual share keeps the method's own steps (downgrade on every host,
         # re-run...)
-        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * np.asarray(
-            c.rollback_hours_containers
-        )
+        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
         waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
-        np.add(hands * ratio + unattended * ratio + waited, failed * back, out=row)
-        row *= weight  # each entry's share of the team's deploys
-    return _picked_sum(np.searchsorted(used, index), table)
+        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failed * back, (n,))
+    out = np.zeros((index.shape[0], n))
+    if index.shape[1] == 0:  # no process entries
+        return out
+    for acc, picks in zip(out, index.tolist(), strict=True):
+        np.multiply(rows[picks[0], int(today_index[0])], weight[0], out=acc)
+        for p in range(1, len(picks)):
+            acc += rows[picks[p], int(today_index[p])] * weight[p]  # each entry's share
+    return out
 
 
 def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, FloatArray]:
