@@ -258,11 +258,15 @@ def infrastructure_monthly(
     services_in_containers = _masked_sum(container, np.asarray(fleet.count))
     any_container = (services_in_containers > 0).astype(np.float64)
     host_h = packed_host_hours(cpu_h, gib_h, any_container, platform.min_hosts, a)
-    container_hosts = (1.0 - platform.serverless) * host_h * prices.host_hour
-    serverless = platform.serverless * (
-        cpu_h / a.serverless_cpu_utilisation * prices.serverless_vcpu_hour
-        + gib_h / a.packed_memory_fill * prices.serverless_gib_hour
-    )
+    if np.any(platform.serverless):
+        container_hosts = (1.0 - platform.serverless) * host_h * prices.host_hour
+        serverless = platform.serverless * (
+            cpu_h / a.serverless_cpu_utilisation * prices.serverless_vcpu_hour
+            + gib_h / a.packed_memory_fill * prices.serverless_gib_hour
+        )
+    else:  # no serverless state: (1 - 0) x h is h and 0 x (finite money) is 0, exactly
+        container_hosts = host_h * prices.host_hour
+        serverless = np.zeros(np.broadcast_shapes(np.shape(platform.serverless), np.shape(cpu_h)))
 
     stored_gb = services_in_containers * a.images_kept_per_service * a.image_gb
     registry = (
