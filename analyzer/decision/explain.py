@@ -191,7 +191,7 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     """How much of today's recurring pain the best alternative removes: drift, incidents."""
     o = a.outputs
     sq = a.structure.status_quo
-    # every median read, once, from one scratch block partitioned row by row (row_medians):
+    # every median read, once, from one block of the rows it reads (row_medians):
     # drift rate, today's incidents and drift, capacity, then each alternative's incidents and
     # drift removed
     k = len(alternatives)
