@@ -877,7 +877,8 @@ def _fingerprints(values: Mapping[str, FloatArray]) -> dict[int, FloatArray]:
     ~150 calls of a few microseconds each; any other array on its own. Keyed by the owner's id
     (the remembered arrays keep their owners alive)."""
     owners: dict[int, FloatArray] = {}
-    for v in values.values():
+    for value in values.values():
+        v = value if isinstance(value, np.ndarray) else np.asarray(value, dtype=np.float64)
         base = v.base
         owner = base if isinstance(base, np.ndarray) and base.ndim == 2 and base.flags.c_contiguous else v
         owners[id(owner)] = owner
