@@ -67,8 +67,8 @@ def test_per_method_lookup_is_the_masked_sum(seed: int, scalar: bool) -> None:
     }
     target = sum(pl.method[m][:, :, None] * np.asarray(v) for m, v in table.items())
     today = sum(pl.method0[m][:, None] * np.asarray(v) for m, v in table.items())
-    got = recurring._per_method(pl, table)
-    np.testing.assert_array_equal(np.broadcast_to(got, np.shape(target)), target)
+    got = recurring._per_method_units(pl, table)
+    np.testing.assert_array_equal(got, (target * pl.n[None]).sum(axis=1))
     np.testing.assert_array_equal(
         np.broadcast_to(recurring._per_method_today(pl, table), np.shape(today)), today
     )
@@ -117,3 +117,50 @@ def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
             assert x == y, f.name
     assert held.summary().equals(lazy.summary())
     assert held.recurring_breakdown().equals(lazy.recurring_breakdown())
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    n_opt=st.integers(1, 6), n_p=st.integers(1, 17), k=st.integers(1, 5), n=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_picked_sum_is_the_gathered_sum(n_opt: int, n_p: int, k: int, n: int, seed: int) -> None:
+    """The picked rows added entry by entry, in entry order (what numpy's sum over the entries'
+    axis of the gathered (O, P, S) array does when the samples' axis is long, as in the model:
+    checked at 1,000 samples)."""
+    rng = np.random.default_rng(seed)
+    table = rng.lognormal(0.0, 3.0, (k, n_p, n)) * rng.choice([-1.0, 0.0, 1.0], (k, n_p, 1))
+    choice = rng.integers(0, k, (n_opt, n_p))
+    want = table[choice[:, 0], 0]
+    for p in range(1, n_p):
+        want = want + table[choice[:, p], p]
+    np.testing.assert_array_equal(recurring._picked_sum(choice, table), want)
+    long = rng.normal(0.0, 1.0, (k, n_p, 1000))
+    np.testing.assert_array_equal(
+        recurring._picked_sum(choice, long), long[choice, np.arange(n_p)].sum(axis=1)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.integers(1, 4), n=st.one_of(st.integers(1, 60), st.integers(1000, 5000)),
+    seed=st.integers(0, 2**32 - 1), nan=st.booleans(),
+    shape=st.sampled_from(["ties", "wide", "sorted", "constant", "two values"]),
+)
+def test_row_medians_are_numpys(rows: int, n: int, seed: int, nan: bool, shape: str) -> None:
+    """The bracketed partition (long rows) and the full one give np.median's values, whatever
+    the data: ties, heavy tails, sorted rows (the evenly spaced probe is then no sample),
+    constants, nan."""
+    rng = np.random.default_rng(seed)
+    x = {
+        "ties": np.round(rng.normal(0.0, 1.0, (rows, n)), 1),
+        "wide": rng.lognormal(0.0, 4.0, (rows, n)) * rng.choice([-1.0, 1.0], (rows, n)),
+        "sorted": np.sort(rng.normal(0.0, 1.0, (rows, n)), axis=1),
+        "constant": np.full((rows, n), 3.5),
+        "two values": rng.choice([0.0, 1.0], (rows, n), p=[0.49, 0.51]),
+    }[shape]
+    if nan:
+        x[rng.integers(0, rows), rng.integers(0, n)] = np.nan
+    want = [float(np.median(r)) for r in x]
+    got = assess_module.row_medians(x.copy())
+    np.testing.assert_array_equal(got, want)

@@ -19,7 +19,7 @@ from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.fmt import fmt_money, fmt_number
 from analyzer.decision.inputs import given_fields, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
-from analyzer.model.assess import Assessment, percentiles
+from analyzer.model.assess import Assessment, percentiles, row_medians
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.model.structure import (
     MACHINE_IMAGE,
@@ -191,20 +191,29 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     """How much of today's recurring pain the best alternative removes: drift, incidents."""
     o = a.outputs
     sq = a.structure.status_quo
-    drift_year = _med(a.values["incidents.rate.environment_drift"]) * MONTHS_PER_YEAR
-
+    # every median read, once, from one block of the rows it reads (row_medians):
+    # drift rate, today's incidents and drift, capacity, then each alternative's incidents and
+    # drift removed
+    k = len(alternatives)
+    rows = np.empty((4 + 2 * k, o.capacity_hours.shape[0]))
+    rows[0] = a.values["incidents.rate.environment_drift"]
+    rows[1] = o.incident_hours[sq]
+    rows[2] = o.drift_hours[sq]
+    rows[3] = o.capacity_hours
+    np.subtract(o.incident_hours[sq], o.incident_hours[alternatives], out=rows[4 : 4 + k])
+    np.subtract(o.drift_hours[sq], o.drift_hours[alternatives], out=rows[4 + k :])
+    med = row_medians(rows)
+    drift_year = med[0] * MONTHS_PER_YEAR
     gone = {
-        i: _med(o.incident_hours[sq] - o.incident_hours[i])
-        + _med(o.drift_hours[sq] - o.drift_hours[i])
-        for i in alternatives
+        i: med[4 + j] + med[4 + k + j] for j, i in enumerate(alternatives)
     }  # each alternative's medians once: the choice and the sentence read the same figure
 
     def removed(i: int) -> float:
         return gone[i]
 
     best = max(alternatives, key=removed)
-    today = _med(o.incident_hours[sq]) + _med(o.drift_hours[sq])
-    capacity = _med(o.capacity_hours)
+    today = med[1] + med[2]
+    capacity = med[3]
     felt = (
         removed(best) >= threshold("felt_capacity_share") * capacity
         or drift_year >= threshold("felt_drift_per_year")

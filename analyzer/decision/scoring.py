@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import Constants, criteria_table
+from analyzer.model.assess import row_medians
 from analyzer.model.core import Outputs, Structure
 from analyzer.questionnaire.form import CRITERIA
 
@@ -165,7 +166,7 @@ class Scoring:
         return bool(self.groups) and self.groups[i] == self.groups[j]
 
     def median_total(self) -> FloatArray:
-        return np.median(self.total, axis=1)
+        return np.array(row_medians(self.total))  # np.median along the futures, cheaper
 
     def contributions(self) -> dict[str, FloatArray]:
         """w_c x median score_{o,c} per criterion: the parts of each option's score, (O,)."""
@@ -188,7 +189,7 @@ def score(
     share = np.bincount(winners, minlength=total.shape[0]) / winners.size
     groups = qty.option_groups(st)
     shares = group_shares(winners, groups)
-    best = int(np.argmax(np.median(total, axis=1)))
+    best = int(np.argmax(row_medians(total)))  # the best np.median along the futures
     return Scoring(
         option_names=st.option_names,
         weights=dict(weights),

@@ -401,19 +401,26 @@ def _ramp_discounted(x: FloatArray, delta: float) -> FloatArray:
 @dataclass(frozen=True)
 class _Clock:
     """What ``_totals`` needs of the move's length alone, shared by the hours and the money:
-    months moving within the horizon, discounted, and ramp-discounted."""
+    months moving within the horizon, discounted, and ramp-discounted; months past the horizon
+    still moving (D - H)+ and after the move within it (H - D)+, and the discount factor of the
+    time after the move."""
 
     months: FloatArray
     during: FloatArray
     moving: NDArray[np.bool_]
     discounted_during: FloatArray
     ramp_during: FloatArray
+    over: FloatArray
+    after: FloatArray
+    discounted_after: FloatArray
 
     @staticmethod
     def of(months: FloatArray, h: float, delta: float) -> _Clock:
         during = np.minimum(months, h)
-        return _Clock(months, during, months > 0, _discounted(during, delta),
-                      _ramp_discounted(during, delta))
+        discounted_during = _discounted(during, delta)
+        return _Clock(months, during, months > 0, discounted_during,
+                      _ramp_discounted(during, delta), np.maximum(months - h, 0.0),
+                      np.maximum(h - months, 0.0), _discounted(h, delta) - discounted_during)
 
 
 def _totals(
@@ -425,25 +432,30 @@ def _totals(
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
     (discounted to H). ``months``: D, or its ``_Clock`` (computed once for hours and money).
+
+        NPV   = (T/D + R_sq) disc(min(D, H)) + slope ramp(min(D, H)) + R_o (disc(H) - disc(min(D, H)))
+                + unfinished e^(-delta H)
+        total = (T/D + R_sq) min(D, H) + slope min(D, H)^2 / 2 + R_o (H - D)+ + unfinished
+
+    summed term by term in that order, into one array each.
     """
     clock = months if isinstance(months, _Clock) else _Clock.of(months, h, delta)
     months, during, moving = clock.months, clock.during, clock.moving
     spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
     slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
-    unfinished = spread * np.maximum(months - h, 0.0)
-    discounted_during = clock.discounted_during
-    npv = (
-        (spread + rec[sq]) * discounted_during
-        + slope * clock.ramp_during
-        + rec * (_discounted(h, delta) - discounted_during)
-        + unfinished * math.exp(-delta * h)
-    )
-    total = (
-        (spread + rec[sq]) * during
-        + slope * during * during / 2.0
-        + rec * np.maximum(h - months, 0.0)
-        + unfinished
-    )
+    unfinished = spread * clock.over
+    spread += rec[sq]  # T/D + R_sq: both sums start from it
+    npv = spread * clock.discounted_during
+    npv += slope * clock.ramp_during
+    npv += rec * clock.discounted_after
+    npv += unfinished * math.exp(-delta * h)
+    total = spread * during
+    slope *= during
+    slope *= during
+    slope /= 2.0
+    total += slope
+    total += rec * clock.after
+    total += unfinished
     return np.asarray(npv), np.asarray(total), np.asarray(unfinished)
 
 
@@ -825,13 +837,13 @@ class _Last:
     Holds one block (at most EVAL_BLOCK samples)."""
 
     values: dict[str, FloatArray] = field(default_factory=dict)
-    sums: dict[str, float] = field(default_factory=dict)
+    sums: dict[int, FloatArray] = field(default_factory=dict)
     structure: Structure | None = None
     outputs: Outputs | None = None
 
     def remember(self, values: Mapping[str, FloatArray], st: Structure, out: Outputs) -> None:
         self.values = dict(values)
-        self.sums = {k: float(np.add.reduce(v, axis=None)) for k, v in self.values.items()}
+        self.sums = _fingerprints(self.values)
         self.structure, self.outputs = st, out
 
     def over_horizon(self, values: Mapping[str, FloatArray], st: Structure) -> Outputs | None:
@@ -843,9 +855,10 @@ class _Last:
             for f in dataclasses.fields(st)
         ):
             return None
-        for k, v in values.items():
-            if v is not self.values[k] or float(np.add.reduce(v, axis=None)) != self.sums[k]:
-                return None
+        if any(v is not self.values[k] for k, v in values.items()):
+            return None
+        if not _same_sums(_fingerprints(values), self.sums):
+            return None
         today = np.asarray(sum(out.infrastructure_today.values()), dtype=np.float64)
         return replace(out, **_over_horizon(  # type: ignore[arg-type]
             out.transition_hours, out.migration_months, out.recurring_hours,
@@ -855,6 +868,28 @@ class _Last:
 
 
 _LAST = _Last()
+
+
+def _fingerprints(values: Mapping[str, FloatArray]) -> dict[int, FloatArray]:
+    """Sums of the memory behind the arrays, to notice one changed in place (``_Last`` checks
+    that they are the same objects): the rows of a C-ordered 2-D block that some are rows of
+    (``ParamSpace.sample`` draws the tabulated parameters into one) summed in one call, not
+    ~150 calls of a few microseconds each; any other array on its own. Keyed by the owner's id
+    (the remembered arrays keep their owners alive)."""
+    owners: dict[int, FloatArray] = {}
+    for value in values.values():
+        v = value if isinstance(value, np.ndarray) else np.asarray(value, dtype=np.float64)
+        base = v.base
+        owner = base if isinstance(base, np.ndarray) and base.ndim == 2 and base.flags.c_contiguous else v
+        owners[id(owner)] = owner
+    return {
+        key: np.add.reduce(x, axis=1) if x.ndim == 2 else np.atleast_1d(np.add.reduce(x, axis=None))
+        for key, x in owners.items()
+    }
+
+
+def _same_sums(a: dict[int, FloatArray], b: dict[int, FloatArray]) -> bool:
+    return a.keys() == b.keys() and all(np.array_equal(x, b[k]) for k, x in a.items())
 
 
 def _money(values: Mapping[str, FloatArray], st: Structure, d: Draws, pl: Placement) -> money.Money:

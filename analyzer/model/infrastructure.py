@@ -187,6 +187,16 @@ def scale_out_headroom(
     return np.asarray(autoscaling * np.minimum(raw, a.max_headroom), dtype=np.float64)
 
 
+def _masked_sum(mask: FloatArray, x: FloatArray) -> FloatArray:
+    """sum_p mask[p] x[p] over the entries' axis. States' masks (P, K, 1) against per-entry
+    figures the same in every state (P, 1, S): one (K, P) @ (P, S) product instead of a
+    (P, K, S) temporary and its sum (the 0/1 mask picks the same terms; BLAS may add them in
+    another order, so the last bit can differ); any other shapes as written."""
+    if mask.ndim == 3 and x.ndim == 3 and mask.shape[2] == 1 and x.shape[1] == 1:
+        return np.asarray(mask[:, :, 0].T @ x[:, 0, :])
+    return np.asarray(np.sum(mask * x, axis=0))
+
+
 def container_demand(
     fleet: Fleet, placement: Placement, hours: FloatArray, a: InfraAssumptions
 ) -> tuple[FloatArray, FloatArray]:
@@ -201,8 +211,8 @@ def container_demand(
     # the 0/1 mask multiplied last: the same products (1 x and 0 x are exact), and the chains
     # before it stay at the entries' shape instead of every state's
     held = hours * grow
-    cpu = np.sum(placement.container * (held * fleet.vcpu * fleet.utilisation), axis=0)
-    mem = np.sum(placement.container * (held * fleet.memory_gib * a.memory_used_share), axis=0)
+    cpu = _masked_sum(placement.container, held * fleet.vcpu * fleet.utilisation)
+    mem = _masked_sum(placement.container, held * fleet.memory_gib * a.memory_used_share)
     return np.asarray(cpu, dtype=np.float64), np.asarray(mem, dtype=np.float64)
 
 
@@ -241,18 +251,22 @@ def infrastructure_monthly(
     machine = np.clip(1.0 - container - managed, 0.0, 1.0)
 
     priced = hours * prices.instance_hour  # masks multiplied last (container_demand)
-    machine_images = np.sum(machine * priced, axis=0)
-    managed_services = np.sum(managed * priced, axis=0) * a.managed_premium
+    machine_images = _masked_sum(machine, priced)
+    managed_services = _masked_sum(managed, priced) * a.managed_premium
 
     cpu_h, gib_h = container_demand(fleet, placement, hours, a)
-    services_in_containers = np.sum(container * fleet.count, axis=0)
+    services_in_containers = _masked_sum(container, np.asarray(fleet.count))
     any_container = (services_in_containers > 0).astype(np.float64)
     host_h = packed_host_hours(cpu_h, gib_h, any_container, platform.min_hosts, a)
-    container_hosts = (1.0 - platform.serverless) * host_h * prices.host_hour
-    serverless = platform.serverless * (
-        cpu_h / a.serverless_cpu_utilisation * prices.serverless_vcpu_hour
-        + gib_h / a.packed_memory_fill * prices.serverless_gib_hour
-    )
+    if np.any(platform.serverless):
+        container_hosts = (1.0 - platform.serverless) * host_h * prices.host_hour
+        serverless = platform.serverless * (
+            cpu_h / a.serverless_cpu_utilisation * prices.serverless_vcpu_hour
+            + gib_h / a.packed_memory_fill * prices.serverless_gib_hour
+        )
+    else:  # no serverless state: (1 - 0) x h is h and 0 x (finite money) is 0, exactly
+        container_hosts = host_h * prices.host_hour
+        serverless = np.zeros(np.broadcast_shapes(np.shape(platform.serverless), np.shape(cpu_h)))
 
     stored_gb = services_in_containers * a.images_kept_per_service * a.image_gb
     registry = (

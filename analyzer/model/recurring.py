@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
-from analyzer.model.placement import Placement, experience_sum
+from analyzer.model.placement import METHODS, Placement, experience_sum
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     COMPOSE,
@@ -81,6 +81,15 @@ def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
     several = n > 1.0
     if not several.any():  # single hosts everywhere (the usual small team): n as it is
         return n.copy()
+    if n.ndim == 2 and np.ndim(rate) <= 1:
+        # the powers (the costly part) only for the options' rows with a fleet; the others
+        # (no such hosts, or single ones) are n as they are
+        rows = np.flatnonzero(several.any(axis=1))
+        if rows.size < n.shape[0]:
+            out = n.copy()
+            part = n[rows]
+            out[rows] = np.where(several[rows], experience_sum(np.maximum(part, 1.0), rate), part)
+            return out
     return np.asarray(np.where(several, experience_sum(np.maximum(n, 1.0), rate), n))
 
 
@@ -136,9 +145,17 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
 
 
-def _per_method(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
-    """(O, P, S) or (O, P, 1): each entry's figure under its target method."""
-    return _pick(pl.method_index(tuple(values)), values)
+def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_p values[target method of p] x n[p] -> (O, S): each entry's figure under its target
+    method times its units, summed over the entries; worked out only for the methods the
+    options use, (P, S) each, and picked (``_picked_sum``)."""
+    index = pl.method_index(tuple(values))
+    used = np.unique(index)
+    rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
+    table = np.empty((used.size, *pl.n.shape))
+    for row, i in zip(table, used, strict=True):
+        np.multiply(rows[i], pl.n, out=row)
+    return _picked_sum(np.searchsorted(used, index), table)
 
 
 def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
@@ -156,6 +173,26 @@ def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> Flo
     for i, row in enumerate(rows, start=1):
         table[i] = row
     return np.asarray(table[index])
+
+
+def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
+    """sum_p table[choice[o, p], p] -> (O, S), for ``table`` (K, P, S): each entry's row picked
+    by its choice and added, entry by entry, into the option's row -- the sums of
+    ``table[choice, arange(P)].sum(axis=1)`` (the same order, so the same bits) without its
+    (O, P, S) temporary. (A 0/1 picking matrix times the rows, one BLAS call, is slower at these
+    sizes and may add in another order.)"""
+    n_opt, n_p = choice.shape
+    out = np.zeros((n_opt, table.shape[-1]))
+    if n_p == 0:
+        return out
+    for row, picks in zip(out, choice.tolist(), strict=True):
+        if n_p == 1:
+            row[...] = table[picks[0], 0]
+            continue
+        np.add(table[picks[0], 0], table[picks[1], 1], out=row)
+        for p in range(2, n_p):
+            row += table[picks[p], p]
+    return out
 
 
 def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -192,40 +229,54 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     }
     per_service = _share(dl.prod_deploys_per_week, own_units)  # DORA counts per service
     manual = c.manual_deploy_half_per_week / (c.manual_deploy_half_per_week + per_service)  # (S,)
-    ratio = _per_method(pl, effort) / np.maximum(_per_method_today(pl, effort), 1e-9)[None]
     hands_on = dl.hands_on_minutes_per_deploy * (1.0 if st.hands_on_answered else manual)
     bake = dl.image_bake_minutes
-    wait = _per_method(
-        pl,
-        {
-            REBAKE: bake,
-            CONTAINER_METHOD: c.container_build_minutes,
-            BAKED_CONTAINER: bake + c.container_build_minutes,
-        },
-    )
-    rollback = _per_method(
-        pl,
-        {
-            PACKAGE: c.rollback_hours_package,
-            REBAKE: c.rollback_hours_rebake,
-            CONFIG_MANAGEMENT: c.rollback_hours_config_management,
-            CONTAINER_METHOD: c.rollback_hours_containers,
-            BAKED_CONTAINER: c.rollback_hours_rebake,
-            MANAGED_METHOD: c.rollback_hours_containers,
-        },
-    )
-    # an automated pipeline rolls back by deploying the previous artifact, whatever the method:
-    # only the manual share keeps the method's own steps (downgrade on every host, re-run...)
-    rollback = manual[None, None] * rollback + (1.0 - manual[None, None]) * np.asarray(
-        c.rollback_hours_containers
-    )
-    per_deploy = (
-        deploys * hands_on / MINUTES_PER_HOUR * ratio
-        + nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR * ratio
-        + deploys * wait / MINUTES_PER_HOUR * c.bake_attention_share * manual
-        + deploys * dl.failed_deploy_rate * rollback
-    )  # (O, P, S)
-    return np.asarray((per_deploy * weight[None]).sum(axis=1))
+    wait: dict[str, FloatArray | float] = {
+        REBAKE: bake,
+        CONTAINER_METHOD: c.container_build_minutes,
+        BAKED_CONTAINER: bake + c.container_build_minutes,
+    }
+    rollback: dict[str, FloatArray | float] = {
+        PACKAGE: c.rollback_hours_package,
+        REBAKE: c.rollback_hours_rebake,
+        CONFIG_MANAGEMENT: c.rollback_hours_config_management,
+        CONTAINER_METHOD: c.rollback_hours_containers,
+        BAKED_CONTAINER: c.rollback_hours_rebake,
+        MANAGED_METHOD: c.rollback_hours_containers,
+    }
+    # An entry's hours a deploy depend only on its target method and today's (the effort
+    # ratio): worked out once per pair the options use, (S,) each, then weighted by each entry's
+    # share and added up entry by entry -- instead of (O, P, S) term by term; the same arithmetic
+    # element by element, the same order.
+    index = pl.method_index(METHODS)  # (O, P): 0 none, else 1 + the position in METHODS
+    today_index = pl.method_index(METHODS, today=True)  # (P,)
+    hands = deploys * hands_on / MINUTES_PER_HOUR
+    unattended = nonprod * c.nonprod_minutes_per_deploy / MINUTES_PER_HOUR
+    failed = deploys * dl.failed_deploy_rate
+    rb_ctr = np.asarray(c.rollback_hours_containers)
+    n = d.n
+
+    def figure(i: int) -> FloatArray | float:
+        return effort.get(METHODS[i - 1], 0.0) if i > 0 else 0.0
+
+    rows: dict[tuple[int, int], FloatArray] = {}
+    for i, t in set(zip(index.ravel().tolist(), np.tile(today_index, index.shape[0]).tolist(), strict=True)):
+        method = METHODS[i - 1] if i > 0 else ""
+        ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
+        # an automated pipeline rolls back by deploying the previous artifact, whatever the
+        # method: only the manual share keeps the method's own steps (downgrade on every host,
+        # re-run...)
+        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
+        waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
+        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failed * back, (n,))
+    out = np.zeros((index.shape[0], n))
+    if index.shape[1] == 0:  # no process entries
+        return out
+    for acc, picks in zip(out, index.tolist(), strict=True):
+        np.multiply(rows[picks[0], int(today_index[0])], weight[0], out=acc)
+        for p in range(1, len(picks)):
+            acc += rows[picks[p], int(today_index[p])] * weight[p]  # each entry's share
+    return out
 
 
 def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, FloatArray]:
@@ -253,7 +304,7 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
         MANAGED_METHOD: managed,
     }
     units = pl.units(pl.entries)  # (S,)
-    target = (_per_method(pl, table) * pl.n[None]).sum(axis=1)
+    target = _per_method_units(pl, table)
     today = (_per_method_today(pl, table) * pl.n).sum(axis=0)
     return _share(target, units), _share(today, units)
 
@@ -305,10 +356,11 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
     # row by row, in category order: ``rates.sum(axis=0)`` lets numpy pick the loop order by the
     # array's shape (8 categories summed pairwise for a short block), so blocks of different
     # sizes would round differently in the last bit
-    rate = np.zeros((len(st.options), d.n))  # (O, S)
+    today = np.zeros(d.n)  # the same sum for every option: added once, (S,), then broadcast
     for row in rates:
-        rate += row
-    drift = np.zeros_like(rate)
+        today += row
+    rate = np.broadcast_to(today, (len(st.options), d.n))  # (O, S), read-only until replaced
+    drift = np.zeros((len(st.options), d.n))
     for cat in CHANGED_CATEGORIES:
         if cat not in st.categories:
             continue
@@ -397,25 +449,34 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     c = d.c
     events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
     manual = events * pl.manual[:, None]
-    factor = pl.ctr[:, :, None] * c.scale_out_effort_factor_container + (1.0 - pl.ctr[:, :, None])
-    hours = (manual[None] * factor).sum(axis=1) * c.scale_out_hours_per_event
+    # the masks are 0/1, so the blend ctr f + (1 - ctr) is f in containers and exactly 1
+    # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
+    in_ctr = (pl.ctr > 0).astype(np.intp)
+    scaled = manual * c.scale_out_effort_factor_container
+    hours = _picked_sum(in_ctr, np.stack([manual, scaled])) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
-    provisioning = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT])[
-        :, :, None
-    ] * c.boot_provisioning_seconds
-    image_start = c.machine_boot_seconds + provisioning + app[None]
-    ctr_start = (
-        (1.0 - c.spare_capacity_share) * c.machine_boot_seconds
+    boot = c.machine_boot_seconds
+    # start-up by kind, (4, P, S): image host, image host provisioned at boot (package upgrade,
+    # config management), container on shared nodes, container baked into its own image (boots
+    # an instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
+    # m a + (1 - m) b of the formula, exactly)
+    kinds = np.empty((4, *np.broadcast_shapes(np.shape(app), events.shape)))
+    kinds[0] = boot + 0.0 + app  # + 0.0: the formula's zero provisioning, added the same way
+    kinds[1] = boot + c.boot_provisioning_seconds + app
+    kinds[2] = (
+        (1.0 - c.spare_capacity_share) * boot
         + c.image_pull_seconds
         + c.container_start_seconds
         + app
     )
-    # a container baked into its own image boots a new instance for every scale-out
-    baked = pl.method[BAKED_CONTAINER][:, :, None]
-    own_vm = c.machine_boot_seconds + c.image_pull_seconds + c.container_start_seconds + app
-    ctr_start = baked * own_vm[None] + (1.0 - baked) * ctr_start[None]
-    start = pl.ctr[:, :, None] * ctr_start + (1.0 - pl.ctr[:, :, None]) * image_start
-    weighted = (start * events[None] * pl.entries[None, :, None]).sum(axis=1)
+    kinds[3] = boot + c.image_pull_seconds + c.container_start_seconds + app
+    kinds *= events
+    kinds *= pl.entries[:, None]
+    provisioned = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT]) > 0
+    kind = np.where(
+        pl.ctr > 0, np.where(pl.method[BAKED_CONTAINER] > 0, 3, 2), np.where(provisioned, 1, 0)
+    )  # (O, P)
+    weighted = _picked_sum(kind, kinds)
     total = (events * pl.entries[:, None]).sum(axis=0)
     mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)
     relevance = total / (total + c.scale_out_events_half)
