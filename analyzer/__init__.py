@@ -34,6 +34,8 @@ _LAZY: dict[str, str] = {
     "load_options": "analyzer.model.options",
     "decide": "analyzer.decision.decide",
     "Decision": "analyzer.decision.decide",
+    "recommend": "analyzer.decision.decide",
+    "Verdict": "analyzer.decision.decide",
     "analyze": "analyzer.app.pipeline",
     "dora_profile": "analyzer.history.dora",
     "import_incidents": "analyzer.history",
@@ -51,7 +53,7 @@ _LAZY_MODULES: dict[str, str] = {"charts": "analyzer.report.charts"}
 
 if TYPE_CHECKING:
     from analyzer.app.pipeline import analyze
-    from analyzer.decision.decide import Decision, decide
+    from analyzer.decision.decide import Decision, Verdict, decide, recommend
     from analyzer.decision.explore import (
         Frontier,
         RecommendationMap,
@@ -99,6 +101,7 @@ __all__ = [
     "Questionnaire",
     "RecommendationMap",
     "Sweep",
+    "Verdict",
     "__version__",
     "analyze",
     "assess",
@@ -114,6 +117,7 @@ __all__ = [
     "load_questionnaire",
     "parse_questionnaire",
     "reassess",
+    "recommend",
     "recommendation_map",
     "sweep",
     "what_if",

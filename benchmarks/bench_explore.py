@@ -2,7 +2,8 @@
 ``PYTHONPATH=. python benchmarks/bench_explore.py``.
 
 Target: one change re-runs the model and redraws in under 100 ms at 10,000 samples. Times, as
-medians over repeats, (1) the model: ``what_if`` + ``reassess`` + ``decide(sensitivity=False)``,
+medians over repeats, (1) the model: ``what_if`` + ``reassess`` + ``recommend`` (the lean path
+the notebook's sliders take: ``decide``'s futures, scores and headline, no reasons or checks),
 and (2) the whole slider callback: the model, ``cost_over_time`` redrawn into a kept figure
 (``charts.redraw_cost_over_time``: its artists updated in place) and
 rendered to SVG (text as text, ``charts.svg_bytes``: text sizes measured once), as the
@@ -53,14 +54,14 @@ def main() -> None:
     fig, ax = plt.subplots(figsize=(7, 3.4))
     fig.subplots_adjust(left=0.12, right=0.98, top=0.86, bottom=0.14)
 
-    def model(path: str, value: float) -> tuple[analyzer.Assessment, analyzer.Decision]:
+    def model(path: str, value: float) -> tuple[analyzer.Assessment, analyzer.Verdict]:
         changed = analyzer.reassess(a, analyzer.what_if(q, **{path: value}))
-        return changed, analyzer.decide(changed, sensitivity=False)
+        return changed, analyzer.recommend(changed)
 
     def callback(path: str, value: float) -> None:
-        changed, decision = model(path, value)
+        changed, verdict = model(path, value)
         analyzer.charts.redraw_cost_over_time(changed, ax)
-        fig.suptitle(decision.headline(), fontsize=9)
+        fig.suptitle(verdict.headline, fontsize=9)
         with plt.rc_context({"svg.fonttype": "none"}):
             analyzer.charts.svg_bytes(fig)
 

@@ -276,6 +276,7 @@ def test_lean_recommendation_is_what_decide_recommends() -> None:
         assert lean.recommendation == full.recommendation
         assert lean.confidence == full.confidence and lean.too_close == full.too_close
         assert lean.reason in full.reasons
+        assert lean.headline == full.headline()
 
 
 # ---- runs and outputs --------------------------------------------------------------------------

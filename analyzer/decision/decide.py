@@ -296,19 +296,24 @@ class Verdict:
     confidence: float
     too_close: bool
     reason: str  # one sentence: how much of today's pain the recommended way removes
+    headline: str  # the recommendation in one sentence, as ``Decision.headline()``
 
 
 def recommend(a: Assessment) -> Verdict:
     """What ``decide`` recommends and how sure it is -- the same futures and scoring
     (``score_futures`` with ``structural_draws``) -- without TOPSIS, horizon checks, reasons or
     sensitivity: the lean path for callers that assess many applications (``analyzer
-    portfolio``). The reason is ``explain.problems_sentence`` for the recommended option (for the
-    status quo, over the alternatives), one of the sentences ``decide`` gives."""
+    portfolio``) or re-decide on every move of a slider (notebooks/explore_tradeoffs.ipynb). The
+    reason is ``explain.problems_sentence`` for the recommended option (for the status quo, over
+    the alternatives), one of the sentences ``decide`` gives; the headline is ``decide``'s."""
     s = score_futures(a, draws=structural_draws(a))
     sq = a.structure.status_quo
     others = [i for i in range(len(a.option_names)) if i != sq]
     reason = explain.problems_sentence(a, others if s.recommended == sq else [s.recommended])
-    return Verdict(s.recommended_name, s.confidence, s.confidence < confidence_threshold(a), reason)
+    too_close = s.confidence < confidence_threshold(a)
+    return Verdict(
+        s.recommended_name, s.confidence, too_close, reason, explain.headline(a, s, too_close)
+    )
 
 
 def confidence_threshold(a: Assessment) -> float:
