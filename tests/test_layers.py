@@ -47,7 +47,7 @@ PUBLIC_NAMES = {
     "__version__", "analyze", "assess", "breakeven_frontier", "charts", "decide",
     "dora_profile", "example_questionnaire", "history_profile", "import_incidents",
     "load_assumptions", "load_options", "load_questionnaire", "parse_questionnaire", "reassess",
-    "recommendation_map", "sweep", "what_if",
+    "recommend", "recommendation_map", "sweep", "Verdict", "what_if",
 }
 CHART_NAMES = {
     "cost_over_time", "parameter_distribution", "sweep_chart", "clear_drawing",

@@ -10,7 +10,7 @@ to call". The horizon is always checked (``horizon_checks``). Sentences live in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 from analyzer._io.plain import to_plain
 from analyzer.decision import explain, reversal
 from analyzer.decision import sensitivity as sens
-from analyzer.decision.criteria import likely_constants, threshold, threshold_list
+from analyzer.decision.criteria import Constants, likely_constants, threshold, threshold_list
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.explain import HorizonCheck
 from analyzer.decision.futures import score_futures, structural_draws
@@ -299,14 +299,18 @@ class Verdict:
     headline: str  # the recommendation in one sentence, as ``Decision.headline()``
 
 
-def recommend(a: Assessment) -> Verdict:
+def recommend(
+    a: Assessment, draws: tuple[Constants, Mapping[str, np.ndarray]] | None = None
+) -> Verdict:
     """What ``decide`` recommends and how sure it is -- the same futures and scoring
     (``score_futures`` with ``structural_draws``) -- without TOPSIS, horizon checks, reasons or
     sensitivity: the lean path for callers that assess many applications (``analyzer
     portfolio``) or re-decide on every move of a slider (notebooks/explore_tradeoffs.ipynb). The
     reason is ``explain.problems_sentence`` for the recommended option (for the status quo, over
-    the alternatives), one of the sentences ``decide`` gives; the headline is ``decide``'s."""
-    s = score_futures(a, draws=structural_draws(a))
+    the alternatives), one of the sentences ``decide`` gives; the headline is ``decide``'s.
+    ``draws``: the structural draws (``structural_draws``) when the caller shares one set among
+    many assessments (a portfolio's)."""
+    s = score_futures(a, draws=draws if draws is not None else structural_draws(a))
     sq = a.structure.status_quo
     others = [i for i in range(len(a.option_names)) if i != sq]
     reason = explain.problems_sentence(a, others if s.recommended == sq else [s.recommended])

@@ -27,9 +27,13 @@ def weight_tolerance(a: Assessment) -> float:
     return float(value) if value is not None else threshold("default_weight_tolerance")
 
 
-def structural_draws(a: Assessment) -> tuple[Constants, dict[str, FloatArray]]:
-    """(scoring constants, weights) for every future, from the (seed, 2) stream."""
-    rng = np.random.default_rng([a.seed, STRUCTURAL_STREAM])
+def structural_draws(
+    a: Assessment, seed: int | None = None
+) -> tuple[Constants, dict[str, FloatArray]]:
+    """(scoring constants, weights) for every future, from the (seed, 2) stream; ``seed``: another
+    than the assessment's (a portfolio's run seed: one draw of the scoring's structural
+    uncertainty for every application of the estate, as for the model's assumptions)."""
+    rng = np.random.default_rng([a.seed if seed is None else seed, STRUCTURAL_STREAM])
     constants = sample_constants(a.samples, rng)
     weights = a.questionnaire.priorities.weights.normalised()
     return constants, sample_weights(weights, weight_tolerance(a), a.samples, rng)

@@ -32,7 +32,7 @@ from analyzer.model.core import (
 )
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.options import WORK_ITEMS, OptionSpec, load_options
-from analyzer.model.params import ParamSpace
+from analyzer.model.params import ParamSpace, SharedDraws
 from analyzer.questionnaire.form import Questionnaire
 
 if TYPE_CHECKING:
@@ -413,10 +413,13 @@ def assess(
     seed: int = DEFAULT_SEED,
     evidence: IncidentEvidence | None = None,
     reuse_horizons: bool = True,
+    shared: SharedDraws | None = None,
 ) -> Assessment:
     """Sample every uncertain input ``samples`` times from one Generator seeded with ``seed``
     and evaluate every option. ``reuse_horizons=False``: the run will not be re-evaluated over
-    other horizons (``core.evaluate``), the same numbers for less work."""
+    other horizons (``core.evaluate``), the same numbers for less work. ``shared``: the draws of
+    the assumptions that every assessment of a run shares (``params.SharedDraws``, the
+    portfolio's), taken instead of drawn."""
     if samples < 2:
         raise ValueError("samples must be at least 2")
     a = assumptions if assumptions is not None else load_assumptions()
@@ -426,6 +429,8 @@ def assess(
     space = build_space(q, a, opts, rng, evidence)
     # above HELD_SAMPLES the draws are not held but drawn again block by block when needed
     held = samples <= HELD_SAMPLES
-    values = space.sample(samples, rng) if held else space.draw_on_demand(samples, rng)
+    values: Mapping[str, NDArray[np.float64]] = (
+        space.sample(samples, rng, shared) if held else space.draw_on_demand(samples, rng)
+    )
     outputs = evaluate(values, structure, reuse_horizons=reuse_horizons)
     return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

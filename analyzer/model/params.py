@@ -7,6 +7,7 @@ reversal search all drive the same function.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -133,6 +134,45 @@ class Param:
         return float(self.dist.ppf(np.array([q]))[0])
 
 
+#: Origins of the parameters a run's assessments can share: the model's assumptions and the
+#: prices (facts about the world, not about one application).
+SHARED_ORIGINS: frozenset[str] = frozenset({"assumption"})
+
+
+class SharedDraws:
+    """Draws of the parameters that every assessment of one run shares (``analyzer portfolio``).
+
+    In one simulated future the world's assumptions and prices take one value for every
+    application: drawn independently per application, their errors would average out over an
+    estate and understate the portfolio's uncertainty (docs/design/decision-model.md,
+    "Uncertainty": correlated, not independent draws that average out). A parameter of origin
+    ``assumption`` is drawn once per (name, distribution) from a stream of its own,
+    ``SeedSequence(seed, spawn_key=(stable hash of the name, 1))``, so every worker and every order
+    of applications gets the same values; an application that overrides the distribution gets
+    draws of its own distribution. The arrays are read-only and shared.
+    """
+
+    def __init__(self, seed: int, samples: int) -> None:
+        self.seed = seed
+        self.samples = samples
+        self._drawn: dict[tuple[str, object], FloatArray] = {}
+
+    def get(self, p: Param) -> FloatArray | None:
+        """The shared draws of ``p``, or None when ``p`` is not shared (an answer, a constant,
+        a distribution that is not tabulated)."""
+        if p.origin not in SHARED_ORIGINS or p.constant or not isinstance(p.dist, Pert | Gamma):
+            return None
+        key = (p.name, p.dist)
+        if key not in self._drawn:
+            digest = hashlib.sha256(p.name.encode("utf-8")).digest()[:8]
+            # spawn key (name, 1): apart from every application's own stream (id,)
+            seq = np.random.SeedSequence(self.seed, spawn_key=(int.from_bytes(digest, "big"), 1))
+            x = p.dist.sample(self.samples, np.random.default_rng(seq))
+            x.flags.writeable = False
+            self._drawn[key] = x
+        return self._drawn[key]
+
+
 @dataclass(frozen=True)
 class ParamSpace:
     """An ordered collection of independent parameters."""
@@ -194,13 +234,18 @@ class ParamSpace:
             if p.name not in drawn
         }
 
-    def sample(self, n: int, rng: np.random.Generator) -> dict[str, FloatArray]:
+    def sample(
+        self, n: int, rng: np.random.Generator, shared: SharedDraws | None = None
+    ) -> dict[str, FloatArray]:
         """n independent draws of every parameter (constants as length-1 arrays).
 
         The cells of every uncertain PERT, then of every Gamma (tabulated samplers, see
         analyzer.model.distributions), then the other distributions in order; the stream is fixed
-        by ``rng`` alone.
+        by ``rng`` alone. With ``shared`` (n samples), the parameters it shares take its draws
+        and the rest are drawn from ``rng`` in the same order.
         """
+        if shared is not None:
+            return self._sample_sharing(n, rng, shared)
         keep_freed_memory()
         perts, tables, _ = self._plan
         # One (parameters x samples) block of values, its rows the parameters'; the cells drawn
@@ -214,6 +259,17 @@ class ParamSpace:
                 table.take(cells[j], out=block[lo + j], mode="clip")  # cells < PERT_CELLS
         drawn = {name: block[i] for i, (name, _) in enumerate(perts)}
         drawn.update(self._others(n, rng, drawn))
+        return {p.name: drawn[p.name] for p in self.params}
+
+    def _sample_sharing(
+        self, n: int, rng: np.random.Generator, shared: SharedDraws
+    ) -> dict[str, FloatArray]:
+        """``sample`` with the shared parameters' draws taken from ``shared``."""
+        if shared.samples != n:
+            raise ValueError(f"shared draws hold {shared.samples} samples, not {n}")
+        common = {p.name: x for p in self.params if (x := shared.get(p)) is not None}
+        own = ParamSpace(tuple(p for p in self.params if p.name not in common))
+        drawn = {**own.sample(n, rng), **common} if own.params else common
         return {p.name: drawn[p.name] for p in self.params}
 
     def draw_on_demand(self, n: int, rng: np.random.Generator) -> Mapping[str, FloatArray]:

@@ -2,7 +2,10 @@
 
 The function is module-level and takes plain, picklable arguments, so it runs the same inline, in
 a local process pool or on a Dask worker. Its random stream depends only on the run seed and the
-application's id (``app_seed``), so results do not depend on partitioning, workers or order.
+application's id (``app_seed``), so results do not depend on partitioning, workers or order. The
+model's assumptions are drawn once per run and shared by every application (``shared_draws``:
+one future, one value of each assumption for the whole estate), from streams keyed by the run
+seed and each assumption's name, the same in every worker.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from analyzer.decision.criteria import Constants
 from analyzer.decision.decide import recommend
-from analyzer.model.assess import assess
+from analyzer.decision.futures import structural_draws
+from analyzer.model.assess import Assessment, assess, row_medians
 from analyzer.model.assumptions import Assumptions, load_assumptions
+from analyzer.model.params import SharedDraws
 from analyzer.portfolio.economics import marginal_choice
 from analyzer.portfolio.inventory import App
 
@@ -32,6 +38,31 @@ def app_seed(run_seed: int, app_id: str) -> int:
     key = int.from_bytes(hashlib.sha256(app_id.encode("utf-8")).digest()[:8], "big")
     seq = np.random.SeedSequence(run_seed, spawn_key=(key,))
     return int(seq.generate_state(1, np.uint64)[0]) & MAX_SEED
+
+
+@lru_cache(maxsize=2)
+def shared_draws(run_seed: int, samples: int) -> SharedDraws:
+    """The run's shared assumption draws, one set per process (filled as applications ask)."""
+    return SharedDraws(run_seed, samples)
+
+
+Structure = tuple[Constants, dict[str, NDArray[np.float64]]]
+_STRUCTURES: dict[tuple[object, ...], Structure] = {}
+
+
+def _structure(a: Assessment, run_seed: int) -> Structure:
+    """The run's structural draws for ``a``'s weights and tolerance (``structural_draws`` with
+    the run seed), drawn once per process and kept read-only."""
+    p = a.questionnaire.priorities
+    key = (run_seed, a.samples, tuple(p.weights.normalised().items()), p.weight_tolerance)
+    if key not in _STRUCTURES:
+        if len(_STRUCTURES) >= 4:
+            _STRUCTURES.clear()
+        constants, weights = structural_draws(a, seed=run_seed)
+        for x in (*constants.values.values(), *weights.values()):
+            x.flags.writeable = False
+        _STRUCTURES[key] = (constants, weights)
+    return _STRUCTURES[key]
 
 
 @lru_cache(maxsize=4)
@@ -67,8 +98,11 @@ def evaluate_app(
     a = assess(
         q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed,
         reuse_horizons=False,  # recommend() re-evaluates no other horizon
+        shared=shared_draws(run_seed, samples),
     )
-    d = recommend(a)  # the lean path: recommendation, confidence, one reason
+    # the lean path: recommendation, confidence, one reason; the scoring's structural draws are
+    # the run's, shared by every application with the same weights and tolerance
+    d = recommend(a, draws=_structure(a, run_seed))
     out = a.outputs
     sq = a.structure.status_quo
     names = a.option_names
@@ -83,10 +117,9 @@ def evaluate_app(
     value = out.npv_hours[sq] - marginal
     rate = out.hourly_cost
     spec = a.options[best_name]
-    # every median the summary prints, from one partition of the rows (the same values as one
-    # np.median each)
+    # every median the summary prints (assess.row_medians: np.median's values, cheaper)
     rows = [value, value * rate, monthly_saving] + ([transition, platform[best]] if moves else [])
-    med = [float(m) for m in np.median(np.stack(rows), axis=1, overwrite_input=True)]
+    med = row_medians(np.stack(rows))
     summary: dict[str, Any] = {
         "id": app.id,
         "name": app.name,
