@@ -112,17 +112,22 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Set for ``analyzer report`` unless the user set it: its two processes share the cores and its
-#: matrix products are small, so OpenBLAS's worker threads only spin (about 0.25 s of CPU a
-#: report; benchmarks/bench_report.py). Read when numpy loads, so set before the report's imports.
+#: Set for ``analyzer report`` and ``analyzer portfolio`` unless the user set it: their
+#: processes share the cores and their matrix products are small, so OpenBLAS's worker threads
+#: only spin (about 0.25 s of CPU a report, 2-4 % of a portfolio run; benchmarks/bench_report.py,
+#: bench_portfolio.py). Read when numpy loads, so set before the command's imports.
 REPORT_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
+def _single_threaded_blas() -> None:
     import os
 
     for name, value in REPORT_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    _single_threaded_blas()
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
@@ -312,6 +317,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
+    _single_threaded_blas()
     from contextlib import nullcontext
     from pathlib import Path
 
