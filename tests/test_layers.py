@@ -203,3 +203,12 @@ def test_the_console_script_and_python_m_reach_the_cli() -> None:
     main = getattr(importlib.import_module(module), function)
     assert main is importlib.import_module("analyzer.app.cli").run
     assert "from analyzer.app.cli import run" in (PACKAGE / "__main__.py").read_text()
+
+
+def test_quick_exit_only_after_commands_that_leave_nothing_running() -> None:
+    """``run`` skips the interpreter's teardown only after commands that write atomically and
+    start nothing that outlives them; the portfolio (workers, a Dask client) and the interview
+    exit normally."""
+    cli = importlib.import_module("analyzer.app.cli")
+    assert cli.QUICK_EXIT_COMMANDS <= {"report", "assess", "validate", "schema", "init"}
+    assert "portfolio" not in cli.QUICK_EXIT_COMMANDS and "ask" not in cli.QUICK_EXIT_COMMANDS
