@@ -331,3 +331,9 @@ def test_cli_bad_file_among_many_is_named_and_the_rest_written(tmp_path: Path, c
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [f["id"] for f in data["failures"]] == ["broken"]
     assert sorted(p.name for p in out.parent.iterdir()) == ["p.csv", "p.json", "p.md", "p.pdf"]
+
+
+def test_a_folder_with_only_an_inventory_points_at_the_file(tmp_path: Path) -> None:
+    (tmp_path / "inventory.csv").write_text("name\nbilling\n", encoding="utf-8")
+    with pytest.raises(InputError, match="give the file: .*inventory.csv"):
+        load_portfolio(tmp_path)

@@ -176,7 +176,11 @@ def _from_folder(folder: Path) -> Portfolio:
     files = sorted(p for p in folder.glob("*.yaml") if p.name != PORTFOLIO_FILE)
     files += sorted(folder.glob("*.yml"))
     if not files:
-        raise InputError([Problem(str(folder), "no questionnaires (*.yaml) in this folder")])
+        inventories = sorted(folder.glob("*.csv"))
+        hint = f"; to read the inventory, give the file: {inventories[0]}" if inventories else ""
+        raise InputError(
+            [Problem(str(folder), f"no questionnaires (*.yaml) in this folder{hint}")]
+        )
     apps_meta: Mapping[str, Any] = shared.get("applications", {})
     written: Mapping[str, str] = shared.get("application_keys", {})  # id -> key as written
     apps: list[App] = []
