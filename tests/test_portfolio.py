@@ -335,5 +335,5 @@ def test_cli_bad_file_among_many_is_named_and_the_rest_written(tmp_path: Path, c
 
 def test_a_folder_with_only_an_inventory_points_at_the_file(tmp_path: Path) -> None:
     (tmp_path / "inventory.csv").write_text("name\nbilling\n", encoding="utf-8")
-    with pytest.raises(InputError, match="give the file: .*inventory.csv"):
+    with pytest.raises(InputError, match=r"give the file: .*inventory\.csv"):
         load_portfolio(tmp_path)
