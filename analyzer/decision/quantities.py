@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.core import Outputs, Structure, evaluate
+from analyzer.model.draws import hires_per_year
 
 FloatArray = NDArray[np.float64]
 MONTHS_PER_YEAR = 12.0
@@ -126,10 +127,7 @@ def team_inputs(values: Mapping[str, FloatArray]) -> tuple[FloatArray, FloatArra
         engineers * product + platform * platform_fam, team,
         out=np.asarray(product * np.ones_like(team), dtype=np.float64), where=team > 0,
     )
-    hires = values.get("team.hires_per_year")
-    if hires is None:  # not answered: a share of the team (assumption hire_share_per_year)
-        hires = engineers * values["assumptions.hire_share_per_year"]
-    return engineers, familiarity, hires
+    return engineers, familiarity, hires_per_year(values)
 
 
 def at_horizon(st: Structure, months: int) -> Structure:

@@ -211,6 +211,13 @@ def _optional(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray
     return _get(values, name, n) if name in values else None
 
 
+def hires_per_year(values: Mapping[str, FloatArray]) -> FloatArray:
+    """The hiring plan when the team gave it, else engineers x ``hire_share_per_year``."""
+    if "team.hires_per_year" in values:
+        return values["team.hires_per_year"]
+    return np.asarray(values["team.engineers"] * values["assumptions.hire_share_per_year"])
+
+
 def read_draws(
     values: Mapping[str, FloatArray],
     process_names: tuple[str, ...],
@@ -235,9 +242,7 @@ def read_draws(
         platform_familiarity=g("team.platform_familiarity")
         if "team.platform_familiarity" in values
         else familiarity,
-        hires_per_year=g("team.hires_per_year")
-        if "team.hires_per_year" in values
-        else g("team.engineers") * constants.hire_share_per_year,
+        hires_per_year=np.broadcast_to(hires_per_year(values), (n,)),
         new_services_per_year=g("team.new_services_per_year"),
         new_service_wait_days=g("team.new_service_wait_days"),
         migration_people=_optional(values, "team.migration_people", n),
