@@ -28,17 +28,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.model.assess import percentiles
+from analyzer.model.assess import percentiles, row_medians
 
 FloatArray = NDArray[np.float64]
 
 
 def marginal_choice(npv: FloatArray, platform: FloatArray, status_quo: int) -> tuple[int, FloatArray]:
     """The option with the lowest median marginal NPV ``npv - platform`` (arrays (O, S)), and
-    that option's marginal NPV. The status quo has no platform items, so it is its own NPV."""
+    that option's marginal NPV. The status quo has no platform items, so it is its own NPV.
+    The medians are ``np.median``'s values (``row_medians``, a partial partition: cheaper)."""
     marginal = npv - platform
     marginal[status_quo] = npv[status_quo]
-    best = int(np.argmin(np.median(marginal, axis=1)))
+    best = int(np.argmin(row_medians(marginal)))
     return best, marginal[best]
 
 

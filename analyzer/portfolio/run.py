@@ -68,13 +68,45 @@ class PortfolioResult:
         return [a for a in self.apps if a["moves"]]
 
 
-def _evaluate_spooled(app: App, row: int, folder: str, kwargs: dict[str, Any]) -> AppOutcome:
-    """``evaluate_app`` in a local worker process, its arrays written straight into the spool's
-    files at the application's row (the same bytes the parent would write): only the summary
-    goes back through the pipe."""
-    outcome = evaluate_app(app, **kwargs)
-    Spool.write_row(Path(folder), row, outcome.arrays)
-    return AppOutcome(outcome.id, outcome.summary, {})
+#: Applications a local worker takes at a time: at most MAX_BATCH, fewer as the run ends so the
+#: workers finish together (``batches``). One task per application cost the parent (which shares
+#: the cores with its workers) a round trip through the pool's queues each.
+MAX_BATCH = 16
+#: Batches per worker the remaining applications are cut into (guided scheduling).
+BATCHES_PER_WORKER = 4
+
+
+def batches(n: int, jobs: int) -> list[range]:
+    """Consecutive runs of ``range(n)`` for ``jobs`` workers: each a share 1/(BATCHES_PER_WORKER
+    x jobs) of what remains, between 1 and MAX_BATCH applications (guided self-scheduling,
+    Polychronopoulos & Kuck 1987): large at first, single applications at the end."""
+    out: list[range] = []
+    start = 0
+    while start < n:
+        size = min(MAX_BATCH, max(1, (n - start) // (BATCHES_PER_WORKER * jobs)))
+        out.append(range(start, min(n, start + size)))
+        start += size
+    return out
+
+
+Done = tuple[str, dict[str, Any] | None, str | None]  # id, summary or None, error or None
+
+
+def _evaluate_spooled(batch: list[tuple[int, App]], folder: str, kwargs: dict[str, Any]) -> list[Done]:
+    """``evaluate_app`` on a batch of (row, application) in a local worker process, each one's
+    arrays written straight into the spool's files at its row (the same bytes the parent would
+    write): only the summaries, or each failure's message, go back through the pipe."""
+    out: list[Done] = []
+    with Spool.rows(Path(folder)) as write:
+        for row, app in batch:
+            try:
+                outcome = evaluate_app(app, **kwargs)
+            except Exception as exc:  # reported by name, the others go on
+                out.append((app.id, None, _message(exc)))
+                continue
+            write(row, outcome.arrays)
+            out.append((app.id, outcome.summary, None))
+    return out
 
 
 @contextmanager
@@ -102,18 +134,25 @@ def local_workers(
 def _submit_local(
     apps: list[App], jobs: int, kwargs: dict[str, Any], spool: Spool, pool: Executor | None
 ) -> Iterator[tuple[App, Any]]:
-    """(app, outcome or exception) as they complete, from ``pool`` or else ``jobs`` new local
-    processes; each outcome's arrays are already in ``spool``."""
+    """(app, outcome or error message) as they complete, from ``pool`` or else ``jobs`` new
+    local processes, a batch at a time (``batches``); each outcome's arrays are already in
+    ``spool``."""
     with ExitStack() as stack:
         workers = pool if pool is not None else stack.enter_context(local_workers(jobs))
-        futures: dict[Future[AppOutcome], App] = {
-            workers.submit(_evaluate_spooled, app, row, str(spool.folder), kwargs): app
-            for row, app in enumerate(apps)
+        folder = str(spool.folder)
+        futures: dict[Future[list[Done]], range] = {
+            workers.submit(_evaluate_spooled, [(i, apps[i]) for i in rows], folder, kwargs): rows
+            for rows in batches(len(apps), jobs)
         }
         for f in as_completed(futures):
-            app = futures.pop(f)  # drop the finished future
+            rows = futures.pop(f)  # drop the finished future
             exc = f.exception()
-            yield app, (exc if exc is not None else f.result())
+            if exc is not None:  # the worker itself failed: every application of the batch
+                for i in rows:
+                    yield apps[i], exc
+                continue
+            for i, (aid, summary, error) in zip(rows, f.result(), strict=True):
+                yield apps[i], (AppOutcome(aid, summary, {}) if summary is not None else error)
 
 
 def _submit_dask(apps: list[App], scheduler: str, kwargs: dict[str, Any]) -> Iterator[tuple[App, Any]]:
@@ -173,15 +212,21 @@ class Spool:
         os.pwrite(self.fds[key], data, row * self.row_bytes)
 
     @staticmethod
-    def write_row(folder: Path, row: int, arrays: dict[str, NDArray[np.float32]]) -> None:
-        """What ``write`` does for each quantity, from another process (a local worker) that
-        has only the spool's folder: same files, same offsets, same bytes."""
-        for k in ARRAY_KEYS:
-            data = np.ascontiguousarray(arrays[k], dtype=np.float32).tobytes()
-            fd = os.open(folder / f"{k}.f32", os.O_WRONLY)
-            try:
+    @contextmanager
+    def rows(folder: Path) -> Iterator[Callable[[int, dict[str, NDArray[np.float32]]], None]]:
+        """``write(row, arrays)``: what ``write`` does for each quantity, from another process (a
+        local worker) that has only the spool's folder: same files, same offsets, same bytes."""
+        fds = {k: os.open(folder / f"{k}.f32", os.O_WRONLY) for k in ARRAY_KEYS}
+
+        def write(row: int, arrays: dict[str, NDArray[np.float32]]) -> None:
+            for k, fd in fds.items():
+                data = np.ascontiguousarray(arrays[k], dtype=np.float32).tobytes()
                 os.pwrite(fd, data, row * len(data))
-            finally:
+
+        try:
+            yield write
+        finally:
+            for fd in fds.values():
                 os.close(fd)
 
     def read(self, key: str, rows: list[int]) -> NDArray[np.float64]:
@@ -246,8 +291,9 @@ def run_portfolio(
         else:
             stream = _inline(apps, kwargs)
         for done, (app, result) in enumerate(stream, start=1):
-            if isinstance(result, BaseException):
-                failures.append(Failure(app.id, app.source, _message(result)))
+            if isinstance(result, BaseException | str):
+                message = result if isinstance(result, str) else _message(result)
+                failures.append(Failure(app.id, app.source, message))
             else:
                 if not local:  # local workers wrote their rows themselves
                     row = index[app.id]
