@@ -29,6 +29,7 @@ from analyzer.model.core import (
     build_space,
     build_structure,
     evaluate,
+    evaluate_for_decision,
 )
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from analyzer.model.options import WORK_ITEMS, OptionSpec, load_options
@@ -414,12 +415,15 @@ def assess(
     evidence: IncidentEvidence | None = None,
     reuse_horizons: bool = True,
     shared: SharedDraws | None = None,
+    lean: bool = False,
 ) -> Assessment:
     """Sample every uncertain input ``samples`` times from one Generator seeded with ``seed``
     and evaluate every option. ``reuse_horizons=False``: the run will not be re-evaluated over
     other horizons (``core.evaluate``), the same numbers for less work. ``shared``: the draws of
     the assumptions that every assessment of a run shares (``params.SharedDraws``, the
-    portfolio's), taken instead of drawn."""
+    portfolio's), taken instead of drawn. ``lean``: for a caller that reads what the
+    recommendation reads (``core.evaluate_for_decision``: the horizon's totals, savings and
+    break-evens computed only when read; implies ``reuse_horizons=False``)."""
     if samples < 2:
         raise ValueError("samples must be at least 2")
     a = assumptions if assumptions is not None else load_assumptions()
@@ -432,5 +436,8 @@ def assess(
     values: Mapping[str, NDArray[np.float64]] = (
         space.sample(samples, rng, shared) if held else space.draw_on_demand(samples, rng)
     )
-    outputs = evaluate(values, structure, reuse_horizons=reuse_horizons)
+    outputs = (
+        evaluate_for_decision(values, structure) if lean
+        else evaluate(values, structure, reuse_horizons=reuse_horizons)
+    )
     return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

@@ -97,8 +97,8 @@ def evaluate_app(
         q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": horizon_months})})
     a = assess(
         q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed,
-        reuse_horizons=False,  # recommend() re-evaluates no other horizon
         shared=shared_draws(run_seed, samples),
+        lean=True,  # recommend() and this summary read no total, saving or break-even
     )
     # the lean path: recommendation, confidence, one reason; the scoring's structural draws are
     # the run's, shared by every application with the same weights and tolerance
