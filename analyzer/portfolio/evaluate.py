@@ -27,8 +27,9 @@ from analyzer.model.params import SharedDraws
 from analyzer.portfolio.economics import marginal_choice
 from analyzer.portfolio.inventory import App
 
-#: Per-sample arrays each application contributes to the portfolio, stored as float32 on disk.
-ARRAY_KEYS = ("npv_stay", "npv_marginal", "platform", "transition", "monthly_saving", "hourly_cost")
+#: Per-sample arrays each application contributes to the portfolio (what ``run._aggregate``
+#: reads), stored as float32 on disk.
+ARRAY_KEYS = ("platform", "transition", "monthly_saving", "hourly_cost")
 MAX_SEED = 2**63 - 1
 
 
@@ -73,7 +74,8 @@ def _assumptions(path: str | None) -> Assumptions:
 @dataclass(frozen=True)
 class AppOutcome:
     """A summary a report can print (plain JSON values) and the per-sample arrays the portfolio
-    sums (each (samples,), float32)."""
+    sums (each (samples,), float32; ARRAY_KEYS for an application that moves, none for one that
+    stays: the portfolio reads no row of those)."""
 
     id: str
     summary: dict[str, Any]
@@ -147,13 +149,12 @@ def evaluate_app(
         "horizon_months": a.horizon_months,
         "currency": app.questionnaire.team.currency,
     }
-    nothing = np.zeros(samples, dtype=np.float32)
+    if not moves:  # the portfolio sums only the applications that move: nothing to keep
+        return AppOutcome(app.id, summary, {})
     arrays = {
-        "npv_stay": out.npv_hours[sq],
-        "npv_marginal": marginal,
-        "platform": platform[best] if moves else nothing,
-        "transition": transition if moves else nothing,
-        "monthly_saving": monthly_saving if moves else nothing,
+        "platform": platform[best],
+        "transition": transition,
+        "monthly_saving": monthly_saving,
         "hourly_cost": rate,
     }
     return AppOutcome(app.id, summary, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})

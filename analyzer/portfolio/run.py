@@ -195,7 +195,8 @@ def _message(exc: BaseException) -> str:
 class Spool:
     """Per-sample arrays of every application on disk, one file per quantity, one fixed-size row
     per application, written and read with ``os.pwrite``/``os.pread`` (no memory map, whose
-    touched pages would count against the process), so memory stays flat in applications."""
+    touched pages would count against the process), so memory stays flat in applications. A
+    row never written (an application that stays) reads as zeros."""
 
     def __init__(self, folder: Path, rows: int, samples: int) -> None:
         self.folder = folder
@@ -219,8 +220,9 @@ class Spool:
         fds = {k: os.open(folder / f"{k}.f32", os.O_WRONLY) for k in ARRAY_KEYS}
 
         def write(row: int, arrays: dict[str, NDArray[np.float32]]) -> None:
-            for k, fd in fds.items():
-                data = np.ascontiguousarray(arrays[k], dtype=np.float32).tobytes()
+            for k, values in arrays.items():
+                data = np.ascontiguousarray(values, dtype=np.float32).tobytes()
+                fd = fds[k]
                 os.pwrite(fd, data, row * len(data))
 
         try:
@@ -297,8 +299,8 @@ def run_portfolio(
             else:
                 if not local:  # local workers wrote their rows themselves
                     row = index[app.id]
-                    for k in ARRAY_KEYS:
-                        spool.write(k, row, result.arrays[k])
+                    for k, values in result.arrays.items():
+                        spool.write(k, row, values)
                 summaries[app.id] = result.summary
             if progress is not None:
                 progress(done, len(apps))
