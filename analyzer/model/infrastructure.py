@@ -187,13 +187,27 @@ def scale_out_headroom(
     return np.asarray(autoscaling * np.minimum(raw, a.max_headroom), dtype=np.float64)
 
 
+def matmul(mask: FloatArray, x: FloatArray) -> FloatArray:
+    """``mask @ x``, e.g. a (K, P) mask of 0/1 against (P, S) figures summed over the entries.
+
+    With one entry (P = 1) numpy's matmul takes its unvectorised loop for a column times a row
+    (about 45 us for (4, 10,000) against 7 us for the product; a synthetic portfolio application
+    has one entry and about 30 such sums), whose value is 0 + mask x: here the product plus 0,
+    the same bits (adding +0 changes only a -0 into +0, as the loop's 0 + does; tested)."""
+    if mask.ndim == 2 and x.ndim == 2 and mask.shape[1] == 1 and x.shape[0] == 1:
+        out = np.multiply(mask, x)
+        out += 0.0
+        return out
+    return np.asarray(mask @ x)
+
+
 def _masked_sum(mask: FloatArray, x: FloatArray) -> FloatArray:
     """sum_p mask[p] x[p] over the entries' axis. States' masks (P, K, 1) against per-entry
     figures the same in every state (P, 1, S): one (K, P) @ (P, S) product instead of a
     (P, K, S) temporary and its sum (the 0/1 mask picks the same terms; BLAS may add them in
     another order, so the last bit can differ); any other shapes as written."""
     if mask.ndim == 3 and x.ndim == 3 and mask.shape[2] == 1 and x.shape[1] == 1:
-        return np.asarray(mask[:, :, 0].T @ x[:, 0, :])
+        return matmul(mask[:, :, 0].T, x[:, 0, :])
     return np.asarray(np.sum(mask * x, axis=0))
 
 

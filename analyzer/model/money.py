@@ -55,6 +55,7 @@ from analyzer.model.infrastructure import (
     Platform,
     host_shares,
     infrastructure_monthly,
+    matmul,
 )
 from analyzer.model.params import Param, Pert
 from analyzer.model.prices import (
@@ -224,15 +225,15 @@ def _platform(
     cluster, compose = flag(lambda o: o in CLUSTERS), flag(lambda o: o == COMPOSE)
     managed = flag(lambda o: o == MANAGED_ORCHESTRATOR)
     total = np.maximum(units.sum(axis=0), 1e-12)  # (S,)
-    contained = m.container @ units  # (K, S)
+    contained = matmul(m.container, units)  # (K, S)
     any_ctr = (contained > 0).astype(np.float64)
     dl = d.delivery
     deploys = (dl.prod_deploys_per_week + dl.nonprod_deploys_per_week) * WEEKS_PER_MONTH
-    bake = (m.rebake @ units) / total
-    build = (m.container_build @ units) / total
+    bake = matmul(m.rebake, units) / total
+    build = matmul(m.container_build, units) / total
     minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
-    per_unit_instances = (m.container @ (units * instances)) / total
-    scale_outs = m.container @ (units * d.proc.scale_out_events_per_month)
+    per_unit_instances = matmul(m.container, units * instances) / total
+    scale_outs = matmul(m.container, units * d.proc.scale_out_events_per_month)
     zero = np.zeros_like(minutes)
     own = float(mp.provider == "own-hardware")
     return Platform(

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
+from analyzer.model.infrastructure import matmul
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     CONFIG_MANAGEMENT,
@@ -79,10 +80,10 @@ class Placement:
         Plain counts under a mask are computed once per mask (the cost functions ask for the same
         ones: units in containers, own-code units...); treat the result as read-only."""
         if per_unit is not None:
-            return np.asarray(mask @ (self.n * per_unit))
+            return matmul(mask, self.n * per_unit)
         key = (mask.shape, np.ascontiguousarray(mask).tobytes())
         if key not in self._counted:
-            self._counted[key] = np.asarray(mask @ self.n)
+            self._counted[key] = matmul(mask, self.n)
         return self._counted[key]
 
     def method_index(self, methods: tuple[str, ...], today: bool = False) -> NDArray[np.intp]:
@@ -99,7 +100,7 @@ class Placement:
 
     def curved(self, mask: FloatArray, first: FloatArray) -> FloatArray:
         """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours."""
-        return np.asarray(mask @ (first * self.curve))
+        return matmul(mask, first * self.curve)
 
 
 METHODS: tuple[str, ...] = (
