@@ -77,3 +77,31 @@ def test_todays_group_share_and_the_change_share_add_up_to_one_without_ties(
     s = _scoring(total, (0, 1), recommended=0)
     assert s.group_share is not None
     assert s.group_share[0] + s.change_share == pytest.approx(1.0)
+
+
+def test_reversals_of_a_kept_answer_are_where_a_change_clears_the_threshold() -> None:
+    """Guardian's team (calibration) is kept for now; each flip reported is where the run's rule
+    over its futures (``share_decider``) turns to a change: today's setup just inside the
+    threshold, a change just outside."""
+    from analyzer._io.paths import data_dir
+    from analyzer.decision.decide import decide
+    from analyzer.decision.futures import confidence_threshold, structural_draws
+    from analyzer.decision.reversal import share_decider
+    from analyzer.model.assess import assess
+    from analyzer.questionnaire.form import load_questionnaire
+
+    q = load_questionnaire(data_dir() / "questionnaires/calibration/guardian-ami-bakery.yaml")
+    a = assess(q, samples=2000, seed=1)
+    d = decide(a, sobol_samples=64)
+    assert d.kept_for_now
+    decider = share_decider(a.structure, a.values, *structural_draws(a), confidence_threshold(a))
+    sq_group = d.scoring.groups[a.structure.status_quo]
+    flips = [r for r in d.reversals if r.threshold is not None and r.parameter in a.space]
+    assert flips, [r.text for r in d.reversals]
+    for r in flips:
+        assert r.plausible_low <= r.threshold <= r.plausible_high
+        step = 0.02 * (r.plausible_high - r.plausible_low)
+        inside = r.threshold - step if r.direction == "above" else r.threshold + step
+        outside = r.threshold + step if r.direction == "above" else r.threshold - step
+        chosen = decider([r.parameter], np.array([[inside, outside]]))[0]
+        assert chosen[0] == sq_group and chosen[1] != sq_group, r.text

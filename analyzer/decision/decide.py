@@ -271,11 +271,17 @@ def decide(
     tornado = sens.tornado(engine, a.space, output="score_margin", option=s.recommended)
     tornado_saving = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
+    kept = s.kept_for_now(limit)
     revs = reversal.reversals(
         engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
         given=given_fields(a.questionnaire),
+        # kept for now: the answer is a share of futures, not the median model's winner
+        decider=reversal.share_decider(a.structure, a.values, *draws, limit) if kept else None,
+        grid_points=reversal.SHARE_GRID_POINTS if kept else reversal.GRID_POINTS,
     )
     revs, edge = _knife_edge(a, revs)
+    if kept:
+        revs = _toward_a_change(a, s, revs)
     revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
     revs += _horizon_reversal(a, s, checks)
     if edge:
@@ -352,6 +358,15 @@ def _knife_edge(a: Assessment, revs: list[Reversal]) -> tuple[list[Reversal], st
         return list(revs), None
     text = explain.knife_edge_sentence(a, [r.label for r in edge], str(edge[0].flips_to))
     return [r for r in revs if not r.at_current], text
+
+
+def _toward_a_change(a: Assessment, s: Scoring, revs: list[Reversal]) -> list[Reversal]:
+    """Today's setup kept for now: a flip back to today's state (where the subset of futures
+    ``share_decider`` reads already chose a change at the current value) does not change the
+    answer; drop it."""
+    names = a.option_names
+    return [r for r in revs
+            if r.flips_to is None or s.is_change(names.index(r.flips_to))]
 
 
 def _horizon_reversal(

@@ -300,7 +300,7 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     )
     if d.kept_for_now:
         lead = (
-            f"Confidence {share}: in {a.samples:,} simulated futures (the model's inputs, the "
+            f"How sure: in {a.samples:,} simulated futures (the model's inputs, the "
             f"scoring constants and your weights within your tolerance all drawn), "
             f"{_short(a, rec)} has the best weighted score in {share} of them and a change in "
             f"{share_phrase(d.scoring.change_share)}. A move is recommended only when it comes "
