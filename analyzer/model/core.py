@@ -119,7 +119,7 @@ RECURRING_LABELS: dict[str, str] = {
     "environments": "Non-production environments kept in step",
     "config_management": "Config-management upkeep",
     "container_platform": "Container platform: base images, orchestrator upgrades and on-call",
-    "delivery": "Deploys, bake waits and rollbacks",
+    "delivery": "Deploys, bake and boot waits, rollbacks",
     "incidents": "Incidents",
     "dev_environments": "Dev environments and onboarding",
     "new_services": "New services: set-up and waiting",
