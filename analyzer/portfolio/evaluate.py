@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.criteria import Constants
+from analyzer.decision.criteria import Constants, threshold
 from analyzer.decision.decide import recommend
 from analyzer.decision.futures import structural_draws
 from analyzer.model.assess import Assessment, assess, row_medians
@@ -68,6 +68,16 @@ def _structure(a: Assessment, run_seed: int) -> Structure:
 @lru_cache(maxsize=4)
 def _assumptions(path: str | None) -> Assumptions:
     return load_assumptions(path)
+
+
+def build_threshold(path: str | None) -> float:
+    """The share of futures in which the platform must pay for itself to be built: the
+    confidence threshold of every application's decision (data/decision.yaml, or the
+    portfolio's assumptions file when it sets ``confidence_threshold``)."""
+    a = _assumptions(path)
+    if "confidence_threshold" in a.overridden:
+        return float(a["confidence_threshold"].likely)
+    return threshold("confidence_threshold")
 
 
 @dataclass(frozen=True)
