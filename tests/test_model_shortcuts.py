@@ -5,8 +5,10 @@ per-method lookup is the sum over the methods' masks."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -95,28 +97,69 @@ def test_values_drawn_on_demand_are_the_sample(n: int) -> None:
 def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Above HELD_SAMPLES: values drawn on demand, breakdowns evaluated when read; every output
-    and table is the held run's."""
+    """Above HELD_SAMPLES: values drawn on demand, outputs held as float32 (LEAN_DTYPE), the
+    breakdowns and the LATER fields evaluated when read; every output is the held run's
+    rounded to float32 (exactly: each block is evaluated in float64, then stored), and the
+    tables move by at most float32's rounding."""
     q = load_questionnaire(example_questionnaire("seed-team"))
     monkeypatch.setattr(core, "EVAL_BLOCK", 40)
     held = assess_module.assess(q, samples=203, seed=3)
     monkeypatch.setattr(assess_module, "HELD_SAMPLES", 100)
     lazy = assess_module.assess(q, samples=203, seed=3)
     assert not isinstance(lazy.values, dict) and not isinstance(lazy.outputs.recurring, dict)
+    assert not set(core.LATER) & set(vars(lazy.outputs))  # not held until read
     for name in held.values:
         np.testing.assert_array_equal(held.values[name], lazy.values[name], err_msg=name)
     for f in dataclasses.fields(core.Outputs):
         x, y = getattr(held.outputs, f.name), getattr(lazy.outputs, f.name)
-        if isinstance(x, dict):
+        if isinstance(x, Mapping):
             assert list(x) == list(y), f.name
-            for k in x:
-                np.testing.assert_array_equal(x[k], y[k], err_msg=f"{f.name}.{k}")
-        elif isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(x, y, err_msg=f.name)
+            pairs = [(x[k], y[k], f"{f.name}.{k}") for k in x]
         else:
-            assert x == y, f.name
-    assert held.summary().equals(lazy.summary())
-    assert held.recurring_breakdown().equals(lazy.recurring_breakdown())
+            pairs = [(x, y, f.name)]
+        for u, v, what in pairs:
+            if isinstance(u, np.ndarray):
+                assert v.dtype == core.LEAN_DTYPE and v.shape == u.shape, what
+                np.testing.assert_array_equal(v, u.astype(core.LEAN_DTYPE), err_msg=what)
+            else:
+                assert u == v, what
+    assert set(core.LATER) <= set(vars(lazy.outputs))  # read once: held since
+    # the tables: P10/P50/P90 of float32-rounded samples (relative rounding <= 2^-24)
+    pd.testing.assert_frame_equal(held.summary(), lazy.summary(), rtol=1e-6)
+    pd.testing.assert_frame_equal(
+        held.recurring_breakdown(), lazy.recurring_breakdown(), rtol=1e-6
+    )
+
+
+def test_a_blocked_run_of_held_draws_reads_its_breakdowns_in_one_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held draws above EVAL_BLOCK: the breakdowns are evaluated again when first read, all four
+    in one pass, and are the held run's numbers."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    st = core.build_structure(q, opts, a)
+    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
+        150, np.random.default_rng(7)
+    )
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    kept = core.evaluate(values, st, hold_breakdowns=True)
+    lazy = core.evaluate(values, st)
+    calls = []
+    evaluate_block = core._evaluate_block
+
+    def counted(v: Mapping[str, np.ndarray], s: core.Structure) -> core.Outputs:
+        calls.append(1)
+        return evaluate_block(v, s)
+
+    monkeypatch.setattr(core, "_evaluate_block", counted)
+    for name in core.BREAKDOWNS:
+        x, y = getattr(kept, name), getattr(lazy, name)
+        assert isinstance(x, dict) and not isinstance(y, dict)
+        assert list(x) == list(y)
+        for k in x:
+            np.testing.assert_array_equal(x[k], y[k], err_msg=f"{name}.{k}")
+    assert len(calls) == 4  # the four blocks once, for all four breakdowns
 
 
 @settings(max_examples=50, deadline=None)
