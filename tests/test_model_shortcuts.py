@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.model import assess as assess_module
-from analyzer.model import core, recurring
+from analyzer.model import core, draws, recurring
 from analyzer.model import distributions as dist
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.draws import read_draws
@@ -207,3 +207,23 @@ def test_row_medians_are_numpys(rows: int, n: int, seed: int, nan: bool, shape: 
     want = [float(np.median(r)) for r in x]
     got = assess_module.row_medians(x.copy())
     np.testing.assert_array_equal(got, want)
+
+
+def test_stacked_rows_of_one_block_are_a_view_with_the_stacked_values() -> None:
+    """``draws._stacked``: evenly spaced rows of one block as a read-only view; anything else
+    (rows of other arrays, uneven spacing, broadcast constants) stacked as ``np.stack`` does."""
+    block = np.arange(60.0).reshape(10, 6)
+    even = [block[1], block[4], block[7]]
+    view = draws._stacked(even)
+    assert not view.flags.owndata and not view.flags.writeable
+    np.testing.assert_array_equal(view, np.stack(even))
+    for rows in (
+        [block[1], block[2], block[4]],  # uneven
+        [block[1], np.arange(6.0)],  # another array
+        [np.broadcast_to(np.array([2.0]), (6,)), block[0]],
+        [block[3]],
+    ):
+        got = draws._stacked(rows)
+        np.testing.assert_array_equal(got, np.stack(rows))
+    half = block[:, 2:5]  # rows of a non-contiguous view: still evenly spaced
+    np.testing.assert_array_equal(draws._stacked([half[0], half[2]]), np.stack([half[0], half[2]]))
