@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 
 PERCENTILES = (10, 50, 90)
 #: Above this many samples an assessment keeps neither the draws (``ParamSpace.draw_on_demand``)
-#: nor the per-item breakdowns (``core.evaluate``'s ``hold_breakdowns``): both are evaluated
-#: again when read, so a million samples fit in far less memory (benchmarks/bench_model.py).
+#: nor the per-item breakdowns nor the outputs that neither the decision nor ``summary`` reads
+#: (``core.LATER``): they are drawn or evaluated again when read; and its outputs are float32
+#: (``core.LEAN_DTYPE``: tables move by at most ~6e-8 relative), so a million samples fit in
+#: under 500 MB (benchmarks/bench_model.py). At or below it every number is float64, as ever.
 HELD_SAMPLES = 1 << 18
 
 
