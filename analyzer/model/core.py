@@ -305,7 +305,9 @@ def build_structure(
 
 @dataclass(frozen=True)
 class Outputs:
-    """Model results for every option and sample; arrays are (options, samples)."""
+    """Model results for every option and sample; arrays are (options, samples), float64; for
+    values drawn on demand (above assess.HELD_SAMPLES) float32 (LEAN_DTYPE), with the LATER
+    fields and the breakdowns evaluated again when first read (``evaluate``)."""
 
     work_items: Mapping[str, FloatArray]  # transition hours by work item
     transition_hours: FloatArray
