@@ -652,10 +652,10 @@ class _Again:
         return {name: joined.fields[name] for name in names}
 
     def breakdown(self, name: str) -> dict[str, FloatArray]:
+        """One breakdown, handed out once (its ``_OnDemand`` keeps it); ``together``, the
+        first read loads all four, so the others are pending until read."""
         if name not in self.pending:
-            asked = self.pending.keys()
-            names = tuple(b for b in BREAKDOWNS if b not in asked) if self.together else (name,)
-            self.pending.update(self.load(names))
+            self.pending.update(self.load(BREAKDOWNS if self.together else (name,)))
         out = self.pending.pop(name)
         assert isinstance(out, dict)
         return out
