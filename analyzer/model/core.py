@@ -79,10 +79,14 @@ MONTHS_PER_YEAR = 12.0
 BOOTSTRAP_DRAWS = 4096
 #: Samples ``evaluate`` takes at once (benchmarks/bench_model.py: 200,000 samples in blocks).
 EVAL_BLOCK = 32_768
-#: Samples a block of values drawn on demand (above assess.HELD_SAMPLES) takes: a block's
-#: temporaries are ~6 KB a sample, so at a million samples 32,768 peaked at 561 MB, 16,384 at
-#: 457 MB (the goal: 500), for ~12 % more time (benchmarks/bench_model.py).
-LEAN_BLOCK = 16_384
+#: Parameter values (samples x parameters) a block of values drawn on demand (above
+#: assess.HELD_SAMPLES) takes: a block's temporaries are ~30 bytes a sample per parameter (seed
+#: team, 190 parameters: ~6 KB a sample; saas-12, 289: ~8.4 KB), so a million samples of the
+#: seed team peaked at 561 MB in blocks of 32,768 and 457 MB in blocks of 16,384 (the goal: 500
+#: MB), for ~12 % more time (benchmarks/bench_model.py). 16,384 x 192: ~95 MB of temporaries.
+LEAN_BLOCK_VALUES = 16_384 * 192
+#: The smallest block: below it the fixed cost of a block (~1.5 ms) dominates.
+LEAN_BLOCK_MIN = 1_024
 DRIFT = "environment_drift"
 DRIFT_RATE = f"incidents.rate.{DRIFT}"
 
@@ -582,7 +586,9 @@ def evaluate(
             _LAST.remember(values, st, out)
         return out
     lean = on_demand
-    size = min(EVAL_BLOCK, LEAN_BLOCK) if lean else EVAL_BLOCK
+    size = EVAL_BLOCK
+    if lean:
+        size = min(EVAL_BLOCK, max(LEAN_BLOCK_MIN, LEAN_BLOCK_VALUES // max(len(values), 1)))
     cuts = tuple(int(c) for c in np.linspace(0, n, -(-n // size) + 1))  # >= size / 2
     keep = hold_breakdowns
     later = (() if keep else BREAKDOWNS) + (LATER if lean else ())
