@@ -227,3 +227,17 @@ def test_stacked_rows_of_one_block_are_a_view_with_the_stacked_values() -> None:
         np.testing.assert_array_equal(got, np.stack(rows))
     half = block[:, 2:5]  # rows of a non-contiguous view: still evenly spaced
     np.testing.assert_array_equal(draws._stacked([half[0], half[2]]), np.stack([half[0], half[2]]))
+
+
+def test_assess_can_hold_the_breakdowns_of_a_blocked_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``assess(hold_breakdowns=True)`` (a caller that reads them, e.g. the portfolio's work
+    items) joins them as it goes: the numbers of the run that evaluates them when read."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    held = assess_module.assess(q, samples=150, seed=8, hold_breakdowns=True)
+    later = assess_module.assess(q, samples=150, seed=8)
+    for name in core.BREAKDOWNS:
+        x, y = getattr(held.outputs, name), getattr(later.outputs, name)
+        assert isinstance(x, dict) and not isinstance(y, dict), name
+        for k in x:
+            np.testing.assert_array_equal(x[k], y[k], err_msg=f"{name}.{k}")
