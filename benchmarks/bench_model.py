@@ -28,7 +28,7 @@ from analyzer._io.paths import example_questionnaire
 from analyzer.model import distributions
 from analyzer.model.assess import assess
 from analyzer.model.assumptions import load_assumptions
-from analyzer.model.core import build_space, build_structure, evaluate
+from analyzer.model.core import EVAL_BLOCK, build_space, build_structure, evaluate
 from analyzer.model.options import load_options
 from analyzer.questionnaire.form import Questionnaire, load_questionnaire
 
@@ -57,13 +57,22 @@ if len(sys.argv) > 2:  # and the tables a report reads (breakdowns evaluated aga
     a.summary(), a.work_items(), a.recurring_breakdown(), a.money(a.option_names[1])
 print(before, after, peak())
 """
+# The same process deciding (no sensitivity: three horizon checks, each a full evaluation).
+_DECIDE = _MEMORY.replace(
+    "after = peak()",
+    "after = peak()\nfrom analyzer.decision.decide import decide\ndecide(a, sensitivity=False)",
+)
 
 
-def peak_memory_mb(samples: int, tables: bool = False) -> tuple[float, float, float]:
+def peak_memory_mb(
+    samples: int, tables: bool = False, decide: bool = False
+) -> tuple[float, float, float]:
     """Peak RSS (MB) of a fresh process assessing the seed team at ``samples``: after its
-    imports, after the assessment, and (``tables``) after building the report's tables too."""
+    imports, after the assessment, and (``tables``) after building the report's tables too
+    (``decide``: after deciding without sensitivity, then the tables)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    args = [sys.executable, "-c", _MEMORY, str(samples)] + (["tables"] if tables else [])
+    script = _DECIDE if decide else _MEMORY
+    args = [sys.executable, "-c", script, str(samples)] + (["tables"] if tables or decide else [])
     out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout.split()
     before, after, final = (int(x) / KB_PER_MB for x in out)
     return before, after, final
@@ -108,6 +117,16 @@ def main() -> None:
           f"-> {200_000 / t_eval / 1e6:.2f} M samples/s (target >= 1.00)")
     goal("model (evaluate, 200,000 samples)", 200_000 / t_eval / 1e6, MODEL_TARGET,
          "M samples/s", runs=MIN_RUNS, higher_is_better=True)
+    # the same run keeping the per-item breakdowns (before the fifth round, the default): ~190 MB
+    # more written a call; by default they are evaluated again when first read
+    t_held, c_held = _medians(lambda: evaluate(big, structure, hold_breakdowns=True), MIN_RUNS)
+    print(f"evaluate, 200,000 samples, breakdowns held too: median {t_held * 1e3:.1f} ms (CPU "
+          f"{c_held * 1e3:.1f} ms) -> {200_000 / t_held / 1e6:.2f} M samples/s [{load()}]")
+    block = space.sample(EVAL_BLOCK, np.random.default_rng(6))
+    t_block, c_block = _medians(lambda: evaluate(block, structure, reuse_horizons=False), 20)
+    print(f"evaluate, one block of {EVAL_BLOCK:,} samples: median {t_block * 1e3:.1f} ms (CPU "
+          f"{c_block * 1e3:.1f} ms) -> {EVAL_BLOCK / t_block / 1e6:.2f} M samples/s "
+          f"(CPU {EVAL_BLOCK / c_block / 1e6:.2f})")
 
     ten = space.sample(10_000, np.random.default_rng(2))
     t_eval10, c_eval10 = _medians(lambda: evaluate(ten, structure), 20)
@@ -159,10 +178,12 @@ def main() -> None:
 def memory() -> None:
     runs = [peak_memory_mb(MEMORY_SAMPLES) for _ in range(MIN_RUNS)]
     tables = peak_memory_mb(MEMORY_SAMPLES, tables=True)[2]
+    decided = peak_memory_mb(MEMORY_SAMPLES, decide=True)[2]
     print(f"{MEMORY_SAMPLES:,} samples: peak RSS of a fresh process "
           f"{', '.join(f'{r[1]:.0f}' for r in runs)} MB ({runs[0][0]:.0f} MB of it after imports, "
           f"before the assessment); {tables:.0f} MB once the report's tables are built too "
-          "(summary, work items, recurring breakdown, money)")
+          f"(summary, work items, recurring breakdown, money); {decided:.0f} MB deciding "
+          f"(no sensitivity) and building the tables [{load()}]")
     goal(f"memory, assess() at {MEMORY_SAMPLES:,} samples (peak RSS)",
          statistics.median(r[1] for r in runs), MEMORY_TARGET_MB, "MB", runs=MIN_RUNS, strict=True)
 

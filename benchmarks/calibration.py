@@ -18,7 +18,9 @@ classified by the state it leads to (``analyzer.model.structure.placement_class`
 code in containers -> machine-image, own code in containers and data stores elsewhere -> hybrid,
 everything -> docker, some of the own code -> partial); the table shows the key and that class, and
 the hit count is on the class. A "too close to call" counts as in the expected set only when the
-classes of both the leader and the runner-up are in it. A file that does not load (e.g. before the version-2 loader lands) is reported with the
+classes of both the leader and the runner-up are in it. Today's setup kept for now (no change
+wins the confidence threshold of the futures: the burden of proof is on the change) is a
+recommendation to stay and counts as one; the table shows how often a change won. A file that does not load (e.g. before the version-2 loader lands) is reported with the
 loader's message, never a traceback, and the exit code is 2.
 
 Each case's stated driver (``benchmarks/calibration-drivers.yaml``: the driver its "why" names
@@ -72,6 +74,9 @@ class CaseResult:
     placement: str | None = None  # the state the recommendation leads to (placement_class)
     runner_up_placement: str | None = None
     driver: str | None = None  # the case's stated driver, a pattern (calibration-drivers.yaml)
+    #: share of futures in which a change beats today's setup, when today's setup is kept for
+    #: now because it is below the threshold (``Decision.kept_for_now``); else None
+    kept_change_share: float | None = None
 
     @property
     def driver_in_top(self) -> bool | None:
@@ -237,6 +242,7 @@ def run_case(
         runner_up=second,
         reasons=tuple(str(r) for r in d.reasons),
         driver=driver,
+        kept_change_share=float(d.scoring.change_share) if d.kept_for_now else None,
     )
 
 
@@ -265,7 +271,9 @@ def recommended_cell(r: CaseResult) -> str:
     if r.too_close:
         return (f"too close: {r.recommended}{_state(r.placement)} / {r.runner_up or '?'}"
                 f"{_state(r.runner_up_placement)}")
-    return f"{r.recommended}{_state(r.placement)}"
+    kept = (f" (kept for now: a change wins {_pct(r.kept_change_share)})"
+            if r.kept_change_share is not None else "")
+    return f"{r.recommended}{_state(r.placement)}{kept}"
 
 
 def _pct(share: float) -> str:

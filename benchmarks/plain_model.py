@@ -26,7 +26,12 @@ from analyzer.model.core import MONTHS_PER_YEAR, RECURRING, Structure
 from analyzer.model.money import CLUSTERS, COMPOSE, MIN_CLUSTER_HOSTS
 from analyzer.model.options import WORK_ITEMS
 from analyzer.model.prices import host_type
-from analyzer.model.recurring import CHANGED_CATEGORIES, MINUTES_PER_HOUR, WEEKS_PER_MONTH
+from analyzer.model.recurring import (
+    CHANGED_CATEGORIES,
+    MINUTES_PER_HOUR,
+    SECONDS_PER_MINUTE,
+    WEEKS_PER_MONTH,
+)
 from analyzer.model.structure import (
     BAKED_CONTAINER,
     CONFIG_MANAGEMENT,
@@ -395,7 +400,8 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         MANAGED_METHOD: ctr_effort,
     }
     bake, build = dl["image_bake_minutes"], v["assumptions.container_build_minutes"]
-    wait_by = {REBAKE: bake, CONTAINER_METHOD: build, BAKED_CONTAINER: bake + build}
+    boot = v["assumptions.machine_boot_seconds"] / SECONDS_PER_MINUTE
+    wait_by = {REBAKE: bake + boot, CONTAINER_METHOD: build, BAKED_CONTAINER: bake + build + boot}
     rb_ctr = v["assumptions.rollback_hours_containers"]
     rollback_by = {
         PACKAGE: v["assumptions.rollback_hours_package"],

@@ -89,3 +89,19 @@ def test_long_lived_images_are_not_patched_twice() -> None:
     # 3 long-lived units keep their scripts; 2 re-baked units are also patched by re-baking
     expected = 3 * upkeep + 2 * (upkeep + patching)
     np.testing.assert_allclose(image_upkeep(pl, d)[sq], expected)
+
+
+def test_a_release_on_a_new_image_waits_for_the_instances_to_boot() -> None:
+    """Delivery's wait for a method that replaces instances per release (re-baked image, baked
+    container) includes the boot: deploys x boot / 60 x attention x manual share more hours a
+    month for every extra second of boot; a package upgrade in place waits for none."""
+    def delivery_today(method: str, boot: float) -> np.ndarray:
+        proc = {"name": "app", "kind": "web", "runs_on": "machine-image", "deploy_method": method}
+        st, values = _run(_q([proc]))
+        values = {**values, "assumptions.machine_boot_seconds": np.full(400, boot)}
+        return np.asarray(evaluate(values, st).recurring["delivery"][st.status_quo])
+
+    rebake = delivery_today("rebake-image", 160.0) - delivery_today("rebake-image", 100.0)
+    assert np.all(rebake > 0)
+    package = delivery_today("package-upgrade", 160.0) - delivery_today("package-upgrade", 100.0)
+    np.testing.assert_allclose(package, 0.0, atol=1e-12)

@@ -78,13 +78,19 @@ def test_confidence_is_the_recommended_options_win_share(seed_decision: Decision
     assert d.scoring.winner_share.sum() == pytest.approx(1.0)
 
 
-def test_below_threshold_is_too_close_to_call(tmp_path: Path) -> None:
+def test_a_change_below_the_threshold_keeps_todays_setup_for_now(tmp_path: Path) -> None:
+    """A threshold no share can reach: every change is held back, today's setup is kept for now
+    (the burden of proof is on the change) and the answer is not "too close to call"."""
     f = tmp_path / "strict.yaml"
     f.write_text("schema_version: 1\nassumptions:\n  confidence_threshold: {low: 1.01, likely: 1.01, high: 1.01}\n")
-    d = _decide("seed-team", assumptions=load_assumptions(f))
-    assert d.too_close
-    assert d.headline().startswith("Too close to call")
-    assert d.to_dict()["recommendation"]["too_close_to_call"] is True
+    d = _decide("saas-12", assumptions=load_assumptions(f))
+    assert d.recommendation == d.assessment.status_quo
+    assert d.kept_for_now and not d.too_close
+    assert d.headline().startswith("Stay with") and "no change is clearly better" in d.headline()
+    rec = d.to_dict()["recommendation"]
+    assert rec["kept_for_now"] is True and rec["too_close_to_call"] is False
+    assert rec["best_median"] != rec["option"]  # saas-12's best median is a move, held back
+    assert rec["change_share"] > 0.5
 
 
 def test_contributions_add_up_to_the_median_total(seed_decision: Decision) -> None:

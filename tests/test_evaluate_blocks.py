@@ -5,6 +5,8 @@ non-finite values (never pays back: inf, status quo: nan) included."""
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -73,3 +75,25 @@ def test_another_horizon_of_the_same_draws_equals_a_fresh_evaluation(
     changed = core.evaluate(values, dataclasses.replace(st, horizon_months=60))
     monkeypatch.setattr(core, "_LAST", core._Last())
     _assert_same(changed, core.evaluate(values, dataclasses.replace(st, horizon_months=60)))
+
+
+def test_a_blocked_run_is_freed_when_its_outputs_are_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no reference cycle keeps the joined arrays alive until the cyclic collector runs: a next
+    # evaluation would otherwise fault in fresh memory for its outputs
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    st = core.build_structure(q, opts, a)
+    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
+        101, np.random.default_rng(5)
+    )
+    monkeypatch.setattr(core, "EVAL_BLOCK", 50)
+    gc.disable()
+    try:
+        out = core.evaluate(values, st)
+        alive = weakref.ref(out.npv_hours)
+        del out
+        assert alive() is None
+    finally:
+        gc.enable()

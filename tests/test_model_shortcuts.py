@@ -5,15 +5,17 @@ per-method lookup is the sum over the methods' masks."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.model import assess as assess_module
-from analyzer.model import core, recurring
+from analyzer.model import core, draws, recurring
 from analyzer.model import distributions as dist
 from analyzer.model.assumptions import load_assumptions
 from analyzer.model.draws import read_draws
@@ -95,28 +97,69 @@ def test_values_drawn_on_demand_are_the_sample(n: int) -> None:
 def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Above HELD_SAMPLES: values drawn on demand, breakdowns evaluated when read; every output
-    and table is the held run's."""
+    """Above HELD_SAMPLES: values drawn on demand, outputs held as float32 (LEAN_DTYPE), the
+    breakdowns and the LATER fields evaluated when read; every output is the held run's
+    rounded to float32 (exactly: each block is evaluated in float64, then stored), and the
+    tables move by at most float32's rounding."""
     q = load_questionnaire(example_questionnaire("seed-team"))
     monkeypatch.setattr(core, "EVAL_BLOCK", 40)
     held = assess_module.assess(q, samples=203, seed=3)
     monkeypatch.setattr(assess_module, "HELD_SAMPLES", 100)
     lazy = assess_module.assess(q, samples=203, seed=3)
     assert not isinstance(lazy.values, dict) and not isinstance(lazy.outputs.recurring, dict)
+    assert not set(core.LATER) & set(vars(lazy.outputs))  # not held until read
     for name in held.values:
         np.testing.assert_array_equal(held.values[name], lazy.values[name], err_msg=name)
     for f in dataclasses.fields(core.Outputs):
         x, y = getattr(held.outputs, f.name), getattr(lazy.outputs, f.name)
-        if isinstance(x, dict):
+        if isinstance(x, Mapping):
             assert list(x) == list(y), f.name
-            for k in x:
-                np.testing.assert_array_equal(x[k], y[k], err_msg=f"{f.name}.{k}")
-        elif isinstance(x, np.ndarray):
-            np.testing.assert_array_equal(x, y, err_msg=f.name)
+            pairs = [(x[k], y[k], f"{f.name}.{k}") for k in x]
         else:
-            assert x == y, f.name
-    assert held.summary().equals(lazy.summary())
-    assert held.recurring_breakdown().equals(lazy.recurring_breakdown())
+            pairs = [(x, y, f.name)]
+        for u, v, what in pairs:
+            if isinstance(u, np.ndarray):
+                assert v.dtype == core.LEAN_DTYPE and v.shape == u.shape, what
+                np.testing.assert_array_equal(v, u.astype(core.LEAN_DTYPE), err_msg=what)
+            else:
+                assert u == v, what
+    assert set(core.LATER) <= set(vars(lazy.outputs))  # read once: held since
+    # the tables: P10/P50/P90 of float32-rounded samples (relative rounding <= 2^-24)
+    pd.testing.assert_frame_equal(held.summary(), lazy.summary(), rtol=1e-6)
+    pd.testing.assert_frame_equal(
+        held.recurring_breakdown(), lazy.recurring_breakdown(), rtol=1e-6
+    )
+
+
+def test_a_blocked_run_of_held_draws_reads_its_breakdowns_in_one_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held draws above EVAL_BLOCK: the breakdowns are evaluated again when first read, all four
+    in one pass, and are the held run's numbers."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    a, opts = load_assumptions(), load_options()
+    st = core.build_structure(q, opts, a)
+    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
+        150, np.random.default_rng(7)
+    )
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    kept = core.evaluate(values, st, hold_breakdowns=True)
+    lazy = core.evaluate(values, st)
+    calls = []
+    evaluate_block = core._evaluate_block
+
+    def counted(v: Mapping[str, np.ndarray], s: core.Structure) -> core.Outputs:
+        calls.append(1)
+        return evaluate_block(v, s)
+
+    monkeypatch.setattr(core, "_evaluate_block", counted)
+    for name in core.BREAKDOWNS:
+        x, y = getattr(kept, name), getattr(lazy, name)
+        assert isinstance(x, dict) and not isinstance(y, dict)
+        assert list(x) == list(y)
+        for k in x:
+            np.testing.assert_array_equal(x[k], y[k], err_msg=f"{name}.{k}")
+    assert len(calls) == 4  # the four blocks once, for all four breakdowns
 
 
 @settings(max_examples=50, deadline=None)
@@ -164,3 +207,37 @@ def test_row_medians_are_numpys(rows: int, n: int, seed: int, nan: bool, shape: 
     want = [float(np.median(r)) for r in x]
     got = assess_module.row_medians(x.copy())
     np.testing.assert_array_equal(got, want)
+
+
+def test_stacked_rows_of_one_block_are_a_view_with_the_stacked_values() -> None:
+    """``draws._stacked``: evenly spaced rows of one block as a read-only view; anything else
+    (rows of other arrays, uneven spacing, broadcast constants) stacked as ``np.stack`` does."""
+    block = np.arange(60.0).reshape(10, 6)
+    even = [block[1], block[4], block[7]]
+    view = draws._stacked(even)
+    assert not view.flags.owndata and not view.flags.writeable
+    np.testing.assert_array_equal(view, np.stack(even))
+    for rows in (
+        [block[1], block[2], block[4]],  # uneven
+        [block[1], np.arange(6.0)],  # another array
+        [np.broadcast_to(np.array([2.0]), (6,)), block[0]],
+        [block[3]],
+    ):
+        got = draws._stacked(rows)
+        np.testing.assert_array_equal(got, np.stack(rows))
+    half = block[:, 2:5]  # rows of a non-contiguous view: still evenly spaced
+    np.testing.assert_array_equal(draws._stacked([half[0], half[2]]), np.stack([half[0], half[2]]))
+
+
+def test_assess_can_hold_the_breakdowns_of_a_blocked_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``assess(hold_breakdowns=True)`` (a caller that reads them, e.g. the portfolio's work
+    items) joins them as it goes: the numbers of the run that evaluates them when read."""
+    q = load_questionnaire(example_questionnaire("seed-team"))
+    monkeypatch.setattr(core, "EVAL_BLOCK", 40)
+    held = assess_module.assess(q, samples=150, seed=8, hold_breakdowns=True)
+    later = assess_module.assess(q, samples=150, seed=8)
+    for name in core.BREAKDOWNS:
+        x, y = getattr(held.outputs, name), getattr(later.outputs, name)
+        assert isinstance(x, dict) and not isinstance(y, dict), name
+        for k in x:
+            np.testing.assert_array_equal(x[k], y[k], err_msg=f"{name}.{k}")

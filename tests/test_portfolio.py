@@ -56,11 +56,24 @@ def test_marginal_choice_takes_platform_off_moves_only() -> None:
 
 def test_build_decision_confidence_is_share_on_the_chosen_side() -> None:
     gains = np.array([10.0, 20.0, 30.0, 40.0])
-    d = build_decision(gains, np.full(4, 15.0))
+    d = build_decision(gains, np.full(4, 15.0), 0.6)
     assert d.build and d.confidence == pytest.approx(0.75)
-    assert d.flip_platform_multiplier() == pytest.approx(25.0 / 15.0)
-    d = build_decision(gains, np.full(4, 35.0))
+    # building stays cheaper in 60 % of futures up to the 40th percentile of gains / platform
+    assert d.flip_platform_multiplier() == pytest.approx(np.quantile(gains / 15.0, 0.4))
+    flipped = build_decision(gains, np.full(4, 15.0 * d.flip_platform_multiplier() * 1.001), 0.6)
+    assert not flipped.build
+    d = build_decision(gains, np.full(4, 35.0), 0.6)
     assert not d.build and d.confidence == pytest.approx(0.75)
+
+
+def test_the_platform_is_built_only_when_it_is_clearly_cheaper() -> None:
+    """The burden of proof is on the change: building cheaper in a bare majority (median net
+    saving positive) is not enough below the threshold."""
+    gains = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    d = build_decision(gains, np.full(5, 25.0), 0.6)  # cheaper in 3 of 5 futures: 60 %
+    assert d.build and d.build_share == pytest.approx(0.6)
+    d = build_decision(gains, np.full(5, 25.0), 0.7)
+    assert not d.build and np.median(d.net_saving) > 0 and d.confidence == pytest.approx(0.4)
 
 
 @given(st.floats(0.1, 100.0))
@@ -69,7 +82,7 @@ def test_build_decision_does_not_depend_on_the_unit(k: float) -> None:
     """Multiplying every cost by k (hours -> money) changes neither decision nor confidence."""
     rng = np.random.default_rng(3)
     gains, platform = rng.normal(10, 5, 500), rng.uniform(5, 15, 500)
-    a, b = build_decision(gains, platform), build_decision(k * gains, k * platform)
+    a, b = build_decision(gains, platform, 0.6), build_decision(k * gains, k * platform, 0.6)
     assert (a.build, a.confidence) == (b.build, b.confidence)
 
 

@@ -125,7 +125,9 @@ def test_plan_intro_never_contradicts_the_decision(
 ) -> None:
     names = assessment.option_names
     move = next(n for n in names if n != assessment.status_quo)
-    close = replace(decision, confidence_threshold=1.01)  # below the threshold: too close
+    # a change clearly better than today (all futures) but the leader wins few: too close
+    scoring = replace(decision.scoring, change_share=1.0, confidence=0.3)
+    close = replace(decision, scoring=scoring)
     assert close.too_close
     text = plan_intro(assessment, close, move)
     assert "too close to call" in text and "the recommendation" not in text

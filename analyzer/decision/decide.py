@@ -1,10 +1,13 @@
 """``decide``: from an Assessment to a recommendation a tech lead can forward.
 
 The recommendation is the option with the best median weighted score over futures that include
-the structural uncertainty (scoring constants and weights sampled, ``futures``); its confidence
-is the share of futures in which it -- or an option putting the same processes in containers --
-has the top score. When another option wins more futures, ``most_often_best`` says which and the
-reasons say why. Below the ``confidence_threshold`` (data/decision.yaml) the answer is "too close
+the structural uncertainty (scoring constants and weights sampled, ``futures``), except that a
+change must beat today's setup in at least ``confidence_threshold`` (data/decision.yaml) of the
+futures; below that today's setup is kept for now (``scoring.choose``: the burden of proof is on
+the change). Its confidence is the share of futures in which it -- or an option putting the same
+processes in containers -- has the top score. When another option wins more futures,
+``most_often_best`` says which and the reasons say why. When a change is clearly better than
+today but the recommended one wins fewer futures than the threshold, the answer is "too close
 to call". The horizon is always checked (``horizon_checks``). Sentences live in ``explain``.
 """
 
@@ -20,10 +23,10 @@ import pandas as pd
 from analyzer._io.plain import to_plain
 from analyzer.decision import explain, reversal
 from analyzer.decision import sensitivity as sens
-from analyzer.decision.criteria import Constants, likely_constants, threshold, threshold_list
+from analyzer.decision.criteria import Constants, likely_constants, threshold_list
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.explain import HorizonCheck
-from analyzer.decision.futures import score_futures, structural_draws
+from analyzer.decision.futures import confidence_threshold, score_futures, structural_draws
 from analyzer.decision.inputs import given_fields
 from analyzer.decision.reversal import Reversal
 from analyzer.decision.scoring import (
@@ -73,7 +76,12 @@ class Decision:
 
     @property
     def too_close(self) -> bool:
-        return self.confidence < self.confidence_threshold
+        return self.scoring.too_close(self.confidence_threshold)
+
+    @property
+    def kept_for_now(self) -> bool:
+        """Today's setup kept because no change clears the confidence threshold."""
+        return self.scoring.kept_for_now(self.confidence_threshold)
 
     @property
     def most_often_best(self) -> str:
@@ -96,7 +104,7 @@ class Decision:
 
     def headline(self) -> str:
         """The recommendation in one sentence."""
-        return explain.headline(self.assessment, self.scoring, self.too_close)
+        return explain.headline(self.assessment, self.scoring, self.confidence_threshold)
 
     # ---- tables -----------------------------------------------------------------------------
 
@@ -156,7 +164,9 @@ class Decision:
             "confidence_threshold": self.confidence_threshold,
             "headline": self.headline(),
             "reasons": list(self.reasons),
-            "best_median": self.recommendation,
+            "best_median": self.assessment.option_names[self.scoring.best_median],
+            "change_share": round(self.scoring.change_share, 4),
+            "kept_for_now": self.kept_for_now,
             "most_often_best": self.most_often_best,
             "most_often_best_note": explain.most_often_sentence(self.assessment, self.scoring),
             "same_containers": [
@@ -261,11 +271,17 @@ def decide(
     tornado = sens.tornado(engine, a.space, output="score_margin", option=s.recommended)
     tornado_saving = sens.tornado(engine, a.space)
     drivers = reversal_drivers(tornado, a)
+    kept = s.kept_for_now(limit)
     revs = reversal.reversals(
         engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
         given=given_fields(a.questionnaire),
+        # kept for now: the answer is a share of futures, not the median model's winner
+        decider=reversal.share_decider(a.structure, a.values, *draws, limit) if kept else None,
+        grid_points=reversal.SHARE_GRID_POINTS if kept else reversal.GRID_POINTS,
     )
     revs, edge = _knife_edge(a, revs)
+    if kept:
+        revs = _toward_a_change(a, s, revs)
     revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
     revs += _horizon_reversal(a, s, checks)
     if edge:
@@ -314,17 +330,11 @@ def recommend(
     sq = a.structure.status_quo
     others = [i for i in range(len(a.option_names)) if i != sq]
     reason = explain.problems_sentence(a, others if s.recommended == sq else [s.recommended])
-    too_close = s.confidence < confidence_threshold(a)
+    limit = confidence_threshold(a)
     return Verdict(
-        s.recommended_name, s.confidence, too_close, reason, explain.headline(a, s, too_close)
+        s.recommended_name, s.confidence, s.too_close(limit), reason,
+        explain.headline(a, s, limit),
     )
-
-
-def confidence_threshold(a: Assessment) -> float:
-    """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
-    if "confidence_threshold" in a.assumptions.overridden:
-        return float(a.assumptions["confidence_threshold"].likely)
-    return threshold("confidence_threshold")
 
 
 def horizon_checks(
@@ -348,6 +358,15 @@ def _knife_edge(a: Assessment, revs: list[Reversal]) -> tuple[list[Reversal], st
         return list(revs), None
     text = explain.knife_edge_sentence(a, [r.label for r in edge], str(edge[0].flips_to))
     return [r for r in revs if not r.at_current], text
+
+
+def _toward_a_change(a: Assessment, s: Scoring, revs: list[Reversal]) -> list[Reversal]:
+    """Today's setup kept for now: a flip back to today's state (where the subset of futures
+    ``share_decider`` reads already chose a change at the current value) does not change the
+    answer; drop it."""
+    names = a.option_names
+    return [r for r in revs
+            if r.flips_to is None or s.is_change(names.index(r.flips_to))]
 
 
 def _horizon_reversal(

@@ -97,22 +97,38 @@ def share_phrase(share: float) -> str:
     return "more than 99 %" if share >= 0.995 else f"{100 * share:.0f} %"
 
 
-def headline(a: Assessment, s: Scoring, too_close: bool) -> str:
-    """The recommendation in one sentence."""
+def headline(a: Assessment, s: Scoring, limit: float) -> str:
+    """The recommendation in one sentence; ``limit``: the confidence threshold."""
     rec = s.recommended
     label = group_phrase(a, s, rec)
     pct = share_phrase(s.confidence)
-    if too_close:
+    if s.too_close(limit):
         runner = runner_up(a, s)
         return (
             f"Too close to call between {label} and {_name(a, runner)}: the leader wins in "
             f"only {pct} of the simulated futures."
         )
     state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
+    if s.kept_for_now(limit):
+        return (f"Stay with {label} ({state}) for now: no change is clearly better. "
+                f"{kept_sentence(a, s, limit)}")
     if rec == a.structure.status_quo:
         return (f"Stay with {label} ({state}) for now: it comes out ahead in {pct} of the "
                 "simulated futures.")
     return f"Move to {label} ({state}): it comes out ahead in {pct} of the simulated futures."
+
+
+def kept_sentence(a: Assessment, s: Scoring, limit: float) -> str:
+    """Why today's setup is kept although it does not win ``limit`` of the futures: a change
+    has to beat it that often (``scoring.choose``)."""
+    change = share_phrase(s.change_share)
+    bar = f"{100 * limit:.0f} %"
+    if s.held_back is not None:
+        return (f"{cap(_name(a, s.held_back))} has the better median score, but a change comes "
+                f"out ahead in only {change} of the simulated futures, short of the {bar} a "
+                "move has to clear before it is worth its cost.")
+    return (f"A change comes out ahead in {change} of the simulated futures, short of the "
+            f"{bar} a move has to clear before it is worth its cost.")
 
 
 #: The state an option leads to, in words (``placement_class``): "stay as today" is not
@@ -128,8 +144,8 @@ PLACEMENT_PHRASES = {
 def most_often_sentence(a: Assessment, s: Scoring) -> str | None:
     """Why the best median is not the option that wins most futures, when they differ."""
     best, often = s.recommended, s.most_often_best
-    if s.same_group(best, often) or best == often:
-        return None
+    if s.same_group(best, often) or best == often or s.held_back is not None:
+        return None  # a change held back: the headline says why (``kept_sentence``)
     share = s.group_share if s.group_share is not None else s.winner_share
     return (
         f"{cap(_name(a, best))} has the best median score, but {_name(a, often)} wins more of the "

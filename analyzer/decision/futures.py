@@ -55,5 +55,12 @@ def score_futures(
     constants, weights = draws if draws is not None else structural_draws(a)
     return score(
         out, a.values, structure, a.questionnaire.priorities.weights.normalised(), constants,
-        weights,
+        weights, limit=confidence_threshold(a),
     )
+
+
+def confidence_threshold(a: Assessment) -> float:
+    """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
+    if "confidence_threshold" in a.assumptions.overridden:
+        return float(a.assumptions["confidence_threshold"].likely)
+    return threshold("confidence_threshold")

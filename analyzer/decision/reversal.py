@@ -16,21 +16,29 @@ Plausible range of an input (``plausible_range``), stated in every result:
 - inside the questionnaire field's bounds (``Bounds.ge``/``le``), 0 for everything else (no model
   input is negative), and at most 1 for fractions and 0-1 scores.
 A flip outside that range is not reported: "no flip within the plausible range".
+
+When today's setup is kept for now (no change wins the confidence threshold of the futures:
+``scoring.choose``), the answer is a share of futures, which the median model cannot show: the
+choice is then made over a fixed subset of the run's futures (``share_decider``: model draws,
+scoring constants and weights; the same futures at every point, so the share moves only with the
+input), and a flip is where a change starts to win the threshold's share of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.criteria import plausible_floor, threshold
+from analyzer.decision.criteria import Constants, plausible_floor, threshold
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.inputs import Kind, is_default, kind_of, user_range, user_value
+from analyzer.decision.quantities import option_groups
 from analyzer.decision.units import number, quantity, reads_as_count
+from analyzer.model.core import Structure
 from analyzer.model.params import Param, ParamSpace
 from analyzer.questionnaire.estimate import Bounds
 from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Questionnaire, Team
@@ -39,6 +47,10 @@ FloatArray = NDArray[np.float64]
 Direction = Literal["above", "below"]
 
 GRID_POINTS = 129
+#: Grid points and futures a point when the choice is a share of futures (``share_decider``):
+#: 5 inputs x 34 points x 200 futures is one model call of 34,000 samples.
+SHARE_GRID_POINTS = 33
+SHARE_FUTURES = 200
 #: Bisection stops when the bracket is narrower than this share of the threshold (or of the
 #: range, for a threshold near zero).
 RELATIVE_TOLERANCE = 1e-3
@@ -149,6 +161,63 @@ def _winners(
     return engine.winner_group(values).reshape(d, m)
 
 
+#: (input names, values (inputs, points)) -> the winning choice (group) at each point.
+Decider = Callable[[Sequence[str], FloatArray], NDArray[np.intp]]
+
+
+def share_decider(
+    structure: Structure,
+    values: Mapping[str, FloatArray],
+    constants: Constants,
+    weights: Mapping[str, FloatArray],
+    limit: float,
+    futures: int = SHARE_FUTURES,
+) -> Decider:
+    """The run's decision rule over its first ``futures`` futures, with input names[d] set to
+    x[d, i] in every one of them: a change (an option outside today's group) is chosen -- the
+    one with the best median score among changes -- when a change scores above today's group in
+    at least ``limit`` of them; else today's group (``scoring.choose``)."""
+    groups = np.asarray(option_groups(structure))
+    sq = structure.status_quo
+    in_today = groups == groups[sq]
+    k = futures
+
+    def first(v: FloatArray) -> FloatArray:
+        v = np.asarray(v, dtype=np.float64)
+        return v if v.shape == (1,) else v[:k]
+
+    base = {n: first(values[n]) for n in values}
+    k = min(k, max(len(v) for v in base.values()))
+    cons = {n: first(constants[n]) for n in constants.values}
+    wts = {c: first(w) for c, w in weights.items()}
+
+    def decide(names: Sequence[str], x: FloatArray) -> NDArray[np.intp]:
+        d, m = x.shape
+        rows = d * m
+
+        def tile(v: FloatArray) -> FloatArray:
+            return v if v.shape == (1,) else np.tile(v, rows)
+
+        vals = {n: tile(v) for n, v in base.items()}
+        for i, name in enumerate(names):
+            col = np.tile(np.broadcast_to(base[name], (k,)), rows).reshape(d, m, k)
+            col[i] = x[i][:, None]
+            vals[name] = col.ravel()
+        engine = DecisionFunction(
+            structure, {c: tile(w) for c, w in wts.items()},
+            Constants({n: tile(v) for n, v in cons.items()}),
+        )
+        totals = engine.totals(vals).reshape(-1, d, m, k)
+        if in_today.all():
+            return np.full((d, m), groups[sq], dtype=np.intp)
+        share = np.mean(totals[~in_today].max(axis=0) > totals[in_today].max(axis=0), axis=-1)
+        med = np.where(in_today[:, None, None], -np.inf, np.median(totals, axis=-1))
+        best_change = groups[np.argmax(med, axis=0)]
+        return np.asarray(np.where(share >= limit, best_change, groups[sq]), dtype=np.intp)
+
+    return decide
+
+
 def _nearest_flip(
     grid: FloatArray, wins: NDArray[np.intp], current: float, holds: int
 ) -> tuple[float, float] | None:
@@ -181,6 +250,7 @@ def reversals(
     given: frozenset[str] | None = None,
     grid_points: int = GRID_POINTS,
     rtol: float = RELATIVE_TOLERANCE,
+    decider: Decider | None = None,
 ) -> list[Reversal]:
     """For each driver, the value within its plausible range at which the median model's
     winning choice changes (or None).
@@ -189,9 +259,17 @@ def reversals(
     ``questionnaire``, else the median), above or below. ``recommended`` is the run's
     recommendation; where the median model's winner differs the text says so. ``given``: the
     answers the user gave (``inputs.given_fields``); the others are marked as defaults.
+    ``decider``: the choice at each point (``share_decider`` when the answer is a share of
+    futures); default the median model's winner.
     """
     if not drivers:
         return []
+
+    def winners(names: Sequence[str], x: FloatArray) -> NDArray[np.intp]:
+        if decider is not None:
+            return decider(names, x)
+        return _winners(engine, space, names, x)
+
     params = [space[name] for name in drivers]
     names = engine.structure.option_names
     groups = engine.groups
@@ -203,8 +281,8 @@ def reversals(
     current = np.clip(current, ranges[:, 0], ranges[:, 1])
     grids = np.linspace(ranges[:, 0], ranges[:, 1], grid_points, axis=1)
     grids = np.sort(np.column_stack([grids, current]), axis=1)
-    wins = _winners(engine, space, drivers, grids)
-    holds = _winners(engine, space, drivers, current[:, None])[:, 0]
+    wins = winners(drivers, grids)
+    holds = winners(drivers, current[:, None])[:, 0]
 
     nan = (float("nan"), float("nan"))
     brackets = np.array([
@@ -223,7 +301,7 @@ def reversals(
     inside, outside = bisect_brackets(
         inside,
         outside,
-        lambda mid: _winners(engine, space, found_names, mid[:, None])[:, 0] == holds[found],
+        lambda mid: winners(found_names, mid[:, None])[:, 0] == holds[found],
         converged,
         MAX_BISECTIONS,
     )
@@ -231,7 +309,7 @@ def reversals(
     thresholds[found] = 0.5 * (inside + outside)
     flipped = np.full(len(params), -1)
     if found.size:
-        flipped[found] = _winners(engine, space, found_names, outside[:, None])[:, 0]
+        flipped[found] = winners(found_names, outside[:, None])[:, 0]
 
     edge = threshold("knife_edge_share")
     out = []
@@ -250,7 +328,8 @@ def reversals(
         default = given is not None and is_default(p, given)
         text = _text(p, float(current[i]), thr, direction, flips_to, lo, hi, default)
         if groups[int(holds[i])] != groups[recommended]:
-            text += f" (with every input at its median, {holder} already scores best)"
+            text += (f" (with every input at its median, {holder} already scores best)"
+                     if decider is None else f" ({holder} already chosen at this value)")
         out.append(
             Reversal(
                 parameter=p.name, label=p.label, unit=p.unit, current=float(current[i]),

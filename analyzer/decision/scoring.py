@@ -144,14 +144,25 @@ class Scoring:
     scores: dict[str, FloatArray]  # criterion -> (O, S), 0-100
     total: FloatArray  # (O, S)
     winner_share: FloatArray  # (O,) share of futures each option has the top score
-    recommended: int  # best median score
+    recommended: int  # best median score, unless a change is held back (``held_back``)
     confidence: float  # share of futures the recommended option's group wins
     groups: tuple[int, ...] = ()  # per option, its group's first option
     group_share: FloatArray | None = None  # (O,) share of futures won by the option's group
+    status_quo: int = 0  # today's setup
+    #: share of futures in which an option outside today's group scores above every option in it
+    change_share: float = 0.0
+    #: the change with the best median score when it was held back: it beats today's setup in
+    #: fewer futures than the threshold asks of a change (``choose``); else None
+    held_back: int | None = None
 
     @property
     def recommended_name(self) -> str:
         return self.option_names[self.recommended]
+
+    @property
+    def best_median(self) -> int:
+        """The option with the best median score (the recommendation unless held back)."""
+        return self.recommended if self.held_back is None else self.held_back
 
     @property
     def most_often_best(self) -> int:
@@ -165,12 +176,52 @@ class Scoring:
     def same_group(self, i: int, j: int) -> bool:
         return bool(self.groups) and self.groups[i] == self.groups[j]
 
+    def is_change(self, i: int) -> bool:
+        """True for an option that leads away from today's state (not in today's group)."""
+        return not (i == self.status_quo or self.same_group(i, self.status_quo))
+
+    def too_close(self, limit: float) -> bool:
+        """Too close to call: the recommendation wins fewer than ``limit`` of the futures while
+        a change is clearly better than today (else today's setup is kept: ``choose``)."""
+        return self.confidence < limit and self.change_share >= limit
+
+    def kept_for_now(self, limit: float) -> bool:
+        """Today's setup is recommended without winning ``limit`` of the futures: no change
+        clears the bar (the seed post's "not now")."""
+        return (not self.is_change(self.recommended) and self.confidence < limit
+                and self.change_share < limit)
+
     def median_total(self) -> FloatArray:
         return np.array(row_medians(self.total))  # np.median along the futures, cheaper
 
     def contributions(self) -> dict[str, FloatArray]:
         """w_c x median score_{o,c} per criterion: the parts of each option's score, (O,)."""
         return {c: self.weights[c] * np.median(self.scores[c], axis=1) for c in CRITERIA}
+
+
+def change_share(total: FloatArray, in_today: NDArray[np.bool_]) -> float:
+    """Share of futures in which some option outside today's group scores strictly above every
+    option in it: max_{o not in G0} total_o > max_{o in G0} total_o (0 with no change)."""
+    if in_today.all():
+        return 0.0
+    today = total[in_today].max(axis=0)
+    change = total[~in_today].max(axis=0)
+    return float(np.mean(change > today))
+
+
+def choose(best: int, status_quo: int, is_change: bool, share: float, limit: float | None) -> int:
+    """The recommendation: the best median score, except that a change must beat today's setup
+    in at least ``limit`` of the futures (``share``, ``change_share``) to be recommended;
+    otherwise today's setup is kept for now.
+
+    The burden of proof is on the change: a move is paid up front and hard to undo, so under
+    uncertainty waiting has a value of its own and a move is worth making only when it is
+    clearly better, not when it is better in a bare majority of futures (Dixit & Pindyck,
+    Investment under Uncertainty, 1994, ch. 2: irreversible investment needs a margin over
+    break-even). The bar is the same ``confidence_threshold`` that makes an answer clear."""
+    if limit is not None and is_change and share < limit:
+        return status_quo
+    return best
 
 
 def score(
@@ -180,9 +231,11 @@ def score(
     weights: Mapping[str, float],
     constants: Constants,
     sampled_weights: Weights | None = None,
+    limit: float | None = None,
 ) -> Scoring:
-    """Recommend the option with the best median score; confidence = share of futures its
-    group (the options that containerise the same processes) wins."""
+    """Recommend the option with the best median score -- a change only when it beats today's
+    setup in at least ``limit`` of the futures (``choose``; None: no such bar) --; confidence =
+    share of futures its group (the options that containerise the same processes) wins."""
     scores = criterion_scores(out, values, st, constants)
     total = weighted_total(scores, sampled_weights if sampled_weights is not None else weights)
     winners = np.argmax(total, axis=0)
@@ -190,16 +243,23 @@ def score(
     groups = qty.option_groups(st)
     shares = group_shares(winners, groups)
     best = int(np.argmax(row_medians(total)))  # the best np.median along the futures
+    sq = st.status_quo
+    in_today = np.array([g == groups[sq] for g in groups])
+    changing = change_share(total, in_today)
+    chosen = choose(best, sq, not bool(in_today[best]), changing, limit)
     return Scoring(
         option_names=st.option_names,
         weights=dict(weights),
         scores=scores,
         total=total,
         winner_share=share,
-        recommended=best,
-        confidence=float(shares[best]),
+        recommended=chosen,
+        confidence=float(shares[chosen]),
         groups=groups,
         group_share=shares,
+        status_quo=sq,
+        change_share=changing,
+        held_back=best if chosen != best else None,
     )
 
 

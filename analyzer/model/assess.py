@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 
 PERCENTILES = (10, 50, 90)
 #: Above this many samples an assessment keeps neither the draws (``ParamSpace.draw_on_demand``)
-#: nor the per-item breakdowns (``core.evaluate``'s ``hold_breakdowns``): both are evaluated
-#: again when read, so a million samples fit in far less memory (benchmarks/bench_model.py).
+#: nor the per-item breakdowns nor the outputs that neither the decision nor ``summary`` reads
+#: (``core.LATER``): they are drawn or evaluated again when read; and its outputs are float32
+#: (``core.LEAN_DTYPE``: tables move by at most ~6e-8 relative), so a million samples fit in
+#: under 500 MB (benchmarks/bench_model.py). At or below it every number is float64, as ever.
 HELD_SAMPLES = 1 << 18
 
 
@@ -415,15 +417,19 @@ def assess(
     evidence: IncidentEvidence | None = None,
     reuse_horizons: bool = True,
     shared: SharedDraws | None = None,
+    hold_breakdowns: bool = False,
     lean: bool = False,
 ) -> Assessment:
     """Sample every uncertain input ``samples`` times from one Generator seeded with ``seed``
     and evaluate every option. ``reuse_horizons=False``: the run will not be re-evaluated over
     other horizons (``core.evaluate``), the same numbers for less work. ``shared``: the draws of
     the assumptions that every assessment of a run shares (``params.SharedDraws``, the
-    portfolio's), taken instead of drawn. ``lean``: for a caller that reads what the
-    recommendation reads (``core.evaluate_for_decision``: the horizon's totals, savings and
-    break-evens computed only when read; implies ``reuse_horizons=False``)."""
+    portfolio's), taken instead of drawn. ``hold_breakdowns``: keep the per-item breakdowns of
+    a run above ``core.EVAL_BLOCK`` samples (by default evaluated again when first read: one
+    more evaluation for a caller that reads them, ~190 MB less at 200,000 samples). ``lean``:
+    for a caller that reads what the recommendation reads (``core.evaluate_for_decision``: the
+    horizon's totals, savings and break-evens computed only when read; implies
+    ``reuse_horizons=False``)."""
     if samples < 2:
         raise ValueError("samples must be at least 2")
     a = assumptions if assumptions is not None else load_assumptions()
@@ -437,7 +443,9 @@ def assess(
         space.sample(samples, rng, shared) if held else space.draw_on_demand(samples, rng)
     )
     outputs = (
-        evaluate_for_decision(values, structure) if lean
-        else evaluate(values, structure, reuse_horizons=reuse_horizons)
+        evaluate_for_decision(values, structure, hold_breakdowns=hold_breakdowns) if lean
+        else evaluate(
+            values, structure, reuse_horizons=reuse_horizons, hold_breakdowns=hold_breakdowns
+        )
     )
     return Assessment(q, a, opts, structure, space, values, outputs, samples, seed, evidence)

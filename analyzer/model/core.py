@@ -79,6 +79,14 @@ MONTHS_PER_YEAR = 12.0
 BOOTSTRAP_DRAWS = 4096
 #: Samples ``evaluate`` takes at once (benchmarks/bench_model.py: 200,000 samples in blocks).
 EVAL_BLOCK = 32_768
+#: Parameter values (samples x parameters) a block of values drawn on demand (above
+#: assess.HELD_SAMPLES) takes: a block's temporaries are ~30 bytes a sample per parameter (seed
+#: team, 190 parameters: ~6 KB a sample; saas-12, 289: ~8.4 KB), so a million samples of the
+#: seed team peaked at 561 MB in blocks of 32,768 and 457 MB in blocks of 16,384 (the goal: 500
+#: MB), for ~12 % more time (benchmarks/bench_model.py). 16,384 x 192: ~95 MB of temporaries.
+LEAN_BLOCK_VALUES = 16_384 * 192
+#: The smallest block: below it the fixed cost of a block (~1.5 ms) dominates.
+LEAN_BLOCK_MIN = 1_024
 DRIFT = "environment_drift"
 DRIFT_RATE = f"incidents.rate.{DRIFT}"
 
@@ -119,7 +127,7 @@ RECURRING_LABELS: dict[str, str] = {
     "environments": "Non-production environments kept in step",
     "config_management": "Config-management upkeep",
     "container_platform": "Container platform: base images, orchestrator upgrades and on-call",
-    "delivery": "Deploys, bake waits and rollbacks",
+    "delivery": "Deploys, bake and boot waits, rollbacks",
     "incidents": "Incidents",
     "dev_environments": "Dev environments and onboarding",
     "new_services": "New services: set-up and waiting",
@@ -301,7 +309,9 @@ def build_structure(
 
 @dataclass(frozen=True)
 class Outputs:
-    """Model results for every option and sample; arrays are (options, samples)."""
+    """Model results for every option and sample; arrays are (options, samples), float64; for
+    values drawn on demand (above assess.HELD_SAMPLES) float32 (LEAN_DTYPE), with the LATER
+    fields and the breakdowns evaluated again when first read (``evaluate``)."""
 
     work_items: Mapping[str, FloatArray]  # transition hours by work item
     transition_hours: FloatArray
@@ -541,7 +551,7 @@ def evaluate(
     st: Structure,
     *,
     reuse_horizons: bool = True,
-    hold_breakdowns: bool | None = None,
+    hold_breakdowns: bool = False,
 ) -> Outputs:
     """Cost and criteria of every option for every sample; ``values`` from a ParamSpace
     (``sample``, or ``draw_on_demand``: then each block's values are drawn as it is evaluated).
@@ -555,10 +565,15 @@ def evaluate(
     (options x processes x block) temporaries stay in the CPU cache and the peak of
     temporaries stays bounded in the number of samples.
 
-    ``hold_breakdowns=False`` (the default for values drawn on demand, above EVAL_BLOCK samples):
-    the per-item breakdowns (BREAKDOWNS: work items, recurring components, infrastructure items)
-    are not kept but evaluated again, block by block, when a field is first read (the same
-    numbers; some seconds a field at a million samples): they are most of what a run holds.
+    Above EVAL_BLOCK samples the per-item breakdowns (BREAKDOWNS: work items, recurring
+    components, infrastructure items) are not kept but evaluated again, block by block, when a
+    field is first read (``hold_breakdowns=True`` keeps them): the same numbers, for one more
+    evaluation (all four in one pass; one at a time for values drawn on demand, some seconds
+    each at a million samples); they are most of what a run holds.
+
+    Values drawn on demand (``ParamSpace.draw_on_demand``, what ``assess`` uses above
+    ``assess.HELD_SAMPLES``): the outputs are held as float32 (LEAN_DTYPE), and the LATER
+    fields, which neither the decision nor the summary reads, are evaluated again when read.
     """
     keep_freed_memory()
     n = sample_count(values)
@@ -573,32 +588,43 @@ def evaluate(
         if reuse_horizons:
             _LAST.remember(values, st, out)
         return out
-    cuts = tuple(int(c) for c in np.linspace(0, n, -(-n // EVAL_BLOCK) + 1))  # >= EVAL_BLOCK / 2
-    keep = not on_demand if hold_breakdowns is None else hold_breakdowns
+    lean = on_demand
+    size = EVAL_BLOCK
+    if lean:
+        size = min(EVAL_BLOCK, max(LEAN_BLOCK_MIN, LEAN_BLOCK_VALUES // max(len(values), 1)))
+    cuts = tuple(int(c) for c in np.linspace(0, n, -(-n // size) + 1))  # >= size / 2
+    keep = hold_breakdowns
+    later = (() if keep else BREAKDOWNS) + (LATER if lean else ())
+    dtype = LEAN_DTYPE if lean else np.float64
     joined: _Joined | None = None
     for lo, hi in itertools.pairwise(cuts):
         block = _evaluate_block(_block(values, n, lo, hi), st)
-        joined = _Joined(block, n, () if keep else BREAKDOWNS) if joined is None else joined
+        joined = _Joined(block, n, later, dtype) if joined is None else joined
         joined.put(block, lo, hi)
     assert joined is not None  # at least two blocks
-    if keep:
-        return joined.outputs
-    keys = joined.skipped_keys
-
-    def later(name: str) -> _OnDemand:
-        return _OnDemand(keys[name], _Breakdown(values, st, name, cuts))
-
-    return replace(
-        joined.outputs,
-        work_items=later("work_items"),
-        recurring=later("recurring"),
-        infrastructure_items=later("infrastructure_items"),
-        infrastructure_today=later("infrastructure_today"),
-    )
+    fields = joined.fields
+    again = _Again(values, st, cuts, dtype, together=not lean)
+    if not keep:
+        for name in BREAKDOWNS:
+            fields[name] = _OnDemand(joined.skipped_keys[name], again.loader(name))
+    if not lean:
+        return Outputs(**fields)  # type: ignore[arg-type]
+    return _LeanOutputs.of(fields, again)
 
 
-#: The per-item breakdowns of ``Outputs`` ``evaluate`` can leave to be evaluated when read.
+#: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
 BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
+#: ``Outputs`` fields that neither the decision nor the assessment's summary reads (the
+#: report's money table and migration plan read some): a run drawn on demand (above
+#: assess.HELD_SAMPLES) evaluates them again, all at once, when one is first read.
+LATER = (
+    "team_fit", "unfinished_transition_hours", "services_moved", "stateful_moved",
+    "data_gb_moved", "process_containerise_hours", "capacity_npv_hours", "scale_out_relevance",
+    "ops_gap_hours", "people_monthly", "money_total", "money_saving", "money_breakeven_month",
+)
+#: What a run drawn on demand holds its arrays in: float32 halves the memory, and moves any
+#: P10/P50/P90 by at most ~6e-8 relative (docs/design/model-performance.md, fifth round).
+LEAN_DTYPE = np.float32
 
 
 def _block(values: Mapping[str, FloatArray], n: int, lo: int, hi: int) -> dict[str, FloatArray]:
@@ -608,25 +634,67 @@ def _block(values: Mapping[str, FloatArray], n: int, lo: int, hi: int) -> dict[s
     return {k: v[lo:hi] if v.size == n else v for k, v in values.items()}
 
 
-@dataclass(frozen=True)
-class _Breakdown:
-    """One breakdown field of a run, evaluated again block by block."""
+@dataclass
+class _Again:
+    """Fields of a blocked run evaluated again, block by block, when first read: ``together``,
+    every breakdown not yet read in the one pass (a run of held draws: it fits); else only the
+    field read (a run drawn on demand: one breakdown at a time). Handed-out fields are not
+    kept here."""
 
     values: Mapping[str, FloatArray]
     structure: Structure
-    name: str
     cuts: tuple[int, ...]
+    dtype: type[np.floating]
+    together: bool
+    pending: dict[str, object] = field(default_factory=dict)
 
-    def __call__(self) -> dict[str, FloatArray]:
+    def load(self, names: tuple[str, ...]) -> dict[str, object]:
+        """The named fields of every block, joined (one evaluation of all the blocks)."""
         n = self.cuts[-1]
-        out: dict[str, FloatArray] = {}
+        skip = tuple(f.name for f in dataclasses.fields(Outputs) if f.name not in names)
+        joined: _Joined | None = None
         for lo, hi in itertools.pairwise(self.cuts):
-            part = getattr(_evaluate_block(_block(self.values, n, lo, hi), self.structure), self.name)
-            for k, v in part.items():
-                if k not in out:
-                    out[k] = np.empty((*v.shape[:-1], n))
-                out[k][..., lo:hi] = v
+            block = _evaluate_block(_block(self.values, n, lo, hi), self.structure)
+            joined = _Joined(block, n, skip, self.dtype) if joined is None else joined
+            joined.put(block, lo, hi)
+        assert joined is not None
+        return {name: joined.fields[name] for name in names}
+
+    def breakdown(self, name: str) -> dict[str, FloatArray]:
+        """One breakdown, handed out once (its ``_OnDemand`` keeps it); ``together``, the
+        first read loads all four, so the others are pending until read."""
+        if name not in self.pending:
+            self.pending.update(self.load(BREAKDOWNS if self.together else (name,)))
+        out = self.pending.pop(name)
+        assert isinstance(out, dict)
         return out
+
+    def loader(self, name: str) -> Callable[[], dict[str, FloatArray]]:
+        return lambda: self.breakdown(name)
+
+
+class _LeanOutputs(Outputs):
+    """``Outputs`` of a run drawn on demand (above assess.HELD_SAMPLES): every array float32
+    (LEAN_DTYPE), and the LATER fields evaluated again, all at once, when one is first read
+    (``__getattr__`` is asked only for attributes not set yet)."""
+
+    _again: _Again
+
+    @classmethod
+    def of(cls, fields: dict[str, object], again: _Again) -> _LeanOutputs:
+        out = object.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(out, name, value)
+        object.__setattr__(out, "_again", again)
+        return out
+
+    def __getattr__(self, name: str) -> FloatArray:
+        again = self.__dict__.get("_again")
+        if again is None or name not in LATER:
+            raise AttributeError(name)
+        for key, value in again.load(LATER).items():
+            object.__setattr__(self, key, value)
+        return self.__dict__[name]  # type: ignore[no-any-return]
 
 
 class _OnDemand(Mapping[str, FloatArray]):
@@ -653,28 +721,33 @@ class _OnDemand(Mapping[str, FloatArray]):
 
 
 class _Joined:
-    """Outputs of consecutive sample blocks written into one preallocated set: each array's last
-    axis is the samples; rows broadcast over options stay a broadcast, and a view several fields
-    share stays one array (as in a single block)."""
+    """Outputs of consecutive sample blocks written into one preallocated set (``fields``, by
+    name; the ``skip`` ones left out, their keys in ``skipped_keys``), float arrays as
+    ``dtype``: each array's last axis is the samples; rows broadcast over options stay a
+    broadcast, and a view several fields share stays one array (as in a single block)."""
 
-    def __init__(self, first: Outputs, n: int, skip: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, first: Outputs, n: int, skip: tuple[str, ...] = (),
+        dtype: type[np.floating] = np.float64,
+    ) -> None:
         self._n = n
-        self._skip = skip  # fields left empty (the caller fills them)
-        self.skipped_keys = {name: tuple(getattr(first, name)) for name in skip}
+        self._skip = skip
+        self._dtype = dtype
+        self.skipped_keys: dict[str, tuple[str, ...]] = {}
         self._targets: dict[tuple[object, ...], FloatArray] = {}
         self._rows: dict[int, FloatArray] = {}  # id of a broadcast target -> its writable row
-        fields: dict[str, object] = {}
+        self.fields: dict[str, object] = {}
         for f in dataclasses.fields(Outputs):
             x = getattr(first, f.name)
             if f.name in skip:
-                fields[f.name] = {}
+                if isinstance(x, Mapping):
+                    self.skipped_keys[f.name] = tuple(x)
             elif isinstance(x, dict):
-                fields[f.name] = {k: self._target(v) for k, v in x.items()}
+                self.fields[f.name] = {k: self._target(v) for k, v in x.items()}
             elif isinstance(x, np.ndarray):
-                fields[f.name] = self._target(x)
+                self.fields[f.name] = self._target(x)
             else:  # horizon, status quo, currency: the same in every block
-                fields[f.name] = x
-        self.outputs = Outputs(**fields)  # type: ignore[arg-type]
+                self.fields[f.name] = x
 
     @staticmethod
     def _key(a: FloatArray) -> tuple[object, ...]:
@@ -692,34 +765,40 @@ class _Joined:
                 out = np.broadcast_to(row, (a.shape[0], self._n))
                 self._rows[id(out)] = row
             else:
-                out = np.empty((*a.shape[:-1], self._n), dtype=a.dtype)
+                dtype = self._dtype if a.dtype == np.float64 else a.dtype
+                out = np.empty((*a.shape[:-1], self._n), dtype=dtype)
             self._targets[key] = out
         return self._targets[key]
 
     def put(self, block: Outputs, lo: int, hi: int) -> None:
         """Write one block's arrays into samples lo:hi (each shared array once)."""
         done: set[tuple[object, ...]] = set()
-
-        def put(a: FloatArray, out: FloatArray) -> None:
-            key = self._key(a)
-            if key in done:
-                return
-            done.add(key)
-            row = self._rows.get(id(out))
-            if row is not None:
-                put(a[0], row)
-            else:
-                out[..., lo:hi] = a
-
-        for f in dataclasses.fields(Outputs):
-            if f.name in self._skip:
-                continue
-            x, out = getattr(block, f.name), getattr(self.outputs, f.name)
+        for name, out in self.fields.items():
+            x = getattr(block, name)
             if isinstance(x, dict):
+                assert isinstance(out, dict)
                 for k, v in x.items():
-                    put(v, out[k])
+                    self._put(v, out[k], lo, hi, done)
             elif isinstance(x, np.ndarray):
-                put(x, out)
+                assert isinstance(out, np.ndarray)
+                self._put(x, out, lo, hi, done)
+
+    def _put(
+        self, a: FloatArray, out: FloatArray, lo: int, hi: int, done: set[tuple[object, ...]]
+    ) -> None:
+        """One array into samples lo:hi of its target (a broadcast row: into the row). A method,
+        not a closure calling itself: such a closure is a reference cycle that kept this object,
+        and with it every output array, alive until the cyclic garbage collector ran, so the
+        next evaluation faulted in fresh memory (~50,000 page faults at 200,000 samples)."""
+        key = self._key(a)
+        if key in done:
+            return
+        done.add(key)
+        row = self._rows.get(id(out))
+        if row is not None:
+            self._put(a[0], row, lo, hi, done)
+        else:
+            out[..., lo:hi] = a
 
 
 def _shaped(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
@@ -850,14 +929,16 @@ HORIZON_LATER = (
 )
 
 
-def evaluate_for_decision(values: Mapping[str, FloatArray], st: Structure) -> Outputs:
+def evaluate_for_decision(
+    values: Mapping[str, FloatArray], st: Structure, *, hold_breakdowns: bool = False
+) -> Outputs:
     """``evaluate(values, st, reuse_horizons=False)`` for callers that read what the decision's
     recommendation reads (``analyzer portfolio``, 1,000 applications a run): the HORIZON_LATER
     fields are computed when first read (``_HorizonLater``), about a tenth of an evaluation
     saved when none is. The same numbers either way. One block only: above EVAL_BLOCK samples,
-    or values drawn on demand, it is ``evaluate``."""
+    or values drawn on demand, it is ``evaluate`` (``hold_breakdowns`` is for that case)."""
     if isinstance(values, DrawnValues) or sample_count(values) > EVAL_BLOCK:
-        return evaluate(values, st, reuse_horizons=False)
+        return evaluate(values, st, reuse_horizons=False, hold_breakdowns=hold_breakdowns)
     keep_freed_memory()
     return _evaluate_block(values, st, lean=True)
 

@@ -9,6 +9,7 @@ Every array is broadcast to ``(samples,)``, per-process arrays to ``(processes, 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -198,6 +199,25 @@ def _get(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray:
     return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
 
 
+def _stacked(rows: list[FloatArray]) -> FloatArray:
+    """``np.stack(rows)``, as a read-only view when the rows are evenly spaced rows of one array
+    (``ParamSpace.sample`` draws the tabulated parameters into one (parameters x samples) block,
+    a process's fields side by side): the same values without copying them."""
+    first = rows[0]
+    base = first.base
+    if len(rows) > 1 and first.ndim == 1 and isinstance(base, np.ndarray) and all(
+        r.base is base and r.shape == first.shape and r.strides == first.strides for r in rows
+    ):
+        at = [r.__array_interface__["data"][0] for r in rows]
+        step = at[1] - at[0]
+        if step > 0 and all(b - a == step for a, b in itertools.pairwise(at)):
+            return np.lib.stride_tricks.as_strided(
+                first, shape=(len(rows), first.shape[0]), strides=(step, first.strides[0]),
+                writeable=False,
+            )
+    return np.stack(rows)
+
+
 def sample_count(values: Mapping[str, FloatArray]) -> int:
     """The number of samples: the longest array of ``values`` (``np.size`` would cost about a
     microsecond a value in dispatch, and ``evaluate`` asks for some two hundred)."""
@@ -251,13 +271,13 @@ def read_draws(
     )
     delivery = DeliveryDraws(**{f.name: g(f"delivery.{f.name}") for f in fields(DeliveryDraws)})
     per_process: dict[str, Any] = {
-        key: np.stack([g(f"processes.{p}.{key}") for p in process_names])
+        key: _stacked([g(f"processes.{p}.{key}") for p in process_names])
         if process_names
         else np.zeros((0, n))
         for key in PROCESS_FIELDS
     }
     incidents = IncidentDraws(
-        rates=np.stack([g(f"incidents.rate.{c}") for c in categories]),
+        rates=_stacked([g(f"incidents.rate.{c}") for c in categories]),
         hours_to_restore=g("incidents.hours_to_restore"),
         people_per_incident=g("incidents.people_per_incident"),
     )

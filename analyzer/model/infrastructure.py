@@ -145,7 +145,13 @@ class InfraMonthly:
 
     @property
     def total(self) -> FloatArray:
-        return np.asarray(sum(self.items().values()), dtype=np.float64)
+        """0 + item_1 + item_2 + ... in field order (what ``sum`` of the items gives), added
+        into one array instead of a new array for every partial sum."""
+        items = self.items().values()
+        out = np.zeros(np.broadcast_shapes(*(np.shape(x) for x in items)))
+        for x in items:
+            out += x
+        return out
 
 
 # ----------------------------------------------------------------------------------------------

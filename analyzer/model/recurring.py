@@ -30,6 +30,7 @@ from analyzer.model.transition import platform_people
 FloatArray = NDArray[np.float64]
 WEEKS_PER_MONTH = 52.0 / 12.0
 MINUTES_PER_HOUR = 60.0
+SECONDS_PER_MINUTE = 60.0
 MONTHS_PER_YEAR = 12.0
 DAYS_PER_YEAR_MONTHS = 12.0
 
@@ -196,8 +197,9 @@ def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
 
 
 def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
-    """Deploys x (hands-on + waiting for a bake where the method bakes) and failed deploys once,
-    with rollback speed by method; team deploys are shared over own-code units.
+    """Deploys x (hands-on + waiting for a bake and the new instances' boot where the method
+    bakes and replaces instances) and failed deploys once, with rollback speed by method; team
+    deploys are shared over own-code units.
 
     Hands-on time scales by the target method's effort relative to today's (the answer measures
     today's). A re-baked image is already a pushed artifact rolled out by the pipeline, so it
@@ -231,10 +233,14 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     manual = c.manual_deploy_half_per_week / (c.manual_deploy_half_per_week + per_service)  # (S,)
     hands_on = dl.hands_on_minutes_per_deploy * (1.0 if st.hands_on_answered else manual)
     bake = dl.image_bake_minutes
+    # a release on a new image replaces instances: it waits for them to boot as well as for the
+    # bake (Zalando STUPS, "it takes time to spin up new EC2 instances, which affects our
+    # deployment velocity"; Coinbase Odin, "every deploy needs completely new hosts")
+    boot = c.machine_boot_seconds / SECONDS_PER_MINUTE
     wait: dict[str, FloatArray | float] = {
-        REBAKE: bake,
+        REBAKE: bake + boot,
         CONTAINER_METHOD: c.container_build_minutes,
-        BAKED_CONTAINER: bake + c.container_build_minutes,
+        BAKED_CONTAINER: bake + c.container_build_minutes + boot,
     }
     rollback: dict[str, FloatArray | float] = {
         PACKAGE: c.rollback_hours_package,

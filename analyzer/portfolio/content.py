@@ -48,6 +48,8 @@ def _decision_dict(d: BuildDecision) -> dict[str, Any]:
         "platform": _p(d.platform),
         "gains": _p(d.gains),
         "confidence": round(d.confidence, 4),
+        "build_share": round(d.build_share, 4),
+        "threshold": d.limit,
         "flip_platform_multiplier": round(d.flip_platform_multiplier(), 3)
         if math.isfinite(d.flip_platform_multiplier()) else None,
     }
@@ -123,6 +125,13 @@ def headline(r: PortfolioResult) -> str:
             f"Build one shared container platform and move {moving} of {n} applications in "
             f"{len(r.waves)} waves: it comes out ahead in {pct} of the simulated futures."
         )
+    share = r.hours.build_share
+    if share >= 0.5:  # cheaper in most futures, not in the threshold's share of them
+        return (
+            f"Keep machine images across the portfolio for now: a shared container platform pays "
+            f"for itself in only {fmt_pct(share)} of the simulated futures, short of the "
+            f"{fmt_pct(r.hours.limit)} a move has to clear before it is worth its cost."
+        )
     return (
         f"Keep machine images across the portfolio for now: a shared container platform does not "
         f"pay for itself in {pct} of the simulated futures."
@@ -151,12 +160,15 @@ def _what_would_change(r: PortfolioResult) -> list[str]:
     k = r.hours.flip_platform_multiplier()
     out = []
     if math.isfinite(k):
+        need = fmt_pct(r.hours.limit)
         if r.hours.build:
             out.append(f"The platform would have to cost {k:.1f} times the estimate "
-                       f"(about {fmt_hours(k * np.median(r.hours.platform))}) for staying to win.")
+                       f"(about {fmt_hours(k * np.median(r.hours.platform))}) for staying to win "
+                       f"(building no longer cheaper in {need} of the futures).")
         else:
             out.append(f"The platform would have to cost {k:.2f} times the estimate for it to pay "
-                       f"for itself with the applications that would move.")
+                       f"for itself in {need} of the futures with the applications that would "
+                       "move.")
     staying = [a for a in r.apps if not a["moves"]]
     if staying and not r.hours.build:
         out.append("No application gains enough on its own: the answer changes when more "

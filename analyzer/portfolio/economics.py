@@ -52,22 +52,34 @@ class BuildDecision:
     net_saving: FloatArray  # (S,) stay - build, hours (or money)
     platform: FloatArray  # (S,) the platform's cost, paid once
     gains: FloatArray  # (S,) sum over moving applications of their marginal saving
+    limit: float = 0.5  # share of futures in which building must be cheaper (``build_decision``)
+
+    @property
+    def build_share(self) -> float:
+        """Share of futures in which building is the cheaper way: P(net > 0)."""
+        return float(np.mean(self.net_saving > 0))
 
     def flip_platform_multiplier(self) -> float:
-        """By how much the platform's median cost would have to be multiplied for the decision
-        to flip: median(gains) / median(platform) (inf without a platform)."""
-        p = float(np.median(self.platform))
-        return float(np.median(self.gains)) / p if p > 0 else float("inf")
+        """By how much the platform's cost would have to be multiplied for the decision to
+        flip: the k at which building is cheaper in exactly ``limit`` of the futures,
+        P(gains - k x platform > 0) = limit, i.e. the (1 - limit) quantile of gains / platform
+        (inf without a platform)."""
+        paid = self.platform > 0
+        if not np.any(paid):
+            return float("inf")
+        ratio = np.where(paid, self.gains / np.where(paid, self.platform, 1.0), np.inf)
+        return float(np.quantile(ratio, 1.0 - self.limit))
 
 
-def build_decision(gains: FloatArray, platform: FloatArray) -> BuildDecision:
+def build_decision(gains: FloatArray, platform: FloatArray, limit: float) -> BuildDecision:
     """``net = gains - platform``, where ``gains`` is what the applications' moves save net of
-    their own work; build when the median net saving is positive; confidence = P(the chosen way
-    is the cheaper one)."""
+    their own work. Build when building is cheaper in at least ``limit`` of the futures (the
+    confidence threshold: the burden of proof is on the change, as for one application,
+    ``analyzer.decision.scoring.choose``); confidence = P(the chosen way is the cheaper one)."""
     net = gains - platform
-    build = bool(np.median(net) > 0)
-    confidence = float(np.mean(net > 0)) if build else float(np.mean(net <= 0))
-    return BuildDecision(build, confidence, net, platform, gains)
+    share = float(np.mean(net > 0))
+    build = share >= limit
+    return BuildDecision(build, share if build else 1.0 - share, net, platform, gains, limit)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.criteria import Constants
+from analyzer.decision.criteria import Constants, threshold
 from analyzer.decision.decide import recommend
 from analyzer.decision.futures import structural_draws
 from analyzer.model.assess import Assessment, assess, row_medians
@@ -71,6 +71,16 @@ def _assumptions(path: str | None) -> Assumptions:
     return load_assumptions(path)
 
 
+def build_threshold(path: str | None) -> float:
+    """The share of futures in which the platform must pay for itself to be built: the
+    confidence threshold of every application's decision (data/decision.yaml, or the
+    portfolio's assumptions file when it sets ``confidence_threshold``)."""
+    a = _assumptions(path)
+    if "confidence_threshold" in a.overridden:
+        return float(a["confidence_threshold"].likely)
+    return threshold("confidence_threshold")
+
+
 @dataclass(frozen=True)
 class AppOutcome:
     """A summary a report can print (plain JSON values) and the per-sample arrays the portfolio
@@ -101,6 +111,7 @@ def evaluate_app(
         q, assumptions=_assumptions(assumptions_path), samples=samples, seed=seed,
         shared=shared_draws(run_seed, samples),
         lean=True,  # recommend() and this summary read no total, saving or break-even
+        hold_breakdowns=True,  # work_items read below (above core.EVAL_BLOCK samples)
     )
     # the lean path: recommendation, confidence, one reason; the scoring's structural draws are
     # the run's, shared by every application with the same weights and tolerance

@@ -36,7 +36,7 @@ from analyzer.portfolio.economics import (
     plan_waves,
     schedule,
 )
-from analyzer.portfolio.evaluate import ARRAY_KEYS, AppOutcome, evaluate_app
+from analyzer.portfolio.evaluate import ARRAY_KEYS, AppOutcome, build_threshold, evaluate_app
 from analyzer.portfolio.inventory import App, Failure, Portfolio, check_dependencies
 
 ProgressCallback = Callable[[int, int], None]
@@ -305,7 +305,8 @@ def run_portfolio(
             if progress is not None:
                 progress(done, len(apps))
         ok = [i for i, a in enumerate(apps) if a.id in summaries]
-        result = _aggregate(portfolio, apps, ok, summaries, spool, samples)
+        result = _aggregate(portfolio, apps, ok, summaries, spool, samples,
+                            build_threshold(assumptions_path))
     failures.sort(key=lambda f: f.id)
     return PortfolioResult(portfolio=portfolio, samples=samples, seed=seed, failures=tuple(failures), **result)
 
@@ -355,6 +356,7 @@ def _aggregate(
     summaries: dict[str, dict[str, Any]],
     spool: Spool,
     samples: int,
+    limit: float,
 ) -> dict[str, Any]:
     """The platform (largest need among the applications that move), the wave plan, and the
     plan's cumulative net saving per future; the decision is that curve at the horizon:
@@ -394,8 +396,8 @@ def _aggregate(
         rate, t, r = (spool.read(k, [i])[0] for k in ("hourly_cost", "transition", "monthly_saving"))
         plan_curve_add(curve_h, months, t, r, start, end)
         plan_curve_add(curve_m, months, t * rate, r * rate, start, end)
-    hours = build_decision(curve_h[:, -1] + platform_h, platform_h)
-    money = build_decision(curve_m[:, -1] + platform_m, platform_m)
+    hours = build_decision(curve_h[:, -1] + platform_h, platform_h, limit)
+    money = build_decision(curve_m[:, -1] + platform_m, platform_m, limit)
     if not hours.build:
         waves = ()
     wave_of = {aid: w.number for w in waves for aid in w.apps}

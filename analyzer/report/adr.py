@@ -161,6 +161,11 @@ def render_adr(report: Report) -> bytes:
         because = (f"it leads in only {_pct(rec['confidence'])} of {data['samples']:,} simulated "
                    f"futures, below the {_pct(rec['confidence_threshold'])} needed: too close to "
                    "call, so treat this as the leader, not a recommendation")
+    elif rec.get("kept_for_now"):
+        because = (f"no change comes out ahead in the {_pct(rec['confidence_threshold'])} of "
+                   f"{data['samples']:,} simulated futures a move has to clear (a change: "
+                   f"{_pct(rec['change_share'])}; today's setup: {_pct(rec['confidence'])}), so "
+                   "it is kept for now")
     else:
         because = (f"it has the best weighted score in {_pct(rec['confidence'])} of "
                    f"{data['samples']:,} simulated futures (confidence)")

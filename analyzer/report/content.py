@@ -298,6 +298,15 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         f"{_short(a, rec)} has the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
+    if d.kept_for_now:
+        lead = (
+            f"How sure: in {a.samples:,} simulated futures (the model's inputs, the "
+            f"scoring constants and your weights within your tolerance all drawn), "
+            f"{_short(a, rec)} has the best weighted score in {share} of them and a change in "
+            f"{share_phrase(d.scoring.change_share)}. A move is recommended only when it comes "
+            f"out ahead in at least {threshold}: it costs work up front and is hard to undo, "
+            "so until then the answer is to stay and watch what would change it."
+        )
     # how to read P10/P90 right under the first table that shows them, so it stays on page one
     # however many options the table lists
     blocks: list[Block] = [Paragraph(d.headline(), "headline"), Paragraph(lead, "lead"),
