@@ -193,6 +193,21 @@ def scale_out_headroom(
     return np.asarray(autoscaling * np.minimum(raw, a.max_headroom), dtype=np.float64)
 
 
+def divide_where(
+    num: FloatArray, den: FloatArray, out: FloatArray, where: NDArray[np.bool_]
+) -> FloatArray:
+    """``np.divide(num, den, out=out, where=where)``: out keeps its values where ``where`` is
+    false. numpy's masked loop costs 2-10x a plain division (about 70 us against 30 us at
+    (4, 10,000) with every element taken); a mask that takes every element, or none (the usual
+    cases: units under a mask, a team's hours), is a plain division into ``out``, or nothing:
+    the same values."""
+    if where.all():
+        return np.asarray(np.divide(num, den, out=out))
+    if not where.any():
+        return out
+    return np.asarray(np.divide(num, den, out=out, where=where))
+
+
 def matmul(mask: FloatArray, x: FloatArray) -> FloatArray:
     """``mask @ x``, e.g. a (K, P) mask of 0/1 against (P, S) figures summed over the entries.
 
@@ -327,7 +342,7 @@ def packing_factor(
     cpu_h, gib_h = container_demand(fleet, placement, hours, a)
     any_container = (np.sum(placement.container * fleet.count, axis=0) > 0).astype(np.float64)
     host = packed_host_hours(cpu_h, gib_h, any_container, platform.min_hosts, a) * a.host_vcpu
-    return np.asarray(np.divide(held, host, out=np.ones_like(held * host), where=host > 0))
+    return divide_where(held, host, np.ones_like(held * host), host > 0)
 
 
 # ----------------------------------------------------------------------------------------------

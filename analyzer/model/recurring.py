@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from analyzer.model.draws import Draws
+from analyzer.model.infrastructure import divide_where
 from analyzer.model.placement import METHODS, Placement, experience_sum
 from analyzer.model.structure import (
     BAKED_CONTAINER,
@@ -38,7 +39,7 @@ DAYS_PER_YEAR_MONTHS = 12.0
 def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
     """part / whole where whole > 0, else 0."""
     out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
-    return np.asarray(np.divide(part, whole, out=out, where=whole > 0))
+    return divide_where(part, whole, out, np.asarray(whole > 0))
 
 
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
@@ -484,7 +485,7 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     )  # (O, P)
     weighted = _picked_sum(kind, kinds)
     total = (events * pl.entries[:, None]).sum(axis=0)
-    mean_start = np.divide(weighted, total, out=np.ones_like(weighted), where=total > 0)
+    mean_start = divide_where(weighted, total, np.ones_like(weighted), total > 0)
     relevance = total / (total + c.scale_out_events_half)
     return np.asarray(hours), np.asarray(mean_start), np.asarray(relevance)
 

@@ -1,4 +1,5 @@
-"""infrastructure.matmul: numpy's ``@``, bit for bit, without its slow loop for one entry."""
+"""Fast paths of numpy calls the model makes many times, bit for bit the calls they replace:
+infrastructure.matmul (``@`` over one entry), infrastructure.divide_where (a masked division)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from analyzer.model.infrastructure import matmul
+from analyzer.model.infrastructure import divide_where, matmul
 
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True),
@@ -38,3 +39,26 @@ def test_a_broadcast_row_is_read_as_its_values() -> None:
     row = np.broadcast_to(np.array([[3.0, -0.0, np.inf]])[:, :1], (1, 3))
     with np.errstate(invalid="ignore"):
         assert matmul(mask, row).tobytes() == (mask @ row).tobytes()
+
+
+@given(
+    num=hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 60)), elements=VALUES),
+    den=hnp.arrays(np.float64, st.integers(1, 60), elements=VALUES),
+    kind=st.sampled_from(["positive", "all", "none", "rows"]),
+    fill=st.sampled_from([0.0, 1.0, -0.0]),
+)
+def test_divide_where_is_the_masked_division(
+    num: np.ndarray, den: np.ndarray, kind: str, fill: float
+) -> None:
+    s = min(num.shape[1], den.shape[0])
+    num, den = num[:, :s], den[:s]
+    where = {
+        "positive": den > 0,
+        "all": np.ones(s, dtype=bool),
+        "none": np.zeros(s, dtype=bool),
+        "rows": np.broadcast_to(np.arange(num.shape[0])[:, None] % 2 == 0, num.shape),
+    }[kind]
+    with np.errstate(all="ignore"):
+        expected = np.divide(num, den, out=np.full(num.shape, fill), where=where)
+        got = divide_where(num, den, np.full(num.shape, fill), where)
+    assert got.shape == expected.shape and got.tobytes() == expected.tobytes()
