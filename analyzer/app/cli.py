@@ -24,7 +24,6 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analyzer.errors import InputError
-    from analyzer.history import incident_evidence
     from analyzer.questionnaire.form import load_questionnaire
     from analyzer.questionnaire.summary import questionnaire_summary
     from analyzer.questionnaire.template import unreplaced_examples
@@ -35,6 +34,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     if q.incidents.history is not None:
+        from analyzer.history import incident_evidence  # pandas: only for an export to read
+
         evidence = incident_evidence(q, Path(args.file))  # the export exists and reads
         assert evidence is not None
         _emit(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
