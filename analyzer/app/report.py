@@ -53,7 +53,7 @@ def build(
     there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
-    return _build(request, progress, background=background)[0]
+    return _build(request, progress, background=background, data=True)[0]
 
 
 @dataclass
@@ -64,6 +64,10 @@ class _Ahead:
     drawn: dict[str, str] = field(default_factory=dict)
     compiler: Any = None
 
+
+#: The formats that print the report's JSON document (``Report.data``): the others (PDF,
+#: Markdown) are made without building it.
+DOCUMENT_FORMATS: frozenset[Format] = frozenset({"json", "adr"})
 
 #: mark(stage): called as each stage of a report ends (benchmarks/bench_report.py's timeline).
 Mark = Callable[[str], None]
@@ -79,9 +83,11 @@ def _build(
     *,
     background: bool = False,
     mark: Mark = _unmarked,
+    data: bool = True,
 ) -> tuple[Report, _Ahead]:
     """The content tree and the rendering work done ahead (only for a PDF made with the
-    background child: its figures are drawn while the child runs)."""
+    background child: its figures are drawn while the child runs); ``data``: with the JSON
+    document (``Report.data``)."""
     a = prepare(
         request.questionnaire,
         samples=request.samples,
@@ -99,7 +105,8 @@ def _build(
         mark("decided")
         from analyzer.report.content import build_report  # after the fork: see preload
 
-        report = build_report(a, d, command=request.command, date=request.date)
+        report = build_report(a, d, command=request.command, date=request.date,
+                              data=data)
         mark("content built")
         return report, _Ahead()
     mark("Sobol child started")
@@ -112,7 +119,7 @@ def _build(
     mark("decided, all but the Sobol indices")
     from analyzer.report.content import finish_report, report_parts
 
-    parts = report_parts(a, pending)
+    parts = report_parts(a, pending, data=data)
     mark("content built, all but the Sobol indices")
     ahead = _Ahead()
     if request.format == "pdf":
@@ -174,7 +181,8 @@ def make_report(
     mark: Mark = _unmarked,
 ) -> bytes:
     """The report's bytes in the requested format; ``mark`` is told as each stage ends."""
-    report, ahead = _build(request, progress, background=background, mark=mark)
+    report, ahead = _build(request, progress, background=background, mark=mark,
+                           data=request.format in DOCUMENT_FORMATS)
     if request.format == "pdf":
         data = render_pdf(report, ahead.drawn, ahead.compiler)
     else:
