@@ -16,7 +16,7 @@ from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
-    from analyzer.report.render import Format
+    from analyzer.report.formats import Format
 
 Handler = Callable[[argparse.Namespace], int]
 DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
@@ -132,7 +132,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import EXTENSIONS
+    from analyzer.report.formats import EXTENSIONS
 
     fmt = _report_format(args.output, args.format)
     if args.date is not None and not _valid_date(args.date):
@@ -193,7 +193,7 @@ def _report_format(output: str | None, given: str | None) -> Format:
     of ``-o`` must be the format's (``.docx``, a ``.yaml`` questionnaire or a ``.csv`` export is
     never written over by a report); an ADR is a ``.md`` file."""
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import EXTENSIONS, FORMATS
+    from analyzer.report.formats import EXTENSIONS, FORMATS
 
     if output is None or output in STDOUT_NAMES:
         default: Format = "pdf" if output is None else "md"

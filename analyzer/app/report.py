@@ -19,14 +19,16 @@ from analyzer.app import lightstats
 from analyzer.app.background import Background, forked_map
 from analyzer.app.pipeline import prepare
 from analyzer.decision import sensitivity as sens
-from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress, assessment_sobol
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from analyzer.report.pdf import pdf_compiler, render_pdf
-from analyzer.report.render import Format, render
 
+# Only what the Sobol child needs is imported before it is forked: the decision's own modules
+# and the renderers are imported where they are used (after the fork: the two processes then
+# load their own parts at once; benchmarks/bench_report.py's timeline).
 if TYPE_CHECKING:
+    from analyzer.decision.decide import Decision
     from analyzer.model.assess import Assessment
+    from analyzer.report.formats import Format
     from analyzer.report.tree import Figure, Report
 
 
@@ -100,6 +102,8 @@ def _build(
         # in the child: scipy.stats' stand-in, and the two analyses (one per output) at once
         job = Background(partial(assessment_sobol, a, map_outputs=forked_map),
                          in_child=lightstats.install, fallback=partial(assessment_sobol, a))
+    from analyzer.decision.decide import decide  # after the fork: see the imports
+
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
         mark("decided")
@@ -125,6 +129,8 @@ def _build(
     if request.format == "pdf":
         ahead.drawn = _draw_figures(parts.figures)
         mark("figures drawn")
+        from analyzer.report.pdf import pdf_compiler
+
         ahead.compiler = pdf_compiler()
         mark("Typst compiler and fonts loaded")
     indices = job.result()
@@ -184,8 +190,12 @@ def make_report(
     report, ahead = _build(request, progress, background=background, mark=mark,
                            data=request.format in DOCUMENT_FORMATS)
     if request.format == "pdf":
+        from analyzer.report.pdf import render_pdf
+
         data = render_pdf(report, ahead.drawn, ahead.compiler)
     else:
+        from analyzer.report.render import render
+
         data = render(report, request.format)
     mark("rendered")
     return data
