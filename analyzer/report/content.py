@@ -772,10 +772,11 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     if a.evidence is not None:
         blocks.append(Paragraph("Incident rates and restore times come from the imported history.",
                                 "note"))
-    rb = a.recurring_breakdown()
-    inc = rb[rb["component"] == "incidents"].set_index("option")
-    parts = [f"{_short(a, n)} {fmt_spread(inc.loc[n, 'p10'], inc.loc[n, 'p50'], inc.loc[n, 'p90'])}"
-             for n in a.option_names]
+    # the incidents row of each option's running cost (Assessment.recurring_breakdown's
+    # numbers), without the other items' percentiles
+    inc = percentiles(a.outputs.recurring["incidents"])  # (3, options)
+    parts = [f"{_short(a, n)} {fmt_spread(*(float(v) for v in inc[:, i]))}"
+             for i, n in enumerate(a.option_names)]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
     return Section("delivery", "Delivery profile and incidents", tuple(blocks))
