@@ -775,7 +775,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     # the incidents row of each option's running cost (Assessment.recurring_breakdown's
     # numbers), without the other items' percentiles
     inc = percentiles(a.outputs.recurring["incidents"])  # (3, options)
-    parts = [f"{_short(a, n)} {fmt_spread(*(float(v) for v in inc[:, i]))}"
+    parts = [f"{_short(a, n)} {fmt_spread(float(inc[0, i]), float(inc[1, i]), float(inc[2, i]))}"
              for i, n in enumerate(a.option_names)]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
