@@ -129,6 +129,11 @@ def _single_threaded_blas() -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     _single_threaded_blas()
+    import gc
+
+    # No cyclic garbage collection in this short-lived process (the report's imports included):
+    # analyzer.app.report.collector_paused says why; the process ends with the report.
+    gc.disable()
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
