@@ -95,6 +95,8 @@ start = time.perf_counter()
 from analyzer.app.cli import REPORT_ENVIRONMENT
 for name, value in REPORT_ENVIRONMENT.items():  # as analyzer report sets them
     os.environ.setdefault(name, value)
+import gc
+gc.disable()  # as analyzer report does, before its imports
 marks = []
 def mark(stage):
     marks.append(("parent", stage, time.perf_counter() - start, time.process_time()))
