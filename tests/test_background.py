@@ -143,3 +143,24 @@ def test_the_fallback_runs_here_when_the_child_fails() -> None:
 
     assert Background(child_only, fork=True, fallback=lambda: "fallback").result() == "fallback"
     assert Background(child_only, fork=False, fallback=lambda: "here").result() == "here"
+
+
+def test_the_collector_is_paused_inside_a_report_and_restored_after() -> None:
+    import gc
+
+    from analyzer.app.report import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it itself keeps it paused
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError
+    assert gc.isenabled()

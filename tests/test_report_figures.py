@@ -117,6 +117,19 @@ def test_a_report_finished_from_parts_without_the_indices_is_the_same(
     assert [f.key for f in parts.figures] == [f.key for f in whole.figures()]
 
 
+def test_a_report_without_its_json_document_has_the_same_content(
+    assessment: Assessment, decision: Decision
+) -> None:
+    """``analyzer report`` makes a PDF (or Markdown) without the JSON document it does not
+    print: the sections are the same, and only the document is missing."""
+    whole = build_report(assessment, decision, command="analyzer report", date="2024-06-01")
+    lean = build_report(assessment, decision, command="analyzer report", date="2024-06-01",
+                        data=False)
+    assert lean.data == {} and whole.data
+    assert render_markdown(lean) == render_markdown(whole)
+    assert [(s.key, s.title) for s in lean.sections] == [(s.key, s.title) for s in whole.sections]
+
+
 def test_cost_bands_are_the_percentiles_of_the_cumulative_cost(assessment: Assessment) -> None:
     months, bands = charts.cost_bands(assessment)
     cumulative = assessment.outputs.cumulative()

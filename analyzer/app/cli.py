@@ -16,7 +16,7 @@ from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
-    from analyzer.report.render import Format
+    from analyzer.report.formats import Format
 
 Handler = Callable[[argparse.Namespace], int]
 DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
@@ -24,7 +24,6 @@ DEFAULT_QUESTIONNAIRE = "questionnaire.yaml"
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analyzer.errors import InputError
-    from analyzer.history import incident_evidence
     from analyzer.questionnaire.form import load_questionnaire
     from analyzer.questionnaire.summary import questionnaire_summary
     from analyzer.questionnaire.template import unreplaced_examples
@@ -35,6 +34,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     if q.incidents.history is not None:
+        from analyzer.history import incident_evidence  # pandas: only for an export to read
+
         evidence = incident_evidence(q, Path(args.file))  # the export exists and reads
         assert evidence is not None
         _emit(f"incidents.history: {evidence.source}: {sum(evidence.counts.values())} incidents "
@@ -128,10 +129,15 @@ def _single_threaded_blas() -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     _single_threaded_blas()
+    import gc
+
+    # No cyclic garbage collection in this short-lived process (the report's imports included):
+    # analyzer.app.report.collector_paused says why; the process ends with the report.
+    gc.disable()
     from analyzer._io.paths import example_questionnaire
     from analyzer.app.report import ReportRequest, write_report
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import EXTENSIONS
+    from analyzer.report.formats import EXTENSIONS
 
     fmt = _report_format(args.output, args.format)
     if args.date is not None and not _valid_date(args.date):
@@ -192,7 +198,7 @@ def _report_format(output: str | None, given: str | None) -> Format:
     of ``-o`` must be the format's (``.docx``, a ``.yaml`` questionnaire or a ``.csv`` export is
     never written over by a report); an ADR is a ``.md`` file."""
     from analyzer.errors import InputError, Problem
-    from analyzer.report.render import EXTENSIONS, FORMATS
+    from analyzer.report.formats import EXTENSIONS, FORMATS
 
     if output is None or output in STDOUT_NAMES:
         default: Format = "pdf" if output is None else "md"

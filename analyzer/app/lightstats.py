@@ -13,6 +13,11 @@ what it imports) load from scipy's own files as usual, and whose ``norm.ppf`` is
 scale 1, so the same numbers. Anything else of ``scipy.stats`` raises AttributeError; in the
 child that fails the job and the parent computes the indices itself, never a different answer.
 Only for a forked child that does nothing else: the parent never installs it.
+
+``scipy.stats.qmc`` also imports ``scipy.sparse.csgraph`` and ``scipy.spatial`` (with scipy.linalg
+and scipy.sparse behind them, about 60 ms of the child's critical path) for its discrepancy and
+design-optimisation functions, which a Sobol design never calls: ``install`` puts empty
+stand-ins for those two in ``sys.modules`` too, whose names raise when used (``_Missing``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ import types
 from typing import Any
 
 NAME = "scipy.stats"
+#: What scipy.stats.qmc imports and the Sobol design never uses: module -> the names it takes.
+UNUSED = {
+    "scipy.sparse.csgraph": ("minimum_spanning_tree",),
+    "scipy.spatial": ("distance", "Voronoi"),
+}
 
 
 class _StandardNormal:
@@ -47,9 +57,35 @@ class _LightStats(types.ModuleType):
         )
 
 
+class _Missing:
+    """A name of an UNUSED module: importing it works, using it raises."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _fail(self) -> AttributeError:
+        return AttributeError(
+            f"{self._name} is not available in the light stand-in (analyzer.app.lightstats)"
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise self._fail()
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise self._fail()
+
+
+def _unused_module(name: str, names: tuple[str, ...]) -> types.ModuleType:
+    module = types.ModuleType(name, f"{name}, unused by the Sobol design (analyzer.app.lightstats)")
+    for attribute in names:
+        setattr(module, attribute, _Missing(f"{name}.{attribute}"))
+    return module
+
+
 def install() -> bool:
-    """Make ``import scipy.stats`` give the stand-in, unless scipy.stats is loaded already or
-    cannot be found; whether it was installed."""
+    """Make ``import scipy.stats`` give the stand-in (and the modules in UNUSED theirs, where
+    not loaded already), unless scipy.stats is loaded already or cannot be found; whether it was
+    installed."""
     if NAME in sys.modules:
         return False
     import scipy
@@ -63,4 +99,7 @@ def install() -> bool:
     module.__package__ = NAME
     sys.modules[NAME] = module
     scipy.stats = module  # type: ignore[attr-defined]
+    for name, names in UNUSED.items():
+        if name not in sys.modules:
+            sys.modules[name] = _unused_module(name, names)
     return True

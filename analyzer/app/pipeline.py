@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress
 from analyzer.errors import InputError, Problem
 from analyzer.history import IncidentEvidence, incident_evidence
@@ -12,6 +12,9 @@ from analyzer.history.evidence import delivery_from_history
 from analyzer.model.assess import DEFAULT_SAMPLES, DEFAULT_SEED, Assessment, assess
 from analyzer.model.assumptions import load_assumptions
 from analyzer.questionnaire.form import Questionnaire, load_questionnaire
+
+if TYPE_CHECKING:
+    from analyzer.decision.decide import Decision
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 1_000_000
@@ -66,6 +69,10 @@ def analyze(
     progress: Progress | None = None,
 ) -> Decision:
     """``prepare`` then ``decide``: the questionnaire file to a Decision."""
+    # imported here: ``analyzer report`` imports this module before forking its Sobol child,
+    # which does not need the decision's own modules (analyzer.app.report)
+    from analyzer.decision.decide import decide
+
     a = prepare(path, samples=samples, seed=seed, assumptions_path=assumptions_path)
     return decide(a, sensitivity=sensitivity, progress=progress)
 

@@ -7,7 +7,9 @@ format; ``write_report`` also writes them atomically. Both are what ``analyzer r
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -19,14 +21,16 @@ from analyzer.app import lightstats
 from analyzer.app.background import Background, forked_map
 from analyzer.app.pipeline import prepare
 from analyzer.decision import sensitivity as sens
-from analyzer.decision.decide import Decision, decide
 from analyzer.decision.sensitivity import Progress, assessment_sobol
 from analyzer.model.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from analyzer.report.pdf import pdf_compiler, render_pdf
-from analyzer.report.render import Format, render
 
+# Only what the Sobol child needs is imported before it is forked: the decision's own modules
+# and the renderers are imported where they are used (after the fork: the two processes then
+# load their own parts at once; benchmarks/bench_report.py's timeline).
 if TYPE_CHECKING:
+    from analyzer.decision.decide import Decision
     from analyzer.model.assess import Assessment
+    from analyzer.report.formats import Format
     from analyzer.report.tree import Figure, Report
 
 
@@ -53,7 +57,7 @@ def build(
     there is a spare core (``analyzer.app.background``) while this process finishes the decision
     and loads the renderer; the report is the same either way.
     """
-    return _build(request, progress, background=background)[0]
+    return _build(request, progress, background=background, data=True)[0]
 
 
 @dataclass
@@ -64,6 +68,10 @@ class _Ahead:
     drawn: dict[str, str] = field(default_factory=dict)
     compiler: Any = None
 
+
+#: The formats that print the report's JSON document (``Report.data``): the others (PDF,
+#: Markdown) are made without building it.
+DOCUMENT_FORMATS: frozenset[Format] = frozenset({"json", "adr"})
 
 #: mark(stage): called as each stage of a report ends (benchmarks/bench_report.py's timeline).
 Mark = Callable[[str], None]
@@ -79,9 +87,11 @@ def _build(
     *,
     background: bool = False,
     mark: Mark = _unmarked,
+    data: bool = True,
 ) -> tuple[Report, _Ahead]:
     """The content tree and the rendering work done ahead (only for a PDF made with the
-    background child: its figures are drawn while the child runs)."""
+    background child: its figures are drawn while the child runs); ``data``: with the JSON
+    document (``Report.data``)."""
     a = prepare(
         request.questionnaire,
         samples=request.samples,
@@ -94,12 +104,15 @@ def _build(
         # in the child: scipy.stats' stand-in, and the two analyses (one per output) at once
         job = Background(partial(assessment_sobol, a, map_outputs=forked_map),
                          in_child=lightstats.install, fallback=partial(assessment_sobol, a))
+    from analyzer.decision.decide import decide  # after the fork: see the imports
+
     if job is None or not job.forked:  # decide computes the indices itself, with progress
         d = decide(a, sensitivity=request.sensitivity, progress=progress)
         mark("decided")
         from analyzer.report.content import build_report  # after the fork: see preload
 
-        report = build_report(a, d, command=request.command, date=request.date)
+        report = build_report(a, d, command=request.command, date=request.date,
+                              data=data)
         mark("content built")
         return report, _Ahead()
     mark("Sobol child started")
@@ -112,12 +125,14 @@ def _build(
     mark("decided, all but the Sobol indices")
     from analyzer.report.content import finish_report, report_parts
 
-    parts = report_parts(a, pending)
+    parts = report_parts(a, pending, data=data)
     mark("content built, all but the Sobol indices")
     ahead = _Ahead()
     if request.format == "pdf":
         ahead.drawn = _draw_figures(parts.figures)
         mark("figures drawn")
+        from analyzer.report.pdf import pdf_compiler
+
         ahead.compiler = pdf_compiler()
         mark("Typst compiler and fonts loaded")
     indices = job.result()
@@ -173,14 +188,43 @@ def make_report(
     background: bool = False,
     mark: Mark = _unmarked,
 ) -> bytes:
-    """The report's bytes in the requested format; ``mark`` is told as each stage ends."""
-    report, ahead = _build(request, progress, background=background, mark=mark)
-    if request.format == "pdf":
-        data = render_pdf(report, ahead.drawn, ahead.compiler)
-    else:
-        data = render(report, request.format)
+    """The report's bytes in the requested format; ``mark`` is told as each stage ends.
+
+    Python's cyclic garbage collector is paused while it runs (``collector_paused``)."""
+    with collector_paused():
+        report, ahead = _build(request, progress, background=background, mark=mark,
+                               data=request.format in DOCUMENT_FORMATS)
+        if request.format == "pdf":
+            from analyzer.report.pdf import render_pdf
+
+            data = render_pdf(report, ahead.drawn, ahead.compiler)
+        else:
+            from analyzer.report.render import render
+
+            data = render(report, request.format)
     mark("rendered")
     return data
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (reference counting still frees almost everything).
+
+    A report allocates millions of objects (imports, tables, figures), so the collector runs
+    hundreds of times, and each full collection walks every object of the process: about 0.2 s
+    of CPU a report, split between this process and the Sobol child (benchmarks/bench_report.py),
+    where a full collection also copies every page it touches that the two processes still
+    share. What only the collector frees (reference cycles: matplotlib's figures, pandas'
+    frames) adds a few MB to the peak; it is freed when the collector runs again after. The
+    forked child inherits the paused collector. ``analyzer report`` pauses it for the whole
+    command, its imports included (analyzer.app.cli)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_report(

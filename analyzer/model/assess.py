@@ -235,7 +235,12 @@ class Assessment:
 
     def summary(self) -> pd.DataFrame:
         """One row per option: P10/P50/P90 of the main figures, in hours (``money_*`` and
-        ``infrastructure_monthly`` in the price snapshot's currency)."""
+        ``infrastructure_monthly`` in the price snapshot's currency). Computed once (a report
+        reads it in five places, 50 percentiles each time); each call gets its own copy."""
+        return self._summary.copy()
+
+    @cached_property
+    def _summary(self) -> pd.DataFrame:
         o = self.outputs
         rows = []
         for i, name in enumerate(self.option_names):

@@ -781,10 +781,11 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     if a.evidence is not None:
         blocks.append(Paragraph("Incident rates and restore times come from the imported history.",
                                 "note"))
-    rb = a.recurring_breakdown()
-    inc = rb[rb["component"] == "incidents"].set_index("option")
-    parts = [f"{_short(a, n)} {fmt_spread(inc.loc[n, 'p10'], inc.loc[n, 'p50'], inc.loc[n, 'p90'])}"
-             for n in a.option_names]
+    # the incidents row of each option's running cost (Assessment.recurring_breakdown's
+    # numbers), without the other items' percentiles
+    inc = percentiles(a.outputs.recurring["incidents"])  # (3, options)
+    parts = [f"{_short(a, n)} {fmt_spread(float(inc[0, i]), float(inc[1, i]), float(inc[2, i]))}"
+             for i, n in enumerate(a.option_names)]
     blocks.append(Paragraph(
         f"Expected incident time per month, including follow-up work: {'; '.join(parts)}."))
     return Section("delivery", "Delivery profile and incidents", tuple(blocks))
@@ -903,13 +904,15 @@ class ReportParts:
     delivery: Section
     assumptions: Section
     figures: tuple[Figure, ...]
-    data: dict[str, Any]
+    data: dict[str, Any] | None  # None: no JSON document wanted (a PDF does not print it)
 
 
-def report_parts(a: Assessment, d: Decision) -> ReportParts:
+def report_parts(a: Assessment, d: Decision, *, data: bool = True) -> ReportParts:
     """Everything of the report on ``d`` that ``d``'s Sobol indices and most valuable unknowns
     do not change: those may be missing (``analyzer.app.report`` passes a decision without them
-    and finishes the report with the real one)."""
+    and finishes the report with the real one). Without ``data`` the JSON document is not built
+    (``Report.data`` stays empty): the PDF does not print it, and it is about a third of the
+    parts' time (``Decision.to_dict`` percentiles every output again)."""
     plan_section, plan_data = migration_section(a, d)
     risks, risk_rows = risk_section(a, d)
     records = running_cost_records(a)
@@ -920,20 +923,22 @@ def report_parts(a: Assessment, d: Decision) -> ReportParts:
     figures = tuple(b for s in (cost, plan_section, scores, tornado) for b in s.blocks
                     if isinstance(b, Figure))
 
-    data = relabel_reversals(a, d.to_dict())
-    data["migration_plan"] = plan_data
-    weights = a.questionnaire.priorities.weights.notice()
-    if weights:
-        data["notes"] = [*data.get("notes", []), weights]
-    data["running_cost"] = records
-    data["risks"] = risk_rows
-    data["criteria"] = [
-        {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in criteria.to_dict(orient="records")
-    ]
-    data["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
+    document = None
+    if data:
+        document = relabel_reversals(a, d.to_dict())
+        document["migration_plan"] = plan_data
+        weights = a.questionnaire.priorities.weights.notice()
+        if weights:
+            document["notes"] = [*document.get("notes", []), weights]
+        document["running_cost"] = records
+        document["risks"] = risk_rows
+        document["criteria"] = [
+            {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in criteria.to_dict(orient="records")
+        ]
+        document["situation"] = [[str(k), str(v)] for k, v in _about(a).items]
     return ReportParts(a, decision_record(a, d), cost, plan_section, risks, scores,
-                       delivery_section(a, d), assumptions_section(a), figures, data)
+                       delivery_section(a, d), assumptions_section(a), figures, document)
 
 
 def finish_report(parts: ReportParts, d: Decision, *, command: str,
@@ -953,17 +958,21 @@ def finish_report(parts: ReportParts, d: Decision, *, command: str,
         parts.assumptions,
         reproducibility_section(a, d, command, date, __version__),
     )
-    data = dict(parts.data)
-    data["sensitivity"] = d.sensitivity_dict()
-    data["report"] = {"command": command, "date": date}
+    data: dict[str, Any] = {}
+    if parts.data is not None:
+        data = dict(parts.data)
+        data["sensitivity"] = d.sensitivity_dict()
+        data["report"] = {"command": command, "date": date}
     title = "Machine images or Docker?"
     subtitle = a.questionnaire.name
     return Report(title, subtitle, date, sections, data)
 
 
-def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None) -> Report:
-    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given."""
-    return finish_report(report_parts(a, d), d, command=command, date=date)
+def build_report(a: Assessment, d: Decision, *, command: str, date: str | None = None,
+                 data: bool = True) -> Report:
+    """The whole report as a content tree; ``date`` (YYYY-MM-DD) is printed only when given;
+    without ``data``, no JSON document (``report_parts``)."""
+    return finish_report(report_parts(a, d, data=data), d, command=command, date=date)
 
 
 def report_figures(a: Assessment, d: Decision) -> list[Figure]:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from analyzer._io.plain import to_plain
 from analyzer.report.adr import render_adr
+from analyzer.report.formats import EXTENSIONS, FORMATS, Format
 from analyzer.report.markdown import render_markdown
 from analyzer.report.pdf import render_pdf
 from analyzer.report.tree import Report
 
-Format = Literal["pdf", "md", "json", "adr"]
-FORMATS: tuple[Format, ...] = ("pdf", "md", "json", "adr")
-#: File extension of each format (an ADR is Markdown).
-EXTENSIONS: dict[str, str] = {"pdf": "pdf", "md": "md", "json": "json", "adr": "md"}
+__all__ = ["EXTENSIONS", "FORMATS", "Format", "render", "render_json"]
 
 
 def render_json(data: dict[str, Any]) -> bytes:
