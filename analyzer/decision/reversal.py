@@ -37,6 +37,7 @@ from analyzer.decision.criteria import Constants, plausible_floor, threshold
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.inputs import Kind, is_default, kind_of, user_range, user_value
 from analyzer.decision.quantities import option_groups
+from analyzer.decision.scoring import change_shares
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.core import Structure
 from analyzer.model.params import Param, ParamSpace
@@ -210,7 +211,7 @@ def share_decider(
         totals = engine.totals(vals).reshape(-1, d, m, k)
         if in_today.all():
             return np.full((d, m), groups[sq], dtype=np.intp)
-        share = np.mean(totals[~in_today].max(axis=0) > totals[in_today].max(axis=0), axis=-1)
+        share = change_shares(totals, in_today)
         med = np.where(in_today[:, None, None], -np.inf, np.median(totals, axis=-1))
         best_change = groups[np.argmax(med, axis=0)]
         return np.asarray(np.where(share >= limit, best_change, groups[sq]), dtype=np.intp)

@@ -199,14 +199,21 @@ class Scoring:
         return {c: self.weights[c] * np.median(self.scores[c], axis=1) for c in CRITERIA}
 
 
-def change_share(total: FloatArray, in_today: NDArray[np.bool_]) -> float:
-    """Share of futures in which some option outside today's group scores strictly above every
-    option in it: max_{o not in G0} total_o > max_{o in G0} total_o (0 with no change)."""
+def change_shares(total: FloatArray, in_today: NDArray[np.bool_]) -> FloatArray:
+    """Share of futures (the last axis of ``total``, options first) in which some option
+    outside today's group scores strictly above every option in it:
+    max_{o not in G0} total_o > max_{o in G0} total_o (0 with no change); one share for every
+    index between the first axis and the last."""
     if in_today.all():
-        return 0.0
+        return np.zeros(total.shape[1:-1])
     today = total[in_today].max(axis=0)
     change = total[~in_today].max(axis=0)
-    return float(np.mean(change > today))
+    return np.asarray(np.mean(change > today, axis=-1))
+
+
+def change_share(total: FloatArray, in_today: NDArray[np.bool_]) -> float:
+    """``change_shares`` of one set of futures, (O, S) -> a share."""
+    return float(change_shares(total, in_today))
 
 
 def choose(best: int, status_quo: int, is_change: bool, share: float, limit: float | None) -> int:
