@@ -383,7 +383,7 @@ def _horizon_reversal(
     if flips:
         c = min(flips, key=lambda c: abs(c.months - now))
         short = a.options[c.recommendation].short_label
-        text = (f"{short} wins over a horizon of {c.months} months "
+        text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "
                 f"({100 * c.confidence:.0f} % of futures; now {now} months)")
         return [Reversal("priorities.horizon_months", "horizon", "months", float(now),
                          float(c.months), "above" if c.months > now else "below", s.recommended_name, c.recommendation,
