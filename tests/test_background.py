@@ -68,6 +68,7 @@ def test_no_fork_with_other_threads_running() -> None:
         thread.join()
 
 
+@pytest.mark.slow  # a whole report or CLI run: in `make test`, not the fast tier
 def test_report_is_the_same_with_and_without_the_background_child(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -77,6 +78,7 @@ def test_report_is_the_same_with_and_without_the_background_child(
     assert make_report(request, background=True) == make_report(request, background=False)
 
 
+@pytest.mark.slow  # a whole report or CLI run: in `make test`, not the fast tier
 def test_pdf_is_the_same_with_figures_drawn_while_the_child_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -335,6 +335,7 @@ def test_final_check_sends_back_to_the_question(tmp_path: Path, seed_path: Path)
     assert load_questionnaire(path).processes[0].peak_instances is not None
 
 
+@pytest.mark.slow  # a whole report or CLI run: in `make test`, not the fast tier
 def test_the_finished_interview_writes_the_report_it_is_given(tmp_path: Path, seed_path: Path) -> None:
     """The interview offers the report only with a report function, and calls it on the file."""
     path = tmp_path / "q.yaml"

@@ -463,6 +463,7 @@ def test_count_cache_gives_the_same_counts_and_recounts_changed_files(tmp_path: 
 # --- the command line --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a whole report or CLI run: in `make test`, not the fast tier
 def test_cli_writes_once_and_refuses_to_overwrite(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     procfile_app(repo)
