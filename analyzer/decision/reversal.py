@@ -40,7 +40,7 @@ from analyzer.decision.quantities import option_groups
 from analyzer.decision.scoring import change_shares
 from analyzer.decision.units import number, quantity, reads_as_count
 from analyzer.model.core import Structure
-from analyzer.model.params import Param, ParamSpace
+from analyzer.model.params import DrawnValues, Param, ParamSpace
 from analyzer.questionnaire.estimate import Bounds
 from analyzer.questionnaire.form import Codebase, Delivery, Incidents, Process, Questionnaire, Team
 
@@ -187,7 +187,9 @@ def share_decider(
         v = np.asarray(v, dtype=np.float64)
         return v if v.shape == (1,) else v[:k]
 
-    base = {n: first(values[n]) for n in values}
+    # a run drawn on demand (above assess.HELD_SAMPLES) draws only its first futures
+    drawn = values.block(0, k) if isinstance(values, DrawnValues) else values
+    base = {n: first(drawn[n]) for n in drawn}
     k = min(k, max(len(v) for v in base.values()))
     cons = {n: first(constants[n]) for n in constants.values}
     wts = {c: first(w) for c, w in weights.items()}
