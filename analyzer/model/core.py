@@ -609,7 +609,7 @@ def evaluate(
             fields[name] = _OnDemand(joined.skipped_keys[name], again.loader(name))
     if not lean:
         return Outputs(**fields)  # type: ignore[arg-type]
-    return _LeanOutputs.of(fields, again)
+    return _Deferred.of(fields, LATER, lambda _: again.load(LATER))
 
 
 #: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
@@ -673,28 +673,37 @@ class _Again:
         return lambda: self.breakdown(name)
 
 
-class _LeanOutputs(Outputs):
-    """``Outputs`` of a run drawn on demand (above assess.HELD_SAMPLES): every array float32
-    (LEAN_DTYPE), and the LATER fields evaluated again, all at once, when one is first read
-    (``__getattr__`` is asked only for attributes not set yet)."""
+class _Deferred(Outputs):
+    """``Outputs`` whose ``later`` fields are computed, all at once, when one is first read
+    (``load(outputs)`` gives them) and then kept; ``__getattr__`` is asked only for attributes
+    not set yet. A run drawn on demand (``evaluate`` above assess.HELD_SAMPLES: the LATER fields
+    evaluated again) and the decision's lean evaluation (``evaluate_for_decision``: the
+    HORIZON_LATER fields from the outputs they depend on) both hand these out."""
 
-    _again: _Again
+    _later: tuple[str, ...]
+    _load: Callable[[Outputs], Mapping[str, object]]
 
     @classmethod
-    def of(cls, fields: dict[str, object], again: _Again) -> _LeanOutputs:
+    def of(
+        cls,
+        fields: dict[str, object],
+        later: tuple[str, ...],
+        load: Callable[[Outputs], Mapping[str, object]],
+    ) -> _Deferred:
         out = object.__new__(cls)
         for name, value in fields.items():
             object.__setattr__(out, name, value)
-        object.__setattr__(out, "_again", again)
+        object.__setattr__(out, "_later", later)
+        object.__setattr__(out, "_load", load)
         return out
 
-    def __getattr__(self, name: str) -> FloatArray:
-        again = self.__dict__.get("_again")
-        if again is None or name not in LATER:
+    def __getattr__(self, name: str) -> object:
+        later = self.__dict__.get("_later", ())
+        if name not in later:
             raise AttributeError(name)
-        for key, value in again.load(LATER).items():
+        for key, value in self.__dict__["_load"](self).items():
             object.__setattr__(self, key, value)
-        return self.__dict__[name]  # type: ignore[no-any-return]
+        return self.__dict__[name]
 
 
 class _OnDemand(Mapping[str, FloatArray]):
@@ -874,7 +883,9 @@ def _evaluate_block(
         money_monthly=money_month,
         money_transition=money_trans,
     )
-    return _HorizonLater.of(fields, st) if lean else Outputs(**fields)  # type: ignore[arg-type]
+    if lean:
+        return _Deferred.of(fields, HORIZON_LATER, lambda out: _horizon_later(out, st))
+    return Outputs(**fields)  # type: ignore[arg-type]
 
 
 def _over_horizon(
@@ -934,7 +945,7 @@ def evaluate_for_decision(
 ) -> Outputs:
     """``evaluate(values, st, reuse_horizons=False)`` for callers that read what the decision's
     recommendation reads (``analyzer portfolio``, 1,000 applications a run): the HORIZON_LATER
-    fields are computed when first read (``_HorizonLater``), about a tenth of an evaluation
+    fields are computed when first read (``_Deferred``), about a tenth of an evaluation
     saved when none is. The same numbers either way. One block only: above EVAL_BLOCK samples,
     or values drawn on demand, it is ``evaluate`` (``hold_breakdowns`` is for that case)."""
     if isinstance(values, DrawnValues) or sample_count(values) > EVAL_BLOCK:
@@ -943,31 +954,15 @@ def evaluate_for_decision(
     return _evaluate_block(values, st, lean=True)
 
 
-class _HorizonLater(Outputs):
-    """``Outputs`` without the HORIZON_LATER fields until one is read: then all of them are
-    computed (``_over_horizon`` on the outputs they depend on, as ``_Last`` does) and kept."""
-
-    @classmethod
-    def of(cls, fields: dict[str, object], st: Structure) -> _HorizonLater:
-        out = object.__new__(cls)
-        for name, value in fields.items():
-            object.__setattr__(out, name, value)
-        object.__setattr__(out, "_structure", st)
-        return out
-
-    def __getattr__(self, name: str) -> object:  # only for attributes not set
-        if name not in HORIZON_LATER:
-            raise AttributeError(name)
-        st: Structure = object.__getattribute__(self, "_structure")
-        today = np.asarray(sum(self.infrastructure_today.values()), dtype=np.float64)
-        full = _over_horizon(
-            self.transition_hours, self.migration_months, self.recurring_hours,
-            self.money_transition, self.money_monthly, self.capacity_hours, self.hourly_cost,
-            today, st,
-        )
-        for key in HORIZON_LATER:
-            object.__setattr__(self, key, full[key])
-        return full[name]
+def _horizon_later(out: Outputs, st: Structure) -> dict[str, object]:
+    """The HORIZON_LATER fields of a lean evaluation (``evaluate_for_decision``), from the
+    outputs they depend on (``_over_horizon``, as ``_Last`` does)."""
+    today = np.asarray(sum(out.infrastructure_today.values()), dtype=np.float64)
+    full = _over_horizon(
+        out.transition_hours, out.migration_months, out.recurring_hours, out.money_transition,
+        out.money_monthly, out.capacity_hours, out.hourly_cost, today, st,
+    )
+    return {key: full[key] for key in HORIZON_LATER}
 
 
 @dataclass
