@@ -16,6 +16,7 @@ from analyzer.decision.criteria import Constants, sample_constants, sample_weigh
 from analyzer.decision.quantities import at_horizon, evaluate_at_horizon
 from analyzer.decision.scoring import FloatArray, Scoring, score
 from analyzer.model.assess import Assessment
+from analyzer.model.assumptions import Assumptions
 from analyzer.model.core import Outputs
 
 STRUCTURAL_STREAM = 2
@@ -61,6 +62,11 @@ def score_futures(
 
 def confidence_threshold(a: Assessment) -> float:
     """data/decision.yaml's threshold, unless the user's assumptions file overrides it."""
-    if "confidence_threshold" in a.assumptions.overridden:
-        return float(a.assumptions["confidence_threshold"].likely)
+    return threshold_of(a.assumptions)
+
+
+def threshold_of(assumptions: Assumptions) -> float:
+    """``confidence_threshold`` of a set of assumptions (a portfolio's, before any assessment)."""
+    if "confidence_threshold" in assumptions.overridden:
+        return float(assumptions["confidence_threshold"].likely)
     return threshold("confidence_threshold")

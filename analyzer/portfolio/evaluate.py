@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.decision.criteria import Constants, threshold
+from analyzer.decision.criteria import Constants
 from analyzer.decision.decide import recommend
-from analyzer.decision.futures import structural_draws
+from analyzer.decision.futures import structural_draws, threshold_of
 from analyzer.model.assess import Assessment, assess, row_medians
 from analyzer.model.assumptions import Assumptions, load_assumptions
 from analyzer.model.params import SharedDraws
@@ -75,10 +75,7 @@ def build_threshold(path: str | None) -> float:
     """The share of futures in which the platform must pay for itself to be built: the
     confidence threshold of every application's decision (data/decision.yaml, or the
     portfolio's assumptions file when it sets ``confidence_threshold``)."""
-    a = _assumptions(path)
-    if "confidence_threshold" in a.overridden:
-        return float(a["confidence_threshold"].likely)
-    return threshold("confidence_threshold")
+    return threshold_of(_assumptions(path))
 
 
 @dataclass(frozen=True)
