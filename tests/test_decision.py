@@ -365,3 +365,15 @@ def test_more_pain_never_favours_machine_images_more(name: str) -> None:
     margin = engine.margin(values, docker)
     assert np.all(np.diff(margin) >= -1e-9), margin
     assert margin[-1] > margin[0]
+
+
+def test_a_move_that_adds_incidents_says_so() -> None:
+    """Coinbase already runs its code in containers: moving the rest adds a little incident and
+    drift time instead of removing it. The reasons say "would add", never "remove about -x"."""
+    root = Path(__file__).resolve().parents[1]
+    q = load_questionnaire(root / "data" / "questionnaires" / "calibration" / "coinbase-odin-asg.yaml")
+    d = decide(assess(q, samples=SAMPLES, seed=3), sensitivity=False)
+    text = " ".join(d.reasons)
+    assert "about -" not in text
+    problems = next(r for r in d.reasons if r.startswith("The problems"))
+    assert "would add about" in problems and "remove" not in problems

@@ -238,10 +238,17 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     # the problems are the ones a move solves (drift, incidents): containers' for a move into
     # containers, the same ones for images baked per release
     solver = "containers solve" if a.structure.options[best].uses_containers else "a move solves"
+    gone_best = removed(best)
+    # a move can add incidents and drift (a team already in containers): say so, not "remove -x"
+    effect = (
+        f"would remove about {_h(gone_best)} of that a month"
+        if gone_best >= 0
+        else f"would add about {_h(-gone_best)} a month to it"
+    )
     return (
         f"The problems {solver} {verdict}: about {drift_year:.1f} environment-drift "
         f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
-        f"{_name(a, best)} would remove about {_h(removed(best))} of that a month."
+        f"{_name(a, best)} {effect}."
     )
 
 
