@@ -210,3 +210,9 @@ def test_pdf_has_no_near_empty_page_and_a_dated_header(example: str) -> None:
     assert all("2025-03-04" in t for t in pages[1:])  # running header carries the date
     text = " ".join(pages)
     assert "Risk register" in text and "Running cost, hours a month" in text
+
+
+def test_adr_numbers_read_as_people_write_them(adr: str, data: dict[str, Any]) -> None:
+    """No exponent notation ("5.14e+04"), and money in the run's currency, not "money"."""
+    assert not re.search(r"\d\.?\d*e[+-]\d", adr)
+    assert "money (NPV)" not in adr and f"{data['currency']} (NPV)" in adr

@@ -167,6 +167,7 @@ class Decision:
             "best_median": self.assessment.option_names[self.scoring.best_median],
             "change_share": round(self.scoring.change_share, 4),
             "kept_for_now": self.kept_for_now,
+            "nothing_to_move": self.assessment.structure.nothing_to_move,
             "most_often_best": self.most_often_best,
             "most_often_best_note": explain.most_often_sentence(self.assessment, self.scoring),
             "same_containers": [
@@ -270,7 +271,9 @@ def decide(
     engine = DecisionFunction(a.structure, weights)
     tornado = sens.tornado(engine, a.space, output="score_margin", option=s.recommended)
     tornado_saving = sens.tornado(engine, a.space)
-    drivers = reversal_drivers(tornado, a)
+    # every option is today's state: no input can make one differ from another, so there is
+    # no reversal to search for (the report says so once)
+    drivers = [] if a.structure.nothing_to_move else reversal_drivers(tornado, a)
     kept = s.kept_for_now(limit)
     revs = reversal.reversals(
         engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
@@ -283,7 +286,8 @@ def decide(
     if kept:
         revs = _toward_a_change(a, s, revs)
     revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
-    revs += _horizon_reversal(a, s, checks)
+    if not a.structure.nothing_to_move:
+        revs += _horizon_reversal(a, s, checks)
     if edge:
         reasons.append(edge)
     if sobol is not None:

@@ -109,6 +109,9 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
             f"only {pct} of the simulated futures."
         )
     state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
+    if a.structure.nothing_to_move:
+        return (f"Keep today's setup ({state}): every option compared here leads to the state "
+                "you run already, so there is nothing to move.")
     if s.kept_for_now(limit):
         return (f"Stay with {label} ({state}) for now: no change is clearly better. "
                 f"{kept_sentence(a, s, limit)}")
@@ -479,10 +482,32 @@ def stay_reasons(a: Assessment, s: Scoring, alternatives: list[int]) -> list[str
     return [*ordered, problems]
 
 
+def nothing_to_move_reasons(a: Assessment) -> tuple[str, ...]:
+    """Why there is no decision to make when every option is today's state
+    (``Structure.nothing_to_move``): what was compared, and what today's setup costs to run."""
+    o = a.outputs
+    sq = a.structure.status_quo
+    others = [_name(a, i) for i in range(len(a.option_names)) if i != sq]
+    listed = ", ".join(others[:-1]) + f" and {others[-1]}" if len(others) > 1 else others[0]
+    where = PLACEMENT_PHRASES[placement_class(a.structure, sq)]
+    cur = o.currency
+    return (
+        f"Today's setup already has {where}: {listed} would leave every process where and how "
+        f"it runs today, so none of them is a move -- no migration work, and the same running "
+        f"cost as today (about {_h(_med(o.recurring_hours[sq]))} of engineering and "
+        f"{fmt_money(_med(o.infrastructure_monthly[sq]), cur)} of infrastructure a month).",
+        "This tool weighs machine images against containers, and none of its options changes "
+        "where your processes run. What it does not model -- which orchestrator, managed or "
+        "self-run hosts -- is left to you.",
+    )
+
+
 def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     """Three to six sentences with figures: what moving costs, what it saves, what decides."""
     o = a.outputs
     sq = a.structure.status_quo
+    if a.structure.nothing_to_move:
+        return nothing_to_move_reasons(a)
     rec = s.recommended
     # an option that puts the same processes in containers as today is today's state (a team
     # already running its own code in containers, data stores outside: the hybrid): no move

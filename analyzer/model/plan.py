@@ -176,8 +176,13 @@ def _stages_for(items: dict[str, FloatArray]) -> tuple[Stage, ...]:
 
 
 def plan_option(a: Assessment, recommended: str, ranking: list[str]) -> str | None:
-    """Whose plan to show: the recommended option if it is a move, else the best-ranked move."""
-    if recommended != a.status_quo:
+    """Whose plan to show: the recommended option if it is a move, else the best-ranked move;
+    an option that leads to today's state (``Structure.unchanged``) is no move."""
+    st = a.structure
+
+    def moves(name: str) -> bool:
+        return name != a.status_quo and not st.unchanged(a.option_names.index(name))
+
+    if moves(recommended):
         return recommended
-    moves = [name for name in ranking if name != a.status_quo]
-    return moves[0] if moves else None
+    return next((name for name in ranking if moves(name)), None)

@@ -96,6 +96,24 @@ class Structure:
             for row in self.location
         )
 
+    def unchanged(self, option: int) -> bool:
+        """``option`` leads to today's state exactly: every process where and how it runs
+        today, on today's orchestrator, with no platform piece to add -- not a move (a team
+        that runs every process in containers already, for every option but baked images of
+        machine-image processes it does not have)."""
+        sq = self.status_quo
+        return (
+            self.location[option] == self.location[sq]
+            and self.method[option] == self.method[sq]
+            and self.orchestrator[option] == self.orchestrator[sq]
+            and not self.new_pieces[option]
+        )
+
+    @property
+    def nothing_to_move(self) -> bool:
+        """Every option is today's state (``unchanged``): there is no move to decide on."""
+        return all(self.unchanged(i) for i in range(len(self.options)))
+
     def data_moved(self, option: int) -> tuple[str, ...]:
         """Names of the stateful processes (not embedded) that ``option`` moves into containers
         from elsewhere: their data has to be migrated into volumes."""

@@ -30,7 +30,14 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:,.3g}"
+    """Three significant figures below 100, whole numbers above, never in exponent notation:
+    0.0123, 2.56, 51,426."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
+
+
+def _unit(data: dict[str, Any], criterion: str, unit: str) -> str:
+    """A criterion's unit with the run's currency for money ("USD (NPV)", not "money (NPV)")."""
+    return unit.replace("money", data["currency"]) if criterion == "cost" else unit
 
 
 def _oneline(text: str) -> str:
@@ -53,7 +60,7 @@ def front_matter(data: dict[str, Any], date: str | None) -> str:
 def _drivers(data: dict[str, Any]) -> list[str]:
     weights: dict[str, float] = data["recommendation"]["weights"]
     labels = {c["criterion"]: c["label"] for c in data["criteria"]}
-    units = {c["criterion"]: c["raw_unit"] for c in data["criteria"]}
+    units = {c["criterion"]: _unit(data, c["criterion"], c["raw_unit"]) for c in data["criteria"]}
     return [
         f"* {labels.get(k, k)} -- weight {_pct(w)} (measured in {units.get(k, '')})"
         for k, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0
@@ -69,7 +76,8 @@ def _pros_cons(data: dict[str, Any], name: str) -> list[str]:
     for rows in by_crit.values():
         mine = next(r for r in rows if r["option"] == name)
         scores = [r["score_p50"] for r in rows]
-        text = (f"{mine['label']}: {_num(mine['raw_p50'])} {mine['raw_unit']} "
+        unit = _unit(data, mine["criterion"], mine["raw_unit"])
+        text = (f"{mine['label']}: {_num(mine['raw_p50'])} {unit} "
                 f"(score {mine['score_p50']:.1f} of 100)")
         if max(scores) == min(scores):
             out.append(f"* Neutral, because {text}, the same for every option")
@@ -86,7 +94,9 @@ def _consequences(data: dict[str, Any]) -> list[str]:
     rec = data["recommendation"]["option"]
     opt = data["options"][rec]
     out = []
-    if opt["status_quo"]:
+    if data["recommendation"].get("nothing_to_move"):
+        out.append("* Neutral, because every option is today's setup: nothing changes")
+    elif opt["status_quo"]:
         out.append("* Good, because no up-front work: the team keeps its time for features")
         for name, other in data["options"].items():
             if name == rec:
@@ -118,7 +128,10 @@ def _confirmation(data: dict[str, Any]) -> list[str]:
     opt = data["options"][rec]
     out = []
     be = opt["breakeven_month"]["p50"]
-    if opt["status_quo"]:
+    if data["recommendation"].get("nothing_to_move"):
+        out.append("* Re-run the assessment if a process moves out of its container (onto a "
+                   "machine image or a provider's service): then there is a choice again.")
+    elif opt["status_quo"]:
         out.append("* Re-run the assessment when an input crosses a trigger under More Information.")
     elif be is not None:
         out.append(f"* Break-even checkpoint: by month {be:.1f} the move's cumulative hours "
@@ -157,7 +170,10 @@ def render_adr(report: Report) -> bytes:
     lines += ["## Considered Options", ""]
     lines += [f"* {o['label']}" for o in data["options"].values()]
     lines += ["", "## Decision Outcome", ""]
-    if rec["too_close_to_call"]:
+    if rec.get("nothing_to_move"):
+        because = ("every option compared leads to the state the team runs today: there is "
+                   "nothing to move")
+    elif rec["too_close_to_call"]:
         because = (f"it leads in only {_pct(rec['confidence'])} of {data['samples']:,} simulated "
                    f"futures, below the {_pct(rec['confidence_threshold'])} needed: too close to "
                    "call, so treat this as the leader, not a recommendation")
@@ -188,7 +204,9 @@ def render_adr(report: Report) -> bytes:
                   *_pros_cons(data, key), ""]
     lines += ["## More Information", "", "What would change the answer (revisit triggers):", ""]
     triggers = [r for r in data.get("reversals", []) if r.get("threshold") is not None]
-    if triggers:
+    if rec.get("nothing_to_move"):
+        lines.append("* Nothing: no option moves a process, so no answer changes the comparison.")
+    elif triggers:
         lines += [
             f"* Revisit if {r['label']} goes {r['direction']} {_num(r['threshold'])} {r['unit']} "
             f"(now {_num(r['current'])}): then {data['options'][r['flips_to']]['label']} wins"

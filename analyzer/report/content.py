@@ -226,6 +226,8 @@ def _about(a: Assessment) -> Facts:
 def _reversal_blocks(d: Decision) -> list[Block]:
     """Flips on answers as bullets, flips on model assumptions apart; inputs that flip nothing
     within their plausible range named in one sentence; the horizon as a small table."""
+    if d.assessment.structure.nothing_to_move:
+        return [Paragraph(NOTHING_TO_MOVE_FLIPS)]
     if d.tornado is None and not d.reversals:
         return [Paragraph("Not computed: the sensitivity analysis was not run.", "note")]
     flips = [_cap(reversal_text(d.assessment, r)) for r in d.reversals
@@ -252,6 +254,18 @@ def _reversal_blocks(d: Decision) -> list[Block]:
     return blocks
 
 
+#: What would change the answer, and the most valuable unknown, when every option is today's
+#: state (``Structure.nothing_to_move``): nothing can, by construction.
+NOTHING_TO_MOVE_FLIPS = (
+    "Nothing you could answer differently: the options differ from today's setup only where "
+    "they move a process, and none of them moves one."
+)
+NOTHING_TO_MOVE_UNKNOWN = (
+    "None: with nothing to move, no answer changes the comparison, so nothing is worth "
+    "finding out for this decision."
+)
+
+
 def _horizon_blocks(d: Decision) -> list[Block]:
     """The recommendation and its confidence over 12, 24, 36 and 60 months (and yours)."""
     if not d.horizon_checks:
@@ -274,6 +288,8 @@ UNKNOWN_HEADING = Heading("The most valuable unknown")
 
 def _unknown_paragraph(d: Decision) -> Paragraph:
     """The decision record's paragraph on the most valuable unknown."""
+    if d.assessment.structure.nothing_to_move:
+        return Paragraph(NOTHING_TO_MOVE_UNKNOWN)
     unknown = d.next_unknown.text if d.next_unknown is not None else None
     return Paragraph(unknown) if unknown else Paragraph(
         "Not computed: the sensitivity analysis was not run.", "note")
@@ -298,7 +314,13 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         f"{_short(a, rec)} has the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
-    if d.kept_for_now:
+    if a.structure.nothing_to_move:
+        lead = (
+            f"Nothing to decide: each option leads to the state you run today, so in every one "
+            f"of the {a.samples:,} simulated futures they cost the same and score the same. The "
+            "table shows what today's setup costs to run."
+        )
+    elif d.kept_for_now:
         lead = (
             f"How sure: in {a.samples:,} simulated futures (the model's inputs, the "
             f"scoring constants and your weights within your tolerance all drawn), "
@@ -683,6 +705,11 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
         return Section("sensitivity", "Sensitivity", (Paragraph(
             "Not computed: this report was made without the sensitivity analysis, so it cannot "
             "say which inputs move the answer most.", "note"), *horizon))
+    if a.structure.nothing_to_move:
+        return Section("sensitivity", "Sensitivity", (Paragraph(
+            "Not shown: every option is today's setup, so no input moves one option's score "
+            "against another's (the tornado's bars and the Sobol indices of the score lead are "
+            "all zero)."), *horizon))
     blocks: list[Block] = list(horizon)
     if d.tornado is not None and not d.tornado.empty:
         blocks.append(Paragraph(
