@@ -147,9 +147,16 @@ class InfraMonthly:
     def total(self) -> FloatArray:
         """0 + item_1 + item_2 + ... in field order (what ``sum`` of the items gives), added
         into one array instead of a new array for every partial sum."""
-        items = self.items().values()
-        out = np.zeros(np.broadcast_shapes(*(np.shape(x) for x in items)))
-        for x in items:
+        return self.added()
+
+    def added(self, out: FloatArray | None = None) -> FloatArray:
+        """``total`` into ``out`` when given (the items' broadcast shape); 0 + item_1 is
+        computed as item_1 + 0 (IEEE addition is commutative), with no zeros written first."""
+        items = list(self.items().values())
+        if out is None:
+            out = np.empty(np.broadcast_shapes(*(np.shape(x) for x in items)))
+        np.add(items[0], 0.0, out=out)
+        for x in items[1:]:
             out += x
         return out
 
