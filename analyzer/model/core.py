@@ -530,10 +530,14 @@ def _breakeven(
 
 
 def _recurring(
-    pl: Placement, d: Draws, st: Structure
+    pl: Placement, d: Draws, st: Structure, into: Mapping[str, FloatArray] | None = None
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-    """Recurring hours per month by component, and the criteria inputs computed on the way."""
-    incident_hours, drift_incidents = recurring.incidents(pl, d, st)
+    """Recurring hours per month by component, and the criteria inputs computed on the way
+    (``into``: ``_evaluate_block``'s)."""
+    into = into or {}
+    incident_hours, drift_incidents = recurring.incidents(
+        pl, d, st, (into.get("incident_hours"), None)
+    )
     dev, womm = recurring.dev_environments(pl, d)
     scale_hours, start, relevance = recurring.scale_out(pl, d)
     components = {
@@ -551,7 +555,7 @@ def _recurring(
     }
     extra = {
         "incident_hours": incident_hours,
-        "drift_hours": drift_incidents + womm,
+        "drift_hours": np.add(drift_incidents, womm, out=into.get("drift_hours")),
         "start_seconds": start,
         "relevance": relevance,
     }
@@ -669,7 +673,8 @@ DIRECT = (
     "transition_hours", "recurring_hours", "migration_months", "infrastructure_monthly",
     "people_monthly", "money_monthly", "money_transition", "npv_hours", "total_hours",
     "unfinished_transition_hours", "money_npv", "money_total", "saving_hours", "money_saving",
-    "breakeven_month", "money_breakeven_month",
+    "breakeven_month", "money_breakeven_month", "process_containerise_hours", "incident_hours",
+    "drift_hours", "portability", "team_fit",
 )
 #: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
 BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
@@ -912,8 +917,10 @@ def _evaluate_block(
     sq = st.status_quo
     n_opt = len(st.options)
 
-    items, per_process = transition.work_items(pl, d, st)
-    components, extra = _recurring(pl, d, st)
+    items, per_process = transition.work_items(
+        pl, d, st, into.get("process_containerise_hours")
+    )
+    components, extra = _recurring(pl, d, st, into)
     other, stated, itemised = _other_operations(components, sq, d)
     components["other_operations"] = other
     shape = (n_opt, d.n)
@@ -950,8 +957,8 @@ def _evaluate_block(
         start_seconds=_shaped(extra["start_seconds"], shape),
         scale_out_relevance=_shaped(extra["relevance"], (d.n,)),
         capacity_hours=_shaped(capacity, (d.n,)),
-        portability=_shaped(recurring.portability(pl, d), shape),
-        team_fit=_shaped(recurring.team_fit(pl, d), shape),
+        portability=_shaped(recurring.portability(pl, d, into.get("portability")), shape),
+        team_fit=_shaped(recurring.team_fit(pl, d, into.get("team_fit")), shape),
         hourly_cost=d.team.hourly_cost,
         status_quo=sq,
         migration_people=people,

@@ -234,7 +234,7 @@ def _platform(
     minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
     per_unit_instances = matmul(m.container, units * instances) / total
     scale_outs = matmul(m.container, units * d.proc.scale_out_events_per_month)
-    zero = np.zeros_like(minutes)
+    zero = np.zeros((minutes.shape[0], 1))  # (K, 1): the items it prices broadcast to (K, S)
     own = float(mp.provider == "own-hardware")
     return Platform(
         serverless=zero,

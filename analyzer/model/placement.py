@@ -73,6 +73,9 @@ class Placement:
     _indexed: dict[tuple[bool, tuple[str, ...]], NDArray[np.intp]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: figures of this placement several cost functions read (recurring.container_share),
+    #: computed once; read-only
+    memo: dict[str, FloatArray] = field(default_factory=dict, repr=False, compare=False)
 
     def units(self, mask: FloatArray, per_unit: FloatArray | None = None) -> FloatArray:
         """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,).

@@ -36,10 +36,17 @@ MONTHS_PER_YEAR = 12.0
 DAYS_PER_YEAR_MONTHS = 12.0
 
 
-def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
-    """part / whole where whole > 0, else 0."""
-    out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
-    return divide_where(part, whole, out, np.asarray(whole > 0))
+def _share(part: FloatArray, whole: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """part / whole where whole > 0, else 0 (into ``out`` when given): a plain division when
+    every whole is positive (no zeros written first)."""
+    where = np.asarray(whole > 0)
+    if where.all():
+        return np.asarray(np.divide(part, whole, out=out))
+    if out is None:
+        out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
+    else:
+        out[...] = 0.0
+    return divide_where(part, whole, out, where)
 
 
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
@@ -348,8 +355,12 @@ def incident_factor(pl: Placement, d: Draws, category: str) -> FloatArray:
     return np.ones((n_opt, d.n))
 
 
-def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, FloatArray]:
-    """(incident hours per month, drift incident hours per month), both (O, S).
+def incidents(
+    pl: Placement, d: Draws, st: Structure,
+    out: tuple[FloatArray | None, FloatArray | None] = (None, None),
+) -> tuple[FloatArray, FloatArray]:
+    """(incident hours per month, drift incident hours per month), both (O, S) (into ``out``
+    where given).
 
     sum_c rate_c x factor_oc x (restore x people + follow-up), plus what the option adds:
     incidents a year per unit moved into a container (configuration) and per stateful one
@@ -372,6 +383,9 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
         if cat not in st.categories:
             continue
         r = rates[st.categories.index(cat)]
+        if cat == "failed_deploy":  # factor 0: r x (0 - 1) is -r, and a + (-r) is a - r exactly
+            rate = rate - r
+            continue
         factor = incident_factor(pl, d, cat)
         rate = rate + r * (factor - 1.0)
         if cat == "environment_drift":
@@ -394,13 +408,20 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
     for i, o in enumerate(st.orchestrator):
         if o != st.orchestrator_today and o in by_kind:
             rate[i] = rate[i] + by_kind[o] / MONTHS_PER_YEAR
-    return np.asarray(rate * per_incident), np.asarray(drift * per_incident)
+    return (
+        np.asarray(np.multiply(rate, per_incident, out=out[0])),
+        np.asarray(np.multiply(drift, per_incident, out=out[1])),
+    )
 
 
 def container_share(pl: Placement, own_only: bool = False) -> FloatArray:
-    """(O, S) share of (own-code) units in containers under each option."""
-    mask = pl.own if own_only else pl.entries
-    return _share(pl.units(pl.ctr * mask[None]), pl.units(mask))
+    """(O, S) share of (own-code) units in containers under each option; computed once per
+    placement (five cost functions read it): treat it as read-only."""
+    key = "container_share_own" if own_only else "container_share"
+    if key not in pl.memo:
+        mask = pl.own if own_only else pl.entries
+        pl.memo[key] = _share(pl.units(pl.ctr * mask[None]), pl.units(mask))
+    return pl.memo[key]
 
 
 def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
@@ -499,7 +520,7 @@ def tooling_overhead(pl: Placement, d: Draws) -> FloatArray:
     return np.asarray(t.engineers * per_engineer * container_share(pl, own_only=True))
 
 
-def team_fit(pl: Placement, d: Draws) -> FloatArray:
+def team_fit(pl: Placement, d: Draws, out: FloatArray | None = None) -> FloatArray:
     """Unit-weighted familiarity with where the units run: the team's machine-image fluency on
     images and managed services, the product and platform people's container familiarity in
     containers (no option is 1 by construction)."""
@@ -510,11 +531,11 @@ def team_fit(pl: Placement, d: Draws) -> FloatArray:
         t.engineers + people
     )
     share = container_share(pl)
-    return np.asarray((1.0 - share) * d.c.image_familiarity + share * fam)
+    return np.asarray(np.add((1.0 - share) * d.c.image_familiarity, share * fam, out=out))
 
 
-def portability(pl: Placement, d: Draws) -> FloatArray:
-    """Unit-weighted portability of where the units run."""
+def portability(pl: Placement, d: Draws, out: FloatArray | None = None) -> FloatArray:
+    """Unit-weighted portability of where the units run (into ``out`` when given)."""
     c = d.c
     units = pl.units(pl.entries)
     score = (
@@ -522,4 +543,4 @@ def portability(pl: Placement, d: Draws) -> FloatArray:
         + pl.units(pl.ctr) * c.portability_container
         + pl.units(pl.mgd) * c.portability_managed
     )
-    return _share(score, units)
+    return _share(score, units, out)

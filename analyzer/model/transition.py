@@ -29,8 +29,11 @@ def _any(x: FloatArray) -> FloatArray:
     return (x > 0).astype(np.float64)
 
 
-def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
-    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count).
+def per_process_containerise(
+    pl: Placement, d: Draws, out: FloatArray | None = None
+) -> FloatArray:
+    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count) (into
+    ``out`` when given).
 
     First unit: own code = containerise_app_hours + native deps x native_dependency_hours;
     off-the-shelf = containerise_service_hours (an official image plus configuration).
@@ -41,7 +44,7 @@ def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
         c.containerise_app_hours + d.proc.native_dependencies * c.native_dependency_hours
     )
     first = first + (1.0 - own) * c.containerise_service_hours
-    return np.asarray(pl.to_ctr[:, :, None] * (first * pl.curve)[None])
+    return np.asarray(np.multiply(pl.to_ctr[:, :, None], (first * pl.curve)[None], out=out))
 
 
 def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
@@ -188,9 +191,12 @@ def people_on_move(d: Draws, n_options: int) -> FloatArray:
     return np.broadcast_to(people, (n_options, d.n))
 
 
-def work_items(pl: Placement, d: Draws, st: Structure) -> tuple[dict[str, FloatArray], FloatArray]:
-    """Every work item (options, samples) and the per-entry containerising hours (O, P, S)."""
-    per_process = per_process_containerise(pl, d)
+def work_items(
+    pl: Placement, d: Draws, st: Structure, per_process_out: FloatArray | None = None
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """Every work item (options, samples) and the per-entry containerising hours (O, P, S),
+    these into ``per_process_out`` when given."""
+    per_process = per_process_containerise(pl, d, per_process_out)
     volumes, data, drill = stateful_items(pl, d)
     items: dict[str, FloatArray] = {
         "containerise": per_process.sum(axis=1),
