@@ -67,11 +67,14 @@ class Placement:
     method: dict[str, FloatArray]  # method -> (O, P)
     method0: dict[str, FloatArray]  # method -> (P,)
     entries: FloatArray  # (P,) 1 per non-embedded entry
-    _counted: dict[tuple[tuple[int, ...], bytes], FloatArray] = field(
+    _counted: dict[tuple[tuple[int, ...], bytes, int], FloatArray] = field(
         default_factory=dict, repr=False, compare=False
     )
     _indexed: dict[tuple[bool, tuple[str, ...]], NDArray[np.intp]] = field(
         default_factory=dict, repr=False, compare=False
+    )
+    _per_units: list[tuple[FloatArray, FloatArray]] = field(
+        default_factory=list, repr=False, compare=False
     )
     #: figures of this placement several cost functions read (recurring.container_share),
     #: computed once; read-only
@@ -80,14 +83,24 @@ class Placement:
     def units(self, mask: FloatArray, per_unit: FloatArray | None = None) -> FloatArray:
         """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,).
 
-        Plain counts under a mask are computed once per mask (the cost functions ask for the same
-        ones: units in containers, own-code units...); treat the result as read-only."""
-        if per_unit is not None:
-            return matmul(mask, self.n * per_unit)
-        key = (mask.shape, np.ascontiguousarray(mask).tobytes())
+        Computed once per mask and ``per_unit`` array (the cost functions ask for the same
+        ones: units in containers, own-code units, instances, data...); treat the result as
+        read-only."""
+        which, units = (-1, self.n) if per_unit is None else self.per_units(per_unit)
+        key = (mask.shape, np.ascontiguousarray(mask).tobytes(), which)
         if key not in self._counted:
-            self._counted[key] = matmul(mask, self.n)
+            self._counted[key] = matmul(mask, units)
         return self._counted[key]
+
+    def per_units(self, per_unit: FloatArray) -> tuple[int, FloatArray]:
+        """(its position, n x per_unit (P, S)), worked out once per ``per_unit`` array (several
+        sums under masks read the same one, e.g. instances); read-only."""
+        for i, (x, product) in enumerate(self._per_units):
+            if x is per_unit:
+                return i, product
+        product = self.n * per_unit
+        self._per_units.append((per_unit, product))
+        return len(self._per_units) - 1, product
 
     def method_index(self, methods: tuple[str, ...], today: bool = False) -> NDArray[np.intp]:
         """(O, P), or (P,) for today: 1 + the position in ``methods`` of each entry's method, 0

@@ -97,7 +97,12 @@ def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
         if rows.size < n.shape[0]:
             out = n.copy()
             part = n[rows]
-            out[rows] = np.where(several[rows], experience_sum(np.maximum(part, 1.0), rate), part)
+            if several[rows].all():  # n > 1 wherever the powers are taken: max(n, 1) is n
+                out[rows] = experience_sum(part, rate)
+            else:
+                out[rows] = np.where(
+                    several[rows], experience_sum(np.maximum(part, 1.0), rate), part
+                )
             return out
     return np.asarray(np.where(several, experience_sum(np.maximum(n, 1.0), rate), n))
 
@@ -156,20 +161,43 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """sum_p values[target method of p] x n[p] -> (O, S): each entry's figure under its target
-    method times its units, summed over the entries; worked out only for the methods the
-    options use, (P, S) each, and picked (``_picked_sum``)."""
+    method times its units, summed over the entries in entry order; each product worked out
+    once, only for the (method, entry) pairs the options use (``_picked_sum``'s sums)."""
     index = pl.method_index(tuple(values))
-    used = np.unique(index)
     rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
-    table = np.empty((used.size, *pl.n.shape))
-    for row, i in zip(table, used, strict=True):
-        np.multiply(rows[i], pl.n, out=row)
-    return _picked_sum(np.searchsorted(used, index), table)
+    products: dict[tuple[int, int], FloatArray] = {}
+
+    def term(k: int, p: int) -> FloatArray:
+        if (k, p) not in products:
+            products[k, p] = np.multiply(rows[k], pl.n[p])
+        return products[k, p]
+
+    n_opt, n_p = index.shape
+    out = np.zeros((n_opt, pl.n.shape[-1]))
+    if n_p == 0:
+        return out
+    for row, picks in zip(out, index.tolist(), strict=True):
+        if n_p == 1:
+            row[...] = term(picks[0], 0)
+            continue
+        np.add(term(picks[0], 0), term(picks[1], 1), out=row)
+        for p in range(2, n_p):
+            row += term(picks[p], p)
+    return out
 
 
-def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
-    """(P, S) or (P, 1): each entry's figure under today's method."""
-    return _pick(pl.method_index(tuple(values), today=True), values)
+def _per_method_today_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_p values[today's method of p] x n[p] -> (S,), summed in entry order: the sums of
+    ``(_pick(today's index, values) * n).sum(axis=0)`` without its (P, S) table and product."""
+    index = pl.method_index(tuple(values), today=True).tolist()
+    if len(index) < 2:
+        return np.asarray((_pick(np.asarray(index, dtype=np.intp), values) * pl.n).sum(axis=0))
+    rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
+    out = np.multiply(rows[index[0]], pl.n[0])
+    out += np.multiply(rows[index[1]], pl.n[1])
+    for p in range(2, len(index)):
+        out += np.multiply(rows[index[p]], pl.n[p])
+    return out
 
 
 def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> FloatArray:
@@ -319,7 +347,7 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
     }
     units = pl.units(pl.entries)  # (S,)
     target = _per_method_units(pl, table)
-    today = (_per_method_today(pl, table) * pl.n).sum(axis=0)
+    today = _per_method_today_units(pl, table)
     return _share(target, units), _share(today, units)
 
 

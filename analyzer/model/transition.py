@@ -212,7 +212,12 @@ def work_items(
         "observability": observability(pl, d),
         "learning": learning(pl, d, st),
     }
-    subtotal = sum(items.values(), np.zeros((len(st.options), d.n)))
+    # sum(items, zeros) added into one array: ((0 + a_1) + a_2) + ..., with 0 + a_1 as a_1 + 0
+    # (IEEE addition is commutative), instead of a new array for every partial sum
+    parts = iter(items.values())
+    subtotal = np.add(next(parts), 0.0, out=np.empty((len(st.options), d.n)))
+    for part in parts:
+        subtotal += part
     items["productivity_dip"] = subtotal * d.c.productivity_dip_fraction
     shape = (len(st.options), d.n)
     return {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}, per_process
