@@ -539,7 +539,7 @@ def _recurring(
         pl, d, st, (into.get("incident_hours"), None)
     )
     dev, womm = recurring.dev_environments(pl, d)
-    scale_hours, start, relevance = recurring.scale_out(pl, d)
+    scale_hours, start, relevance = recurring.scale_out(pl, d, into.get("start_seconds"))
     components = {
         "image_upkeep": recurring.image_upkeep(pl, d),
         "host_patching": recurring.host_patching(pl, d, st),
@@ -582,9 +582,11 @@ def _add_all(
 
 
 def _other_operations(
-    components: dict[str, FloatArray], sq: int, d: Draws
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(other operations (O, S), stated (S,), itemised (S,)).
+    components: dict[str, FloatArray], sq: int, d: Draws,
+    into: Mapping[str, FloatArray] | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(other operations (O, S), stated (S,), itemised (S,), stated - itemised (S,)); ``into``:
+    ``_evaluate_block``'s.
 
     Stated = ops_time_share x product engineers' hours + platform engineers' hours; itemised =
     the status quo's recurring components. The unitemised rest, max(stated - itemised, 0), is the
@@ -592,12 +594,19 @@ def _other_operations(
     less than the model itemises) is kept in ``ops_gap_hours`` and said in the output, not
     clamped away silently.
     """
+    into = into or {}
     hours = d.c.hours_per_engineer_month
-    stated = (d.team.ops_time_share * d.team.engineers + d.team.platform_engineers) * hours
-    itemised = _add_all((x[sq] for x in components.values()), (d.n,))
-    rest = np.maximum(stated - itemised, 0.0)
+    stated = np.multiply(
+        d.team.ops_time_share * d.team.engineers + d.team.platform_engineers, hours,
+        out=into.get("ops_stated_hours"),
+    )
+    itemised = _add_all(
+        (x[sq] for x in components.values()), (d.n,), into.get("ops_itemised_hours")
+    )
+    gap = np.subtract(stated, itemised, out=into.get("ops_gap_hours"))
+    rest = np.maximum(gap, 0.0)
     n_opt = next(iter(components.values())).shape[0]
-    return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised
+    return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised, gap
 
 
 def evaluate(
@@ -674,7 +683,8 @@ DIRECT = (
     "people_monthly", "money_monthly", "money_transition", "npv_hours", "total_hours",
     "unfinished_transition_hours", "money_npv", "money_total", "saving_hours", "money_saving",
     "breakeven_month", "money_breakeven_month", "process_containerise_hours", "incident_hours",
-    "drift_hours", "portability", "team_fit",
+    "drift_hours", "portability", "team_fit", "start_seconds", "ops_stated_hours",
+    "ops_itemised_hours", "ops_gap_hours",
 )
 #: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
 BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
@@ -921,7 +931,7 @@ def _evaluate_block(
         pl, d, st, into.get("process_containerise_hours")
     )
     components, extra = _recurring(pl, d, st, into)
-    other, stated, itemised = _other_operations(components, sq, d)
+    other, stated, itemised, gap = _other_operations(components, sq, d, into)
     components["other_operations"] = other
     shape = (n_opt, d.n)
     work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
@@ -968,7 +978,7 @@ def _evaluate_block(
         process_containerise_hours=per_process,
         ops_stated_hours=stated,
         ops_itemised_hours=itemised,
-        ops_gap_hours=stated - itemised,
+        ops_gap_hours=gap,
         currency=st.money.currency if st.money is not None else "",
         infrastructure_items=infra.options.items(),
         infrastructure_today=infra.today.items(),

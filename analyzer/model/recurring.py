@@ -7,6 +7,8 @@ service; incidents are today's rates less what an option prevents *relative to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -172,18 +174,7 @@ def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> F
             products[k, p] = np.multiply(rows[k], pl.n[p])
         return products[k, p]
 
-    n_opt, n_p = index.shape
-    out = np.zeros((n_opt, pl.n.shape[-1]))
-    if n_p == 0:
-        return out
-    for row, picks in zip(out, index.tolist(), strict=True):
-        if n_p == 1:
-            row[...] = term(picks[0], 0)
-            continue
-        np.add(term(picks[0], 0), term(picks[1], 1), out=row)
-        for p in range(2, n_p):
-            row += term(picks[p], p)
-    return out
+    return _picked_terms(index, term, pl.n.shape[-1])
 
 
 def _per_method_today_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
@@ -210,6 +201,26 @@ def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> Flo
     for i, row in enumerate(rows, start=1):
         table[i] = row
     return np.asarray(table[index])
+
+
+def _picked_terms(
+    choice: NDArray[np.intp], term: Callable[[int, int], FloatArray], n: int
+) -> FloatArray:
+    """sum_p term(choice[o, p], p) -> (O, n), added entry by entry into each option's row in
+    ``_picked_sum``'s order (so its bits), each term asked for only where an option picks it
+    (``term`` may compute it then, once)."""
+    n_opt, n_p = choice.shape
+    out = np.zeros((n_opt, n))
+    if n_p == 0:
+        return out
+    for row, picks in zip(out, choice.tolist(), strict=True):
+        if n_p == 1:
+            row[...] = term(picks[0], 0)
+            continue
+        np.add(term(picks[0], 0), term(picks[1], 1), out=row)
+        for p in range(2, n_p):
+            row += term(picks[p], p)
+    return out
 
 
 def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
@@ -497,11 +508,14 @@ def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     return np.asarray(t.new_services_per_year / MONTHS_PER_YEAR * (setup + waiting))
 
 
-def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArray]:
+def scale_out(
+    pl: Placement, d: Draws, start_out: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(manual scale-out hours, event-weighted start seconds, relevance): hours only where scaling
     is by hand (automatic scaling costs money, the infrastructure module's); start-up is boot
     (+ provisioning at boot for in-place hosts) + application start on machine images, against
-    (a node boot when no spare capacity) + image pull + container start + application start."""
+    (a node boot when no spare capacity) + image pull + container start + application start.
+    ``start_out``: where to put the start seconds (None: a new array)."""
     c = d.c
     events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
     manual = events * pl.manual[:, None]
@@ -509,32 +523,54 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
     in_ctr = (pl.ctr > 0).astype(np.intp)
     scaled = manual * c.scale_out_effort_factor_container
-    hours = _picked_sum(in_ctr, np.stack([manual, scaled])) * c.scale_out_hours_per_event
+    both = (manual, scaled)
+    n = events.shape[-1]
+    hours = _picked_terms(in_ctr, lambda k, p: both[k][p], n) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
     boot = c.machine_boot_seconds
-    # start-up by kind, (4, P, S): image host, image host provisioned at boot (package upgrade,
-    # config management), container on shared nodes, container baked into its own image (boots
-    # an instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
-    # m a + (1 - m) b of the formula, exactly)
-    kinds = np.empty((4, *np.broadcast_shapes(np.shape(app), events.shape)))
-    kinds[0] = boot + 0.0 + app  # + 0.0: the formula's zero provisioning, added the same way
-    kinds[1] = boot + c.boot_provisioning_seconds + app
-    kinds[2] = (
-        (1.0 - c.spare_capacity_share) * boot
-        + c.image_pull_seconds
-        + c.container_start_seconds
-        + app
-    )
-    kinds[3] = boot + c.image_pull_seconds + c.container_start_seconds + app
-    kinds *= events
-    kinds *= pl.entries[:, None]
+    # start-up by kind: image host, image host provisioned at boot (package upgrade, config
+    # management), container on shared nodes, container baked into its own image (boots an
+    # instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
+    # m a + (1 - m) b of the formula, exactly). A kind's figure before the application's
+    # start is the same for every entry, (S,); an entry's term, (head + app) x events
+    # (x entries, which is 1 but for embedded files: x 1 changes nothing), is worked out
+    # only for the (kind, entry) pairs the options pick.
+    heads: dict[int, Callable[[], FloatArray]] = {
+        0: lambda: boot + 0.0,  # + 0.0: the formula's zero provisioning, added the same way
+        1: lambda: boot + c.boot_provisioning_seconds,
+        2: lambda: (1.0 - c.spare_capacity_share) * boot + c.image_pull_seconds
+        + c.container_start_seconds,
+        3: lambda: boot + c.image_pull_seconds + c.container_start_seconds,
+    }
+    shape = np.broadcast_shapes(np.shape(app), events.shape)
+    apps, counts = np.broadcast_to(app, shape), np.broadcast_to(events, shape)
+    head: dict[int, FloatArray] = {}
+    terms: dict[tuple[int, int], FloatArray] = {}
+
+    def term(k: int, p: int) -> FloatArray:
+        if (k, p) not in terms:
+            if k not in head:
+                head[k] = heads[k]()
+            x = head[k] + apps[p]
+            x *= counts[p]
+            if pl.entries[p] != 1.0:
+                x *= pl.entries[p]
+            terms[k, p] = x
+        return terms[k, p]
+
     provisioned = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT]) > 0
     kind = np.where(
         pl.ctr > 0, np.where(pl.method[BAKED_CONTAINER] > 0, 3, 2), np.where(provisioned, 1, 0)
     )  # (O, P)
-    weighted = _picked_sum(kind, kinds)
-    total = (events * pl.entries[:, None]).sum(axis=0)
-    mean_start = divide_where(weighted, total, np.ones_like(weighted), total > 0)
+    weighted = _picked_terms(kind, term, shape[-1])
+    every = bool(np.all(pl.entries == 1.0))
+    total = (events if every else events * pl.entries[:, None]).sum(axis=0)
+    where = total > 0
+    if start_out is None:
+        start_out = np.ones_like(weighted)
+    elif not where.all():
+        start_out[...] = 1.0
+    mean_start = divide_where(weighted, total, start_out, where)
     relevance = total / (total + c.scale_out_events_half)
     return np.asarray(hours), np.asarray(mean_start), np.asarray(relevance)
 
