@@ -927,7 +927,7 @@ def _evaluate_block(
     sq = st.status_quo
     n_opt = len(st.options)
 
-    items, per_process = transition.work_items(
+    items, per_process, subtotal = transition.work_items_and_subtotal(
         pl, d, st, into.get("process_containerise_hours")
     )
     components, extra = _recurring(pl, d, st, into)
@@ -936,7 +936,10 @@ def _evaluate_block(
     shape = (n_opt, d.n)
     work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
     rec = {k: _shaped(components[k], shape) for k in RECURRING}
-    trans = _add_all(work.values(), shape, into.get("transition_hours"))
+    # 0 + item_1 + ... + item_12 (work_items' subtotal, the same additions in WORK_ITEMS
+    # order) + the productivity dip, the last item
+    assert tuple(items) == WORK_ITEMS and WORK_ITEMS[-1] == "productivity_dip"
+    trans = np.add(subtotal, work["productivity_dip"], out=into.get("transition_hours"))
     rec_total = _add_all(rec.values(), shape, into.get("recurring_hours"))
 
     people = transition.people_on_move(d, n_opt)

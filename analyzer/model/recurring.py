@@ -313,22 +313,37 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         return effort.get(METHODS[i - 1], 0.0) if i > 0 else 0.0
 
     rows: dict[tuple[int, int], FloatArray] = {}
+    # the waits and rollbacks depend on the target method only: once per method
+    by_method: dict[int, tuple[FloatArray, FloatArray]] = {}
     for i, t in set(zip(index.ravel().tolist(), np.tile(today_index, index.shape[0]).tolist(), strict=True)):
         method = METHODS[i - 1] if i > 0 else ""
         ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
-        # an automated pipeline rolls back by deploying the previous artifact, whatever the
-        # method: only the manual share keeps the method's own steps (downgrade on every host,
-        # re-run...)
-        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
-        waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
-        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failed * back, (n,))
+        if i not in by_method:
+            # an automated pipeline rolls back by deploying the previous artifact, whatever
+            # the method: only the manual share keeps the method's own steps (downgrade on
+            # every host, re-run...)
+            back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
+            waited = (
+                deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
+            )
+            by_method[i] = (np.asarray(waited), np.asarray(failed * back))
+        waited, failing = by_method[i]
+        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failing, (n,))
     out = np.zeros((index.shape[0], n))
     if index.shape[1] == 0:  # no process entries
         return out
+    shares: dict[tuple[int, int, int], FloatArray] = {}  # an entry's hours: once per option alike
+
+    def share(i: int, p: int) -> FloatArray:
+        key = (i, int(today_index[p]), p)
+        if key not in shares:
+            shares[key] = rows[key[:2]] * weight[p]
+        return shares[key]
+
     for acc, picks in zip(out, index.tolist(), strict=True):
         np.multiply(rows[picks[0], int(today_index[0])], weight[0], out=acc)
         for p in range(1, len(picks)):
-            acc += rows[picks[p], int(today_index[p])] * weight[p]  # each entry's share
+            acc += share(picks[p], p)  # each entry's share
     return out
 
 

@@ -196,6 +196,16 @@ def work_items(
 ) -> tuple[dict[str, FloatArray], FloatArray]:
     """Every work item (options, samples) and the per-entry containerising hours (O, P, S),
     these into ``per_process_out`` when given."""
+    items, per_process, _ = work_items_and_subtotal(pl, d, st, per_process_out)
+    return items, per_process
+
+
+def work_items_and_subtotal(
+    pl: Placement, d: Draws, st: Structure, per_process_out: FloatArray | None = None
+) -> tuple[dict[str, FloatArray], FloatArray, FloatArray]:
+    """``work_items`` and the items' sum before the productivity dip, 0 + item_1 + ... +
+    item_12 in WORK_ITEMS order: the transition hours are that sum + the dip, exactly the
+    additions of summing all thirteen in order."""
     per_process = per_process_containerise(pl, d, per_process_out)
     volumes, data, drill = stateful_items(pl, d)
     items: dict[str, FloatArray] = {
@@ -220,4 +230,5 @@ def work_items(
         subtotal += part
     items["productivity_dip"] = subtotal * d.c.productivity_dip_fraction
     shape = (len(st.options), d.n)
-    return {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}, per_process
+    shaped = {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}
+    return shaped, per_process, subtotal
