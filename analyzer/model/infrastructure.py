@@ -151,13 +151,16 @@ class InfraMonthly:
 
     def added(self, out: FloatArray | None = None) -> FloatArray:
         """``total`` into ``out`` when given (the items' broadcast shape); 0 + item_1 is
-        computed as item_1 + 0 (IEEE addition is commutative), with no zeros written first."""
+        computed as item_1 + 0 (IEEE addition is commutative), with no zeros written first.
+        An item that is one row of zeros broadcast over the states (no state pays it) is not
+        added: the running sum starts as item_1 + 0, so it is never -0, and s + (+-0) is s."""
         items = list(self.items().values())
         if out is None:
             out = np.empty(np.broadcast_shapes(*(np.shape(x) for x in items)))
         np.add(items[0], 0.0, out=out)
         for x in items[1:]:
-            out += x
+            if not (np.ndim(x) == 2 and x.strides[0] == 0 and not x[0].any()):
+                out += x
         return out
 
 
@@ -308,22 +311,24 @@ def infrastructure_monthly(
         )
     else:  # no serverless state: (1 - 0) x h is h and 0 x (finite money) is 0, exactly
         container_hosts = host_h * prices.host_hour
-        serverless = np.zeros(np.broadcast_shapes(np.shape(platform.serverless), np.shape(cpu_h)))
+        serverless = np.zeros(np.shape(cpu_h)[-1:])  # one row, broadcast over the states
 
     stored_gb = services_in_containers * a.images_kept_per_service * a.image_gb
     registry = (
         platform.registries * prices.registry_fee_month + stored_gb * prices.registry_gb_month
     )
     transfer = platform.pulls * a.image_gb * a.charged_pull_share * prices.transfer_gb
-    people = platform.platform_fte * a.hours_per_person_month * prices.hourly_cost
+    people = _one_row(platform.platform_fte) * a.hours_per_person_month * prices.hourly_cost
 
     shape = np.broadcast_shapes(
         np.shape(machine_images), np.shape(container_hosts), np.shape(platform.managed_clusters)
     )
 
     def f(x: object) -> FloatArray:
+        """An item as ``shape``: one computed for fewer states (one row the same for all) as
+        a read-only broadcast of it, not a copy per state."""
         arr = np.asarray(x, dtype=np.float64)  # results computed above: fresh, not the inputs
-        return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
+        return arr if arr.shape == shape else np.broadcast_to(arr, shape)
 
     return InfraMonthly(
         machine_images=f(machine_images),
@@ -333,10 +338,18 @@ def infrastructure_monthly(
         control_plane=f(platform.managed_clusters * prices.control_plane_month),
         registry=f(registry),
         transfer=f(transfer),
-        load_balancers=f(platform.load_balancers * prices.load_balancer_month),
+        load_balancers=f(_one_row(platform.load_balancers) * prices.load_balancer_month),
         ci=f(platform.ci_minutes * prices.ci_minute),
         platform_people=f(people),
     )
+
+
+def _one_row(x: FloatArray) -> FloatArray:
+    """A (K, 1) per-state figure that is the same in every state as its first row (1, 1):
+    what it prices is then one row, broadcast over the states, not K equal rows."""
+    if np.ndim(x) == 2 and x.shape[0] > 1 and x.shape[1] == 1 and bool((x == x[0]).all()):
+        return x[:1]
+    return x
 
 
 def packing_factor(
