@@ -425,6 +425,8 @@ class _Clock:
     discounted_after: FloatArray
     #: per row of ``moving`` (2-D): True all moving, False none, None mixed; () for 1-D
     rows: tuple[bool | None, ...]
+    #: every move ends within the horizon: (D - H)+ is 0 everywhere (no nan either)
+    within: bool
 
     @staticmethod
     def of(months: FloatArray, h: float, delta: float) -> _Clock:
@@ -439,10 +441,11 @@ class _Clock:
                 True if a else (False if not b else None)
                 for a, b in zip(every, some, strict=True)
             )
+        over = np.maximum(months - h, 0.0)
         return _Clock(months, during, moving, discounted_during,
-                      _ramp_discounted(during, delta), np.maximum(months - h, 0.0),
+                      _ramp_discounted(during, delta), over,
                       np.maximum(h - months, 0.0), _discounted(h, delta) - discounted_during,
-                      rows)
+                      rows, not bool(np.any(over)))
 
     def divided(self, num: FloatArray, out: FloatArray | None = None) -> FloatArray:
         """num / D where the move takes time (D > 0), else 0: ``np.divide(num, D, out=zeros,
@@ -462,12 +465,18 @@ class _Clock:
 
 def _totals(
     trans: FloatArray, months: FloatArray | _Clock, rec: FloatArray, sq: int, h: float,
-    delta: float, *, with_total: bool = True,
+    delta: float, *, with_total: bool = True, with_unfinished: bool = True,
     into: tuple[FloatArray | None, FloatArray | None, FloatArray | None] = (None, None, None),
-) -> tuple[FloatArray, FloatArray | None, FloatArray]:
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
     """(NPV, undiscounted total at the horizon, unfinished transition hours), (O, S) each;
-    ``with_total=False``: no total (None), the same NPV. ``into``: where to put the three
-    (None: new arrays).
+    ``with_total=False``: no total (None), the same NPV; ``with_unfinished=False``: the
+    unfinished hours may be left out (None). ``into``: where to put the three (None: new
+    arrays).
+
+    When every move ends within the horizon (``_Clock.within``) the unfinished hours are
+    spread x 0 with a finite spread (D <= H, so T/D is finite): +-0, which leaves any sum it
+    is added to as it is (NPV and total never are -0: their first term is >= +0), so they are
+    not added.
 
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
@@ -485,17 +494,22 @@ def _totals(
     spread = clock.divided(trans)
     slope = np.subtract(rec, rec[sq])
     clock.divided(slope, out=slope)
-    unfinished = np.multiply(spread, clock.over, out=unfinished_out)
+    unfinished = (
+        np.multiply(spread, clock.over, out=unfinished_out)
+        if with_unfinished or not clock.within else None
+    )
     spread += rec[sq]  # T/D + R_sq: both sums start from it
     npv = np.multiply(spread, clock.discounted_during, out=npv_out)
     scratch = np.multiply(slope, clock.ramp_during)
     npv += scratch
     np.multiply(rec, clock.discounted_after, out=scratch)
     npv += scratch
-    np.multiply(unfinished, math.exp(-delta * h), out=scratch)
-    npv += scratch
+    if not clock.within:
+        assert unfinished is not None
+        np.multiply(unfinished, math.exp(-delta * h), out=scratch)
+        npv += scratch
     if not with_total:
-        return np.asarray(npv), None, np.asarray(unfinished)
+        return np.asarray(npv), None, unfinished
     total = np.multiply(spread, during, out=total_out)
     slope *= during
     slope *= during
@@ -503,8 +517,10 @@ def _totals(
     total += slope
     np.multiply(rec, clock.after, out=scratch)
     total += scratch
-    total += unfinished
-    return np.asarray(npv), np.asarray(total), np.asarray(unfinished)
+    if not clock.within:
+        assert unfinished is not None
+        total += unfinished
+    return np.asarray(npv), np.asarray(total), unfinished
 
 
 def _breakeven(
@@ -513,8 +529,27 @@ def _breakeven(
 ) -> FloatArray:
     """First month the option's cumulative cost is at most today's: with s = R_sq - R_o > 0,
     m* = 2T/s when that falls within the move (2T/s <= D), else D/2 + T/s; inf when s <= 0 or
-    m* > H; nan for the status quo. ``out``: where to put it (None: a new array)."""
-    s = np.subtract(rec[sq], rec)
+    m* > H; nan for the status quo. ``out``: where to put it (None: a new array). The
+    status quo's row is left out of the arithmetic when it is the first or last row (a
+    contiguous slice of the others; its nan is set alone)."""
+    if out is None:
+        out = np.empty(np.broadcast_shapes(trans.shape, months.shape, rec.shape))
+    n_opt = out.shape[0] if out.ndim == 2 else 0
+    if n_opt > 1 and sq in (0, n_opt - 1) and trans.shape == months.shape == rec.shape == out.shape:
+        others = slice(1, None) if sq == 0 else slice(0, -1)
+        _breakeven_rows(trans[others], months[others], rec[others], rec[sq], h, out[others])
+    else:
+        _breakeven_rows(trans, months, rec, rec[sq], h, out)
+    out[sq] = np.nan
+    return out
+
+
+def _breakeven_rows(
+    trans: FloatArray, months: FloatArray, rec: FloatArray, rec_sq: FloatArray, h: float,
+    out: FloatArray,
+) -> None:
+    """``_breakeven`` into ``out`` for the given rows, against today's recurring ``rec_sq``."""
+    s = np.subtract(rec_sq, rec)
     with np.errstate(divide="ignore", invalid="ignore"):
         per = np.divide(trans, s)
         m_star = np.divide(months, 2.0, out=out)
@@ -525,8 +560,6 @@ def _breakeven(
         kept &= m_star <= h
         np.ceil(m_star, out=m_star)
     np.copyto(m_star, np.inf, where=~kept)
-    m_star[sq] = np.nan
-    return np.asarray(m_star)
 
 
 def _recurring(
@@ -1021,9 +1054,10 @@ def _over_horizon(
         into=(into.get("npv_hours"), into.get("total_hours"),
               into.get("unfinished_transition_hours")),
     )
+    assert unfinished is not None  # with_unfinished
     money_npv, money_total, _ = _totals(
         money_trans, clock, money_month, sq, h, delta, with_total=not lean,
-        into=(into.get("money_npv"), into.get("money_total"), None),
+        with_unfinished=False, into=(into.get("money_npv"), into.get("money_total"), None),
     )
     out: dict[str, object] = {
         "horizon_months": st.horizon_months,
