@@ -334,12 +334,37 @@ def evaluate_money(
         vcpu=mp.vcpu,
         memory_gib=mp.memory_gib,
     )
+    keys = ("container", "managed", "rebake", "container_build")
+    same = _same_state(today, targets, mp.orchestrators, keys)
+    if same is not None:
+        # today is one of the options' states (the status quo's, usually): the same inputs
+        # give the same money, row for row, so it is computed once, as that option's row
+        items = states_monthly(values, mp, d, fleet, mp.orchestrators[1:], targets).items()
+        return Money(
+            today=InfraMonthly(**{k: v[same] for k, v in items.items()}),
+            options=InfraMonthly(**items),
+        )
     both = StateMasks(**{
-        k: np.concatenate([getattr(today, k), getattr(targets, k)])
-        for k in ("container", "managed", "rebake", "container_build")
+        k: np.concatenate([getattr(today, k), getattr(targets, k)]) for k in keys
     })
     items = states_monthly(values, mp, d, fleet, mp.orchestrators, both).items()
     return Money(
         today=InfraMonthly(**{k: v[0] for k, v in items.items()}),
         options=InfraMonthly(**{k: v[1:] for k, v in items.items()}),
     )
+
+
+def _same_state(
+    today: StateMasks, targets: StateMasks, orchestrators: Sequence[str], keys: Sequence[str]
+) -> int | None:
+    """The first option whose target state is today's (every mask row and the orchestrator
+    the same), or None."""
+    n_opt = targets.container.shape[0]
+    if len(orchestrators) != n_opt + 1:
+        return None
+    for i in range(n_opt):
+        if orchestrators[i + 1] == orchestrators[0] and all(
+            np.array_equal(getattr(today, k)[0], getattr(targets, k)[i]) for k in keys
+        ):
+            return i
+    return None
