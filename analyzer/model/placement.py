@@ -92,6 +92,15 @@ class Placement:
             self._counted[key] = matmul(mask, units)
         return self._counted[key]
 
+    def times_n(self, x: FloatArray, p: int) -> FloatArray:
+        """x n[p] for an (S,) row x: x itself where entry p is one unit in every sample (x 1
+        is x exactly, and the usual entry is a single service); read-only."""
+        if "single" not in self.memo:
+            self.memo["single"] = np.all(self.n == 1.0, axis=-1)
+        if self.memo["single"][p] and x.shape == self.n[p].shape:
+            return x
+        return np.asarray(np.multiply(x, self.n[p]))
+
     def per_units(self, per_unit: FloatArray) -> tuple[int, FloatArray]:
         """(its position, n x per_unit (P, S)), worked out once per ``per_unit`` array (several
         sums under masks read the same one, e.g. instances); read-only."""

@@ -171,7 +171,7 @@ def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> F
 
     def term(k: int, p: int) -> FloatArray:
         if (k, p) not in products:
-            products[k, p] = np.multiply(rows[k], pl.n[p])
+            products[k, p] = pl.times_n(rows[k], p)
         return products[k, p]
 
     return _picked_terms(index, term, pl.n.shape[-1])
@@ -184,10 +184,9 @@ def _per_method_today_units(pl: Placement, values: dict[str, FloatArray | float]
     if len(index) < 2:
         return np.asarray((_pick(np.asarray(index, dtype=np.intp), values) * pl.n).sum(axis=0))
     rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
-    out = np.multiply(rows[index[0]], pl.n[0])
-    out += np.multiply(rows[index[1]], pl.n[1])
+    out = np.add(pl.times_n(rows[index[0]], 0), pl.times_n(rows[index[1]], 1))
     for p in range(2, len(index)):
-        out += np.multiply(rows[index[p]], pl.n[p])
+        out += pl.times_n(rows[index[p]], p)
     return out
 
 

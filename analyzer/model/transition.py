@@ -29,6 +29,15 @@ def _any(x: FloatArray) -> FloatArray:
     return (x > 0).astype(np.float64)
 
 
+def _any_units(pl: Placement, mask: FloatArray) -> FloatArray:
+    """``_any(pl.units(mask))``, worked out once per placement and mask (several work items
+    ask whether anything moves into containers); read-only."""
+    key = f"any_units:{mask.shape}:{np.ascontiguousarray(mask).tobytes().hex()}"
+    if key not in pl.memo:
+        pl.memo[key] = _any(pl.units(mask))
+    return pl.memo[key]
+
+
 def per_process_containerise(
     pl: Placement, d: Draws, out: FloatArray | None = None
 ) -> FloatArray:
@@ -55,7 +64,7 @@ def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
     sub-linearly with codebase size (MODEL.md v2; v1's COCOMO reuse on the whole codebase grew
     faster than the code).
     """
-    moving = _any(pl.units(pl.to_ctr * pl.own[None]))  # (O, S)
+    moving = _any_units(pl, pl.to_ctr * pl.own[None])  # (O, S)
     return np.asarray(d.c.adaptation_hours_base * d.team.kloc**d.c.adaptation_kloc_exponent * moving)
 
 
@@ -83,7 +92,7 @@ def environment_config(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     c = d.c
     moving = pl.curved(pl.to_ctr, c.environment_config_hours_per_service)
     return np.asarray(
-        _any(pl.units(pl.to_ctr)) * st.environments * c.environment_config_hours
+        _any_units(pl, pl.to_ctr) * st.environments * c.environment_config_hours
         + st.environments * moving
     )
 
@@ -100,7 +109,7 @@ def pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     )  # (O, 2)
     setup = new[:, :1] * c.pipeline_hours + new[:, 1:] * c.registry_setup_hours
     per_service = pl.curved(pl.to_ctr * pl.own[None], c.pipeline_hours_per_service)
-    return np.asarray(setup * _any(pl.units(pl.to_ctr)) + per_service)
+    return np.asarray(setup * _any_units(pl, pl.to_ctr) + per_service)
 
 
 def bake_pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -116,7 +125,7 @@ def bake_pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     bakes_today = float(st.rebakes_today)
     per_image = pl.curved(switching, c.bake_image_hours)
     return np.asarray(
-        _any(pl.units(switching)) * (1.0 - bakes_today) * c.bake_pipeline_hours + per_image
+        _any_units(pl, switching) * (1.0 - bakes_today) * c.bake_pipeline_hours + per_image
     )
 
 
@@ -141,10 +150,10 @@ def observability(pl: Placement, d: Draws) -> FloatArray:
     service moved (experience curve)."""
     c = d.c
     has_containers_today = float(pl.ctr0.sum() > 0)  # their logs and monitoring exist
-    moving = pl.units(pl.to_ctr)
     per_service = pl.curved(pl.to_ctr, c.observability_hours_per_service)
     return np.asarray(
-        _any(moving) * (1.0 - has_containers_today) * c.observability_hours + per_service
+        _any_units(pl, pl.to_ctr) * (1.0 - has_containers_today) * c.observability_hours
+        + per_service
     )
 
 
@@ -167,8 +176,8 @@ def learning(pl: Placement, d: Draws, st: Structure) -> FloatArray:
             for pieces in st.new_pieces
         ]
     )[:, None]
-    moving = _any(pl.units(pl.to_ctr))
-    own_moving = _any(pl.units(pl.to_ctr * pl.own[None]))
+    moving = _any_units(pl, pl.to_ctr)
+    own_moving = _any_units(pl, pl.to_ctr * pl.own[None])
     deep = platform_people(d) * c.learning_hours_platform_engineer * (1.0 - t.platform_familiarity)
     light = t.engineers * c.learning_hours_per_engineer * (1.0 - t.docker_familiarity)
     return np.asarray(moving * new_platform * deep + own_moving * light)
