@@ -254,8 +254,10 @@ def container_demand(
     """
     grow = 1.0 + scale_out_headroom(placement.scale_out_lag_seconds, fleet.autoscaling, a)
     # the 0/1 mask multiplied last: the same products (1 x and 0 x are exact), and the chains
-    # before it stay at the entries' shape instead of every state's
-    held = hours * grow
+    # before it stay at the entries' shape instead of every state's; no headroom anywhere
+    # (nothing scales automatically): x 1 is x
+    same = np.broadcast_shapes(np.shape(grow), np.shape(hours)) == np.shape(hours)
+    held = hours if same and bool(np.all(grow == 1.0)) else hours * grow
     cpu = _masked_sum(placement.container, held * fleet.vcpu * fleet.utilisation)
     mem = _masked_sum(placement.container, held * fleet.memory_gib * a.memory_used_share)
     return np.asarray(cpu, dtype=np.float64), np.asarray(mem, dtype=np.float64)

@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumptions
-from analyzer.model.draws import Draws
+from analyzer.model.draws import Draws, stacked
 from analyzer.model.infrastructure import (
     Fleet,
     InfraMonthly,
@@ -202,9 +202,14 @@ class Money:
 def _per_process(
     values: Mapping[str, FloatArray], names: Sequence[str], key: str, n: int
 ) -> FloatArray:
+    """(P, n): each entry's ``processes.<name>.<key>``, a read-only view of the drawn block
+    when the rows are evenly spaced rows of it (``draws.stacked``), else a copy."""
+    rows = [values[f"processes.{p}.{key}"] for p in names]
+    if rows and all(isinstance(r, np.ndarray) and r.shape == (n,) for r in rows):
+        return stacked(rows)
     out = np.empty((len(names), n))
-    for i, p in enumerate(names):
-        out[i] = values[f"processes.{p}.{key}"]
+    for i, r in enumerate(rows):
+        out[i] = r
     return out
 
 

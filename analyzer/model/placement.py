@@ -41,9 +41,9 @@ def experience_sum(n: FloatArray, rate: FloatArray) -> FloatArray:
     gives. rate = 1 gives n.
     """
     n = np.maximum(np.asarray(n, dtype=np.float64), 1.0)
-    b = np.log2(np.asarray(rate, dtype=np.float64))
     if np.all(n == 1.0):  # single units everywhere: the sum is exactly 1 (1^b = 1), no powers
-        return np.ones(np.broadcast_shapes(n.shape, b.shape))
+        return np.ones(np.broadcast_shapes(n.shape, np.shape(rate)))
+    b = np.log2(np.asarray(rate, dtype=np.float64))
     nb = n**b
     return np.asarray((n * nb - 1.0) / (b + 1.0) + (1.0 + nb) / 2.0 + b * (nb / n - 1.0) / 12.0)
 
