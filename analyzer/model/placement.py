@@ -124,8 +124,33 @@ class Placement:
         return self._indexed[key]
 
     def curved(self, mask: FloatArray, first: FloatArray) -> FloatArray:
-        """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours."""
+        """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours.
+
+        Single units everywhere (the curve is 1) and a 0/1 mask with at most three entries an
+        option: the sum is first added to itself k times (k = the row's entries), which is
+        what the product gives whatever order it adds in (f + f is exact, and (f + f) + f is
+        f + (f + f); a 0 x first term is +0 for a finite first), so no (P, S) product."""
+        if self._single_curve() and mask.ndim == 2 and np.ndim(first) == 1:
+            ks = mask.sum(axis=1)
+            if (
+                mask.shape[1] > 0 and bool(np.all((mask == 0.0) | (mask == 1.0)))
+                and bool(np.all(ks <= 3)) and first.shape == self.curve.shape[-1:]
+                and bool(np.all(np.isfinite(first)))
+            ):
+                sums = [np.zeros_like(first), first + 0.0]
+                while len(sums) <= int(ks.max()):
+                    sums.append(sums[-1] + first)
+                out = np.empty((mask.shape[0], first.shape[0]))
+                for row, k in zip(out, ks.tolist(), strict=True):
+                    row[...] = sums[int(k)]
+                return out
         return matmul(mask, first * self.curve)
+
+    def _single_curve(self) -> bool:
+        """The experience curve is exactly 1 everywhere (one unit per entry)."""
+        if "curve_is_one" not in self.memo:
+            self.memo["curve_is_one"] = np.asarray(bool(np.all(self.curve == 1.0)))
+        return bool(self.memo["curve_is_one"])
 
 
 METHODS: tuple[str, ...] = (
