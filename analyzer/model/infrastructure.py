@@ -278,10 +278,34 @@ def packed_host_hours(
     Reserved share after the GKE/EKS allocatable formulas (see data/prices.yaml).
     """
     usable = 1.0 - a.node_reserved_share
-    by_cpu = cpu_hours / (a.host_vcpu * usable * a.packed_cpu_utilisation)
-    by_mem = gib_hours / (a.host_memory_gib * usable * a.packed_memory_fill)
+    by_cpu = _per_host(cpu_hours, a.host_vcpu, usable, a.packed_cpu_utilisation)
+    by_mem = _per_host(gib_hours, a.host_memory_gib, usable, a.packed_memory_fill)
     floor = any_container * min_hosts * a.hours_per_month
+    if by_cpu.shape == np.broadcast_shapes(by_cpu.shape, by_mem.shape, np.shape(floor)):
+        np.maximum(by_cpu, by_mem, out=by_cpu)
+        return np.asarray(np.maximum(by_cpu, floor, out=by_cpu))
     return np.asarray(np.maximum(np.maximum(by_cpu, by_mem), floor), dtype=np.float64)
+
+
+def _per_host(
+    hours: FloatArray, size: FloatArray, usable: FloatArray, fill: FloatArray
+) -> FloatArray:
+    """hours / (size x usable x fill): states' hosts (K, 1) against (K, S) hours, the
+    denominator worked out once per host size, (S,), not once per state."""
+    if (
+        np.ndim(size) == 2 and np.shape(size)[1] == 1 and np.ndim(hours) == 2
+        and hours.shape[0] == np.shape(size)[0] and np.shape(usable) == hours.shape[-1:]
+        and np.shape(fill) == hours.shape[-1:]
+    ):
+        out = np.empty(hours.shape)
+        dens: dict[float, FloatArray] = {}
+        for k in range(hours.shape[0]):
+            v = float(size[k, 0])
+            if v not in dens:
+                dens[v] = size[k] * usable * fill
+            np.divide(hours[k], dens[v], out=out[k])
+        return out
+    return np.asarray(hours / (size * usable * fill), dtype=np.float64)
 
 
 def infrastructure_monthly(
