@@ -717,7 +717,8 @@ DIRECT = (
     "unfinished_transition_hours", "money_npv", "money_total", "saving_hours", "money_saving",
     "breakeven_month", "money_breakeven_month", "process_containerise_hours", "incident_hours",
     "drift_hours", "portability", "team_fit", "start_seconds", "ops_stated_hours",
-    "ops_itemised_hours", "ops_gap_hours",
+    "ops_itemised_hours", "ops_gap_hours", "capacity_hours", "capacity_npv_hours",
+    "capacity_npv_money",
 )
 #: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
 BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
@@ -980,7 +981,10 @@ def _evaluate_block(
         trans, people * d.c.hours_per_engineer_month, out=into.get("migration_months")
     )
 
-    capacity = (d.team.engineers + d.team.platform_engineers) * d.c.hours_per_engineer_month
+    capacity = np.multiply(
+        d.team.engineers + d.team.platform_engineers, d.c.hours_per_engineer_month,
+        out=into.get("capacity_hours"),
+    )
     infra = _money(values, st, d, pl)
     rate = d.team.hourly_cost
     infra_month = infra.options.added(into.get("infrastructure_monthly"))
@@ -1063,9 +1067,14 @@ def _over_horizon(
         "horizon_months": st.horizon_months,
         "npv_hours": npv,
         "unfinished_transition_hours": unfinished,
-        "capacity_npv_hours": np.broadcast_to(capacity * _discounted(h, delta), capacity.shape),
+        "capacity_npv_hours": np.multiply(
+            capacity, _discounted(h, delta), out=into.get("capacity_npv_hours")
+        ),
         "money_npv": money_npv,
-        "capacity_npv_money": np.asarray((capacity * rate + today_infra) * _discounted(h, delta)),
+        "capacity_npv_money": np.multiply(
+            capacity * rate + today_infra, _discounted(h, delta),
+            out=into.get("capacity_npv_money"),
+        ),
     }
     if total is None or money_total is None:
         return out
