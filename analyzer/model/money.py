@@ -62,6 +62,7 @@ from analyzer.model.prices import (
     PriceBook,
     Provider,
     Server,
+    host_inputs,
     host_type,
     infra_inputs,
     infra_param_keys,
@@ -286,21 +287,22 @@ def states_monthly(
     host's price and size are stacked per state."""
     hosts = [mp.compose_host if o == COMPOSE else host_type(mp.book, mp.provider)
              for o in orchestrators]
-    priced = {
-        h: infra_inputs(mp.book, values, mp.provider, mp.instance_types, d.team.hourly_cost,
-                        d.c.hours_per_engineer_month, h)
-        for h in dict.fromkeys(hosts)
-    }
-    prices, a = priced[hosts[0]]
+    prices, a = infra_inputs(mp.book, values, mp.provider, mp.instance_types,
+                             d.team.hourly_cost, d.c.hours_per_engineer_month, hosts[0])
+    # the other states' hosts: only their price and size (the rest is the first host's)
+    sized = {hosts[0]: (prices.host_hour, a.host_vcpu, a.host_memory_gib)}
+    for h in dict.fromkeys(hosts):
+        if h not in sized:
+            sized[h] = host_inputs(mp.book, values, mp.provider, h)
     prices = replace(
         prices,
         instance_hour=prices.instance_hour[:, None, :],
-        host_hour=np.stack([np.broadcast_to(priced[h][0].host_hour, (d.n,)) for h in hosts]),
+        host_hour=np.stack([np.broadcast_to(sized[h][0], (d.n,)) for h in hosts]),
     )
     a = replace(
         a,
-        host_vcpu=np.array([[priced[h][1].host_vcpu[0]] for h in hosts]),
-        host_memory_gib=np.array([[priced[h][1].host_memory_gib[0]] for h in hosts]),
+        host_vcpu=np.array([[sized[h][1][0]] for h in hosts]),
+        host_memory_gib=np.array([[sized[h][2][0]] for h in hosts]),
     )
     min_hosts = np.asarray(values[f"prices.{MIN_CLUSTER_HOSTS}"], dtype=np.float64)
     per_state = Fleet(**{k: np.asarray(v)[:, None] for k, v in fleet.__dict__.items()})

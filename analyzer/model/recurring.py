@@ -314,9 +314,19 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     rows: dict[tuple[int, int], FloatArray] = {}
     # the waits and rollbacks depend on the target method only: once per method
     by_method: dict[int, tuple[FloatArray, FloatArray]] = {}
+    # hands-on hours a deploy depend on the two methods' effort figures only: once per pair of
+    # figures (several methods share one)
+    handled: dict[tuple[object, object], FloatArray] = {}
+
+    def key(x: FloatArray | float) -> object:
+        return ("array", id(x)) if isinstance(x, np.ndarray) else ("float", x)
+
     for i, t in set(zip(index.ravel().tolist(), np.tile(today_index, index.shape[0]).tolist(), strict=True)):
         method = METHODS[i - 1] if i > 0 else ""
-        ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
+        pair = (key(figure(i)), key(figure(t)))
+        if pair not in handled:
+            ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
+            handled[pair] = np.asarray(hands * ratio + unattended * ratio)
         if i not in by_method:
             # an automated pipeline rolls back by deploying the previous artifact, whatever
             # the method: only the manual share keeps the method's own steps (downgrade on
@@ -327,7 +337,7 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
             )
             by_method[i] = (np.asarray(waited), np.asarray(failed * back))
         waited, failing = by_method[i]
-        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failing, (n,))
+        rows[i, t] = np.broadcast_to(handled[pair] + waited + failing, (n,))
     out = np.zeros((index.shape[0], n))
     if index.shape[1] == 0:  # no process entries
         return out
