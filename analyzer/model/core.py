@@ -615,10 +615,11 @@ def _add_all(
 
 
 def _other_operations(
-    components: dict[str, FloatArray], sq: int, d: Draws,
+    itemised_row: FloatArray, n_opt: int, d: Draws,
     into: Mapping[str, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """(other operations (O, S), stated (S,), itemised (S,), stated - itemised (S,)); ``into``:
+    """(other operations (O, S), stated (S,), itemised (S,), stated - itemised (S,)) from the
+    status quo's itemised components summed (``itemised_row``, copied); ``into``:
     ``_evaluate_block``'s.
 
     Stated = ops_time_share x product engineers' hours + platform engineers' hours; itemised =
@@ -633,12 +634,13 @@ def _other_operations(
         d.team.ops_time_share * d.team.engineers + d.team.platform_engineers, hours,
         out=into.get("ops_stated_hours"),
     )
-    itemised = _add_all(
-        (x[sq] for x in components.values()), (d.n,), into.get("ops_itemised_hours")
-    )
+    itemised = into.get("ops_itemised_hours")
+    if itemised is None:
+        itemised = itemised_row.copy()
+    else:
+        itemised[...] = itemised_row
     gap = np.subtract(stated, itemised, out=into.get("ops_gap_hours"))
     rest = np.maximum(gap, 0.0)
-    n_opt = next(iter(components.values())).shape[0]
     return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised, gap
 
 
@@ -965,16 +967,24 @@ def _evaluate_block(
         pl, d, st, into.get("process_containerise_hours")
     )
     components, extra = _recurring(pl, d, st, into)
-    other, stated, itemised, gap = _other_operations(components, sq, d, into)
-    components["other_operations"] = other
     shape = (n_opt, d.n)
+    # 0 + component_1 + ... + component_11 in RECURRING order: its status quo's row is what
+    # the team's operations are itemised as (the same additions), and + other operations,
+    # the last component, makes the recurring total
+    assert tuple(components) == RECURRING[:-1] and RECURRING[-1] == "other_operations"
+    rec_total = _add_all(
+        (_shaped(components[k], shape) for k in RECURRING[:-1]), shape,
+        into.get("recurring_hours"),
+    )
+    other, stated, itemised, gap = _other_operations(rec_total[sq], n_opt, d, into)
+    components["other_operations"] = other
+    rec_total += other
     work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
     rec = {k: _shaped(components[k], shape) for k in RECURRING}
     # 0 + item_1 + ... + item_12 (work_items' subtotal, the same additions in WORK_ITEMS
     # order) + the productivity dip, the last item
     assert tuple(items) == WORK_ITEMS and WORK_ITEMS[-1] == "productivity_dip"
     trans = np.add(subtotal, work["productivity_dip"], out=into.get("transition_hours"))
-    rec_total = _add_all(rec.values(), shape, into.get("recurring_hours"))
 
     people = transition.people_on_move(d, n_opt)
     months_to_move = np.divide(
