@@ -72,7 +72,8 @@ def test_per_method_lookup_is_the_masked_sum(seed: int, scalar: bool) -> None:
     got = recurring._per_method_units(pl, table)
     np.testing.assert_array_equal(got, (target * pl.n[None]).sum(axis=1))
     np.testing.assert_array_equal(
-        np.broadcast_to(recurring._per_method_today(pl, table), np.shape(today)), today
+        recurring._per_method_today_units(pl, table),
+        (np.broadcast_to(today, pl.n.shape) * pl.n).sum(axis=0),
     )
 
 

@@ -413,7 +413,7 @@ class _Clock:
     """What ``_totals`` needs of the move's length alone, shared by the hours and the money:
     months moving within the horizon, discounted, and ramp-discounted; months past the horizon
     still moving (D - H)+ and after the move within it (H - D)+, and the discount factor of the
-    time after the move."""
+    time after the move; which options' rows move in every sample or in none (``rows``)."""
 
     months: FloatArray
     during: FloatArray
@@ -423,22 +423,60 @@ class _Clock:
     over: FloatArray
     after: FloatArray
     discounted_after: FloatArray
+    #: per row of ``moving`` (2-D): True all moving, False none, None mixed; () for 1-D
+    rows: tuple[bool | None, ...]
+    #: every move ends within the horizon: (D - H)+ is 0 everywhere (no nan either)
+    within: bool
 
     @staticmethod
     def of(months: FloatArray, h: float, delta: float) -> _Clock:
         during = np.minimum(months, h)
         discounted_during = _discounted(during, delta)
-        return _Clock(months, during, months > 0, discounted_during,
-                      _ramp_discounted(during, delta), np.maximum(months - h, 0.0),
-                      np.maximum(h - months, 0.0), _discounted(h, delta) - discounted_during)
+        moving = months > 0
+        rows: tuple[bool | None, ...] = ()
+        if moving.ndim == 2:
+            every = [bool(x) for x in np.all(moving, axis=1, keepdims=True)[:, 0]]
+            some = [bool(x) for x in np.any(moving, axis=1, keepdims=True)[:, 0]]
+            rows = tuple(
+                True if a else (False if not b else None)
+                for a, b in zip(every, some, strict=True)
+            )
+        over = np.maximum(months - h, 0.0)
+        return _Clock(months, during, moving, discounted_during,
+                      _ramp_discounted(during, delta), over,
+                      np.maximum(h - months, 0.0), _discounted(h, delta) - discounted_during,
+                      rows, not bool(np.any(over)))
+
+    def divided(self, num: FloatArray, out: FloatArray | None = None) -> FloatArray:
+        """num / D where the move takes time (D > 0), else 0: ``np.divide(num, D, out=zeros,
+        where=D > 0)``, row by row where a row moves in every sample (a plain division) or in
+        none (zeros): numpy's masked loop costs about twice a plain division. The same values."""
+        out = np.empty_like(num) if out is None else out
+        if not self.rows or None in self.rows or out.ndim != 2 or num.shape != out.shape:
+            out[...] = 0.0
+            return np.asarray(np.divide(num, self.months, out=out, where=self.moving))
+        for i, every in enumerate(self.rows):
+            if every:
+                np.divide(num[i], self.months[i], out=out[i])
+            else:
+                out[i] = 0.0
+        return out
 
 
 def _totals(
     trans: FloatArray, months: FloatArray | _Clock, rec: FloatArray, sq: int, h: float,
-    delta: float, *, with_total: bool = True,
-) -> tuple[FloatArray, FloatArray | None, FloatArray]:
+    delta: float, *, with_total: bool = True, with_unfinished: bool = True,
+    into: tuple[FloatArray | None, FloatArray | None, FloatArray | None] = (None, None, None),
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
     """(NPV, undiscounted total at the horizon, unfinished transition hours), (O, S) each;
-    ``with_total=False``: no total (None), the same NPV.
+    ``with_total=False``: no total (None), the same NPV; ``with_unfinished=False``: the
+    unfinished hours may be left out (None). ``into``: where to put the three (None: new
+    arrays).
+
+    When every move ends within the horizon (``_Clock.within``) the unfinished hours are
+    spread x 0 with a finite spread (D <= H, so T/D is finite): +-0, which leaves any sum it
+    is added to as it is (NPV and total never are -0: their first term is >= +0), so they are
+    not added.
 
     Rate of cost while moving (t < D): T/D + R_sq + (R_o - R_sq) t/D; after: R_o. A move longer
     than the horizon is not cut off: the transition hours still to do at H, T (D - H)/D, are added
@@ -451,51 +489,90 @@ def _totals(
     summed term by term in that order, into one array each.
     """
     clock = months if isinstance(months, _Clock) else _Clock.of(months, h, delta)
-    months, during, moving = clock.months, clock.during, clock.moving
-    spread = np.divide(trans, months, out=np.zeros_like(trans), where=moving)
-    slope = np.divide(rec - rec[sq], months, out=np.zeros_like(trans), where=moving)
-    unfinished = spread * clock.over
+    during = clock.during
+    npv_out, total_out, unfinished_out = into
+    spread = clock.divided(trans)
+    slope = np.subtract(rec, rec[sq])
+    clock.divided(slope, out=slope)
+    unfinished = (
+        np.multiply(spread, clock.over, out=unfinished_out)
+        if with_unfinished or not clock.within else None
+    )
     spread += rec[sq]  # T/D + R_sq: both sums start from it
-    npv = spread * clock.discounted_during
-    npv += slope * clock.ramp_during
-    npv += rec * clock.discounted_after
-    npv += unfinished * math.exp(-delta * h)
+    npv = np.multiply(spread, clock.discounted_during, out=npv_out)
+    scratch = np.multiply(slope, clock.ramp_during)
+    npv += scratch
+    np.multiply(rec, clock.discounted_after, out=scratch)
+    npv += scratch
+    if not clock.within:
+        assert unfinished is not None
+        np.multiply(unfinished, math.exp(-delta * h), out=scratch)
+        npv += scratch
     if not with_total:
-        return np.asarray(npv), None, np.asarray(unfinished)
-    total = spread * during
+        return np.asarray(npv), None, unfinished
+    total = np.multiply(spread, during, out=total_out)
     slope *= during
     slope *= during
     slope /= 2.0
     total += slope
-    total += rec * clock.after
-    total += unfinished
-    return np.asarray(npv), np.asarray(total), np.asarray(unfinished)
+    np.multiply(rec, clock.after, out=scratch)
+    total += scratch
+    if not clock.within:
+        assert unfinished is not None
+        total += unfinished
+    return np.asarray(npv), np.asarray(total), unfinished
 
 
 def _breakeven(
-    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float
+    trans: FloatArray, months: FloatArray, rec: FloatArray, sq: int, h: float,
+    out: FloatArray | None = None,
 ) -> FloatArray:
     """First month the option's cumulative cost is at most today's: with s = R_sq - R_o > 0,
     m* = 2T/s when that falls within the move (2T/s <= D), else D/2 + T/s; inf when s <= 0 or
-    m* > H; nan for the status quo."""
-    s = rec[sq] - rec
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per = trans / s
-        inside = 2.0 * per  # = 2T/s exactly: doubling is exact in binary floating point
-        m_star = np.where(inside <= months, inside, months / 2.0 + per)
-        m_star = np.where(s > 0, m_star, np.inf)
-    out = np.where(m_star <= h, np.ceil(m_star), np.inf)
+    m* > H; nan for the status quo. ``out``: where to put it (None: a new array). The
+    status quo's row is left out of the arithmetic when it is the first or last row (a
+    contiguous slice of the others; its nan is set alone)."""
+    if out is None:
+        out = np.empty(np.broadcast_shapes(trans.shape, months.shape, rec.shape))
+    n_opt = out.shape[0] if out.ndim == 2 else 0
+    if n_opt > 1 and sq in (0, n_opt - 1) and trans.shape == months.shape == rec.shape == out.shape:
+        others = slice(1, None) if sq == 0 else slice(0, -1)
+        _breakeven_rows(trans[others], months[others], rec[others], rec[sq], h, out[others])
+    else:
+        _breakeven_rows(trans, months, rec, rec[sq], h, out)
     out[sq] = np.nan
-    return np.asarray(out)
+    return out
+
+
+def _breakeven_rows(
+    trans: FloatArray, months: FloatArray, rec: FloatArray, rec_sq: FloatArray, h: float,
+    out: FloatArray,
+) -> None:
+    """``_breakeven`` into ``out`` for the given rows, against today's recurring ``rec_sq``."""
+    s = np.subtract(rec_sq, rec)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.divide(trans, s)
+        m_star = np.divide(months, 2.0, out=out)
+        m_star += per  # D/2 + T/s
+        per *= 2.0  # = 2T/s exactly: doubling is exact in binary floating point
+        np.copyto(m_star, per, where=per <= months)
+        kept = np.greater(s, 0.0)  # not (s <= 0): a nan s gives inf too
+        kept &= m_star <= h
+        np.ceil(m_star, out=m_star)
+    np.copyto(m_star, np.inf, where=~kept)
 
 
 def _recurring(
-    pl: Placement, d: Draws, st: Structure
+    pl: Placement, d: Draws, st: Structure, into: Mapping[str, FloatArray] | None = None
 ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-    """Recurring hours per month by component, and the criteria inputs computed on the way."""
-    incident_hours, drift_incidents = recurring.incidents(pl, d, st)
+    """Recurring hours per month by component, and the criteria inputs computed on the way
+    (``into``: ``_evaluate_block``'s)."""
+    into = into or {}
+    incident_hours, drift_incidents = recurring.incidents(
+        pl, d, st, (into.get("incident_hours"), None)
+    )
     dev, womm = recurring.dev_environments(pl, d)
-    scale_hours, start, relevance = recurring.scale_out(pl, d)
+    scale_hours, start, relevance = recurring.scale_out(pl, d, into.get("start_seconds"))
     components = {
         "image_upkeep": recurring.image_upkeep(pl, d),
         "host_patching": recurring.host_patching(pl, d, st),
@@ -511,26 +588,39 @@ def _recurring(
     }
     extra = {
         "incident_hours": incident_hours,
-        "drift_hours": drift_incidents + womm,
+        "drift_hours": np.add(drift_incidents, womm, out=into.get("drift_hours")),
         "start_seconds": start,
         "relevance": relevance,
     }
     return components, extra
 
 
-def _add_all(arrays: Iterable[FloatArray], shape: tuple[int, ...]) -> FloatArray:
-    """0 + a_1 + a_2 + ... in that order, into one array of ``shape``: the same sums as
-    ``sum(arrays, np.zeros(shape))`` without a new array for every partial sum."""
-    out = np.zeros(shape)
-    for x in arrays:
+def _add_all(
+    arrays: Iterable[FloatArray], shape: tuple[int, ...], out: FloatArray | None = None
+) -> FloatArray:
+    """0 + a_1 + a_2 + ... in that order, into one array of ``shape`` (``out`` when given): the
+    same sums as ``sum(arrays, np.zeros(shape))`` without a new array for every partial sum,
+    and without the zeros (0 + a_1 is a_1 + 0: IEEE addition is commutative, signed zeros
+    and nans included)."""
+    out = np.empty(shape) if out is None else out
+    it = iter(arrays)
+    first = next(it, None)
+    if first is None:
+        out[...] = 0.0
+        return out
+    np.add(first, 0.0, out=out)
+    for x in it:
         out += x
     return out
 
 
 def _other_operations(
-    components: dict[str, FloatArray], sq: int, d: Draws
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(other operations (O, S), stated (S,), itemised (S,)).
+    itemised_row: FloatArray, n_opt: int, d: Draws,
+    into: Mapping[str, FloatArray] | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(other operations (O, S), stated (S,), itemised (S,), stated - itemised (S,)) from the
+    status quo's itemised components summed (``itemised_row``, copied); ``into``:
+    ``_evaluate_block``'s.
 
     Stated = ops_time_share x product engineers' hours + platform engineers' hours; itemised =
     the status quo's recurring components. The unitemised rest, max(stated - itemised, 0), is the
@@ -538,12 +628,20 @@ def _other_operations(
     less than the model itemises) is kept in ``ops_gap_hours`` and said in the output, not
     clamped away silently.
     """
+    into = into or {}
     hours = d.c.hours_per_engineer_month
-    stated = (d.team.ops_time_share * d.team.engineers + d.team.platform_engineers) * hours
-    itemised = _add_all((x[sq] for x in components.values()), (d.n,))
-    rest = np.maximum(stated - itemised, 0.0)
-    n_opt = next(iter(components.values())).shape[0]
-    return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised
+    stated = np.multiply(
+        d.team.ops_time_share * d.team.engineers + d.team.platform_engineers, hours,
+        out=into.get("ops_stated_hours"),
+    )
+    itemised = into.get("ops_itemised_hours")
+    if itemised is None:
+        itemised = itemised_row.copy()
+    else:
+        itemised[...] = itemised_row
+    gap = np.subtract(stated, itemised, out=into.get("ops_gap_hours"))
+    rest = np.maximum(gap, 0.0)
+    return np.broadcast_to(rest, (n_opt, d.n)), stated, itemised, gap
 
 
 def evaluate(
@@ -598,9 +696,10 @@ def evaluate(
     dtype = LEAN_DTYPE if lean else np.float64
     joined: _Joined | None = None
     for lo, hi in itertools.pairwise(cuts):
-        block = _evaluate_block(_block(values, n, lo, hi), st)
+        into = joined.views(lo, hi) if joined is not None else {}
+        block = _evaluate_block(_block(values, n, lo, hi), st, into=into)
         joined = _Joined(block, n, later, dtype) if joined is None else joined
-        joined.put(block, lo, hi)
+        joined.put(block, lo, hi, into)
     assert joined is not None  # at least two blocks
     fields = joined.fields
     again = _Again(values, st, cuts, dtype, together=not lean)
@@ -612,6 +711,17 @@ def evaluate(
     return _Deferred.of(fields, LATER, lambda _: again.load(LATER))
 
 
+#: (O, S) outputs a block of a joined run computes straight into the joined arrays
+#: (``_Joined.views``), each by its last operation, instead of copying them there afterwards.
+DIRECT = (
+    "transition_hours", "recurring_hours", "migration_months", "infrastructure_monthly",
+    "people_monthly", "money_monthly", "money_transition", "npv_hours", "total_hours",
+    "unfinished_transition_hours", "money_npv", "money_total", "saving_hours", "money_saving",
+    "breakeven_month", "money_breakeven_month", "process_containerise_hours", "incident_hours",
+    "drift_hours", "portability", "team_fit", "start_seconds", "ops_stated_hours",
+    "ops_itemised_hours", "ops_gap_hours", "capacity_hours", "capacity_npv_hours",
+    "capacity_npv_money",
+)
 #: The per-item breakdowns of ``Outputs`` ``evaluate`` leaves to be evaluated when read.
 BREAKDOWNS = ("work_items", "recurring", "infrastructure_items", "infrastructure_today")
 #: ``Outputs`` fields that neither the decision nor the assessment's summary reads (the
@@ -779,11 +889,30 @@ class _Joined:
             self._targets[key] = out
         return self._targets[key]
 
-    def put(self, block: Outputs, lo: int, hi: int) -> None:
-        """Write one block's arrays into samples lo:hi (each shared array once)."""
+    def views(self, lo: int, hi: int) -> dict[str, FloatArray]:
+        """Samples lo:hi of the targets of the DIRECT fields held as float64 (``into`` of
+        ``_evaluate_block``: a block computes them there; ``put`` then skips them)."""
+        if self._dtype != np.float64:
+            return {}  # a block's later arithmetic reads them: it must see float64
+        out: dict[str, FloatArray] = {}
+        for name in DIRECT:
+            target = self.fields.get(name)
+            if isinstance(target, np.ndarray) and id(target) not in self._rows:
+                out[name] = target[..., lo:hi]
+        assert len({id(self.fields[k]) for k in out}) == len(out)  # no target shared
+        return out
+
+    def put(
+        self, block: Outputs, lo: int, hi: int, written: Mapping[str, FloatArray] | None = None
+    ) -> None:
+        """Write one block's arrays into samples lo:hi (each shared array once); ``written``:
+        the views the block computed its fields in (``views``), not copied again."""
         done: set[tuple[object, ...]] = set()
+        written = written or {}
         for name, out in self.fields.items():
             x = getattr(block, name)
+            if x is written.get(name):
+                continue
             if isinstance(x, dict):
                 assert isinstance(out, dict)
                 for k, v in x.items():
@@ -817,9 +946,16 @@ def _shaped(x: FloatArray, shape: tuple[int, ...]) -> FloatArray:
 
 
 def _evaluate_block(
-    values: Mapping[str, FloatArray], st: Structure, lean: bool = False
+    values: Mapping[str, FloatArray],
+    st: Structure,
+    lean: bool = False,
+    into: Mapping[str, FloatArray] | None = None,
 ) -> Outputs:
-    """``evaluate`` on one block of samples; ``lean``: ``evaluate_for_decision``'s."""
+    """``evaluate`` on one block of samples; ``lean``: ``evaluate_for_decision``'s. ``into``:
+    where some (O, S) float64 outputs go (by field name: this block's samples of a joined run,
+    ``_Joined.views``), computed there by their last operation instead of copied afterwards;
+    the same operations, so the same numbers."""
+    into = into or {}
     d = read_draws(
         values, tuple(p.name for p in st.processes), st.option_names, st.categories
     )
@@ -827,31 +963,49 @@ def _evaluate_block(
     sq = st.status_quo
     n_opt = len(st.options)
 
-    items, per_process = transition.work_items(pl, d, st)
-    components, extra = _recurring(pl, d, st)
-    other, stated, itemised = _other_operations(components, sq, d)
-    components["other_operations"] = other
+    items, per_process, subtotal = transition.work_items_and_subtotal(
+        pl, d, st, into.get("process_containerise_hours")
+    )
+    components, extra = _recurring(pl, d, st, into)
     shape = (n_opt, d.n)
+    # 0 + component_1 + ... + component_11 in RECURRING order: its status quo's row is what
+    # the team's operations are itemised as (the same additions), and + other operations,
+    # the last component, makes the recurring total
+    assert tuple(components) == RECURRING[:-1] and RECURRING[-1] == "other_operations"
+    rec_total = _add_all(
+        (_shaped(components[k], shape) for k in RECURRING[:-1]), shape,
+        into.get("recurring_hours"),
+    )
+    other, stated, itemised, gap = _other_operations(rec_total[sq], n_opt, d, into)
+    components["other_operations"] = other
+    rec_total += other
     work = {k: _shaped(items[k], shape) for k in WORK_ITEMS}
     rec = {k: _shaped(components[k], shape) for k in RECURRING}
-    trans = _add_all(work.values(), shape)
-    rec_total = _add_all(rec.values(), shape)
+    # 0 + item_1 + ... + item_12 (work_items' subtotal, the same additions in WORK_ITEMS
+    # order) + the productivity dip, the last item
+    assert tuple(items) == WORK_ITEMS and WORK_ITEMS[-1] == "productivity_dip"
+    trans = np.add(subtotal, work["productivity_dip"], out=into.get("transition_hours"))
 
     people = transition.people_on_move(d, n_opt)
-    months_to_move = trans / (people * d.c.hours_per_engineer_month)
+    months_to_move = np.divide(
+        trans, people * d.c.hours_per_engineer_month, out=into.get("migration_months")
+    )
 
-    capacity = (d.team.engineers + d.team.platform_engineers) * d.c.hours_per_engineer_month
+    capacity = np.multiply(
+        d.team.engineers + d.team.platform_engineers, d.c.hours_per_engineer_month,
+        out=into.get("capacity_hours"),
+    )
     infra = _money(values, st, d, pl)
     rate = d.team.hourly_cost
-    infra_month = infra.options.total
-    people_month = rec_total * rate
-    money_month = people_month + infra_month
-    money_trans = trans * rate
+    infra_month = infra.options.added(into.get("infrastructure_monthly"))
+    people_month = np.multiply(rec_total, rate, out=into.get("people_monthly"))
+    money_month = np.add(people_month, infra_month, out=into.get("money_monthly"))
+    money_trans = np.multiply(trans, rate, out=into.get("money_transition"))
     stateful_moving = pl.moved * pl.stateful[None]
     fields = dict(
         **_over_horizon(
             trans, months_to_move, rec_total, money_trans, money_month,
-            _shaped(capacity, (d.n,)), rate, infra.today.total, st, lean,
+            _shaped(capacity, (d.n,)), rate, infra.today.total, st, lean, into,
         ),
         work_items=work,
         transition_hours=trans,
@@ -863,8 +1017,8 @@ def _evaluate_block(
         start_seconds=_shaped(extra["start_seconds"], shape),
         scale_out_relevance=_shaped(extra["relevance"], (d.n,)),
         capacity_hours=_shaped(capacity, (d.n,)),
-        portability=_shaped(recurring.portability(pl, d), shape),
-        team_fit=_shaped(recurring.team_fit(pl, d), shape),
+        portability=_shaped(recurring.portability(pl, d, into.get("portability")), shape),
+        team_fit=_shaped(recurring.team_fit(pl, d, into.get("team_fit")), shape),
         hourly_cost=d.team.hourly_cost,
         status_quo=sq,
         migration_people=people,
@@ -874,7 +1028,7 @@ def _evaluate_block(
         process_containerise_hours=per_process,
         ops_stated_hours=stated,
         ops_itemised_hours=itemised,
-        ops_gap_hours=stated - itemised,
+        ops_gap_hours=gap,
         currency=st.money.currency if st.money is not None else "",
         infrastructure_items=infra.options.items(),
         infrastructure_today=infra.today.items(),
@@ -899,36 +1053,53 @@ def _over_horizon(
     today_infra: FloatArray,
     st: Structure,
     lean: bool = False,
+    into: Mapping[str, FloatArray] | None = None,
 ) -> dict[str, object]:
     """The outputs that depend on the horizon (NPV, totals, savings, break-even, capacity over
     the horizon); everything else in ``Outputs`` does not. ``lean``: without the HORIZON_LATER
-    fields (``evaluate_for_decision``)."""
+    fields (``evaluate_for_decision``); ``into``: ``_evaluate_block``'s."""
+    into = into or {}
     sq = st.status_quo
     h = float(st.horizon_months)
     delta = math.log1p(st.discount_rate_annual) / MONTHS_PER_YEAR
     clock = _Clock.of(months_to_move, h, delta)
-    npv, total, unfinished = _totals(trans, clock, rec_total, sq, h, delta, with_total=not lean)
+    npv, total, unfinished = _totals(
+        trans, clock, rec_total, sq, h, delta, with_total=not lean,
+        into=(into.get("npv_hours"), into.get("total_hours"),
+              into.get("unfinished_transition_hours")),
+    )
+    assert unfinished is not None  # with_unfinished
     money_npv, money_total, _ = _totals(
-        money_trans, clock, money_month, sq, h, delta, with_total=not lean
+        money_trans, clock, money_month, sq, h, delta, with_total=not lean,
+        with_unfinished=False, into=(into.get("money_npv"), into.get("money_total"), None),
     )
     out: dict[str, object] = {
         "horizon_months": st.horizon_months,
         "npv_hours": npv,
         "unfinished_transition_hours": unfinished,
-        "capacity_npv_hours": np.broadcast_to(capacity * _discounted(h, delta), capacity.shape),
+        "capacity_npv_hours": np.multiply(
+            capacity, _discounted(h, delta), out=into.get("capacity_npv_hours")
+        ),
         "money_npv": money_npv,
-        "capacity_npv_money": np.asarray((capacity * rate + today_infra) * _discounted(h, delta)),
+        "capacity_npv_money": np.multiply(
+            capacity * rate + today_infra, _discounted(h, delta),
+            out=into.get("capacity_npv_money"),
+        ),
     }
     if total is None or money_total is None:
         return out
     return {
         **out,
         "total_hours": total,
-        "saving_hours": total[sq] - total,
-        "breakeven_month": _breakeven(trans, months_to_move, rec_total, sq, h),
+        "saving_hours": np.subtract(total[sq], total, out=into.get("saving_hours")),
+        "breakeven_month": _breakeven(
+            trans, months_to_move, rec_total, sq, h, into.get("breakeven_month")
+        ),
         "money_total": money_total,
-        "money_saving": money_total[sq] - money_total,
-        "money_breakeven_month": _breakeven(money_trans, months_to_move, money_month, sq, h),
+        "money_saving": np.subtract(money_total[sq], money_total, out=into.get("money_saving")),
+        "money_breakeven_month": _breakeven(
+            money_trans, months_to_move, money_month, sq, h, into.get("money_breakeven_month")
+        ),
     }
 
 

@@ -192,11 +192,28 @@ class Draws:
 
 
 def _get(values: Mapping[str, FloatArray], name: str, n: int) -> FloatArray:
-    """``values[name]`` as (n,): drawn arrays as they are, constants broadcast (read-only)."""
+    """``values[name]`` as (n,): drawn arrays as they are, constants broadcast (read-only;
+    the broadcast of the same constant array to the same length made once, ``_BROADCASTS``:
+    every block of a run reads the run's constants)."""
     x = values[name]
     if isinstance(x, np.ndarray) and x.shape == (n,) and x.dtype == np.float64:
         return x  # np.broadcast_to would only wrap it in a view, at ~10 us a call
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        held = _BROADCASTS.get((id(x), n))
+        if held is not None and held[0] is x:
+            return held[1]
+        if len(_BROADCASTS) >= _BROADCASTS_HELD:
+            _BROADCASTS.clear()
+        view = np.broadcast_to(x, (n,))
+        _BROADCASTS[id(x), n] = (x, view)
+        return view
     return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
+
+
+#: Constants' broadcasts by (id of the constant, length), with the constant itself (so an id
+#: is never taken for another array's); cleared when it holds _BROADCASTS_HELD.
+_BROADCASTS: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
+_BROADCASTS_HELD = 4096
 
 
 def _stacked(rows: list[FloatArray]) -> FloatArray:
@@ -216,6 +233,12 @@ def _stacked(rows: list[FloatArray]) -> FloatArray:
                 writeable=False,
             )
     return np.stack(rows)
+
+
+def stacked(rows: list[FloatArray]) -> FloatArray:
+    """``np.stack(rows)``, a read-only view where the rows are evenly spaced rows of one block
+    (``_stacked``): for the money's per-entry figures."""
+    return _stacked(rows)
 
 
 def sample_count(values: Mapping[str, FloatArray]) -> int:

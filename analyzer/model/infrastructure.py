@@ -147,10 +147,20 @@ class InfraMonthly:
     def total(self) -> FloatArray:
         """0 + item_1 + item_2 + ... in field order (what ``sum`` of the items gives), added
         into one array instead of a new array for every partial sum."""
-        items = self.items().values()
-        out = np.zeros(np.broadcast_shapes(*(np.shape(x) for x in items)))
-        for x in items:
-            out += x
+        return self.added()
+
+    def added(self, out: FloatArray | None = None) -> FloatArray:
+        """``total`` into ``out`` when given (the items' broadcast shape); 0 + item_1 is
+        computed as item_1 + 0 (IEEE addition is commutative), with no zeros written first.
+        An item that is one row of zeros broadcast over the states (no state pays it) is not
+        added: the running sum starts as item_1 + 0, so it is never -0, and s + (+-0) is s."""
+        items = list(self.items().values())
+        if out is None:
+            out = np.empty(np.broadcast_shapes(*(np.shape(x) for x in items)))
+        np.add(items[0], 0.0, out=out)
+        for x in items[1:]:
+            if not (np.ndim(x) == 2 and x.strides[0] == 0 and not x[0].any()):
+                out += x
         return out
 
 
@@ -244,8 +254,10 @@ def container_demand(
     """
     grow = 1.0 + scale_out_headroom(placement.scale_out_lag_seconds, fleet.autoscaling, a)
     # the 0/1 mask multiplied last: the same products (1 x and 0 x are exact), and the chains
-    # before it stay at the entries' shape instead of every state's
-    held = hours * grow
+    # before it stay at the entries' shape instead of every state's; no headroom anywhere
+    # (nothing scales automatically): x 1 is x
+    same = np.broadcast_shapes(np.shape(grow), np.shape(hours)) == np.shape(hours)
+    held = hours if same and bool(np.all(grow == 1.0)) else hours * grow
     cpu = _masked_sum(placement.container, held * fleet.vcpu * fleet.utilisation)
     mem = _masked_sum(placement.container, held * fleet.memory_gib * a.memory_used_share)
     return np.asarray(cpu, dtype=np.float64), np.asarray(mem, dtype=np.float64)
@@ -266,10 +278,34 @@ def packed_host_hours(
     Reserved share after the GKE/EKS allocatable formulas (see data/prices.yaml).
     """
     usable = 1.0 - a.node_reserved_share
-    by_cpu = cpu_hours / (a.host_vcpu * usable * a.packed_cpu_utilisation)
-    by_mem = gib_hours / (a.host_memory_gib * usable * a.packed_memory_fill)
+    by_cpu = _per_host(cpu_hours, a.host_vcpu, usable, a.packed_cpu_utilisation)
+    by_mem = _per_host(gib_hours, a.host_memory_gib, usable, a.packed_memory_fill)
     floor = any_container * min_hosts * a.hours_per_month
+    if by_cpu.shape == np.broadcast_shapes(by_cpu.shape, by_mem.shape, np.shape(floor)):
+        np.maximum(by_cpu, by_mem, out=by_cpu)
+        return np.asarray(np.maximum(by_cpu, floor, out=by_cpu))
     return np.asarray(np.maximum(np.maximum(by_cpu, by_mem), floor), dtype=np.float64)
+
+
+def _per_host(
+    hours: FloatArray, size: FloatArray, usable: FloatArray, fill: FloatArray
+) -> FloatArray:
+    """hours / (size x usable x fill): states' hosts (K, 1) against (K, S) hours, the
+    denominator worked out once per host size, (S,), not once per state."""
+    if (
+        np.ndim(size) == 2 and np.shape(size)[1] == 1 and np.ndim(hours) == 2
+        and hours.shape[0] == np.shape(size)[0] and np.shape(usable) == hours.shape[-1:]
+        and np.shape(fill) == hours.shape[-1:]
+    ):
+        out = np.empty(hours.shape)
+        dens: dict[float, FloatArray] = {}
+        for k in range(hours.shape[0]):
+            v = float(size[k, 0])
+            if v not in dens:
+                dens[v] = size[k] * usable * fill
+            np.divide(hours[k], dens[v], out=out[k])
+        return out
+    return np.asarray(hours / (size * usable * fill), dtype=np.float64)
 
 
 def infrastructure_monthly(
@@ -301,22 +337,24 @@ def infrastructure_monthly(
         )
     else:  # no serverless state: (1 - 0) x h is h and 0 x (finite money) is 0, exactly
         container_hosts = host_h * prices.host_hour
-        serverless = np.zeros(np.broadcast_shapes(np.shape(platform.serverless), np.shape(cpu_h)))
+        serverless = np.zeros(np.shape(cpu_h)[-1:])  # one row, broadcast over the states
 
     stored_gb = services_in_containers * a.images_kept_per_service * a.image_gb
     registry = (
         platform.registries * prices.registry_fee_month + stored_gb * prices.registry_gb_month
     )
     transfer = platform.pulls * a.image_gb * a.charged_pull_share * prices.transfer_gb
-    people = platform.platform_fte * a.hours_per_person_month * prices.hourly_cost
+    people = _one_row(platform.platform_fte) * a.hours_per_person_month * prices.hourly_cost
 
     shape = np.broadcast_shapes(
         np.shape(machine_images), np.shape(container_hosts), np.shape(platform.managed_clusters)
     )
 
     def f(x: object) -> FloatArray:
+        """An item as ``shape``: one computed for fewer states (one row the same for all) as
+        a read-only broadcast of it, not a copy per state."""
         arr = np.asarray(x, dtype=np.float64)  # results computed above: fresh, not the inputs
-        return arr if arr.shape == shape else np.broadcast_to(arr, shape).copy()
+        return arr if arr.shape == shape else np.broadcast_to(arr, shape)
 
     return InfraMonthly(
         machine_images=f(machine_images),
@@ -326,10 +364,18 @@ def infrastructure_monthly(
         control_plane=f(platform.managed_clusters * prices.control_plane_month),
         registry=f(registry),
         transfer=f(transfer),
-        load_balancers=f(platform.load_balancers * prices.load_balancer_month),
+        load_balancers=f(_one_row(platform.load_balancers) * prices.load_balancer_month),
         ci=f(platform.ci_minutes * prices.ci_minute),
         platform_people=f(people),
     )
+
+
+def _one_row(x: FloatArray) -> FloatArray:
+    """A (K, 1) per-state figure that is the same in every state as its first row (1, 1):
+    what it prices is then one row, broadcast over the states, not K equal rows."""
+    if np.ndim(x) == 2 and x.shape[0] > 1 and x.shape[1] == 1 and bool((x == x[0]).all()):
+        return x[:1]
+    return x
 
 
 def packing_factor(

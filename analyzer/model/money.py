@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumptions
-from analyzer.model.draws import Draws
+from analyzer.model.draws import Draws, stacked
 from analyzer.model.infrastructure import (
     Fleet,
     InfraMonthly,
@@ -62,6 +62,7 @@ from analyzer.model.prices import (
     PriceBook,
     Provider,
     Server,
+    host_inputs,
     host_type,
     infra_inputs,
     infra_param_keys,
@@ -202,9 +203,14 @@ class Money:
 def _per_process(
     values: Mapping[str, FloatArray], names: Sequence[str], key: str, n: int
 ) -> FloatArray:
+    """(P, n): each entry's ``processes.<name>.<key>``, a read-only view of the drawn block
+    when the rows are evenly spaced rows of it (``draws.stacked``), else a copy."""
+    rows = [values[f"processes.{p}.{key}"] for p in names]
+    if rows and all(isinstance(r, np.ndarray) and r.shape == (n,) for r in rows):
+        return stacked(rows)
     out = np.empty((len(names), n))
-    for i, p in enumerate(names):
-        out[i] = values[f"processes.{p}.{key}"]
+    for i, r in enumerate(rows):
+        out[i] = r
     return out
 
 
@@ -234,7 +240,7 @@ def _platform(
     minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
     per_unit_instances = matmul(m.container, units * instances) / total
     scale_outs = matmul(m.container, units * d.proc.scale_out_events_per_month)
-    zero = np.zeros_like(minutes)
+    zero = np.zeros((minutes.shape[0], 1))  # (K, 1): the items it prices broadcast to (K, S)
     own = float(mp.provider == "own-hardware")
     return Platform(
         serverless=zero,
@@ -281,21 +287,22 @@ def states_monthly(
     host's price and size are stacked per state."""
     hosts = [mp.compose_host if o == COMPOSE else host_type(mp.book, mp.provider)
              for o in orchestrators]
-    priced = {
-        h: infra_inputs(mp.book, values, mp.provider, mp.instance_types, d.team.hourly_cost,
-                        d.c.hours_per_engineer_month, h)
-        for h in dict.fromkeys(hosts)
-    }
-    prices, a = priced[hosts[0]]
+    prices, a = infra_inputs(mp.book, values, mp.provider, mp.instance_types,
+                             d.team.hourly_cost, d.c.hours_per_engineer_month, hosts[0])
+    # the other states' hosts: only their price and size (the rest is the first host's)
+    sized = {hosts[0]: (prices.host_hour, a.host_vcpu, a.host_memory_gib)}
+    for h in dict.fromkeys(hosts):
+        if h not in sized:
+            sized[h] = host_inputs(mp.book, values, mp.provider, h)
     prices = replace(
         prices,
         instance_hour=prices.instance_hour[:, None, :],
-        host_hour=np.stack([np.broadcast_to(priced[h][0].host_hour, (d.n,)) for h in hosts]),
+        host_hour=np.stack([np.broadcast_to(sized[h][0], (d.n,)) for h in hosts]),
     )
     a = replace(
         a,
-        host_vcpu=np.array([[priced[h][1].host_vcpu[0]] for h in hosts]),
-        host_memory_gib=np.array([[priced[h][1].host_memory_gib[0]] for h in hosts]),
+        host_vcpu=np.array([[sized[h][1][0]] for h in hosts]),
+        host_memory_gib=np.array([[sized[h][2][0]] for h in hosts]),
     )
     min_hosts = np.asarray(values[f"prices.{MIN_CLUSTER_HOSTS}"], dtype=np.float64)
     per_state = Fleet(**{k: np.asarray(v)[:, None] for k, v in fleet.__dict__.items()})
@@ -334,12 +341,37 @@ def evaluate_money(
         vcpu=mp.vcpu,
         memory_gib=mp.memory_gib,
     )
+    keys = ("container", "managed", "rebake", "container_build")
+    same = _same_state(today, targets, mp.orchestrators, keys)
+    if same is not None:
+        # today is one of the options' states (the status quo's, usually): the same inputs
+        # give the same money, row for row, so it is computed once, as that option's row
+        items = states_monthly(values, mp, d, fleet, mp.orchestrators[1:], targets).items()
+        return Money(
+            today=InfraMonthly(**{k: v[same] for k, v in items.items()}),
+            options=InfraMonthly(**items),
+        )
     both = StateMasks(**{
-        k: np.concatenate([getattr(today, k), getattr(targets, k)])
-        for k in ("container", "managed", "rebake", "container_build")
+        k: np.concatenate([getattr(today, k), getattr(targets, k)]) for k in keys
     })
     items = states_monthly(values, mp, d, fleet, mp.orchestrators, both).items()
     return Money(
         today=InfraMonthly(**{k: v[0] for k, v in items.items()}),
         options=InfraMonthly(**{k: v[1:] for k, v in items.items()}),
     )
+
+
+def _same_state(
+    today: StateMasks, targets: StateMasks, orchestrators: Sequence[str], keys: Sequence[str]
+) -> int | None:
+    """The first option whose target state is today's (every mask row and the orchestrator
+    the same), or None."""
+    n_opt = targets.container.shape[0]
+    if len(orchestrators) != n_opt + 1:
+        return None
+    for i in range(n_opt):
+        if orchestrators[i + 1] == orchestrators[0] and all(
+            np.array_equal(getattr(today, k)[0], getattr(targets, k)[i]) for k in keys
+        ):
+            return i
+    return None

@@ -41,9 +41,9 @@ def experience_sum(n: FloatArray, rate: FloatArray) -> FloatArray:
     gives. rate = 1 gives n.
     """
     n = np.maximum(np.asarray(n, dtype=np.float64), 1.0)
-    b = np.log2(np.asarray(rate, dtype=np.float64))
     if np.all(n == 1.0):  # single units everywhere: the sum is exactly 1 (1^b = 1), no powers
-        return np.ones(np.broadcast_shapes(n.shape, b.shape))
+        return np.ones(np.broadcast_shapes(n.shape, np.shape(rate)))
+    b = np.log2(np.asarray(rate, dtype=np.float64))
     nb = n**b
     return np.asarray((n * nb - 1.0) / (b + 1.0) + (1.0 + nb) / 2.0 + b * (nb / n - 1.0) / 12.0)
 
@@ -67,24 +67,49 @@ class Placement:
     method: dict[str, FloatArray]  # method -> (O, P)
     method0: dict[str, FloatArray]  # method -> (P,)
     entries: FloatArray  # (P,) 1 per non-embedded entry
-    _counted: dict[tuple[tuple[int, ...], bytes], FloatArray] = field(
+    _counted: dict[tuple[tuple[int, ...], bytes, int], FloatArray] = field(
         default_factory=dict, repr=False, compare=False
     )
     _indexed: dict[tuple[bool, tuple[str, ...]], NDArray[np.intp]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _per_units: list[tuple[FloatArray, FloatArray]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+    #: figures of this placement several cost functions read (recurring.container_share),
+    #: computed once; read-only
+    memo: dict[str, FloatArray] = field(default_factory=dict, repr=False, compare=False)
 
     def units(self, mask: FloatArray, per_unit: FloatArray | None = None) -> FloatArray:
         """sum_p mask[o, p] n[p, s] (x per_unit[p, s]) -> (O, S); mask may be (P,) -> (S,).
 
-        Plain counts under a mask are computed once per mask (the cost functions ask for the same
-        ones: units in containers, own-code units...); treat the result as read-only."""
-        if per_unit is not None:
-            return matmul(mask, self.n * per_unit)
-        key = (mask.shape, np.ascontiguousarray(mask).tobytes())
+        Computed once per mask and ``per_unit`` array (the cost functions ask for the same
+        ones: units in containers, own-code units, instances, data...); treat the result as
+        read-only."""
+        which, units = (-1, self.n) if per_unit is None else self.per_units(per_unit)
+        key = (mask.shape, np.ascontiguousarray(mask).tobytes(), which)
         if key not in self._counted:
-            self._counted[key] = matmul(mask, self.n)
+            self._counted[key] = matmul(mask, units)
         return self._counted[key]
+
+    def times_n(self, x: FloatArray, p: int) -> FloatArray:
+        """x n[p] for an (S,) row x: x itself where entry p is one unit in every sample (x 1
+        is x exactly, and the usual entry is a single service); read-only."""
+        if "single" not in self.memo:
+            self.memo["single"] = np.all(self.n == 1.0, axis=-1)
+        if self.memo["single"][p] and x.shape == self.n[p].shape:
+            return x
+        return np.asarray(np.multiply(x, self.n[p]))
+
+    def per_units(self, per_unit: FloatArray) -> tuple[int, FloatArray]:
+        """(its position, n x per_unit (P, S)), worked out once per ``per_unit`` array (several
+        sums under masks read the same one, e.g. instances); read-only."""
+        for i, (x, product) in enumerate(self._per_units):
+            if x is per_unit:
+                return i, product
+        product = self.n * per_unit
+        self._per_units.append((per_unit, product))
+        return len(self._per_units) - 1, product
 
     def method_index(self, methods: tuple[str, ...], today: bool = False) -> NDArray[np.intp]:
         """(O, P), or (P,) for today: 1 + the position in ``methods`` of each entry's method, 0
@@ -99,8 +124,33 @@ class Placement:
         return self._indexed[key]
 
     def curved(self, mask: FloatArray, first: FloatArray) -> FloatArray:
-        """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours."""
+        """sum_p mask[o, p] first[p, s] experience_sum(n[p, s]) -> (O, S): a fleet's hours.
+
+        Single units everywhere (the curve is 1) and a 0/1 mask with at most three entries an
+        option: the sum is first added to itself k times (k = the row's entries), which is
+        what the product gives whatever order it adds in (f + f is exact, and (f + f) + f is
+        f + (f + f); a 0 x first term is +0 for a finite first), so no (P, S) product."""
+        if self._single_curve() and mask.ndim == 2 and np.ndim(first) == 1:
+            ks = mask.sum(axis=1)
+            if (
+                mask.shape[1] > 0 and bool(np.all((mask == 0.0) | (mask == 1.0)))
+                and bool(np.all(ks <= 3)) and first.shape == self.curve.shape[-1:]
+                and bool(np.all(np.isfinite(first)))
+            ):
+                sums = [np.zeros_like(first), first + 0.0]
+                while len(sums) <= int(ks.max()):
+                    sums.append(sums[-1] + first)
+                out = np.empty((mask.shape[0], first.shape[0]))
+                for row, k in zip(out, ks.tolist(), strict=True):
+                    row[...] = sums[int(k)]
+                return out
         return matmul(mask, first * self.curve)
+
+    def _single_curve(self) -> bool:
+        """The experience curve is exactly 1 everywhere (one unit per entry)."""
+        if "curve_is_one" not in self.memo:
+            self.memo["curve_is_one"] = np.asarray(bool(np.all(self.curve == 1.0)))
+        return bool(self.memo["curve_is_one"])
 
 
 METHODS: tuple[str, ...] = (

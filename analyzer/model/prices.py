@@ -420,6 +420,21 @@ def infra_assumptions(
     )
 
 
+def host_inputs(
+    book: PriceBook, values: Mapping[str, Any], provider: Provider, host: str | None = None
+) -> tuple[Any, Any, Any]:
+    """(price per host-hour, vCPU (1,), memory GiB (1,)) of a container host type: what
+    ``unit_prices`` and ``infra_assumptions`` give for it, for a state that reads nothing
+    else of them (another state's host)."""
+    name = host_type(book, provider, host)
+    size = book.size(name)
+    return (
+        _hourly(book, values, provider, name),
+        np.float64(size.vcpu) * np.ones(1),
+        np.float64(size.memory_gib) * np.ones(1),
+    )
+
+
 def infra_inputs(
     book: PriceBook,
     values: Mapping[str, Any],

@@ -7,6 +7,8 @@ service; incidents are today's rates less what an option prevents *relative to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -36,10 +38,17 @@ MONTHS_PER_YEAR = 12.0
 DAYS_PER_YEAR_MONTHS = 12.0
 
 
-def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
-    """part / whole where whole > 0, else 0."""
-    out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
-    return divide_where(part, whole, out, np.asarray(whole > 0))
+def _share(part: FloatArray, whole: FloatArray, out: FloatArray | None = None) -> FloatArray:
+    """part / whole where whole > 0, else 0 (into ``out`` when given): a plain division when
+    every whole is positive (no zeros written first)."""
+    where = np.asarray(whole > 0)
+    if where.all():
+        return np.asarray(np.divide(part, whole, out=out))
+    if out is None:
+        out = np.zeros(np.broadcast_shapes(np.shape(part), np.shape(whole)))
+    else:
+        out[...] = 0.0
+    return divide_where(part, whole, out, where)
 
 
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
@@ -90,7 +99,12 @@ def fleet_hosts(n: FloatArray, rate: FloatArray) -> FloatArray:
         if rows.size < n.shape[0]:
             out = n.copy()
             part = n[rows]
-            out[rows] = np.where(several[rows], experience_sum(np.maximum(part, 1.0), rate), part)
+            if several[rows].all():  # n > 1 wherever the powers are taken: max(n, 1) is n
+                out[rows] = experience_sum(part, rate)
+            else:
+                out[rows] = np.where(
+                    several[rows], experience_sum(np.maximum(part, 1.0), rate), part
+                )
             return out
     return np.asarray(np.where(several, experience_sum(np.maximum(n, 1.0), rate), n))
 
@@ -149,20 +163,31 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
     """sum_p values[target method of p] x n[p] -> (O, S): each entry's figure under its target
-    method times its units, summed over the entries; worked out only for the methods the
-    options use, (P, S) each, and picked (``_picked_sum``)."""
+    method times its units, summed over the entries in entry order; each product worked out
+    once, only for the (method, entry) pairs the options use (``_picked_sum``'s sums)."""
     index = pl.method_index(tuple(values))
-    used = np.unique(index)
     rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
-    table = np.empty((used.size, *pl.n.shape))
-    for row, i in zip(table, used, strict=True):
-        np.multiply(rows[i], pl.n, out=row)
-    return _picked_sum(np.searchsorted(used, index), table)
+    products: dict[tuple[int, int], FloatArray] = {}
+
+    def term(k: int, p: int) -> FloatArray:
+        if (k, p) not in products:
+            products[k, p] = pl.times_n(rows[k], p)
+        return products[k, p]
+
+    return _picked_terms(index, term, pl.n.shape[-1])
 
 
-def _per_method_today(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
-    """(P, S) or (P, 1): each entry's figure under today's method."""
-    return _pick(pl.method_index(tuple(values), today=True), values)
+def _per_method_today_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
+    """sum_p values[today's method of p] x n[p] -> (S,), summed in entry order: the sums of
+    ``(_pick(today's index, values) * n).sum(axis=0)`` without its (P, S) table and product."""
+    index = pl.method_index(tuple(values), today=True).tolist()
+    if len(index) < 2:
+        return np.asarray((_pick(np.asarray(index, dtype=np.intp), values) * pl.n).sum(axis=0))
+    rows = [np.zeros(1)] + [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in values.values()]
+    out = np.add(pl.times_n(rows[index[0]], 0), pl.times_n(rows[index[1]], 1))
+    for p in range(2, len(index)):
+        out += pl.times_n(rows[index[p]], p)
+    return out
 
 
 def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> FloatArray:
@@ -175,6 +200,26 @@ def _pick(index: NDArray[np.intp], values: dict[str, FloatArray | float]) -> Flo
     for i, row in enumerate(rows, start=1):
         table[i] = row
     return np.asarray(table[index])
+
+
+def _picked_terms(
+    choice: NDArray[np.intp], term: Callable[[int, int], FloatArray], n: int
+) -> FloatArray:
+    """sum_p term(choice[o, p], p) -> (O, n), added entry by entry into each option's row in
+    ``_picked_sum``'s order (so its bits), each term asked for only where an option picks it
+    (``term`` may compute it then, once)."""
+    n_opt, n_p = choice.shape
+    out = np.zeros((n_opt, n))
+    if n_p == 0:
+        return out
+    for row, picks in zip(out, choice.tolist(), strict=True):
+        if n_p == 1:
+            row[...] = term(picks[0], 0)
+            continue
+        np.add(term(picks[0], 0), term(picks[1], 1), out=row)
+        for p in range(2, n_p):
+            row += term(picks[p], p)
+    return out
 
 
 def _picked_sum(choice: NDArray[np.intp], table: FloatArray) -> FloatArray:
@@ -267,22 +312,47 @@ def delivery(pl: Placement, d: Draws, st: Structure) -> FloatArray:
         return effort.get(METHODS[i - 1], 0.0) if i > 0 else 0.0
 
     rows: dict[tuple[int, int], FloatArray] = {}
+    # the waits and rollbacks depend on the target method only: once per method
+    by_method: dict[int, tuple[FloatArray, FloatArray]] = {}
+    # hands-on hours a deploy depend on the two methods' effort figures only: once per pair of
+    # figures (several methods share one)
+    handled: dict[tuple[object, object], FloatArray] = {}
+
+    def key(x: FloatArray | float) -> object:
+        return ("array", id(x)) if isinstance(x, np.ndarray) else ("float", x)
+
     for i, t in set(zip(index.ravel().tolist(), np.tile(today_index, index.shape[0]).tolist(), strict=True)):
         method = METHODS[i - 1] if i > 0 else ""
-        ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
-        # an automated pipeline rolls back by deploying the previous artifact, whatever the
-        # method: only the manual share keeps the method's own steps (downgrade on every host,
-        # re-run...)
-        back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
-        waited = deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
-        rows[i, t] = np.broadcast_to(hands * ratio + unattended * ratio + waited + failed * back, (n,))
+        pair = (key(figure(i)), key(figure(t)))
+        if pair not in handled:
+            ratio = figure(i) / np.maximum(np.broadcast_to(np.asarray(figure(t), dtype=np.float64), (n,)), 1e-9)
+            handled[pair] = np.asarray(hands * ratio + unattended * ratio)
+        if i not in by_method:
+            # an automated pipeline rolls back by deploying the previous artifact, whatever
+            # the method: only the manual share keeps the method's own steps (downgrade on
+            # every host, re-run...)
+            back = manual * rollback.get(method, 0.0) + (1.0 - manual) * rb_ctr
+            waited = (
+                deploys * wait.get(method, 0.0) / MINUTES_PER_HOUR * c.bake_attention_share * manual
+            )
+            by_method[i] = (np.asarray(waited), np.asarray(failed * back))
+        waited, failing = by_method[i]
+        rows[i, t] = np.broadcast_to(handled[pair] + waited + failing, (n,))
     out = np.zeros((index.shape[0], n))
     if index.shape[1] == 0:  # no process entries
         return out
+    shares: dict[tuple[int, int, int], FloatArray] = {}  # an entry's hours: once per option alike
+
+    def share(i: int, p: int) -> FloatArray:
+        key = (i, int(today_index[p]), p)
+        if key not in shares:
+            shares[key] = rows[key[:2]] * weight[p]
+        return shares[key]
+
     for acc, picks in zip(out, index.tolist(), strict=True):
         np.multiply(rows[picks[0], int(today_index[0])], weight[0], out=acc)
         for p in range(1, len(picks)):
-            acc += rows[picks[p], int(today_index[p])] * weight[p]  # each entry's share
+            acc += share(picks[p], p)  # each entry's share
     return out
 
 
@@ -312,7 +382,7 @@ def _protection(pl: Placement, d: Draws, category: str) -> tuple[FloatArray, Flo
     }
     units = pl.units(pl.entries)  # (S,)
     target = _per_method_units(pl, table)
-    today = (_per_method_today(pl, table) * pl.n).sum(axis=0)
+    today = _per_method_today_units(pl, table)
     return _share(target, units), _share(today, units)
 
 
@@ -348,8 +418,12 @@ def incident_factor(pl: Placement, d: Draws, category: str) -> FloatArray:
     return np.ones((n_opt, d.n))
 
 
-def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, FloatArray]:
-    """(incident hours per month, drift incident hours per month), both (O, S).
+def incidents(
+    pl: Placement, d: Draws, st: Structure,
+    out: tuple[FloatArray | None, FloatArray | None] = (None, None),
+) -> tuple[FloatArray, FloatArray]:
+    """(incident hours per month, drift incident hours per month), both (O, S) (into ``out``
+    where given).
 
     sum_c rate_c x factor_oc x (restore x people + follow-up), plus what the option adds:
     incidents a year per unit moved into a container (configuration) and per stateful one
@@ -372,6 +446,9 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
         if cat not in st.categories:
             continue
         r = rates[st.categories.index(cat)]
+        if cat == "failed_deploy":  # factor 0: r x (0 - 1) is -r, and a + (-r) is a - r exactly
+            rate = rate - r
+            continue
         factor = incident_factor(pl, d, cat)
         rate = rate + r * (factor - 1.0)
         if cat == "environment_drift":
@@ -394,13 +471,20 @@ def incidents(pl: Placement, d: Draws, st: Structure) -> tuple[FloatArray, Float
     for i, o in enumerate(st.orchestrator):
         if o != st.orchestrator_today and o in by_kind:
             rate[i] = rate[i] + by_kind[o] / MONTHS_PER_YEAR
-    return np.asarray(rate * per_incident), np.asarray(drift * per_incident)
+    return (
+        np.asarray(np.multiply(rate, per_incident, out=out[0])),
+        np.asarray(np.multiply(drift, per_incident, out=out[1])),
+    )
 
 
 def container_share(pl: Placement, own_only: bool = False) -> FloatArray:
-    """(O, S) share of (own-code) units in containers under each option."""
-    mask = pl.own if own_only else pl.entries
-    return _share(pl.units(pl.ctr * mask[None]), pl.units(mask))
+    """(O, S) share of (own-code) units in containers under each option; computed once per
+    placement (five cost functions read it): treat it as read-only."""
+    key = "container_share_own" if own_only else "container_share"
+    if key not in pl.memo:
+        mask = pl.own if own_only else pl.entries
+        pl.memo[key] = _share(pl.units(pl.ctr * mask[None]), pl.units(mask))
+    return pl.memo[key]
 
 
 def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
@@ -448,11 +532,14 @@ def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     return np.asarray(t.new_services_per_year / MONTHS_PER_YEAR * (setup + waiting))
 
 
-def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArray]:
+def scale_out(
+    pl: Placement, d: Draws, start_out: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(manual scale-out hours, event-weighted start seconds, relevance): hours only where scaling
     is by hand (automatic scaling costs money, the infrastructure module's); start-up is boot
     (+ provisioning at boot for in-place hosts) + application start on machine images, against
-    (a node boot when no spare capacity) + image pull + container start + application start."""
+    (a node boot when no spare capacity) + image pull + container start + application start.
+    ``start_out``: where to put the start seconds (None: a new array)."""
     c = d.c
     events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
     manual = events * pl.manual[:, None]
@@ -460,32 +547,54 @@ def scale_out(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, FloatArr
     # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
     in_ctr = (pl.ctr > 0).astype(np.intp)
     scaled = manual * c.scale_out_effort_factor_container
-    hours = _picked_sum(in_ctr, np.stack([manual, scaled])) * c.scale_out_hours_per_event
+    both = (manual, scaled)
+    n = events.shape[-1]
+    hours = _picked_terms(in_ctr, lambda k, p: both[k][p], n) * c.scale_out_hours_per_event
     app = d.proc.startup_seconds
     boot = c.machine_boot_seconds
-    # start-up by kind, (4, P, S): image host, image host provisioned at boot (package upgrade,
-    # config management), container on shared nodes, container baked into its own image (boots
-    # an instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
-    # m a + (1 - m) b of the formula, exactly)
-    kinds = np.empty((4, *np.broadcast_shapes(np.shape(app), events.shape)))
-    kinds[0] = boot + 0.0 + app  # + 0.0: the formula's zero provisioning, added the same way
-    kinds[1] = boot + c.boot_provisioning_seconds + app
-    kinds[2] = (
-        (1.0 - c.spare_capacity_share) * boot
-        + c.image_pull_seconds
-        + c.container_start_seconds
-        + app
-    )
-    kinds[3] = boot + c.image_pull_seconds + c.container_start_seconds + app
-    kinds *= events
-    kinds *= pl.entries[:, None]
+    # start-up by kind: image host, image host provisioned at boot (package upgrade, config
+    # management), container on shared nodes, container baked into its own image (boots an
+    # instance for every scale-out); each entry's kind picked by its 0/1 masks (the blends
+    # m a + (1 - m) b of the formula, exactly). A kind's figure before the application's
+    # start is the same for every entry, (S,); an entry's term, (head + app) x events
+    # (x entries, which is 1 but for embedded files: x 1 changes nothing), is worked out
+    # only for the (kind, entry) pairs the options pick.
+    heads: dict[int, Callable[[], FloatArray]] = {
+        0: lambda: boot + 0.0,  # + 0.0: the formula's zero provisioning, added the same way
+        1: lambda: boot + c.boot_provisioning_seconds,
+        2: lambda: (1.0 - c.spare_capacity_share) * boot + c.image_pull_seconds
+        + c.container_start_seconds,
+        3: lambda: boot + c.image_pull_seconds + c.container_start_seconds,
+    }
+    shape = np.broadcast_shapes(np.shape(app), events.shape)
+    apps, counts = np.broadcast_to(app, shape), np.broadcast_to(events, shape)
+    head: dict[int, FloatArray] = {}
+    terms: dict[tuple[int, int], FloatArray] = {}
+
+    def term(k: int, p: int) -> FloatArray:
+        if (k, p) not in terms:
+            if k not in head:
+                head[k] = heads[k]()
+            x = head[k] + apps[p]
+            x *= counts[p]
+            if pl.entries[p] != 1.0:
+                x *= pl.entries[p]
+            terms[k, p] = x
+        return terms[k, p]
+
     provisioned = (pl.method[PACKAGE] + pl.method[CONFIG_MANAGEMENT]) > 0
     kind = np.where(
         pl.ctr > 0, np.where(pl.method[BAKED_CONTAINER] > 0, 3, 2), np.where(provisioned, 1, 0)
     )  # (O, P)
-    weighted = _picked_sum(kind, kinds)
-    total = (events * pl.entries[:, None]).sum(axis=0)
-    mean_start = divide_where(weighted, total, np.ones_like(weighted), total > 0)
+    weighted = _picked_terms(kind, term, shape[-1])
+    every = bool(np.all(pl.entries == 1.0))
+    total = (events if every else events * pl.entries[:, None]).sum(axis=0)
+    where = total > 0
+    if start_out is None:
+        start_out = np.ones_like(weighted)
+    elif not where.all():
+        start_out[...] = 1.0
+    mean_start = divide_where(weighted, total, start_out, where)
     relevance = total / (total + c.scale_out_events_half)
     return np.asarray(hours), np.asarray(mean_start), np.asarray(relevance)
 
@@ -499,7 +608,7 @@ def tooling_overhead(pl: Placement, d: Draws) -> FloatArray:
     return np.asarray(t.engineers * per_engineer * container_share(pl, own_only=True))
 
 
-def team_fit(pl: Placement, d: Draws) -> FloatArray:
+def team_fit(pl: Placement, d: Draws, out: FloatArray | None = None) -> FloatArray:
     """Unit-weighted familiarity with where the units run: the team's machine-image fluency on
     images and managed services, the product and platform people's container familiarity in
     containers (no option is 1 by construction)."""
@@ -510,11 +619,11 @@ def team_fit(pl: Placement, d: Draws) -> FloatArray:
         t.engineers + people
     )
     share = container_share(pl)
-    return np.asarray((1.0 - share) * d.c.image_familiarity + share * fam)
+    return np.asarray(np.add((1.0 - share) * d.c.image_familiarity, share * fam, out=out))
 
 
-def portability(pl: Placement, d: Draws) -> FloatArray:
-    """Unit-weighted portability of where the units run."""
+def portability(pl: Placement, d: Draws, out: FloatArray | None = None) -> FloatArray:
+    """Unit-weighted portability of where the units run (into ``out`` when given)."""
     c = d.c
     units = pl.units(pl.entries)
     score = (
@@ -522,4 +631,4 @@ def portability(pl: Placement, d: Draws) -> FloatArray:
         + pl.units(pl.ctr) * c.portability_container
         + pl.units(pl.mgd) * c.portability_managed
     )
-    return _share(score, units)
+    return _share(score, units, out)

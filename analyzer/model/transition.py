@@ -29,8 +29,20 @@ def _any(x: FloatArray) -> FloatArray:
     return (x > 0).astype(np.float64)
 
 
-def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
-    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count).
+def _any_units(pl: Placement, mask: FloatArray) -> FloatArray:
+    """``_any(pl.units(mask))``, worked out once per placement and mask (several work items
+    ask whether anything moves into containers); read-only."""
+    key = f"any_units:{mask.shape}:{np.ascontiguousarray(mask).tobytes().hex()}"
+    if key not in pl.memo:
+        pl.memo[key] = _any(pl.units(mask))
+    return pl.memo[key]
+
+
+def per_process_containerise(
+    pl: Placement, d: Draws, out: FloatArray | None = None
+) -> FloatArray:
+    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count) (into
+    ``out`` when given).
 
     First unit: own code = containerise_app_hours + native deps x native_dependency_hours;
     off-the-shelf = containerise_service_hours (an official image plus configuration).
@@ -41,7 +53,7 @@ def per_process_containerise(pl: Placement, d: Draws) -> FloatArray:
         c.containerise_app_hours + d.proc.native_dependencies * c.native_dependency_hours
     )
     first = first + (1.0 - own) * c.containerise_service_hours
-    return np.asarray(pl.to_ctr[:, :, None] * (first * pl.curve)[None])
+    return np.asarray(np.multiply(pl.to_ctr[:, :, None], (first * pl.curve)[None], out=out))
 
 
 def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
@@ -52,7 +64,7 @@ def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
     sub-linearly with codebase size (MODEL.md v2; v1's COCOMO reuse on the whole codebase grew
     faster than the code).
     """
-    moving = _any(pl.units(pl.to_ctr * pl.own[None]))  # (O, S)
+    moving = _any_units(pl, pl.to_ctr * pl.own[None])  # (O, S)
     return np.asarray(d.c.adaptation_hours_base * d.team.kloc**d.c.adaptation_kloc_exponent * moving)
 
 
@@ -80,7 +92,7 @@ def environment_config(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     c = d.c
     moving = pl.curved(pl.to_ctr, c.environment_config_hours_per_service)
     return np.asarray(
-        _any(pl.units(pl.to_ctr)) * st.environments * c.environment_config_hours
+        _any_units(pl, pl.to_ctr) * st.environments * c.environment_config_hours
         + st.environments * moving
     )
 
@@ -97,7 +109,7 @@ def pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     )  # (O, 2)
     setup = new[:, :1] * c.pipeline_hours + new[:, 1:] * c.registry_setup_hours
     per_service = pl.curved(pl.to_ctr * pl.own[None], c.pipeline_hours_per_service)
-    return np.asarray(setup * _any(pl.units(pl.to_ctr)) + per_service)
+    return np.asarray(setup * _any_units(pl, pl.to_ctr) + per_service)
 
 
 def bake_pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
@@ -113,7 +125,7 @@ def bake_pipeline(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     bakes_today = float(st.rebakes_today)
     per_image = pl.curved(switching, c.bake_image_hours)
     return np.asarray(
-        _any(pl.units(switching)) * (1.0 - bakes_today) * c.bake_pipeline_hours + per_image
+        _any_units(pl, switching) * (1.0 - bakes_today) * c.bake_pipeline_hours + per_image
     )
 
 
@@ -138,10 +150,10 @@ def observability(pl: Placement, d: Draws) -> FloatArray:
     service moved (experience curve)."""
     c = d.c
     has_containers_today = float(pl.ctr0.sum() > 0)  # their logs and monitoring exist
-    moving = pl.units(pl.to_ctr)
     per_service = pl.curved(pl.to_ctr, c.observability_hours_per_service)
     return np.asarray(
-        _any(moving) * (1.0 - has_containers_today) * c.observability_hours + per_service
+        _any_units(pl, pl.to_ctr) * (1.0 - has_containers_today) * c.observability_hours
+        + per_service
     )
 
 
@@ -164,8 +176,8 @@ def learning(pl: Placement, d: Draws, st: Structure) -> FloatArray:
             for pieces in st.new_pieces
         ]
     )[:, None]
-    moving = _any(pl.units(pl.to_ctr))
-    own_moving = _any(pl.units(pl.to_ctr * pl.own[None]))
+    moving = _any_units(pl, pl.to_ctr)
+    own_moving = _any_units(pl, pl.to_ctr * pl.own[None])
     deep = platform_people(d) * c.learning_hours_platform_engineer * (1.0 - t.platform_familiarity)
     light = t.engineers * c.learning_hours_per_engineer * (1.0 - t.docker_familiarity)
     return np.asarray(moving * new_platform * deep + own_moving * light)
@@ -188,9 +200,22 @@ def people_on_move(d: Draws, n_options: int) -> FloatArray:
     return np.broadcast_to(people, (n_options, d.n))
 
 
-def work_items(pl: Placement, d: Draws, st: Structure) -> tuple[dict[str, FloatArray], FloatArray]:
-    """Every work item (options, samples) and the per-entry containerising hours (O, P, S)."""
-    per_process = per_process_containerise(pl, d)
+def work_items(
+    pl: Placement, d: Draws, st: Structure, per_process_out: FloatArray | None = None
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """Every work item (options, samples) and the per-entry containerising hours (O, P, S),
+    these into ``per_process_out`` when given."""
+    items, per_process, _ = work_items_and_subtotal(pl, d, st, per_process_out)
+    return items, per_process
+
+
+def work_items_and_subtotal(
+    pl: Placement, d: Draws, st: Structure, per_process_out: FloatArray | None = None
+) -> tuple[dict[str, FloatArray], FloatArray, FloatArray]:
+    """``work_items`` and the items' sum before the productivity dip, 0 + item_1 + ... +
+    item_12 in WORK_ITEMS order: the transition hours are that sum + the dip, exactly the
+    additions of summing all thirteen in order."""
+    per_process = per_process_containerise(pl, d, per_process_out)
     volumes, data, drill = stateful_items(pl, d)
     items: dict[str, FloatArray] = {
         "containerise": per_process.sum(axis=1),
@@ -206,7 +231,13 @@ def work_items(pl: Placement, d: Draws, st: Structure) -> tuple[dict[str, FloatA
         "observability": observability(pl, d),
         "learning": learning(pl, d, st),
     }
-    subtotal = sum(items.values(), np.zeros((len(st.options), d.n)))
+    # sum(items, zeros) added into one array: ((0 + a_1) + a_2) + ..., with 0 + a_1 as a_1 + 0
+    # (IEEE addition is commutative), instead of a new array for every partial sum
+    parts = iter(items.values())
+    subtotal = np.add(next(parts), 0.0, out=np.empty((len(st.options), d.n)))
+    for part in parts:
+        subtotal += part
     items["productivity_dip"] = subtotal * d.c.productivity_dip_fraction
     shape = (len(st.options), d.n)
-    return {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}, per_process
+    shaped = {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}
+    return shaped, per_process, subtotal
