@@ -9,6 +9,7 @@ same whatever the partitioning, the number of workers or the order of completion
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -122,10 +123,18 @@ def local_workers(
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
     else:
         fork = method == "fork"
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"),
+                               initializer=gc.enable)
     try:
         if fork:
-            pool.submit(int)  # the first task forks every worker, now, from one thread
+            # the first task forks every worker, now, from one thread. What exists by then is
+            # frozen for the fork (gc.freeze's advice): a worker's collector (on in every worker,
+            # whatever this process does) never walks, nor copies, the pages it shares with us
+            gc.freeze()
+            try:
+                pool.submit(int)
+            finally:
+                gc.unfreeze()
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
