@@ -213,7 +213,7 @@ def test_quick_exit_only_after_commands_that_leave_nothing_running() -> None:
     cli = importlib.import_module("analyzer.app.cli")
     assert {"report", "assess", "validate", "schema", "init"} >= cli.QUICK_EXIT_COMMANDS
     assert "portfolio" not in cli.QUICK_EXIT_COMMANDS and "ask" not in cli.QUICK_EXIT_COMMANDS
-    assert cli.QUICK_EXIT_WHEN_ALONE == {"portfolio"}
+    assert {"portfolio"} == cli.QUICK_EXIT_WHEN_ALONE
     ready, stop = threading.Event(), threading.Event()
     other = threading.Thread(target=lambda: (ready.set(), stop.wait()))
     other.start()
