@@ -127,3 +127,22 @@ def test_forked_workers_collect_garbage_whatever_their_parent_does() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_reading_and_assessing_leave_no_reference_cycles(tmp_path: Path) -> None:
+    """``analyzer portfolio`` pauses the collector in its own process (which runs the
+    applications itself with --jobs 1): reading rows and assessing applications must leave no
+    garbage that only the collector frees, or memory would grow with the applications."""
+    csv = _small_estate(tmp_path, 12)
+    run_portfolio(load_portfolio(csv), samples=200, seed=4, jobs=1)  # caches filled
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        p = load_portfolio(csv)
+        assert gc.collect() == 0
+        run_portfolio(p, samples=200, seed=4, jobs=1)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
