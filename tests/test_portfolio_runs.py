@@ -143,6 +143,10 @@ def test_reading_and_assessing_leave_no_reference_cycles(tmp_path: Path) -> None
         assert gc.collect() == 0
         run_portfolio(p, samples=200, seed=4, jobs=1)
         assert gc.collect() == 0
+        if sys.platform.startswith("linux"):
+            with local_workers(2, "fork") as pool:
+                run_portfolio(p, samples=200, seed=4, jobs=2, pool=pool)
+                assert gc.collect() == 0
     finally:
         if was:
             gc.enable()

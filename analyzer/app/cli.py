@@ -328,8 +328,11 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
 
     # No cyclic garbage collection in this process (its imports and the inventory's thousands of
     # questionnaires included: ~0.1 s of CPU before the first application is sent), as for a
-    # report; its workers collect as usual (portfolio.run.local_workers).
-    gc.disable()
+    # report: reading and assessing applications leave no cycles (tests/test_portfolio_runs.py);
+    # local workers collect as usual (portfolio.run.local_workers). A Dask client's own
+    # bookkeeping is not checked for cycles: it keeps the collector.
+    if not args.scheduler:
+        gc.disable()
     from contextlib import nullcontext
     from pathlib import Path
 
