@@ -416,7 +416,7 @@ def _aggregate(
     platform_h, platform_m = platform_of([a["id"] for a in candidates])
     waves, dropped = _plan(portfolio, candidates, apps_by_id, float(np.median(platform_h)), horizon)
     planned = sorted(aid for w in waves for aid in w.apps)
-    if dropped:  # else the same applications: the same maxima
+    if set(planned) != {a["id"] for a in candidates}:  # else the same maxima (max is exact)
         platform_h, platform_m = platform_of(planned)
     span = schedule(waves)
     platform_end = 0.0
