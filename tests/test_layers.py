@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import threading
 from pathlib import Path
 
 import pytest
@@ -207,8 +208,18 @@ def test_the_console_script_and_python_m_reach_the_cli() -> None:
 
 def test_quick_exit_only_after_commands_that_leave_nothing_running() -> None:
     """``run`` skips the interpreter's teardown only after commands that write atomically and
-    start nothing that outlives them; the portfolio (workers, a Dask client) and the interview
-    exit normally."""
+    start nothing that outlives them; the portfolio (workers, a Dask client) only when no thread
+    is left beside the main one, and the interview exits normally."""
     cli = importlib.import_module("analyzer.app.cli")
     assert {"report", "assess", "validate", "schema", "init"} >= cli.QUICK_EXIT_COMMANDS
     assert "portfolio" not in cli.QUICK_EXIT_COMMANDS and "ask" not in cli.QUICK_EXIT_COMMANDS
+    assert {"portfolio"} == cli.QUICK_EXIT_WHEN_ALONE
+    ready, stop = threading.Event(), threading.Event()
+    other = threading.Thread(target=lambda: (ready.set(), stop.wait()))
+    other.start()
+    try:
+        ready.wait()
+        assert not cli._alone()  # e.g. a Dask client's threads: the usual exit
+    finally:
+        stop.set()
+        other.join()

@@ -324,6 +324,15 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_portfolio(args: argparse.Namespace) -> int:
     _single_threaded_blas()
+    import gc
+
+    # No cyclic garbage collection in this process (its imports and the inventory's thousands of
+    # questionnaires included: ~0.1 s of CPU before the first application is sent), as for a
+    # report: reading and assessing applications leave no cycles (tests/test_portfolio_runs.py);
+    # local workers collect as usual (portfolio.run.local_workers). A Dask client's own
+    # bookkeeping is not checked for cycles: it keeps the collector.
+    if not args.scheduler:
+        gc.disable()
     from contextlib import nullcontext
     from pathlib import Path
 
@@ -656,6 +665,10 @@ _finished: str | None = None
 #: behind, and freeing every module and object would take ~0.3 s after a report
 #: (benchmarks/bench_report.py) that the user waits for.
 QUICK_EXIT_COMMANDS = frozenset({"report", "assess", "validate"})
+#: Commands after which ``run`` skips the teardown only when nothing they started still runs:
+#: ``analyzer portfolio`` joins its local workers before it returns (~0.2 s of teardown after
+#: 1,000 applications, benchmarks/bench_portfolio.py), but a Dask client leaves threads behind.
+QUICK_EXIT_WHEN_ALONE = frozenset({"portfolio"})
 
 
 def run() -> int:
@@ -675,7 +688,8 @@ def run() -> int:
         with _suppress_os_error():
             sys.stderr.flush()
         os._exit(130)
-    if _finished in QUICK_EXIT_COMMANDS and not _children_alive():
+    quick = _finished in QUICK_EXIT_COMMANDS or (_finished in QUICK_EXIT_WHEN_ALONE and _alone())
+    if quick and not _children_alive():
         import os
 
         with _suppress_os_error():
@@ -684,6 +698,13 @@ def run() -> int:
             sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _alone() -> bool:
+    """Whether the main thread is this process's only thread."""
+    import threading
+
+    return threading.active_count() == 1
 
 
 def _children_alive() -> bool:

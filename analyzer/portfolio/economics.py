@@ -195,11 +195,13 @@ def plan_curve_add(
     start: float,
     end: float,
 ) -> None:
-    """Add one application's cumulative net saving to ``acc`` (S, M), in place:
-    ``saving x max(m - end, 0) - transition x ramp(m)``."""
+    """Add one application's cumulative net saving to ``acc`` (months, futures), in place:
+    ``max(m - end, 0) x saving - ramp(m) x transition``. Months first, numpy's inner loop runs
+    over the futures, not over a row of a few dozen months: ~2x faster at 61 x 10,000, and the
+    same bits as futures first (IEEE products commute)."""
     after = np.maximum(months - end, 0.0)
-    acc += monthly_saving[:, None] * after[None, :]
-    acc -= transition[:, None] * ramp(months, start, end)[None, :]
+    acc += after[:, None] * monthly_saving[None, :]
+    acc -= ramp(months, start, end)[:, None] * transition[None, :]
 
 
 def breakeven_months(curve: FloatArray, months: FloatArray) -> FloatArray:
@@ -211,7 +213,7 @@ def breakeven_months(curve: FloatArray, months: FloatArray) -> FloatArray:
     return np.where(below[:, -1], np.inf, out)
 
 
-def bands(x: FloatArray) -> Mapping[str, FloatArray]:
-    """P10, P50, P90 over futures (axis 0)."""
-    p10, p50, p90 = percentiles(x, axis=0)
+def bands(x: FloatArray, axis: int = 0) -> Mapping[str, FloatArray]:
+    """P10, P50, P90 over futures (``axis``)."""
+    p10, p50, p90 = percentiles(x, axis=axis)
     return {"p10": p10, "p50": p50, "p90": p90}

@@ -479,20 +479,22 @@ def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, default
 
 
 def _row_marks(doc: Any, line: int) -> Marks:
-    """Every field of a row's questionnaire located at the row's line (column 1)."""
+    """Every field of a row's questionnaire located at the row's line (column 1). (A module-level
+    walk: a nested recursive one is a reference cycle, which would keep every row's marks until
+    a collection, and ``analyzer portfolio`` pauses the collector.)"""
     marks = Marks()
-
-    def walk(obj: Any, loc: tuple[Any, ...]) -> None:
-        marks.values[loc] = (line, 1)
-        if isinstance(obj, dict):
-            for k, v in obj.items():
-                walk(v, (*loc, k))
-        elif isinstance(obj, list):
-            for i, v in enumerate(obj):
-                walk(v, (*loc, i))
-
-    walk(doc, ())
+    _mark_all(marks.values, doc, (), (line, 1))
     return marks
+
+
+def _mark_all(values: dict[Loc, tuple[int, int]], obj: Any, loc: tuple[Any, ...], at: tuple[int, int]) -> None:
+    values[loc] = at
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            _mark_all(values, v, (*loc, k), at)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _mark_all(values, v, (*loc, i), at)
 
 
 def check_dependencies(apps: Iterable[App]) -> list[Problem]:

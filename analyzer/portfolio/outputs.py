@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from analyzer._io.atomic import write_bytes_atomic
-from analyzer.portfolio.content import build_portfolio_report, to_csv
+from analyzer.portfolio.content import build_portfolio_report, to_csv, to_dict
 from analyzer.portfolio.run import PortfolioResult
 from analyzer.report.render import render, render_json
 
@@ -18,10 +18,9 @@ def portfolio_bytes(r: PortfolioResult, fmt: PortfolioFormat, *, command: str, d
     """The portfolio's results in one format."""
     if fmt == "csv":
         return to_csv(r)
-    report = build_portfolio_report(r, command=command, date=date)
-    if fmt == "json":
-        return render_json(report.data)
-    return render(report, fmt)
+    if fmt == "json":  # the report's data, without the pages' tables and figures
+        return render_json(to_dict(r))
+    return render(build_portfolio_report(r, command=command, date=date), fmt)
 
 
 def write_portfolio(

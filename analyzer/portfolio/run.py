@@ -9,6 +9,7 @@ same whatever the partitioning, the number of workers or the order of completion
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -122,10 +123,18 @@ def local_workers(
         fork = sys.platform.startswith("linux") and threading.active_count() == 1
     else:
         fork = method == "fork"
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"),
+                               initializer=gc.enable)
     try:
         if fork:
-            pool.submit(int)  # the first task forks every worker, now, from one thread
+            # the first task forks every worker, now, from one thread. What exists by then is
+            # frozen for the fork (gc.freeze's advice): a worker's collector (on in every worker,
+            # whatever this process does) never walks, nor copies, the pages it shares with us
+            gc.freeze()
+            try:
+                pool.submit(int)
+            finally:
+                gc.unfreeze()
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -349,6 +358,33 @@ def _plan(
         dropped += late
 
 
+def _plan_curves(
+    months: NDArray[np.float64],
+    planned: list[tuple[int, float, float]],
+    spool: Spool,
+    platform: tuple[NDArray[np.float64], NDArray[np.float64], float] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The plan's cumulative net saving by month and future (months, samples), in hours and in
+    money: the platform (hours, money, the month it is built by) then, in ``planned``'s order,
+    each application's ``plan_curve_add`` for its (spool row, start, end), its arrays read
+    CHUNK applications at a time."""
+    curve_h = np.zeros((months.size, spool.samples))
+    curve_m = np.zeros((months.size, spool.samples))
+    if platform is not None:
+        platform_h, platform_m, end = platform
+        none = np.zeros(spool.samples)
+        plan_curve_add(curve_h, months, platform_h, none, 0.0, end)
+        plan_curve_add(curve_m, months, platform_m, none, 0.0, end)
+    for first in range(0, len(planned), CHUNK):
+        chunk = planned[first : first + CHUNK]
+        rate, t, r = (spool.read(k, [row for row, _, _ in chunk])
+                      for k in ("hourly_cost", "transition", "monthly_saving"))
+        for j, (_, start, end) in enumerate(chunk):
+            plan_curve_add(curve_h, months, t[j], r[j], start, end)
+            plan_curve_add(curve_m, months, t[j] * rate[j], r[j] * rate[j], start, end)
+    return curve_h, curve_m
+
+
 def _aggregate(
     portfolio: Portfolio,
     apps: list[App],
@@ -377,27 +413,23 @@ def _aggregate(
             pm = np.maximum(pm, (plat * rate).max(axis=0))
         return ph, pm
 
-    platform_h, _ = platform_of([a["id"] for a in candidates])
+    platform_h, platform_m = platform_of([a["id"] for a in candidates])
     waves, dropped = _plan(portfolio, candidates, apps_by_id, float(np.median(platform_h)), horizon)
-    planned = [aid for w in waves for aid in w.apps]
-    platform_h, platform_m = platform_of(sorted(planned))
+    planned = sorted(aid for w in waves for aid in w.apps)
+    if set(planned) != {a["id"] for a in candidates}:  # else the same maxima (max is exact)
+        platform_h, platform_m = platform_of(planned)
     span = schedule(waves)
-    curve_h = np.zeros((samples, months.size))
-    curve_m = np.zeros((samples, months.size))
+    platform_end = 0.0
     if waves:
         first = waves[0]
         share = min(1.0, float(np.median(platform_h)) / max(first.effort, 1e-9))
         platform_end = first.start_month + first.months * share
-        plan_curve_add(curve_h, months, platform_h, np.zeros(samples), 0.0, platform_end)
-        plan_curve_add(curve_m, months, platform_m, np.zeros(samples), 0.0, platform_end)
-    for aid in sorted(planned):
-        i = rows_of[aid]
-        start, end = span[aid]
-        rate, t, r = (spool.read(k, [i])[0] for k in ("hourly_cost", "transition", "monthly_saving"))
-        plan_curve_add(curve_h, months, t, r, start, end)
-        plan_curve_add(curve_m, months, t * rate, r * rate, start, end)
-    hours = build_decision(curve_h[:, -1] + platform_h, platform_h, limit)
-    money = build_decision(curve_m[:, -1] + platform_m, platform_m, limit)
+    curve_h, curve_m = _plan_curves(
+        months, [(rows_of[aid], *span[aid]) for aid in planned], spool,
+        (platform_h, platform_m, platform_end) if waves else None,
+    )
+    hours = build_decision(curve_h[-1] + platform_h, platform_h, limit)
+    money = build_decision(curve_m[-1] + platform_m, platform_m, limit)
     if not hours.build:
         waves = ()
     wave_of = {aid: w.number for w in waves for aid in w.apps}
@@ -417,15 +449,15 @@ def _aggregate(
             )
         rows.append(row)
     currencies = {r["currency"] for r in rows}
-    be = breakeven_months(curve_h, months)
+    be = breakeven_months(curve_h.T, months)
     return {
         "apps": tuple(rows),
         "hours": hours,
         "money": money,
         "waves": waves,
         "months": months,
-        "curve_hours": dict(bands(curve_h)),
-        "curve_money": dict(bands(curve_m)),
+        "curve_hours": dict(bands(curve_h, axis=1)),
+        "curve_money": dict(bands(curve_m, axis=1)),
         "breakeven_month_p50": float(np.median(be)) if waves else float("inf"),
         "horizon_months": horizon,
         "currency": currencies.pop() if len(currencies) == 1 else "mixed",
