@@ -216,3 +216,15 @@ def test_adr_numbers_read_as_people_write_them(adr: str, data: dict[str, Any]) -
     """No exponent notation ("5.14e+04"), and money in the run's currency, not "money"."""
     assert not re.search(r"\d\.?\d*e[+-]\d", adr)
     assert "money (NPV)" not in adr and f"{data['currency']} (NPV)" in adr
+
+
+def test_the_scores_table_gives_the_cost_criterion_in_money(
+    assessment: Assessment, decision: Decision, data: dict[str, Any]
+) -> None:
+    """The cost criterion is the money NPV (scoring.raw_criteria), so its row says the currency,
+    not hours, and today's value is the JSON's money NPV median."""
+    md = render_markdown(build_report(assessment, decision, command="test")).decode()
+    row = next(line for line in md.splitlines() if line.startswith("| Total cost (NPV),"))
+    assert row.startswith(f"| Total cost (NPV), {data['currency']} |")
+    today = data["options"][data["status_quo"]]["money"]["npv"]["p50"]
+    assert f"{today:,.0f} \u2192" in row

@@ -57,7 +57,6 @@ from analyzer.report.tree import (
 
 REASONS_ON_PAGE_ONE = 3
 #: Units of the criteria's raw values where the label already says part of it.
-RAW_DISPLAY_UNITS = {"cost": "h"}
 ARROW = "\u2192"
 SOBOL_ROWS = 10
 ANSWER_SECTIONS = ("team", "codebase", "delivery", "incidents", "priorities")
@@ -648,7 +647,8 @@ def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None)
     for c in CRITERIA:
         sub = crit[crit["criterion"] == c].set_index("option")
         row: dict[str, str] = {
-            "criterion": f"{CRITERION_LABELS[c]}, {RAW_DISPLAY_UNITS.get(c, RAW_UNITS[c])}",
+            # the cost criterion is money (scoring.raw_criteria: money_npv), in the run's currency
+            "criterion": f"{CRITERION_LABELS[c]}, {a.currency if c == 'cost' else RAW_UNITS[c]}",
             "weight": fmt_pct(float(sub["weight"].iloc[0])),
         }
         for name in a.option_names:
