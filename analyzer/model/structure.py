@@ -98,9 +98,8 @@ class Structure:
 
     def unchanged(self, option: int) -> bool:
         """``option`` leads to today's state exactly: every process where and how it runs
-        today, on today's orchestrator, with no platform piece to add -- not a move (a team
-        that runs every process in containers already, for every option but baked images of
-        machine-image processes it does not have)."""
+        today, on today's orchestrator, with no platform piece to add: not a move (every
+        option is, for a team that runs every process in containers already)."""
         sq = self.status_quo
         return (
             self.location[option] == self.location[sq]
