@@ -377,3 +377,18 @@ def test_a_move_that_adds_incidents_says_so() -> None:
     assert "about -" not in text
     problems = next(r for r in d.reasons if r.startswith("The problems"))
     assert "would add about" in problems and "remove" not in problems
+
+
+def test_a_pain_reason_labels_the_defaults_it_counts(saas_decision: Decision) -> None:
+    """saas-12 gives scale-out events for some processes and not others: the scale-out reason
+    says its count is partly defaults, not the team's answer (checked against the file)."""
+    q = saas_decision.assessment.questionnaire
+    given = [p for p in q.processes if "scale_out_events_per_month" in p.model_fields_set]
+    reason = next(r for r in saas_decision.reasons if r.startswith("Scale-out lag"))
+    if not given:
+        expected = "(a default)"
+    elif len(given) < len(q.processes):
+        expected = "(partly defaults)"
+    else:
+        expected = "a month wait"
+    assert expected in reason

@@ -17,7 +17,7 @@ from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
 from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.fmt import fmt_money, fmt_number
-from analyzer.decision.inputs import given_fields, user_value
+from analyzer.decision.inputs import given_fields, is_default, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles, row_medians
 from analyzer.model.core import RECURRING_LABELS
@@ -330,6 +330,17 @@ def _said(a: Assessment, name: str) -> float:
     return user_value(a.space[name], a.questionnaire)
 
 
+def _default_mark(a: Assessment, *names: str) -> str:
+    """" (a default)" when ``names`` are answers the team left to their defaults, " (partly
+    defaults)" when some are: a reason that names the team's own pain must not present a
+    default as its answer."""
+    given = given_fields(a.questionnaire)
+    defaults = sum(is_default(a.space[n], given) for n in names)
+    if defaults == 0:
+        return ""
+    return " (a default)" if defaults == len(names) else " (partly defaults)"
+
+
 def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
     """The team's own pains that drive option i's lead over the status quo, in their units.
 
@@ -349,25 +360,26 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
     out: list[tuple[float, str]] = []
     if gaps["parity"] >= share * lead:
         drift = _said(a, "incidents.rate.environment_drift") * MONTHS_PER_YEAR
+        mark = _default_mark(a, "incidents.rate.environment_drift")
         out.append((gaps["parity"], (
-            f"Environment drift is a pain here: about {drift:.0f} drift incidents a year and "
+            f"Environment drift is a pain here: about {drift:.0f} drift incidents a year{mark} and "
             f"works-on-my-machine time cost {_h(_med(o.drift_hours[sq]))} a month; {name} "
             f"cuts that to {_h(_med(o.drift_hours[i]))}."
         )))
     if gaps["operational_risk"] >= share * lead:
         dep = _said(a, "incidents.rate.dependency") * MONTHS_PER_YEAR
+        mark = _default_mark(a, "incidents.rate.dependency")
         out.append((gaps["operational_risk"], (
-            f"Isolation: about {dep:.0f} dependency-conflict incidents a year; incidents cost "
+            f"Isolation: about {dep:.0f} dependency-conflict incidents a year{mark}; incidents cost "
             f"{_h(_med(o.incident_hours[sq]))} a month today and {_h(_med(o.incident_hours[i]))} "
             f"with {name}."
         )))
     if gaps["scale_out"] >= share * lead:
-        events = sum(
-            _said(a, f"processes.{p.name}.scale_out_events_per_month") for p in a.structure.processes
-        )
+        names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes]
+        events = sum(_said(a, n) for n in names)
         lag = qty.scale_out_lag_minutes(o, a.values, a.structure)
         out.append((gaps["scale_out"], (
-            f"Scale-out lag: {events:.0f} scale-outs a month wait about "
+            f"Scale-out lag: {events:.0f} scale-outs a month{_default_mark(a, *names)} wait about "
             f"{_med(o.start_seconds[sq]):.0f} s each for capacity today "
             f"({_med(lag[sq]):.0f} minutes a month) against {_med(o.start_seconds[i]):.0f} s with "
             f"{name}."
@@ -383,7 +395,8 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         if weight >= share * lead:
             out.append((weight, (
                 f"Slow bakes: {deploys:.0f} production deploys a week each wait about {bake:.0f} "
-                f"minutes for an image bake; {name} saves about {_h(delivery_saving)} a month "
+                f"minutes for an image bake{_default_mark(a, 'delivery.image_bake_minutes')}; "
+                f"{name} saves about {_h(delivery_saving)} a month "
                 f"of deploy time."
             )))
     for found in (_new_service_wait(a, s, i, share * lead), _idle_hosts(a, s, i, share * lead)):
