@@ -248,9 +248,10 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
         if gone_best >= 0
         else f"would add about {_h(-gone_best)} a month to it"
     )
+    mark = _default_mark(a, "incidents.rate.environment_drift")
     return (
         f"The problems {solver} {verdict}: about {drift_year:.1f} environment-drift "
-        f"incidents a year, and incidents plus drift cost about {_h(today)} a month today; "
+        f"incidents a year{mark}, and incidents plus drift cost about {_h(today)} a month today; "
         f"{_name(a, best)} {effect}."
     )
 
