@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analyzer._io.paths import data_dir, example_questionnaire
+from analyzer.model import core
+from analyzer.model.assumptions import load_assumptions
+from analyzer.model.options import load_options
+from analyzer.model.structure import Structure
+from analyzer.questionnaire.form import load_questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,3 +73,26 @@ def seed_path() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return data_dir() / "questionnaires"
+
+
+#: (bundled questionnaire, samples, seed) -> its structure and that many samples of its inputs.
+DrawnRun = Callable[..., tuple[Structure, dict[str, np.ndarray]]]
+
+
+def _drawn_run(name: str, n: int, seed: int = 1) -> tuple[Structure, dict[str, np.ndarray]]:
+    """A bundled questionnaire's structure and ``n`` samples of its inputs: the parameter space
+    built with seed 0, the samples drawn with ``seed``."""
+    q = load_questionnaire(example_questionnaire(name))
+    a, opts = load_assumptions(), load_options()
+    structure = core.build_structure(q, opts, a)
+    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
+        n, np.random.default_rng(seed)
+    )
+    return structure, values
+
+
+@pytest.fixture(scope="session")
+def drawn_run() -> DrawnRun:
+    """``drawn_run("seed-team", 101, seed=3)`` -> (structure, values) for the model's tests;
+    session-scoped (it holds no state), so hypothesis tests may use it too."""
+    return _drawn_run

@@ -7,24 +7,22 @@ from __future__ import annotations
 import dataclasses
 import gc
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
-from analyzer._io.paths import example_questionnaire
 from analyzer.model import core
-from analyzer.model.assumptions import load_assumptions
-from analyzer.model.options import load_options
-from analyzer.questionnaire.form import load_questionnaire
+
+if TYPE_CHECKING:
+    from conftest import DrawnRun
 
 
 @pytest.mark.parametrize("block", [2, 7, 50])
-def test_blocks_give_the_numbers_of_one_block(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    q = load_questionnaire(example_questionnaire("seed-team"))
-    a, opts = load_assumptions(), load_options()
-    space = core.build_space(q, a, opts, np.random.default_rng(0))
-    st = core.build_structure(q, opts, a)
-    values = space.sample(101, np.random.default_rng(3))
+def test_blocks_give_the_numbers_of_one_block(
+    block: int, monkeypatch: pytest.MonkeyPatch, drawn_run: DrawnRun
+) -> None:
+    st, values = drawn_run("seed-team", 101, seed=3)
     whole = core.evaluate(values, st)  # 101 samples <= EVAL_BLOCK: one block
     monkeypatch.setattr(core, "EVAL_BLOCK", block)
     blocked = core.evaluate(values, st)
@@ -54,15 +52,10 @@ def _assert_same(x_out: core.Outputs, y_out: core.Outputs) -> None:
 
 
 def test_another_horizon_of_the_same_draws_equals_a_fresh_evaluation(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, drawn_run: DrawnRun
 ) -> None:
     # the decision's horizon checks: same values, dataclasses.replace(structure, horizon)
-    q = load_questionnaire(example_questionnaire("seed-team"))
-    a, opts = load_assumptions(), load_options()
-    st = core.build_structure(q, opts, a)
-    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
-        64, np.random.default_rng(4)
-    )
+    st, values = drawn_run("seed-team", 64, seed=4)
     core.evaluate(values, st)
     for months in (6, 60, st.horizon_months):
         other = dataclasses.replace(st, horizon_months=months)
@@ -78,16 +71,11 @@ def test_another_horizon_of_the_same_draws_equals_a_fresh_evaluation(
 
 
 def test_a_blocked_run_is_freed_when_its_outputs_are_dropped(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, drawn_run: DrawnRun
 ) -> None:
     # no reference cycle keeps the joined arrays alive until the cyclic collector runs: a next
     # evaluation would otherwise fault in fresh memory for its outputs
-    q = load_questionnaire(example_questionnaire("seed-team"))
-    a, opts = load_assumptions(), load_options()
-    st = core.build_structure(q, opts, a)
-    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
-        101, np.random.default_rng(5)
-    )
+    st, values = drawn_run("seed-team", 101, seed=5)
     monkeypatch.setattr(core, "EVAL_BLOCK", 50)
     gc.disable()
     try:

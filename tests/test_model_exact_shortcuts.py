@@ -7,30 +7,20 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer._io.paths import example_questionnaire
 from analyzer.model import core, money, transition
-from analyzer.model.assumptions import load_assumptions
 from analyzer.model.draws import read_draws
 from analyzer.model.infrastructure import InfraMonthly, matmul
-from analyzer.model.options import load_options
 from analyzer.model.placement import place
-from analyzer.questionnaire.form import load_questionnaire
 
-
-def _setup(name: str, n: int, seed: int = 1):  # type: ignore[no-untyped-def]
-    q = load_questionnaire(example_questionnaire(name))
-    a, opts = load_assumptions(), load_options()
-    structure = core.build_structure(q, opts, a)
-    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
-        n, np.random.default_rng(seed)
-    )
-    return structure, values
+if TYPE_CHECKING:
+    from conftest import DrawnRun
 
 
 def _same(x: np.ndarray, y: np.ndarray, what: str) -> None:
@@ -41,9 +31,9 @@ def _same(x: np.ndarray, y: np.ndarray, what: str) -> None:
 
 @pytest.mark.parametrize("name", ["seed-team", "saas-12"])
 def test_a_joined_run_written_in_place_is_its_blocks(
-    name: str, monkeypatch: pytest.MonkeyPatch
+    name: str, monkeypatch: pytest.MonkeyPatch, drawn_run: DrawnRun
 ) -> None:
-    structure, values = _setup(name, 300)
+    structure, values = drawn_run(name, 300)
     monkeypatch.setattr(core, "EVAL_BLOCK", 64)
     joined = core.evaluate(values, structure, hold_breakdowns=True)
     cuts = [int(c) for c in np.linspace(0, 300, -(-300 // 64) + 1)]
@@ -57,8 +47,8 @@ def test_a_joined_run_written_in_place_is_its_blocks(
         _same(getattr(joined, name_), whole, name_)
 
 
-def test_transition_hours_are_the_sum_of_the_work_items_in_order() -> None:
-    structure, values = _setup("seed-team", 500)
+def test_transition_hours_are_the_sum_of_the_work_items_in_order(drawn_run: DrawnRun) -> None:
+    structure, values = drawn_run("seed-team", 500)
     out = core.evaluate(values, structure)
     total = np.zeros_like(out.transition_hours)
     for key in core.WORK_ITEM_LABELS:
@@ -72,8 +62,10 @@ def test_transition_hours_are_the_sum_of_the_work_items_in_order() -> None:
     rows=st.lists(st.lists(st.integers(0, 1), min_size=4, max_size=4).filter(
         lambda r: sum(r) <= 3), min_size=1, max_size=5),
 )
-def test_single_unit_fleets_sum_first_without_the_product(seed: int, rows: list[list[int]]) -> None:
-    structure, values = _setup("seed-team", 97, seed=seed % 1000)
+def test_single_unit_fleets_sum_first_without_the_product(
+    drawn_run: DrawnRun, seed: int, rows: list[list[int]]
+) -> None:
+    structure, values = drawn_run("seed-team", 97, seed=seed % 1000)
     d = read_draws(values, tuple(p.name for p in structure.processes), structure.option_names,
                    structure.categories)
     pl = place(structure, d)
@@ -146,8 +138,8 @@ def test_infrastructure_sums_skip_only_zero_rows() -> None:
     _same(InfraMonthly(**items).total, want, "total")
 
 
-def test_today_computed_as_the_status_quo_row_is_todays_state() -> None:
-    structure, values = _setup("seed-team", 200)
+def test_today_computed_as_the_status_quo_row_is_todays_state(drawn_run: DrawnRun) -> None:
+    structure, values = drawn_run("seed-team", 200)
     d = read_draws(values, tuple(p.name for p in structure.processes), structure.option_names,
                    structure.categories)
     pl = place(structure, d)
@@ -166,8 +158,8 @@ def test_today_computed_as_the_status_quo_row_is_todays_state() -> None:
               full.options.items()[k], f"options {k}")
 
 
-def test_work_items_subtotal_is_the_items_before_the_dip() -> None:
-    structure, values = _setup("org-40", 300)
+def test_work_items_subtotal_is_the_items_before_the_dip(drawn_run: DrawnRun) -> None:
+    structure, values = drawn_run("org-40", 300)
     d = read_draws(values, tuple(p.name for p in structure.processes), structure.option_names,
                    structure.categories)
     items, _, subtotal = transition.work_items_and_subtotal(place(structure, d), d, structure)

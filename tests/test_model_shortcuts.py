@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ from analyzer.model.options import load_options
 from analyzer.model.params import Gamma, Pert
 from analyzer.model.placement import METHODS, place
 from analyzer.questionnaire.form import load_questionnaire
+
+if TYPE_CHECKING:
+    from conftest import DrawnRun
 
 
 @given(rows=st.integers(1, 9), n=st.integers(1, 41), seed=st.integers(0, 2**32 - 1))
@@ -52,13 +56,10 @@ def test_sample_is_the_row_by_row_draw(n: int, monkeypatch: pytest.MonkeyPatch) 
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), scalar=st.booleans())
-def test_per_method_lookup_is_the_masked_sum(seed: int, scalar: bool) -> None:
-    q = load_questionnaire(example_questionnaire("seed-team"))
-    a, opts = load_assumptions(), load_options()
-    structure = core.build_structure(q, opts, a)
-    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
-        6, np.random.default_rng(1)
-    )
+def test_per_method_lookup_is_the_masked_sum(
+    seed: int, scalar: bool, drawn_run: DrawnRun
+) -> None:
+    structure, values = drawn_run("seed-team", 6, seed=1)
     d = read_draws(values, tuple(p.name for p in structure.processes), structure.option_names,
                    structure.categories)
     pl = place(structure, d)
@@ -133,16 +134,11 @@ def test_a_run_without_held_draws_and_breakdowns_gives_the_same_numbers(
 
 
 def test_a_blocked_run_of_held_draws_reads_its_breakdowns_in_one_evaluation(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, drawn_run: DrawnRun
 ) -> None:
     """Held draws above EVAL_BLOCK: the breakdowns are evaluated again when first read, all four
     in one pass, and are the held run's numbers."""
-    q = load_questionnaire(example_questionnaire("seed-team"))
-    a, opts = load_assumptions(), load_options()
-    st = core.build_structure(q, opts, a)
-    values = core.build_space(q, a, opts, np.random.default_rng(0)).sample(
-        150, np.random.default_rng(7)
-    )
+    st, values = drawn_run("seed-team", 150, seed=7)
     monkeypatch.setattr(core, "EVAL_BLOCK", 40)
     kept = core.evaluate(values, st, hold_breakdowns=True)
     lazy = core.evaluate(values, st)
