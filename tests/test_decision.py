@@ -278,6 +278,28 @@ def test_structural_uncertainty_widens_the_score_spread(saas_decision: Decision)
         assert np.std(saas_decision.scoring.total[i]) > np.std(fixed.total[i])
 
 
+def test_running_differences_over_or_under_run_together(saas_decision: Decision) -> None:
+    """running_factor g scales every option's running difference from today at once: the
+    recurring NPV, incidents, drift and lag of option o become x_sq + g (x_o - x_sq), while
+    today's setup and the transition are untouched (the team factor carries those)."""
+    from analyzer.decision.criteria import Constants, likely_constants
+    from analyzer.decision.scoring import raw_criteria
+
+    a = saas_decision.assessment
+    out, st = a.outputs, a.structure
+    sq = st.status_quo
+    base = dict(likely_constants().values)
+    one = raw_criteria(out, a.values, st, Constants(base))
+    two = raw_criteria(out, a.values, st, Constants({**base, "running_factor": np.array([2.0])}))
+    for c in ("operational_risk", "parity", "scale_out"):
+        np.testing.assert_allclose(two[c][sq], one[c][sq])
+        np.testing.assert_allclose(two[c] - two[c][sq], 2.0 * (one[c] - one[c][sq]), atol=1e-9)
+    recurring = out.money_npv - out.money_transition
+    np.testing.assert_allclose(
+        two["cost"] - one["cost"], recurring - recurring[sq], rtol=1e-9, atol=1e-6
+    )
+
+
 def yaml_doc(name: str) -> dict:  # type: ignore[type-arg]
     import yaml
 

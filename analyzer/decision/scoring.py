@@ -6,9 +6,17 @@ criterion is scored by its *difference* to the best option, relative to the team
     score_o = 100 h / (h + (x_o - min_o x_o) / K)
 
 so no option scores 100 because of a constant, and a criterion neither saturates for a small
-team nor collapses for a large one. x, K and h per criterion (h sampled, data/decision.yaml):
+team nor collapses for a large one.
 
-- cost:             x = money NPV + (f - 1) T (team factor f on the transition T), money =
+Two shared factors per future carry correlated estimation error (data/decision.yaml, McConnell's
+cone of uncertainty): the team factor f on every transition item, and the running factor g on
+every running difference from today, x_o -> x_sq + g (x_o - x_sq) for the recurring cost,
+incidents, drift and lag (run() below), so that independent constants do not average out.
+
+x, K and h per criterion (h sampled, data/decision.yaml):
+
+- cost:             x = f T + run(R), T the transition money, R = money NPV - T the running
+                    money (hours x hourly cost + infrastructure, discounted), money =
                     engineer-hours x hourly cost + infrastructure (analyzer.model.money); K = the
                     team's time x hourly cost plus today's infrastructure over the horizon
                     (discounted like the NPV), h = ``cost_share_half``. Hours stay in the
@@ -17,10 +25,10 @@ team nor collapses for a large one. x, K and h per criterion (h sampled, data/de
                     capacity, u the share of the team working on tools it does not know, n_s
                     stateful migrations, m_s = ``stateful_migration_months``; K = 1,
                     h = ``transition_risk_half``; zero for an option equal to today
-- operational_risk: x = incident h/month, K = team hours a month, h = ``operational_share_half``
-- parity:           x = drift + works-on-my-machine h/month, K = team hours a month,
+- operational_risk: x = run(incident h/month), K = team hours a month, h = ``operational_share_half``
+- parity:           x = run(drift + works-on-my-machine h/month), K = team hours a month,
                     h = ``parity_share_half``
-- scale_out:        x = minutes of lag a month (events x start-up), K = 1, h = ``scale_out_lag_half``
+- scale_out:        x = run(minutes of lag a month (events x start-up)), K = 1, h = ``scale_out_lag_half``
 - team_fit:         x = skills gap: (1 - r) (c (1 - F) + i (1 - F_i)) + r (c (1 - M_c) + i (1 - M_i)),
                     c, i the option's shares of own processes in containers and on images, F the
                     team's container familiarity, F_i its image familiarity (1 - today's container
@@ -83,12 +91,21 @@ def raw_criteria(
         "stateful_migration_months"
     ] * (months > 0)
     full = (len(st.options), n)
+    g = k["running_factor"]
+    sq = st.status_quo
+
+    def run(x: FloatArray) -> FloatArray:
+        """x_sq + g (x_o - x_sq): today's value, and every option's difference from it scaled."""
+        x = np.broadcast_to(x, full)
+        return np.asarray(x[sq] + g * (x - x[sq]))
+
+    recurring = out.money_npv - out.money_transition
     return {
-        "cost": out.money_npv + (factor - 1.0) * out.money_transition,
+        "cost": out.money_transition * factor + run(recurring),
         "transition_risk": np.broadcast_to(risk, full),
-        "operational_risk": out.incident_hours,
-        "parity": out.drift_hours,
-        "scale_out": np.broadcast_to(qty.scale_out_lag_minutes(out, values, st), full),
+        "operational_risk": run(out.incident_hours),
+        "parity": run(out.drift_hours),
+        "scale_out": run(qty.scale_out_lag_minutes(out, values, st)),
         "portability": out.portability,
         "team_fit": np.broadcast_to((1.0 - turnover) * unfamiliar + turnover * hires_gap, full),
     }
