@@ -278,6 +278,17 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         for o in O
     ]
     to_ctr = [times(moved[o], pl.ctr[o]) for o in O]
+    # in a container today and under the option, deployed another way: onto the platform
+    redeployed = [
+        [
+            min(max(sum(abs(pl.method[m][o][p] - pl.method0[m][p]) for m in METHODS) / 2.0, 0.0), 1.0)
+            for p in P
+        ]
+        for o in O
+    ]
+    onto = [
+        [to_ctr[o][p] + pl.ctr[o][p] * pl.ctr0[p] * redeployed[o][p] for p in P] for o in O
+    ]
 
     # ---- transition (transition.py)
     nd = proc("native_dependencies")
@@ -302,6 +313,7 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
     for o in O:
         tc, own_tc = to_ctr[o], times(to_ctr[o], pl.own)
         any_moving = float(units(tc) > 0)
+        any_onto = float(units(onto[o]) > 0)
         own_moving = float(units(own_tc) > 0)
         into_ctr, moving = times(tc, pl.stateful), times(moved[o], pl.stateful)
         pieces = pl.new_pieces[o]
@@ -317,10 +329,12 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
             + units(moving, data_gb) * v["assumptions.data_migration_hours_per_gb"]
         )
         items["backup_drill"].append(curved(into_ctr, v["assumptions.backup_drill_hours"]))
-        items["composition"].append(curved(tc, v["assumptions.composition_hours_per_process"]))
+        items["composition"].append(
+            curved(onto[o], v["assumptions.composition_hours_per_process"])
+        )
         items["environment_config"].append(
-            any_moving * E * v["assumptions.environment_config_hours"]
-            + E * curved(tc, v["assumptions.environment_config_hours_per_service"])
+            any_onto * E * v["assumptions.environment_config_hours"]
+            + E * curved(onto[o], v["assumptions.environment_config_hours_per_service"])
         )
         setup = (
             float("container_pipeline" in pieces) * v["assumptions.pipeline_hours"]

@@ -105,3 +105,30 @@ def test_a_release_on_a_new_image_waits_for_the_instances_to_boot() -> None:
     assert np.all(rebake > 0)
     package = delivery_today("package-upgrade", 160.0) - delivery_today("package-upgrade", 100.0)
     np.testing.assert_allclose(package, 0.0, atol=1e-12)
+
+
+def test_containers_going_onto_an_orchestrator_get_manifests_and_configuration() -> None:
+    """Units already in containers but deployed another way today (one per VM, new hosts per
+    release) need orchestrator manifests and per-environment configuration like units that move
+    into containers: ``Placement.onto_platform``. Left where they are, they need none."""
+    baked = {"name": "apps", "kind": "web", "runs_on": "container",
+             "deploy_method": "rebake-image", "count": 200}
+    st, values = _run(_q([baked]))
+    sq, docker = st.status_quo, st.option_names.index("docker")
+    pl = place(st, read_draws(values, tuple(p.name for p in st.processes), st.option_names,
+                              st.categories))
+    assert pl.to_ctr[docker, 0] == 0.0  # nothing moves into containers...
+    assert pl.onto_platform[docker, 0] == 1.0  # ...but it goes onto the orchestrator
+    assert pl.onto_platform[sq, 0] == 0.0
+    out = evaluate(values, st)
+    first = load_assumptions()["composition_hours_per_process"].low
+    # 200 services on the experience curve: far more than one service's manifests
+    assert np.all(out.work_items["composition"][docker] > 10 * first)
+    assert np.all(out.work_items["environment_config"][docker] > 0.0)
+    assert np.all(out.work_items["composition"][sq] == 0.0)
+    # a process already in a container and deployed as today goes nowhere
+    plain = {"name": "apps", "kind": "web", "runs_on": "container", "count": 200}
+    st2, values2 = _run(_q([plain]))
+    pl2 = place(st2, read_draws(values2, tuple(p.name for p in st2.processes),
+                                st2.option_names, st2.categories))
+    assert np.all(pl2.onto_platform[:, 0] == 0.0)

@@ -62,6 +62,12 @@ CASES = {
         "platform.config_management": "ansible",
         "delivery.deploy_method": "rebake-image",
     },
+    "containers on a new host per release today (onto an orchestrator)": {
+        "processes.runs_on": "container",
+        "processes.deploy_method": "rebake-image",
+        "platform.registry": True,
+        "platform.container_pipeline": True,
+    },
 }
 
 

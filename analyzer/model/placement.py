@@ -60,6 +60,10 @@ class Placement:
     mgd0: FloatArray
     moved: FloatArray  # (O, P) location changes
     to_ctr: FloatArray  # (O, P) moves into containers
+    #: (O, P) goes onto the option's container platform: moves into containers, or is in a
+    #: container today and changes how it is deployed (per-host containers, a new host per
+    #: release, onto an orchestrator): manifests, configuration and secrets written again
+    onto_platform: FloatArray
     own: FloatArray  # (P,) the team's own code
     stateful: FloatArray
     co_located: FloatArray
@@ -171,6 +175,11 @@ def place(st: Structure, d: Draws) -> Placement:
     today = np.stack([img0, ctr0, mgd0])  # (3, P)
     target = np.stack([img, ctr, mgd], axis=1)  # (O, 3, P)
     moved = np.clip(np.abs(target - today[None]).sum(axis=1) / 2.0, 0.0, 1.0)
+    method = {m: st.method_mask(m) for m in METHODS}
+    method0 = {m: st.today_method_mask(m) for m in METHODS}
+    redeployed = np.clip(
+        sum(np.abs(method[m] - method0[m][None]) for m in METHODS) / 2.0, 0.0, 1.0
+    )
     return Placement(
         n=n,
         curve=experience_sum(d.proc.count, d.c.experience_learning_rate[None, :]),
@@ -182,11 +191,12 @@ def place(st: Structure, d: Draws) -> Placement:
         mgd0=mgd0,
         moved=moved,
         to_ctr=moved * ctr,
+        onto_platform=moved * ctr + ctr * ctr0[None] * redeployed,
         own=st.process_mask("own"),
         stateful=st.process_mask("stateful"),
         co_located=st.process_mask("co_located"),
         manual=st.process_mask("manual"),
-        method={m: st.method_mask(m) for m in METHODS},
-        method0={m: st.today_method_mask(m) for m in METHODS},
+        method=method,
+        method0=method0,
         entries=st.process_mask("any"),
     )

@@ -83,16 +83,19 @@ def stateful_items(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray, Flo
 
 
 def composition(pl: Placement, d: Draws) -> FloatArray:
-    """Compose file or orchestrator manifests per containerised unit (experience curve)."""
-    return pl.curved(pl.to_ctr, d.c.composition_hours_per_process)
+    """Compose file or orchestrator manifests per unit going onto the option's container
+    platform (``Placement.onto_platform``: moved into containers, or re-deployed there), on the
+    experience curve."""
+    return pl.curved(pl.onto_platform, d.c.composition_hours_per_process)
 
 
 def environment_config(pl: Placement, d: Draws, st: Structure) -> FloatArray:
-    """Per environment: a base plus per-service configuration and secrets (experience curve)."""
+    """Per environment: a base plus per-service configuration and secrets for every unit going
+    onto the option's container platform (experience curve)."""
     c = d.c
-    moving = pl.curved(pl.to_ctr, c.environment_config_hours_per_service)
+    moving = pl.curved(pl.onto_platform, c.environment_config_hours_per_service)
     return np.asarray(
-        _any_units(pl, pl.to_ctr) * st.environments * c.environment_config_hours
+        _any_units(pl, pl.onto_platform) * st.environments * c.environment_config_hours
         + st.environments * moving
     )
 
