@@ -22,6 +22,7 @@ from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles, row_medians
 from analyzer.model.core import RECURRING_LABELS
 from analyzer.model.structure import (
+    CONTAINER_METHOD,
     MACHINE_IMAGE,
     PLACEMENT_DOCKER,
     PLACEMENT_HYBRID,
@@ -86,15 +87,19 @@ def group_phrase(a: Assessment, s: Scoring, i: int) -> str:
         return _name(a, i)
     others = " and ".join(_name(a, j) for j in twins)
     one = len(twins) == 1
-    if not any(a.structure.contained[i]):  # e.g. staying, for a team that bakes already
+    # staying, for a team that bakes already or runs its containers one per host already
+    if not any(a.structure.contained[i]) or s.same_group(i, a.structure.status_quo):
         return f"{_name(a, i)} ({others} {'leads' if one else 'lead'} to the same state)"
     return f"{_name(a, i)} ({others} {'puts' if one else 'put'} the same processes in containers)"
 
 
 def share_phrase(share: float) -> str:
-    """'87 %'; a share that rounds to 100 % reads 'more than 99 %': a finite set of simulated
-    futures never shows that an option wins every possible one."""
-    return "more than 99 %" if share >= 0.995 else f"{100 * share:.0f} %"
+    """'87 %'; above 99.5 % one decimal ('99.9 %'), and a share that rounds to 100 % reads
+    'more than 99.9 %': a finite set of simulated futures never shows that an option wins every
+    possible one."""
+    if share >= 0.9995:
+        return "more than 99.9 %"
+    return f"{100 * share:.1f} %" if share >= 0.995 else f"{100 * share:.0f} %"
 
 
 def headline(a: Assessment, s: Scoring, limit: float) -> str:
@@ -118,6 +123,15 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
     if rec == a.structure.status_quo:
         return (f"Stay with {label} ({state}) for now: it comes out ahead in {pct} of the "
                 "simulated futures.")
+    st = a.structure
+    inside = qty.containerised(st)
+    scheduled = all(
+        m == CONTAINER_METHOD for m, c in zip(st.method[rec], st.contained[rec], strict=True) if c
+    )
+    if inside[rec] and inside[rec] == inside[st.status_quo] and scheduled:
+        # the same processes in containers as today (one per host, a new host per release):
+        # what changes is how they are deployed, not where they run
+        state += " as today, deployed onto an orchestrator"
     return f"Move to {label} ({state}): it comes out ahead in {pct} of the simulated futures."
 
 

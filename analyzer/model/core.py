@@ -155,11 +155,13 @@ def _answer_params(q: Questionnaire) -> list[Param]:
             if not isinstance(value, Estimate):
                 continue  # optional answers left out (None) take their documented default
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            # "currency per hour" reads "USD per hour": the team's own currency
+            unit = str(extra.get("unit", "")).replace("currency", q.team.currency)
             out.append(
                 Param(
                     f"{section}.{key}",
                     ANSWER_LABELS.get(f"{section}.{key}", key.replace("_", " ")),
-                    str(extra.get("unit", "")),
+                    unit,
                     "answer",
                     _pert(value),
                     f"questionnaire: {section}.{key}",

@@ -273,7 +273,7 @@ def _horizon_blocks(d: Decision) -> list[Block]:
     frame = pd.DataFrame({
         "months": [f"{c.months}{' (yours)' if c.current else ''}" for c in d.horizon_checks],
         "option": [_short(a, c.recommendation) for c in d.horizon_checks],
-        "confidence": [fmt_pct(c.confidence) for c in d.horizon_checks],
+        "confidence": [share_phrase(c.confidence) for c in d.horizon_checks],
     })
     return [Table(frame, (Column("months", "Horizon, months", width=1.4),
                           Column("option", "Comes out ahead", width=2.2),

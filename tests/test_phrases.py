@@ -1,0 +1,49 @@
+"""Sentences a tech lead reads: shares, units and the state a move leads to."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzer.decision.decide import decide
+from analyzer.decision.explain import share_phrase
+from analyzer.model.assess import assess
+from analyzer.questionnaire.form import Questionnaire
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.87, "87 %"), (0.994, "99 %"), (0.9992, "99.9 %"), (0.9996, "more than 99.9 %"),
+     (1.0, "more than 99.9 %")],
+)
+def test_a_share_near_certainty_keeps_a_decimal_and_never_reads_100(share: float, text: str) -> None:
+    assert share_phrase(share) == text
+
+
+def _containers_on_their_own_hosts(currency: str) -> Questionnaire:
+    return Questionnaire.model_validate({
+        "schema_version": 2,
+        "name": "containers one per host",
+        "team": {"engineers": 150, "currency": currency},
+        "codebase": {"kloc": 4000},
+        "platform": {"registry": True, "container_pipeline": True, "orchestrator": "none"},
+        "processes": [{"name": "services", "kind": "web", "count": 200, "runs_on": "container",
+                       "deploy_method": "rebake-image"}],
+        "delivery": {"prod_deploys_per_week": 1000, "deploy_method": "rebake-image"},
+    })
+
+
+def test_a_move_of_containers_onto_an_orchestrator_says_they_are_in_containers_already() -> None:
+    d = decide(assess(_containers_on_their_own_hosts("EUR"), samples=2000, seed=3),
+               sensitivity=False)
+    st = d.assessment.structure
+    assert d.scoring.recommended != st.status_quo  # the case moves (deploy waits on new hosts)
+    assert "every process in a container as today, deployed onto an orchestrator" in d.headline()
+    assert "Move to containers" in d.headline()
+
+
+def test_money_units_name_the_teams_currency() -> None:
+    a = assess(_containers_on_their_own_hosts("EUR"), samples=200, seed=3)
+    unit = a.space["team.hourly_cost"].unit
+    assert unit == "EUR per hour"
+    assert np.isfinite(a.outputs.money_npv).all()
