@@ -277,9 +277,11 @@ def recommended_cell(r: CaseResult) -> str:
 
 
 def _pct(share: float) -> str:
-    """'87 %'; a share that rounds to 100 % reads '> 99 %', as in the report: a finite set of
+    """As in the report (``share_phrase``): '87 %', '99.9 %', '> 99.9 %'; a finite set of
     simulated futures never shows that an option wins every possible one."""
-    return "> 99 %" if share >= 0.995 else f"{100 * share:.0f} %"
+    from analyzer.decision.explain import share_phrase
+
+    return share_phrase(share).replace("more than", ">")
 
 
 def _state(placement: str | None) -> str:

@@ -858,7 +858,7 @@ def assumptions_section(a: Assessment) -> Section:
     for section in ANSWER_SECTIONS:
         for path, value, given, info in iter_fields(getattr(q, section), f"{section}."):
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            unit = str(extra.get("unit", ""))
+            unit = str(extra.get("unit", "")).replace("currency", q.team.currency)
             mark = "" if given else DEFAULT_MARK
             rows.append({"field": path, "answer": format_answer(value, separator="; "), "unit": unit, "given": mark})
     for p in q.processes:
