@@ -366,6 +366,9 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         deep = pp * v["assumptions.learning_hours_platform_engineer"] * (1.0 - platform_fam)
         light = engineers * v["assumptions.learning_hours_per_engineer"] * (1.0 - docker_fam)
         items["learning"].append(any_moving * new_platform * deep + own_moving * light)
+        team_factor = v["assumptions.team_factor"]
+        for k in WORK_ITEMS[:-1]:  # one shared over- or under-run on every item
+            items[k][o] *= team_factor
         subtotal = 0.0
         for k in WORK_ITEMS[:-1]:
             subtotal += items[k][o]

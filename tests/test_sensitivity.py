@@ -275,9 +275,16 @@ def test_sobol_is_reproducible(seed_run) -> None:  # type: ignore[no-untyped-def
     pd.testing.assert_frame_equal(first, again)
 
 
-def test_tornado_and_sobol_agree_on_the_top_driver(seed_run, seed_sobol) -> None:  # type: ignore[no-untyped-def]
+def test_tornado_and_sobol_agree_on_the_top_drivers(seed_run, seed_sobol) -> None:  # type: ignore[no-untyped-def]
+    """Each method's top driver is among the other's top two. Not the same first: the tornado
+    moves one input at a time, Sobol's ST counts interactions too, and the team factor, which
+    multiplies every transition item, interacts by construction (seed team: tornado bake
+    pipeline first, team factor second; Sobol ST 0.44 +- 0.08 against 0.39 +- 0.05 the other way)."""
     a, engine = seed_run
-    assert tornado(engine, a.space)["name"].iloc[0] == seed_sobol["name"].iloc[0]
+    by_tornado = list(tornado(engine, a.space)["name"].iloc[:2])
+    by_sobol = list(seed_sobol["name"].iloc[:2])
+    assert by_tornado[0] in by_sobol
+    assert by_sobol[0] in by_tornado
 
 
 # ---- the most valuable unknown ---------------------------------------------------------------

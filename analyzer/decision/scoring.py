@@ -8,20 +8,21 @@ criterion is scored by its *difference* to the best option, relative to the team
 so no option scores 100 because of a constant, and a criterion neither saturates for a small
 team nor collapses for a large one.
 
-Two shared factors per future carry correlated estimation error (data/decision.yaml, McConnell's
-cone of uncertainty): the team factor f on every transition item, and the running factor g on
-every running difference from today, x_o -> x_sq + g (x_o - x_sq) for the recurring cost,
-incidents, drift and lag (run() below), so that independent constants do not average out.
+Two shared factors per future carry correlated estimation error (McConnell's cone of
+uncertainty, 0.5-2x), so that independent constants do not average out: the model's team factor
+multiplies every transition item (data/assumptions.yaml ``team_factor``, already in T and D
+below), and the decision's running factor g (data/decision.yaml) every running difference from
+today, x_o -> x_sq + g (x_o - x_sq), for the recurring cost, incidents, drift and lag (run()).
 
 x, K and h per criterion (h sampled, data/decision.yaml):
 
-- cost:             x = f T + run(R), T the transition money, R = money NPV - T the running
+- cost:             x = T + run(R), T the transition money, R = money NPV - T the running
                     money (hours x hourly cost + infrastructure, discounted), money =
                     engineer-hours x hourly cost + infrastructure (analyzer.model.money); K = the
                     team's time x hourly cost plus today's infrastructure over the horizon
                     (discounted like the NPV), h = ``cost_share_half``. Hours stay in the
                     outputs (``npv_hours``) for display.
-- transition_risk:  x = f D (1 + u) + n_s m_s: calendar months D at the team's migration
+- transition_risk:  x = D (1 + u) + n_s m_s: calendar months D at the team's migration
                     capacity, u the share of the team working on tools it does not know, n_s
                     stateful migrations, m_s = ``stateful_migration_months``; K = 1,
                     h = ``transition_risk_half``; zero for an option equal to today
@@ -69,7 +70,6 @@ def raw_criteria(
 ) -> dict[str, FloatArray]:
     """The raw value of every criterion, (options, samples), in the units of RAW_UNITS."""
     n = out.npv_hours.shape[1]
-    factor = k["team_factor"]
     engineers, familiarity, hires = qty.team_inputs(values)
     share_c = qty.container_share(st)[:, None]
     share_i = 1.0 - share_c
@@ -86,7 +86,7 @@ def raw_criteria(
     hires_gap = share_c * (1.0 - k["hire_container_familiarity"]) + share_i * (
         1.0 - k["hire_image_familiarity"]
     )
-    months = qty.transition_months(out) * factor
+    months = qty.transition_months(out)
     risk = months * (1.0 + unfamiliar) + qty.stateful_migrations(st)[:, None] * k[
         "stateful_migration_months"
     ] * (months > 0)
@@ -101,7 +101,7 @@ def raw_criteria(
 
     recurring = out.money_npv - out.money_transition
     return {
-        "cost": out.money_transition * factor + run(recurring),
+        "cost": out.money_transition + run(recurring),
         "transition_risk": np.broadcast_to(risk, full),
         "operational_risk": run(out.incident_hours),
         "parity": run(out.drift_hours),

@@ -67,6 +67,7 @@ class Constants:
     learning_hours_per_engineer: FloatArray
     learning_hours_platform_engineer: FloatArray
     productivity_dip_fraction: FloatArray
+    team_factor: FloatArray
     image_upkeep_hours_per_image_month: FloatArray
     image_patching_hours_per_image_month: FloatArray
     host_patching_hours_per_host_month: FloatArray

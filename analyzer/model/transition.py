@@ -217,11 +217,16 @@ def work_items_and_subtotal(
 ) -> tuple[dict[str, FloatArray], FloatArray, FloatArray]:
     """``work_items`` and the items' sum before the productivity dip, 0 + item_1 + ... +
     item_12 in WORK_ITEMS order: the transition hours are that sum + the dip, exactly the
-    additions of summing all thirteen in order."""
+    additions of summing all thirteen in order.
+
+    Every item is multiplied by the future's ``team_factor`` f (McConnell's cone, 0.5-2x): one
+    team over- or under-runs all its tasks together, so the items are correlated, and the
+    ranges shown for the move are the ones the decision weighs."""
+    f = d.c.team_factor
     per_process = per_process_containerise(pl, d, per_process_out)
+    per_process *= f
     volumes, data, drill = stateful_items(pl, d)
-    items: dict[str, FloatArray] = {
-        "containerise": per_process.sum(axis=1),
+    raw: dict[str, FloatArray] = {
         "app_adaptation": app_adaptation(pl, d),
         "volumes": volumes,
         "data_migration": data,
@@ -233,6 +238,10 @@ def work_items_and_subtotal(
         "platform_setup": platform_setup(d, st),
         "observability": observability(pl, d),
         "learning": learning(pl, d, st),
+    }
+    items: dict[str, FloatArray] = {
+        "containerise": per_process.sum(axis=1),
+        **{k: np.multiply(v, f) for k, v in raw.items()},
     }
     # sum(items, zeros) added into one array: ((0 + a_1) + a_2) + ..., with 0 + a_1 as a_1 + 0
     # (IEEE addition is commutative), instead of a new array for every partial sum
