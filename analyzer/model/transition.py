@@ -39,10 +39,10 @@ def _any_units(pl: Placement, mask: FloatArray) -> FloatArray:
 
 
 def per_process_containerise(
-    pl: Placement, d: Draws, out: FloatArray | None = None
+    pl: Placement, d: Draws, out: FloatArray | None = None, factor: FloatArray | None = None
 ) -> FloatArray:
-    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count) (into
-    ``out`` when given).
+    """(O, P, S) hours to containerise each entry: first unit x experience_sum(count) (x
+    ``factor``, the team factor, when given; into ``out`` when given).
 
     First unit: own code = containerise_app_hours + native deps x native_dependency_hours;
     off-the-shelf = containerise_service_hours (an official image plus configuration).
@@ -53,7 +53,10 @@ def per_process_containerise(
         c.containerise_app_hours + d.proc.native_dependencies * c.native_dependency_hours
     )
     first = first + (1.0 - own) * c.containerise_service_hours
-    return np.asarray(np.multiply(pl.to_ctr[:, :, None], (first * pl.curve)[None], out=out))
+    fleet = first * pl.curve
+    if factor is not None:
+        fleet *= factor  # (P, S): cheaper than scaling the (O, P, S) product
+    return np.asarray(np.multiply(pl.to_ctr[:, :, None], fleet[None], out=out))
 
 
 def app_adaptation(pl: Placement, d: Draws) -> FloatArray:
@@ -223,8 +226,7 @@ def work_items_and_subtotal(
     team over- or under-runs all its tasks together, so the items are correlated, and the
     ranges shown for the move are the ones the decision weighs."""
     f = d.c.team_factor
-    per_process = per_process_containerise(pl, d, per_process_out)
-    per_process *= f
+    per_process = per_process_containerise(pl, d, per_process_out, factor=f)
     volumes, data, drill = stateful_items(pl, d)
     raw: dict[str, FloatArray] = {
         "app_adaptation": app_adaptation(pl, d),
@@ -239,10 +241,12 @@ def work_items_and_subtotal(
         "observability": observability(pl, d),
         "learning": learning(pl, d, st),
     }
-    items: dict[str, FloatArray] = {
-        "containerise": per_process.sum(axis=1),
-        **{k: np.multiply(v, f) for k, v in raw.items()},
-    }
+    shape = (len(st.options), d.n)
+    items: dict[str, FloatArray] = {"containerise": per_process.sum(axis=1)}
+    for k, v in raw.items():
+        # the items are new arrays of their own: scaled in place when full-sized
+        own = v.shape == shape and v.flags.writeable and v.base is None
+        items[k] = np.multiply(v, f, out=v) if own else np.multiply(v, f)
     # sum(items, zeros) added into one array: ((0 + a_1) + a_2) + ..., with 0 + a_1 as a_1 + 0
     # (IEEE addition is commutative), instead of a new array for every partial sum
     parts = iter(items.values())
@@ -250,6 +254,5 @@ def work_items_and_subtotal(
     for part in parts:
         subtotal += part
     items["productivity_dip"] = subtotal * d.c.productivity_dip_fraction
-    shape = (len(st.options), d.n)
     shaped = {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in items.items()}
     return shaped, per_process, subtotal
