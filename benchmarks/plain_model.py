@@ -502,9 +502,12 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         ctr_units = units(pl.ctr[o])
         share = _share(units(times(pl.ctr[o], pl.entries)), entries_units)
         own_share = _share(units(times(pl.ctr[o], pl.own)), own_units)
+        baked = pl.method[BAKED_CONTAINER][o]  # a container baked into its own image
         rec["image_upkeep"].append(
-            units(pl.img[o]) * v["assumptions.image_upkeep_hours_per_image_month"]
-            + units(times(pl.img[o], pl.method[REBAKE][o]))
+            units([i + b for i, b in zip(pl.img[o], baked, strict=True)])
+            * v["assumptions.image_upkeep_hours_per_image_month"]
+            + units([x + b for x, b in zip(times(pl.img[o], pl.method[REBAKE][o]), baked,
+                                           strict=True)])
             * v["assumptions.image_patching_hours_per_image_month"]
         )
         long_lived = [
@@ -514,7 +517,9 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         hosts = units(long_lived, instances)
         managed = float(pl.orchestrator[o] == MANAGED_ORCHESTRATOR)
         node_share = 1.0 - managed * (1.0 - v["assumptions.managed_node_patch_share"])
-        nodes = units(pl.ctr[o], instances) * v["assumptions.container_packing"]
+        nodes = units([c - b for c, b in zip(pl.ctr[o], baked, strict=True)], instances) * v[
+            "assumptions.container_packing"
+        ]
         fleet = (experience_sum(max(hosts, 1.0), rate_lr) if hosts > 1.0 else hosts) + (
             experience_sum(max(nodes, 1.0), rate_lr) if nodes > 1.0 else nodes
         ) * node_share

@@ -5,6 +5,10 @@
 - The hiring default scales with the team (``hire_share_per_year`` x engineers).
 - Long-lived hosts are patched in place (``host_patching``); their images carry no OS patching
   of their own (it was counted twice).
+- Containers already in containers but going onto an orchestrator get manifests and
+  configuration (``Placement.onto_platform``): moving 200 of them was 100 h.
+- A container baked into its own image keeps an image and instance group per service
+  (``image_upkeep``), as a machine image does; it was charged nothing per service.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.draws import read_draws
 from analyzer.model.options import load_options
 from analyzer.model.placement import place
-from analyzer.model.recurring import image_upkeep
+from analyzer.model.recurring import host_patching, image_upkeep
 from analyzer.model.structure import BAKED_CONTAINER, CONTAINER_METHOD, PACKAGE, REBAKE
 from analyzer.questionnaire.form import Questionnaire
 
@@ -132,3 +136,23 @@ def test_containers_going_onto_an_orchestrator_get_manifests_and_configuration()
     pl2 = place(st2, read_draws(values2, tuple(p.name for p in st2.processes),
                                 st2.option_names, st2.categories))
     assert np.all(pl2.onto_platform[:, 0] == 0.0)
+
+
+def test_a_container_baked_into_its_own_image_keeps_an_image_per_service() -> None:
+    """One container per VM on a new image or instance group per release keeps what a machine
+    image keeps per service: its template and instance group (u) and patching by re-baking (p);
+    it is not a shared node patched in place. On an orchestrator neither is left."""
+    baked = {"name": "apps", "kind": "web", "runs_on": "container",
+             "deploy_method": "rebake-image", "count": 50}
+    st, values = _run(_q([baked]))
+    sq, docker = st.status_quo, st.option_names.index("docker")
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    pl = place(st, d)
+    upkeep = image_upkeep(pl, d)
+    n = pl.units(pl.ctr)[sq]
+    expected = n * (d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month)
+    np.testing.assert_allclose(upkeep[sq], expected)
+    assert np.all(upkeep[docker] == 0.0)
+    patched = host_patching(pl, d, st)
+    assert np.all(patched[sq] == 0.0)  # replaced with their image, never patched in place
+    assert np.all(patched[docker] > 0.0)  # the orchestrator's nodes are

@@ -122,7 +122,7 @@ WORK_ITEM_LABELS: dict[str, str] = {
     "productivity_dip": "Productivity dip during the move",
 }
 RECURRING_LABELS: dict[str, str] = {
-    "image_upkeep": "Machine images: bake pipelines and OS patching per image",
+    "image_upkeep": "Machine images: bake pipelines, launch templates and OS patching per image",
     "host_patching": "Host OS patching (long-lived hosts and container nodes)",
     "environments": "Non-production environments kept in step",
     "config_management": "Config-management upkeep",

@@ -58,11 +58,17 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
     packaging and host-set-up scripts (u); a unit baked per release is patched by re-baking its
     image (p), while long-lived hosts (package upgrade, config management) are patched in place,
     which ``host_patching`` counts -- charging them p as well was the v2.0 double count.
+
+    A container baked into its own machine image, one per VM with new instances per release
+    (Zalando STUPS, Coinbase Odin), is such a unit too: its own image or launch template and
+    instance group per service (u; Zalando: "teams struggling with CloudFormation"), patched
+    by rolling every service onto a re-baked image (p), not as shared nodes.
     """
     c = d.c
-    rebake = pl.units(pl.img * pl.method[REBAKE])
+    baked = pl.method[BAKED_CONTAINER]
+    rebake = pl.units(pl.img * pl.method[REBAKE] + baked)
     return np.asarray(
-        pl.units(pl.img) * c.image_upkeep_hours_per_image_month
+        pl.units(pl.img + baked) * c.image_upkeep_hours_per_image_month
         + rebake * c.image_patching_hours_per_image_month
     )
 
@@ -78,7 +84,8 @@ def host_patching(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     hosts = pl.units(long_lived, d.proc.instances)
     managed = np.array([float(o == MANAGED_ORCHESTRATOR) for o in st.orchestrator])[:, None]
     node_share = 1.0 - managed * (1.0 - c.managed_node_patch_share)
-    nodes = pl.units(pl.ctr, d.proc.instances) * c.container_packing
+    # baked containers are replaced with their re-baked image (image_upkeep), not patched
+    nodes = pl.units(pl.ctr - pl.method[BAKED_CONTAINER], d.proc.instances) * c.container_packing
     rate = c.experience_learning_rate
     fleet = fleet_hosts(hosts, rate) + fleet_hosts(nodes, rate) * node_share
     return np.asarray(fleet * environments * c.host_patching_hours_per_host_month)
