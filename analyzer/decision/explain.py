@@ -16,7 +16,7 @@ import numpy as np
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
 from analyzer.decision.fmt import fmt_hours as _h
-from analyzer.decision.fmt import fmt_money, fmt_number
+from analyzer.decision.fmt import fmt_money, fmt_number, fmt_short
 from analyzer.decision.inputs import given_fields, is_default, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles, row_medians
@@ -391,10 +391,15 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         )))
     if gaps["scale_out"] >= share * lead:
         names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes]
-        events = sum(_said(a, n) for n in names)
+        mark = _default_mark(a, *names)
+        # the team's own figure when it gave every one; else what the model drew (the median,
+        # as for the lag beside it): a default's likely 0 must not read "0 scale-outs ... 13
+        # minutes a month"
+        events = (_med(qty.scale_out_events(a.values, a.structure)) if mark
+                  else sum(_said(a, n) for n in names))
         lag = qty.scale_out_lag_minutes(o, a.values, a.structure)
         out.append((gaps["scale_out"], (
-            f"Scale-out lag: {events:.0f} scale-outs a month{_default_mark(a, *names)} wait about "
+            f"Scale-out lag: {fmt_short(events)} scale-outs a month{mark} wait about "
             f"{_med(o.start_seconds[sq]):.0f} s each for capacity today "
             f"({_med(lag[sq]):.0f} minutes a month) against {_med(o.start_seconds[i]):.0f} s with "
             f"{name}."
