@@ -47,3 +47,16 @@ def test_money_units_name_the_teams_currency() -> None:
     unit = a.space["team.hourly_cost"].unit
     assert unit == "EUR per hour"
     assert np.isfinite(a.outputs.money_npv).all()
+
+
+def test_an_option_that_leaves_everything_as_today_is_not_a_move_at_a_glance() -> None:
+    """Baking images per release for a team whose containers are baked already is today's
+    state: no up-front work and nothing to pay back, not 'not within 36 months'."""
+    from analyzer.report.content import _glance_table
+
+    a = assess(_containers_on_their_own_hosts("USD"), samples=500, seed=3)
+    baked = a.option_names.index("baked-images")
+    assert a.structure.unchanged(baked)
+    rows = _glance_table(a).frame.to_dict("records")
+    assert rows[baked]["versus"] == "same as today"
+    assert rows[baked]["transition"] == "none" and rows[baked]["payback"] == "-"

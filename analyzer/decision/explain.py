@@ -79,18 +79,25 @@ def runner_up(a: Assessment, s: Scoring) -> int:
     return max(pool, key=lambda i: float(med[i]))
 
 
-def group_phrase(a: Assessment, s: Scoring, i: int) -> str:
-    """'Docker' or 'Docker (the hybrid puts the same processes in containers)'; options in one
-    group lead to the same state (``option_groups``)."""
+def twin_note(a: Assessment, s: Scoring, i: int) -> str | None:
+    """'the hybrid puts the same processes in containers' (or 'baked images leads to the same
+    state') for the options in option i's group (``option_groups``); None when it has none."""
     twins = [j for j in range(len(a.option_names)) if j != i and s.same_group(i, j)]
     if not twins:
-        return _name(a, i)
+        return None
     others = " and ".join(_name(a, j) for j in twins)
     one = len(twins) == 1
     # staying, for a team that bakes already or runs its containers one per host already
     if not any(a.structure.contained[i]) or s.same_group(i, a.structure.status_quo):
-        return f"{_name(a, i)} ({others} {'leads' if one else 'lead'} to the same state)"
-    return f"{_name(a, i)} ({others} {'puts' if one else 'put'} the same processes in containers)"
+        return f"{others} {'leads' if one else 'lead'} to the same state"
+    return f"{others} {'puts' if one else 'put'} the same processes in containers"
+
+
+def group_phrase(a: Assessment, s: Scoring, i: int) -> str:
+    """'Docker' or 'Docker (the hybrid puts the same processes in containers)'; options in one
+    group lead to the same state (``option_groups``)."""
+    note = twin_note(a, s, i)
+    return _name(a, i) if note is None else f"{_name(a, i)} ({note})"
 
 
 def share_phrase(share: float) -> str:
@@ -114,14 +121,19 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
             f"only {pct} of the simulated futures."
         )
     state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
+    note = twin_note(a, s, rec)
+    # the option, then in one parenthesis the state it leads to and its twins
+    named = _name(a, rec)
     if a.structure.nothing_to_move:
         return (f"Keep today's setup ({state}): every option compared here leads to the state "
                 "you run already, so there is nothing to move.")
     if s.kept_for_now(limit):
-        return (f"Stay with {label} ({state}) for now: no change is clearly better. "
+        held = f"{state}; {note}" if note else state
+        return (f"Stay with {named} ({held}) for now: no change is clearly better. "
                 f"{kept_sentence(a, s, limit)}")
     if rec == a.structure.status_quo:
-        return (f"Stay with {label} ({state}) for now: it comes out ahead in {pct} of the "
+        held = f"{state}; {note}" if note else state
+        return (f"Stay with {named} ({held}) for now: it comes out ahead in {pct} of the "
                 "simulated futures.")
     st = a.structure
     inside = qty.containerised(st)
@@ -132,7 +144,8 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
         # the same processes in containers as today (one per host, a new host per release):
         # what changes is how they are deployed, not where they run
         state += " as today, deployed onto an orchestrator"
-    return f"Move to {label} ({state}): it comes out ahead in {pct} of the simulated futures."
+    held = f"{state}; {note}" if note else state
+    return f"Move to {named} ({held}): it comes out ahead in {pct} of the simulated futures."
 
 
 def kept_sentence(a: Assessment, s: Scoring, limit: float) -> str:

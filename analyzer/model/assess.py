@@ -182,22 +182,22 @@ class Assessment:
             return None
         team = self.questionnaire.team
         if "ops_time_share" in team.model_fields_set:
-            said = f"You state about {stated:.0f} h a month of operations today"
+            said = f"You state about {stated:,.0f} h a month of operations today"
         else:  # a default is not the team's answer (MODEL.md, "Defaults must be honest")
             said = (
                 f"The default share of time on operations ({100 * team.ops_time_share.likely:.0f} "
-                f"%, not an answer you gave) comes to about {stated:.0f} h a month today"
+                f"%, not an answer you gave) comes to about {stated:,.0f} h a month today"
             )
         if itemised > stated:
             return (
                 f"{said}, but the model "
-                f"itemises about {itemised:.0f} h (deploys, images, patching, incidents...): "
+                f"itemises about {itemised:,.0f} h (deploys, images, patching, incidents...): "
                 "either the stated share is low or some itemised defaults overstate your work; "
                 "nothing was clamped, the itemised figures are used."
             )
         return (
             f"{said} and the model itemises "
-            f"about {itemised:.0f} h; the other {stated - itemised:.0f} h are kept as 'other "
+            f"about {itemised:,.0f} h; the other {stated - itemised:,.0f} h are kept as 'other "
             "operations', the same under every option."
         )
 

@@ -120,23 +120,28 @@ def _ranking(d: Decision) -> list[str]:
 def _glance_table(a: Assessment) -> Table:
     summary = a.summary()
     rows = []
-    for name in a.option_names:
+    for i, name in enumerate(a.option_names):
         r = summary.loc[name]
         sq = name == a.status_quo
+        # an option that leaves every process where and how it runs today is no move: no
+        # up-front work, nothing to pay back (a team that bakes its containers already)
+        same = sq or a.structure.unchanged(i)
         saving = float(r["saving_hours_p50"])
         if sq:
             versus = "baseline"
+        elif same:
+            versus = "same as today"
         elif saving < 0:
             versus = f"{fmt_hours(-saving)} more"
         else:
             versus = f"{fmt_hours(saving)} less"
         rows.append({
             "option": _label(a, name),
-            "transition": "none" if sq else fmt_spread(*_trio(r, "transition_hours")),
+            "transition": "none" if same else fmt_spread(*_trio(r, "transition_hours")),
             "recurring": fmt_spread(*_trio(r, "recurring_hours_per_month")),
             "total": fmt_spread(*_trio(r, "total_hours")),
             "versus": versus,
-            "payback": "-" if sq else fmt_month_of(r["breakeven_month_p50"], a.horizon_months),
+            "payback": "-" if same else fmt_month_of(r["breakeven_month_p50"], a.horizon_months),
         })
     h = a.horizon_months
     return Table(
