@@ -331,6 +331,10 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     at_p90_higher = rows["output_at_p90"].to_numpy(dtype=float) >= at_p10
     colours = [OPTION_COLOURS[1] if up else OPTION_COLOURS[2] for up in at_p90_higher]
     ax.barh(y, hi - lo, left=lo, color=colours, height=0.6)
+    # bars are "sticky" at their left edge, which put the widest bar's end on the frame, as if
+    # cut off: a margin on both sides instead
+    ax.use_sticky_edges = False
+    ax.margins(x=0.04)
     base = attrs.get("base")
     if base is not None:
         ax.axvline(float(base), color="#333333", linewidth=0.8)
