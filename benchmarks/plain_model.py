@@ -620,9 +620,10 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
             * wait_share
             * v["assumptions.new_service_wait_hours_per_day"]
         )
-        rec["new_services"].append(
-            v["team.new_services_per_year"] / MONTHS_PER_YEAR * (setup_new + waiting)
+        new_a_year = v.get(
+            "team.new_services_per_year", own_units * v["assumptions.new_service_share_per_year"]
         )
+        rec["new_services"].append(new_a_year / MONTHS_PER_YEAR * (setup_new + waiting))
         scale = 0.0
         for p in P:
             factor = pl.ctr[o][p] * v["assumptions.scale_out_effort_factor_container"] + (

@@ -2,7 +2,8 @@
 
 - Containers baked into their own machine image, one per VM, new instances per release (Zalando
   STUPS, Coinbase Odin): ``deploy_method: rebake-image`` on a process in containers was ignored.
-- The hiring default scales with the team (``hire_share_per_year`` x engineers).
+- The hiring default scales with the team (``hire_share_per_year`` x engineers), and the default
+  of new services a year with the estate (``new_service_share_per_year`` x own services).
 - Long-lived hosts are patched in place (``host_patching``); their images carry no OS patching
   of their own (it was counted twice).
 - Containers already in containers but going onto an orchestrator get manifests and
@@ -156,3 +157,22 @@ def test_a_container_baked_into_its_own_image_keeps_an_image_per_service() -> No
     patched = host_patching(pl, d, st)
     assert np.all(patched[sq] == 0.0)  # replaced with their image, never patched in place
     assert np.all(patched[docker] > 0.0)  # the orchestrator's nodes are
+
+
+def test_default_new_services_are_a_share_of_the_teams_own_services() -> None:
+    """Left out, new services a year are the team's own services x new_service_share_per_year
+    (off-the-shelf services and embedded files do not count); given, the answer."""
+    from analyzer.decision.quantities import new_services_per_year as counted
+    from analyzer.model.recurring import new_services_per_year
+
+    procs = [{"name": "apps", "kind": "web", "count": 40},
+             {"name": "db", "kind": "database", "stateful": True}]
+    st, values = _run(_q(procs))
+    assert "team.new_services_per_year" not in values
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    share = values["assumptions.new_service_share_per_year"]
+    np.testing.assert_allclose(new_services_per_year(place(st, d), d), 40 * share)
+    np.testing.assert_allclose(counted(values, st), 40 * share)  # the reasons' count
+    st2, values2 = _run(_q(procs, new_services_per_year=3))
+    d2 = read_draws(values2, tuple(p.name for p in st2.processes), st2.option_names, st2.categories)
+    np.testing.assert_allclose(new_services_per_year(place(st2, d2), d2), 3.0)

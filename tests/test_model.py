@@ -144,6 +144,7 @@ def _variants(q):  # type: ignore[no-untyped-def]
     fleet_data["processes"][0]["count"] = 50
     fleet_data["team"]["engineers"] = 40  # enough people that the squad size caps them
     fleet_data["team"].pop("hires_per_year", None)  # the default hiring plan: a share of them
+    fleet_data["team"].pop("new_services_per_year", None)  # default: a share of the services
     fleet = Questionnaire.model_validate(fleet_data)
     docker = options["docker"]
     self_run = {

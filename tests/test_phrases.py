@@ -60,3 +60,18 @@ def test_an_option_that_leaves_everything_as_today_is_not_a_move_at_a_glance() -
     rows = _glance_table(a).frame.to_dict("records")
     assert rows[baked]["versus"] == "same as today"
     assert rows[baked]["transition"] == "none" and rows[baked]["payback"] == "-"
+
+
+@pytest.mark.parametrize(("share", "said"), [(0.5996, "59.96"), (0.5994, "59.9 %"), (0.42, "42 %")])
+def test_a_share_just_short_of_the_bar_never_reads_as_the_bar(share: float, said: str) -> None:
+    """'A change comes out ahead in 60 % ..., short of the 60 %' contradicts itself."""
+    from types import SimpleNamespace
+
+    from analyzer.decision.explain import kept_sentence
+
+    text = kept_sentence(None, SimpleNamespace(change_share=share, held_back=None), 0.6)  # type: ignore[arg-type]
+    assert "in 60 % of" not in text
+    if said == "59.96":
+        assert "just under 60 %" in text
+    else:
+        assert f"in {said} of the simulated futures" in text

@@ -62,6 +62,9 @@ CASES = {
         "platform.config_management": "ansible",
         "delivery.deploy_method": "rebake-image",
     },
+    "new services a year left to the default (a share of the services)": {
+        "team.new_services_per_year": None,
+    },
     "containers on a new host per release today (onto an orchestrator)": {
         "processes.runs_on": "container",
         "processes.deploy_method": "rebake-image",

@@ -243,7 +243,10 @@ def test_tornado_score_margin_output(seed_run) -> None:  # type: ignore[no-untyp
 @pytest.fixture(scope="module")
 def seed_sobol(seed_run) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     a, engine = seed_run
-    return sobol_indices(engine, a.space, n=512, rng=np.random.default_rng(SEED))
+    # the report's 1,024 base samples: at 512, with 160 inputs, a near-zero S1 (hands-on time,
+    # 0.003 +- 0.004 at 1,024 and 2,048) came out 0.020 +- 0.005, its bootstrap interval too
+    # narrow, and crossed its ST (0.002)
+    return sobol_indices(engine, a.space, n=1024, rng=np.random.default_rng(SEED))
 
 
 def test_sobol_indices_are_sane(seed_sobol: pd.DataFrame) -> None:

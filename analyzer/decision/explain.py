@@ -153,6 +153,10 @@ def kept_sentence(a: Assessment, s: Scoring, limit: float) -> str:
     has to beat it that often (``scoring.choose``)."""
     change = share_phrase(s.change_share)
     bar = f"{100 * limit:.0f} %"
+    if change == bar:  # 59.96 % is short of 60 %: never "60 %, short of the 60 %"
+        change = f"{100 * s.change_share:.1f} %"
+        if change == f"{100 * limit:.1f} %":
+            change = f"just under {bar}"
     if s.held_back is not None:
         return (f"{cap(_name(a, s.held_back))} has the better median score, but a change comes "
                 f"out ahead in only {change} of the simulated futures, short of the {bar} a "
@@ -490,10 +494,15 @@ def _new_service_wait(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[
     points = _cost_points(s, saving * a.horizon_months / max(_med(o.capacity_npv_hours), 1e-9))
     if points < floor:
         return None
-    services = _said(a, "team.new_services_per_year")
+    if "team.new_services_per_year" in given_fields(a.questionnaire):
+        services, mark = _said(a, "team.new_services_per_year"), ""
+    else:  # the model's default, a share of the team's services: said to be one
+        services = _med(qty.new_services_per_year(a.values, a.structure))
+        mark = " (a default)"
     days = _said(a, "team.new_service_wait_days")
     return points, (
-        f"The wait for new services: about {services:.0f} new services a year each wait about "
+        f"The wait for new services: about {fmt_short(services)} new services a year{mark} each "
+        f"wait about "
         f"{days:.0f} days for a place to run today; with {_name(a, i)} the team sets them up "
         f"itself, which saves about {_h(saving)} a month."
     )

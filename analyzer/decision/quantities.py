@@ -104,6 +104,19 @@ def scale_out_events(values: Mapping[str, FloatArray], st: Structure) -> FloatAr
     return total
 
 
+def new_services_per_year(values: Mapping[str, FloatArray], st: Structure) -> FloatArray:
+    """The team's answer, else its own services today x ``new_service_share_per_year``, as the
+    model counts them (``recurring.new_services_per_year``), (S,) or scalar."""
+    if "team.new_services_per_year" in values:
+        return values["team.new_services_per_year"]
+    own = st.process_mask("own")
+    services: FloatArray = np.zeros(1)
+    for p, mine in zip(st.processes, own, strict=True):
+        if mine:
+            services = services + values[f"processes.{p.name}.count"]
+    return np.asarray(services * values["assumptions.new_service_share_per_year"])
+
+
 def scale_out_lag_minutes(
     out: Outputs, values: Mapping[str, FloatArray], st: Structure
 ) -> FloatArray:

@@ -36,6 +36,7 @@ class Constants:
 
     hours_per_engineer_month: FloatArray
     hire_share_per_year: FloatArray
+    new_service_share_per_year: FloatArray
     migration_capacity_share: FloatArray
     platform_migration_share: FloatArray
     max_people_on_move: FloatArray
@@ -139,7 +140,9 @@ class TeamDraws:
     docker_familiarity: FloatArray
     platform_familiarity: FloatArray  # docker_familiarity where not answered
     hires_per_year: FloatArray  # the hiring plan, else engineers x hire_share_per_year
-    new_services_per_year: FloatArray
+    #: the team's answer; None: a share of its own services (``new_service_share_per_year``,
+    #: worked out where the services are known, recurring.new_services)
+    new_services_per_year: FloatArray | None
     new_service_wait_days: FloatArray
     migration_people: FloatArray | None  # None: derived from the team (assumptions)
     kloc: FloatArray
@@ -287,7 +290,7 @@ def read_draws(
         if "team.platform_familiarity" in values
         else familiarity,
         hires_per_year=np.broadcast_to(hires_per_year(values), (n,)),
-        new_services_per_year=g("team.new_services_per_year"),
+        new_services_per_year=_optional(values, "team.new_services_per_year", n),
         new_service_wait_days=g("team.new_service_wait_days"),
         migration_people=_optional(values, "team.migration_people", n),
         kloc=g("codebase.kloc"),

@@ -519,8 +519,8 @@ def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
 
 
 def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
-    """New services a year / 12 x (set-up + days waited x hours lost a day), by the platform new
-    services land on: containers where the own code mostly runs in containers (self-service
+    """New services a year (``new_services_per_year``) / 12 x (set-up + days waited x hours lost
+    a day), by the platform new services land on: containers where the own code mostly runs in containers (self-service
     cuts the wait to a share of today's), machine images otherwise."""
     c, t = d.c, d.team
     own_ctr = container_share(pl, own_only=True)  # (O, S)
@@ -536,7 +536,15 @@ def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     gained = on_ctr * (1.0 - today_on_ctr)
     wait_share = 1.0 - gained * (1.0 - c.new_service_wait_share_containers)
     waiting = t.new_service_wait_days * wait_share * c.new_service_wait_hours_per_day
-    return np.asarray(t.new_services_per_year / MONTHS_PER_YEAR * (setup + waiting))
+    return np.asarray(new_services_per_year(pl, d) / MONTHS_PER_YEAR * (setup + waiting))
+
+
+def new_services_per_year(pl: Placement, d: Draws) -> FloatArray:
+    """The team's answer, else its own services today x ``new_service_share_per_year`` (an
+    estate grows with its size), (S,)."""
+    if d.team.new_services_per_year is not None:
+        return d.team.new_services_per_year
+    return np.asarray(pl.units(pl.own) * d.c.new_service_share_per_year)
 
 
 def scale_out(

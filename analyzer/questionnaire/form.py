@@ -224,11 +224,12 @@ class Team(Section):
         "Has anyone run an orchestrator (ECS, Kubernetes, Nomad) in production?",
         default=None,
     )
-    new_services_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] = _meta(
-        "New services or applications started a year.",
+    new_services_per_year: Annotated[Estimate, Bounds(ge=0, le=10_000)] | None = _meta(
+        "New services or applications started a year; default: a share of the team's own "
+        "services today (assumption new_service_share_per_year, about 8 % a year).",
         "services per year",
         "Count the repositories or services created last year.",
-        default=Estimate(0.0, 0.0, 1.0),
+        default=None,
     )
     new_service_wait_days: Annotated[Estimate, Bounds(ge=0, le=365)] = _meta(
         "Calendar days a new service waits today for its infrastructure (hosts, images, load "
