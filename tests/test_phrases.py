@@ -75,3 +75,18 @@ def test_a_share_just_short_of_the_bar_never_reads_as_the_bar(share: float, said
         assert "just under 60 %" in text
     else:
         assert f"in {said} of the simulated futures" in text
+
+
+def test_a_kept_answer_is_not_on_a_knife_edge_toward_itself() -> None:
+    """Today's setup kept for now: a flip back to today's state on the reversal search's
+    futures is not a change of the answer -- neither in the list nor as a knife edge ('a small
+    change in mariadb: data hands it to today's setup', under 'Stay with today's setup')."""
+    from analyzer._io.paths import data_dir
+    from analyzer.questionnaire.form import load_questionnaire
+
+    path = data_dir() / "questionnaires" / "calibration" / "wikimedia-mw-k8s.yaml"
+    d = decide(assess(load_questionnaire(path), samples=4000, seed=20240601))
+    assert d.scoring.kept_for_now(d.confidence_threshold)
+    today = d.assessment.options[d.assessment.status_quo].short_label
+    assert not any(r.startswith("The answer sits on a knife edge") and r.endswith(f"{today}.")
+                   for r in d.reasons), d.reasons

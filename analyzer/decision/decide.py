@@ -282,9 +282,9 @@ def decide(
         decider=reversal.share_decider(a.structure, a.values, *draws, limit) if kept else None,
         grid_points=reversal.SHARE_GRID_POINTS if kept else reversal.GRID_POINTS,
     )
-    revs, edge = _knife_edge(a, revs)
-    if kept:
+    if kept:  # before the knife edge too: "hands it to today's setup" is the answer already
         revs = _toward_a_change(a, s, revs)
+    revs, edge = _knife_edge(a, revs)
     revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
     if not a.structure.nothing_to_move:
         revs += _horizon_reversal(a, s, checks)
