@@ -26,10 +26,12 @@ x, K and h per criterion (h sampled, data/decision.yaml):
                     capacity, u the share of the team working on tools it does not know, n_s
                     stateful migrations, m_s = ``stateful_migration_months``; K = 1,
                     h = ``transition_risk_half``; zero for an option equal to today
-- operational_risk: x = run(incident h/month), K = team hours a month, h = ``operational_share_half``
+- operational_risk: x = run(incident h/month), K = team hours a month,
+                    h = ``operational_share_half``
 - parity:           x = run(drift + works-on-my-machine h/month), K = team hours a month,
                     h = ``parity_share_half``
-- scale_out:        x = run(minutes of lag a month (events x start-up)), K = 1, h = ``scale_out_lag_half``
+- scale_out:        x = run(minutes of lag a month (events x start-up)), K = 1,
+                    h = ``scale_out_lag_half``
 - team_fit:         x = skills gap: (1 - r) (c (1 - F) + i (1 - F_i)) + r (c (1 - M_c) + i (1 - M_i)),
                     c, i the option's shares of own processes in containers and on images, F the
                     team's container familiarity, F_i its image familiarity (1 - today's container

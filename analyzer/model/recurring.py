@@ -520,8 +520,8 @@ def dev_environments(pl: Placement, d: Draws) -> tuple[FloatArray, FloatArray]:
 
 def new_services(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """New services a year (``new_services_per_year``) / 12 x (set-up + days waited x hours lost
-    a day), by the platform new services land on: containers where the own code mostly runs in containers (self-service
-    cuts the wait to a share of today's), machine images otherwise."""
+    a day), by the platform new services land on: containers where the own code mostly runs in
+    containers (self-service cuts the wait to a share of today's), machine images otherwise."""
     c, t = d.c, d.team
     own_ctr = container_share(pl, own_only=True)  # (O, S)
     own_units = pl.units(pl.own)
