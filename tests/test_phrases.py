@@ -90,3 +90,21 @@ def test_a_kept_answer_is_not_on_a_knife_edge_toward_itself() -> None:
     today = d.assessment.options[d.assessment.status_quo].short_label
     assert not any(r.startswith("The answer sits on a knife edge") and r.endswith(f"{today}.")
                    for r in d.reasons), d.reasons
+
+
+def test_a_reversal_names_both_options_by_their_labels() -> None:
+    """'hybrid already scores best' is a key; a reader sees 'the hybrid'."""
+    from types import SimpleNamespace
+
+    from analyzer.report.textout import reversal_text
+
+    a = SimpleNamespace(options={"docker": SimpleNamespace(short_label="containers"),
+                                 "hybrid": SimpleNamespace(short_label="the hybrid")})
+    r = SimpleNamespace(text="docker wins above 9 drift incidents a year (now 2) (with every input "
+                             "at its median, hybrid already scores best)",
+                        flips_to="docker", holds="hybrid")
+    assert reversal_text(a, r) == ("Containers wins above 9 drift incidents a year (now 2) (with "
+                                   "every input at its median, the hybrid already scores best)")
+    kept = SimpleNamespace(text="docker wins above 9 (hybrid already chosen at this value)",
+                           flips_to="docker", holds="hybrid")
+    assert reversal_text(a, kept).endswith("(the hybrid already chosen at this value)")

@@ -31,12 +31,19 @@ def option_name(a: Any, key: str) -> str:
 
 
 def reversal_text(a: Any, r: Any) -> str:
-    """A reversal sentence with the option named by its short label, not its key."""
+    """A reversal sentence with the options named by their short labels, not their keys: the
+    one it flips to, and the one that already holds there ('the hybrid already scores best')."""
     text = str(getattr(r, "text", r))
-    key = str(getattr(r, "flips_to", ""))
+    key = str(getattr(r, "flips_to", "") or "")
     if key and text.startswith(f"{key} wins") and key in a.options:
         name = option_name(a, key)
-        return name[:1].upper() + name[1:] + text[len(key):]
+        text = name[:1].upper() + name[1:] + text[len(key):]
+    holds = str(getattr(r, "holds", "") or "")
+    if holds and holds in a.options:
+        name = option_name(a, holds)
+        text = (text.replace(f"median, {holds} already scores best)", f"median, {name} already "
+                             "scores best)")
+                .replace(f"({holds} already chosen at", f"({name} already chosen at"))
     return text
 
 
@@ -45,13 +52,14 @@ def relabel_reversals(a: Any, doc: dict[str, Any]) -> dict[str, Any]:
     and the report do (the option keys stay in ``holds`` and ``flips_to``)."""
     for r in doc.get("reversals", []):
         if isinstance(r, dict) and r.get("text"):
-            r["text"] = reversal_text(a, _Reversal(str(r["text"]), str(r.get("flips_to", ""))))
+            r["text"] = reversal_text(a, _Reversal(str(r["text"]), str(r.get("flips_to") or ""),
+                                                   str(r.get("holds") or "")))
     return doc
 
 
 class _Reversal:
-    def __init__(self, text: str, flips_to: str) -> None:
-        self.text, self.flips_to = text, flips_to
+    def __init__(self, text: str, flips_to: str, holds: str = "") -> None:
+        self.text, self.flips_to, self.holds = text, flips_to, holds
 
 
 def table_lines(rows: list[list[str]], gap: int = COLUMN_GAP) -> list[str]:
