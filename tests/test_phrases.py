@@ -108,3 +108,35 @@ def test_a_reversal_names_both_options_by_their_labels() -> None:
     kept = SimpleNamespace(text="docker wins above 9 (hybrid already chosen at this value)",
                            flips_to="docker", holds="hybrid")
     assert reversal_text(a, kept).endswith("(the hybrid already chosen at this value)")
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [(1.0, "1 drift incident"), (2.0, "2 drift incidents"), (2.9, "2.9 drift incidents"),
+     (0.0, "0 drift incidents"), (1250.0, "1,250 drift incidents")],
+)
+def test_a_count_agrees_with_its_noun(x: float, text: str) -> None:
+    from analyzer.decision.fmt import fmt_count
+
+    assert fmt_count(x, "drift incident") == text
+
+
+def test_the_problems_sentence_gives_the_teams_own_drift_count_as_the_reversals_do() -> None:
+    """A right-skewed range (0, 7, 52 a year) has its drawn median near 11; the sentence must say
+    the 7 the team gave, the figure the reversals call "now", not the model's median."""
+    from analyzer.decision.explain import problems_sentence
+
+    q = Questionnaire.model_validate({
+        "schema_version": 2,
+        "name": "drift as the team counted it",
+        "team": {"engineers": 20},
+        "codebase": {"kloc": 200},
+        "processes": [{"name": "web", "kind": "web", "count": 5}],
+        "delivery": {"prod_deploys_per_week": 10},
+        "incidents": {"window_months": 12, "counts": {"environment_drift": [0, 7, 52]}},
+    })
+    a = assess(q, samples=4000, seed=2)
+    drawn = float(np.median(a.values["incidents.rate.environment_drift"])) * 12
+    assert drawn > 9  # the skew this test is about
+    text = problems_sentence(a, [a.option_names.index("docker")])
+    assert "about 7 environment-drift incidents a year," in text

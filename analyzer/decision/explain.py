@@ -15,8 +15,8 @@ import numpy as np
 
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
+from analyzer.decision.fmt import fmt_count, fmt_money, fmt_number, fmt_short
 from analyzer.decision.fmt import fmt_hours as _h
-from analyzer.decision.fmt import fmt_money, fmt_number, fmt_short
 from analyzer.decision.inputs import given_fields, is_default, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
 from analyzer.model.assess import Assessment, percentiles, row_medians
@@ -241,29 +241,29 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     """How much of today's recurring pain the best alternative removes: drift, incidents."""
     o = a.outputs
     sq = a.structure.status_quo
-    # every median read, once, from one block of the rows it reads (row_medians):
-    # drift rate, today's incidents and drift, capacity, then each alternative's incidents and
-    # drift removed
+    # every median read, once, from one block of the rows it reads (row_medians): today's
+    # incidents and drift, capacity, then each alternative's incidents and drift removed
     k = len(alternatives)
-    rows = np.empty((4 + 2 * k, o.capacity_hours.shape[0]))
-    rows[0] = a.values["incidents.rate.environment_drift"]
-    rows[1] = o.incident_hours[sq]
-    rows[2] = o.drift_hours[sq]
-    rows[3] = o.capacity_hours
-    np.subtract(o.incident_hours[sq], o.incident_hours[alternatives], out=rows[4 : 4 + k])
-    np.subtract(o.drift_hours[sq], o.drift_hours[alternatives], out=rows[4 + k :])
+    rows = np.empty((3 + 2 * k, o.capacity_hours.shape[0]))
+    rows[0] = o.incident_hours[sq]
+    rows[1] = o.drift_hours[sq]
+    rows[2] = o.capacity_hours
+    np.subtract(o.incident_hours[sq], o.incident_hours[alternatives], out=rows[3 : 3 + k])
+    np.subtract(o.drift_hours[sq], o.drift_hours[alternatives], out=rows[3 + k :])
     med = row_medians(rows)
-    drift_year = med[0] * MONTHS_PER_YEAR
+    # the team's own count, as the pain reasons and the reversals' "now" give it (not the
+    # median of the drawn rate, which a right-skewed range puts well above the likely count)
+    drift_year = _said(a, "incidents.rate.environment_drift") * MONTHS_PER_YEAR
     gone = {
-        i: med[4 + j] + med[4 + k + j] for j, i in enumerate(alternatives)
+        i: med[3 + j] + med[3 + k + j] for j, i in enumerate(alternatives)
     }  # each alternative's medians once: the choice and the sentence read the same figure
 
     def removed(i: int) -> float:
         return gone[i]
 
     best = max(alternatives, key=removed)
-    today = med[1] + med[2]
-    capacity = med[3]
+    today = med[0] + med[1]
+    capacity = med[2]
     felt = (
         removed(best) >= threshold("felt_capacity_share") * capacity
         or drift_year >= threshold("felt_drift_per_year")
@@ -281,8 +281,9 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
     )
     mark = _default_mark(a, "incidents.rate.environment_drift")
     return (
-        f"The problems {solver} {verdict}: about {drift_year:.1f} environment-drift "
-        f"incidents a year{mark}, and incidents plus drift cost about {_h(today)} a month today; "
+        f"The problems {solver} {verdict}: about "
+        f"{fmt_count(drift_year, 'environment-drift incident')} a year{mark}, and incidents "
+        f"plus drift cost about {_h(today)} a month today; "
         f"{_name(a, best)} {effect}."
     )
 
@@ -394,7 +395,8 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         drift = _said(a, "incidents.rate.environment_drift") * MONTHS_PER_YEAR
         mark = _default_mark(a, "incidents.rate.environment_drift")
         out.append((gaps["parity"], (
-            f"Environment drift is a pain here: about {drift:.0f} drift incidents a year{mark} and "
+            f"Environment drift is a pain here: about {fmt_count(drift, 'drift incident')} a "
+            f"year{mark} and "
             f"works-on-my-machine time cost {_h(_med(o.drift_hours[sq]))} a month; {name} "
             f"cuts that to {_h(_med(o.drift_hours[i]))}."
         )))
@@ -402,7 +404,8 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         dep = _said(a, "incidents.rate.dependency") * MONTHS_PER_YEAR
         mark = _default_mark(a, "incidents.rate.dependency")
         out.append((gaps["operational_risk"], (
-            f"Isolation: about {dep:.0f} dependency-conflict incidents a year{mark}; incidents cost "
+            f"Isolation: about {fmt_count(dep, 'dependency-conflict incident')} a year{mark}; "
+            f"incidents cost "
             f"{_h(_med(o.incident_hours[sq]))} a month today and {_h(_med(o.incident_hours[i]))} "
             f"with {name}."
         )))

@@ -45,6 +45,14 @@ def fmt_number(x: Any) -> str:
     return text.removeprefix("-") if text in ("-0", "-0.0") else text
 
 
+def fmt_count(x: float, noun: str, plural: str | None = None) -> str:
+    """A count and its noun as a sentence has them: ``fmt_count(1, "incident") == "1
+    incident"``, ``fmt_count(2.9, "incident") == "2.9 incidents"`` (``fmt_short``'s figure;
+    singular only when it reads exactly 1)."""
+    figure = fmt_short(x)
+    return f"{figure} {noun if figure == '1' else (plural or noun + 's')}"
+
+
 def fmt_short(x: float) -> str:
     """A number as a person writes it in a sentence: two significant figures below 10, whole
     numbers with thousands separators from 10 (``fmt_short(0.853) == "0.85"``)."""
