@@ -257,7 +257,23 @@ def test_json_has_the_v2_decision_fields(seed_decision: Decision) -> None:
     assert [c["months"] for c in data["horizon_check"] if c["current"]] == [24]
     for c in data["horizon_check"]:
         assert 0 <= c["confidence"] <= 1 and c["recommendation"] in data["options"]
+        assert 0 <= c["change_share"] <= 1
+        assert c["verdict"] in ("clear", "too close", "kept for now")
     assert data["sensitivity"]["on"] == ["score_margin", "net_saving"]
+
+
+def test_each_horizon_check_carries_the_verdict_its_scoring_gives(seed_decision: Decision) -> None:
+    """The user's own horizon reads as the headline does: the same share a change wins and the
+    same verdict (kept for now, too close, clear)."""
+    from analyzer.decision import explain
+
+    d = seed_decision
+    limit = d.confidence_threshold
+    mine = next(c for c in d.horizon_checks if c.current)
+    assert mine.change_share == pytest.approx(d.scoring.change_share)
+    expected = (explain.TOO_CLOSE if d.scoring.too_close(limit)
+                else explain.KEPT_FOR_NOW if d.scoring.kept_for_now(limit) else explain.CLEAR)
+    assert mine.verdict == expected
 
 
 def test_most_often_best_is_the_largest_group_share(saas_decision: Decision) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,56 @@ def test_the_problems_sentence_gives_the_teams_own_drift_count_as_the_reversals_
     assert drawn > 9  # the skew this test is about
     text = problems_sentence(a, [a.option_names.index("docker")])
     assert "about 7 environment-drift incidents a year," in text
+
+
+def _options() -> SimpleNamespace:
+    labels = {"machine-image": "today's setup", "hybrid": "the hybrid"}
+    return SimpleNamespace(options={k: SimpleNamespace(short_label=v) for k, v in labels.items()})
+
+
+@pytest.mark.parametrize(
+    ("verdict", "answer", "shares"),
+    [("clear", "the hybrid", "97 %"),
+     ("too close", "too close to call, the hybrid leads", "31 %; a change 80 %"),
+     ("kept for now", "the hybrid, kept for now", "31 %; a change 80 %")],
+)
+def test_a_horizon_that_is_not_a_clear_answer_says_so_with_the_share_a_change_wins(
+    verdict: str, answer: str, shares: str
+) -> None:
+    """Wikimedia at 60 months read "the hybrid 31 %": the hybrid led a too-close field while a
+    change won 80 % of futures."""
+    from analyzer.decision.explain import HorizonCheck, horizon_answer, horizon_shares
+
+    share = 0.97 if verdict == "clear" else 0.31
+    c = HorizonCheck(60, "hybrid", share, False, 0.8, verdict)
+    assert horizon_answer(_options(), c) == answer  # type: ignore[arg-type]
+    assert horizon_shares(c) == shares
+
+
+def test_a_horizon_flip_into_a_too_close_field_is_not_read_as_a_win() -> None:
+    from analyzer.decision.decide import _horizon_reversal
+    from analyzer.decision.explain import CLEAR, KEPT_FOR_NOW, TOO_CLOSE, HorizonCheck
+
+    a = _options()
+    a.option_names = ("machine-image", "hybrid")
+    a.horizon_months = 36
+    a.assumptions = SimpleNamespace(overridden=set())
+    s = SimpleNamespace(recommended=0, recommended_name="machine-image",
+                        same_group=lambda i, j: i == j, too_close=lambda limit: False)
+    checks = (HorizonCheck(12, "machine-image", 0.95, False, 0.05, CLEAR),
+              HorizonCheck(36, "machine-image", 0.55, True, 0.45, KEPT_FOR_NOW),
+              HorizonCheck(60, "hybrid", 0.31, False, 0.8, TOO_CLOSE))
+    (rev,) = _horizon_reversal(a, s, checks)  # type: ignore[arg-type]
+    assert rev.text == ("Over a horizon of 60 months the answer becomes too close to call: a "
+                        "change comes out ahead in 80 % of futures, the hybrid leads in 31 % "
+                        "(now 36 months)")
+    assert rev.threshold == 60 and rev.flips_to == "hybrid"
+
+
+def test_the_terminal_never_splits_a_figure_from_its_unit() -> None:
+    from analyzer.report.textout import WIDTH, _bullet
+
+    for pad in range(WIDTH - 12, WIDTH + 2):
+        text = _bullet("x" * pad + " a change wins 80 % of futures after 270 h")
+        assert all(not line.rstrip().endswith((" 80", " 270")) for line in text.splitlines())
+        assert "80 %" in text and "270 h" in text

@@ -347,11 +347,14 @@ def horizon_checks(
     """The recommendation and its confidence over each horizon of ``horizon_checks``
     (data/decision.yaml) and the user's own, same futures (model draws, constants, weights)."""
     months = sorted({int(m) for m in threshold_list("horizon_checks")} | {a.horizon_months})
+    limit = confidence_threshold(a)
     out = []
     for m in months:
         scored = s if m == a.horizon_months else score_futures(a, horizon_months=m, draws=draws)
+        verdict = (explain.TOO_CLOSE if scored.too_close(limit)
+                   else explain.KEPT_FOR_NOW if scored.kept_for_now(limit) else explain.CLEAR)
         out.append(HorizonCheck(m, scored.recommended_name, scored.confidence,
-                                m == a.horizon_months))
+                                m == a.horizon_months, scored.change_share, verdict))
     return tuple(out)
 
 
@@ -387,8 +390,19 @@ def _horizon_reversal(
     if flips:
         c = min(flips, key=lambda c: abs(c.months - now))
         short = a.options[c.recommendation].short_label
-        text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "
-                f"({100 * c.confidence:.0f} % of futures; now {now} months)")
+        still = s.too_close(confidence_threshold(a))
+        if c.verdict == explain.TOO_CLOSE and still:
+            text = (f"Over a horizon of {c.months} months {short} leads instead, in "
+                    f"{explain.share_phrase(c.confidence)} of futures: still too close to call "
+                    f"(now {now} months)")
+        elif c.verdict == explain.TOO_CLOSE:
+            text = (f"Over a horizon of {c.months} months the answer becomes too close to call: "
+                    f"a change comes out ahead in {explain.share_phrase(c.change_share)} of "
+                    f"futures, {short} leads in {explain.share_phrase(c.confidence)} "
+                    f"(now {now} months)")
+        else:
+            text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "
+                    f"({explain.share_phrase(c.confidence)} of futures; now {now} months)")
         return [Reversal("priorities.horizon_months", "horizon", "months", float(now),
                          float(c.months), "above" if c.months > now else "below", s.recommended_name, c.recommendation,
                          lo, hi, "answer", False, False, text)]

@@ -38,14 +38,41 @@ MINUTES_PER_HOUR = 60.0
 YEARS_NOT_MONTHS = 4  # say "about 7 years" from here on, "about 28 months" below
 
 
+#: A horizon check's answer: a clear recommendation, too close to call (a change is clearly
+#: better than today, no one option clearly best), or today's setup kept for now (no change
+#: clears the bar) -- ``Scoring.too_close`` and ``Scoring.kept_for_now``.
+CLEAR, TOO_CLOSE, KEPT_FOR_NOW = "clear", "too close", "kept for now"
+
+
 @dataclass(frozen=True)
 class HorizonCheck:
     """The recommendation and its confidence when the options are compared over ``months``."""
 
     months: int
     recommendation: str
-    confidence: float
+    confidence: float  # share of futures the recommendation's group wins
     current: bool  # the horizon the user chose
+    #: share of futures in which some change beats today's setup (``Scoring.change_share``)
+    change_share: float = 0.0
+    verdict: str = CLEAR  # CLEAR, TOO_CLOSE or KEPT_FOR_NOW
+
+
+def horizon_answer(a: Assessment, c: HorizonCheck) -> str:
+    """The answer over one horizon in a few words: "the hybrid", "today's setup, kept for now",
+    "too close to call, the hybrid leads"."""
+    short = a.options[c.recommendation].short_label
+    if c.verdict == TOO_CLOSE:
+        return f"too close to call, {short} leads"
+    if c.verdict == KEPT_FOR_NOW:
+        return f"{short}, kept for now"
+    return short
+
+
+def horizon_shares(c: HorizonCheck) -> str:
+    """The shares behind a horizon's answer: the leader's, and a change's when the answer is
+    not a clear one ("31 %; a change 64 %")."""
+    share = share_phrase(c.confidence)
+    return share if c.verdict == CLEAR else f"{share}; a change {share_phrase(c.change_share)}"
 
 
 def _span(arr: np.ndarray) -> str:
@@ -199,12 +226,12 @@ def knife_edge_sentence(a: Assessment, labels: Sequence[str], flips_to: str) -> 
 
 
 def horizon_sentence(a: Assessment, checks: Sequence[HorizonCheck]) -> str:
-    """'Over 12 / 24 / 36 / 60 months: machine images (100 %), ... '."""
+    """'Compared over other horizons -- 12 months: today's setup (95 %); ...; 60 months: too
+    close to call, the hybrid leads (31 %; a change 64 %)'."""
     parts = []
     for c in checks:
-        short = a.options[c.recommendation].short_label
         mark = " (your horizon)" if c.current else ""
-        parts.append(f"{c.months} months{mark}: {short} {share_phrase(c.confidence)}")
+        parts.append(f"{c.months} months{mark}: {horizon_answer(a, c)} ({horizon_shares(c)})")
     return "Compared over other horizons -- " + "; ".join(parts) + "."
 
 

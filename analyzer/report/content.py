@@ -18,8 +18,8 @@ import pandas as pd
 
 from analyzer._version import __version__
 from analyzer.decision.decide import Decision
+from analyzer.decision.explain import horizon_answer, horizon_shares, share_phrase
 from analyzer.decision.explain import horizon_sentence as explain_horizon
-from analyzer.decision.explain import share_phrase
 from analyzer.decision.fmt import (
     NOT_AVAILABLE,
     fmt_hours,
@@ -277,13 +277,15 @@ def _horizon_blocks(d: Decision) -> list[Block]:
     a = d.assessment
     frame = pd.DataFrame({
         "months": [f"{c.months}{' (yours)' if c.current else ''}" for c in d.horizon_checks],
-        "option": [_short(a, c.recommendation) for c in d.horizon_checks],
-        "confidence": [share_phrase(c.confidence) for c in d.horizon_checks],
+        "option": [horizon_answer(a, c) for c in d.horizon_checks],
+        "confidence": [horizon_shares(c) for c in d.horizon_checks],
     })
     return [Table(frame, (Column("months", "Horizon, months", width=1.4),
-                          Column("option", "Comes out ahead", width=2.2),
+                          Column("option", "Answer", width=2.2),
                           Column("confidence", "Share of futures", width=1.4)),
-                  caption="The same futures compared over other horizons.")]
+                  caption="The same futures compared over other horizons. Where the answer is "
+                          "not a clear one, the second share is that of the futures in which "
+                          "some change beats today's setup.")]
 
 
 #: The decision record's heading over the one paragraph that depends on the Sobol indices.

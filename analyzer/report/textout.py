@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -21,8 +22,19 @@ def _trio(p10: float, p50: float, p90: float) -> str:
     return fmt_spread(p10, p50, p90)
 
 
+#: a figure and the unit after it ("80 %", "270 h"): never split over two lines
+_FIGURE_UNIT = re.compile(r"(\d) (%|h\b|s\b)")
+NO_BREAK = "\u00a0"  # textwrap breaks at ASCII whitespace only
+
+
+def _fill(text: str, **kwargs: Any) -> str:
+    """textwrap.fill at WIDTH, keeping each figure on the line of its unit."""
+    joined = _FIGURE_UNIT.sub(rf"\1{NO_BREAK}\2", text)
+    return textwrap.fill(joined, WIDTH, **kwargs).replace(NO_BREAK, " ")
+
+
 def _bullet(text: str) -> str:
-    return textwrap.fill(text, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+    return _fill(text, initial_indent="  - ", subsequent_indent="    ")
 
 
 def option_name(a: Any, key: str) -> str:
@@ -82,7 +94,7 @@ def render_decision_text(d: Decision) -> str:
         a.questionnaire.name,
         f"{a.samples:,} simulated futures, seed {a.seed}, horizon {a.horizon_months} months",
         "",
-        textwrap.fill(d.headline(), WIDTH),
+        _fill(d.headline()),
         "",
         "Why",
         *(_bullet(r) for r in d.reasons),
