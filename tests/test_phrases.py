@@ -195,3 +195,11 @@ def test_the_terminal_never_splits_a_figure_from_its_unit() -> None:
         text = _bullet("x" * pad + " a change wins 80 % of futures after 270 h")
         assert all(not line.rstrip().endswith((" 80", " 270")) for line in text.splitlines())
         assert "80 %" in text and "270 h" in text
+
+
+@pytest.mark.parametrize(("x", "text"), [(-0.004, "0.00"), (0.0, "0.00"), (0.42, "0.42"),
+                                         (-0.05, "-0.05"), (float("nan"), "n/a")])
+def test_an_index_a_hair_below_zero_reads_zero(x: float, text: str) -> None:
+    from analyzer.decision.fmt import NOT_AVAILABLE, fmt_index
+
+    assert fmt_index(x) == (NOT_AVAILABLE if text == "n/a" else text)

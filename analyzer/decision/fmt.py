@@ -118,9 +118,10 @@ def fmt_score(x: Any) -> str:
 
 
 def fmt_index(x: Any) -> str:
-    """A 0-1 index (Sobol, TOPSIS closeness), two decimals."""
+    """A 0-1 index (Sobol, TOPSIS closeness), two decimals; an estimate a hair below zero
+    (Sobol estimator noise, -0.004) reads 0.00, not -0.00."""
     v = _finite(x)
-    return NOT_AVAILABLE if v is None else f"{v:.2f}"
+    return NOT_AVAILABLE if v is None else f"{v:.2f}".replace("-0.00", "0.00")
 
 
 def fmt_value(x: Any, unit: str = "") -> str:
