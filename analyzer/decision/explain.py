@@ -437,19 +437,14 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
             f"with {name}."
         )))
     if gaps["scale_out"] >= share * lead:
-        names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes]
-        mark = _default_mark(a, *names)
-        # the team's own figure when it gave every one; else what the model drew (the median,
-        # as for the lag beside it): a default's likely 0 must not read "0 scale-outs ... 13
-        # minutes a month"
-        events = (_med(qty.scale_out_events(a.values, a.structure)) if mark
-                  else sum(_said(a, n) for n in names))
-        lag = qty.scale_out_lag_minutes(o, a.values, a.structure)
+        events, phrase = _scale_outs(a)
+        wait = _med(o.start_seconds[sq])
+        # the minutes the sentence's own figures make (events x seconds), not the median of the
+        # drawn product, which a right-skewed count range lifts above them
         out.append((gaps["scale_out"], (
-            f"Scale-out lag: {fmt_short(events)} scale-outs a month{mark} wait about "
-            f"{_med(o.start_seconds[sq]):.0f} s each for capacity today "
-            f"({_med(lag[sq]):.0f} minutes a month) against {_med(o.start_seconds[i]):.0f} s with "
-            f"{name}."
+            f"Scale-out lag: {phrase} wait about {wait:.0f} s each for capacity today "
+            f"({events * wait / qty.SECONDS_PER_MINUTE:.0f} minutes a month) against "
+            f"{_med(o.start_seconds[i]):.0f} s with {name}."
         )))
     delivery_saving = _med(o.recurring["delivery"][sq] - o.recurring["delivery"][i])
     if a.structure.rebakes_today and delivery_saving > 0:
@@ -470,6 +465,24 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
         if found is not None:
             out.append(found)
     return [text for _, text in sorted(out, key=lambda t: -t[0])]
+
+
+def _scale_outs(a: Assessment) -> tuple[float, str]:
+    """The scale-outs a month and how the team would say them: the figures it gave, as it gave
+    them; the processes it left to the default as the model drew them (the median: a default's
+    likely 0 must not read "0 scale-outs ... 13 minutes a month"), said to be defaults: "8
+    scale-outs a month (and about 0.6 more by default)"."""
+    given = given_fields(a.questionnaire)
+    names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes]
+    defaults = [n for n in names if is_default(a.space[n], given)]
+    said = sum(_said(a, n) for n in names if n not in defaults)
+    drawn = _med(sum((np.asarray(a.values[n]) for n in defaults), np.zeros(1))) if defaults else 0.0
+    if not defaults:
+        return said, f"{fmt_count(said, 'scale-out')} a month"
+    if len(defaults) == len(names):
+        return drawn, f"{fmt_count(drawn, 'scale-out')} a month (a default)"
+    return said + drawn, (f"{fmt_count(said, 'scale-out')} a month (and about "
+                          f"{fmt_short(drawn)} more by default)")
 
 
 def _idle_hosts(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float, str] | None:
