@@ -504,11 +504,11 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
         own_share = _share(units(times(pl.ctr[o], pl.own)), own_units)
         baked = pl.method[BAKED_CONTAINER][o]  # a container baked into its own image
         rec["image_upkeep"].append(
-            units([i + b for i, b in zip(pl.img[o], baked, strict=True)])
-            * v["assumptions.image_upkeep_hours_per_image_month"]
-            + units([x + b for x, b in zip(times(pl.img[o], pl.method[REBAKE][o]), baked,
-                                           strict=True)])
-            * v["assumptions.image_patching_hours_per_image_month"]
+            curved([i + b for i, b in zip(pl.img[o], baked, strict=True)],
+                   v["assumptions.image_upkeep_hours_per_image_month"])
+            + curved([x + b for x, b in zip(times(pl.img[o], pl.method[REBAKE][o]), baked,
+                                            strict=True)],
+                     v["assumptions.image_patching_hours_per_image_month"])
         )
         long_lived = [
             pl.img[o][p] * (pl.method[PACKAGE][o][p] + pl.method[CONFIG_MANAGEMENT][o][p])
@@ -558,10 +558,10 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
             rec["config_management"].append(cm_hours * left)
         running = float(pl.orchestrator[o] == pl.orchestrator_today != NO_ORCHESTRATOR)
         rec["container_platform"].append(
-            ctr_units
-            * (
+            curved(
+                pl.ctr[o],
                 v["assumptions.base_image_rebuild_hours_per_image_month"]
-                + v["assumptions.orchestrator_hours_per_service_month"]
+                + v["assumptions.orchestrator_hours_per_service_month"],
             )
             + max(float(ctr_units > 0), running) * orch_upkeep[pl.orchestrator[o]]
         )

@@ -20,7 +20,7 @@ from analyzer.model.assumptions import load_assumptions
 from analyzer.model.core import build_space, build_structure, evaluate
 from analyzer.model.draws import read_draws
 from analyzer.model.options import load_options
-from analyzer.model.placement import place
+from analyzer.model.placement import experience_sum, place
 from analyzer.model.recurring import host_patching, image_upkeep
 from analyzer.model.structure import BAKED_CONTAINER, CONTAINER_METHOD, PACKAGE, REBAKE
 from analyzer.questionnaire.form import Questionnaire
@@ -91,9 +91,26 @@ def test_long_lived_images_are_not_patched_twice() -> None:
     sq = st.status_quo
     assert st.method[sq] == (PACKAGE, REBAKE)
     upkeep, patching = d.c.image_upkeep_hours_per_image_month, d.c.image_patching_hours_per_image_month
-    # 3 long-lived units keep their scripts; 2 re-baked units are also patched by re-baking
-    expected = 3 * upkeep + 2 * (upkeep + patching)
-    np.testing.assert_allclose(image_upkeep(pl, d)[sq], expected)
+    # 3 long-lived units keep their scripts; 2 re-baked units are also patched by re-baking;
+    # each entry's alike units on the experience curve: 1 + 2^b + 3^b and 1 + 2^b
+    b = np.log2(d.c.experience_learning_rate)
+    three, two = 1 + 2**b + 3**b, 1 + 2**b
+    expected = three * upkeep + two * (upkeep + patching)
+    np.testing.assert_allclose(image_upkeep(pl, d)[sq], expected, rtol=2e-3)
+
+
+def test_alike_images_are_upkept_on_the_experience_curve() -> None:
+    """1,000 services of one entry on one bake pipeline cost the experience sum of the first's
+    upkeep, far below 1,000 times it; and never more than n times it."""
+    procs = [{"name": "apps", "kind": "web", "deploy_method": "rebake-image", "count": 1000}]
+    st, values = _run(_q(procs))
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    pl = place(st, d)
+    per_image = d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month
+    hours = image_upkeep(pl, d)[st.status_quo]
+    np.testing.assert_allclose(hours, per_image * experience_sum(np.full_like(per_image, 1000.0),
+                                                                 d.c.experience_learning_rate))
+    assert np.all(hours < 0.45 * 1000 * per_image)  # rate <= 0.9: the sum is under 450 units
 
 
 def test_a_release_on_a_new_image_waits_for_the_instances_to_boot() -> None:
@@ -150,8 +167,9 @@ def test_a_container_baked_into_its_own_image_keeps_an_image_per_service() -> No
     d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
     pl = place(st, d)
     upkeep = image_upkeep(pl, d)
-    n = pl.units(pl.ctr)[sq]
-    expected = n * (d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month)
+    n = pl.units(pl.ctr)[sq]  # 50 alike services: on the experience curve
+    expected = experience_sum(n, d.c.experience_learning_rate) * (
+        d.c.image_upkeep_hours_per_image_month + d.c.image_patching_hours_per_image_month)
     np.testing.assert_allclose(upkeep[sq], expected)
     assert np.all(upkeep[docker] == 0.0)
     patched = host_patching(pl, d, st)

@@ -54,7 +54,8 @@ def _share(part: FloatArray, whole: FloatArray, out: FloatArray | None = None) -
 def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
     """Machine images: bake pipeline and OS patching per image, per machine-image unit.
 
-    hours = n_rebake (u + p) + n_long u: every unit on machine images keeps its own bake or
+    hours = C(n_rebake) (u + p) + C(n_long) u, C the experience sum of each entry's units
+    (below; C(n) = n for single services): every unit on machine images keeps its own bake or
     packaging and host-set-up scripts (u); a unit baked per release is patched by re-baking its
     image (p), while long-lived hosts (package upgrade, config management) are patched in place,
     which ``host_patching`` counts -- charging them p as well was the v2.0 double count.
@@ -63,13 +64,18 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
     (Zalando STUPS, Coinbase Odin), is such a unit too: its own image or launch template and
     instance group per service (u; Zalando: "teams struggling with CloudFormation"), patched
     by rolling every service onto a re-baked image (p), not as shared nodes.
+
+    Each entry's units are on the experience curve (``Placement.curved``, Wright 1936), as the
+    transition's fleets and ``host_patching``'s hosts are: the count services of one entry are
+    alike, so their bake pipeline, launch templates and monthly re-bake are learnt once and then
+    run for each -- 1,000 services on one base image (STUPS's Taupage) are not 1,000 times the
+    upkeep of one.
     """
     c = d.c
     baked = pl.method[BAKED_CONTAINER]
-    rebake = pl.units(pl.img * pl.method[REBAKE] + baked)
     return np.asarray(
-        pl.units(pl.img + baked) * c.image_upkeep_hours_per_image_month
-        + rebake * c.image_patching_hours_per_image_month
+        pl.curved(pl.img + baked, c.image_upkeep_hours_per_image_month)
+        + pl.curved(pl.img * pl.method[REBAKE] + baked, c.image_patching_hours_per_image_month)
     )
 
 
@@ -149,7 +155,8 @@ def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 
 def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
-    """Base-image rebuilds and orchestrator work per container unit, plus the orchestrator's own
+    """Base-image rebuilds and orchestrator work per container unit, each entry's units on the
+    experience curve (``Placement.curved``, as ``image_upkeep``), plus the orchestrator's own
     upgrades and on-call (compose, managed, self-run: self-run Kubernetes is a team's work)."""
     c = d.c
     units = pl.units(pl.ctr)
@@ -165,7 +172,7 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     running = np.array(
         [float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator]
     )
-    return np.asarray(units * per_unit + np.maximum(units > 0, running[:, None]) * orch)
+    return np.asarray(pl.curved(pl.ctr, per_unit) + np.maximum(units > 0, running[:, None]) * orch)
 
 
 def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
