@@ -414,7 +414,7 @@ def test_a_move_that_adds_incidents_says_so() -> None:
     d = decide(assess(q, samples=SAMPLES, seed=3), sensitivity=False)
     text = " ".join(d.reasons)
     assert "about -" not in text
-    problems = next(r for r in d.reasons if r.startswith("The problems"))
+    problems = next(r for r in d.reasons if r.startswith("Incidents and environment drift"))
     assert "would add about" in problems and "remove" not in problems
 
 

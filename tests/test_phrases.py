@@ -203,3 +203,46 @@ def test_an_index_a_hair_below_zero_reads_zero(x: float, text: str) -> None:
     from analyzer.decision.fmt import NOT_AVAILABLE, fmt_index
 
     assert fmt_index(x) == (NOT_AVAILABLE if text == "n/a" else text)
+
+
+@pytest.mark.parametrize(
+    ("lead", "gap", "text"),
+    [(3.1, 2.6, "On the weighted criteria the hybrid leads today's setup by 3.1 points of 100; "
+                "team fit contributes 2.6 of them."),
+     (1.45, 2.27, "On the weighted criteria the hybrid leads today's setup by 1.4 points of 100: "
+                  "team fit gives it 2.3, and the other criteria take back 0.9."),
+     (-0.2, 7.4, "On the weighted criteria the median scores are close: today's setup is 0.2 "
+                 "points of 100 ahead of the hybrid, but team fit gives the hybrid 7.4 points.")],
+)
+def test_the_lead_sentence_adds_up_and_never_leads_by_a_negative(
+    lead: float, gap: float, text: str
+) -> None:
+    """levelsio read "today's setup leads the hybrid by -0.2 points of 100; transition risk
+    contributes 7.4 of them"; Wikimedia "leads by 1.5 points; transition risk contributes 2.3
+    of them"."""
+    from analyzer.decision.explain import lead_sentence
+
+    a = _options()
+    a.option_names = ("machine-image", "hybrid")
+    assert lead_sentence(a, 1, 0, lead, "team_fit", gap) == text  # type: ignore[arg-type]
+
+
+def test_a_move_does_not_call_the_pain_it_names_unfelt() -> None:
+    """Bayzat read "Environment drift is a pain here ..." and then "The problems containers
+    solve are not being felt much": the reasons to move give the figures without the verdict."""
+    from analyzer.decision.explain import problems_sentence
+
+    q = Questionnaire.model_validate({
+        "schema_version": 2, "name": "one drift incident", "team": {"engineers": 15},
+        "codebase": {"kloc": 200}, "processes": [{"name": "web", "kind": "web"}],
+        "delivery": {"prod_deploys_per_week": 3},
+        "incidents": {"window_months": 12, "counts": {"environment_drift": 1}},
+    })
+    a = assess(q, samples=2000, seed=2)
+    docker = a.option_names.index("docker")
+    stay = problems_sentence(a, [docker])
+    move = problems_sentence(a, [docker], verdict=False)
+    assert stay.startswith("The problems containers solve are")
+    assert move.startswith("Incidents and environment drift cost about ")
+    assert "(about 1 environment-drift incident a year)" in move
+    assert "felt" not in move

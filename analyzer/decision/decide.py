@@ -333,7 +333,8 @@ def recommend(
     s = score_futures(a, draws=draws if draws is not None else structural_draws(a))
     sq = a.structure.status_quo
     others = [i for i in range(len(a.option_names)) if i != sq]
-    reason = explain.problems_sentence(a, others if s.recommended == sq else [s.recommended])
+    stay = s.recommended == sq
+    reason = explain.problems_sentence(a, others if stay else [s.recommended], verdict=stay)
     limit = confidence_threshold(a)
     return Verdict(
         s.recommended_name, s.confidence, s.too_close(limit), reason,

@@ -264,8 +264,13 @@ def _payback_phrase(a: Assessment, i: int) -> str:
     )
 
 
-def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
-    """How much of today's recurring pain the best alternative removes: drift, incidents."""
+def problems_sentence(a: Assessment, alternatives: list[int], verdict: bool = True) -> str:
+    """How much of today's recurring pain the best alternative removes: drift, incidents.
+
+    With ``verdict`` (the reasons to stay) it says whether the problems are felt, on the
+    absolute thresholds ``felt_capacity_share`` and ``felt_drift_per_year``; without (the
+    reasons to move) only the figures: a pain that drives a move by its share of the lead
+    (``pain_reasons``) must not be called "not felt much" two sentences later."""
     o = a.outputs
     sq = a.structure.status_quo
     # every median read, once, from one block of the rows it reads (row_medians): today's
@@ -295,7 +300,7 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
         removed(best) >= threshold("felt_capacity_share") * capacity
         or drift_year >= threshold("felt_drift_per_year")
     )
-    verdict = "are felt here" if felt else "are not being felt much"
+    felt_words = "are felt here" if felt else "are not being felt much"
     # the problems are the ones a move solves (drift, incidents): containers' for a move into
     # containers, the same ones for images baked per release
     solver = "containers solve" if a.structure.options[best].uses_containers else "a move solves"
@@ -307,11 +312,15 @@ def problems_sentence(a: Assessment, alternatives: list[int]) -> str:
         else f"would add about {_h(-gone_best)} a month to it"
     )
     mark = _default_mark(a, "incidents.rate.environment_drift")
+    drift = f"{fmt_count(drift_year, 'environment-drift incident')} a year{mark}"
+    if not verdict:
+        return (
+            f"Incidents and environment drift cost about {_h(today)} a month today (about "
+            f"{drift}); {_name(a, best)} {effect}."
+        )
     return (
-        f"The problems {solver} {verdict}: about "
-        f"{fmt_count(drift_year, 'environment-drift incident')} a year{mark}, and incidents "
-        f"plus drift cost about {_h(today)} a month today; "
-        f"{_name(a, best)} {effect}."
+        f"The problems {solver} {felt_words}: about {drift}, and incidents plus drift cost about "
+        f"{_h(today)} a month today; {_name(a, best)} {effect}."
     )
 
 
@@ -600,6 +609,27 @@ def nothing_to_move_reasons(a: Assessment) -> tuple[str, ...]:
     )
 
 
+def lead_sentence(a: Assessment, rec: int, runner: int, lead: float, top: str, gap: float) -> str:
+    """The weighted criteria in one sentence: the recommendation's median lead over the
+    runner-up and the criterion that gives it most (``gap`` > 0 points). A criterion can give
+    more than the whole lead when others take some back, and a recommendation held back by the
+    change rule (``scoring.choose``) can trail at the median: both are said as they are, never
+    "leads by -0.2 points; transition risk contributes 7.4 of them"."""
+    name, other = _name(a, rec), _name(a, runner)
+    criterion = lower_first(CRITERION_LABELS[top])
+    lead, gap = round(lead, 1), round(gap, 1)  # the figures said, so that they add up
+    if lead <= 0:
+        return (f"On the weighted criteria the median scores are close: {other} is "
+                f"{abs(lead):.1f} points of 100 ahead of {name}, but {criterion} gives "
+                f"{name} {gap:.1f} points.")
+    if gap <= lead:
+        return (f"On the weighted criteria {name} leads {other} by {lead:.1f} points of 100; "
+                f"{criterion} contributes {gap:.1f} of them.")
+    return (f"On the weighted criteria {name} leads {other} by {lead:.1f} points of 100: "
+            f"{criterion} gives it {gap:.1f}, and the other criteria take back "
+            f"{gap - lead:.1f}.")
+
+
 def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     """Three to six sentences with figures: what moving costs, what it saves, what decides."""
     o = a.outputs
@@ -621,7 +651,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
             f"{_payback_phrase(a, rec)}."
         )
         reasons.extend(component_reasons(a, rec, limit=2))
-        reasons.append(problems_sentence(a, [rec]))
+        reasons.append(problems_sentence(a, [rec], verdict=False))
         reasons.append(
             f"The move takes about {_med(o.migration_months[rec]):.1f} months with about "
             f"{people_phrase(_med(o.migration_people[rec]))} on it."
@@ -633,9 +663,5 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
         top = max(gaps, key=lambda c: gaps[c])
         lead = _med(s.total[rec]) - _med(s.total[runner])
         if gaps[top] > 0:
-            reasons.append(
-                f"On the weighted criteria {_name(a, rec)} leads {_name(a, runner)} by "
-                f"{lead:.1f} points of 100; {lower_first(CRITERION_LABELS[top])} contributes "
-                f"{gaps[top]:.1f} of them."
-            )
+            reasons.append(lead_sentence(a, rec, runner, lead, top, gaps[top]))
     return tuple(reasons)

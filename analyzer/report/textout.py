@@ -117,17 +117,13 @@ def render_decision_text(d: Decision) -> str:
     weights = a.questionnaire.priorities.weights.notice()
     if weights:
         notes.append(weights)
+    if not d.methods_agree:  # one more note, not a list of its own after a blank line
+        notes.append(
+            f"Cross-check: TOPSIS ranks {option_name(a, d.topsis_winner)} first, the weighted "
+            f"sum {option_name(a, d.recommendation)}; treat the answer as less certain."
+        )
     if notes:
         lines += ["", "Notes", *(_bullet(n) for n in notes)]
-    if not d.methods_agree:
-        lines += [
-            "",
-            _bullet(
-                f"Cross-check: TOPSIS ranks {option_name(a, d.topsis_winner)} first, the "
-                f"weighted sum {option_name(a, d.recommendation)}; treat the answer as less "
-                "certain."
-            ),
-        ]
     s = a.summary()
     lines += [
         "",
