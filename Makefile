@@ -31,7 +31,7 @@ notebooks: $(DEV)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(DEV)
-	$(BIN)/ruff check analyzer tests benchmarks
+	$(BIN)/ruff check analyzer tests benchmarks notebooks
 	$(BIN)/mypy analyzer
 
 bench: $(DEV)
