@@ -57,6 +57,17 @@ def test_seed_team_stays_for_the_posts_reasons(seed_decision: Decision) -> None:
     assert d.headline().startswith("Stay with today's setup")
 
 
+def test_the_seed_teams_reasons_name_what_it_told_us(seed_decision: Decision) -> None:
+    """No drift incidents read "about 0 environment-drift incidents"; baked images, the closest
+    alternative, asked of the team a skill its container familiarity does not measure."""
+    text = " ".join(seed_decision.reasons)
+    assert "no environment-drift incidents a year" in text and "about 0 " not in text
+    fit = next(r for r in seed_decision.reasons if r.startswith("The team knows how it runs"))
+    assert "with baked images" in fit
+    assert "familiarity with baking an image per release" in fit
+    assert "container familiarity" not in fit
+
+
 def test_high_change_team_moves_for_drift_and_deploys(saas_decision: Decision) -> None:
     d = saas_decision
     assert d.recommendation in ("docker", "hybrid")

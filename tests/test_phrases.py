@@ -246,3 +246,23 @@ def test_a_move_does_not_call_the_pain_it_names_unfelt() -> None:
     assert move.startswith("Incidents and environment drift cost about ")
     assert "(about 1 environment-drift incident a year)" in move
     assert "felt" not in move
+
+
+def test_a_horizon_where_today_is_kept_for_now_is_not_read_as_today_winning() -> None:
+    """Discourse read "Today's setup wins over a horizon of 24 months (49 % of futures)": today's
+    setup was kept because a change won 51 %, short of the bar."""
+    from analyzer.decision.decide import _horizon_reversal
+    from analyzer.decision.explain import CLEAR, KEPT_FOR_NOW, HorizonCheck
+
+    a = _options()
+    a.option_names = ("machine-image", "hybrid")
+    a.horizon_months = 36
+    a.assumptions = SimpleNamespace(overridden=set())
+    s = SimpleNamespace(recommended=1, recommended_name="hybrid",
+                        same_group=lambda i, j: i == j, too_close=lambda limit: False)
+    checks = (HorizonCheck(24, "machine-image", 0.49, False, 0.51, KEPT_FOR_NOW),
+              HorizonCheck(36, "hybrid", 0.65, True, 0.65, CLEAR))
+    (rev,) = _horizon_reversal(a, s, checks)  # type: ignore[arg-type]
+    assert rev.text == ("Over a horizon of 24 months today's setup is kept for now: a change comes "
+                        "out ahead in only 51 % of futures, short of the 60 % it has to clear "
+                        "(now 36 months)")

@@ -401,6 +401,11 @@ def _horizon_reversal(
                     f"a change comes out ahead in {explain.share_phrase(c.change_share)} of "
                     f"futures, {short} leads in {explain.share_phrase(c.confidence)} "
                     f"(now {now} months)")
+        elif c.verdict == explain.KEPT_FOR_NOW:
+            text = (f"Over a horizon of {c.months} months {short} is kept for now: a change "
+                    f"comes out ahead in only {explain.share_phrase(c.change_share)} of "
+                    f"futures, short of the {100 * confidence_threshold(a):.0f} % it has to "
+                    f"clear (now {now} months)")
         else:
             text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "
                     f"({explain.share_phrase(c.confidence)} of futures; now {now} months)")

@@ -312,14 +312,15 @@ def problems_sentence(a: Assessment, alternatives: list[int], verdict: bool = Tr
         else f"would add about {_h(-gone_best)} a month to it"
     )
     mark = _default_mark(a, "incidents.rate.environment_drift")
-    drift = f"{fmt_count(drift_year, 'environment-drift incident')} a year{mark}"
+    drift = (f"about {fmt_count(drift_year, 'environment-drift incident')}" if drift_year > 0
+             else "no environment-drift incidents") + f" a year{mark}"
     if not verdict:
         return (
-            f"Incidents and environment drift cost about {_h(today)} a month today (about "
-            f"{drift}); {_name(a, best)} {effect}."
+            f"Incidents and environment drift cost about {_h(today)} a month today ({drift}); "
+            f"{_name(a, best)} {effect}."
         )
     return (
-        f"The problems {solver} {felt_words}: about {drift}, and incidents plus drift cost about "
+        f"The problems {solver} {felt_words}: {drift}, and incidents plus drift cost about "
         f"{_h(today)} a month today; {_name(a, best)} {effect}."
     )
 
@@ -358,12 +359,22 @@ def team_fit_sentence(a: Assessment, s: Scoring, i: int) -> str | None:
     gap = _med(raw[i]) - _med(raw[sq])
     if gap <= 0:
         return None
-    familiarity = _said(a, "team.docker_familiarity")
-    default = "" if "team.docker_familiarity" in given_fields(a.questionnaire) else ", a default"
+    st = a.structure
+    # the familiarity the gap comes from: containers where the option puts more processes in
+    # them, the bake where it bakes images per release for the first time (baked images for a
+    # team that upgrades packages: its container familiarity is beside the point)
+    parts = []
+    if qty.container_share(st)[i] > qty.container_share(st)[sq]:
+        familiarity = _said(a, "team.docker_familiarity")
+        given = "team.docker_familiarity" in given_fields(a.questionnaire)
+        parts.append(f"container familiarity {familiarity:.2f} of 1{'' if given else ', a default'}")
+    if qty.rebake_new_share(st)[i] > 0:
+        bake = float(likely_constants()["team_bake_familiarity"][0])
+        parts.append(f"familiarity with baking an image per release {bake:.2f} of 1, an assumption")
+    known = f" ({'; '.join(parts)})" if parts else ""
     return (
         f"The team knows how it runs today: with {_name(a, i)} about {100 * gap:.0f} % more of "
-        f"the team would work on tools it does not know yet (container familiarity "
-        f"{familiarity:.2f} of 1{default})."
+        f"the team would work on tools it does not know yet{known}."
     )
 
 
