@@ -449,3 +449,19 @@ def test_a_pain_reason_labels_the_defaults_it_counts(saas_decision: Decision) ->
     assert found is not None
     events = float(found[1].replace(",", "")) + float(found[2] or 0)
     assert float(found[4]) == pytest.approx(events * float(found[3]) / 60, abs=1)
+
+
+@pytest.mark.slow
+def test_reversals_follow_the_runs_own_rule_where_the_median_model_disagrees() -> None:
+    """Monzo stays, while the median model with Cassandra at the 1,000 GB the team gave
+    prefers containers: that row's flip "today's setup wins above ... GB" changed nothing. The
+    reversals are then searched with the run's own decision rule (a share of futures), and
+    every flip is said against the choice at the team's value."""
+    root = Path(__file__).resolve().parents[1]
+    q = load_questionnaire(root / "data" / "questionnaires" / "calibration" / "monzo-k8s-cassandra.yaml")
+    d = decide(assess(q, samples=SAMPLES, seed=1))
+    texts = [r.text for r in d.reversals]
+    assert not any("with every input at its median" in t for t in texts)
+    data = next(r for r in d.reversals if r.parameter == "processes.cassandra.data_gb")
+    assert data.threshold is not None and data.holds == "docker"
+    assert "(docker already chosen at this value)" in data.text

@@ -275,13 +275,24 @@ def decide(
     # no reversal to search for (the report says so once)
     drivers = [] if a.structure.nothing_to_move else reversal_drivers(tornado, a)
     kept = s.kept_for_now(limit)
-    revs = reversal.reversals(
-        engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
-        given=given_fields(a.questionnaire),
-        # kept for now: the answer is a share of futures, not the median model's winner
-        decider=reversal.share_decider(a.structure, a.values, *draws, limit) if kept else None,
-        grid_points=reversal.SHARE_GRID_POINTS if kept else reversal.GRID_POINTS,
-    )
+
+    def search(by_share: bool) -> list[Reversal]:
+        return reversal.reversals(
+            engine, a.space, drivers, recommended=s.recommended, questionnaire=a.questionnaire,
+            given=given_fields(a.questionnaire),
+            decider=reversal.share_decider(a.structure, a.values, *draws, limit)
+            if by_share else None,
+            grid_points=reversal.SHARE_GRID_POINTS if by_share else reversal.GRID_POINTS,
+        )
+
+    # the answer is a share of futures: the median model's winner stands in for it (faster)
+    # only where the two agree at the value the team gave; kept for now, or a median model
+    # that already prefers another group at some driver's current value (Monzo: containers at
+    # the 1,000 GB of Cassandra the team gave), the run's own rule decides every point
+    revs = search(kept)
+    if not kept and any(not s.same_group(a.option_names.index(r.holds), s.recommended)
+                        and r.holds != s.recommended_name for r in revs):
+        revs = search(True)
     if kept:  # before the knife edge too: "hands it to today's setup" is the answer already
         revs = _toward_a_change(a, s, revs)
     revs, edge = _knife_edge(a, revs)
