@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy.special import ndtri
 from scipy.stats import norm
 
@@ -48,6 +49,7 @@ def test_not_installed_over_the_real_module() -> None:
     assert hasattr(sys.modules["scipy.stats"], "gamma")  # still the real one
 
 
+@pytest.mark.slow  # a whole Sobol run twice: the full suite runs it
 def test_sobol_indices_are_the_same_with_the_stand_in() -> None:
     out = subprocess.run([sys.executable, "-c", _CHILD], cwd=ROOT, env=_env(),
                          capture_output=True, text=True, check=True, timeout=120).stdout

@@ -305,6 +305,7 @@ _EXAMPLE = _example_data()
 _EXAMPLE_PATHS = [p for p in _paths(_EXAMPLE) if p]
 
 
+@pytest.mark.slow  # a property test over many mutated files: the full suite runs it
 @settings(max_examples=HYPOTHESIS_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(
