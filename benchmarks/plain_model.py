@@ -629,7 +629,7 @@ def evaluate_sample(v: Mapping[str, float], pl: PlainPlan) -> dict[str, Row]:
             factor = pl.ctr[o][p] * v["assumptions.scale_out_effort_factor_container"] + (
                 1.0 - pl.ctr[o][p]
             )
-            scale += scale_events[p] * n[p] * pl.manual[p] * factor
+            scale += scale_events[p] * float(n[p] > 0) * pl.manual[p] * factor
         rec["scale_out"].append(scale * v["assumptions.scale_out_hours_per_event"])
         shrink = 1.0 - (1.0 - v["assumptions.debug_overhead_expert_fraction"]) * docker_fam
         rec["tooling_overhead"].append(
@@ -754,7 +754,7 @@ def _infrastructure(
             bake += masks["rebake"][k][p] * units[p]
             build += masks["container_build"][k][p] * units[p]
             per_unit_instances += ctr[p] * (units[p] * instances[p])
-            scale_outs += ctr[p] * (units[p] * scale_events[p])
+            scale_outs += ctr[p] * (float(units[p] > 0) * scale_events[p])
         managed_services *= v["prices.managed_premium"]
         any_ctr = float(contained > 0)
         minutes = deploys * (

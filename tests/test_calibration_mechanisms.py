@@ -194,3 +194,19 @@ def test_default_new_services_are_a_share_of_the_teams_own_services() -> None:
     st2, values2 = _run(_q(procs, new_services_per_year=3))
     d2 = read_draws(values2, tuple(p.name for p in st2.processes), st2.option_names, st2.categories)
     np.testing.assert_allclose(new_services_per_year(place(st2, d2), d2), 3.0)
+
+
+def test_scale_outs_are_counted_over_the_whole_entry_everywhere() -> None:
+    """``scale_out_events_per_month`` is the entry's, over all the services it stands for: the
+    manual hours, the decision's lag and the reasons all count 4 for 200 services scaling out 4
+    times a month between them (the hours used to count 800, the lag 4)."""
+    from analyzer.decision import quantities as qty
+    from analyzer.model.recurring import scale_out
+
+    fleet = {"name": "services", "kind": "web", "count": 200, "autoscaling": False,
+             "scale_out_events_per_month": 4}
+    st, values = _run(_q([fleet]))
+    d = read_draws(values, tuple(p.name for p in st.processes), st.option_names, st.categories)
+    hours, _, _ = scale_out(place(st, d), d)
+    np.testing.assert_allclose(hours[st.status_quo], 4 * d.c.scale_out_hours_per_event)
+    np.testing.assert_allclose(qty.scale_out_events(values, st), 4.0)

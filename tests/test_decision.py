@@ -459,7 +459,7 @@ def test_reversals_follow_the_runs_own_rule_where_the_median_model_disagrees() -
     every flip is said against the choice at the team's value."""
     root = Path(__file__).resolve().parents[1]
     q = load_questionnaire(root / "data" / "questionnaires" / "calibration" / "monzo-k8s-cassandra.yaml")
-    d = decide(assess(q, samples=SAMPLES, seed=1))
+    d = decide(assess(q, samples=10_000, seed=1))  # Cassandra's data among the drivers
     texts = [r.text for r in d.reversals]
     assert not any("with every input at its median" in t for t in texts)
     data = next(r for r in d.reversals if r.parameter == "processes.cassandra.data_gb")

@@ -87,7 +87,12 @@ def test_a_kept_answer_is_not_on_a_knife_edge_toward_itself() -> None:
     from analyzer.questionnaire.form import load_questionnaire
 
     path = data_dir() / "questionnaires" / "calibration" / "wikimedia-mw-k8s.yaml"
-    d = decide(assess(load_questionnaire(path), samples=4000, seed=20240601))
+    q = load_questionnaire(path)
+    # over 33 months Wikimedia is kept for now, and the median model's flips include one back
+    # to today's setup at today's engineers (the case this test was written for; at its own
+    # 36 months it is now too close to call)
+    q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": 33})})
+    d = decide(assess(q, samples=4000, seed=20240601))
     assert d.scoring.kept_for_now(d.confidence_threshold)
     today = d.assessment.options[d.assessment.status_quo].short_label
     assert not any(r.startswith("The answer sits on a knife edge") and r.endswith(f"{today}.")
@@ -266,3 +271,17 @@ def test_a_horizon_where_today_is_kept_for_now_is_not_read_as_today_winning() ->
     assert rev.text == ("Over a horizon of 24 months today's setup is kept for now: a change comes "
                         "out ahead in only 51 % of futures, short of the 60 % it has to clear "
                         "(now 36 months)")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "text"),
+    [(7999.6, 7682.3, ("USD 8,000", "USD 7,700")), (172_000.0, 101_400.0, ("USD 172,000", "USD 101,000")),
+     (640.0, 610.0, ("USD 640", "USD 610")), (8000.0, 8000.0, ("USD 8,000", "USD 8,000"))],
+)
+def test_two_amounts_compared_read_differently_when_they_differ(
+    before: float, after: float, text: tuple[str, str]
+) -> None:
+    """Wikimedia read "infrastructure falls from USD 8,000 to USD 8,000 a month"."""
+    from analyzer.decision.fmt import fmt_money_change
+
+    assert fmt_money_change(before, after, "USD") == text

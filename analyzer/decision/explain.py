@@ -15,7 +15,7 @@ import numpy as np
 
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
-from analyzer.decision.fmt import fmt_count, fmt_money, fmt_number, fmt_short
+from analyzer.decision.fmt import fmt_count, fmt_money, fmt_money_change, fmt_number, fmt_short
 from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.inputs import given_fields, is_default, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
@@ -534,11 +534,10 @@ def _idle_hosts(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float,
     if hosts <= 0:
         return None
     cpu = f"{100 * used / hosts:.0f} % CPU" + (" (a default)" if defaults else "")
-    cur = o.currency
+    was, now = fmt_money_change(today, target, o.currency)
     return points, (
         f"Idle hosts: today's {hosts:,.0f} instances run at about {cpu}; {_name(a, i)} "
-        f"packs the work onto shared nodes, and infrastructure falls from "
-        f"{fmt_money(today, cur)} to {fmt_money(target, cur)} a month."
+        f"packs the work onto shared nodes, and infrastructure falls from {was} to {now} a month."
     )
 
 

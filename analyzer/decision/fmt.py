@@ -111,6 +111,18 @@ def fmt_money(amount: Any, currency: str) -> str:
     return f"{currency} {round(v, digits):,.0f}"
 
 
+def fmt_money_change(before: float, after: float, currency: str) -> tuple[str, str]:
+    """Two amounts a sentence compares, ``fmt_money``'s rounding made finer (to tens at most)
+    until they read differently: "USD 8,000 to USD 7,700", never "USD 8,000 to USD 8,000"."""
+    for digits in (-3, -2, -1):
+        if abs(before) < MONEY_THOUSANDS_FROM and digits == -3:
+            continue
+        a, b = round(before, digits), round(after, digits)
+        if a != b:
+            break
+    return f"{currency} {a:,.0f}", f"{currency} {b:,.0f}"
+
+
 def fmt_score(x: Any) -> str:
     """Points on the 0-100 scale, one decimal."""
     v = _finite(x)

@@ -239,7 +239,9 @@ def _platform(
     build = matmul(m.container_build, units) / total
     minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
     per_unit_instances = matmul(m.container, units * instances) / total
-    scale_outs = matmul(m.container, units * d.proc.scale_out_events_per_month)
+    # scale-outs are counted over the whole entry (``scale_out_events_per_month``), not per
+    # service: an entry of no services has none
+    scale_outs = matmul(m.container, (units > 0) * d.proc.scale_out_events_per_month)
     zero = np.zeros((minutes.shape[0], 1))  # (K, 1): the items it prices broadcast to (K, S)
     own = float(mp.provider == "own-hardware")
     return Platform(

@@ -563,7 +563,10 @@ def scale_out(
     (a node boot when no spare capacity) + image pull + container start + application start.
     ``start_out``: where to put the start seconds (None: a new array)."""
     c = d.c
-    events = d.proc.scale_out_events_per_month * pl.n  # (P, S)
+    # the entry's events a month over all the services it stands for (the questionnaire's
+    # ``scale_out_events_per_month``), as the decision's lag counts them; none for an entry of
+    # no services (an embedded file)
+    events = d.proc.scale_out_events_per_month * (pl.n > 0)  # (P, S)
     manual = events * pl.manual[:, None]
     # the masks are 0/1, so the blend ctr f + (1 - ctr) is f in containers and exactly 1
     # elsewhere: each entry's hours are manual x f or manual, picked instead of blended

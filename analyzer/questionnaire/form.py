@@ -397,8 +397,9 @@ class Process(Section):
         False, description="Scaling is automatic (an auto scaling group or an autoscaler)."
     )
     scale_out_events_per_month: Annotated[Estimate, Bounds(ge=0, le=100_000)] = _meta(
-        "Times a month new instances are started to meet load.", "events per month",
-        "Autoscaling history, or 0 for a fixed fleet.",
+        "Times a month new instances are started to meet load, counted over all the services "
+        "this entry stands for (not per service).", "events per month",
+        "Autoscaling history of the whole entry, or 0 for a fixed fleet.",
         default=Estimate(0.0, 0.0, 2.0),
     )
     instance_type: str | None = Field(
