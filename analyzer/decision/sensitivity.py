@@ -490,7 +490,7 @@ def _unknown(param: Param, st: float, s1: float, output: str = "net_saving") -> 
     high_text = quantity(param, param.quantile(TORNADO_HIGH))
     text = (
         f"Find out {param.label} first: it is now somewhere between {low_text} and {high_text} "
-        f"(P10-P90), and its uncertainty is involved in about {share:.0%} of the spread "
+        f"(P10-P90), and its uncertainty is involved in about {100 * share:.0f} % of the spread "
         f"in {OUTPUT_PHRASES.get(output, output)}."
     )
     return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text, output)
