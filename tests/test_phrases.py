@@ -285,3 +285,16 @@ def test_two_amounts_compared_read_differently_when_they_differ(
     from analyzer.decision.fmt import fmt_money_change
 
     assert fmt_money_change(before, after, "USD") == text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [(0.257, "26 %"), (0.0, "0 %"), (1.0, "100 %"), (0.9993, "99.9 %"), (0.99996, "> 99.9 %"),
+     (0.0007, "0.1 %"), (0.0004, "< 0.1 %"), (0.996, "99.6 %"), (0.5, "50 %")],
+)
+def test_a_table_share_inside_0_and_1_never_reads_as_a_bound(share: float, text: str) -> None:
+    """The seed team's wins column read "100 %" beside a headline of 99.9 % (7 futures in 10,000
+    went to containers, shown as "0 %")."""
+    from analyzer.decision.fmt import fmt_pct
+
+    assert fmt_pct(share) == text

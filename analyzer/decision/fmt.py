@@ -78,9 +78,19 @@ def fmt_months(x: Any) -> str:
 
 
 def fmt_pct(share: Any) -> str:
-    """A share 0-1 as a whole percentage: ``fmt_pct(0.257) == "26 %"``."""
+    """A share 0-1 as a whole percentage: ``fmt_pct(0.257) == "26 %"``; a share strictly
+    between 0 and 1 never reads as either bound: 0.9993 is "99.9 %", 0.99996 "> 99.9 %", 0.0004
+    "< 0.1 %" (7 futures in 10,000 are not none of them)."""
     v = _finite(share)
-    return NOT_AVAILABLE if v is None else f"{100 * v:.0f} %"
+    if v is None:
+        return NOT_AVAILABLE
+    if 0.0 < v < 0.0005:
+        return "< 0.1 %"
+    if 0.9995 <= v < 1.0:
+        return "> 99.9 %"
+    if 0.0 < v < 0.005 or 0.995 <= v < 1.0:
+        return f"{100 * v:.1f} %"
+    return f"{100 * v:.0f} %"
 
 
 def fmt_range(p10: Any, p90: Any, unit: str = "h") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.decision.decide import Decision
-from analyzer.decision.fmt import fmt_spread
+from analyzer.decision.fmt import fmt_pct, fmt_spread
 
 WIDTH = 100
 COLUMN_GAP = 3  # spaces between table columns
@@ -145,7 +145,7 @@ def render_decision_text(d: Decision) -> str:
                   row.recurring_hours_per_month_p90),
             _trio(row.total_hours_p10, row.total_hours_p50, row.total_hours_p90),
             be_text,
-            f"{100 * row.cheapest_share:.0f} %",
+            fmt_pct(row.cheapest_share),
         ])
     lines += table_lines(rows)
     lines += ["", *money_lines(a)]
@@ -154,7 +154,7 @@ def render_decision_text(d: Decision) -> str:
     score_rows = [["option", "score", "wins"]]
     for name, row in scores.iterrows():
         score_rows.append([option_name(a, str(name)), f"{row.total_p50:.1f}",
-                           f"{100 * row.win_share:.0f} %"])
+                           fmt_pct(row.win_share)])
     lines += table_lines(score_rows)
     if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
