@@ -176,21 +176,18 @@ def load_drivers(path: Path = DRIVERS_FILE) -> dict[str, str]:
 
 
 def runner_up(decision: Any) -> str | None:
-    """The best-scoring option of another group (not putting the same processes in containers
-    as the recommendation), or None if the decision cannot say."""
+    """The option a too-close answer names beside the leader (``explain.runner_up`` with
+    ``changes_only``, as the headline does: a change has cleared the bar against today's
+    setup, so the other side is the best change of another group), or None if the decision
+    cannot say."""
     try:
-        import numpy as np
+        from analyzer.decision.explain import runner_up as named_runner_up
 
         s = decision.scoring
-        totals = np.asarray(s.median_total(), dtype=float).copy()
-        names = list(decision.assessment.option_names)
-        rec = names.index(decision.recommendation)
-        for i in range(len(names)):  # an option with the same containers is the same choice
-            if i == rec or s.same_group(i, rec):
-                totals[i] = -np.inf
-        if not np.isfinite(totals).any():
+        i = named_runner_up(decision.assessment, s, changes_only=True)
+        if i == s.recommended or s.same_group(i, s.recommended):
             return None
-        return str(names[int(np.argmax(totals))])
+        return str(decision.assessment.option_names[i])
     except (AttributeError, ValueError, IndexError):
         return None
 

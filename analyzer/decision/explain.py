@@ -96,12 +96,20 @@ def _med(x: np.ndarray) -> float:
     return float(np.median(x))
 
 
-def runner_up(a: Assessment, s: Scoring) -> int:
+def runner_up(a: Assessment, s: Scoring, changes_only: bool = False) -> int:
     """The best median score outside the recommendation's group (the recommendation's own
-    group when every option is in it)."""
+    group when every option is in it). ``changes_only``: the change outside it that wins most
+    futures, where there is one -- when the answer is too close to call a change has cleared
+    the bar against today's setup (``Scoring.too_close``), so what is left to call is how the
+    futures split between changes."""
     med = s.median_total().copy()
     rec = s.recommended
     outside = [i for i in range(len(med)) if i != rec and not s.same_group(i, rec)]
+    if changes_only:
+        changes = [i for i in outside if s.is_change(i)]
+        if changes:  # the change that wins most of the futures after the leader's group
+            share = s.group_share if s.group_share is not None else s.winner_share
+            return max(changes, key=lambda i: (float(share[i]), float(med[i])))
     pool = outside or [i for i in range(len(med)) if i != rec] or [rec]
     return max(pool, key=lambda i: float(med[i]))
 
@@ -142,10 +150,12 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
     label = group_phrase(a, s, rec)
     pct = share_phrase(s.confidence)
     if s.too_close(limit):
-        runner = runner_up(a, s)
+        runner = runner_up(a, s, changes_only=True)
+        share = s.group_share if s.group_share is not None else s.winner_share
         return (
-            f"Too close to call between {label} and {_name(a, runner)}: the leader wins in "
-            f"only {pct} of the simulated futures."
+            f"Too close to call between {label} and {_name(a, runner)}: a change beats today's "
+            f"setup in {share_phrase(s.change_share)} of the simulated futures, but the leader "
+            f"wins in only {pct} of them ({_name(a, runner)}: {share_phrase(float(share[runner]))})."
         )
     state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
     note = twin_note(a, s, rec)
