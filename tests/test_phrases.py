@@ -173,16 +173,23 @@ def test_a_horizon_that_is_not_a_clear_answer_says_so_with_the_share_a_change_wi
     assert horizon_shares(c) == shares
 
 
-def test_a_horizon_flip_into_a_too_close_field_is_not_read_as_a_win() -> None:
-    from analyzer.decision.decide import _horizon_reversal
-    from analyzer.decision.explain import CLEAR, KEPT_FOR_NOW, TOO_CLOSE, HorizonCheck
-
+def _two_options_at_36_months(recommended: int) -> tuple[SimpleNamespace, SimpleNamespace]:
+    """A stand-in assessment (today's setup and the hybrid, 36 months, no overrides) and the
+    scoring that recommends option ``recommended``, clear."""
     a = _options()
     a.option_names = ("machine-image", "hybrid")
     a.horizon_months = 36
     a.assumptions = SimpleNamespace(overridden=set())
-    s = SimpleNamespace(recommended=0, recommended_name="machine-image",
+    s = SimpleNamespace(recommended=recommended, recommended_name=a.option_names[recommended],
                         same_group=lambda i, j: i == j, too_close=lambda limit: False)
+    return a, s
+
+
+def test_a_horizon_flip_into_a_too_close_field_is_not_read_as_a_win() -> None:
+    from analyzer.decision.decide import _horizon_reversal
+    from analyzer.decision.explain import CLEAR, KEPT_FOR_NOW, TOO_CLOSE, HorizonCheck
+
+    a, s = _two_options_at_36_months(recommended=0)
     checks = (HorizonCheck(12, "machine-image", 0.95, False, 0.05, CLEAR),
               HorizonCheck(36, "machine-image", 0.55, True, 0.45, KEPT_FOR_NOW),
               HorizonCheck(60, "hybrid", 0.31, False, 0.8, TOO_CLOSE))
@@ -259,12 +266,7 @@ def test_a_horizon_where_today_is_kept_for_now_is_not_read_as_today_winning() ->
     from analyzer.decision.decide import _horizon_reversal
     from analyzer.decision.explain import CLEAR, KEPT_FOR_NOW, HorizonCheck
 
-    a = _options()
-    a.option_names = ("machine-image", "hybrid")
-    a.horizon_months = 36
-    a.assumptions = SimpleNamespace(overridden=set())
-    s = SimpleNamespace(recommended=1, recommended_name="hybrid",
-                        same_group=lambda i, j: i == j, too_close=lambda limit: False)
+    a, s = _two_options_at_36_months(recommended=1)
     checks = (HorizonCheck(24, "machine-image", 0.49, False, 0.51, KEPT_FOR_NOW),
               HorizonCheck(36, "hybrid", 0.65, True, 0.65, CLEAR))
     (rev,) = _horizon_reversal(a, s, checks)  # type: ignore[arg-type]
