@@ -240,8 +240,8 @@ def _platform(
     minutes = deploys * (bake * dl.image_bake_minutes + build * d.c.container_build_minutes)
     per_unit_instances = matmul(m.container, units * instances) / total
     # scale-outs are counted over the whole entry (``scale_out_events_per_month``), not per
-    # service: an entry of no services has none
-    scale_outs = matmul(m.container, (units > 0) * d.proc.scale_out_events_per_month)
+    # service; an embedded file is never in a container, so the mask leaves it out
+    scale_outs = matmul(m.container, d.proc.scale_out_events_per_month)
     zero = np.zeros((minutes.shape[0], 1))  # (K, 1): the items it prices broadcast to (K, S)
     own = float(mp.provider == "own-hardware")
     return Platform(

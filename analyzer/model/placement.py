@@ -150,6 +150,14 @@ class Placement:
                 return out
         return matmul(mask, first * self.curve)
 
+    def upkeep(self, mask: FloatArray, first: FloatArray) -> FloatArray:
+        """sum_p mask[o, p] first[s] experience_sum(n[p, s]) -> (O, S): recurring work per
+        service on each entry's experience curve. Single services everywhere (the curve is 1):
+        units x first, the cached unit count times the figure -- the linear sum, to the bit."""
+        if self._single_curve():
+            return np.asarray(self.units(mask) * first)
+        return matmul(mask, first * self.curve)
+
     def _single_curve(self) -> bool:
         """The experience curve is exactly 1 everywhere (one unit per entry)."""
         if "curve_is_one" not in self.memo:

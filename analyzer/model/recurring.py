@@ -65,7 +65,7 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
     instance group per service (u; Zalando: "teams struggling with CloudFormation"), patched
     by rolling every service onto a re-baked image (p), not as shared nodes.
 
-    Each entry's units are on the experience curve (``Placement.curved``, Wright 1936), as the
+    Each entry's units are on the experience curve (``Placement.upkeep``, Wright 1936), as the
     transition's fleets and ``host_patching``'s hosts are: the count services of one entry are
     alike, so their bake pipeline, launch templates and monthly re-bake are learnt once and then
     run for each -- 1,000 services on one base image (STUPS's Taupage) are not 1,000 times the
@@ -74,8 +74,8 @@ def image_upkeep(pl: Placement, d: Draws) -> FloatArray:
     c = d.c
     baked = pl.method[BAKED_CONTAINER]
     return np.asarray(
-        pl.curved(pl.img + baked, c.image_upkeep_hours_per_image_month)
-        + pl.curved(pl.img * pl.method[REBAKE] + baked, c.image_patching_hours_per_image_month)
+        pl.upkeep(pl.img + baked, c.image_upkeep_hours_per_image_month)
+        + pl.upkeep(pl.img * pl.method[REBAKE] + baked, c.image_patching_hours_per_image_month)
     )
 
 
@@ -156,7 +156,7 @@ def config_management(pl: Placement, d: Draws, st: Structure) -> FloatArray:
 
 def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     """Base-image rebuilds and orchestrator work per container unit, each entry's units on the
-    experience curve (``Placement.curved``, as ``image_upkeep``), plus the orchestrator's own
+    experience curve (``Placement.upkeep``, as ``image_upkeep``), plus the orchestrator's own
     upgrades and on-call (compose, managed, self-run: self-run Kubernetes is a team's work)."""
     c = d.c
     units = pl.units(pl.ctr)
@@ -172,7 +172,7 @@ def container_platform(pl: Placement, d: Draws, st: Structure) -> FloatArray:
     running = np.array(
         [float(o == st.orchestrator_today != NO_ORCHESTRATOR) for o in st.orchestrator]
     )
-    return np.asarray(pl.curved(pl.ctr, per_unit) + np.maximum(units > 0, running[:, None]) * orch)
+    return np.asarray(pl.upkeep(pl.ctr, per_unit) + np.maximum(units > 0, running[:, None]) * orch)
 
 
 def _per_method_units(pl: Placement, values: dict[str, FloatArray | float]) -> FloatArray:
@@ -564,9 +564,11 @@ def scale_out(
     ``start_out``: where to put the start seconds (None: a new array)."""
     c = d.c
     # the entry's events a month over all the services it stands for (the questionnaire's
-    # ``scale_out_events_per_month``), as the decision's lag counts them; none for an entry of
-    # no services (an embedded file)
-    events = d.proc.scale_out_events_per_month * (pl.n > 0)  # (P, S)
+    # ``scale_out_events_per_month``), as the decision's lag counts them; none for an embedded
+    # file (entries 0; x 1 everywhere else is left out)
+    events = d.proc.scale_out_events_per_month  # (P, S)
+    if not bool(np.all(pl.entries == 1.0)):
+        events = events * pl.entries[:, None]
     manual = events * pl.manual[:, None]
     # the masks are 0/1, so the blend ctr f + (1 - ctr) is f in containers and exactly 1
     # elsewhere: each entry's hours are manual x f or manual, picked instead of blended
