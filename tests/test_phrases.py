@@ -322,3 +322,18 @@ def test_too_close_to_call_names_the_change_that_splits_the_futures() -> None:
               and not s.same_group(i, s.recommended)]
     best_other = max(others, key=lambda i: float(share[i]))
     assert f"and {a.options[a.option_names[best_other]].short_label}:" in head
+
+
+def test_a_flip_at_todays_value_to_the_answer_itself_is_dropped() -> None:
+    """Wikimedia, too close with the hybrid leading, read "a small change in mariadb: data ...
+    hands it to the hybrid": the search's smaller set of futures chose otherwise at the team's
+    value. A flip to the answer further away stays (Monzo's Cassandra at 6,935 GB)."""
+    from analyzer.decision.decide import _not_at_the_answer
+
+    a, s = _two_options_at_36_months(recommended=1)
+    at_edge = SimpleNamespace(at_current=True, flips_to="hybrid")
+    away = SimpleNamespace(at_current=False, flips_to="hybrid")
+    other = SimpleNamespace(at_current=True, flips_to="machine-image")
+    none = SimpleNamespace(at_current=False, flips_to=None)
+    kept = _not_at_the_answer(a, s, [at_edge, away, other, none])  # type: ignore[arg-type, list-item]
+    assert kept == [away, other, none]

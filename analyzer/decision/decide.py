@@ -295,6 +295,7 @@ def decide(
         revs = search(True)
     if kept:  # before the knife edge too: "hands it to today's setup" is the answer already
         revs = _toward_a_change(a, s, revs)
+    revs = _not_at_the_answer(a, s, revs)
     revs, edge = _knife_edge(a, revs)
     revs.sort(key=lambda r: (r.kind != "answer", r.threshold is None))  # answers, flips first
     if not a.structure.nothing_to_move:
@@ -386,6 +387,23 @@ def _toward_a_change(a: Assessment, s: Scoring, revs: list[Reversal]) -> list[Re
     names = a.option_names
     return [r for r in revs
             if r.flips_to is None or s.is_change(names.index(r.flips_to))]
+
+
+def _not_at_the_answer(a: Assessment, s: Scoring, revs: list[Reversal]) -> list[Reversal]:
+    """A flip at today's value to the recommendation's own group does not change the answer:
+    the run already chose that group there, and the search's own choice at that point differs
+    only by its smaller set of futures (Wikimedia, too close with the hybrid leading: "a small
+    change in mariadb: data hands it to the hybrid"); drop it. A flip to the recommendation
+    further away stays: the answer at the team's own value is then another one ("containers
+    already chosen at this value")."""
+    names = a.option_names
+
+    def to_the_answer(r: Reversal) -> bool:
+        return r.flips_to is not None and (
+            r.flips_to == s.recommended_name
+            or s.same_group(names.index(r.flips_to), s.recommended))
+
+    return [r for r in revs if not (r.at_current and to_the_answer(r))]
 
 
 def _horizon_reversal(
