@@ -268,7 +268,7 @@ def recommended_cell(r: CaseResult) -> str:
     if r.too_close:
         return (f"too close: {r.recommended}{_state(r.placement)} / {r.runner_up or '?'}"
                 f"{_state(r.runner_up_placement)}")
-    kept = (f" (kept for now: a change wins {100 * r.kept_change_share:.1f} %)"
+    kept = (f" (kept for now: the best change wins {100 * r.kept_change_share:.1f} %)"
             if r.kept_change_share is not None else "")
     return f"{r.recommended}{_state(r.placement)}{kept}"
 

@@ -71,7 +71,12 @@ def test_a_share_just_short_of_the_bar_never_reads_as_the_bar(share: float, said
 
     from analyzer.decision.explain import kept_sentence
 
-    text = kept_sentence(None, SimpleNamespace(change_share=share, held_back=None), 0.6)  # type: ignore[arg-type]
+    a = _options()
+    a.option_names = ("machine-image", "hybrid")
+    s = SimpleNamespace(change_share=share, held_back=None, is_change=lambda i: i == 1,
+                        median_total=lambda: np.array([1.0, 0.9]))
+    text = kept_sentence(a, s, 0.6)  # type: ignore[arg-type]
+    assert text.startswith("The best change, the hybrid, comes out ahead of today's setup in ")
     assert "in 60 % of" not in text
     if said == "59.96":
         assert "just under 60 %" in text
@@ -157,8 +162,8 @@ def _options() -> SimpleNamespace:
 @pytest.mark.parametrize(
     ("verdict", "answer", "shares"),
     [("clear", "the hybrid", "97 %"),
-     ("too close", "too close to call, the hybrid leads", "31 %; a change 80 %"),
-     ("kept for now", "the hybrid, kept for now", "31 %; a change 80 %")],
+     ("too close", "too close to call, the hybrid leads", "31 %; ahead of today's setup in 80 %"),
+     ("kept for now", "the hybrid, kept for now", "31 %; the best change 80 %")],
 )
 def test_a_horizon_that_is_not_a_clear_answer_says_so_with_the_share_a_change_wins(
     verdict: str, answer: str, shares: str
@@ -194,9 +199,9 @@ def test_a_horizon_flip_into_a_too_close_field_is_not_read_as_a_win() -> None:
               HorizonCheck(36, "machine-image", 0.55, True, 0.45, KEPT_FOR_NOW),
               HorizonCheck(60, "hybrid", 0.31, False, 0.8, TOO_CLOSE))
     (rev,) = _horizon_reversal(a, s, checks)  # type: ignore[arg-type]
-    assert rev.text == ("Over a horizon of 60 months the answer becomes too close to call: a "
-                        "change comes out ahead in 80 % of futures, the hybrid leads in 31 % "
-                        "(now 36 months)")
+    assert rev.text == ("Over a horizon of 60 months the answer becomes too close to call: the "
+                        "hybrid comes out ahead of today's setup in 80 % of futures but best in "
+                        "only 31 % (now 36 months)")
     assert rev.threshold == 60 and rev.flips_to == "hybrid"
 
 
@@ -270,9 +275,9 @@ def test_a_horizon_where_today_is_kept_for_now_is_not_read_as_today_winning() ->
     checks = (HorizonCheck(24, "machine-image", 0.49, False, 0.51, KEPT_FOR_NOW),
               HorizonCheck(36, "hybrid", 0.65, True, 0.65, CLEAR))
     (rev,) = _horizon_reversal(a, s, checks)  # type: ignore[arg-type]
-    assert rev.text == ("Over a horizon of 24 months today's setup is kept for now: a change comes "
-                        "out ahead in only 51 % of futures, short of the 60 % it has to clear "
-                        "(now 36 months)")
+    assert rev.text == ("Over a horizon of 24 months today's setup is kept for now: the best "
+                        "change comes out ahead of it in only 51 % of futures, short of the 60 % "
+                        "it has to clear (now 36 months)")
 
 
 @pytest.mark.parametrize(
@@ -303,20 +308,24 @@ def test_a_table_share_inside_0_and_1_never_reads_as_a_bound(share: float, text:
 
 
 def test_too_close_to_call_names_the_change_that_splits_the_futures() -> None:
-    """Wikimedia: a change beats today's setup in 63 % of the futures, the hybrid wins 40 % and
-    containers 21 %. The headline read "too close to call between the hybrid and today's
-    setup", which the change rule had already ruled out."""
+    """Wikimedia over 48 months: the hybrid beats today's setup in more than 60 % of the
+    futures but comes out best in fewer, and today's setup has the second median score. The
+    headline read "too close to call between the hybrid and today's setup", which the change
+    rule had already ruled out; the other side is the change that splits the futures."""
     from analyzer._io.paths import data_dir
+    from analyzer.decision.explain import runner_up
     from analyzer.questionnaire.form import load_questionnaire
 
     path = data_dir() / "questionnaires" / "calibration" / "wikimedia-mw-k8s.yaml"
-    d = decide(assess(load_questionnaire(path), samples=4000, seed=20240601), sensitivity=False)
-    assert d.too_close  # the situation this test is about
+    q = load_questionnaire(path)
+    q = q.model_copy(update={"priorities": q.priorities.model_copy(update={"horizon_months": 48})})
+    d = decide(assess(q, samples=4000, seed=20240601), sensitivity=False)
     a, s = d.assessment, d.scoring
+    assert d.too_close and not s.is_change(runner_up(a, s))  # the situation this test is about
     head = d.headline()
     today = a.options[a.status_quo].short_label
     assert f"and {today}:" not in head
-    assert "a change beats today's setup in" in head
+    assert f"{a.options[d.recommendation].short_label} beats today's setup in" in head
     share = s.group_share if s.group_share is not None else s.winner_share
     others = [i for i in range(len(a.option_names)) if s.is_change(i)
               and not s.same_group(i, s.recommended)]

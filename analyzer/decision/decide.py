@@ -427,13 +427,13 @@ def _horizon_reversal(
                     f"(now {now} months)")
         elif c.verdict == explain.TOO_CLOSE:
             text = (f"Over a horizon of {c.months} months the answer becomes too close to call: "
-                    f"a change comes out ahead in {explain.share_phrase(c.change_share)} of "
-                    f"futures, {short} leads in {explain.share_phrase(c.confidence)} "
-                    f"(now {now} months)")
+                    f"{short} comes out ahead of today's setup in "
+                    f"{explain.share_phrase(c.change_share)} of futures but best in only "
+                    f"{explain.share_phrase(c.confidence)} (now {now} months)")
         elif c.verdict == explain.KEPT_FOR_NOW:
-            text = (f"Over a horizon of {c.months} months {short} is kept for now: a change "
-                    f"comes out ahead in only {explain.share_phrase(c.change_share)} of "
-                    f"futures, short of the {100 * confidence_threshold(a):.0f} % it has to "
+            text = (f"Over a horizon of {c.months} months {short} is kept for now: the best "
+                    f"change comes out ahead of it in only {explain.share_phrase(c.change_share)} "
+                    f"of futures, short of the {100 * confidence_threshold(a):.0f} % it has to "
                     f"clear (now {now} months)")
         else:
             text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "

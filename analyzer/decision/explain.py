@@ -52,7 +52,7 @@ class HorizonCheck:
     recommendation: str
     confidence: float  # share of futures the recommendation's group wins
     current: bool  # the horizon the user chose
-    #: share of futures in which some change beats today's setup (``Scoring.change_share``)
+    #: share of futures in which the best change beats today's setup (``Scoring.change_share``)
     change_share: float = 0.0
     verdict: str = CLEAR  # CLEAR, TOO_CLOSE or KEPT_FOR_NOW
 
@@ -69,10 +69,14 @@ def horizon_answer(a: Assessment, c: HorizonCheck) -> str:
 
 
 def horizon_shares(c: HorizonCheck) -> str:
-    """The shares behind a horizon's answer: the leader's, and a change's when the answer is
-    not a clear one ("31 %; a change 64 %")."""
+    """The shares behind a horizon's answer: the leader's, and when the answer is not a clear
+    one the best change's against today's setup ("31 %; ahead of today's setup in 64 %", "55 %;
+    the best change 45 %")."""
     share = share_phrase(c.confidence)
-    return share if c.verdict == CLEAR else f"{share}; a change {share_phrase(c.change_share)}"
+    change = share_phrase(c.change_share)
+    if c.verdict == TOO_CLOSE:
+        return f"{share}; ahead of today's setup in {change}"
+    return share if c.verdict == CLEAR else f"{share}; the best change {change}"
 
 
 def _span(arr: np.ndarray) -> str:
@@ -114,6 +118,14 @@ def runner_up(a: Assessment, s: Scoring, changes_only: bool = False) -> int:
     return max(pool, key=lambda i: float(med[i]))
 
 
+def best_change(s: Scoring) -> int | None:
+    """The change with the best median score (the one ``Scoring.change_share`` is about), or
+    None when every option leads to today's state."""
+    med = s.median_total()
+    changes = [i for i in range(len(med)) if s.is_change(i)]
+    return max(changes, key=lambda i: float(med[i])) if changes else None
+
+
 def twin_note(a: Assessment, s: Scoring, i: int) -> str | None:
     """'the hybrid puts the same processes in containers' (or 'baked images leads to the same
     state') for the options in option i's group (``option_groups``); None when it has none."""
@@ -152,10 +164,13 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
     if s.too_close(limit):
         runner = runner_up(a, s, changes_only=True)
         share = s.group_share if s.group_share is not None else s.winner_share
+        best = best_change(s)
+        ahead = (f"{_name(a, best)} beats today's setup in {share_phrase(s.change_share)} of "
+                 "the simulated futures" if best is not None else "")
         return (
-            f"Too close to call between {label} and {_name(a, runner)}: a change beats today's "
-            f"setup in {share_phrase(s.change_share)} of the simulated futures, but the leader "
-            f"wins in only {pct} of them ({_name(a, runner)}: {share_phrase(float(share[runner]))})."
+            f"Too close to call between {label} and {_name(a, runner)}: {ahead}, but the leader "
+            f"comes out best in only {pct} of them ({_name(a, runner)}: "
+            f"{share_phrase(float(share[runner]))})."
         )
     state = PLACEMENT_PHRASES[placement_class(a.structure, rec)]
     note = twin_note(a, s, rec)
@@ -195,11 +210,13 @@ def kept_sentence(a: Assessment, s: Scoring, limit: float) -> str:
         if change == f"{100 * limit:.1f} %":
             change = f"just under {bar}"
     if s.held_back is not None:
-        return (f"{cap(_name(a, s.held_back))} has the better median score, but a change comes "
-                f"out ahead in only {change} of the simulated futures, short of the {bar} a "
-                "move has to clear before it is worth its cost.")
-    return (f"A change comes out ahead in {change} of the simulated futures, short of the "
-            f"{bar} a move has to clear before it is worth its cost.")
+        return (f"{cap(_name(a, s.held_back))} has the better median score, but it comes out "
+                f"ahead of today's setup in only {change} of the simulated futures, short of the "
+                f"{bar} a move has to clear before it is worth its cost.")
+    best = best_change(s)
+    which = f"The best change, {_name(a, best)}," if best is not None else "A change"
+    return (f"{which} comes out ahead of today's setup in {change} of the simulated futures, "
+            f"short of the {bar} a move has to clear before it is worth its cost.")
 
 
 #: The state an option leads to, in words (``placement_class``): "stay as today" is not
@@ -237,7 +254,7 @@ def knife_edge_sentence(a: Assessment, labels: Sequence[str], flips_to: str) -> 
 
 def horizon_sentence(a: Assessment, checks: Sequence[HorizonCheck]) -> str:
     """'Compared over other horizons -- 12 months: today's setup (95 %); ...; 60 months: too
-    close to call, the hybrid leads (31 %; a change 64 %)'."""
+    close to call, the hybrid leads (31 %; ahead of today's setup in 64 %)'."""
     parts = []
     for c in checks:
         mark = " (your horizon)" if c.current else ""

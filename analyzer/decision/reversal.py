@@ -176,8 +176,9 @@ def share_decider(
 ) -> Decider:
     """The run's decision rule over its first ``futures`` futures, with input names[d] set to
     x[d, i] in every one of them: a change (an option outside today's group) is chosen -- the
-    one with the best median score among changes -- when a change scores above today's group in
-    at least ``limit`` of them; else today's group (``scoring.choose``)."""
+    one with the best median score among changes -- when it (with its group) scores above
+    today's group in at least ``limit`` of them (``scoring.change_shares``); else today's group
+    (``scoring.choose``)."""
     groups = np.asarray(option_groups(structure))
     sq = structure.status_quo
     in_today = groups == groups[sq]
@@ -213,7 +214,7 @@ def share_decider(
         totals = engine.totals(vals).reshape(-1, d, m, k)
         if in_today.all():
             return np.full((d, m), groups[sq], dtype=np.intp)
-        share = change_shares(totals, in_today)
+        share = change_shares(totals, in_today, tuple(int(x) for x in groups))
         med = np.where(in_today[:, None, None], -np.inf, np.median(totals, axis=-1))
         best_change = groups[np.argmax(med, axis=0)]
         return np.asarray(np.where(share >= limit, best_change, groups[sq]), dtype=np.intp)

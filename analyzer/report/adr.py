@@ -179,7 +179,7 @@ def render_adr(report: Report) -> bytes:
                    "call, so treat this as the leader, not a recommendation")
     elif rec.get("kept_for_now"):
         because = (f"no change comes out ahead in the {_pct(rec['confidence_threshold'])} of "
-                   f"{data['samples']:,} simulated futures a move has to clear (a change: "
+                   f"{data['samples']:,} simulated futures a move has to clear (the best change: "
                    f"{_pct(rec['change_share'])}; today's setup: {_pct(rec['confidence'])}), so "
                    "it is kept for now")
     else:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analyzer._version import __version__
 from analyzer.decision.decide import Decision
-from analyzer.decision.explain import horizon_answer, horizon_shares, share_phrase
+from analyzer.decision.explain import best_change, horizon_answer, horizon_shares, share_phrase
 from analyzer.decision.explain import horizon_sentence as explain_horizon
 from analyzer.decision.fmt import (
     NOT_AVAILABLE,
@@ -285,7 +285,7 @@ def _horizon_blocks(d: Decision) -> list[Block]:
                           Column("confidence", "Share of futures", width=1.4)),
                   caption="The same futures compared over other horizons. Where the answer is "
                           "not a clear one, the second share is that of the futures in which "
-                          "some change beats today's setup.")]
+                          "the best change (best median score) beats today's setup.")]
 
 
 #: The decision record's heading over the one paragraph that depends on the Sobol indices.
@@ -310,6 +310,12 @@ def _with_unknown(record: Section, d: Decision) -> Section:
     return dataclasses.replace(record, blocks=tuple(blocks))
 
 
+def _named_best_change(a: Assessment, d: Decision) -> str:
+    """', the hybrid,' -- the change ``Scoring.change_share`` is about -- or nothing."""
+    best = best_change(d.scoring)
+    return "" if best is None else f", {_short(a, a.option_names[best])},"
+
+
 def decision_record(a: Assessment, d: Decision) -> Section:
     rec = d.recommendation
     threshold = fmt_pct(d.confidence_threshold)
@@ -330,7 +336,8 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         lead = (
             f"How sure: in {a.samples:,} simulated futures (the model's inputs, the "
             f"scoring constants and your weights within your tolerance all drawn), "
-            f"{_short(a, rec)} has the best weighted score in {share} of them and a change in "
+            f"{_short(a, rec)} has the best weighted score in {share} of them, and the best "
+            f"change{_named_best_change(a, d)} beats it in "
             f"{share_phrase(d.scoring.change_share)}. A move is recommended only when it comes "
             f"out ahead in at least {threshold}: it costs work up front and is hard to undo, "
             "so until then the answer is to stay and watch what would change it."
