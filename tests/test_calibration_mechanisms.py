@@ -210,3 +210,14 @@ def test_scale_outs_are_counted_over_the_whole_entry_everywhere() -> None:
     hours, _, _ = scale_out(place(st, d), d)
     np.testing.assert_allclose(hours[st.status_quo], 4 * d.c.scale_out_hours_per_event)
     np.testing.assert_allclose(qty.scale_out_events(values, st), 4.0)
+
+
+def test_an_embedded_file_never_scales_out() -> None:
+    """SQLite inside the web process has the default scale-out range like any entry, but the
+    model's hours leave it out (no services of its own): so does the decision's lag."""
+    from analyzer.decision import quantities as qty
+
+    procs = [{"name": "web", "kind": "web", "scale_out_events_per_month": 3},
+             {"name": "db", "kind": "database", "embedded": True, "data_gb": 0.1}]
+    st, values = _run(_q(procs))
+    np.testing.assert_allclose(qty.scale_out_events(values, st), 3.0)

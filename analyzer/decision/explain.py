@@ -520,7 +520,8 @@ def _scale_outs(a: Assessment) -> tuple[float, str]:
     likely 0 must not read "0 scale-outs ... 13 minutes a month"), said to be defaults: "8
     scale-outs a month (and about 0.6 more by default)"."""
     given = given_fields(a.questionnaire)
-    names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes]
+    names = [f"processes.{p.name}.scale_out_events_per_month" for p in a.structure.processes
+             if not p.embedded]  # an embedded file never scales out on its own
     defaults = [n for n in names if is_default(a.space[n], given)]
     said = sum(_said(a, n) for n in names if n not in defaults)
     drawn = _med(sum((np.asarray(a.values[n]) for n in defaults), np.zeros(1))) if defaults else 0.0

@@ -97,10 +97,13 @@ def transition_months(out: Outputs) -> FloatArray:
 
 
 def scale_out_events(values: Mapping[str, FloatArray], st: Structure) -> FloatArray:
-    """Scale-out events a month over every process, (S,) or scalar."""
+    """Scale-out events a month over every process, (S,) or scalar: each entry's own figure,
+    over all the services it stands for, as the model counts them (``recurring.scale_out``); an
+    embedded file never scales out on its own."""
     total: FloatArray = np.zeros(1)
     for p in st.processes:
-        total = total + values[f"processes.{p.name}.scale_out_events_per_month"]
+        if not p.embedded:
+            total = total + values[f"processes.{p.name}.scale_out_events_per_month"]
     return total
 
 
