@@ -207,11 +207,11 @@ def test_row_medians_are_numpys(rows: int, n: int, seed: int, nan: bool, shape: 
 
 
 def test_stacked_rows_of_one_block_are_a_view_with_the_stacked_values() -> None:
-    """``draws._stacked``: evenly spaced rows of one block as a read-only view; anything else
+    """``draws.stacked``: evenly spaced rows of one block as a read-only view; anything else
     (rows of other arrays, uneven spacing, broadcast constants) stacked as ``np.stack`` does."""
     block = np.arange(60.0).reshape(10, 6)
     even = [block[1], block[4], block[7]]
-    view = draws._stacked(even)
+    view = draws.stacked(even)
     assert not view.flags.owndata and not view.flags.writeable
     np.testing.assert_array_equal(view, np.stack(even))
     for rows in (
@@ -220,10 +220,10 @@ def test_stacked_rows_of_one_block_are_a_view_with_the_stacked_values() -> None:
         [np.broadcast_to(np.array([2.0]), (6,)), block[0]],
         [block[3]],
     ):
-        got = draws._stacked(rows)
+        got = draws.stacked(rows)
         np.testing.assert_array_equal(got, np.stack(rows))
     half = block[:, 2:5]  # rows of a non-contiguous view: still evenly spaced
-    np.testing.assert_array_equal(draws._stacked([half[0], half[2]]), np.stack([half[0], half[2]]))
+    np.testing.assert_array_equal(draws.stacked([half[0], half[2]]), np.stack([half[0], half[2]]))
 
 
 def test_assess_can_hold_the_breakdowns_of_a_blocked_run(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,9 +214,9 @@ def share_decider(
         totals = engine.totals(vals).reshape(-1, d, m, k)
         if in_today.all():
             return np.full((d, m), groups[sq], dtype=np.intp)
-        share = change_shares(totals, in_today, tuple(int(x) for x in groups))
-        med = np.where(in_today[:, None, None], -np.inf, np.median(totals, axis=-1))
-        best_change = groups[np.argmax(med, axis=0)]
+        med = np.median(totals, axis=-1)
+        share = change_shares(totals, in_today, tuple(int(x) for x in groups), med)
+        best_change = groups[np.argmax(np.where(in_today[:, None, None], -np.inf, med), axis=0)]
         return np.asarray(np.where(share >= limit, best_change, groups[sq]), dtype=np.intp)
 
     return decide

@@ -174,6 +174,8 @@ class Scoring:
     #: the change with the best median score when it was held back: it beats today's setup in
     #: fewer futures than the threshold asks of a change (``choose``); else None
     held_back: int | None = None
+    #: each option's median total, as ``score`` worked it out (None: from ``total`` on demand)
+    medians: FloatArray | None = None
 
     @property
     def recommended_name(self) -> str:
@@ -212,7 +214,8 @@ class Scoring:
                 and self.change_share < limit)
 
     def median_total(self) -> FloatArray:
-        return np.array(row_medians(self.total))  # np.median along the futures, cheaper
+        """Each option's median total (a copy): ``score``'s, else np.median along the futures."""
+        return np.array(self.medians if self.medians is not None else row_medians(self.total))
 
     def contributions(self) -> dict[str, FloatArray]:
         """w_c x median score_{o,c} per criterion: the parts of each option's score, (O,)."""
@@ -220,7 +223,10 @@ class Scoring:
 
 
 def change_shares(
-    total: FloatArray, in_today: NDArray[np.bool_], groups: tuple[int, ...] | None = None
+    total: FloatArray,
+    in_today: NDArray[np.bool_],
+    groups: tuple[int, ...] | None = None,
+    med: FloatArray | None = None,
 ) -> FloatArray:
     """Share of futures (the last axis of ``total``, options first) in which the best change
     -- the option outside today's group with the best median score, with the options of its
@@ -231,13 +237,15 @@ def change_shares(
     The change that would be recommended, not "some change": with several changes, the best of
     them beats today's setup in more futures than any one of them does (Wikimedia: some change
     63 %, the hybrid 57 %), and a team moves to one of them, chosen before the future is known
-    (the multiple-comparison inflation of a maximum)."""
+    (the multiple-comparison inflation of a maximum). ``med``: the medians along the futures,
+    (O, *mid), when the caller has them."""
     if in_today.all():
         return np.zeros(total.shape[1:-1])
     n = total.shape[0]
     mid = (1,) * (total.ndim - 2)
     g = np.asarray(groups if groups is not None else range(n))
-    med = np.median(total, axis=-1)  # (O, *mid)
+    if med is None:
+        med = np.median(total, axis=-1)  # (O, *mid)
     med = np.where(in_today.reshape((n, *mid)), -np.inf, med)
     best_group = g[np.argmax(med, axis=0)]  # (*mid)
     in_best = g.reshape((n, *mid)) == best_group[None]  # (O, *mid)
@@ -286,9 +294,12 @@ def score(
     share = np.bincount(winners, minlength=total.shape[0]) / winners.size
     groups = qty.option_groups(st)
     shares = group_shares(winners, groups)
-    best = int(np.argmax(row_medians(total)))  # the best np.median along the futures
+    med = np.asarray(row_medians(total))  # np.median along the futures, cheaper
+    best = int(np.argmax(med))
     sq = st.status_quo
     in_today = np.array([g == groups[sq] for g in groups])
+    # np.median's own medians here, not ``med``: row_medians can differ from it in the last bit,
+    # and two options with the same median (levelsio's containers and hybrid) then swap places
     changing = change_share(total, in_today, groups)
     chosen = choose(best, sq, not bool(in_today[best]), changing, limit)
     return Scoring(
@@ -304,6 +315,7 @@ def score(
         status_quo=sq,
         change_share=changing,
         held_back=best if chosen != best else None,
+        medians=med,
     )
 
 

@@ -220,7 +220,7 @@ _BROADCASTS: dict[tuple[int, int], tuple[FloatArray, FloatArray]] = {}
 _BROADCASTS_HELD = 4096
 
 
-def _stacked(rows: list[FloatArray]) -> FloatArray:
+def stacked(rows: list[FloatArray]) -> FloatArray:
     """``np.stack(rows)``, as a read-only view when the rows are evenly spaced rows of one array
     (``ParamSpace.sample`` draws the tabulated parameters into one (parameters x samples) block,
     a process's fields side by side): the same values without copying them."""
@@ -237,12 +237,6 @@ def _stacked(rows: list[FloatArray]) -> FloatArray:
                 writeable=False,
             )
     return np.stack(rows)
-
-
-def stacked(rows: list[FloatArray]) -> FloatArray:
-    """``np.stack(rows)``, a read-only view where the rows are evenly spaced rows of one block
-    (``_stacked``): for the money's per-entry figures."""
-    return _stacked(rows)
 
 
 def sample_count(values: Mapping[str, FloatArray]) -> int:
@@ -298,13 +292,13 @@ def read_draws(
     )
     delivery = DeliveryDraws(**{f.name: g(f"delivery.{f.name}") for f in fields(DeliveryDraws)})
     per_process: dict[str, Any] = {
-        key: _stacked([g(f"processes.{p}.{key}") for p in process_names])
+        key: stacked([g(f"processes.{p}.{key}") for p in process_names])
         if process_names
         else np.zeros((0, n))
         for key in PROCESS_FIELDS
     }
     incidents = IncidentDraws(
-        rates=_stacked([g(f"incidents.rate.{c}") for c in categories]),
+        rates=stacked([g(f"incidents.rate.{c}") for c in categories]),
         hours_to_restore=g("incidents.hours_to_restore"),
         people_per_incident=g("incidents.people_per_incident"),
     )
