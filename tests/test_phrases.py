@@ -346,3 +346,22 @@ def test_a_flip_at_todays_value_to_the_answer_itself_is_dropped() -> None:
     none = SimpleNamespace(at_current=False, flips_to=None)
     kept = _not_at_the_answer(a, s, [at_edge, away, other, none])  # type: ignore[arg-type, list-item]
     assert kept == [away, other, none]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1.0, "services", "1 service"),
+        (1.0, "instances", "1 instance"),
+        (1.0, "people", "1 person"),
+        (1.0, "incidents per year", "1 incident per year"),
+        (2.0, "services", "2 services"),
+        (1.04, "instances", "1.04 instances"),
+        (1.0, "h", "1 h"),
+        (1.0, "fraction 0-1", "1 fraction 0-1"),
+    ],
+)
+def test_a_value_of_one_takes_the_singular(value: float, unit: str, text: str) -> None:
+    from analyzer.decision.fmt import fmt_value
+
+    assert fmt_value(value, unit) == text

@@ -146,13 +146,36 @@ def fmt_index(x: Any) -> str:
     return NOT_AVAILABLE if v is None else f"{v:.2f}".replace("-0.00", "0.00")
 
 
+#: The counted nouns of the units of data/ and the questionnaire, and their singular.
+SINGULAR: dict[str, str] = {
+    "people": "person", "services": "service", "instances": "instance", "hosts": "host",
+    "packages": "package", "hours": "hour", "months": "month", "minutes": "minute",
+    "seconds": "second", "days": "day", "incidents": "incident", "events": "event",
+    "deploys": "deploy", "images": "image", "nodes": "node", "engineers": "engineer",
+    "hires": "hire",
+}
+
+
+def unit_for(figure: str, unit: str) -> str:
+    """``unit`` as it follows ``figure``: its first counted noun singular when the figure reads
+    exactly 1 ("1 service", "1 production deploy a week"), else as it is."""
+    if figure != "1":
+        return unit
+    words = unit.split(" ")
+    for i, w in enumerate(words):
+        if w in SINGULAR:
+            words[i] = SINGULAR[w]
+            return " ".join(words)
+    return unit
+
+
 def fmt_value(x: Any, unit: str = "") -> str:
     """A parameter value in its own unit, three significant figures (whole numbers from 1,000)."""
     v = _finite(x)
     if v is None:
         return NOT_AVAILABLE
     text = f"{v:,.0f}" if abs(v) >= WHOLE_VALUE_FROM else f"{v:.3g}"
-    return f"{text} {unit}".rstrip()
+    return f"{text} {unit_for(text, unit)}".rstrip()
 
 
 def fmt_month_of(x: Any, horizon: int) -> str:

@@ -363,4 +363,5 @@ def _text(p: Param, current: float, threshold: float | None, direction: Directio
 
 def _count_noun(p: Param) -> str:
     """'production deploys a week' for a count phrase: the quantity without its number."""
-    return quantity(p, 1.0).split(" ", 1)[1] if " " in quantity(p, 1.0) else p.label
+    many = quantity(p, 2.0)  # a figure that is not 1: the noun in its plural
+    return many.split(" ", 1)[1] if " " in many else p.label

@@ -7,7 +7,7 @@ week"); everything else is "<label> of <value> <unit>".
 
 from __future__ import annotations
 
-from analyzer.decision.fmt import fmt_short
+from analyzer.decision.fmt import fmt_short, unit_for
 from analyzer.model.core import MONTHS_PER_YEAR
 from analyzer.model.params import Param
 
@@ -51,12 +51,12 @@ def quantity(param: Param, value: float) -> str:
     """'9 production deploys a week', '3.2 environment drift incidents a year', '80 GB', '12 %'."""
     shown = number(param, value)
     if param.name in COUNT_PHRASES:
-        return f"{shown} {COUNT_PHRASES[param.name]}"
+        return f"{shown} {unit_for(shown, COUNT_PHRASES[param.name])}"
     if is_incident_rate(param.name):
-        return f"{shown} {param.label} a year"
+        return f"{shown} {unit_for(shown, param.label + ' a year')}"
     if is_fraction(param) or param.unit.startswith("score"):
         return shown  # a share reads as a percentage; a 0-1 score needs no unit
-    return f"{shown} {param.unit}".strip()
+    return f"{shown} {unit_for(shown, param.unit)}".strip()
 
 
 def reads_as_count(param: Param) -> bool:

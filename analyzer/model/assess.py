@@ -319,9 +319,15 @@ class Assessment:
         )
 
     def inputs_used(self) -> pd.DataFrame:
-        """Every parameter with its distribution, unit, origin and source."""
+        """Every parameter with its distribution, unit, origin and source, but an embedded
+        file's (``processes[].embedded``): it has no service, instance, start-up or scale-out of
+        its own and moves with the process it lives in, so nothing of the model or the decision
+        reads its answers (tests/test_inputs_used.py holds that true)."""
+        skip = tuple(f"processes.{p.name}." for p in self.structure.processes if p.embedded)
         rows = []
         for p in self.space:
+            if skip and p.name.startswith(skip):
+                continue
             rows.append(
                 {
                     "name": p.name,

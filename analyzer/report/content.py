@@ -856,6 +856,11 @@ def assumptions_section(a: Assessment) -> Section:
         f"default of questionnaire field {question_of(n)} (not your answer)"
         for n in used.loc[is_def, "name"]
     ]
+    embedded = [p.name for p in a.structure.processes if p.embedded]
+    left_out = (
+        f" Not listed: the answers about {', '.join(embedded)}, a file inside another process"
+        " with no instances of its own, which nothing reads." if embedded else ""
+    )
     table = Table(
         used,
         (Column("label", "Input", width=2.0), Column("origin", "From", width=0.8),
@@ -864,7 +869,7 @@ def assumptions_section(a: Assessment) -> Section:
         caption="Every input the model used. From: answer (your questionnaire), default (a "
         "question you left to the questionnaire's default), assumption "
         "(data/assumptions.yaml or your override), option (data/options.yaml), history "
-        "(imported incidents).",
+        f"(imported incidents).{left_out}",
         small=True,
     )
     q = a.questionnaire
