@@ -216,3 +216,50 @@ def test_report_shows_money_on_page_one_and_infrastructure_on_the_cost_page() ->
     sq = r.status_quo
     today = float(np.median(r.outputs.infrastructure_monthly[r.structure.status_quo]))
     assert frame.loc["Infrastructure a month", sq].startswith(f"{round(today, -1):,.0f}")
+
+
+def _with_currency(q: Questionnaire, currency: str) -> Questionnaire:
+    return q.model_copy(update={"team": q.team.model_copy(update={"currency": currency})})
+
+
+def test_infrastructure_is_converted_into_the_teams_currency() -> None:
+    """org-40 states its hourly cost in EUR: the USD prices are converted at the sampled
+    ``prices.fx.EUR``, so doubling the rate doubles every infrastructure item but platform
+    people, and leaves the engineer-hours' money as it was."""
+    from analyzer.model.core import evaluate
+
+    a = assess(load_questionnaire(example_questionnaire("org-40")), samples=300, seed=3)
+    plan = a.structure.money
+    assert plan is not None
+    assert (a.currency, plan.exchange, plan.currency_mismatch) == ("EUR", "fx.EUR", False)
+    fx = a.values["prices.fx.EUR"]
+    assert 0.8 < float(np.median(fx)) < 1.1  # euros per US dollar
+    twice = {**a.values, "prices.fx.EUR": 2.0 * fx}
+    before = evaluate(a.values, a.structure, reuse_horizons=False, hold_breakdowns=True)
+    after = evaluate(twice, a.structure, reuse_horizons=False, hold_breakdowns=True)
+    for item, v in before.infrastructure_items.items():
+        scale = 1.0 if item == "platform_people" else 2.0
+        np.testing.assert_allclose(after.infrastructure_items[item], scale * v, rtol=1e-12)
+    np.testing.assert_allclose(after.infrastructure_monthly, 2.0 * before.infrastructure_monthly,
+                               rtol=1e-12)
+    np.testing.assert_array_equal(after.people_monthly, before.people_monthly)
+    from analyzer.report.content import _money_sentence
+
+    line = _money_sentence(a)
+    assert line is not None and line.startswith("In EUR (engineer-hours at about")
+    assert "priced in USD and converted at about 0.9" in line and "EUR per USD" in line
+
+
+def test_a_currency_without_a_rate_is_not_converted_and_says_so() -> None:
+    seed = load_questionnaire(example_questionnaire("seed-team"))
+    a = assess(_with_currency(seed, "TRY"), samples=200, seed=3)
+    plan = a.structure.money
+    assert plan is not None
+    assert (a.currency, plan.exchange, plan.currency_mismatch) == ("USD", None, True)
+    assert not [n for n in a.values if n.startswith("prices.fx.")]
+    usd = assess(seed, samples=200, seed=3)  # the same draws: no rate was added
+    np.testing.assert_array_equal(a.outputs.infrastructure_monthly,
+                                  usd.outputs.infrastructure_monthly)
+    from analyzer.report.content import _money_sentence
+
+    assert "no exchange rate for TRY" in str(_money_sentence(a))

@@ -27,7 +27,7 @@ from analyzer.decision.criteria import Constants, likely_constants, threshold_li
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.explain import HorizonCheck
 from analyzer.decision.futures import confidence_threshold, score_futures, structural_draws
-from analyzer.decision.inputs import given_fields
+from analyzer.decision.inputs import given_fields, user_value
 from analyzer.decision.reversal import Reversal
 from analyzer.decision.scoring import (
     BENEFIT,
@@ -484,12 +484,20 @@ def reversal_drivers(tornado: pd.DataFrame, a: Assessment) -> list[str]:
 
 
 def _dora(a: Assessment) -> DoraProfile:
-    """The DORA profile from the questionnaire's delivery and incident answers (likely values)."""
-    d = a.questionnaire.delivery
-    restore = float(np.median(a.values["incidents.hours_to_restore"]))
+    """The DORA profile from the team's own delivery and incident answers (likely values, or
+    the imported history's): a key left to the questionnaire's default is not placed (None),
+    so no cluster is claimed from a default."""
+    q = a.questionnaire
+    d, given = q.delivery, given_fields(q)
+
+    def own(field: str, value: float) -> float | None:
+        return value if field in given else None
+
+    restore = next(p for p in a.space if p.name == "incidents.hours_to_restore")
     return dora_profile(
         d.prod_deploys_per_week.likely,
-        d.lead_time_hours.likely,
-        d.failed_deploy_rate.likely,
-        restore,
+        own("delivery.lead_time_hours", d.lead_time_hours.likely),
+        own("delivery.failed_deploy_rate", d.failed_deploy_rate.likely),
+        user_value(restore, q) if restore.origin == "history"
+        or "incidents.hours_to_restore" in given else None,
     )

@@ -35,6 +35,12 @@ What the infrastructure of a state holds (each a documented simplification):
   instances per service + container scale-outs;
 - load balancers: 0 in every state -- options add none, and the ones a team runs today are the
   same under every option (they cancel in every comparison).
+
+**One currency.** The prices are in the snapshot's currency (USD); the hourly cost is in the
+questionnaire's ``team.currency``. Where they differ, every infrastructure item is multiplied by
+the sampled rate ``prices.fx.<CUR>`` (units of the team's currency per US dollar, ECB reference
+rates in data/prices.yaml), so every money figure is in the team's currency. A currency without
+a rate is not converted: ``MoneyPlan.currency_mismatch`` and the reports say so.
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ from analyzer.model.prices import (
     PriceBook,
     Provider,
     Server,
+    exchange_key,
     host_inputs,
     host_type,
     infra_inputs,
@@ -91,7 +98,7 @@ class MoneyPlan:
 
     book: PriceBook
     provider: Provider
-    currency: str  #: the price snapshot's currency
+    currency: str  #: every money figure's: the team's when ``exchange`` converts, else the prices'
     team_currency: str  #: the questionnaire's ``team.currency`` (hourly cost)
     instance_types: tuple[str, ...]  #: per process entry
     compose_host: str  #: the host a compose setup runs on (the team's default size)
@@ -100,10 +107,12 @@ class MoneyPlan:
     host_share: FloatArray  #: (P, 1): 1 / processes on the same hosts today
     autoscaling: FloatArray  #: (P, 1)
     orchestrators: tuple[str, ...] = field(default=())  #: today, then each option
+    #: the ``fx.<CUR>`` rate that converts the prices into the team's currency, if needed
+    exchange: str | None = None
 
     @property
     def currency_mismatch(self) -> bool:
-        """The hourly cost is stated in another currency than the prices."""
+        """The hourly cost is stated in a currency the prices cannot be converted into."""
         return self.team_currency.upper() != self.currency.upper()
 
 
@@ -136,11 +145,13 @@ def plan(
     col = lambda xs: np.asarray(xs, dtype=np.float64).reshape(-1, 1)  # noqa: E731
     names = [p.name for p in q.processes]
     shares = host_shares(names, {p.name: p.shares_host_with for p in q.processes})
+    fx = exchange_key(book, q.team.currency)
     return MoneyPlan(
         book=book,
         provider=provider,
-        currency=book.currency,
+        currency=q.team.currency.upper() if fx else book.currency,
         team_currency=q.team.currency,
+        exchange=fx,
         instance_types=types,
         compose_host=q.hosting.instance_type
         or book.snapshot.providers[provider].default_instance_type,
@@ -160,7 +171,8 @@ def params(q: Questionnaire, a: Assumptions) -> list[Param]:
     types = _instance_types(q, book)
     default = q.hosting.instance_type or book.snapshot.providers[provider].default_instance_type
     keys = [*infra_param_keys(book, provider, [*types, default]), MIN_CLUSTER_HOSTS]
-    out = book.params(keys)
+    fx = exchange_key(book, q.team.currency)
+    out = book.params([*keys, fx] if fx else keys)
     for p in q.processes:
         answers: dict[str, tuple[Estimate, str]] = {
             "utilisation": (p.utilisation, "fraction 0-1"),
@@ -312,7 +324,14 @@ def states_monthly(
     lag = _lag(m.container, d) if mp.autoscaling.any() else np.zeros((1, 1, 1))
     placement = Placement(m.container.T[:, :, None], m.managed.T[:, :, None], lag)
     platform = _platform(mp, orchestrators, m, fleet.count, fleet.instances, d, min_hosts)
-    return infrastructure_monthly(per_state, placement, platform, prices, a)
+    monthly = infrastructure_monthly(per_state, placement, platform, prices, a)
+    if mp.exchange is None:
+        return monthly
+    # every item is a price in the snapshot's currency times a quantity: x the rate puts it in
+    # the team's; platform people are priced at the team's hourly cost, in it already
+    rate = np.asarray(values[f"prices.{mp.exchange}"], dtype=np.float64)
+    return InfraMonthly(**{k: v if k == "platform_people" else v * rate
+                           for k, v in monthly.items().items()})
 
 
 def evaluate_money(

@@ -217,6 +217,16 @@ class PriceBook:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def exchange_key(book: PriceBook, currency: str) -> str | None:
+    """The rate entry (``fx.<CUR>``: units of ``currency`` per unit of the snapshot's) that
+    converts the prices into ``currency``; None when no conversion is needed or none is known."""
+    cur = currency.upper()
+    if cur == book.currency.upper():
+        return None
+    key = f"fx.{cur}"
+    return key if key in book.entries else None
+
+
 def default_prices_path() -> Path:
     return data_dir() / "prices.yaml"
 

@@ -9,6 +9,7 @@ number comes from the assessment's and the decision's tables; the JSON document 
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from analyzer.decision.explain import best_change, horizon_answer, horizon_share
 from analyzer.decision.explain import horizon_sentence as explain_horizon
 from analyzer.decision.fmt import (
     NOT_AVAILABLE,
+    fmt_count,
     fmt_hours,
     fmt_index,
     fmt_month_of,
@@ -33,6 +35,7 @@ from analyzer.decision.fmt import (
     fmt_value,
 )
 from analyzer.decision.inputs import given_fields, is_default, question_of
+from analyzer.decision.quantities import option_groups
 from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
 from analyzer.model import plan as plans
 from analyzer.model.assess import Assessment, percentiles
@@ -174,7 +177,12 @@ def _money_sentence(a: Assessment) -> str | None:
     rate = _median(a.outputs.hourly_cost)
     h = a.horizon_months
     parts = []
-    for name in a.option_names:
+    groups = option_groups(a.structure)
+    sq = a.structure.status_quo
+    for i, name in enumerate(a.option_names):
+        if i != sq and groups[i] == groups[sq]:
+            parts.append(f"{_short(a, name)} the same as today's setup (it changes nothing)")
+            continue
         m = a.money(name)
         month, infra = n(m["monthly"]["p50"]), n(m["infrastructure_monthly"]["p50"])
         if name == a.status_quo:
@@ -185,42 +193,76 @@ def _money_sentence(a: Assessment) -> str | None:
         versus = f"saves {n(saving)}" if saving >= 0 else f"{n(-saving)} more"
         parts.append(f"{_short(a, name)} {n(m['transition']['p50'])} up front, then {month} a "
                      f"month (infrastructure {infra}), {versus}")
-    return (
-        f"In {cur} (engineer-hours at about {n(rate)} plus infrastructure; medians): "
-        f"{'; '.join(parts)}."
-    )
+    return f"In {cur} ({_priced(a, n(rate))}; medians): {'; '.join(parts)}."
+
+
+def _priced(a: Assessment, rate: str) -> str:
+    """How the money is priced: the hourly cost, and the prices' currency and its conversion
+    (or, when no rate converts them, that the sums mix two currencies)."""
+    plan = a.structure.money
+    text = f"engineer-hours at about {rate} plus infrastructure"
+    if plan is None:
+        return text
+    if plan.exchange is not None:
+        fx = _median(np.asarray(a.values[f"prices.{plan.exchange}"]))
+        return (f"{text}, priced in {plan.book.currency} and converted at about "
+                f"{fmt_value(fx, f'{plan.currency} per {plan.book.currency}')}")
+    if plan.currency_mismatch:
+        return (f"{text} in {plan.currency}: no exchange rate for {plan.team_currency} is in "
+                f"data/prices.yaml, so these sums mix two currencies; give team.hourly_cost "
+                f"in {plan.currency} or in a currency listed there")
+    return text
+
+
+#: How page 2's summary marks a value the questionnaire left to its default.
+DEFAULT_TAG = " (default)"
 
 
 def _about(a: Assessment) -> Facts:
+    """Page 2's summary of the answers; every value left to its default says so."""
     q = a.questionnaire
     t, c, d, inc, pr = q.team, q.codebase, q.delivery, q.incidents, q.priorities
+    given = given_fields(q)
+
+    def tag(*fields: str) -> str:
+        return "" if all(f in given for f in fields) else DEFAULT_TAG
+
     procs = []
     for p in q.processes:
         traits: list[str] = [p.kind]
         if p.is_stateful:
-            traits.append(f"{p.data_gb.likely:g} GB of data")
+            traits.append(f"{p.data_gb.likely:g} GB of data{tag(f'processes.{p.name}.data_gb')}")
         if p.managed:
             traits.append("managed")
         procs.append(f"{p.name} ({', '.join(traits)})")
     counted = sum(e.likely for e in inc.counts.values())
     weights = q.priorities.weights.normalised()
+    engineers = fmt_count(t.engineers.likely, "engineer")
     items = [
         ("Team and application", q.name),
-        ("Team", f"{t.engineers.likely:g} engineers; {_est(t.ops_time_share, '%', PERCENT)} "
-                 f"of their time on operations; Docker familiarity "
-                 f"{_est(t.docker_familiarity)} on a 0-1 scale"),
-        ("Code", f"{_est(c.kloc, 'thousand lines')}; {', '.join(c.languages)}"),
+        ("Team", f"{engineers}{tag('team.engineers')}; "
+                 f"{_est(t.ops_time_share, '%', PERCENT)}{tag('team.ops_time_share')} of their "
+                 f"time on operations; Docker familiarity {_est(t.docker_familiarity)} on a 0-1 "
+                 f"scale{tag('team.docker_familiarity')}"),
+        ("Code", f"{_est(c.kloc, 'thousand lines')}{tag('codebase.kloc')}; "
+                 f"{', '.join(c.languages)}{tag('codebase.languages')}"),
         ("Processes", "; ".join(procs)),
-        ("Delivery", f"{_est(d.prod_deploys_per_week, 'production deploys a week')}; "
-                     f"{_est(d.failed_deploy_rate, '%', PERCENT)} of deploys need a fix; "
-                     f"{d.environments} environments"),
-        ("Incidents", f"about {counted:g} in the last {inc.window_months.likely:g} months; "
-                      f"{_est(inc.hours_to_restore, 'h')} to restore"),
-        ("Compared over", f"{pr.horizon_months} months; future hours discounted at "
-                          f"{PERCENT * pr.discount_rate_annual:g} % a year"),
+        ("Delivery", f"{_est(d.prod_deploys_per_week, 'production deploys a week')}"
+                     f"{tag('delivery.prod_deploys_per_week')}; "
+                     f"{_est(d.failed_deploy_rate, '%', PERCENT)} of deploys need a fix"
+                     f"{tag('delivery.failed_deploy_rate')}; "
+                     f"{fmt_count(d.environments, 'environment')}{tag('delivery.environments')}"),
+        ("Incidents", f"about {counted:g} in the last {inc.window_months.likely:g} months"
+                      f"{tag('incidents.counts')}; {_est(inc.hours_to_restore, 'h')} to restore"
+                      f"{tag('incidents.hours_to_restore')}"),
+        ("Compared over", f"{pr.horizon_months} months{tag('priorities.horizon_months')}; "
+                          f"future hours discounted at {PERCENT * pr.discount_rate_annual:g} % "
+                          f"a year{tag('priorities.discount_rate_annual')}"),
         ("What matters most", ", ".join(
             f"{_lower_first(CRITERION_LABELS[k])} {fmt_pct(w)}"
-            for k, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0)),
+            for k, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w > 0)
+         + ("" if any(f.startswith("priorities.weights.") for f in given)
+            else " (the default weights)")),
     ]
     if q.description:
         items.insert(1, ("Situation", " ".join(q.description.split())))
@@ -270,13 +312,19 @@ NOTHING_TO_MOVE_UNKNOWN = (
 )
 
 
+def _yours(a: Assessment) -> str:
+    """The mark of the report's own horizon: the team's answer, or the default."""
+    return (" (yours)" if "priorities.horizon_months" in given_fields(a.questionnaire)
+            else " (default)")
+
+
 def _horizon_blocks(d: Decision) -> list[Block]:
     """The recommendation and its confidence over 12, 24, 36 and 60 months (and yours)."""
     if not d.horizon_checks:
         return []
     a = d.assessment
     frame = pd.DataFrame({
-        "months": [f"{c.months}{' (yours)' if c.current else ''}" for c in d.horizon_checks],
+        "months": [f"{c.months}{_yours(a) if c.current else ''}" for c in d.horizon_checks],
         "option": [horizon_answer(a, c) for c in d.horizon_checks],
         "confidence": [horizon_shares(c) for c in d.horizon_checks],
     })
@@ -748,8 +796,9 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
         if margin:
             columns.append(Column("margin_ST", "ST of the score lead", fmt_index, "right"))
         blocks.append(Table(
-            top.reset_index(drop=True), tuple(columns),
-            caption=f"The {len(top)} inputs with the largest total index.",
+            _origin_shown(a, top.reset_index(drop=True)), tuple(columns),
+            caption=f"The {len(top)} inputs with the largest total index. From: answer (yours), "
+            "default (a question left to the questionnaire's default), assumption (data/).",
         ))
     unknown = d.next_unknown.text if d.next_unknown is not None else None
     if unknown:
@@ -758,6 +807,25 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     if saving and saving != unknown:
         blocks.append(Paragraph(saving))
     return Section("sensitivity", "Sensitivity", tuple(blocks))
+
+
+def _origin_shown(a: Assessment, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a ``name`` and an ``origin`` column) with "default" for an answer left to the
+    questionnaire's default: a group of per-process inputs (``processes.*.<field>``) when every
+    member is; "answer and default" when some are."""
+    given = given_fields(a.questionnaire)
+    shown = frame.copy()
+    for i, name in enumerate(shown["name"]):
+        members = [p for p in a.space if fnmatch.fnmatchcase(p.name, str(name))]
+        answers = [p for p in members if p.origin == "answer"]
+        if not answers:
+            continue
+        defaults = sum(is_default(p, given) for p in answers)
+        if defaults == len(members):
+            shown.loc[i, "origin"] = "default"
+        elif defaults:
+            shown.loc[i, "origin"] = "answer and default"
+    return shown
 
 
 def _draw_tornado(d: Decision, ax: Any) -> Any:
@@ -774,23 +842,31 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
     if dora is not None:
         frame = dora.summary().copy()
         shares = frame["unit"] == "fraction"
-        frame["shown"] = [fmt_pct(v) if share else fmt_value(v)
+        frame["shown"] = ["not given" if v is None or v != v else fmt_pct(v) if share
+                          else fmt_value(v)
                           for v, share in zip(frame["value"], shares, strict=True)]
         frame["unit"] = frame["unit"].where(~shares, "of deploys")
+        missing = [str(lbl) for lbl, v in zip(frame["label"], frame["value"], strict=True)
+                   if v is None or v != v]
         blocks.append(Paragraph(
             "The four DORA keys (deployment frequency, lead time, change failure rate, time to "
             "restore), placed in the DORA 2024 performance clusters: elite, high, medium and low, "
-            "best first."))
+            "best first."
+            + (f" Not placed: {', '.join(k.lower() for k in missing)}, left to the "
+               "questionnaire's default (the model still uses the default)." if missing else "")))
         blocks.append(Table(
             frame,
             (Column("label", "Key", width=1.6),
              Column("shown", "Value", align="right", width=0.8),
              Column("unit", "Unit", width=1.2),
-             Column("cluster_2024", "2024 cluster", lambda v: v or NOT_AVAILABLE, width=0.9)),
+             Column("cluster_2024", "2024 cluster",
+                    lambda v: v if isinstance(v, str) and v else "-", width=0.9)),
             caption="Delivery profile.",
         ))
         if dora.overall:
-            blocks.append(Paragraph(f"Overall: {dora.overall} performer (DORA 2024 clusters)."))
+            over = f" on the {4 - len(missing)} keys you gave" if missing else ""
+            blocks.append(Paragraph(
+                f"Overall: {dora.overall} performer{over} (DORA 2024 clusters)."))
     else:
         dl = q.delivery
         blocks.append(Paragraph(

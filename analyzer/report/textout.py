@@ -197,7 +197,9 @@ def money_lines(a: Any) -> list[str]:
     plan = a.structure.money
     if plan is not None and plan.currency_mismatch:
         out.append(_bullet(
-            f"Your hourly cost is in {plan.team_currency}, the prices in {plan.currency}: "
-            "override the prices in your currency (README, 'Infrastructure money')."
+            f"Your hourly cost is in {plan.team_currency}, the prices in {plan.currency}, and "
+            f"data/prices.yaml has no exchange rate for {plan.team_currency}: these sums mix two "
+            f"currencies; give team.hourly_cost in {plan.currency} or in a listed currency "
+            "(README, 'Infrastructure money')."
         ))
     return out
