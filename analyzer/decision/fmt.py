@@ -113,11 +113,13 @@ def fmt_spread(p10: Any, p50: Any, p90: Any, unit: str = "h") -> str:
 
 
 def fmt_money(amount: Any, currency: str) -> str:
-    """Money rounded to the nearest thousand (hundred below a thousand): ``"USD 24,000"``."""
+    """Money rounded to the nearest thousand, to two significant figures below a thousand:
+    ``"USD 24,000"``, ``"USD 310"``, ``"USD 83"`` (a month's infrastructure of a small team
+    is not "USD 100" or "USD 0")."""
     v = _finite(amount)
     if v is None:
         return NOT_AVAILABLE
-    digits = -3 if abs(v) >= MONEY_THOUSANDS_FROM else -2
+    digits = -3 if abs(v) >= MONEY_THOUSANDS_FROM else -1 if abs(v) >= 100 else 0
     return f"{currency} {round(v, digits):,.0f}"
 
 

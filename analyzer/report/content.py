@@ -129,24 +129,28 @@ def _glance_table(a: Assessment) -> Table:
         # an option that leaves every process where and how it runs today is no move: no
         # up-front work, nothing to pay back (a team that bakes its containers already)
         same = sq or a.structure.unchanged(i)
-        saving = float(r["saving_hours_p50"])
+        # against today and the payback in money, as the decision's cost criterion counts it
+        # (engineer-hours at the hourly cost plus infrastructure): in hours they can disagree
+        # with the money line below them when the move changes the infrastructure
+        m = a.money(name)
+        saving = float(m["saving"]["p50"])
         if sq:
             versus = "baseline"
         elif same:
             versus = "same as today"
         elif saving < 0:
-            versus = f"{fmt_hours(-saving)} more"
+            versus = f"{_money2(-saving, '')} more"
         else:
-            versus = f"{fmt_hours(saving)} less"
+            versus = f"{_money2(saving, '')} less"
         rows.append({
             "option": _label(a, name),
             "transition": "none" if same else fmt_spread(*_trio(r, "transition_hours")),
             "recurring": fmt_spread(*_trio(r, "recurring_hours_per_month")),
             "total": fmt_spread(*_trio(r, "total_hours")),
             "versus": versus,
-            "payback": "-" if same else fmt_month_of(r["breakeven_month_p50"], a.horizon_months),
+            "payback": "-" if same else fmt_month_of(m["breakeven_month"], a.horizon_months),
         })
-    h = a.horizon_months
+    h, cur = a.horizon_months, a.currency
     return Table(
         pd.DataFrame(rows),
         (
@@ -154,11 +158,13 @@ def _glance_table(a: Assessment) -> Table:
             Column("transition", "Up-front work", align="right", width=1.2),
             Column("recurring", "Running cost a month", align="right", width=1.2),
             Column("total", f"Total over {h} months", align="right", width=1.3),
-            Column("versus", "Against today (median)", align="right", width=1.0),
-            Column("payback", "Pays back (median)", align="right", width=1.1),
+            Column("versus", f"Against today over {h} months ({cur})", align="right", width=1.1),
+            Column("payback", "Pays back (median)", align="right", width=1.0),
         ),
-        caption=f"At a glance. Up-front work is the one-off effort of the move; the total adds "
-        f"{h} months of running cost.",
+        caption=f"At a glance. Up-front work is the one-off effort of the move, in "
+        f"engineer-hours; the total adds {h} months of running cost. Against today and pays "
+        f"back are in money ({cur}: engineer-hours at the hourly cost plus infrastructure, "
+        "medians), as the decision counts cost.",
     )
 
 
