@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -250,7 +251,7 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
         parts += ["--date", args.date]
     if args.no_sensitivity:
         parts.append("--no-sensitivity")
-    return " ".join(parts)
+    return shlex.join(parts)  # a path with a space is quoted, so the command runs as shown
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:

@@ -686,7 +686,7 @@ def risk_section(a: Assessment, d: Decision) -> tuple[Section, list[dict[str, st
         pd.DataFrame(rows),
         (Column("risk", "Risk", width=1.4), Column("why", "Why it applies here", width=1.8),
          Column("mitigation", "Mitigation", width=3.2), Column("owner", "Owner", width=0.8)),
-        caption=f"Risks of moving to {label}; sources in data/risks.yaml.",
+        caption=f"Risks of moving to {label}; sources in data/risks.yaml. Owner: each is the team's to name.",
         small=True,
     )
     return Section("risks", "Risk register", (table,), page_break=True), rows
@@ -806,13 +806,26 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
             caption=f"The {len(top)} inputs with the largest total index. From: answer (yours), "
             "default (a question left to the questionnaire's default), assumption (data/).",
         ))
-    unknown = d.next_unknown.text if d.next_unknown is not None else None
-    if unknown:
-        blocks += [Heading("The most valuable unknown"), Paragraph(unknown)]
-    saving = d.next_unknown_saving.text if d.next_unknown_saving is not None else None
-    if saving and saving != unknown:
-        blocks.append(Paragraph(saving))
+    texts = _unknown_texts(d)
+    if texts:
+        blocks += [Heading("The most valuable unknown"), *(Paragraph(t) for t in texts)]
     return Section("sensitivity", "Sensitivity", tuple(blocks))
+
+
+def _unknown_texts(d: Decision) -> list[str]:
+    """The most valuable unknown for the choice (the score lead), then for the net saving: one
+    paragraph when it is the same input, the second said to be about the money alone when not
+    (two "Find out ... first" for two inputs read as a contradiction)."""
+    choice, money = d.next_unknown, d.next_unknown_saving
+    if choice is None:
+        return [money.text] if money is not None else []
+    if money is None:
+        return [choice.text]
+    if money.name == choice.name:
+        return [f"{choice.text} It is also the answer most involved in the spread of the net "
+                f"saving (about {100 * min(max(money.total_index, 0.0), 1.0):.0f} %)."]
+    return [choice.text, f"For the net saving alone (how much the move saves, not which option "
+                         f"wins): {_lower_first(money.text)}"]
 
 
 def _origin_shown(a: Assessment, frame: pd.DataFrame) -> pd.DataFrame:
@@ -965,8 +978,11 @@ def assumptions_section(a: Assessment) -> Section:
     for p in q.processes:
         traits = [p.kind, "stateful" if p.is_stateful else "stateless"]
         if p.is_stateful:
-            traits.append(f"data {p.data_gb} GB")
-        traits.append(f"{p.instances} instance(s)")
+            traits.append(f"data {p.data_gb} GB"
+                          + ("" if "data_gb" in p.model_fields_set else DEFAULT_TAG))
+        one = p.instances.is_point and p.instances.likely == 1
+        traits.append(f"{p.instances} {'instance' if one else 'instances'}"
+                      + ("" if "instances" in p.model_fields_set else DEFAULT_TAG))
         if p.managed:
             traits.append("managed")
         rows.append({"field": f"processes.{p.name}", "answer": "; ".join(traits), "unit": "",

@@ -93,16 +93,23 @@ def _breakable(word: re.Match[str]) -> str:
     return "\u200b".join(text[i : i + BREAK_EVERY] for i in range(0, len(text), BREAK_EVERY))
 
 
-def _clean(value: Any, key: str = "") -> Any:
+#: In monospace facts (the reproduce command, hashes) a word stays whole up to this many
+#: characters, what the value column holds at 7.5 pt: a break character inside a path would
+#: be copied with it and break the command.
+LONG_MONO_WORD = re.compile(r"[^\s\u200b]{76,}")
+
+
+def _clean(value: Any, key: str = "", long_word: re.Pattern[str] = LONG_WORD) -> Any:
     """The template's data with control characters removed from every string (they come from
     the questionnaire) and long words made breakable; SVG text is only cleaned."""
     if isinstance(value, str):
         text = printable(value)
-        return text if key == "svg" else LONG_WORD.sub(_breakable, text)
+        return text if key == "svg" else long_word.sub(_breakable, text)
     if isinstance(value, dict):
-        return {k: _clean(v, k) for k, v in value.items()}
+        words = LONG_MONO_WORD if value.get("kind") == "facts" and value.get("monospace") else long_word
+        return {k: _clean(v, k, words) for k, v in value.items()}
     if isinstance(value, list):
-        return [_clean(v, key) for v in value]
+        return [_clean(v, key, long_word) for v in value]
     return value
 
 

@@ -35,7 +35,7 @@ def risk_register(a: Assessment, option: str | None) -> list[dict[str, str]]:
     def add(key: str, why: str) -> None:
         t = texts[key]
         rows.append({"risk": str(t["title"]), "why": why,
-                     "mitigation": " ".join(str(t["mitigation"]).split()), "owner": "(the team)"})
+                     "mitigation": " ".join(str(t["mitigation"]).split()), "owner": "to name"})
 
     moved = set(a.structure.data_moved(a.option_names.index(option)))
     own_data = [p for p in q.processes if p.name in moved]
@@ -44,16 +44,22 @@ def risk_register(a: Assessment, option: str | None) -> list[dict[str, str]]:
         add("data_migration", f"{spec.short_label} moves the data of {names} into volumes")
     web = [p.name for p in q.processes if p.kind == "web"]
     if web:
-        add("cutover", f"{', '.join(web)} serve(s) users while production switches over")
+        add("cutover", f"{', '.join(web)} {'serves' if len(web) == 1 else 'serve'} users while "
+            "production switches over")
     familiarity = q.team.docker_familiarity.likely
     limit = float(data["single_expert_familiarity_below"]["value"])
-    if familiarity < limit:
+    engineers = q.team.engineers.likely
+    containers = any(a.structure.contained[a.option_names.index(option)])
+    # knowledge held by one of several: a one-person team has nobody else to hand it to, and
+    # an option without containers needs no container knowledge
+    if familiarity < limit and engineers >= 2 and containers:
         add("single_expert", f"Docker familiarity is {familiarity:g} on a 0-1 scale across "
-            f"{q.team.engineers.likely:g} engineers")
+            f"{engineers:g} engineers")
     row = a.summary().loc[option]
     add("overrun", f"the move takes {row['migration_months_p50']:.1f} months at P50 and "
         f"{row['migration_months_p90']:.1f} at P90")
     databases = [p.name for p in q.processes if p.kind == "database" and not p.managed]
     if databases:
-        add("managed_database", f"{', '.join(databases)} run(s) on your own hosts today")
+        add("managed_database", f"{', '.join(databases)} "
+            f"{'runs' if len(databases) == 1 else 'run'} on your own hosts today")
     return rows

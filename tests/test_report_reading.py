@@ -1,0 +1,67 @@
+"""Report texts a reader flagged: a command that copies as typed, risks that fit the team,
+verbs that agree, one "find out first" per input."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from types import SimpleNamespace
+
+from analyzer._io.paths import example_questionnaire
+from analyzer.app.cli import _report_command
+from analyzer.model.assess import assess
+from analyzer.questionnaire.form import load_questionnaire
+from analyzer.report.content import _unknown_texts
+from analyzer.report.pdf import _clean
+from analyzer.report.risks import risk_register
+
+
+def test_the_reproduce_command_quotes_a_path_with_a_space() -> None:
+    args = argparse.Namespace(file="my team/q.yaml", seed=7, samples=100, assumptions=None,
+                              date="2026-11-30", no_sensitivity=False)
+    command = _report_command(args, "pdf")
+    assert shlex.split(command)[2] == "my team/q.yaml"
+
+
+def test_a_command_in_monospace_gets_no_break_character_inside_a_path() -> None:
+    path = "data/questionnaires/calibration/intercom-majestic-monolith.yaml"  # 63 characters
+    facts = {"kind": "facts", "monospace": True, "items": [["Command", f"analyzer report {path}"]]}
+    prose = {"kind": "paragraph", "text": path}
+    assert _clean(facts)["items"][0][1] == f"analyzer report {path}"
+    assert "\u200b" in _clean(prose)["text"]  # prose still gets its break opportunities
+
+
+def test_a_one_person_team_gets_no_hand_over_risk_and_verbs_agree() -> None:
+    solo = assess(load_questionnaire(example_questionnaire("solo")), samples=200, seed=1)
+    rows = risk_register(solo, "docker")
+    titles = [r["risk"] for r in rows]
+    assert "Container knowledge held by one person" not in titles
+    cutover = next(r for r in rows if r["risk"] == "Zero-downtime cut-over")
+    assert cutover["why"] == "web serves users while production switches over"
+    assert all(r["owner"] == "to name" for r in rows)
+
+
+def test_no_container_risk_for_an_option_without_containers() -> None:
+    seed = assess(load_questionnaire(example_questionnaire("seed-team")), samples=200, seed=1)
+    assert "Container knowledge held by one person" in [
+        r["risk"] for r in risk_register(seed, "docker")]
+    assert "Container knowledge held by one person" not in [
+        r["risk"] for r in risk_register(seed, "baked-images")]
+
+
+def _unknown(name: str, share: float) -> SimpleNamespace:
+    return SimpleNamespace(name=name, total_index=share,
+                           text=f"Find out {name} first: it is now somewhere between 1 and 2.")
+
+
+def test_one_find_out_first_per_input() -> None:
+    same = SimpleNamespace(next_unknown=_unknown("hires", 0.2),
+                           next_unknown_saving=_unknown("hires", 0.04))
+    [text] = _unknown_texts(same)  # type: ignore[arg-type]
+    assert text.count("Find out") == 1 and text.endswith("(about 4 %).")
+    other = SimpleNamespace(next_unknown=_unknown("drift", 0.1),
+                            next_unknown_saving=_unknown("hourly cost", 0.15))
+    first, second = _unknown_texts(other)  # type: ignore[arg-type]
+    assert first.startswith("Find out drift first")
+    assert second.startswith("For the net saving alone (how much the move saves, not which "
+                             "option wins): find out hourly cost first")
