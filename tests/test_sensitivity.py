@@ -398,3 +398,13 @@ def test_a_group_is_never_the_unknown_to_settle() -> None:
                             "origin": ["answer", "answer"], "S1": [0.5, 0.1], "ST": [0.9, 0.2]})
     unknown = most_valuable_unknown(indices, space)
     assert unknown is not None and unknown.name == "processes.svc-1.data_gb"
+
+
+def test_a_field_only_one_process_has_is_that_input_not_a_group() -> None:
+    """Grouped, a field only one process has uncertain is one input: named and labelled as
+    itself ("mariadb: data", a candidate unknown), not "data, every process (1)"."""
+    params = [*_processes(200), Param("processes.mariadb.disk_gb", "mariadb: disk gb", "GB",
+                                      "answer", Pert(1, 10, 100))]
+    groups = {g.name: g for g in sobol_groups(params)}
+    assert "processes.*.disk_gb" not in groups
+    assert groups["processes.mariadb.disk_gb"].label == "mariadb: disk gb"

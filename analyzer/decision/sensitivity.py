@@ -237,8 +237,9 @@ def sobol_groups(params: Sequence[Param], max_inputs: int = SOBOL_MAX_INPUTS) ->
     result = []
     for key, members in found.items():
         first = params[members[0]]
-        if len(members) == 1 and key == first.name:
-            result.append(SobolGroup(key, first.label, first.unit, first.origin, (members[0],)))
+        if len(members) == 1:  # a field only one process has uncertain: that input, by name
+            result.append(SobolGroup(first.name, first.label, first.unit, first.origin,
+                                     (members[0],)))
             continue
         what = first.label.split(": ", 1)[-1]
         origins = {params[i].origin for i in members}

@@ -101,6 +101,20 @@ def cost_bands(assessment: Assessment) -> tuple[NDArray[np.float64], NDArray[np.
     return months, percentiles(assessment.outputs.cumulative(months), axis=1)
 
 
+#: The payback notes sit on white: the break-even lines pass behind them, not through them.
+NOTE_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
+
+
+def payback_note(short_label: str, month: float) -> str:
+    """A break-even in this chart's measure, engineer-hours (page 1 and the cost section give
+    the money break-even, infrastructure included)."""
+    return f"{short_label} pays back in month {month:.0f} in engineer-hours"
+
+
+def no_payback_note(horizon: int) -> str:
+    return f"No move pays back within {horizon} months in engineer-hours (median)"
+
+
 def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     """Cumulative engineer-hours per option by month: the median line and the P10-P90 band;
     each option's median break-even month is marked where it falls within the horizon."""
@@ -122,14 +136,15 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
             # listed in the empty lower-right corner (cumulative lines are high there), one line
             # each, so labels never run into each other or the axis label
             ax.text(0.99, 0.03 + PAYBACK_LABEL_STEP * marked,
-                    f"{assessment.options[name].short_label} pays back in month {be:.0f}",
-                    transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=colour)
+                    payback_note(assessment.options[name].short_label, be),
+                    transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=colour,
+                    bbox=NOTE_BOX)
             marked += 1
     paying = [n for n in assessment.option_names
               if n != assessment.status_quo and (assessment.breakeven_p50(n) or np.inf) <= horizon]
     if not paying:
-        ax.text(0.99, 0.03, f"No move pays back within {horizon} months (median)",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#333333")
+        ax.text(0.99, 0.03, no_payback_note(horizon), transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=8, color="#333333", bbox=NOTE_BOX)
     ax.set_xlim(0, horizon)
     ax.set_ylim(bottom=0)
     ax.set_title(COST_TITLE, y=TITLE_Y)
@@ -188,13 +203,12 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
             live.vlines[i].set_xdata([be, be])
             live.markers[i].set_data([be], [float(np.interp(be, months, p50[i]))])
             live.notes[i].set_position((0.99, 0.03 + PAYBACK_LABEL_STEP * marked))
-            live.notes[i].set_text(
-                f"{assessment.options[name].short_label} pays back in month {be:.0f}")
+            live.notes[i].set_text(payback_note(assessment.options[name].short_label, be))
             marked += 1
     paying = [n for n in names
               if n != assessment.status_quo and (assessment.breakeven_p50(n) or np.inf) <= horizon]
     live.none_note.set_visible(not paying)
-    live.none_note.set_text(f"No move pays back within {horizon} months (median)")
+    live.none_note.set_text(no_payback_note(horizon))
     ax.relim(visible_only=True)
     ax.autoscale(enable=True)  # as a fresh drawing: limits from the data, then fixed below
     ax.set_xlim(0, horizon)
@@ -267,15 +281,20 @@ def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> 
         (marker,) = ax.plot([0], [0], "o", color=colour, markersize=5, visible=False)
         live.markers.append(marker)
         live.notes.append(ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right",
-                                  va="bottom", fontsize=8, color=colour, visible=False))
+                                  va="bottom", fontsize=8, color=colour, visible=False,
+                                  bbox=NOTE_BOX))
     live.none_note = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
-                             fontsize=8, color="#333333", visible=False)
+                             fontsize=8, color="#333333", visible=False, bbox=NOTE_BOX)
     ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return live
+
+
+#: The score chart's x axis ends here: 100 points and the width of a total's label.
+SCORE_AXIS_END = 108
 
 
 def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
@@ -297,7 +316,9 @@ def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     totals = table.loc[order, "total_p50"].to_numpy(dtype=float)
     for y, (end, total) in enumerate(zip(left, totals, strict=True)):
         ax.text(max(end, total) + 1, y, f"{total:.1f}", va="center", fontsize=8)
-    ax.set_xlim(0, 100)
+    # room right of 100 for a total's label near it (94.8 ran into the frame); ticks stop at 100
+    ax.set_xlim(0, SCORE_AXIS_END)
+    ax.set_xticks(range(0, 101, 20))
     ax.set_title("Weighted score by criterion (higher is better)")
     ax.set_xlabel("Score contribution (points of 100)")
     ax.set_ylabel("Option")
@@ -305,6 +326,11 @@ def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=7, frameon=False)
     ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
     return ax
+
+
+#: Space between the tornado's axes and its legend, in legend font sizes (7 pt): tick labels
+#: and a two-line axis label at 9 pt.
+TORNADO_LEGEND_PAD = 6.5
 
 
 def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO_TOP) -> Axes:
@@ -344,12 +370,15 @@ def tornado_chart(decision: Decision, ax: Axes | None = None, top: int = TORNADO
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles: list[Artist] = [Patch(color=OPTION_COLOURS[1], label="higher at the input's P90"),
-               Patch(color=OPTION_COLOURS[2], label="lower at the input's P90")]
+    handles: list[Artist] = [Patch(color=OPTION_COLOURS[1], label="higher at its P90"),
+               Patch(color=OPTION_COLOURS[2], label="lower at its P90")]
     if base is not None:
         handles.append(Line2D([], [], color="#333333", linewidth=0.8,
                               label="every input at its median"))
-    ax.legend(handles=handles, fontsize=7, frameon=False, loc="best")
+    # below the axis label, not over the bars ("best" still covered a short bar); the pad, in
+    # legend font sizes, clears the tick labels and the two-line axis label
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), borderaxespad=TORNADO_LEGEND_PAD, ncol=3)
     return ax
 
 

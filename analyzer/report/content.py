@@ -479,7 +479,9 @@ def cost_section(a: Assessment, records: list[dict[str, Any]] | None = None) -> 
         f"its own running cost. Where a move's line crosses below today's, it has paid back."
     )
     fig = Figure("cost-over-time",
-                 f"Cumulative effort over {h} months; shaded bands are P10 to P90.",
+                 f"Cumulative effort over {h} months; shaded bands are P10 to P90. Paybacks marked "
+                 "here count engineer-hours alone; the table's money rows add the "
+                 "infrastructure.",
                  partial(_draw_cost, a), (7.0, 3.1))
     return Section("cost", "Cost over time",
                    (Paragraph(intro), fig, summary_table(a), running_cost_table(a, records),
@@ -736,7 +738,9 @@ def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None)
             Column("weight", "Weight", align="right", width=0.6)]
     cols += [Column(n, _label(a, n), align="right", width=1.1) for n in a.option_names]
     table = Table(pd.DataFrame(rows), tuple(cols),
-                  caption=f"Each criterion: the option's median value {ARROW} its 0-100 score. "
+                  caption=f"Each criterion: the option's median value {ARROW} its median 0-100 "
+                  "score over the futures (a median of scores, not the score of the median: two "
+                  "equal medians can score apart). "
                   "Then the weighted totals, how often each option has the best total, and TOPSIS.",
                   strong_rows=(len(CRITERIA),))
     if d.methods_agree:
@@ -835,7 +839,8 @@ def _origin_shown(a: Assessment, frame: pd.DataFrame) -> pd.DataFrame:
     given = given_fields(a.questionnaire)
     shown = frame.copy()
     for i, name in enumerate(shown["name"]):
-        members = [p for p in a.space if fnmatch.fnmatchcase(p.name, str(name))]
+        members = [p for p in a.space
+                   if not p.constant and fnmatch.fnmatchcase(p.name, str(name))]
         answers = [p for p in members if p.origin == "answer"]
         if not answers:
             continue

@@ -99,12 +99,19 @@ def _breakable(word: re.Match[str]) -> str:
 LONG_MONO_WORD = re.compile(r"[^\s\u200b]{76,}")
 
 
+#: A space between a figure and its percent sign, made non-breaking in the PDF.
+PERCENT_SIGN = re.compile(r"(?<=\d) %")
+
+
 def _clean(value: Any, key: str = "", long_word: re.Pattern[str] = LONG_WORD) -> Any:
     """The template's data with control characters removed from every string (they come from
     the questionnaire) and long words made breakable; SVG text is only cleaned."""
     if isinstance(value, str):
         text = printable(value)
-        return text if key == "svg" else long_word.sub(_breakable, text)
+        if key == "svg":
+            return text
+        # "86 %" never breaks before its "%" (a lone "%" at the start of a line)
+        return long_word.sub(_breakable, PERCENT_SIGN.sub("\u00a0%", text))
     if isinstance(value, dict):
         words = LONG_MONO_WORD if value.get("kind") == "facts" and value.get("monospace") else long_word
         return {k: _clean(v, k, words) for k, v in value.items()}
