@@ -365,3 +365,11 @@ def test_a_value_of_one_takes_the_singular(value: float, unit: str, text: str) -
     from analyzer.decision.fmt import fmt_value
 
     assert fmt_value(value, unit) == text
+
+
+@pytest.mark.parametrize(("people", "text"), [(1.0, "1 person"), (0.5, "0.5 people"),
+                                             (2.46, "2.5 people"), (12.3, "12 people")])
+def test_people_on_the_move_read_as_the_plan_gives_them(people: float, text: str) -> None:
+    from analyzer.decision.explain import people_phrase
+
+    assert people_phrase(people) == text

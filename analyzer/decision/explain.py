@@ -376,11 +376,9 @@ def problems_sentence(a: Assessment, alternatives: list[int], verdict: bool = Tr
 
 
 def people_phrase(people: float) -> str:
-    """'1 person', '0.5 people', '6 people': the people on the move, as the model sizes them
-    (model.transition.people_on_move)."""
-    if round(people, 1) == 1:
-        return "1 person"
-    return f"{people:.1g} people" if people < 1 else f"{people:.0f} people"
+    """'1 person', '0.5 people', '2.5 people', '12 people': the people on the move, as the model
+    sizes them (model.transition.people_on_move), as the plan's table gives them."""
+    return fmt_count(people, "person", "people")
 
 
 def effort_sentence(a: Assessment, alternatives: list[int]) -> str:

@@ -19,7 +19,13 @@ import pandas as pd
 
 from analyzer._version import __version__
 from analyzer.decision.decide import Decision
-from analyzer.decision.explain import best_change, horizon_answer, horizon_shares, share_phrase
+from analyzer.decision.explain import (
+    best_change,
+    horizon_answer,
+    horizon_shares,
+    people_phrase,
+    share_phrase,
+)
 from analyzer.decision.explain import horizon_sentence as explain_horizon
 from analyzer.decision.fmt import (
     NOT_AVAILABLE,
@@ -396,6 +402,10 @@ def decision_record(a: Assessment, d: Decision) -> Section:
             f"out ahead in at least {threshold}: it costs work up front and is hard to undo, "
             "so until then the answer is to stay and watch what would change it."
         )
+    if not d.methods_agree and not a.structure.nothing_to_move:
+        lead += (f" A second scoring method, TOPSIS, puts {_short(a, d.topsis_winner)} first "
+                 "instead: the confidence is the weighted score's, and the choice is less "
+                 "certain than it says (Scores section).")
     # how to read P10/P90 right under the first table that shows them, so it stays on page one
     # however many options the table lists
     blocks: list[Block] = [Paragraph(d.headline(), "headline"), Paragraph(lead, "lead"),
@@ -419,7 +429,6 @@ def decision_record(a: Assessment, d: Decision) -> Section:
 # ---- section 2: cost over time -----------------------------------------------------------------
 
 
-NONE_FOR_STATUS_QUO = ("transition_hours", "migration_months", "saving_hours")
 NONE_FOR_STATUS_QUO = ("transition_hours", "migration_months", "saving_hours")
 SUMMARY_MEASURES: tuple[tuple[str, str, str], ...] = (
     ("transition_hours", "Up-front work", "h"),
@@ -637,7 +646,7 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
     hours = zip(stages["hours_p10"], stages["hours_p50"], stages["hours_p90"], strict=True)
     ends = zip(stages["ends_p10"], stages["ends_p50"], stages["ends_p90"], strict=True)
     calendar = Table(
-        stages.assign(who=f"about {people:.1f} people on the move",
+        stages.assign(who=f"about {people_phrase(people)} on the move",
                       hours=[fmt_spread(x, y, z) for x, y, z in hours],
                       ends=[f"month {y:.1f} ({x:.1f} to {z:.1f})" for x, y, z in ends]),
         (Column("title", "Stage", width=1.6), Column("hours", "Work incl. its share of the dip",
@@ -648,7 +657,7 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         "from the start; the team names who leads each stage.",
     )
     summary = (
-        f"Total: {fmt_spread(t10, t50, t90)} of work. With about {people:.2g} people on it "
+        f"Total: {fmt_spread(t10, t50, t90)} of work. With about {people_phrase(people)} on it "
         f"(about {fmt_hours(pace)} a month) it takes {fmt_months(m50)} ({m10:.1f} to {m90:.1f})."
     )
     others = []
