@@ -796,7 +796,9 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
         blocks.append(Paragraph(
             "Tornado: each input is moved from its P10 to its P90 while every other input stays "
             "at its median; the widest bars matter most. The bars show the lead of the "
-            "recommendation over the runner-up, in points of 100: the quantity that decides."))
+            "recommendation over the runner-up, in points of 100: the quantity that decides. "
+            "The vertical line is the lead with every input at its median, which is not the "
+            "median lead over the futures that the reasons quote."))
         blocks.append(Figure("tornado", "The inputs that move the result most.",
                              partial(_draw_tornado, d), (7.0, 3.8)))
     if d.sobol is not None and not d.sobol.empty:
