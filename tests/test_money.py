@@ -264,3 +264,17 @@ def test_a_currency_without_a_rate_is_not_converted_and_says_so() -> None:
     from analyzer.report.content import _money_sentence
 
     assert "no exchange rate for TRY" in str(_money_sentence(a))
+
+
+def test_a_negative_price_override_is_refused_with_its_line(tmp_path: Path) -> None:
+    from analyzer.errors import InputError
+
+    override = tmp_path / "prices.yaml"
+    override.write_text("schema_version: 1\nprices:\n"
+                        "  m6i.large: {low: -5, likely: -4, high: -3}\n"
+                        "  fx.EUR: {low: 0, likely: 0.9, high: 1.0}\n")
+    with pytest.raises(InputError) as caught:
+        load_prices(override)
+    text = str(caught.value)
+    assert f"{override}:3:3: prices.m6i.large: low -5 is impossible" in text
+    assert f"{override}:4:3: prices.fx.EUR: low 0.0 is impossible" in text

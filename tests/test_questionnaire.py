@@ -75,6 +75,23 @@ def test_summary_without_defaults_says_so() -> None:
     assert text.endswith("no defaults used.")
 
 
+def test_a_null_answer_is_a_default_as_if_left_out() -> None:
+    """``init`` and ``ask`` write ``null`` for an answer left to its default: it is starred,
+    counted and treated as a default everywhere, exactly as when the key is left out."""
+    from analyzer.decision.inputs import given_fields
+
+    q = load_questionnaire(data_dir() / "questionnaires" / "org-40.yaml")
+    data = q.model_dump(mode="json", exclude_unset=True)
+    data["team"] |= {"platform_familiarity": None, "migration_people": None}
+    data["hosting"] = {**data["hosting"], "instance_type": None}
+    data["processes"][0] |= {"startup_seconds": None}
+    nulls = type(q).model_validate(data)
+    left_out = load_questionnaire(data_dir() / "questionnaires" / "org-40.yaml")
+    assert given_fields(nulls) == given_fields(left_out)
+    assert questionnaire_summary(nulls, "x") == questionnaire_summary(left_out, "x")
+    assert "None" not in questionnaire_summary(nulls, "x")
+
+
 # --- the examples say what the issue asks of them ---------------------------------------------
 
 

@@ -23,6 +23,14 @@ def test_the_reproduce_command_quotes_a_path_with_a_space() -> None:
     assert shlex.split(command)[2] == "my team/q.yaml"
 
 
+def test_the_reproduce_command_keeps_the_folders_it_was_allowed_to_read() -> None:
+    args = argparse.Namespace(file="q.yaml", seed=7, samples=100, assumptions=None, date=None,
+                              no_sensitivity=True, allow_path=["history", "more/exports"])
+    words = shlex.split(_report_command(args, "md"))
+    assert words[words.index("--allow-path") + 1] == "history"
+    assert words.count("--allow-path") == 2
+
+
 def test_a_command_in_monospace_gets_no_break_character_inside_a_path() -> None:
     path = "data/questionnaires/calibration/intercom-majestic-monolith.yaml"  # 63 characters
     facts = {"kind": "facts", "monospace": True, "items": [["Command", f"analyzer report {path}"]]}

@@ -247,6 +247,8 @@ def _report_command(args: argparse.Namespace, fmt: str) -> str:
     parts += ["--seed", str(args.seed), "--samples", str(args.samples)]
     if args.assumptions:
         parts += ["--assumptions", _shown_path(args.assumptions)]
+    for folder in getattr(args, "allow_path", None) or []:  # the run needed it to read a file
+        parts += ["--allow-path", _shown_path(folder)]
     if args.date:
         parts += ["--date", args.date]
     if args.no_sensitivity:

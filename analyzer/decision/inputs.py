@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from analyzer.model.params import Param, Pert
-from analyzer.questionnaire.form import Questionnaire, iter_fields
+from analyzer.questionnaire.form import Questionnaire, answered, iter_fields
 
 Kind = Literal["answer", "assumption"]
 INCIDENT_RATE_PREFIX = "incidents.rate."
@@ -26,7 +26,8 @@ def given_fields(q: Questionnaire) -> frozenset[str]:
     given = {path for path, _, was_given, _ in iter_fields(q) if was_given}
     for p in q.processes:
         for key in p.model_fields_set:
-            given.add(f"processes.{p.name}.{key}")
+            if answered(p, key):  # a null is the default, as if left out
+                given.add(f"processes.{p.name}.{key}")
     for cat in q.incidents.counts:
         given.add(f"incidents.counts.{cat}")
     return frozenset(given)

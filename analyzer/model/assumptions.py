@@ -154,13 +154,18 @@ DIVISORS = frozenset({
 _UNIT_RANGE = re.compile(r"\((\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\)")
 
 
-def _out_of_bounds(value: Assumption, default: Assumption, divisor: bool = False) -> str | None:
-    """Why an overridden assumption is impossible, or None. Every bundled quantity is a count,
-    a duration, a share or a rate, so none is below 0; fractions stay within 0-1,
-    percentages within 0-100, a unit naming its range ("(0-8)") within it; Gamma priors and
-    effort multipliers stay above 0; nothing exceeds OVERRIDE_MAX_FACTOR x the bundled high."""
+def out_of_bounds(
+    value: Assumption, default: Assumption, divisor: bool = False,
+    max_factor: float | None = OVERRIDE_MAX_FACTOR,
+) -> str | None:
+    """Why an overridden assumption (or price) is impossible, or None. Every bundled quantity
+    is a count, a duration, a share, a rate or a price, so none is below 0; fractions stay
+    within 0-1, percentages within 0-100, a unit naming its range ("(0-8)") within it; Gamma
+    priors and effort multipliers stay above 0; nothing exceeds ``max_factor`` x the bundled
+    high (None: no such bound, for a price, which a team's own contract may well exceed)."""
     unit = default.unit.lower()
-    lowest, highest = 0.0, default.high * OVERRIDE_MAX_FACTOR if default.high > 0 else None
+    lowest = 0.0
+    highest = default.high * max_factor if max_factor is not None and default.high > 0 else None
     if unit.startswith("fraction"):  # (a confidence threshold above 1 means "never decide")
         highest = 1.0
     elif unit.startswith("percent"):
@@ -203,7 +208,7 @@ def load_assumptions(override: str | Path | None = None) -> Assumptions:
                 message = str(err["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(name, message, line, col, f"assumptions.{key}"))
             continue
-        outside = _out_of_bounds(entries[key], _bundled().assumptions[key], key in DIVISORS)
+        outside = out_of_bounds(entries[key], _bundled().assumptions[key], key in DIVISORS)
         if outside is not None:
             problems.append(Problem(name, outside, line, col, f"assumptions.{key}"))
     if problems:

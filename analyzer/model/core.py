@@ -54,7 +54,12 @@ from analyzer.model.structure import (
     Structure,
 )
 from analyzer.questionnaire.estimate import Estimate
-from analyzer.questionnaire.form import ANSWER_LABELS, Questionnaire, incident_categories
+from analyzer.questionnaire.form import (
+    ANSWER_LABELS,
+    Questionnaire,
+    answered,
+    incident_categories,
+)
 
 if TYPE_CHECKING:
     from analyzer.history import IncidentEvidence
@@ -172,7 +177,7 @@ def _answer_params(q: Questionnaire) -> list[Param]:
             info = type(p).model_fields[key]
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             value = p.startup if key == "startup_seconds" else getattr(p, key)
-            given = key in p.model_fields_set
+            given = answered(p, key)
             out.append(
                 Param(
                     f"processes.{p.name}.{key}",

@@ -76,7 +76,7 @@ from analyzer.model.prices import (
     load_prices,
 )
 from analyzer.questionnaire.estimate import Estimate
-from analyzer.questionnaire.form import Questionnaire
+from analyzer.questionnaire.form import Questionnaire, answered
 
 FloatArray = NDArray[np.float64]
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -180,7 +180,7 @@ def params(q: Questionnaire, a: Assumptions) -> list[Param]:
             "peak_hours_per_day": (p.peak_hours_per_day, "hours per day"),
         }
         for key, (e, unit) in answers.items():
-            given = key in p.model_fields_set
+            given = answered(p, key)
             out.append(
                 Param(
                     f"processes.{p.name}.{key}",

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
-from analyzer.model.assumptions import Assumption, RangeOverride, _validate
+from analyzer.model.assumptions import Assumption, RangeOverride, _validate, out_of_bounds
 from analyzer.model.infrastructure import (
     InfraAssumptions,
     UnitPrices,
@@ -300,6 +300,12 @@ def load_prices(override: str | Path | None = None) -> PriceBook:
             for err in exc.errors(include_url=False):
                 message = str(err["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(name, message, line, col, f"prices.{key}"))
+            continue
+        # a negative price or size, a share above 1: impossible (an exchange rate is a divisor)
+        outside = out_of_bounds(entries[key], current, divisor=key.startswith("fx."),
+                                max_factor=None)
+        if outside:
+            problems.append(Problem(name, outside, line, col, f"prices.{key}"))
     if problems:
         raise InputError(problems)
     return PriceBook(snapshot, entries, frozenset(parsed.prices), name)

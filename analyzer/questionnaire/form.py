@@ -903,13 +903,23 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
     return validate_document(data, marks, name)
 
 
+def answered(model: BaseModel, name: str) -> bool:
+    """The user gave field ``name`` of ``model``: it is set, and not as a ``null`` where the
+    default is None (what ``init`` and ``ask`` write for an answer left to the default)."""
+    if name not in model.model_fields_set:
+        return False
+    return not (getattr(model, name) is None and type(model).model_fields[name].default is None)
+
+
 def iter_fields(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Any, bool, FieldInfo]]:
     """(dotted path, value, given by the user?, field info) for every leaf field, in order;
-    optional parts left out (None by default, e.g. incidents.history) are skipped."""
+    optional parts left out (None by default, e.g. incidents.history) are skipped. A field
+    written as ``null`` where its default is None (what ``init`` and ``ask`` write for an
+    answer left to the default) is not given: it is the default, as if left out."""
     for key, info in type(model).model_fields.items():
         value = getattr(model, key)
         path = f"{prefix}{key}"
-        given = key in model.model_fields_set
+        given = answered(model, key)
         if value is None and not given:
             continue
         if isinstance(value, BaseModel):

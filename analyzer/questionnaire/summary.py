@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from analyzer.questionnaire.estimate import Estimate
-from analyzer.questionnaire.form import Process, Questionnaire
+from analyzer.questionnaire.form import Process, Questionnaire, answered
 
 DEFAULT_MARK = "*"
 WIDTH = 100
@@ -93,7 +93,7 @@ def _section_rows(q: Questionnaire, section: str, defaults: list[str]) -> list[s
     model = getattr(q, section)
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        given = name in model.model_fields_set
+        given = answered(model, name)
         text = _fmt(value)
         if value is None and not given:
             derived = derived_default(info.description)
@@ -113,10 +113,10 @@ def _one_row(q: Questionnaire, section: str, defaults: list[str]) -> list[str]:
     items = []
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if value is None and name not in model.model_fields_set:
+        if value is None and not answered(model, name):
             continue
         mark = ""
-        if name not in model.model_fields_set:
+        if not answered(model, name):
             defaults.append(f"{section}.{name}")
             mark = DEFAULT_MARK
         items.append(f"{name} {_fmt(value)}{mark}".replace(" ", _NO_BREAK))
@@ -131,7 +131,7 @@ def _process_cell(
         value = q.delivery.deploy_method  # the team's default method
     if _is_nothing(value):
         return NONE_CELL
-    if field not in process.model_fields_set:
+    if not answered(process, field):
         defaults.append(f"processes.{process.name}.{field}")
         return f"{_fmt(value)}{DEFAULT_MARK}"
     return _fmt(value)
@@ -142,7 +142,7 @@ def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
         (title, field)
         for title, field in PROCESS_COLUMNS
         if field not in OPTIONAL_PROCESS_COLUMNS
-        or any(field in p.model_fields_set for p in q.processes)
+        or any(answered(p, field) for p in q.processes)
     ]
     header = ["name", "kind", *(title for title, _ in columns), "notes"]
     table = [header]

@@ -46,7 +46,7 @@ from analyzer.decision.scoring import CRITERION_LABELS, RAW_UNITS
 from analyzer.model import plan as plans
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.questionnaire.estimate import Estimate
-from analyzer.questionnaire.form import CRITERIA, incident_categories, iter_fields
+from analyzer.questionnaire.form import CRITERIA, answered, incident_categories, iter_fields
 from analyzer.questionnaire.summary import format_answer
 from analyzer.report import charts
 from analyzer.report.risks import risk_register
@@ -959,8 +959,8 @@ def assumptions_section(a: Assessment) -> Section:
         for r in used.itertuples()
     ]
     used["source"] = used["source"].map(_source)
-    answered = given_fields(a.questionnaire)
-    defaults = [p.name for p in a.space if is_default(p, answered)]
+    given_set = given_fields(a.questionnaire)
+    defaults = [p.name for p in a.space if is_default(p, given_set)]
     is_def = used["name"].isin(defaults)
     used.loc[is_def, "origin"] = "default"
     used.loc[is_def, "source"] = [
@@ -995,10 +995,10 @@ def assumptions_section(a: Assessment) -> Section:
         traits = [p.kind, "stateful" if p.is_stateful else "stateless"]
         if p.is_stateful:
             traits.append(f"data {p.data_gb} GB"
-                          + ("" if "data_gb" in p.model_fields_set else DEFAULT_TAG))
+                          + ("" if answered(p, "data_gb") else DEFAULT_TAG))
         one = p.instances.is_point and p.instances.likely == 1
         traits.append(f"{p.instances} {'instance' if one else 'instances'}"
-                      + ("" if "instances" in p.model_fields_set else DEFAULT_TAG))
+                      + ("" if answered(p, "instances") else DEFAULT_TAG))
         if p.managed:
             traits.append("managed")
         rows.append({"field": f"processes.{p.name}", "answer": "; ".join(traits), "unit": "",
