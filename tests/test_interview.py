@@ -320,6 +320,15 @@ def test_scripted_interview_stop_and_resume(tmp_path: Path) -> None:
     assert "analyzer ask: unfinished" not in path.read_text(encoding="utf-8")
 
 
+def test_stopping_at_the_first_question_says_nothing_was_written(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    first = Scripted({}, stop_at="name")
+    assert ask.run(path, first) == 130
+    assert not path.exists()
+    assert "nothing was written" in first.said[-1]
+    assert "answers are saved" not in first.said[-1]
+
+
 def test_final_check_sends_back_to_the_question(tmp_path: Path, seed_path: Path) -> None:
     """A rule across answers that no single answer broke is caught at the end and re-asked."""
     path = tmp_path / "q.yaml"

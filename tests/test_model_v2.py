@@ -77,6 +77,25 @@ def test_upgrade_refuses_a_file_that_does_not_load(tmp_path: Path, capsys: pytes
     assert not (tmp_path / "bad.yaml.bak").exists()
 
 
+def test_upgrade_never_writes_over_an_earlier_backup(tmp_path: Path) -> None:
+    path = tmp_path / "seed-team.yaml"
+    shutil.copy(V1 / "seed-team.yaml", path)
+    (tmp_path / "seed-team.yaml.bak").write_text("precious\n", encoding="utf-8")
+    original = path.read_text(encoding="utf-8")
+    assert main(["upgrade", str(path)]) == 0
+    assert (tmp_path / "seed-team.yaml.bak").read_text(encoding="utf-8") == "precious\n"
+    assert (tmp_path / "seed-team.yaml.bak.1").read_text(encoding="utf-8") == original
+
+
+def test_upgrade_refusing_a_symbolic_link_leaves_no_backup(tmp_path: Path) -> None:
+    real = tmp_path / "real.yaml"
+    shutil.copy(V1 / "seed-team.yaml", real)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    assert main(["upgrade", str(link)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.yaml", "real.yaml"]
+
+
 def test_a_1000_service_fleet_is_one_entry() -> None:
     q = parse_questionnaire(
         "schema_version: 2\nname: fleet\nteam: {engineers: 300, platform_engineers: 12}\n"

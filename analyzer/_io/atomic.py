@@ -68,6 +68,25 @@ def write_text_atomic(path: str | Path, text: str, *, overwrite: bool = False) -
     return target
 
 
+#: Backups tried before giving up: FILE.bak, FILE.bak.1 ... FILE.bak.<this - 1>.
+MAX_BACKUPS = 100
+
+
+def write_backup(path: str | Path, text: str) -> Path:
+    """Keep ``text`` (a file's contents before it is rewritten) as ``FILE.bak``, or the first
+    free ``FILE.bak.N`` when an earlier backup is there: a backup is never written over. The
+    file itself is checked first (``check_target``), so a refusal leaves no backup behind."""
+    target = Path(path)
+    check_target(target)
+    first = target.with_name(target.name + ".bak")
+    for n in range(MAX_BACKUPS):
+        candidate = first if n == 0 else first.with_name(f"{first.name}.{n}")
+        if not candidate.exists() and not candidate.is_symlink():
+            return write_text_atomic(candidate, text)
+    raise OutputError(f"{target}: {MAX_BACKUPS} backups exist already ({first} ...); "
+                      "remove some, then run again")
+
+
 _FILE_MODE = 0o666  # what open() would use; mkstemp's 0o600 would hide a report from others
 
 

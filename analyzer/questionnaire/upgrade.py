@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer._io.atomic import write_text_atomic
+from analyzer._io.atomic import write_backup, write_text_atomic
 from analyzer._io.yamlio import load_yaml, parse_yaml
 from analyzer.errors import InputError, Problem
 from analyzer.questionnaire.form import (
@@ -25,7 +25,6 @@ from analyzer.questionnaire.form import (
 )
 from analyzer.questionnaire.template import render_questionnaire_yaml
 
-BACKUP_SUFFIX = ".bak"
 _VERSION_LINE = re.compile(r"^(schema_version:\s*)1(\s*(#.*)?)$")
 _MANAGED_LINE = re.compile(r"^(\s*(?:-\s+)?)managed:\s*(true|false)(\s*(#.*)?)$")
 _DROPPED_LINE = re.compile(r"^\s+(" + "|".join(DROPPED_V1_FIELDS) + r"):\s*[^\s#][^#]*(#.*)?$")
@@ -118,7 +117,6 @@ def upgrade_file(path: str | Path) -> UpgradeResult:
     if not kept:
 
         edited = render_questionnaire_yaml(upgraded)
-    backup = loaded.path.with_name(loaded.path.name + BACKUP_SUFFIX)
-    write_text_atomic(backup, text, overwrite=True)
+    backup = write_backup(loaded.path, text)  # FILE.bak, or FILE.bak.N: never over an old one
     write_text_atomic(loaded.path, edited, overwrite=True)
     return UpgradeResult(loaded.path, backup, tuple(notes), kept, True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzer._io.atomic import write_text_atomic
+from analyzer._io.atomic import write_backup, write_text_atomic
 from analyzer._io.yamlio import Marks, load_yaml, read_text
 from analyzer.errors import AnalyzerError, InputError, Problem
 from analyzer.questionnaire.form import load_questionnaire
@@ -188,8 +188,7 @@ def run(
     if target.exists():
         original = read_text(target, what="questionnaire")
         if original != render(answers, next_id):  # written by hand: keep its comments somewhere
-            backup = write_text_atomic(target.with_name(target.name + ".bak"), original,
-                                       overwrite=True)
+            backup = write_backup(target, original)  # never over an earlier backup
             prompter.say(f"Answers are saved in the annotated layout, without your own comments; "
                          f"the file as it was is copied to {backup}.")
     steps = interview.steps_for(answers)
@@ -217,6 +216,9 @@ def run(
         if editing and not interview.problems(load_answers(target)[0]):
             prompter.say(f"\nStopped. {target} is saved and still complete, with the answers "
                          "changed so far.")
+        elif not target.exists():  # stopped before the first answer: nothing was written
+            prompter.say(f"\nStopped before any answer; nothing was written. Run "
+                         f"`analyzer ask {target}` to start again.")
         else:
             prompter.say(
                 f"\nStopped. Your answers are saved in {target}; run `analyzer ask {target}` "
