@@ -278,3 +278,12 @@ def test_a_negative_price_override_is_refused_with_its_line(tmp_path: Path) -> N
     text = str(caught.value)
     assert f"{override}:3:3: prices.m6i.large: low -5 is impossible" in text
     assert f"{override}:4:3: prices.fx.EUR: low 0.0 is impossible" in text
+
+
+def test_an_instance_type_of_another_cloud_is_refused() -> None:
+    from analyzer.errors import InputError
+
+    seed = load_questionnaire(example_questionnaire("seed-team"))
+    hosting = seed.hosting.model_copy(update={"provider": "gcp", "instance_type": "m6i.large"})
+    with pytest.raises(InputError, match="'m6i.large' is an instance type of aws but hosting.provider"):
+        assess(seed.model_copy(update={"hosting": hosting}), samples=50, seed=1)

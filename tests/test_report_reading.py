@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from pathlib import Path
 from types import SimpleNamespace
+
+import pytest
 
 from analyzer._io.paths import example_questionnaire
 from analyzer.app.cli import _report_command
@@ -73,3 +76,18 @@ def test_one_find_out_first_per_input() -> None:
     assert first.startswith("Find out drift first")
     assert second.startswith("For the net saving alone (how much the move saves, not which "
                              "option wins): find out hourly cost first")
+
+
+def test_a_missing_output_folder_fails_before_any_work(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analyzer.app.report as app_report
+    from analyzer.errors import OutputError
+
+    def no_work(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the report was made before the output folder was checked")
+
+    monkeypatch.setattr(app_report, "make_report", no_work)
+    request = app_report.ReportRequest(questionnaire=seed_path)
+    with pytest.raises(OutputError, match="does not exist; create it first"):
+        app_report.write_report(request, tmp_path / "nodir" / "x.pdf")

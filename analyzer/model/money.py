@@ -65,6 +65,7 @@ from analyzer.model.infrastructure import (
 )
 from analyzer.model.params import Param, Pert
 from analyzer.model.prices import (
+    InstanceType,
     PriceBook,
     Provider,
     Server,
@@ -140,6 +141,17 @@ def plan(
             q.name,
             f"'{owned[0]}' is an owned server but hosting.provider is {provider}: name a cloud "
             "instance type, or set hosting.provider: own-hardware",
+            field="hosting.provider",
+        )])
+    priced_as = book.price_provider(provider)
+    foreign = [(t, s) for t, s in zip(types, sizes, strict=True)
+               if isinstance(s, InstanceType) and s.provider != priced_as]
+    if foreign:
+        t, s = foreign[0]
+        raise InputError([Problem(
+            q.name,
+            f"'{t}' is an instance type of {s.provider} but hosting.provider is {provider} (priced "
+            f"as {priced_as}): name one of {priced_as}'s instance types, or change the provider",
             field="hosting.provider",
         )])
     col = lambda xs: np.asarray(xs, dtype=np.float64).reshape(-1, 1)  # noqa: E731
