@@ -150,8 +150,9 @@ def plan(
         t, s = foreign[0]
         raise InputError([Problem(
             q.name,
-            f"'{t}' is an instance type of {s.provider} but hosting.provider is {provider} (priced "
-            f"as {priced_as}): name one of {priced_as}'s instance types, or change the provider",
+            f"'{t}' is an instance type of {s.provider} but hosting.provider is {provider}"
+            f"{'' if priced_as == provider else f' (priced as {priced_as})'}: name one of "
+            f"{priced_as}'s instance types, or change the provider",
             field="hosting.provider",
         )])
     col = lambda xs: np.asarray(xs, dtype=np.float64).reshape(-1, 1)  # noqa: E731
