@@ -92,6 +92,20 @@ def test_a_null_answer_is_a_default_as_if_left_out() -> None:
     assert "None" not in questionnaire_summary(nulls, "x")
 
 
+@pytest.mark.parametrize(("hosts", "message"), [
+    ("[web]", "web: shares_host_with names the process itself"),
+    ("[nope]", "web: shares_host_with names unknown process(es) nope"),
+])
+def test_shares_host_with_names_other_processes(hosts: str, message: str) -> None:
+    from analyzer.errors import InputError
+
+    text = ("schema_version: 2\nname: x\nteam: {engineers: 2}\ncodebase: {kloc: 5}\n"
+            f"processes:\n  - {{name: web, kind: web, shares_host_with: {hosts}}}\n"
+            "delivery: {prod_deploys_per_week: 1}\n")
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_questionnaire(text)
+
+
 # --- the examples say what the issue asks of them ---------------------------------------------
 
 

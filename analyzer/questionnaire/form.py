@@ -702,6 +702,9 @@ class Questionnaire(Section):
                 raise ValueError(
                     f"{p.name}: shares_host_with names unknown process(es) {', '.join(unknown)}"
                 )
+            if p.name in p.shares_host_with:
+                raise ValueError(f"{p.name}: shares_host_with names the process itself; list "
+                                 "the other processes on its hosts")
         return processes
 
 
