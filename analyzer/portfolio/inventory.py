@@ -299,7 +299,7 @@ def _from_csv(path: Path) -> Portfolio:
         loaded = load_yaml(shared_file, what="portfolio file")
         marks = loaded.marks
         shared = _portfolio_file(loaded.data, str(shared_file), marks)
-    text = read_text(path, what="inventory CSV")
+    text = read_text(path, what="inventory CSV", kind="comma-separated text")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise InputError([Problem(str(path), "the inventory is empty", 1, 1)])
