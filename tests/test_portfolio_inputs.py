@@ -5,12 +5,20 @@ those that need a run use few samples."""
 
 from __future__ import annotations
 
+import gc
+import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from analyzer.errors import InputError
+from analyzer._io.paths import data_dir
+from analyzer.app.cli import main
+from analyzer.errors import EXIT_INPUT, InputError
 from analyzer.portfolio.inventory import load_portfolio
+
+SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 
 HEADER = "id,name,engineers,kloc,services,prod_deploys_per_week,database,critical,depends_on\n"
 
@@ -34,3 +42,125 @@ def test_a_binary_inventory_is_not_called_yaml(tmp_path: Path) -> None:
     path = tmp_path / "apps.csv"
     path.write_bytes(HEADER.encode() + bytes(range(256)))
     assert _problems(path) == [f"{path}: the inventory CSV is binary, not comma-separated text"]
+
+
+# ---- outputs ------------------------------------------------------------------------------------
+
+ROWS = "a,A,2,10,1,1,no,no,\nb,B,3,20,1,2,no,no,a\n"
+
+
+@pytest.fixture(autouse=True)
+def _collector_back_on() -> Iterator[None]:
+    """``analyzer portfolio`` pauses the garbage collector for its process: this one goes on."""
+    yield
+    gc.enable()
+
+
+@pytest.fixture
+def no_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the command starts assessing applications."""
+
+    def tripwire(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the portfolio was run")
+
+    monkeypatch.setattr("analyzer.portfolio.run.run_portfolio", tripwire)
+
+
+def _portfolio(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["portfolio", *args, "--samples", "200", "--date", "2024-06-01"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _folder(tmp_path: Path) -> Path:
+    """The seed portfolio's questionnaires and portfolio.yaml in a folder of their own."""
+    folder = tmp_path / "apps"
+    shutil.copytree(SEED_PORTFOLIO, folder)
+    return folder
+
+
+@pytest.mark.parametrize("extra", [(), ("--format", "csv")])
+@pytest.mark.usefixtures("no_run")
+def test_the_inventory_is_never_written_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...]
+) -> None:
+    inventory = _csv(tmp_path, ROWS)
+    before = inventory.read_bytes()
+    code, out, err = _portfolio(capsys, str(inventory), "-o", str(inventory), *extra)
+    assert code == EXIT_INPUT and out == ""
+    assert err == f"{inventory}: is the input file {inventory}; refusing to write over it\n"
+    assert inventory.read_bytes() == before
+
+
+@pytest.mark.usefixtures("no_run")
+def test_format_all_never_replaces_the_inventory_next_to_its_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _csv(tmp_path, ROWS, name="inv.csv")
+    before = inventory.read_bytes()
+    code, _, err = _portfolio(capsys, str(inventory), "--format", "all", "-o",
+                              str(tmp_path / "inv.pdf"))
+    assert code == EXIT_INPUT and "is the input file" in err and str(inventory) in err
+    assert inventory.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.csv"]
+
+
+@pytest.mark.parametrize("extra", [(), ("--format", "md"), ("--format", "all")])
+@pytest.mark.usefixtures("no_run")
+def test_a_questionnaire_of_the_folder_is_never_written_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: tuple[str, ...]
+) -> None:
+    folder = _folder(tmp_path)
+    target = folder / "monolith.yaml"
+    before = target.read_bytes()
+    code, _, err = _portfolio(capsys, str(folder), "-o", str(target), *extra)
+    assert code == EXIT_INPUT and err.startswith(f"-o: '{target}' ends in '.yaml'")
+    assert target.read_bytes() == before
+
+
+def test_every_file_read_is_an_input(tmp_path: Path) -> None:
+    """What no output may be written over: the inventory and the portfolio.yaml beside it, or
+    a folder's questionnaires and its portfolio.yaml."""
+    inventory = _csv(tmp_path, ROWS)
+    shared = tmp_path / "portfolio.yaml"
+    shared.write_text("name: Shared\n", encoding="utf-8")
+    assert load_portfolio(inventory).inputs == (inventory, shared)
+    folder = _folder(tmp_path)
+    assert sorted(load_portfolio(folder).inputs) == sorted(folder.glob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("output", "given", "message"),
+    [
+        ("x.md", "json", "-o: 'x.md' ends in .md but --format is json"),
+        ("x.json", "csv", "-o: 'x.json' ends in .json but --format is csv"),
+        ("x.yaml", None, "-o: 'x.yaml' ends in '.yaml'; a portfolio is written to a .csv, .json, "
+         ".md, .pdf file"),
+        ("x", None, "-o: 'x' has no extension; a portfolio is written to a .csv, .json, .md, "
+         ".pdf file"),
+        ("x.yaml", "all", "-o: 'x.yaml' ends in '.yaml'; --format all writes .csv, .json, .md, "
+         ".pdf files named after it"),
+        ("-", "all", "-o: --format all writes four files; give a file name, not standard output"),
+    ],
+)
+@pytest.mark.usefixtures("no_run")
+def test_the_output_name_must_fit_the_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    output: str, given: str | None, message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    inventory = _csv(tmp_path, ROWS)
+    code, out, err = _portfolio(capsys, str(inventory), "-o", output,
+                                *(("--format", given) if given else ()))
+    assert (code, out, err) == (EXIT_INPUT, "", message + "\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["apps.csv"]
+
+
+def test_the_format_comes_from_the_output_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _csv(tmp_path, ROWS)
+    code, out, _ = _portfolio(capsys, str(inventory), "-o", str(tmp_path / "p.json"))
+    assert code == 0 and out == f"wrote {tmp_path / 'p.json'}\n"
+    data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert {a["id"] for a in data["applications"]} == {"a", "b"}

@@ -79,6 +79,9 @@ class Portfolio:
     plan: PlanSettings
     platform_items: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: every file the portfolio was read from (inventory, questionnaires, portfolio.yaml): no
+    #: output is written over one of them
+    inputs: tuple[Path, ...] = ()
 
 
 def app_id(text: str) -> str:
@@ -226,6 +229,7 @@ def _from_folder(folder: Path) -> Portfolio:
         failures=tuple(failures),
         plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file), marks),
         platform_items=tuple(conf["platform_items"]),
+        inputs=(*files, *([shared_file] if shared_file.is_file() else [])),
     )
 
 
@@ -352,6 +356,7 @@ def _from_csv(path: Path) -> Portfolio:
             "Read as a Konveyor/MTA application-import CSV: name, description, business service and "
             "tags are used; team, code size and delivery come from defaults (listed per application).",
         ) if konveyor else (),
+        inputs=(path, *([shared_file] if shared_file.is_file() else [])),
     )
 
 
