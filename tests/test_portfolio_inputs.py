@@ -15,7 +15,7 @@ import pytest
 
 from analyzer._io.paths import data_dir
 from analyzer.app.cli import main
-from analyzer.errors import EXIT_INPUT, InputError
+from analyzer.errors import EXIT_INPUT, EXIT_IO, InputError
 from analyzer.portfolio.inventory import load_portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
@@ -164,3 +164,39 @@ def test_the_format_comes_from_the_output_name(
     assert code == 0 and out == f"wrote {tmp_path / 'p.json'}\n"
     data = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
     assert {a["id"] for a in data["applications"]} == {"a", "b"}
+
+
+def test_the_default_reports_folder_is_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _csv(tmp_path, ROWS)
+    code, out, err = _portfolio(capsys, "apps.csv", "--format", "json")
+    assert code == 0, err
+    assert out == f"wrote {Path('reports') / 'apps-portfolio.json'}\n"
+    data = json.loads((tmp_path / "reports" / "apps-portfolio.json").read_text(encoding="utf-8"))
+    assert {a["id"] for a in data["applications"]} == {"a", "b"}
+
+
+@pytest.mark.usefixtures("no_run")
+def test_a_missing_output_folder_fails_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _csv(tmp_path, ROWS)
+    target = tmp_path / "missing" / "p.json"
+    code, out, err = _portfolio(capsys, str(inventory), "-o", str(target))
+    assert (code, out) == (EXIT_IO, "")
+    assert err == f"{target}: {target.parent} does not exist; create it first\n"
+
+
+def test_dash_writes_to_standard_output(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _csv(tmp_path, ROWS)
+    code = main(["portfolio", "apps.csv", "--format", "json", "-o", "-", "--samples", "200"])
+    captured = capsysbinary.readouterr()
+    assert code == 0, captured.err
+    assert {a["id"] for a in json.loads(captured.out)["applications"]} == {"a", "b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["apps.csv"]  # no file named '-'

@@ -359,12 +359,12 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
     from pathlib import Path
 
-    from analyzer._io.atomic import check_target
+    from analyzer._io.atomic import check_folder, check_target
     from analyzer.app.pipeline import check_run_options
     from analyzer.app.progress import progress_bar
     from analyzer.errors import InputError, Problem
     from analyzer.portfolio.inventory import load_portfolio
-    from analyzer.portfolio.outputs import output_paths, write_portfolio
+    from analyzer.portfolio.outputs import output_paths, portfolio_bytes, write_portfolio
     from analyzer.portfolio.run import local_workers, run_portfolio
 
     check_run_options(args.samples, args.seed)
@@ -373,13 +373,16 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
     formats = _portfolio_formats(args.output, args.format)
+    stream = args.output is not None and args.output in STDOUT_NAMES
     source = Path(args.source)
     portfolio = load_portfolio(source)
     stem = source.stem if source.is_file() else source.resolve().name
     output = Path(args.output) if args.output else Path("reports") / f"{stem}-portfolio.{formats[0]}"
     inputs = (*portfolio.inputs, *([Path(args.assumptions)] if args.assumptions else []))
-    for path in output_paths(output, formats):  # before the run: no input is written over
-        check_target(path, inputs)
+    if not stream:  # before the run: a wrong path fails fast, and no input is written over
+        for path in output_paths(output, formats):
+            check_target(path, inputs)
+        check_folder(output, create=args.output is None)
     local = args.jobs > 1 and not args.scheduler and len(portfolio.apps) > 1
     # the workers start before the progress bar's thread, so they can be forked (local_workers)
     with local_workers(args.jobs) if local else nullcontext() as pool, \
@@ -390,9 +393,14 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
         )
     command = " ".join(["analyzer", "portfolio", _shown_path(args.source), "--seed", str(args.seed),
                         "--samples", str(args.samples)] + (["--date", args.date] if args.date else []))
-    for path in write_portfolio(result, output, formats, command=command, date=args.date,
-                                inputs=inputs):
-        print(f"wrote {path}")
+    if stream:
+        (fmt,) = formats
+        sys.stdout.buffer.write(portfolio_bytes(result, fmt, command=command, date=args.date))
+        sys.stdout.flush()
+    else:
+        for path in write_portfolio(result, output, formats, command=command, date=args.date,
+                                    inputs=inputs, create_folder=args.output is None):
+            print(f"wrote {path}")
     for f in result.failures:
         print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}", file=sys.stderr)
     return 1 if result.failures else 0
@@ -602,10 +610,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", help="folder of questionnaires, or an inventory .csv")
     p.add_argument("-o", "--output", metavar="PATH",
-                   help="where to write (default: reports/<source>-portfolio.<format>)")
+                   help="where to write (default: reports/<source>-portfolio.<format>; "
+                   "-o - : standard output)")
     p.add_argument("--format", choices=("pdf", "md", "json", "csv", "all"),
                    help="pdf (default), md, json, csv, or all four next to each other; otherwise "
-                   "taken from -o's extension")
+                   "taken from -o's extension (-o - : Markdown, JSON or CSV on standard output)")
     _add_run_options(p)
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="local worker processes (default 1)")
