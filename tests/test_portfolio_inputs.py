@@ -17,6 +17,7 @@ from analyzer._io.paths import data_dir
 from analyzer.app.cli import main
 from analyzer.errors import EXIT_INPUT, EXIT_IO, InputError
 from analyzer.portfolio.inventory import load_portfolio
+from analyzer.portfolio.run import run_portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 
@@ -42,6 +43,75 @@ def test_a_binary_inventory_is_not_called_yaml(tmp_path: Path) -> None:
     path = tmp_path / "apps.csv"
     path.write_bytes(HEADER.encode() + bytes(range(256)))
     assert _problems(path) == [f"{path}: the inventory CSV is binary, not comma-separated text"]
+
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("seven", "expected a number, got 'seven'"),
+        ("-7", "must be 0 or more, got -7"),
+        ("1e999", "expected a finite number, got '1e999'"),
+        ("nan", "expected a finite number, got 'nan'"),
+    ],
+)
+def test_a_bad_row_is_not_masked_by_a_dependency_error(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    """Row 2's engineers is wrong; rows 3 and 4 have dependency problems: every one is listed,
+    each at its line, row 2's first, and a dependency on row 2 says row 2 could not be read."""
+    path = _csv(tmp_path, f"a,A,{value},10,1,1,no,no,\nb,B,2,10,1,1,no,no,a\nc,C,2,10,1,1,no,no,nowhere\n")
+    portfolio = load_portfolio(path)
+    assert [a.id for a in portfolio.apps] == ["b", "c"]
+    with pytest.raises(InputError) as err:
+        run_portfolio(portfolio, samples=200, seed=1)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:2: engineers: {message}",
+        f"{path}:3: depends_on: depends on 'a', which could not be read ({path}:2)",
+        f"{path}:4: depends_on: depends on 'nowhere', which is not an application of this portfolio",
+    ]
+
+
+def test_every_problem_of_a_row_is_reported(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,A,-3,ten,-1,1,no,maybe,\nb,B,2,10,1,1,no,no,\n")
+    (failure,) = load_portfolio(path).failures
+    assert [str(p) for p in failure.problems] == [
+        f"{path}:2: engineers: must be 0 or more, got -3",
+        f"{path}:2: kloc: expected a number, got 'ten'",
+        f"{path}:2: services: must be 0 or more, got -1",
+        f"{path}:2: critical: expected yes or no (true/false, 1/0), got 'maybe'",
+    ]
+
+
+@pytest.mark.parametrize("value", ["maybe", "sure", "2", "nope"])
+def test_critical_must_be_yes_or_no(tmp_path: Path, value: str) -> None:
+    path = _csv(tmp_path, f"a,A,2,10,1,1,no,{value},\n")
+    (failure,) = load_portfolio(path).failures
+    assert [str(p) for p in failure.problems] == [
+        f"{path}:2: critical: expected yes or no (true/false, 1/0), got '{value}'"
+    ]
+
+
+def test_critical_spellings_the_reader_accepts(tmp_path: Path) -> None:
+    spellings = {"yes": True, "Y": True, "TRUE": True, "1": True,
+                 "no": False, "N": False, "False": False, "0": False, "": False}
+    rows = "".join(f"app{i},App {i},2,10,1,1,no,{v},\n" for i, v in enumerate(spellings))
+    portfolio = load_portfolio(_csv(tmp_path, rows))
+    assert not portfolio.failures
+    assert [a.critical for a in portfolio.apps] == list(spellings.values())
+
+
+def test_the_command_lists_each_problem_of_a_row_on_its_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _csv(tmp_path, "a,A,2,10,-1,1,no,maybe,\nb,B,2,10,1,1,no,no,\n")
+    code, _, err = _portfolio(capsys, str(path), "-o", str(tmp_path / "p.json"))
+    assert code == 1
+    assert err.splitlines()[-2:] == [
+        f"{path}:2: services: must be 0 or more, got -1 (application 'a' not assessed)",
+        f"{path}:2: critical: expected yes or no (true/false, 1/0), got 'maybe' (application 'a' "
+        "not assessed)",
+    ]
 
 
 # ---- outputs ------------------------------------------------------------------------------------

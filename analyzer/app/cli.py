@@ -363,7 +363,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     from analyzer.app.pipeline import check_run_options
     from analyzer.app.progress import progress_bar
     from analyzer.errors import InputError, Problem
-    from analyzer.portfolio.inventory import load_portfolio
+    from analyzer.portfolio.inventory import check_portfolio, load_portfolio
     from analyzer.portfolio.outputs import output_paths, portfolio_bytes, write_portfolio
     from analyzer.portfolio.run import local_workers, run_portfolio
 
@@ -376,6 +376,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     stream = args.output is not None and args.output in STDOUT_NAMES
     source = Path(args.source)
     portfolio = load_portfolio(source)
+    check_portfolio(portfolio)  # its dependencies, before any output is prepared
     stem = source.stem if source.is_file() else source.resolve().name
     output = Path(args.output) if args.output else Path("reports") / f"{stem}-portfolio.{formats[0]}"
     inputs = (*portfolio.inputs, *([Path(args.assumptions)] if args.assumptions else []))
@@ -402,7 +403,12 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
                                     inputs=inputs, create_folder=args.output is None):
             print(f"wrote {path}")
     for f in result.failures:
-        print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}", file=sys.stderr)
+        if f.problems:  # its input: each problem on a line of its own, where it is
+            for problem in f.problems:
+                print(f"{problem} (application '{f.id}' not assessed)", file=sys.stderr)
+        else:
+            print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}",
+                  file=sys.stderr)
     return 1 if result.failures else 0
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ from analyzer.questionnaire.form import Questionnaire, validate_document
 PORTFOLIO_FILE = "portfolio.yaml"
 MAX_APPLICATIONS = 100_000
 _ID = re.compile(r"[^a-z0-9]+")
+#: How an inventory's yes/no columns (critical, database) may be written, case-insensitive.
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,17 @@ class Failure:
     id: str
     source: str
     error: str
+    #: the problems in its input, each located, when it could not be read (``error`` lists them)
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def unread(cls, aid: str, source: str, problems: Sequence[Problem]) -> Failure:
+        """An application whose input has ``problems``."""
+        return cls(aid, source, "\n".join(str(p) for p in problems), tuple(problems))
+
+    def located(self) -> tuple[Problem, ...]:
+        """Its problems, or its error at its source."""
+        return self.problems or (Problem(self.source, self.error),)
 
 
 @dataclass(frozen=True)
@@ -192,14 +207,14 @@ def _from_folder(folder: Path) -> Portfolio:
     for f in files:
         aid = app_id(f.stem)
         if aid in seen:
-            failures.append(Failure(aid, str(f), f"same id as {seen[aid]}"))
+            failures.append(Failure.unread(aid, str(f), [Problem(str(f), f"same id as {seen[aid]}")]))
             continue
         seen[aid] = str(f)
         try:
             loaded = load_yaml(f, what="questionnaire")
             q = validate_document(loaded.data, loaded.marks, str(f))
         except InputError as exc:
-            failures.append(Failure(aid, str(f), str(exc)))
+            failures.append(Failure.unread(aid, str(f), exc.problems))
             continue
         meta = apps_meta.get(aid, {})
         depends = meta.get("depends_on", ())
@@ -328,16 +343,16 @@ def _from_csv(path: Path) -> Portfolio:
         name = record.get("name", "")
         aid = app_id(record.get("id") or name)
         if not name:
-            failures.append(Failure(aid, where, "the name is empty"))
+            failures.append(Failure.unread(aid, where, [Problem(str(path), "the name is empty", line, field="name")]))
             continue
         if aid in seen:
-            failures.append(Failure(aid, where, f"application id '{aid}' appears twice"))
+            failures.append(Failure.unread(aid, where, [Problem(str(path), f"application id '{aid}' appears twice", line, field="id")]))
             continue
         seen.add(aid)
         try:
-            app = _row_app(aid, record, where, line, conf["inventory_defaults"])
+            app = _row_app(aid, record, str(path), line, conf["inventory_defaults"])
         except InputError as exc:
-            failures.append(Failure(aid, where, str(exc)))
+            failures.append(Failure.unread(aid, where, exc.problems))
             continue
         apps.append(app)
     meta: Mapping[str, Any] = shared.get("applications", {})
@@ -407,40 +422,69 @@ def _tags(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _number(record: Mapping[str, str], key: str, where: str) -> float | None:
-    raw = record.get(key, "")
-    if raw == "":
-        return None
+#: The inventory's number columns: each, when given, a finite number, 0 or more (the
+#: questionnaire's own bounds are checked after, on the row's questionnaire).
+NUMBER_COLUMNS = ("engineers", "kloc", "services", "prod_deploys_per_week")
+
+
+def _number(raw: str) -> float | str:
+    """A number column's value, or what is wrong with it."""
     try:
         value = float(raw)
     except ValueError:
-        raise InputError([Problem(where, f"expected a number, got '{raw}'", field=key)]) from None
-    if not 0 <= value < 1e9:
-        raise InputError([Problem(where, f"must be 0 or more, got {raw}", field=key)])
+        return f"expected a number, got '{raw}'"
+    if not math.isfinite(value):
+        return f"expected a finite number, got '{raw}'"
+    if value < 0:
+        return f"must be 0 or more, got {raw}"
     return value
 
 
 def _yes(text: str) -> bool:
-    return text.strip().lower() in {"yes", "y", "true", "1"}
+    return text.strip().lower() in YES
 
 
-def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, defaults: Mapping[str, Any]) -> App:
+def _row_columns(record: Mapping[str, str], file: str, line: int) -> tuple[dict[str, float], list[Problem]]:
+    """The row's numbers given (by column), and a problem for each column that is not a number
+    0 or more or, for ``critical``, not yes/no: every one, at the row's line."""
+    numbers: dict[str, float] = {}
+    problems = []
+    for key in NUMBER_COLUMNS:
+        raw = record.get(key, "")
+        if raw == "":
+            continue
+        value = _number(raw)
+        if isinstance(value, str):
+            problems.append(Problem(file, value, line, field=key))
+        else:
+            numbers[key] = value
+    critical = record.get("critical", "")
+    if critical and critical.lower() not in YES | NO:
+        problems.append(Problem(file, f"expected yes or no (true/false, 1/0), got '{critical}'", line,
+                                field="critical"))
+    return numbers, problems
+
+
+def _row_app(aid: str, record: Mapping[str, str], file: str, line: int, defaults: Mapping[str, Any]) -> App:
     """Build and validate the questionnaire for one inventory row (schema version 2,
-    docs/design/questionnaire-v2.md): the services column is one process entry's ``count``."""
+    docs/design/questionnaire-v2.md): the services column is one process entry's ``count``.
+    Every problem of the row is raised together (InputError)."""
+    numbers, problems = _row_columns(record, file, line)
+    if problems:
+        raise InputError(problems)
     used: list[str] = []
 
     def pick(key: str, default_key: str) -> Any:
-        value = _number(record, key, where)
-        if value is None:
+        if key not in numbers:
             used.append(key)
             return defaults[default_key]
-        return value
+        return numbers[key]
 
     tags = _tags(record.get("tags", ""))
     engineers = pick("engineers", "engineers")
     kloc = pick("kloc", "kloc")
     deploys = pick("prod_deploys_per_week", "prod_deploys_per_week")
-    services = _number(record, "services", where)
+    services = numbers.get("services")
     if services is None:
         used.append("services")
         services = 1
@@ -455,7 +499,7 @@ def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, default
     processes: list[dict[str, Any]] = [web]
     database = record.get("database", "")
     db_names = tags.get("database", [])
-    if db_names or (database and database.lower() not in {"no", "n", "false", "0"}):
+    if db_names or (database and database.lower() not in NO):
         processes.append({"name": app_id(db_names[0] if db_names else (database if not _yes(database) else "database")),
                           "kind": "database", "stateful": True, "data_gb": defaults["database_gb"]})
     used.append("native_dependencies")
@@ -471,11 +515,11 @@ def _row_app(aid: str, record: Mapping[str, str], where: str, line: int, default
     }
     if doc["description"] is None:
         del doc["description"]
-    q = validate_document(doc, _row_marks(doc, line), where.rsplit(":", 1)[0])
+    q = validate_document(doc, _row_marks(doc, line), file)
     return App(
         id=aid,
         name=record["name"],
-        source=where,
+        source=f"{file}:{line}",
         questionnaire=q,
         depends_on=tuple(app_id(d) for d in record.get("depends_on", "").split(";") if d.strip()),
         critical=_yes(record.get("critical", "")),
@@ -502,18 +546,39 @@ def _mark_all(values: dict[Loc, tuple[int, int]], obj: Any, loc: tuple[Any, ...]
             _mark_all(values, v, (*loc, i), at)
 
 
-def check_dependencies(apps: Iterable[App]) -> list[Problem]:
-    """Dependencies that name no application of the portfolio."""
+def check_portfolio(portfolio: Portfolio) -> None:
+    """Raise InputError when the applications' dependencies do not hold together
+    (``check_dependencies``), listing with them every application's own input problems, so
+    none hides another; else the run goes on and the applications that could not be read are
+    reported as failures."""
+    problems = check_dependencies(portfolio.apps, portfolio.failures)
+    if problems:
+        raise InputError([*(p for f in portfolio.failures for p in f.located()), *problems])
+
+
+def check_dependencies(apps: Iterable[App], failures: Iterable[Failure] = ()) -> list[Problem]:
+    """Dependencies that name no application of the portfolio, or one that could not be read
+    (one of ``failures``)."""
+    apps = list(apps)
     ids = {a.id for a in apps}
+    unread = {f.id: f.source for f in failures}
     problems = []
     for a in apps:
         for i, d in enumerate(a.depends_on):
             if d in ids:
                 continue
-            message = f"depends on '{d}', which is not an application of this portfolio"
-            if i < len(a.depends_at):  # written in portfolio.yaml: there, at its line
-                name, line, col = a.depends_at[i]
-                problems.append(Problem(name, message, line, col, f"applications.{a.id}.depends_on[{i}]"))
+            if d in unread:
+                message = f"depends on '{d}', which could not be read ({unread[d]})"
             else:
-                problems.append(Problem(a.source, message, field="depends_on"))
+                message = f"depends on '{d}', which is not an application of this portfolio"
+            problems.append(_dependency_problem(a, i, message))
     return problems
+
+
+def _dependency_problem(a: App, i: int, message: str) -> Problem:
+    """A problem with ``a``'s dependency ``i``: where it was written (portfolio.yaml's line and
+    column, else ``a``'s file or row)."""
+    if i < len(a.depends_at):  # written in portfolio.yaml: there, at its line
+        name, line, col = a.depends_at[i]
+        return Problem(name, message, line, col, f"applications.{a.id}.depends_on[{i}]")
+    return Problem(a.source, message, field="depends_on")
