@@ -85,7 +85,7 @@ def test_every_problem_of_a_row_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["maybe", "sure", "2", "nope"])
 def test_critical_must_be_yes_or_no(tmp_path: Path, value: str) -> None:
-    path = _csv(tmp_path, f"a,A,2,10,1,1,no,{value},\n")
+    path = _csv(tmp_path, f"a,A,2,10,1,1,no,{value},\nb,B,2,10,1,1,no,no,\n")
     (failure,) = load_portfolio(path).failures
     assert [str(p) for p in failure.problems] == [
         f"{path}:2: critical: expected yes or no (true/false, 1/0), got '{value}'"
@@ -112,6 +112,58 @@ def test_the_command_lists_each_problem_of_a_row_on_its_own_line(
         f"{path}:2: critical: expected yes or no (true/false, 1/0), got 'maybe' (application 'a' "
         "not assessed)",
     ]
+
+
+
+@pytest.mark.parametrize("rows", ["", "\n\n", ",,,,,,,,\n"])
+def test_an_inventory_without_applications_is_refused(tmp_path: Path, rows: str) -> None:
+    path = _csv(tmp_path, rows)
+    assert _problems(path) == [f"{path}: no applications: no row below the header names one"]
+
+
+def test_a_konveyor_inventory_of_dependency_rows_only_has_no_applications(tmp_path: Path) -> None:
+    path = tmp_path / "konveyor.csv"
+    path.write_text("Record Type 1,Application Name,Description\n2,,\n", encoding="utf-8")
+    assert _problems(path) == [f"{path}: no applications: no row below the header names one"]
+
+
+def test_when_no_row_can_be_read_each_ones_problems_are_the_error(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,A,2,10,1,1,no,maybe,\nb,B,-2,10,1,1,no,no,\n")
+    assert _problems(path) == [
+        f"{path}:2: critical: expected yes or no (true/false, 1/0), got 'maybe'",
+        f"{path}:3: engineers: must be 0 or more, got -2",
+    ]
+
+
+def test_an_unterminated_quote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path, 'a,A,2,10,1,1,no,no,\nx,"unterminated,,,,,\nb,B,2,10,1,1,no,no,\n')
+    assert _problems(path) == [
+        f"{path}:3: a quoted field that starts in this row is never closed (a '\"' is missing)"
+    ]
+
+
+def test_text_after_a_closing_quote_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path, 'a,A,2,10,1,1,no,no,\nb,"B"x,2,10,1,1,no,no,\n')
+    assert _problems(path) == [f"{path}:3: not valid CSV: ',' expected after '\"'"]
+
+
+def test_rows_after_a_quoted_line_break_keep_their_line_numbers(tmp_path: Path) -> None:
+    """A quoted field may hold a line break: the next row starts a line later."""
+    path = _csv(tmp_path, 'a,"Two\nlines",2,10,1,1,no,no,\nb,B,two,10,1,1,no,no,\n')
+    portfolio = load_portfolio(path)
+    assert [a.source for a in portfolio.apps] == [f"{path}:2"]
+    (failure,) = portfolio.failures
+    assert [str(p) for p in failure.problems] == [f"{path}:4: engineers: expected a number, got 'two'"]
+
+
+def test_a_folder_whose_questionnaires_all_fail_is_refused_with_each_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    for name in ("one", "two"):
+        (folder / f"{name}.yaml").write_text("schema_version: 1\nname: X\nteam: {engineers: -3}\n",
+                                             encoding="utf-8")
+    files = [p.split(":")[0] for p in _problems(folder)]
+    assert files == sorted(files) and set(files) == {str(folder / "one.yaml"), str(folder / "two.yaml")}
 
 
 # ---- outputs ------------------------------------------------------------------------------------

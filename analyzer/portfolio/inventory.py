@@ -230,6 +230,7 @@ def _from_folder(folder: Path) -> Portfolio:
                 depends_at=where.each(("applications", key, "depends_on"), len(depends)),
             )
         )
+    _something_to_assess(apps, failures, str(folder), "no questionnaire")
     unknown = sorted(set(apps_meta) - set(seen))
     if unknown:
         raise InputError([
@@ -319,19 +320,19 @@ def _from_csv(path: Path) -> Portfolio:
         marks = loaded.marks
         shared = _portfolio_file(loaded.data, str(shared_file), marks)
     text = read_text(path, what="inventory CSV", kind="comma-separated text")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _csv_records(text, str(path))
     if not rows:
         raise InputError([Problem(str(path), "the inventory is empty", 1, 1)])
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in rows[0][1]]
     konveyor = KONVEYOR_NAME in header
     if not konveyor and "name" not in header:
-        raise InputError([Problem(str(path), f"no 'name' column (nor Konveyor's 'Application Name'); columns are: {', '.join(rows[0][:12])}", 1, 1)])
+        raise InputError([Problem(str(path), f"no 'name' column (nor Konveyor's 'Application Name'); columns are: {', '.join(rows[0][1][:12])}", 1, 1)])
     if len(rows) - 1 > MAX_APPLICATIONS:
         raise InputError([Problem(str(path), f"more than {MAX_APPLICATIONS:,} applications")])
     apps: list[App] = []
     failures: list[Failure] = []
     seen: set[str] = set()
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         record = dict(zip(header, (c.strip() for c in row), strict=False))
@@ -355,6 +356,7 @@ def _from_csv(path: Path) -> Portfolio:
             failures.append(Failure.unread(aid, where, exc.problems))
             continue
         apps.append(app)
+    _something_to_assess(apps, failures, str(path), "no row below the header names one")
     meta: Mapping[str, Any] = shared.get("applications", {})
     written: Mapping[str, str] = shared.get("application_keys", {})
     where_shared = _Where(str(shared_file), marks)
@@ -373,6 +375,35 @@ def _from_csv(path: Path) -> Portfolio:
         ) if konveyor else (),
         inputs=(path, *([shared_file] if shared_file.is_file() else [])),
     )
+
+
+def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """Each record of an inventory with the line it starts on (a quoted field may hold line
+    breaks). A malformed record -- a quote never closed, text after a closing quote -- raises
+    InputError at its line."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    records = []
+    start = 1
+    try:
+        for row in reader:
+            records.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if str(exc) == "unexpected end of data":  # the end of the file inside a quoted field
+            raise InputError([Problem(name, "a quoted field that starts in this row is never "
+                                      "closed (a '\"' is missing)", start)]) from None
+        raise InputError([Problem(name, f"not valid CSV: {exc}", reader.line_num)]) from None
+    return records
+
+
+def _something_to_assess(apps: list[App], failures: list[Failure], name: str, none: str) -> None:
+    """Raise InputError when no application could be read: every failure's problems, or that
+    there are no applications (``none``: why)."""
+    if apps:
+        return
+    if failures:
+        raise InputError([p for f in failures for p in f.located()])
+    raise InputError([Problem(name, f"no applications: {none}")])
 
 
 def _with_meta(a: App, meta: Mapping[str, Any], where: _Where, key: str) -> App:
