@@ -262,9 +262,12 @@ def test_dependency_from_portfolio_yaml_beside_a_csv_is_located(tmp_path: Path) 
     assert a.depends_on == ("b", "nowhere") and b.depends_on == ("a",) and b.critical
     with pytest.raises(InputError) as err:
         run_portfolio(p, samples=200, seed=1)
-    assert [str(x) for x in err.value.problems] == [
-        f"{tmp_path / 'portfolio.yaml'}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
-        "which is not an application of this portfolio"
+    shared = tmp_path / "portfolio.yaml"
+    assert [str(x) for x in err.value.problems] == [  # a -> b in portfolio.yaml, b -> a in the row
+        f"{shared}:6:9: applications.a.depends_on[0]: depends on 'b': a dependency cycle among a, b",
+        f"{shared}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
+        "which is not an application of this portfolio",
+        f"{tmp_path / 'apps.csv'}:3: depends_on: depends on 'a': a dependency cycle among a, b",
     ]
 
 # ---- the shared platform and the lean decision ------------------------------------------------

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer._io.paths import data_dir
 from analyzer.app.cli import main
 from analyzer.errors import EXIT_INPUT, EXIT_IO, InputError
-from analyzer.portfolio.inventory import load_portfolio
+from analyzer.portfolio.inventory import App, dependency_cycles, load_portfolio
 from analyzer.portfolio.run import run_portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
@@ -164,6 +166,82 @@ def test_a_folder_whose_questionnaires_all_fail_is_refused_with_each_problem(tmp
                                              encoding="utf-8")
     files = [p.split(":")[0] for p in _problems(folder)]
     assert files == sorted(files) and set(files) == {str(folder / "one.yaml"), str(folder / "two.yaml")}
+
+
+
+# ---- dependencies --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("moves", [True, False])
+def test_a_dependency_cycle_is_an_error_at_each_line_whether_or_not_they_move(
+    tmp_path: Path, moves: bool
+) -> None:
+    """a -> b -> c -> a; d depends on the cycle without being in it. With or without a platform
+    worth building, the cycle stops the run before any application is assessed."""
+    engineers = 12 if moves else 1
+    path = _csv(tmp_path, f"a,A,{engineers},10,1,1,no,no,b\nb,B,{engineers},10,1,1,no,no,c\n"
+                          f"c,C,{engineers},10,1,1,no,no,a\nd,D,{engineers},10,1,1,no,no,a\n")
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(path), samples=200, seed=1)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:2: depends_on: depends on 'b': a dependency cycle among a, b, c",
+        f"{path}:3: depends_on: depends on 'c': a dependency cycle among a, b, c",
+        f"{path}:4: depends_on: depends on 'a': a dependency cycle among a, b, c",
+    ]
+
+
+def test_a_self_dependency_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,A,2,10,1,1,no,no,\nb,B,2,10,1,1,no,no,a;b\n")
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(path), samples=200, seed=1)
+    assert [str(p) for p in err.value.problems] == [f"{path}:3: depends_on: depends on itself"]
+
+
+def test_a_cycle_written_in_portfolio_yaml_is_located_there(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    shared = folder / "portfolio.yaml"
+    shared.write_text("applications:\n  monolith:\n    depends_on: [service-component]\n"
+                      "  service-component:\n    depends_on: [monolith]\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(folder), samples=200, seed=1)
+    cycle = "a dependency cycle among monolith, service-component"
+    assert [str(p) for p in err.value.problems] == [
+        f"{shared}:3:18: applications.monolith.depends_on[0]: depends on 'service-component': {cycle}",
+        f"{shared}:5:18: applications.service-component.depends_on[0]: depends on 'monolith': {cycle}",
+    ]
+
+
+def _reaches(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph[node])
+    return seen
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.sets(st.sampled_from("abcdefghz")),
+                       min_size=1))
+@settings(max_examples=200, deadline=None)
+def test_dependency_cycles_are_the_applications_that_reach_each_other(
+    deps: dict[str, set[str]]
+) -> None:
+    """Two applications are in one cycle exactly when each reaches the other through the
+    dependencies (z is not an application; a self-dependency alone is no cycle)."""
+    apps = [_app(aid, tuple(sorted(ds))) for aid, ds in deps.items()]
+    graph = {aid: {d for d in ds if d in deps and d != aid} for aid, ds in deps.items()}
+    reach = {aid: _reaches(graph, aid) for aid in deps}
+    expected = sorted({tuple(sorted({a, *(b for b in deps if b in reach[a] and a in reach[b])}))
+                       for a in deps if any(a in reach[b] for b in reach[a])})
+    assert dependency_cycles(apps) == expected
+
+
+def _app(aid: str, depends_on: tuple[str, ...]) -> App:
+    """An application with only an id and its dependencies (the questionnaire is not read)."""
+    return App(id=aid, name=aid, source="x.csv", questionnaire=None,  # type: ignore[arg-type]
+               depends_on=depends_on)
 
 
 # ---- outputs ------------------------------------------------------------------------------------

@@ -589,21 +589,78 @@ def check_portfolio(portfolio: Portfolio) -> None:
 
 def check_dependencies(apps: Iterable[App], failures: Iterable[Failure] = ()) -> list[Problem]:
     """Dependencies that name no application of the portfolio, or one that could not be read
-    (one of ``failures``)."""
+    (one of ``failures``), an application itself, or one that depends on it in turn (a cycle):
+    none can be planned, whether or not the applications move. In the order written."""
     apps = list(apps)
     ids = {a.id for a in apps}
     unread = {f.id: f.source for f in failures}
+    cycle_of = {aid: cycle for cycle in dependency_cycles(apps) for aid in cycle}
     problems = []
     for a in apps:
+        cycle = cycle_of.get(a.id, ())
         for i, d in enumerate(a.depends_on):
-            if d in ids:
+            if d == a.id:
+                message = "depends on itself"
+            elif d in cycle:
+                message = f"depends on '{d}': a dependency cycle among {', '.join(cycle)}"
+            elif d in ids:
                 continue
-            if d in unread:
+            elif d in unread:
                 message = f"depends on '{d}', which could not be read ({unread[d]})"
             else:
                 message = f"depends on '{d}', which is not an application of this portfolio"
             problems.append(_dependency_problem(a, i, message))
     return problems
+
+
+def dependency_cycles(apps: Iterable[App]) -> list[tuple[str, ...]]:
+    """The groups of applications that depend on one another in a circle, directly or through
+    others (the strongly connected components of more than one application; Tarjan 1972,
+    without recursion), each sorted; a dependency on the application itself is not one."""
+    apps = list(apps)
+    ids = {a.id for a in apps}
+    graph = {a.id: sorted({d for d in a.depends_on if d in ids and d != a.id}) for a in apps}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[tuple[str, ...]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+
+    for root in graph:
+        if root in index:
+            continue
+        visit(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    visit(child)
+                    work.append((child, iter(graph[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:  # every child seen: close the node
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        cycles.append(tuple(sorted(component)))
+    return sorted(cycles)
 
 
 def _dependency_problem(a: App, i: int, message: str) -> Problem:
