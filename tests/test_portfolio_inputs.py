@@ -244,6 +244,59 @@ def _app(aid: str, depends_on: tuple[str, ...]) -> App:
                depends_on=depends_on)
 
 
+
+# ---- portfolio.yaml -------------------------------------------------------------------------------
+
+
+def test_every_problem_of_a_folder_is_reported_in_one_run(tmp_path: Path) -> None:
+    """portfolio.yaml's shape, its plan, an application it names that is not there, and a
+    broken questionnaire: all in the one error."""
+    folder = _folder(tmp_path)
+    shared = folder / "portfolio.yaml"
+    shared.write_text(
+        "colour: blue\n"
+        "plan:\n  wave_months: soon\n  migration_people: -1\n"
+        "applications:\n  ghost: {}\n  monolith: {critical: maybe}\n",
+        encoding="utf-8",
+    )
+    broken = folder / "broken.yaml"
+    broken.write_text("schema_version: 1\nname: Broken\nteam: {engineers: -3}\n", encoding="utf-8")
+    problems = _problems(folder)
+    assert problems[:5] == [
+        f"{shared}:1:1: colour: unknown field 'colour'",
+        f"{shared}:7:24: applications.monolith.critical: expected yes/no, got 'maybe'",
+        f"{shared}:3:16: plan.wave_months: expected a number, got 'soon'",
+        f"{shared}:4:21: plan.migration_people: must be above 0, got -1",
+        f"{shared}:6:3: applications.ghost: application 'ghost' has no questionnaire in {folder}",
+    ]
+    assert problems[5:] and all(p.startswith(f"{broken}:") for p in problems[5:])
+
+
+def test_every_problem_beside_an_inventory_is_reported_in_one_run(tmp_path: Path) -> None:
+    """portfolio.yaml beside a CSV: its plan, an application that is no row (it was silently
+    ignored), a dependency it gives, and a row's own problem, in one run."""
+    path = _csv(tmp_path, "a,A,2,10,1,1,no,no,\nb,B,two,10,1,1,no,no,\n")
+    shared = tmp_path / "portfolio.yaml"
+    shared.write_text("plan:\n  critical_last: 3\napplications:\n  Gone: {}\n"
+                      "  a:\n    depends_on: [nowhere]\n", encoding="utf-8")
+    assert _problems(path) == [
+        f"{shared}:2:18: plan.critical_last: expected a yes/no, got 3",
+        f"{shared}:4:3: applications.Gone: application 'gone' has no row in {path}",
+        f"{path}:3: engineers: expected a number, got 'two'",
+        f"{shared}:6:18: applications.a.depends_on[0]: depends on 'nowhere', which is not an "
+        "application of this portfolio",
+    ]
+
+
+def test_an_unreadable_portfolio_yaml_is_reported_with_the_rows_problems(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "a,A,2,10,1,1,no,no,\nb,B,-1,10,1,1,no,no,\n")
+    shared = tmp_path / "portfolio.yaml"
+    shared.write_text("plan: [unclosed\n", encoding="utf-8")
+    problems = _problems(path)
+    assert len(problems) == 2 and problems[0].startswith(f"{shared}:")
+    assert problems[1] == f"{path}:3: engineers: must be 0 or more, got -1"
+
+
 # ---- outputs ------------------------------------------------------------------------------------
 
 ROWS = "a,A,2,10,1,1,no,no,\nb,B,3,20,1,2,no,no,a\n"

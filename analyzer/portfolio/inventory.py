@@ -112,13 +112,12 @@ def settings() -> dict[str, Any]:
 
 
 def _plan(
-    base: Mapping[str, Any], override: Mapping[str, Any], name: str, marks: Marks | None = None
-) -> PlanSettings:
-    """The bundled plan settings with portfolio.yaml's ``plan`` overrides, each checked; a
-    problem is located at its line and column in ``name`` when ``marks`` are given."""
+    base: Mapping[str, Any], override: Mapping[str, Any], where: _Where
+) -> tuple[PlanSettings, list[Problem]]:
+    """The bundled plan settings with portfolio.yaml's ``plan`` overrides, and a problem for
+    each override that is wrong (located in the file; the bundled value stands in for it)."""
     values = {k: v["value"] for k, v in base.items()}
     problems = []
-    where = _Where(name, marks)
     for key, value in override.items():
         if key not in values:
             problems.append(where.problem(("plan", key), f"unknown plan setting '{key}'", on_key=True))
@@ -131,15 +130,13 @@ def _plan(
             problems.append(where.problem(("plan", key), f"must be above 0, got {value}"))
             continue
         values[key] = value
-    if problems:
-        raise InputError(problems)
     return PlanSettings(
         wave_months=float(values["wave_months"]),
         migration_people=float(values["migration_people"]),
         hours_per_person_month=float(values["hours_per_person_month"]),
         critical_last=bool(values["critical_last"]),
         horizon_months=int(values["horizon_months"]),
-    )
+    ), problems
 
 
 @dataclass(frozen=True)
@@ -183,24 +180,16 @@ def load_portfolio(source: str | Path) -> Portfolio:
 
 def _from_folder(folder: Path) -> Portfolio:
     conf = settings()
-    shared: dict[str, Any] = {}
-    shared_file = folder / PORTFOLIO_FILE
-    marks: Marks | None = None
-    if shared_file.is_file():
-        loaded = load_yaml(shared_file, what="portfolio file")
-        marks = loaded.marks
-        shared = _portfolio_file(loaded.data, str(shared_file), marks)
-    where = _Where(str(shared_file), marks)
+    shared = _read_shared(folder / PORTFOLIO_FILE, conf)
     files = sorted(p for p in folder.glob("*.yaml") if p.name != PORTFOLIO_FILE)
     files += sorted(folder.glob("*.yml"))
     if not files:
         inventories = sorted(folder.glob("*.csv"))
         hint = f"; to read the inventory, give the file: {inventories[0]}" if inventories else ""
-        raise InputError(
-            [Problem(str(folder), f"no questionnaires (*.yaml) in this folder{hint}")]
-        )
-    apps_meta: Mapping[str, Any] = shared.get("applications", {})
-    written: Mapping[str, str] = shared.get("application_keys", {})  # id -> key as written
+        raise InputError([
+            *shared.problems,
+            Problem(str(folder), f"no questionnaires (*.yaml) in this folder{hint}"),
+        ])
     apps: list[App] = []
     failures: list[Failure] = []
     seen: dict[str, str] = {}
@@ -216,9 +205,8 @@ def _from_folder(folder: Path) -> Portfolio:
         except InputError as exc:
             failures.append(Failure.unread(aid, str(f), exc.problems))
             continue
-        meta = apps_meta.get(aid, {})
+        meta = shared.applications.get(aid, {})
         depends = meta.get("depends_on", ())
-        key = written.get(aid, aid)
         apps.append(
             App(
                 id=aid,
@@ -227,66 +215,124 @@ def _from_folder(folder: Path) -> Portfolio:
                 questionnaire=q,
                 depends_on=tuple(app_id(str(d)) for d in depends),
                 critical=bool(meta.get("critical", False)),
-                depends_at=where.each(("applications", key, "depends_on"), len(depends)),
+                depends_at=shared.depends_at(aid, len(depends)),
             )
         )
-    _something_to_assess(apps, failures, str(folder), "no questionnaire")
-    unknown = sorted(set(apps_meta) - set(seen))
-    if unknown:
-        raise InputError([
-            where.problem(("applications", written.get(u, u)),
-                          f"application '{u}' has no questionnaire in {folder}", on_key=True)
-            for u in unknown
-        ])
-    return Portfolio(
-        name=str(shared.get("name") or folder.name),
+    portfolio = Portfolio(
+        name=str(shared.data.get("name") or folder.name),
         source=str(folder),
         apps=tuple(apps),
         failures=tuple(failures),
-        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file), marks),
+        plan=shared.plan,
         platform_items=tuple(conf["platform_items"]),
-        inputs=(*files, *([shared_file] if shared_file.is_file() else [])),
+        inputs=(*files, *shared.files),
+    )
+    return _checked(portfolio, [*shared.problems, *shared.unknown(seen, f"no questionnaire in {folder}")],
+                    "no questionnaire")
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """A portfolio's portfolio.yaml as read: its fields, its well-formed ``applications``
+    entries by id, the plan, and every problem found in it (located)."""
+
+    data: Mapping[str, Any]
+    applications: Mapping[str, Mapping[str, Any]]
+    keys: Mapping[str, Any]  # id -> the key as written
+    plan: PlanSettings
+    where: _Where
+    problems: tuple[Problem, ...]
+    files: tuple[Path, ...]  # the file, when there is one
+
+    def depends_at(self, aid: str, n: int) -> tuple[tuple[str, int, int], ...]:
+        """Where each of application ``aid``'s ``n`` dependencies is written."""
+        return self.where.each(("applications", self.keys.get(aid, aid), "depends_on"), n)
+
+    def unknown(self, ids: Iterable[str], missing: str) -> list[Problem]:
+        """A problem for each application named here that is not one of ``ids`` (``missing``:
+        what it has not), at its key."""
+        return [
+            self.where.problem(("applications", self.keys.get(u, u)),
+                               f"application '{u}' has {missing}", on_key=True)
+            for u in sorted(set(self.applications) - set(ids))
+        ]
+
+
+def _read_shared(path: Path, conf: Mapping[str, Any]) -> _Shared:
+    """portfolio.yaml at ``path`` (none: the bundled plan), every problem in it collected."""
+    data: Any = None
+    marks: Marks | None = None
+    problems: list[Problem] = []
+    if path.is_file():
+        try:
+            loaded = load_yaml(path, what="portfolio file")
+            data, marks = loaded.data, loaded.marks
+        except InputError as exc:  # unreadable: its problems, and the rest is checked as usual
+            problems += exc.problems
+    where = _Where(str(path), marks)
+    fields, shape = _portfolio_file(data, where)
+    apps = fields.get("applications", {})
+    plan, plan_problems = _plan(conf["plan"], fields.get("plan", {}), where)
+    return _Shared(
+        data=fields,
+        applications={app_id(str(k)): v for k, v in apps.items()},
+        keys={app_id(str(k)): k for k in apps},
+        plan=plan,
+        where=where,
+        problems=(*problems, *shape, *plan_problems),
+        files=(path,) if path.is_file() else (),
     )
 
 
-def _portfolio_file(data: Any, name: str, marks: Marks | None = None) -> dict[str, Any]:
+def _portfolio_file(data: Any, where: _Where) -> tuple[dict[str, Any], list[Problem]]:
     """Check the shape of portfolio.yaml: name, plan, applications.<id>.{depends_on, critical}.
-    Each problem is located in the file (``marks``); ``application_keys`` maps each id to its
-    key as written."""
-    where = _Where(name, marks)
+    Returns its fields with ``plan`` and ``applications`` kept only where they are mappings
+    (each application's entry only where it is well formed), and every problem, located."""
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict):
-        raise InputError([where.problem((), "expected a mapping (name:, plan:, applications:)")])
+        return {}, [where.problem((), "expected a mapping (name:, plan:, applications:)")]
     problems = []
+    fields = dict(data)
     for key in data:
         if key not in {"schema_version", "name", "plan", "applications"}:
             problems.append(where.problem((key,), f"unknown field '{key}'", on_key=True))
-    plan = data.get("plan", {})
-    if not isinstance(plan, dict):
+    if not isinstance(data.get("plan", {}), dict):
         problems.append(where.problem(("plan",), "expected a mapping of settings"))
+        del fields["plan"]
     apps = data.get("applications", {})
     if not isinstance(apps, dict):
         problems.append(where.problem(("applications",), "expected a mapping of application ids"))
         apps = {}
+    fields["applications"] = {}
     for aid, meta in apps.items():
         loc: Loc = ("applications", aid)
         if not isinstance(meta, dict):
             problems.append(where.problem(loc, "expected {depends_on: [ids], critical: yes/no}"))
             continue
+        found = len(problems)
         for extra in sorted(set(meta) - {"depends_on", "critical"}, key=str):
             problems.append(where.problem((*loc, extra), f"unknown field '{extra}' (expected depends_on, critical)", on_key=True))
         if not isinstance(meta.get("depends_on", []), list):
             problems.append(where.problem((*loc, "depends_on"), "expected a list of application ids"))
         if not isinstance(meta.get("critical", False), bool):
             problems.append(where.problem((*loc, "critical"), f"expected yes/no, got {meta['critical']!r}"))
-    if problems:
-        raise InputError(problems)
-    return {
-        **data,
-        "applications": {app_id(str(k)): v for k, v in apps.items()},
-        "application_keys": {app_id(str(k)): k for k in apps},
-    }
+        if len(problems) == found:
+            fields["applications"][aid] = meta
+    return fields, problems
+
+
+def _checked(portfolio: Portfolio, problems: list[Problem], none: str) -> Portfolio:
+    """``portfolio``, unless there are ``problems`` (in portfolio.yaml) or no application could
+    be read: then InputError listing those, every application's own problems and the
+    dependencies' (``check_dependencies``), all in one run. ``none``: why there are no
+    applications when none failed either."""
+    if portfolio.apps and not problems:
+        return portfolio
+    unread = [p for f in portfolio.failures for p in f.located()]
+    if not portfolio.apps and not unread:
+        unread = [Problem(portfolio.source, f"no applications: {none}")]
+    raise InputError([*problems, *unread, *check_dependencies(portfolio.apps, portfolio.failures)])
 
 
 # ---- an inventory CSV --------------------------------------------------------------------------
@@ -312,13 +358,8 @@ KONVEYOR_NAME = "application name"
 
 def _from_csv(path: Path) -> Portfolio:
     conf = settings()
-    shared: dict[str, Any] = {}
-    shared_file = path.parent / PORTFOLIO_FILE
-    marks: Marks | None = None
-    if shared_file.is_file():  # a portfolio.yaml beside the CSV: name and plan (applications come from the rows)
-        loaded = load_yaml(shared_file, what="portfolio file")
-        marks = loaded.marks
-        shared = _portfolio_file(loaded.data, str(shared_file), marks)
+    # a portfolio.yaml beside the CSV: name, plan, and dependencies and flags by application id
+    shared = _read_shared(path.parent / PORTFOLIO_FILE, conf)
     text = read_text(path, what="inventory CSV", kind="comma-separated text")
     rows = _csv_records(text, str(path))
     if not rows:
@@ -331,7 +372,7 @@ def _from_csv(path: Path) -> Portfolio:
         raise InputError([Problem(str(path), f"more than {MAX_APPLICATIONS:,} applications")])
     apps: list[App] = []
     failures: list[Failure] = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # every id of a row, read or not
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
@@ -356,25 +397,23 @@ def _from_csv(path: Path) -> Portfolio:
             failures.append(Failure.unread(aid, where, exc.problems))
             continue
         apps.append(app)
-    _something_to_assess(apps, failures, str(path), "no row below the header names one")
-    meta: Mapping[str, Any] = shared.get("applications", {})
-    written: Mapping[str, str] = shared.get("application_keys", {})
-    where_shared = _Where(str(shared_file), marks)
-    apps = [_with_meta(a, meta[a.id], where_shared, written.get(a.id, a.id)) if a.id in meta else a for a in apps]
+    apps = [_with_meta(a, shared) if a.id in shared.applications else a for a in apps]
     default_name = path.parent.name if path.stem.lower() in {"inventory", "applications", "apps"} else path.stem
-    return Portfolio(
-        name=str(shared.get("name") or default_name),
+    portfolio = Portfolio(
+        name=str(shared.data.get("name") or default_name),
         source=str(path),
         apps=tuple(apps),
         failures=tuple(failures),
-        plan=_plan(conf["plan"], shared.get("plan", {}), str(shared_file), marks),
+        plan=shared.plan,
         platform_items=tuple(conf["platform_items"]),
         notes=(
             "Read as a Konveyor/MTA application-import CSV: name, description, business service and "
             "tags are used; team, code size and delivery come from defaults (listed per application).",
         ) if konveyor else (),
-        inputs=(path, *([shared_file] if shared_file.is_file() else [])),
+        inputs=(path, *shared.files),
     )
+    return _checked(portfolio, [*shared.problems, *shared.unknown(seen, f"no row in {path}")],
+                    "no row below the header names one")
 
 
 def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
@@ -396,25 +435,16 @@ def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _something_to_assess(apps: list[App], failures: list[Failure], name: str, none: str) -> None:
-    """Raise InputError when no application could be read: every failure's problems, or that
-    there are no applications (``none``: why)."""
-    if apps:
-        return
-    if failures:
-        raise InputError([p for f in failures for p in f.located()])
-    raise InputError([Problem(name, f"no applications: {none}")])
-
-
-def _with_meta(a: App, meta: Mapping[str, Any], where: _Where, key: str) -> App:
+def _with_meta(a: App, shared: _Shared) -> App:
     """A row's application with portfolio.yaml's ``applications.<id>``: its dependencies where
     the row gives none (located in portfolio.yaml), business-critical if either says so."""
+    meta = shared.applications[a.id]
     if a.depends_on:
         return replace(a, critical=a.critical or bool(meta.get("critical", False)))
     depends = meta.get("depends_on", ())
     return replace(
         a, depends_on=tuple(app_id(str(d)) for d in depends),
-        depends_at=where.each(("applications", key, "depends_on"), len(depends)),
+        depends_at=shared.depends_at(a.id, len(depends)),
         critical=a.critical or bool(meta.get("critical", False)),
     )
 
