@@ -24,6 +24,8 @@ from analyzer.portfolio.run import run_portfolio
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 
 HEADER = "id,name,engineers,kloc,services,prod_deploys_per_week,database,critical,depends_on\n"
+#: Two applications that read and run: b depends on a.
+ROWS = "a,A,2,10,1,1,no,no,\nb,B,3,20,1,2,no,no,a\n"
 
 
 def _csv(tmp_path: Path, rows: str, name: str = "apps.csv") -> Path:
@@ -38,6 +40,36 @@ def _problems(path: Path) -> list[str]:
     return [str(p) for p in err.value.problems]
 
 
+@pytest.fixture(autouse=True)
+def _collector_back_on() -> Iterator[None]:
+    """``analyzer portfolio`` pauses the garbage collector for its process: this one goes on."""
+    yield
+    gc.enable()
+
+
+@pytest.fixture
+def no_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the command starts assessing applications."""
+
+    def tripwire(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the portfolio was run")
+
+    monkeypatch.setattr("analyzer.portfolio.run.run_portfolio", tripwire)
+
+
+def _portfolio(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["portfolio", *args, "--samples", "200", "--date", "2024-06-01"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _folder(tmp_path: Path) -> Path:
+    """The seed portfolio's questionnaires and portfolio.yaml in a folder of their own."""
+    folder = tmp_path / "apps"
+    shutil.copytree(SEED_PORTFOLIO, folder)
+    return folder
+
+
 # ---- reading the inventory ---------------------------------------------------------------------
 
 
@@ -45,7 +77,6 @@ def test_a_binary_inventory_is_not_called_yaml(tmp_path: Path) -> None:
     path = tmp_path / "apps.csv"
     path.write_bytes(HEADER.encode() + bytes(range(256)))
     assert _problems(path) == [f"{path}: the inventory CSV is binary, not comma-separated text"]
-
 
 
 @pytest.mark.parametrize(
@@ -116,7 +147,6 @@ def test_the_command_lists_each_problem_of_a_row_on_its_own_line(
     ]
 
 
-
 @pytest.mark.parametrize("rows", ["", "\n\n", ",,,,,,,,\n"])
 def test_an_inventory_without_applications_is_refused(tmp_path: Path, rows: str) -> None:
     path = _csv(tmp_path, rows)
@@ -166,7 +196,6 @@ def test_a_folder_whose_questionnaires_all_fail_is_refused_with_each_problem(tmp
                                              encoding="utf-8")
     files = [p.split(":")[0] for p in _problems(folder)]
     assert files == sorted(files) and set(files) == {str(folder / "one.yaml"), str(folder / "two.yaml")}
-
 
 
 # ---- dependencies --------------------------------------------------------------------------------
@@ -244,7 +273,6 @@ def _app(aid: str, depends_on: tuple[str, ...]) -> App:
                depends_on=depends_on)
 
 
-
 # ---- portfolio.yaml -------------------------------------------------------------------------------
 
 
@@ -298,39 +326,6 @@ def test_an_unreadable_portfolio_yaml_is_reported_with_the_rows_problems(tmp_pat
 
 
 # ---- outputs ------------------------------------------------------------------------------------
-
-ROWS = "a,A,2,10,1,1,no,no,\nb,B,3,20,1,2,no,no,a\n"
-
-
-@pytest.fixture(autouse=True)
-def _collector_back_on() -> Iterator[None]:
-    """``analyzer portfolio`` pauses the garbage collector for its process: this one goes on."""
-    yield
-    gc.enable()
-
-
-@pytest.fixture
-def no_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if the command starts assessing applications."""
-
-    def tripwire(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the portfolio was run")
-
-    monkeypatch.setattr("analyzer.portfolio.run.run_portfolio", tripwire)
-
-
-def _portfolio(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["portfolio", *args, "--samples", "200", "--date", "2024-06-01"])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def _folder(tmp_path: Path) -> Path:
-    """The seed portfolio's questionnaires and portfolio.yaml in a folder of their own."""
-    folder = tmp_path / "apps"
-    shutil.copytree(SEED_PORTFOLIO, folder)
-    return folder
-
 
 @pytest.mark.parametrize("extra", [(), ("--format", "csv")])
 @pytest.mark.usefixtures("no_run")
@@ -453,3 +448,17 @@ def test_dash_writes_to_standard_output(
     assert code == 0, captured.err
     assert {a["id"] for a in json.loads(captured.out)["applications"]} == {"a", "b"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["apps.csv"]  # no file named '-'
+
+
+def test_the_command_refuses_an_input_and_streams_to_standard_output(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The installed command, end to end: exit 2 and the inventory kept; -o - on stdout."""
+    inventory = _csv(tmp_path, ROWS)
+    before = inventory.read_bytes()
+    res = cli("portfolio", str(inventory), "-o", str(inventory), "--samples", "200")
+    assert res.code == EXIT_INPUT and "refusing to write over it" in res.err
+    assert inventory.read_bytes() == before
+    res = cli("portfolio", "apps.csv", "--format", "json", "-o", "-", "--samples", "200",
+              cwd=tmp_path)
+    assert res.code == 0, res.err
+    assert {a["id"] for a in json.loads(res.out)["applications"]} == {"a", "b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["apps.csv"]
