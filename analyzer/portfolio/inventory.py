@@ -165,7 +165,10 @@ class _Where:
 
 def load_portfolio(source: str | Path) -> Portfolio:
     """Read a portfolio folder or inventory CSV. Applications that fail to load are returned as
-    failures (the others go on); problems with the portfolio as a whole raise InputError."""
+    failures (the others go on); problems with the portfolio as a whole (portfolio.yaml, no
+    application that could be read) raise one InputError listing every problem found, the
+    applications' own and their dependencies' included (``check_portfolio`` checks the
+    dependencies of a portfolio that loads)."""
     path = Path(source)
     if path.is_dir():
         return _from_folder(path)
