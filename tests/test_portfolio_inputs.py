@@ -219,6 +219,18 @@ def test_a_dependency_cycle_is_an_error_at_each_line_whether_or_not_they_move(
     ]
 
 
+def test_a_long_cycle_is_counted_not_listed(tmp_path: Path) -> None:
+    n = 12
+    path = _csv(tmp_path, "".join(f"a{i:02d},A,2,10,1,1,no,no,a{(i + 1) % n:02d}\n" for i in range(n)))
+    with pytest.raises(InputError) as err:
+        run_portfolio(load_portfolio(path), samples=200, seed=1)
+    assert len(err.value.problems) == n
+    assert str(err.value.problems[0]) == (
+        f"{path}:2: depends_on: depends on 'a01': a dependency cycle among 12 applications (a00, "
+        "a01, a02, a03, a04, a05, a06, a07, a08, a09, ...)"
+    )
+
+
 def test_a_self_dependency_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = _csv(tmp_path, "a,A,2,10,1,1,no,no,\nb,B,2,10,1,1,no,no,a;b\n")
     with pytest.raises(InputError) as err:

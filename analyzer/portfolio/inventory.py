@@ -30,6 +30,8 @@ from analyzer.questionnaire.form import Questionnaire, validate_document
 PORTFOLIO_FILE = "portfolio.yaml"
 MAX_APPLICATIONS = 100_000
 _ID = re.compile(r"[^a-z0-9]+")
+#: Members of a dependency cycle named in its message; a longer one is counted, not listed.
+CYCLE_NAMED = 10
 #: How an inventory's yes/no columns (critical, database) may be written, case-insensitive.
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -635,7 +637,7 @@ def check_dependencies(apps: Iterable[App], failures: Iterable[Failure] = ()) ->
             if d == a.id:
                 message = "depends on itself"
             elif d in cycle:
-                message = f"depends on '{d}': a dependency cycle among {', '.join(cycle)}"
+                message = f"depends on '{d}': a dependency cycle among {_members(cycle)}"
             elif d in ids:
                 continue
             elif d in unread:
@@ -644,6 +646,13 @@ def check_dependencies(apps: Iterable[App], failures: Iterable[Failure] = ()) ->
                 message = f"depends on '{d}', which is not an application of this portfolio"
             problems.append(_dependency_problem(a, i, message))
     return problems
+
+
+def _members(cycle: tuple[str, ...]) -> str:
+    """A cycle's applications, named up to CYCLE_NAMED of them."""
+    if len(cycle) <= CYCLE_NAMED:
+        return ", ".join(cycle)
+    return f"{len(cycle):,} applications ({', '.join(cycle[:CYCLE_NAMED])}, ...)"
 
 
 def dependency_cycles(apps: Iterable[App]) -> list[tuple[str, ...]]:
