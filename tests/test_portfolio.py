@@ -220,7 +220,13 @@ def test_portfolio_yaml_problems_are_located_file_line_col_field(tmp_path: Path)
     assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.critical: ") for s in shown)
     line, col = _where(text, "owner:", on_key=True)
     assert any(s.startswith(f"{name}:{line}:{col}: applications.monolith.owner: unknown field") for s in shown)
-    # the shape is right once those are gone: the plan settings are checked next, also located
+    # the plan settings are checked in the same run, also located
+    line, col = _where(text, "wave_months: soon")
+    assert f"{name}:{line}:{col}: plan.wave_months: expected a number, got 'soon'" in shown
+    line, col = _where(text, "sprint_length:", on_key=True)
+    assert f"{name}:{line}:{col}: plan.sprint_length: unknown plan setting 'sprint_length'" in shown
+    assert len(shown) == 5
+    # and alone
     text = "plan:\n  wave_months: soon\n  sprint_length: 2\n"
     with pytest.raises(InputError) as err:
         load_portfolio(_seed_folder(tmp_path / "2", text))
@@ -237,8 +243,11 @@ def test_unknown_dependency_in_portfolio_yaml_is_located(tmp_path: Path) -> None
     with pytest.raises(InputError) as err:
         load_portfolio(folder)
     name = str(folder / "portfolio.yaml")
-    assert [str(p) for p in err.value.problems] == [
-        f"{name}:4:3: applications.ghost: application 'ghost' has no questionnaire in {folder}"
+    col = text.index("billing") - text.index("    depends_on") + 1
+    assert [str(p) for p in err.value.problems] == [  # both in one run
+        f"{name}:4:3: applications.ghost: application 'ghost' has no questionnaire in {folder}",
+        f"{name}:3:{col}: applications.monolith.depends_on[1]: depends on 'billing', which is "
+        "not an application of this portfolio",
     ]
     folder = _seed_folder(tmp_path / "2", text.replace("  ghost: {}\n", ""))
     with pytest.raises(InputError) as err:
@@ -262,9 +271,12 @@ def test_dependency_from_portfolio_yaml_beside_a_csv_is_located(tmp_path: Path) 
     assert a.depends_on == ("b", "nowhere") and b.depends_on == ("a",) and b.critical
     with pytest.raises(InputError) as err:
         run_portfolio(p, samples=200, seed=1)
-    assert [str(x) for x in err.value.problems] == [
-        f"{tmp_path / 'portfolio.yaml'}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
-        "which is not an application of this portfolio"
+    shared = tmp_path / "portfolio.yaml"
+    assert [str(x) for x in err.value.problems] == [  # a -> b in portfolio.yaml, b -> a in the row
+        f"{shared}:6:9: applications.a.depends_on[0]: depends on 'b': a dependency cycle among a, b",
+        f"{shared}:7:9: applications.a.depends_on[1]: depends on 'nowhere', "
+        "which is not an application of this portfolio",
+        f"{tmp_path / 'apps.csv'}:3: depends_on: depends on 'a': a dependency cycle among a, b",
     ]
 
 # ---- the shared platform and the lean decision ------------------------------------------------

@@ -111,9 +111,19 @@ def write_bytes_atomic(
     target; an existing target is kept as it was.
     """
     target = Path(path)
-    name = str(target)
     check_target(target, inputs)
-    if create_folder:
+    check_folder(target, create=create_folder)
+    _replace(target, data)
+    return target
+
+
+def check_folder(path: str | Path, *, create: bool = False) -> None:
+    """The folder ``path`` is to be written in: created with ``create`` (the default reports/
+    folder), else it must exist (OutputError, exit 3). A command checks it before its work, so
+    a wrong path fails fast; ``write_bytes_atomic`` checks it again."""
+    target = Path(path)
+    name = str(target)
+    if create:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -123,8 +133,6 @@ def write_bytes_atomic(
     elif not target.parent.is_dir():
         problem = "is not a folder" if target.parent.exists() else "does not exist; create it first"
         raise OutputError(f"{name}: {target.parent} {problem}")
-    _replace(target, data)
-    return target
 
 
 def remove_stale_temporaries(target: Path) -> int:

@@ -286,15 +286,18 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     return data, marks
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") -> str:
-    """Read a UTF-8 text file, refusing missing, oversized, binary or undecodable files."""
+def read_text(
+    path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file", kind: str = "YAML text"
+) -> str:
+    """Read a UTF-8 text file, refusing missing, oversized, binary or undecodable files;
+    ``kind`` names the text expected (a binary file is "not YAML text", "not CSV text")."""
     name = str(path)
     raw = read_bytes_limited(path, max_bytes=max_bytes, what=what)
     encoding = describe_encoding(raw)
     if encoding is not None:
         raise InputError([Problem(name, f"the {what} is {encoding} text; save it as UTF-8")])
     if b"\x00" in raw:
-        raise InputError([Problem(name, f"the {what} is binary, not YAML text")])
+        raise InputError([Problem(name, f"the {what} is binary, not {kind}")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

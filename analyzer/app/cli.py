@@ -17,6 +17,7 @@ from analyzer._version import __version__
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
+    from analyzer.portfolio.outputs import PortfolioFormat
     from analyzer.report.formats import Format
 
 Handler = Callable[[argparse.Namespace], int]
@@ -198,25 +199,46 @@ def _report_format(output: str | None, given: str | None) -> Format:
     """The report's format: ``--format``, else the extension of ``-o``, else PDF. The extension
     of ``-o`` must be the format's (``.docx``, a ``.yaml`` questionnaire or a ``.csv`` export is
     never written over by a report); an ADR is a ``.md`` file."""
+    from analyzer.report.formats import EXTENSIONS
+
+    return _output_format(output, given, EXTENSIONS, "a report")  # type: ignore[return-value]
+
+
+def _output_format(
+    output: str | None, given: str | None, extensions: dict[str, str], what: str
+) -> str:
+    """The format of ``what`` (a report, a portfolio): ``--format`` (``given``), else the
+    extension of ``-o`` (``output``), else PDF (Markdown on standard output). ``extensions``:
+    each format's file extension; the extension of ``-o`` must be the format's."""
     from analyzer.errors import InputError, Problem
-    from analyzer.report.formats import EXTENSIONS, FORMATS
 
     if output is None or output in STDOUT_NAMES:
-        default: Format = "pdf" if output is None else "md"
-        return given or default  # type: ignore[return-value]
-    suffix = Path(output).suffix.lower().lstrip(".")
-    suffix = "md" if suffix == "markdown" else suffix
-    if given is not None and EXTENSIONS.get(given) == suffix:
-        return given  # type: ignore[return-value]
-    if given is None and suffix in FORMATS:
-        return suffix  # type: ignore[return-value]
-    if suffix in EXTENSIONS.values():
+        return given or ("pdf" if output is None else "md")
+    suffix = _suffix(output)
+    if given is not None and extensions.get(given) == suffix:
+        return given
+    if given is None and suffix in extensions:
+        return suffix
+    if suffix in extensions.values():
         message = f"'{output}' ends in .{suffix} but --format is {given}"
     else:
-        what = f"ends in '.{suffix}'" if suffix else "has no extension"
-        known = ", ".join(sorted({f".{e}" for e in EXTENSIONS.values()}))
-        message = f"'{output}' {what}; a report is written to a {known} file"
+        message = f"'{output}' {_has_extension(suffix)}; {what} is written to a " \
+                  f"{_known(extensions)} file"
     raise InputError([Problem("-o", message)])
+
+
+def _suffix(output: str) -> str:
+    """The extension of ``-o``, lower case, without its dot (``.markdown`` is ``md``)."""
+    suffix = Path(output).suffix.lower().lstrip(".")
+    return "md" if suffix == "markdown" else suffix
+
+
+def _has_extension(suffix: str) -> str:
+    return f"ends in '.{suffix}'" if suffix else "has no extension"
+
+
+def _known(extensions: dict[str, str]) -> str:
+    return ", ".join(sorted({f".{e}" for e in extensions.values()}))
 
 
 def _valid_date(text: str) -> bool:
@@ -339,11 +361,12 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
     from pathlib import Path
 
+    from analyzer._io.atomic import check_folder, check_target
     from analyzer.app.pipeline import check_run_options
     from analyzer.app.progress import progress_bar
     from analyzer.errors import InputError, Problem
-    from analyzer.portfolio.inventory import load_portfolio
-    from analyzer.portfolio.outputs import PORTFOLIO_FORMATS, write_portfolio
+    from analyzer.portfolio.inventory import check_portfolio, load_portfolio
+    from analyzer.portfolio.outputs import output_paths, portfolio_bytes, write_portfolio
     from analyzer.portfolio.run import local_workers, run_portfolio
 
     check_run_options(args.samples, args.seed)
@@ -351,11 +374,18 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
         raise InputError([Problem("--jobs", f"must be 1 or more, got {args.jobs}")])
     if args.date is not None and not _valid_date(args.date):
         raise InputError([Problem("--date", f"must be a date YYYY-MM-DD, got '{args.date}'")])
-    formats = PORTFOLIO_FORMATS if args.format == "all" else (args.format,)
+    formats = _portfolio_formats(args.output, args.format)
+    stream = args.output is not None and args.output in STDOUT_NAMES
     source = Path(args.source)
     portfolio = load_portfolio(source)
+    check_portfolio(portfolio)  # its dependencies, before any output is prepared
     stem = source.stem if source.is_file() else source.resolve().name
     output = Path(args.output) if args.output else Path("reports") / f"{stem}-portfolio.{formats[0]}"
+    inputs = (*portfolio.inputs, *([Path(args.assumptions)] if args.assumptions else []))
+    if not stream:  # before the run: a wrong path fails fast, and no input is written over
+        for path in output_paths(output, formats):
+            check_target(path, inputs)
+        check_folder(output, create=args.output is None)
     local = args.jobs > 1 and not args.scheduler and len(portfolio.apps) > 1
     # the workers start before the progress bar's thread, so they can be forked (local_workers)
     with local_workers(args.jobs) if local else nullcontext() as pool, \
@@ -366,11 +396,45 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
         )
     command = " ".join(["analyzer", "portfolio", _shown_path(args.source), "--seed", str(args.seed),
                         "--samples", str(args.samples)] + (["--date", args.date] if args.date else []))
-    for path in write_portfolio(result, output, formats, command=command, date=args.date):
-        print(f"wrote {path}")
+    if stream:
+        (fmt,) = formats
+        sys.stdout.buffer.write(portfolio_bytes(result, fmt, command=command, date=args.date))
+        sys.stdout.flush()
+    else:
+        for path in write_portfolio(result, output, formats, command=command, date=args.date,
+                                    inputs=inputs, create_folder=args.output is None):
+            print(f"wrote {path}")
     for f in result.failures:
-        print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}", file=sys.stderr)
+        if f.problems:  # its input: each problem on a line of its own, where it is
+            for problem in f.problems:
+                print(f"{problem} (application '{f.id}' not assessed)", file=sys.stderr)
+        else:
+            print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}",
+                  file=sys.stderr)
     return 1 if result.failures else 0
+
+
+def _portfolio_formats(output: str | None, given: str | None) -> tuple[PortfolioFormat, ...]:
+    """The formats ``analyzer portfolio`` writes: ``--format``, else the extension of ``-o``,
+    else PDF, checked as a report's (``_output_format``); ``all``: the four next to each other,
+    named after ``-o`` (which has one of their extensions, or none), never on standard output."""
+    from analyzer.errors import InputError, Problem
+    from analyzer.portfolio.outputs import EXTENSIONS, PORTFOLIO_FORMATS
+
+    stream = output is not None and output in STDOUT_NAMES
+    if given == "all":
+        if stream:
+            raise InputError([Problem("-o", "--format all writes four files; give a file name, "
+                                      "not standard output")])
+        suffix = _suffix(output) if output is not None else ""
+        if suffix and suffix not in EXTENSIONS.values():
+            raise InputError([Problem("-o", f"'{output}' {_has_extension(suffix)}; --format all "
+                                      f"writes {_known(EXTENSIONS)} files named after it")])
+        return PORTFOLIO_FORMATS
+    fmt = _output_format(output, given, EXTENSIONS, "a portfolio")
+    if stream and fmt == "pdf" and sys.stdout.isatty():
+        raise InputError([Problem("-o", "a PDF is not written to a terminal; give a file name")])
+    return (fmt,)  # type: ignore[return-value]
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -554,9 +618,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", help="folder of questionnaires, or an inventory .csv")
     p.add_argument("-o", "--output", metavar="PATH",
-                   help="where to write (default: reports/<source>-portfolio.<format>)")
-    p.add_argument("--format", choices=("pdf", "md", "json", "csv", "all"), default="pdf",
-                   help="pdf (default), md, json, csv, or all four next to each other")
+                   help="where to write (default: reports/<source>-portfolio.<format>; "
+                   "-o - : standard output)")
+    p.add_argument("--format", choices=("pdf", "md", "json", "csv", "all"),
+                   help="pdf (default), md, json, csv, or all four next to each other; otherwise "
+                   "taken from -o's extension (-o - : Markdown, JSON or CSV on standard output)")
     _add_run_options(p)
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="local worker processes (default 1)")

@@ -38,7 +38,7 @@ from analyzer.portfolio.economics import (
     schedule,
 )
 from analyzer.portfolio.evaluate import ARRAY_KEYS, AppOutcome, build_threshold, evaluate_app
-from analyzer.portfolio.inventory import App, Failure, Portfolio, check_dependencies
+from analyzer.portfolio.inventory import App, Failure, Portfolio, check_portfolio
 
 ProgressCallback = Callable[[int, int], None]
 CHUNK = 64  # applications read back from disk at a time
@@ -278,10 +278,9 @@ def run_portfolio(
 ) -> PortfolioResult:
     """Assess each application, then decide for the portfolio, plan the waves and build the
     curve. Applications that fail are reported in ``failures``; the rest still count.
-    ``pool``: local workers to use with ``jobs`` > 1 (``local_workers``), else new ones."""
-    problems = check_dependencies(portfolio.apps)
-    if problems:
-        raise InputError(problems)
+    ``pool``: local workers to use with ``jobs`` > 1 (``local_workers``), else new ones.
+    Dependencies that do not hold together raise InputError first (``check_portfolio``)."""
+    check_portfolio(portfolio)
     apps = sorted(portfolio.apps, key=lambda a: a.id)
     index = {a.id: i for i, a in enumerate(apps)}
     kwargs = {
