@@ -237,14 +237,10 @@ def write_report(
 ) -> Path:
     """Make the report and write it atomically to ``output``; never over one of its inputs, and
     its folder is created only with ``create_folder`` (the default reports/ folder)."""
-    from analyzer._io.atomic import check_target, write_bytes_atomic
-    from analyzer.errors import OutputError
+    from analyzer._io.atomic import check_folder, check_target, write_bytes_atomic
 
     inputs = tuple(p for p in (request.questionnaire, request.assumptions) if p is not None)
     check_target(output, inputs)  # before the work, so a wrong path fails fast
-    folder = output.parent
-    if not create_folder and not folder.is_dir():  # the same message as the write, up front
-        problem = "is not a folder" if folder.exists() else "does not exist; create it first"
-        raise OutputError(f"{output}: {folder} {problem}")
+    check_folder(output, create=create_folder)
     data = make_report(request, progress, background=background)
     return write_bytes_atomic(output, data, create_folder=create_folder, inputs=inputs)
