@@ -98,6 +98,47 @@ def test_questionnaire_history_is_validated_with_a_location(history: str, messag
     assert problem.field is not None and problem.field.startswith("incidents.history")
 
 
+@pytest.mark.parametrize(
+    ("history", "field", "message"),
+    [
+        ('{file: x.csv, time_format: "%Q"}', "time_format",
+         "not a valid strftime pattern ('Q' is a bad directive in format '%Q'"),
+        ("{file: x.csv, time_format: '%'}", "time_format",
+         "not a valid strftime pattern (stray % in format '%'"),
+        ("{file: x.csv, time_format: '%Y-%m-%d %H:%M:%S%z%z'}", "time_format",
+         "not a valid strftime pattern (%z is given twice"),
+        ("{file: x.csv, time_format: yyyy-mm-dd}", "time_format",
+         "not a valid strftime pattern (no %-directive in 'yyyy-mm-dd'"),
+        ("{file: x.csv, timezone: Mars/Olympus}", "timezone", "unknown time zone 'Mars/Olympus'"),
+        ("{file: x.csv, timezone: Europe}", "timezone", "unknown time zone 'Europe'"),
+    ],
+)
+def test_history_time_format_and_zone_are_checked_where_they_are_written(
+    history: str, field: str, message: str
+) -> None:
+    """A pattern pandas cannot compile, or an unknown zone, is the questionnaire's problem at
+    FILE:LINE:COL of its field -- not a traceback, nor a --tz the user never passed."""
+    with pytest.raises(InputError) as err:
+        parse_questionnaire(QUESTIONNAIRE.replace("HISTORY", history), "q.yaml")
+    (problem,) = err.value.problems
+    assert problem.field == f"incidents.history.{field}"
+    assert problem.message.startswith(message)
+    line = f"  history: {history}"  # line 9 of QUESTIONNAIRE
+    value_column = line.index(f"{field}: ") + len(f"{field}: ") + 1
+    assert (problem.file, problem.line, problem.column) == ("q.yaml", 9, value_column)
+
+
+@pytest.mark.parametrize(
+    "time_format", ["ISO8601", "iso8601", "epoch_s", "epoch_ms", "%m/%d/%Y %H:%M", "%d.%m.%Y",
+                    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f %Z", "%G-W%V-%u 100%%"],
+)
+def test_usable_time_formats_pass_the_check(time_format: str) -> None:
+    q = parse_questionnaire(
+        QUESTIONNAIRE.replace("HISTORY", f"{{file: x.csv, time_format: '{time_format}'}}")
+    )
+    assert q.incidents.history is not None and q.incidents.history.time_format == time_format
+
+
 def test_bootstrap_resamples_with_replacement() -> None:
     hours = np.array([0.5, 1.0, 8.0])
     draw = bootstrap_restore_hours(hours, 10_000, np.random.default_rng(3))

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from analyzer._io.paths import data_dir
-from analyzer.errors import InputError
+from analyzer.app.cli import main
+from analyzer.errors import EXIT_INPUT, InputError
 from analyzer.history import import_incidents
 from analyzer.history.table import record_lines
 
@@ -184,3 +185,30 @@ def test_restore_hours_are_exact(tmp_path: Path) -> None:
     )
     result = import_incidents(write(tmp_path, body))
     np.testing.assert_allclose(result.incidents["restore_hours"], [0.75, 2.0])
+
+
+def run_history(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """``analyzer history ARGS`` in-process (only AnalyzerError is caught: anything else, a
+    traceback for the user, fails the test): exit code and standard error."""
+    code = main(["history", *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("%Q", "'Q' is a bad directive in format '%Q'"),
+        ("%", "stray % in format '%'"),
+        ("%Y-%m-%d %H:%M:%S%z%z", "%z is given twice"),
+        ("%G %H", "ISO year directive '%G' must be used with the ISO week directive"),
+    ],
+)
+def test_a_bad_time_format_flag_is_refused_up_front(
+    pattern: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_history(capsys, str(EXAMPLES / "generic-incidents.csv"), "--time-format", pattern)
+    assert code == EXIT_INPUT
+    assert err.startswith(f"--time-format: not a valid strftime pattern ({why}")
+    assert len(err.splitlines()) == 1
+    with pytest.raises(InputError, match="time_format: not a valid strftime pattern"):
+        import_incidents(EXAMPLES / "generic-incidents.csv", time_format=pattern)  # the library

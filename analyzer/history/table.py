@@ -21,12 +21,12 @@ from numpy.typing import NDArray
 
 from analyzer._io.safeio import describe_encoding, read_bytes_limited
 from analyzer.errors import InputError, Problem, closest
+from analyzer.questionnaire.history_presets import EPOCH_UNITS, ISO8601
 
 MAX_CSV_BYTES = 200_000_000
 LINE = "line"  # column holding each row's line number in the file
 _SKIPPED = re.compile(r"Skipping line (\d+): (.*)")
 _OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
-_EPOCH_UNITS = ("epoch_s", "epoch_ms")
 
 
 @dataclass(frozen=True)
@@ -197,14 +197,14 @@ def parse_times(raw: pd.Series, time_format: str, assume_timezone: str) -> Parse
     text = raw.astype(str).str.strip()
     empty = (text == "").to_numpy()
     index = text.index
-    if time_format in _EPOCH_UNITS:
+    if time_format in EPOCH_UNITS:
         numbers = pd.Series(pd.to_numeric(text.where(~empty), errors="coerce"), index=index)
         unit: Literal["s", "ms"] = "s" if time_format == "epoch_s" else "ms"
         utc = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
         has_offset = np.ones(len(text), dtype=bool)
     else:
-        iso = time_format.upper() == "ISO8601"
-        fmt = "ISO8601" if iso else time_format
+        iso = time_format.upper() == ISO8601
+        fmt = ISO8601 if iso else time_format
         if iso:
             has_offset = text.str.contains(_OFFSET, regex=True).to_numpy(dtype=bool)
         else:
