@@ -103,7 +103,7 @@ def test_unknown_column_field_and_format_are_input_errors(tmp_path: Path) -> Non
     path = write(tmp_path, "")
     with pytest.raises(InputError, match="did you mean 'created'"):
         import_incidents(path, columns={"creatd": "x"})
-    with pytest.raises(InputError, match="unknown format 'pagerdudy'"):
+    with pytest.raises(InputError, match="format: unknown export preset 'pagerdudy'"):
         import_incidents(path, "pagerdudy")
 
 
@@ -212,3 +212,12 @@ def test_a_bad_time_format_flag_is_refused_up_front(
     assert len(err.splitlines()) == 1
     with pytest.raises(InputError, match="time_format: not a valid strftime pattern"):
         import_incidents(EXAMPLES / "generic-incidents.csv", time_format=pattern)  # the library
+
+
+def test_an_unknown_preset_is_said_as_the_preset_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_history(capsys, str(EXAMPLES / "generic-incidents.csv"), "--preset", "pagerdooty")
+    assert code == EXIT_INPUT
+    assert err.splitlines() == [
+        "--preset: unknown export preset 'pagerdooty' (did you mean 'pagerduty'?); "
+        "known: generic, pagerduty, opsgenie"
+    ]

@@ -71,15 +71,16 @@ def incident_formats() -> tuple[str, ...]:
     return tuple(_raw()["incident_presets"])
 
 
-def incident_preset(name: str) -> Preset:
-    """The named incident preset; an unknown name is an InputError."""
+def incident_preset(name: str, *, option: str = "format") -> Preset:
+    """The named incident preset; an unknown name is an InputError naming ``option`` (the
+    ``format`` of import_incidents and the questionnaire, ``--preset`` on the command line)."""
     presets = _raw()["incident_presets"]
     if name not in presets:
         raise InputError(
             [
                 Problem(
-                    "--format",
-                    f"unknown format '{name}'{did_you_mean(name, presets)}; "
+                    option,
+                    f"unknown export preset '{name}'{did_you_mean(name, presets)}; "
                     f"known: {', '.join(presets)}",
                 )
             ]
