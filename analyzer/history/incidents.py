@@ -4,7 +4,8 @@ Fatal (InputError, nothing imported): unreadable file, unknown format or field, 
 missing, no usable row at all. Row problems are warnings: the row is excluded and listed with its
 line number and reason -- empty or unparsable times, resolved before created, a time without a UTC
 offset in a file whose other times have one (mixed time zones), a repeated id (or, without ids, a
-repeated created time + title + service), an unreadable row. Unknown ``category`` values are
+repeated created time + title + service), a row with more or fewer fields than the header (empty
+fields after the last column, a trailing comma, are ignored). Unknown ``category`` values are
 listed too, and the row is classified by the keywords instead.
 """
 
@@ -32,6 +33,7 @@ from analyzer.history.table import (
     Quoted,
     Reasons,
     missing_columns,
+    no_usable_rows,
     parse_times,
     quoted,
     read_table,
@@ -42,7 +44,6 @@ from analyzer.questionnaire.history_presets import Preset, incident_preset, with
 DAYS_PER_MONTH = 365.25 / 12
 _DURATION_HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "min": 1 / 60, "h": 1.0}
 TEXT_FIELDS = ("title", "description", "labels")
-MAX_LISTED = 20  # problems listed in a fatal error before "... and N more"
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,7 @@ def import_incidents(
         notes=note_frame,
     )
     if incidents.empty:
-        raise InputError(_no_usable_rows(table.name, result))
+        raise InputError(no_usable_rows(table.name, "incident", excluded))
     return result
 
 
@@ -375,13 +376,3 @@ def _flag_duplicates(
         "duplicate of line " + first_line[dup].astype(str) + " (" + detail + ")"
     ).to_numpy()
     reasons.add(mask, message)
-
-
-def _no_usable_rows(name: str, result: IncidentImport) -> list[Problem]:
-    rows = result.excluded.head(MAX_LISTED)
-    problems = [Problem(name, "no usable incident: every row was excluded; the reasons follow")]
-    problems += [Problem(name, str(r.reason), int(r.line)) for r in rows.itertuples()]
-    more = len(result.excluded) - len(rows)
-    if more > 0:
-        problems.append(Problem(name, f"... and {more} more excluded row(s)"))
-    return problems
