@@ -369,3 +369,26 @@ def test_deploy_history_agreeing_with_the_answer_states_no_conflict(tmp_path: Pa
     _, evidence = delivery_from_history(q, incident_evidence(q, path))
     assert evidence is not None
     assert not any("prod_deploys_per_week" in note for note in evidence.notes)
+
+
+CATEGORIES = "categories:\n  applicaton: {keywords: [x]}\n  data:\n    keywords: disk\n"
+
+
+def test_categories_file_problems_have_their_line_and_column(tmp_path: Path) -> None:
+    from analyzer.history.classify import load_rules
+
+    cats = tmp_path / "cats.yaml"
+    cats.write_text(CATEGORIES)
+    with pytest.raises(InputError) as err:  # as --categories reads it
+        load_rules(cats)
+    unknown, not_a_list = err.value.problems
+    assert (unknown.file, unknown.line, unknown.column) == (str(cats), 2, 3)
+    assert unknown.field == "categories.applicaton"
+    assert "unknown category 'applicaton' (did you mean 'application'?)" in unknown.message
+    assert (not_a_list.line, not_a_list.column, not_a_list.field) == (
+        4, 15, "categories.data.keywords"
+    )
+    cats.write_text("categories: [application]\n")
+    with pytest.raises(InputError) as err:
+        load_rules(cats)
+    assert [(p.line, p.column, p.field) for p in err.value.problems] == [(1, 13, "categories")]
