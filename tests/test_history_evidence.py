@@ -371,6 +371,56 @@ def test_deploy_history_agreeing_with_the_answer_states_no_conflict(tmp_path: Pa
     assert not any("prod_deploys_per_week" in note for note in evidence.notes)
 
 
+def _team_naming(tmp_path: Path, extra: str, *, file: str = "history-incidents.csv") -> Path:
+    """The history fixture team in ``tmp_path`` with its export, naming ``file`` and then the
+    ``extra`` lines under ``incidents.history`` (line 15 onwards)."""
+    shutil.copy(FIXTURES / "history-incidents.csv", tmp_path)
+    text = (FIXTURES / "history-team.yaml").read_text()
+    text = text.replace("file: history-incidents.csv", f"file: {file}") + extra
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    return path
+
+
+def _problems(path: Path) -> list:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as err:
+        incident_evidence(load_questionnaire(path), path)
+    return list(err.value.problems)
+
+
+def test_a_missing_export_is_said_at_the_questionnaire_field(tmp_path: Path) -> None:
+    path = _team_naming(tmp_path, "", file="nope.csv")
+    (problem,) = _problems(path)
+    assert (problem.file, problem.line, problem.column) == (str(path), 11, 11)
+    assert problem.field == "incidents.history.file"
+    assert problem.message == f"{tmp_path / 'nope.csv'}: no such incident export"
+
+
+def test_an_unusable_deploy_export_is_said_at_the_questionnaire_field(tmp_path: Path) -> None:
+    """A deploys file whose columns are swapped used to be read as 0 deploys and ignored, the
+    typed delivery answers used instead; now the questionnaire's field is named, then each row."""
+    deploys = tmp_path / "deploys.csv"
+    deploys.write_text("timestamp,status\nsuccess,2024-01-01T00:00:00Z\n")
+    path = _team_naming(tmp_path, "    deploys: deploys.csv\n")
+    headline, row = _problems(path)
+    assert (headline.file, headline.line, headline.column) == (str(path), 15, 14)
+    assert headline.field == "incidents.history.deploys"
+    assert headline.message == (
+        f"{deploys}: no usable deploy: every row was excluded; the reasons follow"
+    )
+    assert (row.file, row.line) == (str(deploys), 2)
+    assert row.message.startswith("cannot read deploy time 'success'")
+
+
+def test_an_export_with_problems_at_its_lines_is_introduced_by_the_field(tmp_path: Path) -> None:
+    path = _team_naming(tmp_path, "")
+    path.write_text(path.read_text().replace("    columns: {created: opened, resolved: closed}\n", ""))
+    pointer, *missing = _problems(path)
+    assert (pointer.file, pointer.line, pointer.field) == (str(path), 11, "incidents.history.file")
+    assert pointer.message == f"{tmp_path / 'history-incidents.csv'}: cannot be used; its problems follow"
+    assert [(p.line, p.field) for p in missing] == [(1, "created"), (1, "resolved")]
+
+
 CATEGORIES = "categories:\n  applicaton: {keywords: [x]}\n  data:\n    keywords: disk\n"
 
 
@@ -392,3 +442,28 @@ def test_categories_file_problems_have_their_line_and_column(tmp_path: Path) -> 
     with pytest.raises(InputError) as err:
         load_rules(cats)
     assert [(p.line, p.column, p.field) for p in err.value.problems] == [(1, 13, "categories")]
+
+
+def test_a_categories_file_with_problems_is_introduced_by_the_field(tmp_path: Path) -> None:
+    cats = tmp_path / "cats.yaml"
+    cats.write_text(CATEGORIES)
+    path = _team_naming(tmp_path, "    categories: cats.yaml\n")
+    pointer, *problems = _problems(path)
+    assert (pointer.file, pointer.line, pointer.column) == (str(path), 15, 17)
+    assert pointer.field == "incidents.history.categories"
+    assert [(p.file, p.line) for p in problems] == [(str(cats), 2), (str(cats), 4)]
+
+
+def test_validate_names_the_questionnaire_field_of_an_unusable_deploy_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analyzer.app.cli import main
+    from analyzer.errors import EXIT_INPUT
+
+    (tmp_path / "deploys.csv").write_text("id,timestamp,status\nD1,2024-01-01T00:00:00Z\n")
+    path = _team_naming(tmp_path, "    deploys: deploys.csv\n")
+    assert main(["validate", str(path)]) == EXIT_INPUT
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{path}:15:14: incidents.history.deploys: ")
+    assert err[0].endswith("no usable deploy: every row was excluded; the reasons follow")
+    assert err[1] == f"{tmp_path / 'deploys.csv'}:2: the row has 2 fields, the header has 3"
