@@ -300,3 +300,16 @@ def test_cli_history_refuses_a_deploy_export_it_cannot_use(
     headline, row = err.splitlines()
     assert headline == f"{deploys}: no usable deploy: every row was excluded; the reasons follow"
     assert row.startswith(f"{deploys}:2: cannot read deploy time 'success'; unknown status")
+
+
+def test_an_export_may_have_a_column_named_line(tmp_path: Path) -> None:
+    """The line numbers are kept beside the rows: a 'line' column (a production line, a phone
+    line) used to end in 'ValueError: cannot insert line, already exists'."""
+    path = write(
+        tmp_path,
+        "1,2024-01-01T00:00:00Z,2024-01-01T01:00:00Z,x,assembly-3\n",
+        header="id,created_at,resolved_at,title,line\n",
+    )
+    result = import_incidents(path, columns={"service": "line"})
+    assert result.incidents["line"].tolist() == [2]
+    assert result.incidents["service"].tolist() == ["assembly-3"]

@@ -80,7 +80,7 @@ def import_deploys(
         c = cols.get(field)
         return frame[c] if c in present else pd.Series("", index=frame.index, dtype=object)
 
-    reasons = Reasons(frame[LINE])
+    reasons = Reasons(table.lines)
     time = parse_times(col("time"), preset.time_format, preset.assume_timezone)
     commit = parse_times(col("commit_time"), preset.time_format, preset.assume_timezone)
     reasons.add(time.empty, "deploy time is empty")
@@ -111,7 +111,7 @@ def import_deploys(
     usable = ~reasons.bad & ~skip
     deploys = pd.DataFrame(
         {
-            LINE: frame.loc[usable, LINE].to_numpy(dtype=np.int64),
+            LINE: table.lines[usable].to_numpy(dtype=np.int64),
             "time": time.utc[usable].to_numpy(),
             "failed": (kind[usable] == "failure").to_numpy(),
             "commit_time": commit.utc[usable].to_numpy(),

@@ -190,7 +190,7 @@ def import_incidents(
         c = cols.get(field)
         return frame[c] if c in present else pd.Series("", index=frame.index, dtype=object)
 
-    reasons = Reasons(frame[LINE])
+    reasons = Reasons(table.lines)
     created = parse_times(col("created"), preset.time_format, preset.assume_timezone)
     reasons.add(created.empty, "created time is empty")
     reasons.add(
@@ -263,7 +263,7 @@ def import_incidents(
 
     if cols.get("id") in present:
         _flag_duplicates(
-            frame[LINE], col("id").astype(str).str.strip(), "same id", reasons, show_key=True
+            table.lines, col("id").astype(str).str.strip(), "same id", reasons, show_key=True
         )
     else:
         key = (
@@ -274,7 +274,7 @@ def import_incidents(
             + col("service").astype(str).str.strip()
         )
         _flag_duplicates(
-            frame[LINE], key, "same created time, title and service", reasons, show_key=False
+            table.lines, key, "same created time, title and service", reasons, show_key=False
         )
 
     usable = ~reasons.bad
@@ -302,7 +302,7 @@ def import_incidents(
             notes.append(
                 pd.DataFrame(
                     {
-                        LINE: frame.loc[unknown_rows, LINE].to_numpy(),
+                        LINE: table.lines[unknown_rows].to_numpy(),
                         "note": (
                             "unknown category "
                             + quoted(given_names)
@@ -316,7 +316,7 @@ def import_incidents(
 
     incidents = pd.DataFrame(
         {
-            LINE: frame.loc[usable, LINE].to_numpy(dtype=np.int64),
+            LINE: table.lines[usable].to_numpy(dtype=np.int64),
             "id": col("id")[usable].to_numpy(),
             "created": created.utc[usable].reset_index(drop=True),
             "resolved": resolved[usable].reset_index(drop=True),

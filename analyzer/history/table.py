@@ -33,15 +33,20 @@ _OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
 
 @dataclass(frozen=True)
 class ExportTable:
-    """A CSV's rows as strings ('' when empty) with a ``line`` column, and unreadable rows."""
+    """A CSV's rows as strings ('' when empty), the line each starts on, and unreadable rows.
+
+    The lines are kept beside the rows, not in a column of theirs: an export may have a column
+    of any name, ``line`` included.
+    """
 
     name: str
     frame: pd.DataFrame
+    lines: pd.Series  # the line of each row of ``frame`` (same index)
     unreadable: pd.DataFrame  # columns: line, reason
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c != LINE]
+        return list(self.frame.columns)
 
 
 def _decode(path: Path, what: str) -> str:
@@ -199,8 +204,7 @@ def read_table(path: Path, *, what: str = "CSV file") -> ExportTable:
     unreadable = unreadable.sort_values(LINE, kind="stable").reset_index(drop=True)
     usable = below_header & ~blank & ~ragged
     frame = frame.loc[usable, frame.columns[:-1]].reset_index(drop=True)
-    frame.insert(0, LINE, lines[usable])
-    return ExportTable(name, frame, unreadable)
+    return ExportTable(name, frame, pd.Series(lines[usable], name=LINE), unreadable)
 
 
 def no_usable_rows(name: str, what: str, excluded: pd.DataFrame, left_out: str = "") -> list[Problem]:
