@@ -98,6 +98,47 @@ def test_questionnaire_history_is_validated_with_a_location(history: str, messag
     assert problem.field is not None and problem.field.startswith("incidents.history")
 
 
+@pytest.mark.parametrize(
+    ("history", "field", "message"),
+    [
+        ('{file: x.csv, time_format: "%Q"}', "time_format",
+         "not a valid strftime pattern ('Q' is a bad directive in format '%Q'"),
+        ("{file: x.csv, time_format: '%'}", "time_format",
+         "not a valid strftime pattern (stray % in format '%'"),
+        ("{file: x.csv, time_format: '%Y-%m-%d %H:%M:%S%z%z'}", "time_format",
+         "not a valid strftime pattern (%z is given twice"),
+        ("{file: x.csv, time_format: yyyy-mm-dd}", "time_format",
+         "not a valid strftime pattern (no %-directive in 'yyyy-mm-dd'"),
+        ("{file: x.csv, timezone: Mars/Olympus}", "timezone", "unknown time zone 'Mars/Olympus'"),
+        ("{file: x.csv, timezone: Europe}", "timezone", "unknown time zone 'Europe'"),
+    ],
+)
+def test_history_time_format_and_zone_are_checked_where_they_are_written(
+    history: str, field: str, message: str
+) -> None:
+    """A pattern pandas cannot compile, or an unknown zone, is the questionnaire's problem at
+    FILE:LINE:COL of its field -- not a traceback, nor a --tz the user never passed."""
+    with pytest.raises(InputError) as err:
+        parse_questionnaire(QUESTIONNAIRE.replace("HISTORY", history), "q.yaml")
+    (problem,) = err.value.problems
+    assert problem.field == f"incidents.history.{field}"
+    assert problem.message.startswith(message)
+    line = f"  history: {history}"  # line 9 of QUESTIONNAIRE
+    value_column = line.index(f"{field}: ") + len(f"{field}: ") + 1
+    assert (problem.file, problem.line, problem.column) == ("q.yaml", 9, value_column)
+
+
+@pytest.mark.parametrize(
+    "time_format", ["ISO8601", "iso8601", "epoch_s", "epoch_ms", "%m/%d/%Y %H:%M", "%d.%m.%Y",
+                    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S.%f %Z", "%G-W%V-%u 100%%"],
+)
+def test_usable_time_formats_pass_the_check(time_format: str) -> None:
+    q = parse_questionnaire(
+        QUESTIONNAIRE.replace("HISTORY", f"{{file: x.csv, time_format: '{time_format}'}}")
+    )
+    assert q.incidents.history is not None and q.incidents.history.time_format == time_format
+
+
 def test_bootstrap_resamples_with_replacement() -> None:
     hours = np.array([0.5, 1.0, 8.0])
     draw = bootstrap_restore_hours(hours, 10_000, np.random.default_rng(3))
@@ -328,3 +369,101 @@ def test_deploy_history_agreeing_with_the_answer_states_no_conflict(tmp_path: Pa
     _, evidence = delivery_from_history(q, incident_evidence(q, path))
     assert evidence is not None
     assert not any("prod_deploys_per_week" in note for note in evidence.notes)
+
+
+def _team_naming(tmp_path: Path, extra: str, *, file: str = "history-incidents.csv") -> Path:
+    """The history fixture team in ``tmp_path`` with its export, naming ``file`` and then the
+    ``extra`` lines under ``incidents.history`` (line 15 onwards)."""
+    shutil.copy(FIXTURES / "history-incidents.csv", tmp_path)
+    text = (FIXTURES / "history-team.yaml").read_text()
+    text = text.replace("file: history-incidents.csv", f"file: {file}") + extra
+    path = tmp_path / "q.yaml"
+    path.write_text(text)
+    return path
+
+
+def _problems(path: Path) -> list:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as err:
+        incident_evidence(load_questionnaire(path), path)
+    return list(err.value.problems)
+
+
+def test_a_missing_export_is_said_at_the_questionnaire_field(tmp_path: Path) -> None:
+    path = _team_naming(tmp_path, "", file="nope.csv")
+    (problem,) = _problems(path)
+    assert (problem.file, problem.line, problem.column) == (str(path), 11, 11)
+    assert problem.field == "incidents.history.file"
+    assert problem.message == f"{tmp_path / 'nope.csv'}: no such incident export"
+
+
+def test_an_unusable_deploy_export_is_said_at_the_questionnaire_field(tmp_path: Path) -> None:
+    """A deploys file whose columns are swapped used to be read as 0 deploys and ignored, the
+    typed delivery answers used instead; now the questionnaire's field is named, then each row."""
+    deploys = tmp_path / "deploys.csv"
+    deploys.write_text("timestamp,status\nsuccess,2024-01-01T00:00:00Z\n")
+    path = _team_naming(tmp_path, "    deploys: deploys.csv\n")
+    headline, row = _problems(path)
+    assert (headline.file, headline.line, headline.column) == (str(path), 15, 14)
+    assert headline.field == "incidents.history.deploys"
+    assert headline.message == (
+        f"{deploys}: no usable deploy: every row was excluded; the reasons follow"
+    )
+    assert (row.file, row.line) == (str(deploys), 2)
+    assert row.message.startswith("cannot read deploy time 'success'")
+
+
+def test_an_export_with_problems_at_its_lines_is_introduced_by_the_field(tmp_path: Path) -> None:
+    path = _team_naming(tmp_path, "")
+    path.write_text(path.read_text().replace("    columns: {created: opened, resolved: closed}\n", ""))
+    pointer, *missing = _problems(path)
+    assert (pointer.file, pointer.line, pointer.field) == (str(path), 11, "incidents.history.file")
+    assert pointer.message == f"{tmp_path / 'history-incidents.csv'}: cannot be used; its problems follow"
+    assert [(p.line, p.field) for p in missing] == [(1, "created"), (1, "resolved")]
+
+
+CATEGORIES = "categories:\n  applicaton: {keywords: [x]}\n  data:\n    keywords: disk\n"
+
+
+def test_categories_file_problems_have_their_line_and_column(tmp_path: Path) -> None:
+    from analyzer.history.classify import load_rules
+
+    cats = tmp_path / "cats.yaml"
+    cats.write_text(CATEGORIES)
+    with pytest.raises(InputError) as err:  # as --categories reads it
+        load_rules(cats)
+    unknown, not_a_list = err.value.problems
+    assert (unknown.file, unknown.line, unknown.column) == (str(cats), 2, 3)
+    assert unknown.field == "categories.applicaton"
+    assert "unknown category 'applicaton' (did you mean 'application'?)" in unknown.message
+    assert (not_a_list.line, not_a_list.column, not_a_list.field) == (
+        4, 15, "categories.data.keywords"
+    )
+    cats.write_text("categories: [application]\n")
+    with pytest.raises(InputError) as err:
+        load_rules(cats)
+    assert [(p.line, p.column, p.field) for p in err.value.problems] == [(1, 13, "categories")]
+
+
+def test_a_categories_file_with_problems_is_introduced_by_the_field(tmp_path: Path) -> None:
+    cats = tmp_path / "cats.yaml"
+    cats.write_text(CATEGORIES)
+    path = _team_naming(tmp_path, "    categories: cats.yaml\n")
+    pointer, *problems = _problems(path)
+    assert (pointer.file, pointer.line, pointer.column) == (str(path), 15, 17)
+    assert pointer.field == "incidents.history.categories"
+    assert [(p.file, p.line) for p in problems] == [(str(cats), 2), (str(cats), 4)]
+
+
+def test_validate_names_the_questionnaire_field_of_an_unusable_deploy_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analyzer.app.cli import main
+    from analyzer.errors import EXIT_INPUT
+
+    (tmp_path / "deploys.csv").write_text("id,timestamp,status\nD1,2024-01-01T00:00:00Z\n")
+    path = _team_naming(tmp_path, "    deploys: deploys.csv\n")
+    assert main(["validate", str(path)]) == EXIT_INPUT
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{path}:15:14: incidents.history.deploys: ")
+    assert err[0].endswith("no usable deploy: every row was excluded; the reasons follow")
+    assert err[1] == f"{tmp_path / 'deploys.csv'}:2: the row has 2 fields, the header has 3"

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from analyzer._io.paths import data_dir
-from analyzer.errors import InputError
-from analyzer.history import import_incidents
-from analyzer.history.table import record_lines
+from analyzer.app.cli import main
+from analyzer.errors import EXIT_INPUT, InputError
+from analyzer.history import import_deploys, import_incidents
+from analyzer.history.table import record_fields, record_lines
 
 EXAMPLES = data_dir() / "history"
 HEADER = "id,created_at,resolved_at,title,service,category\n"
@@ -102,7 +103,7 @@ def test_unknown_column_field_and_format_are_input_errors(tmp_path: Path) -> Non
     path = write(tmp_path, "")
     with pytest.raises(InputError, match="did you mean 'created'"):
         import_incidents(path, columns={"creatd": "x"})
-    with pytest.raises(InputError, match="unknown format 'pagerdudy'"):
+    with pytest.raises(InputError, match="format: unknown export preset 'pagerdudy'"):
         import_incidents(path, "pagerdudy")
 
 
@@ -140,7 +141,7 @@ def test_line_numbers_follow_multi_line_quoted_fields(tmp_path: Path) -> None:
     result = import_incidents(write(tmp_path, body))
     got = reasons(result)
     assert sorted(got) == [5, 6]
-    assert got[5].startswith("malformed row")
+    assert got[5] == "the row has 7 fields, the header has 6"
     assert result.incidents["line"].tolist() == [2]
 
 
@@ -184,3 +185,131 @@ def test_restore_hours_are_exact(tmp_path: Path) -> None:
     )
     result = import_incidents(write(tmp_path, body))
     np.testing.assert_allclose(result.incidents["restore_hours"], [0.75, 2.0])
+
+
+def run_history(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """``analyzer history ARGS`` in-process (only AnalyzerError is caught: anything else, a
+    traceback for the user, fails the test): exit code and standard error."""
+    code = main(["history", *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("%Q", "'Q' is a bad directive in format '%Q'"),
+        ("%", "stray % in format '%'"),
+        ("%Y-%m-%d %H:%M:%S%z%z", "%z is given twice"),
+        ("%G %H", "ISO year directive '%G' must be used with the ISO week directive"),
+    ],
+)
+def test_a_bad_time_format_flag_is_refused_up_front(
+    pattern: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_history(capsys, str(EXAMPLES / "generic-incidents.csv"), "--time-format", pattern)
+    assert code == EXIT_INPUT
+    assert err.startswith(f"--time-format: not a valid strftime pattern ({why}")
+    assert len(err.splitlines()) == 1
+    with pytest.raises(InputError, match="time_format: not a valid strftime pattern"):
+        import_incidents(EXAMPLES / "generic-incidents.csv", time_format=pattern)  # the library
+
+
+def test_an_unknown_preset_is_said_as_the_preset_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_history(capsys, str(EXAMPLES / "generic-incidents.csv"), "--preset", "pagerdooty")
+    assert code == EXIT_INPUT
+    assert err.splitlines() == [
+        "--preset: unknown export preset 'pagerdooty' (did you mean 'pagerduty'?); "
+        "known: generic, pagerduty, opsgenie"
+    ]
+
+
+def _with_trailing_commas(path: Path, out: Path) -> Path:
+    """``path`` with a comma after every data row (a common spreadsheet/export quirk)."""
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    out.write_text("\n".join([header, *(row + "," for row in rows)]) + "\n", encoding="utf-8")
+    return out
+
+
+def test_a_trailing_comma_on_every_row_does_not_shift_the_columns(tmp_path: Path) -> None:
+    """pandas reads a data row one field longer than the header as index + values, shifting
+    every value one column left ('cannot read deploy time 'success''); the rows read the same."""
+    plain = import_deploys(EXAMPLES / "deploys.csv")
+    trailing = import_deploys(_with_trailing_commas(EXAMPLES / "deploys.csv", tmp_path / "d.csv"))
+    assert len(trailing.deploys) == len(plain.deploys) == 60
+    assert trailing.deploys.equals(plain.deploys) and trailing.excluded.equals(plain.excluded)
+    incidents = import_incidents(EXAMPLES / "pagerduty-incidents.csv", "pagerduty")
+    shifted = import_incidents(
+        _with_trailing_commas(EXAMPLES / "pagerduty-incidents.csv", tmp_path / "i.csv"), "pagerduty"
+    )
+    assert shifted.incidents.equals(incidents.incidents)
+    assert shifted.excluded.equals(incidents.excluded)
+
+
+def test_ragged_rows_are_excluded_with_their_field_counts(tmp_path: Path) -> None:
+    body = (
+        "1,2024-01-01T10:00:00Z,2024-01-01T11:00:00Z,ok,web,\n"  # line 2: 6 fields
+        "2,2024-01-02T10:00:00Z,2024-01-02T11:00:00Z,trailing comma,web,,\n"  # line 3: ok
+        "3,2024-01-03T10:00:00Z,2024-01-03T11:00:00Z,one more,web,,x\n"  # line 4: 7
+        "4,2024-01-04T10:00:00Z,2024-01-04T11:00:00Z,short\n"  # line 5: 4
+        "\n"  # line 6: blank, skipped
+        "5,2024-01-05T10:00:00Z,2024-01-05T11:00:00Z,\"a, b\",web,\n"  # line 7: quoted comma
+        "6,2024-01-06T10:00:00Z,2024-01-06T11:00:00Z,many,web,,x,y,z\n"  # line 8: 9
+    )
+    result = import_incidents(write(tmp_path, body))
+    assert reasons(result) == {
+        4: "the row has 7 fields, the header has 6",
+        5: "the row has 4 fields, the header has 6",
+        8: "the row has 9 fields, the header has 6",
+    }
+    assert result.incidents["line"].tolist() == [2, 3, 7]
+    assert result.incidents["title"].tolist() == ["ok", "trailing comma", "a, b"]
+
+
+def test_record_fields_counts_commas_outside_quotes() -> None:
+    text = 'a,b,c\n"x, ""y"",\n z",1,\n\n1,2\n'
+    assert record_fields(text).tolist() == [3, 3, 1, 2]
+    assert record_lines(text).tolist() == [1, 2, 4, 5]
+
+
+def test_a_deploy_export_without_a_usable_deploy_is_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("timestamp,status\nyesterday,success\n2024-01-02T00:00:00Z,exploded\n")
+    with pytest.raises(InputError) as err:
+        import_deploys(path)
+    headline, *rows = err.value.problems
+    assert headline.message == "no usable deploy: every row was excluded; the reasons follow"
+    assert [(p.line, p.message.split(" '")[0]) for p in rows] == [
+        (2, "cannot read deploy time"),
+        (3, "unknown status"),
+    ]
+    path.write_text("timestamp,status\n2024-01-01T00:00:00Z,cancelled\n2024-01-02T00:00:00Z,skipped\n")
+    with pytest.raises(InputError, match="no usable deploy: its rows are 2 cancelled or skipped"):
+        import_deploys(path)
+    path.write_text("timestamp,status\n")
+    with pytest.raises(InputError, match="no usable deploy: no data rows below the header"):
+        import_deploys(path)
+
+
+def test_cli_history_refuses_a_deploy_export_it_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploys = tmp_path / "d.csv"
+    deploys.write_text("timestamp,status,service\nsuccess,2024-01-01T00:00:00Z,web\n")
+    code, err = run_history(capsys, str(EXAMPLES / "generic-incidents.csv"), "--deploys", str(deploys))
+    assert code == EXIT_INPUT
+    headline, row = err.splitlines()
+    assert headline == f"{deploys}: no usable deploy: every row was excluded; the reasons follow"
+    assert row.startswith(f"{deploys}:2: cannot read deploy time 'success'; unknown status")
+
+
+def test_an_export_may_have_a_column_named_line(tmp_path: Path) -> None:
+    """The line numbers are kept beside the rows: a 'line' column (a production line, a phone
+    line) used to end in 'ValueError: cannot insert line, already exists'."""
+    path = write(
+        tmp_path,
+        "1,2024-01-01T00:00:00Z,2024-01-01T01:00:00Z,x,assembly-3\n",
+        header="id,created_at,resolved_at,title,line\n",
+    )
+    result = import_incidents(path, columns={"service": "line"})
+    assert result.incidents["line"].tolist() == [2]
+    assert result.incidents["service"].tolist() == ["assembly-3"]

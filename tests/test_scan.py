@@ -410,6 +410,20 @@ def test_symlinks_out_of_the_repository_are_not_followed(tmp_path: Path) -> None
     assert "not followed (2)" in said and "Procfile.prod" in said and "linked/" in said
 
 
+def test_symlink_loops_are_listed_as_unreadable_and_the_scan_goes_on(tmp_path: Path) -> None:
+    procfile_app(tmp_path)
+    (tmp_path / "a").symlink_to("b")  # a -> b -> a
+    (tmp_path / "b").symlink_to("a")
+    (tmp_path / "self").symlink_to("self")  # self -> self
+    text, data = scan(tmp_path)
+    assert {"web", "worker", "clock"} <= {p["name"] for p in data["processes"]}
+    said = next(line for line in text.splitlines() if "Not readable" in line)
+    assert "Not readable (3)" in said
+    for name in ("a", "b", "self"):
+        assert f"{name} (symlink loop)" in said
+    assert "Symlinks out of the repository" not in text
+
+
 def test_unreadable_files_are_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     procfile_app(tmp_path)
     original = Path.read_text

@@ -16,6 +16,9 @@ from pathlib import Path
 from analyzer._io.yamlio import load_yaml
 from analyzer.errors import InputError, Problem
 
+#: Characters of a path repeated in a message, at most.
+MAX_SHOWN = 200
+
 #: Folders besides the questionnaire's own that referenced files may lie in (``--allow-path``).
 _ALLOWED: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar(
     "analyzer_allowed_paths", default=()
@@ -46,16 +49,25 @@ def referenced_path(questionnaire_path: str | Path, file: str, *, field: str) ->
     base = Path(questionnaire_path).expanduser().resolve().parent
     raw = Path(file).expanduser()
     candidate = raw if raw.is_absolute() else base / raw
+    shown = file if len(file) <= MAX_SHOWN else file[:MAX_SHOWN] + "..."
     try:
         resolved = candidate.resolve()
     except (OSError, RuntimeError) as exc:  # a symlink loop
+        line, column = locate_field(questionnaire_path, field)
         raise InputError(
-            [Problem(str(candidate), f"cannot resolve the path: {exc}", field=field)]
+            [
+                Problem(
+                    str(questionnaire_path),
+                    f"cannot resolve '{shown}': {exc}",
+                    line,
+                    column,
+                    field,
+                )
+            ]
         ) from None
     roots = (base, *_ALLOWED.get())
     if not any(_inside(resolved, root) for root in roots):
-        shown = file if len(file) <= 200 else file[:200] + "..."
-        line, column = _locate(questionnaire_path, field)
+        line, column = locate_field(questionnaire_path, field)
         raise InputError(
             [
                 Problem(
@@ -72,7 +84,7 @@ def referenced_path(questionnaire_path: str | Path, file: str, *, field: str) ->
     return candidate
 
 
-def _locate(questionnaire_path: str | Path, field: str) -> tuple[int | None, int | None]:
+def locate_field(questionnaire_path: str | Path, field: str) -> tuple[int | None, int | None]:
     """Line and column of a dotted field in the questionnaire (read again: only on an error)."""
     try:
         marks = load_yaml(questionnaire_path).marks

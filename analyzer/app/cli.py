@@ -306,8 +306,16 @@ def _cmd_history(args: argparse.Namespace) -> int:
     from analyzer.history.classify import load_rules
     from analyzer.history.evidence import evidence_from_import
     from analyzer.history.profile import render_rows, to_dict
-    from analyzer.questionnaire.history_presets import incident_formats, parse_column_args
+    from analyzer.questionnaire.history_presets import (
+        check_times,
+        incident_formats,
+        incident_preset,
+        parse_column_args,
+    )
 
+    check_times(args.time_format, args.tz, names=("--time-format", "--tz"))
+    if args.preset is not None:
+        incident_preset(args.preset, option="--preset")  # an unknown name, said as --preset
     preset, output = args.preset, args.format
     if output not in (None, "text", "json"):
         if output not in incident_formats():

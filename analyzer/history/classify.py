@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer._io.yamlio import load_yaml
-from analyzer.errors import InputError, Problem
+from analyzer.errors import InputError, Problem, did_you_mean
 from analyzer.questionnaire.form import incident_categories
 
 #: The category of incidents no keyword matches (listed last in data/incident-categories.yaml).
@@ -103,25 +103,36 @@ def load_rules(path: str | Path | None) -> Rules:
         return default_rules()
 
     loaded = load_yaml(path, what="categories file")
-    data = loaded.data
+    data, marks = loaded.data, loaded.marks
     name = str(path)
     known = incident_categories()
+
+    def problem(message: str, *loc: str) -> Problem:
+        line, column = marks.locate(loc, prefer_key=len(loc) == 2)  # an unknown key: at the key
+        return Problem(name, message, line, column, ".".join(loc) or None)
+
     if not isinstance(data, Mapping) or not isinstance(data.get("categories"), Mapping):
-        raise InputError([Problem(name, "expected a mapping 'categories: {KEY: {keywords: [...]}}'")])
+        where = ("categories",) if isinstance(data, Mapping) and "categories" in data else ()
+        raise InputError(
+            [problem("expected a mapping 'categories: {KEY: {keywords: [...]}}'", *where)]
+        )
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {k: dict(v) for k, v in known.items()}
     for key, spec in data["categories"].items():
         if key not in known:
             problems.append(
-                Problem(name, f"unknown category '{key}'; the model knows: {', '.join(known)}",
-                        field=f"categories.{key}")
+                problem(
+                    f"unknown category '{key}'{did_you_mean(str(key), known)}; the model "
+                    f"knows: {', '.join(known)}",
+                    "categories", str(key),
+                )
             )
             continue
         words = spec.get("keywords") if isinstance(spec, Mapping) else None
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             problems.append(
-                Problem(name, "keywords must be a list of words or phrases",
-                        field=f"categories.{key}.keywords")
+                problem("keywords must be a list of words or phrases", "categories", key,
+                        "keywords")
             )
             continue
         extend = bool(spec.get("extend", False))

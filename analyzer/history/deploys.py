@@ -1,8 +1,9 @@
 """Deploy history: from a CSV (time, status, optional commit time and service) or a git repo's tags.
 
-CSV checks follow the incident importer: a missing time or status column is fatal; a row with an
-empty or unparsable time, an unknown status, a commit after its deploy, a repeated id or a time
-without a UTC offset among rows that have one is excluded and listed with its line number.
+CSV checks follow the incident importer: a missing time or status column, or no usable deploy at
+all, is fatal; a row with an empty or unparsable time, an unknown status, a commit after its
+deploy, a repeated id or a time without a UTC offset among rows that have one is excluded and
+listed with its line number.
 Cancelled or skipped runs (``not_a_deploy`` statuses in data/history-presets.yaml) are not deploys
 and are left out on purpose, counted in ``not_deploys``.
 
@@ -26,7 +27,15 @@ import pandas as pd
 
 from analyzer._io.safeio import printable
 from analyzer.errors import InputError, Problem
-from analyzer.history.table import LINE, Quoted, Reasons, missing_columns, parse_times, read_table
+from analyzer.history.table import (
+    LINE,
+    Quoted,
+    Reasons,
+    missing_columns,
+    no_usable_rows,
+    parse_times,
+    read_table,
+)
 from analyzer.questionnaire.history_presets import deploy_preset, with_times
 
 GIT_FORMAT = "%00".join(
@@ -71,7 +80,7 @@ def import_deploys(
         c = cols.get(field)
         return frame[c] if c in present else pd.Series("", index=frame.index, dtype=object)
 
-    reasons = Reasons(frame[LINE])
+    reasons = Reasons(table.lines)
     time = parse_times(col("time"), preset.time_format, preset.assume_timezone)
     commit = parse_times(col("commit_time"), preset.time_format, preset.assume_timezone)
     reasons.add(time.empty, "deploy time is empty")
@@ -102,7 +111,7 @@ def import_deploys(
     usable = ~reasons.bad & ~skip
     deploys = pd.DataFrame(
         {
-            LINE: frame.loc[usable, LINE].to_numpy(dtype=np.int64),
+            LINE: table.lines[usable].to_numpy(dtype=np.int64),
             "time": time.utc[usable].to_numpy(),
             "failed": (kind[usable] == "failure").to_numpy(),
             "commit_time": commit.utc[usable].to_numpy(),
@@ -112,10 +121,15 @@ def import_deploys(
     deploys["time"] = pd.to_datetime(deploys["time"], utc=True)
     deploys["commit_time"] = pd.to_datetime(deploys["commit_time"], utc=True)
     excluded = pd.concat([table.unreadable, reasons.excluded()], ignore_index=True)
+    excluded = excluded.sort_values(LINE, kind="stable").reset_index(drop=True)
+    if deploys.empty:
+        runs = int(skip.sum())
+        left_out = f"{runs} cancelled or skipped run(s), not deploys" if runs else ""
+        raise InputError(no_usable_rows(table.name, "deploy", excluded, left_out))
     return DeployHistory(
         source=Path(path).name,
         deploys=deploys.sort_values("time", kind="stable").reset_index(drop=True),
-        excluded=excluded.sort_values(LINE, kind="stable").reset_index(drop=True),
+        excluded=excluded,
         not_deploys=int(skip.sum()),
     )
 

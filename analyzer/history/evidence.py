@@ -8,6 +8,8 @@ history (``bootstrap_restore_hours``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import NormalDist
@@ -17,7 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analyzer._io.confine import referenced_path
+from analyzer._io.confine import locate_field, referenced_path
 from analyzer.errors import InputError, Problem
 from analyzer.history.classify import load_rules
 from analyzer.history.deploys import deploys_from_git, import_deploys
@@ -103,32 +105,75 @@ def history_path(
     return referenced_path(questionnaire_path, file, field=field)
 
 
+@contextmanager
+def named_by(questionnaire_path: Path, field: str) -> Iterator[None]:
+    """Within the block, an InputError about a file the questionnaire names at ``field`` points
+    back to the questionnaire: each problem with the file as a whole (missing, unreadable, no
+    usable row) is said at the questionnaire's FILE:LINE:COL and ``field``, naming the file; a
+    problem at a line of the file stays there, after one such line saying which field named it.
+    """
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(_pointed_back(exc.problems, questionnaire_path, field)) from None
+
+
+def _pointed_back(
+    problems: Sequence[Problem], questionnaire_path: Path, field: str
+) -> list[Problem]:
+    name = str(questionnaire_path)
+    if any(p.file == name for p in problems):  # already said in the questionnaire
+        return list(problems)
+    line, column = locate_field(questionnaire_path, field)
+    out = [
+        Problem(name, f"{p.file}: {p.message}", line, column, field) if p.line is None else p
+        for p in problems
+    ]
+    if all(p.line is not None for p in problems):
+        files = ", ".join(dict.fromkeys(p.file for p in problems))
+        out.insert(0, Problem(name, f"{files}: cannot be used; its problems follow", line, column,
+                              field))
+    return out
+
+
 def incident_evidence(q: Questionnaire, questionnaire_path: Path) -> IncidentEvidence | None:
     """None when the questionnaire names no history file; else the evidence read from it,
-    with the deploy history (``deploys`` or ``git``) when the questionnaire names one."""
+    with the deploy history (``deploys`` or ``git``) when the questionnaire names one.
+
+    Every problem with a file it names points back to the questionnaire's field (``named_by``).
+    """
 
     history = q.incidents.history
     if history is None:
         return None
     base = Path(questionnaire_path)
-    rules = load_rules(history_path(base, history.categories) if history.categories else None)
-    imported = import_incidents(
-        history_path(base, history.file),
-        history.format,
-        history.columns,
-        rules=rules,
-        time_format=history.time_format,
-        timezone=history.timezone,
-    )
-    evidence = evidence_from_import(imported, history.window_months)
-    if history.deploys is not None:
-        dep = import_deploys(
-            history_path(base, history.deploys),
+    rules = None
+    if history.categories:
+        field = "incidents.history.categories"
+        with named_by(base, field):
+            rules = load_rules(history_path(base, history.categories, field))
+    with named_by(base, "incidents.history.file"):
+        imported = import_incidents(
+            history_path(base, history.file),
+            history.format,
+            history.columns,
+            rules=rules,
             time_format=history.time_format,
             timezone=history.timezone,
         )
+        evidence = evidence_from_import(imported, history.window_months)
+    if history.deploys is not None:
+        with named_by(base, "incidents.history.deploys"):
+            dep = import_deploys(
+                history_path(base, history.deploys, "incidents.history.deploys"),
+                time_format=history.time_format,
+                timezone=history.timezone,
+            )
     elif history.git is not None:
-        dep = deploys_from_git(history_path(base, history.git), history.tag_pattern)
+        with named_by(base, "incidents.history.git"):
+            dep = deploys_from_git(
+                history_path(base, history.git, "incidents.history.git"), history.tag_pattern
+            )
     else:
         return evidence
     profile = history_profile(imported, dep, history.change_failure_window_hours)

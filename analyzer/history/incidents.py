@@ -4,7 +4,8 @@ Fatal (InputError, nothing imported): unreadable file, unknown format or field, 
 missing, no usable row at all. Row problems are warnings: the row is excluded and listed with its
 line number and reason -- empty or unparsable times, resolved before created, a time without a UTC
 offset in a file whose other times have one (mixed time zones), a repeated id (or, without ids, a
-repeated created time + title + service), an unreadable row. Unknown ``category`` values are
+repeated created time + title + service), a row with more or fewer fields than the header (empty
+fields after the last column, a trailing comma, are ignored). Unknown ``category`` values are
 listed too, and the row is classified by the keywords instead.
 """
 
@@ -32,6 +33,7 @@ from analyzer.history.table import (
     Quoted,
     Reasons,
     missing_columns,
+    no_usable_rows,
     parse_times,
     quoted,
     read_table,
@@ -42,7 +44,6 @@ from analyzer.questionnaire.history_presets import Preset, incident_preset, with
 DAYS_PER_MONTH = 365.25 / 12
 _DURATION_HOURS = {"ms": 1 / 3_600_000, "s": 1 / 3600, "min": 1 / 60, "h": 1.0}
 TEXT_FIELDS = ("title", "description", "labels")
-MAX_LISTED = 20  # problems listed in a fatal error before "... and N more"
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def import_incidents(
         c = cols.get(field)
         return frame[c] if c in present else pd.Series("", index=frame.index, dtype=object)
 
-    reasons = Reasons(frame[LINE])
+    reasons = Reasons(table.lines)
     created = parse_times(col("created"), preset.time_format, preset.assume_timezone)
     reasons.add(created.empty, "created time is empty")
     reasons.add(
@@ -262,7 +263,7 @@ def import_incidents(
 
     if cols.get("id") in present:
         _flag_duplicates(
-            frame[LINE], col("id").astype(str).str.strip(), "same id", reasons, show_key=True
+            table.lines, col("id").astype(str).str.strip(), "same id", reasons, show_key=True
         )
     else:
         key = (
@@ -273,7 +274,7 @@ def import_incidents(
             + col("service").astype(str).str.strip()
         )
         _flag_duplicates(
-            frame[LINE], key, "same created time, title and service", reasons, show_key=False
+            table.lines, key, "same created time, title and service", reasons, show_key=False
         )
 
     usable = ~reasons.bad
@@ -301,7 +302,7 @@ def import_incidents(
             notes.append(
                 pd.DataFrame(
                     {
-                        LINE: frame.loc[unknown_rows, LINE].to_numpy(),
+                        LINE: table.lines[unknown_rows].to_numpy(),
                         "note": (
                             "unknown category "
                             + quoted(given_names)
@@ -315,7 +316,7 @@ def import_incidents(
 
     incidents = pd.DataFrame(
         {
-            LINE: frame.loc[usable, LINE].to_numpy(dtype=np.int64),
+            LINE: table.lines[usable].to_numpy(dtype=np.int64),
             "id": col("id")[usable].to_numpy(),
             "created": created.utc[usable].reset_index(drop=True),
             "resolved": resolved[usable].reset_index(drop=True),
@@ -341,7 +342,7 @@ def import_incidents(
         notes=note_frame,
     )
     if incidents.empty:
-        raise InputError(_no_usable_rows(table.name, result))
+        raise InputError(no_usable_rows(table.name, "incident", excluded))
     return result
 
 
@@ -375,13 +376,3 @@ def _flag_duplicates(
         "duplicate of line " + first_line[dup].astype(str) + " (" + detail + ")"
     ).to_numpy()
     reasons.add(mask, message)
-
-
-def _no_usable_rows(name: str, result: IncidentImport) -> list[Problem]:
-    rows = result.excluded.head(MAX_LISTED)
-    problems = [Problem(name, "no usable incident: every row was excluded; the reasons follow")]
-    problems += [Problem(name, str(r.reason), int(r.line)) for r in rows.itertuples()]
-    more = len(result.excluded) - len(rows)
-    if more > 0:
-        problems.append(Problem(name, f"... and {more} more excluded row(s)"))
-    return problems

@@ -13,7 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,25 +21,32 @@ from numpy.typing import NDArray
 
 from analyzer._io.safeio import describe_encoding, read_bytes_limited
 from analyzer.errors import InputError, Problem, closest
+from analyzer.questionnaire.history_presets import EPOCH_UNITS, ISO8601
 
 MAX_CSV_BYTES = 200_000_000
 LINE = "line"  # column holding each row's line number in the file
 _SKIPPED = re.compile(r"Skipping line (\d+): (.*)")
+_SAW = re.compile(r"saw (\d+)")
+MAX_LISTED = 20  # excluded rows listed in a fatal error before "... and N more"
 _OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d)\s*$")
-_EPOCH_UNITS = ("epoch_s", "epoch_ms")
 
 
 @dataclass(frozen=True)
 class ExportTable:
-    """A CSV's rows as strings ('' when empty) with a ``line`` column, and unreadable rows."""
+    """A CSV's rows as strings ('' when empty), the line each starts on, and unreadable rows.
+
+    The lines are kept beside the rows, not in a column of theirs: an export may have a column
+    of any name, ``line`` included.
+    """
 
     name: str
     frame: pd.DataFrame
+    lines: pd.Series  # the line of each row of ``frame`` (same index)
     unreadable: pd.DataFrame  # columns: line, reason
 
     @property
     def columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c != LINE]
+        return list(self.frame.columns)
 
 
 def _decode(path: Path, what: str) -> str:
@@ -59,71 +66,164 @@ def _decode(path: Path, what: str) -> str:
         ) from None
 
 
-def record_lines(text: str) -> NDArray[np.int64]:
-    """1-based line on which each CSV record starts (header first), quote-aware, vectorised.
+def record_layout(text: str | bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The 1-based line on which each CSV record starts (header first) and its number of fields,
+    quote-aware, vectorised over the file's newlines, quotes and commas only.
 
-    A newline ends a record when an even number of '"' precede it (RFC 4180: "" escapes a quote).
+    A newline ends a record, and a comma separates fields, when an even number of '"' precede
+    it (RFC 4180: "" escapes a quote); a record has one field more than such commas.
     """
-    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    newlines = np.flatnonzero(raw == 0x0A)
-    quotes = np.flatnonzero(raw == 0x22)
-    quotes_before = np.searchsorted(quotes, newlines)
-    ends = newlines[quotes_before % 2 == 0]
-    starts = np.concatenate([np.zeros(1, dtype=np.int64), ends + 1])
-    starts = starts[starts < raw.size]
-    return (np.searchsorted(newlines, starts) + 1).astype(np.int64)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    raw = np.frombuffer(data, dtype=np.uint8)
+    special = np.flatnonzero((raw == ord("\n")) | (raw == ord('"')) | (raw == ord(",")))
+    kind = raw[special]
+    quote = kind == ord('"')
+    newline = kind == ord("\n")
+    outside = (np.cumsum(quote) - quote) % 2 == 0
+    ends = outside & newline
+    newlines_so_far = np.cumsum(newline)
+    # A record starts after each record-ending newline, except one at the very end of the file.
+    starts_a_record = ends.copy()
+    starts_a_record[ends] = special[ends] + 1 < raw.size
+    lines = np.concatenate([np.ones(1, dtype=np.int64), newlines_so_far[starts_a_record] + 1])
+    separators = outside & (kind == ord(","))
+    record = np.cumsum(ends)[separators]
+    fields = np.bincount(record, minlength=lines.size) + 1
+    return lines.astype(np.int64), fields.astype(np.int64)
+
+
+def record_lines(text: str) -> NDArray[np.int64]:
+    """1-based line on which each CSV record starts (header first); see ``record_layout``."""
+    return record_layout(text)[0]
+
+
+def record_fields(text: str) -> NDArray[np.int64]:
+    """Number of fields of each CSV record (header first); see ``record_layout``."""
+    return record_layout(text)[1]
+
+
+#: Name of the column that catches a field beyond the header's (a trailing comma leaves it empty).
+_EXTRA = "\x00beyond the header"
+
+
+def _ragged(fields: int, header: int) -> str:
+    return f"the row has {fields} fields, the header has {header}"
+
+
+def _ragged_unknown(header: int) -> str:
+    return f"the row has more fields than the header's {header}"
+
+
+def _read_csv(
+    data: bytes, name: str, what: str
+) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
+    """Every record as strings, the header row first, in the header's columns plus ``_EXTRA``
+    (read with index_col=False: pandas would otherwise take the first column as an index when
+    rows end in a comma, shifting every value one column left), and pandas' warnings (a row
+    with more fields than that is skipped and said in one)."""
+    options: dict[str, Any] = {
+        "dtype": str, "keep_default_na": False, "skip_blank_lines": False, "engine": "c",
+        "index_col": False,
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            header = pd.read_csv(io.BytesIO(data), nrows=0, **options).columns
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                header=None,
+                names=[*header, _EXTRA],
+                on_bad_lines="warn",
+                **options,
+            )
+        except pd.errors.EmptyDataError:
+            raise InputError([Problem(name, f"the {what} has no header row", 1)]) from None
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            raise InputError([Problem(name, f"not a readable CSV: {exc}")]) from None
+    return frame.fillna(""), list(caught)
 
 
 def read_table(path: Path, *, what: str = "CSV file") -> ExportTable:
-    """Read a CSV as strings; every row gets its line number; malformed rows are listed."""
+    """Read a CSV as strings; every row gets its line number; malformed rows are listed.
+
+    A row with more or fewer fields than the header is excluded (its values cannot be told
+    apart); empty fields after the header's last column (a trailing comma) are ignored.
+    """
     name = str(path)
     text = _decode(path, what)
     if not text.strip():
         raise InputError([Problem(name, f"the {what} is empty; expected a header row and data", 1)])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                on_bad_lines="warn",
-                engine="c",
-            )
-        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-            raise InputError([Problem(name, f"not a readable CSV: {exc}")]) from None
-        except pd.errors.EmptyDataError:
-            raise InputError([Problem(name, f"the {what} has no header row", 1)]) from None
-    frame = frame.fillna("")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    records = record_lines(text)
+    data = text.encode("utf-8")  # pandas reads UTF-8 bytes faster than text
+    frame, caught = _read_csv(data, name, what)
+    width = frame.shape[1] - 1  # the header's fields; the last column is _EXTRA
+    frame.columns = [*(str(c).strip() for c in frame.columns[:-1]), _EXTRA]
+    records, fields = record_layout(data)
     skipped: dict[int, str] = {}
     for warning in caught:
         for m in _SKIPPED.finditer(str(warning.message)):
-            skipped[int(m.group(1))] = m.group(2).strip()
-    # pandas numbers records from 1 (the header); map them to physical lines.
+            seen = _SAW.search(m.group(2))
+            skipped[int(m.group(1))] = (
+                _ragged(int(seen.group(1)), width) if seen else f"malformed row: {m.group(2).strip()}"
+            )
+    # pandas numbers records from 1 (the header, row 0 here); map them to physical lines.
     record_no = np.arange(1, records.size + 1)
-    kept = ~np.isin(record_no, list(skipped)) & (record_no > 1)
-    data_lines = records[kept]
-    if data_lines.size >= len(frame):
-        frame.insert(0, LINE, data_lines[: len(frame)])
+    kept = ~np.isin(record_no, list(skipped))
+    rows = len(frame)
+    count = np.full(rows, width, dtype=np.int64)  # unknown when the layout is unexpected
+    if int(kept.sum()) == rows:
+        lines = records[kept]
+        count = fields[kept]
+    elif int(kept.sum()) > rows:
+        lines = records[kept][:rows]
     else:  # unexpected layout (e.g. a lone '\r' line ending): fall back to row order
-        frame.insert(0, LINE, np.arange(2, len(frame) + 2))
+        lines = np.arange(1, rows + 1)
+    below_header = np.arange(rows) > 0
+    blank = (frame == "").all(axis=1).to_numpy()
+    ragged = below_header & ((frame[_EXTRA] != "").to_numpy() | ((count < width) & ~blank))
     unreadable = pd.DataFrame(
         {
             LINE: np.array(
-                [int(records[r - 1]) if r - 1 < records.size else r for r in sorted(skipped)],
+                [
+                    *(int(records[r - 1]) if r - 1 < records.size else r for r in sorted(skipped)),
+                    *lines[ragged],
+                ],
                 dtype=np.int64,
             ),
             "reason": pd.Series(
-                [f"malformed row: {skipped[r]}" for r in sorted(skipped)], dtype=object
+                [
+                    *(skipped[r] for r in sorted(skipped)),
+                    *(
+                        _ragged(int(n), width) if n != width else _ragged_unknown(width)
+                        for n in count[ragged]
+                    ),
+                ],
+                dtype=object,
             ),
         }
     )
-    blank = (frame.drop(columns=LINE) == "").all(axis=1)
-    frame = frame.loc[~blank].reset_index(drop=True)
-    return ExportTable(name, frame, unreadable)
+    unreadable = unreadable.sort_values(LINE, kind="stable").reset_index(drop=True)
+    usable = below_header & ~blank & ~ragged
+    frame = frame.loc[usable, frame.columns[:-1]].reset_index(drop=True)
+    return ExportTable(name, frame, pd.Series(lines[usable], name=LINE), unreadable)
+
+
+def no_usable_rows(name: str, what: str, excluded: pd.DataFrame, left_out: str = "") -> list[Problem]:
+    """The fatal problems of an export without one usable row: a headline, then each excluded
+    row's line and reason (the first MAX_LISTED). ``left_out`` says why other rows were not
+    used though not excluded (e.g. "2 cancelled or skipped runs, not deploys")."""
+    if excluded.empty:
+        why = f"its rows are {left_out}" if left_out else "no data rows below the header"
+        return [Problem(name, f"no usable {what}: {why}")]
+    besides = f" ({left_out} besides)" if left_out else ""
+    rows = excluded.head(MAX_LISTED)
+    problems = [
+        Problem(name, f"no usable {what}: every row was excluded{besides}; the reasons follow")
+    ]
+    problems += [Problem(name, str(r.reason), int(r.line)) for r in rows.itertuples()]
+    more = len(excluded) - len(rows)
+    if more > 0:
+        problems.append(Problem(name, f"... and {more} more excluded row(s)"))
+    return problems
 
 
 _COLUMN_NAME = re.compile(r"[\w .()#%/-]{1,60}")
@@ -197,14 +297,14 @@ def parse_times(raw: pd.Series, time_format: str, assume_timezone: str) -> Parse
     text = raw.astype(str).str.strip()
     empty = (text == "").to_numpy()
     index = text.index
-    if time_format in _EPOCH_UNITS:
+    if time_format in EPOCH_UNITS:
         numbers = pd.Series(pd.to_numeric(text.where(~empty), errors="coerce"), index=index)
         unit: Literal["s", "ms"] = "s" if time_format == "epoch_s" else "ms"
         utc = pd.to_datetime(numbers, unit=unit, utc=True, errors="coerce")
         has_offset = np.ones(len(text), dtype=bool)
     else:
-        iso = time_format.upper() == "ISO8601"
-        fmt = "ISO8601" if iso else time_format
+        iso = time_format.upper() == ISO8601
+        fmt = ISO8601 if iso else time_format
         if iso:
             has_offset = text.str.contains(_OFFSET, regex=True).to_numpy(dtype=bool)
         else:

@@ -30,7 +30,12 @@ from analyzer._io.paths import data_dir
 from analyzer._io.yamlio import LoadedYaml, Loc, Marks, format_loc, load_yaml, parse_yaml
 from analyzer.errors import InputError, Problem, closest, did_you_mean
 from analyzer.questionnaire.estimate import Bounds, Estimate, show
-from analyzer.questionnaire.history_presets import incident_fields, incident_formats
+from analyzer.questionnaire.history_presets import (
+    incident_fields,
+    incident_formats,
+    time_format_problem,
+    timezone_problem,
+)
 
 SCHEMA_VERSION = 2
 #: Versions this analyzer reads; older ones are upgraded on load (``upgrade_document``).
@@ -506,6 +511,20 @@ def _known_history_fields(columns: dict[str, str]) -> dict[str, str]:
     return columns
 
 
+def _readable_time_format(time_format: str) -> str:
+    why = time_format_problem(time_format)
+    if why is not None:
+        raise ValueError(why)
+    return time_format
+
+
+def _known_timezone(timezone: str) -> str:
+    why = timezone_problem(timezone)
+    if why is not None:
+        raise ValueError(why)
+    return timezone
+
+
 class IncidentHistory(Section):
     """An incident export to read counts and restore times from (``analyzer history`` shows it)."""
 
@@ -537,12 +556,12 @@ class IncidentHistory(Section):
         None, min_length=1,
         description="Only git tags matching this glob are deploys, e.g. 'v*' or 'release-*'.",
     )
-    time_format: str | None = Field(
+    time_format: Annotated[str, AfterValidator(_readable_time_format)] | None = Field(
         None, min_length=1,
         description="Time format of the exports if not the preset's: ISO8601, epoch_s, epoch_ms "
         "or a strftime pattern such as '%m/%d/%Y %H:%M' (a spreadsheet re-save).",
     )
-    timezone: str | None = Field(
+    timezone: Annotated[str, AfterValidator(_known_timezone)] | None = Field(
         None, min_length=1,
         description="IANA time zone of times written without a UTC offset, e.g. Europe/Berlin.",
     )

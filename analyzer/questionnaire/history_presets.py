@@ -7,6 +7,7 @@ overrides single entries; ``parse_column_args`` turns the command-line form into
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -70,15 +71,16 @@ def incident_formats() -> tuple[str, ...]:
     return tuple(_raw()["incident_presets"])
 
 
-def incident_preset(name: str) -> Preset:
-    """The named incident preset; an unknown name is an InputError."""
+def incident_preset(name: str, *, option: str = "format") -> Preset:
+    """The named incident preset; an unknown name is an InputError naming ``option`` (the
+    ``format`` of import_incidents and the questionnaire, ``--preset`` on the command line)."""
     presets = _raw()["incident_presets"]
     if name not in presets:
         raise InputError(
             [
                 Problem(
-                    "--format",
-                    f"unknown format '{name}'{did_you_mean(name, presets)}; "
+                    option,
+                    f"unknown export preset '{name}'{did_you_mean(name, presets)}; "
                     f"known: {', '.join(presets)}",
                 )
             ]
@@ -109,21 +111,82 @@ def deploy_preset() -> Preset:
     )
 
 
+#: Time formats named by a word rather than a strftime pattern (ISO8601 in any case).
+ISO8601 = "ISO8601"
+EPOCH_UNITS = ("epoch_s", "epoch_ms")
+#: Directives that stand for several others (a pattern repeating one of theirs is refused).
+_COMPOSITE_DIRECTIVES = ("%c", "%x", "%X")
+_REPEATED_GROUP = re.compile(r"redefinition of group name '(\w+)'")
+
+
+def time_format_problem(time_format: str) -> str | None:
+    """Why ``time_format`` cannot read times (None when it can): ISO8601, epoch_s, epoch_ms or a
+    strftime pattern that pandas compiles -- no unknown directive (``%Q``), stray ``%``, repeated
+    directive (``%z%z``) or ISO year without its week and weekday -- and that has a directive.
+
+    pandas is imported only for a pattern (a questionnaire naming one reads an export anyway).
+    """
+    if time_format.upper() == ISO8601 or time_format in EPOCH_UNITS:
+        return None
+    example = "e.g. '%m/%d/%Y %H:%M', or ISO8601, epoch_s or epoch_ms"
+    if "%" not in time_format.replace("%%", ""):
+        return f"not a valid strftime pattern (no %-directive in '{time_format}'; {example})"
+    import pandas as pd
+
+    try:  # pandas compiles the pattern before it matches any text, even when coercing errors
+        pd.to_datetime(pd.Series(["0"]), format=time_format, errors="coerce")
+    except re.error as exc:
+        repeated = _REPEATED_GROUP.search(str(exc))
+        why = f"%{repeated.group(1)} is given twice" if repeated else str(exc)
+        if repeated and any(d in time_format for d in _COMPOSITE_DIRECTIVES):
+            why += "; %c, %x and %X stand for several directives"
+        return f"not a valid strftime pattern ({why}; {example})"
+    except ValueError as exc:
+        return f"not a valid strftime pattern ({str(exc).rstrip('.')}; {example})"
+    return None
+
+
+def timezone_problem(timezone: str) -> str | None:
+    """Why ``timezone`` is not a time zone (None when it is one): an IANA name zoneinfo knows."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (Europe)
+        return (
+            f"unknown time zone '{timezone}' (an IANA name, e.g. Europe/Berlin, "
+            "America/New_York or UTC)"
+        )
+    return None
+
+
+def check_times(
+    time_format: str | None,
+    timezone: str | None,
+    *,
+    names: tuple[str, str] = ("time_format", "timezone"),
+) -> None:
+    """Raise one InputError for a time format or a zone that cannot be used (None: not given);
+    ``names`` are how the caller calls the two (``--time-format``, ``--tz`` on the command line).
+    """
+    problems = [
+        Problem(name, why)
+        for name, value, check in zip(
+            names, (time_format, timezone), (time_format_problem, timezone_problem), strict=True
+        )
+        if value is not None and (why := check(value)) is not None
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 def with_times(preset: Preset, time_format: str | None, timezone: str | None) -> Preset:
     """A copy with the time format and the zone for offset-less times overridden (None: keep).
 
-    An unknown zone name is an InputError (zones are IANA names, e.g. Europe/Berlin, UTC).
+    A pattern that cannot read times or an unknown zone name is an InputError (``check_times``;
+    the command line and the questionnaire check them first, naming the option or the field).
     """
-    if timezone is not None:
-        import zoneinfo
-
-        try:
-            zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise InputError(
-                [Problem("--tz", f"unknown time zone '{timezone}' (an IANA name, e.g. "
-                         "Europe/Berlin, America/New_York or UTC)")]
-            ) from None
+    check_times(time_format, timezone)
     return replace(
         preset,
         time_format=time_format or preset.time_format,

@@ -1,8 +1,10 @@
 """The files of a repository, listed once: vendored and generated folders skipped, symlinks that
-leave the repository not followed, a cap on the number of files, unreadable ones recorded."""
+leave the repository not followed, a cap on the number of files, unreadable ones (and symlink
+loops) recorded."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Sequence
@@ -27,6 +29,11 @@ def native_table() -> dict[str, Any]:
     """data/native-dependencies.yaml: package -> system libraries, per ecosystem."""
     loaded: dict[str, Any] = load_yaml(data_dir() / "native-dependencies.yaml").data
     return loaded
+
+
+#: What ``_link_problem`` says of a symlink that leaves the repository, and of one that loops.
+OUTSIDE = "outside"
+LOOP = "symlink loop"
 
 
 def rule_value(name: str) -> Any:
@@ -64,6 +71,14 @@ class Listing:
             self._unreadable(f"{item.rel} ({exc.strerror or exc})")
             return None
 
+    def link(self, rel: str, problem: str | None) -> None:
+        """Record a symlink not followed: one leaving the repository, or one that cannot be
+        resolved (listed as unreadable with the reason); None (inside) records nothing."""
+        if problem == OUTSIDE:
+            self.outside_links.append(rel)
+        elif problem is not None:
+            self._unreadable(f"{rel} ({problem})")
+
     def _unreadable(self, text: str) -> None:
         if text not in self.unreadable:
             self.unreadable.append(text)
@@ -78,17 +93,24 @@ def _skipped(rel: str, name: str, patterns: Sequence[str]) -> bool:
     return any(name == p or rel == p or fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symlink ``path`` is not followed: None when it points inside ``root``, 'outside'
+    when it leaves it, else why it cannot be resolved (a loop, ``a -> b -> a`` or ``a -> a``)."""
     try:
         path.resolve().relative_to(root)
-    except (OSError, ValueError):
-        return False
-    return True
+    except ValueError:
+        return OUTSIDE
+    except RuntimeError:  # Python before 3.13 reports a loop so, later ones as OSError(ELOOP)
+        return LOOP
+    except OSError as exc:
+        return LOOP if exc.errno == errno.ELOOP else str(exc.strerror or exc)
+    return None
 
 
 def list_files(root: Path, max_files: int) -> Listing:
     """Walk ``root`` (resolved) without following symlinked folders; a symlinked file is kept when
-    it points inside the repository, else listed in ``outside_links``."""
+    it points inside the repository, else listed in ``outside_links``, or in ``unreadable`` when
+    it cannot be resolved (a symlink loop)."""
     root = root.resolve()
     listing = Listing(root)
     skip_dirs = rules()["skip_folders"]
@@ -107,17 +129,18 @@ def list_files(root: Path, max_files: int) -> Listing:
             if _skipped(rel, d, skip_dirs):
                 continue
             if (here / d).is_symlink():
-                if not _inside(here / d, root):
-                    listing.outside_links.append(rel + "/")
+                listing.link(rel + "/", _link_problem(here / d, root))
                 continue  # never followed: an inside link would count its files twice
             kept.append(d)
         dirs[:] = kept
         for n in sorted(names):
             rel = prefix + n
             path = here / n
-            if path.is_symlink() and not _inside(path, root):
-                listing.outside_links.append(rel)
-                continue
+            if path.is_symlink():
+                problem = _link_problem(path, root)
+                if problem is not None:
+                    listing.link(rel, problem)
+                    continue
             if not path.is_file():
                 continue  # a dangling link, a FIFO or a socket: nothing to read
             if len(listing.files) >= max_files:
