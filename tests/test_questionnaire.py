@@ -57,7 +57,9 @@ def test_summary_marks_each_default_once() -> None:
     assert re.search(r"^\s+\* currency\s+USD$", text, re.MULTILINE)
     assert re.search(r"^\s+\* lead_time_hours\s+48 \(4-168\)$", text, re.MULTILINE)
     assert re.search(r"^team\s+engineers\s+1$", text, re.MULTILINE)  # given: no star
-    assert re.search(r"^  sqlite\s+other\s+1\*", text, re.MULTILINE)  # instances left out
+    assert re.search(r"^  web\s+web\s+1\s+-\s+0 \(0-2\)\*", text, re.MULTILINE)  # scale-outs
+    # an embedded file: nothing reads its instances or scale-outs, so no default is counted
+    assert re.search(r"^  sqlite\s+other\s+-\s+-\s+-\s+0.2", text, re.MULTILINE)
     body, footer = text.rsplit("\n", 1)
     count = int(re.search(r"\((\d+) used\)", footer)[1])  # type: ignore[index]
     assert body.count(DEFAULT_MARK) == count > 0

@@ -26,6 +26,10 @@ ONE_ROW_SECTIONS = ("hosting", "platform")
 #: Process columns shown only when some process gives the field (they are usually defaults).
 OPTIONAL_PROCESS_COLUMNS = frozenset({"count", "runs_on", "deploy_method"})
 SECTIONS_AFTER_PROCESSES = ("delivery", "incidents", "priorities")
+#: The process table's fields that nothing reads for an embedded file (it has no instance,
+#: scale-out or package of its own; Assessment.inputs_used leaves them out too).
+EMBEDDED_UNREAD = frozenset({"count", "instances", "peak_instances", "scale_out_events_per_month",
+                             "native_dependencies"})
 #: Process table: (column title, Process field) in display order.
 PROCESS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("count", "count"),
@@ -127,6 +131,8 @@ def _process_cell(
     process: Process, field: str, defaults: list[str], q: Questionnaire | None = None
 ) -> str:
     value = getattr(process, field)
+    if process.embedded and field in EMBEDDED_UNREAD:
+        return NONE_CELL  # a file inside another process: nothing reads these (no default used)
     if field == "deploy_method" and value is None and q is not None:
         value = q.delivery.deploy_method  # the team's default method
     if _is_nothing(value):
@@ -156,8 +162,6 @@ def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
             )
             if on
         ]
-        if p.shares_host_with:
-            notes.append("shares hosts with " + " ".join(p.shares_host_with))
         cells = [_process_cell(p, field, defaults, q) for _, field in columns]
         table.append([p.name, p.kind, *cells, ", ".join(notes)])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -165,6 +169,10 @@ def _process_rows(q: Questionnaire, defaults: list[str]) -> list[str]:
     for row in table:
         text = COLUMN_GAP.join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
         lines.append(f"{TABLE_INDENT}{text}".rstrip())
+    # under the table, not in it: a long name and its hosts' names would push the table
+    # past a screen's width
+    lines += [f"{TABLE_INDENT}{p.name} shares its hosts with {', '.join(p.shares_host_with)}"
+              for p in q.processes if p.shares_host_with]
     return lines
 
 

@@ -997,8 +997,11 @@ def assumptions_section(a: Assessment) -> Section:
             traits.append(f"data {p.data_gb} GB"
                           + ("" if answered(p, "data_gb") else DEFAULT_TAG))
         one = p.instances.is_point and p.instances.likely == 1
-        traits.append(f"{p.instances} {'instance' if one else 'instances'}"
-                      + ("" if answered(p, "instances") else DEFAULT_TAG))
+        if p.embedded:  # a file inside another process: no instance of its own
+            traits.append("a file inside another process")
+        else:
+            traits.append(f"{p.instances} {'instance' if one else 'instances'}"
+                          + ("" if answered(p, "instances") else DEFAULT_TAG))
         if p.managed:
             traits.append("managed")
         rows.append({"field": f"processes.{p.name}", "answer": "; ".join(traits), "unit": "",
