@@ -535,6 +535,7 @@ READY = (
 )
 
 
+@pytest.mark.slow  # runs the CLI three times and waits: in `make test`, not the fast tier
 @pytest.mark.parametrize("delay", [0.0, 0.3, 1.0])
 def test_9_sigint_always_gives_a_message(team: Path, tmp_path: Path, delay: float) -> None:
     """Ctrl-C once the program has started (the test waits for it to say so): a message, exit

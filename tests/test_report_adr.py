@@ -190,6 +190,7 @@ def test_risk_register_names_the_database_cutover_and_single_expert(
     assert all(r["mitigation"] and r["owner"] for r in data["risks"])
 
 
+@pytest.mark.slow  # two whole PDFs, ~2.5 s: in `make test`, not the fast tier
 @pytest.mark.parametrize("example", ["seed-team", "saas-12"])
 def test_pdf_has_no_near_empty_page_and_a_dated_header(example: str) -> None:
     import io

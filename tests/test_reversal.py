@@ -120,6 +120,7 @@ def high_change() -> tuple[Assessment, DecisionFunction]:
     return run(high_change_document())
 
 
+@pytest.mark.slow  # three dense scans, ~4 s: in `make test`, not the fast tier
 @pytest.mark.parametrize(("team", "name"), [("seed_cost_only", DEPLOYS),
                                             ("high_change_cost_only", DEPLOYS),
                                             ("high_change_cost_only", DRIFT)])
