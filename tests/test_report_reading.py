@@ -91,3 +91,14 @@ def test_a_missing_output_folder_fails_before_any_work(
     request = app_report.ReportRequest(questionnaire=seed_path)
     with pytest.raises(OutputError, match="does not exist; create it first"):
         app_report.write_report(request, tmp_path / "nodir" / "x.pdf")
+
+
+def test_a_failed_report_leaves_no_empty_default_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analyzer.app.cli import main
+
+    (tmp_path / "team.yaml").write_text("schema_version: 2\nname: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "team.yaml", "--samples", "100", "--no-sensitivity"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["team.yaml"]

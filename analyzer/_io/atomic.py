@@ -117,12 +117,20 @@ def write_bytes_atomic(
     return target
 
 
-def check_folder(path: str | Path, *, create: bool = False) -> None:
+def check_folder(path: str | Path, *, create: bool = False, now: bool = True) -> None:
     """The folder ``path`` is to be written in: created with ``create`` (the default reports/
-    folder), else it must exist (OutputError, exit 3). A command checks it before its work, so
-    a wrong path fails fast; ``write_bytes_atomic`` checks it again."""
+    folder), else it must exist (OutputError, exit 3). A command checks it before its work
+    with ``now=False``, so a wrong path fails fast and a run that fails later leaves no empty
+    folder behind (a folder to create is only checked to be creatable: its nearest existing
+    ancestor a folder); ``write_bytes_atomic`` checks it again and creates it."""
     target = Path(path)
     name = str(target)
+    if create and not now:
+        existing = next((p for p in target.parents if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise OutputError(f"{name}: cannot create the folder {target.parent}: {existing} "
+                              "is not a folder")
+        return
     if create:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -393,7 +393,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
     if not stream:  # before the run: a wrong path fails fast, and no input is written over
         for path in output_paths(output, formats):
             check_target(path, inputs)
-        check_folder(output, create=args.output is None)
+        check_folder(output, create=args.output is None, now=False)
     local = args.jobs > 1 and not args.scheduler and len(portfolio.apps) > 1
     # the workers start before the progress bar's thread, so they can be forked (local_workers)
     with local_workers(args.jobs) if local else nullcontext() as pool, \

@@ -241,6 +241,6 @@ def write_report(
 
     inputs = tuple(p for p in (request.questionnaire, request.assumptions) if p is not None)
     check_target(output, inputs)  # before the work, so a wrong path fails fast
-    check_folder(output, create=create_folder)
+    check_folder(output, create=create_folder, now=False)
     data = make_report(request, progress, background=background)
     return write_bytes_atomic(output, data, create_folder=create_folder, inputs=inputs)
