@@ -13,6 +13,7 @@ import pytest
 from analyzer._io.paths import example_questionnaire
 from analyzer.app.cli import _report_command
 from analyzer.model.assess import assess
+from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import load_questionnaire
 from analyzer.report.content import _unknown_texts
 from analyzer.report.pdf import _clean
@@ -66,12 +67,12 @@ def _unknown(name: str, share: float) -> SimpleNamespace:
 
 
 def test_one_find_out_first_per_input() -> None:
-    same = SimpleNamespace(next_unknown=_unknown("hires", 0.2),
-                           next_unknown_saving=_unknown("hires", 0.04))
+    same = SimpleNamespace(next_unknown=_unknown("hires", 0.2), tornado=None, reversals=[],
+                           knife_edge=None, next_unknown_saving=_unknown("hires", 0.04))
     [text] = _unknown_texts(same)  # type: ignore[arg-type]
     assert text.count("Find out") == 1 and text.endswith("(about 4 %).")
-    other = SimpleNamespace(next_unknown=_unknown("drift", 0.1),
-                            next_unknown_saving=_unknown("hourly cost", 0.15))
+    other = SimpleNamespace(next_unknown=_unknown("drift", 0.1), tornado=None, reversals=[],
+                            knife_edge=None, next_unknown_saving=_unknown("hourly cost", 0.15))
     first, second = _unknown_texts(other)  # type: ignore[arg-type]
     assert first.startswith("Find out drift first")
     assert second.startswith("For the net saving alone (how much the move saves, not which "
@@ -102,3 +103,37 @@ def test_a_failed_report_leaves_no_empty_default_folder(
     monkeypatch.chdir(tmp_path)
     assert main(["report", "team.yaml", "--samples", "100", "--no-sensitivity"]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["team.yaml"]
+
+
+def test_nothing_to_find_out_first_when_no_answer_changes_the_choice() -> None:
+    flip = SimpleNamespace(threshold=3.0, kind="answer")
+    settled = SimpleNamespace(next_unknown=_unknown("drift", 0.03), tornado=object(),
+                              reversals=[SimpleNamespace(threshold=None, kind="answer")],
+                              knife_edge=None, next_unknown_saving=None)
+    [text] = _unknown_texts(settled)  # type: ignore[arg-type]
+    assert text.startswith("None of the answers that move the result most changes the "
+                           "recommendation") and "Of your answers, drift moves it most: it is" in text
+    open_choice = SimpleNamespace(**{**vars(settled), "reversals": [flip]})
+    assert _unknown_texts(open_choice)[0].startswith("Find out drift first")  # type: ignore[arg-type]
+
+
+def test_the_pilot_is_one_service_of_a_many_service_entry() -> None:
+    """An entry of 40 services: the pilot containerises the first of them (the first unit on
+    the entry's experience curve), and the other 39 are the rest of the move."""
+    import numpy as np
+
+    from analyzer.model.placement import experience_sum
+    from analyzer.model.plan import _item_samples, migration_plan, process_containerise_hours
+
+    seed = load_questionnaire(example_questionnaire("seed-team"))
+    web = seed.processes[0].model_copy(update={"count": Estimate.point(40)})
+    q = seed.model_copy(update={"processes": [web, *seed.processes[1:]]})
+    a = assess(q, samples=300, seed=2)
+    items = _item_samples(a, "docker")
+    whole = process_containerise_hours(a, "docker")[web.name]
+    curve = experience_sum(a.values[f"processes.{web.name}.count"],
+                           a.values["assumptions.experience_learning_rate"])
+    np.testing.assert_allclose(items["containerise_pilot"], whole / curve)
+    assert float(np.median(items["containerise_pilot"])) < 0.1 * float(np.median(whole))
+    plan_items, _ = migration_plan(a, "docker")
+    assert f"one service of {web.name}" in " ".join(plan_items["label"])

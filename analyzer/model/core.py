@@ -138,7 +138,7 @@ RECURRING_LABELS: dict[str, str] = {
     "new_services": "New services: set-up and waiting",
     "scale_out": "Manual scale-outs",
     "tooling_overhead": "Extra tooling to debug",
-    "other_operations": "Other operations time you reported",
+    "other_operations": "Other operations time (the operations share, beyond the itemised)",
 }
 
 

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from analyzer.model.assess import Assessment, percentiles
 from analyzer.model.core import WORK_ITEM_LABELS
+from analyzer.model.placement import experience_sum
 
 FloatArray = NDArray[np.float64]
 
@@ -97,6 +98,12 @@ def pilot_process(a: Assessment, option: str) -> str | None:
     return (web or candidates)[0].name
 
 
+def _single(a: Assessment, process: str) -> bool:
+    """The entry stands for one service (its ``count`` is exactly 1)."""
+    p = next(p for p in a.questionnaire.processes if p.name == process)
+    return p.count.is_point and p.count.likely == 1
+
+
 def _item_samples(a: Assessment, option: str) -> dict[str, FloatArray]:
     """Hours per sample for each plan item, the containerise item split into pilot and rest."""
     o = a.option_names.index(option)
@@ -105,6 +112,13 @@ def _item_samples(a: Assessment, option: str) -> dict[str, FloatArray]:
     pilot = pilot_process(a, option)
     zero = np.zeros(a.samples)
     pilot_hours = per_process.get(pilot, zero) if pilot is not None else zero
+    if pilot is not None:
+        # the pilot is one service of its entry: the first unit on the entry's experience
+        # curve (placement.experience_sum), not all ``count`` of them (156 microservices
+        # made a "pilot" of most of the move)
+        count = np.asarray(a.values[f"processes.{pilot}.count"], dtype=np.float64)
+        rate = np.asarray(a.values["assumptions.experience_learning_rate"], dtype=np.float64)
+        pilot_hours = pilot_hours / experience_sum(count, rate)
     items[PILOT_ITEM] = pilot_hours
     items[REST_ITEM] = items.pop("containerise") - pilot_hours
     return items
@@ -122,7 +136,8 @@ def migration_plan(a: Assessment, option: str) -> tuple[pd.DataFrame, pd.DataFra
     labels = {**WORK_ITEM_LABELS, **EXTRA_LABELS}
     pilot = pilot_process(a, option)
     if pilot is not None:
-        labels[PILOT_ITEM] = f"{labels[PILOT_ITEM]} ({pilot})"
+        one = _single(a, pilot)
+        labels[PILOT_ITEM] = f"{labels[PILOT_ITEM]} ({pilot if one else f'one service of {pilot}'})"
     dip = items[DIP_ITEM]
     stages = _stages_for(items)
     subtotal = sum((items[k] for s in stages for k in s.items), np.zeros(a.samples))

@@ -39,6 +39,7 @@ from analyzer.decision.fmt import (
     fmt_score,
     fmt_spread,
     fmt_value,
+    unit_for,
 )
 from analyzer.decision.inputs import given_fields, is_default, question_of
 from analyzer.decision.quantities import option_groups
@@ -109,7 +110,7 @@ def _est(e: Estimate, unit: str = "", scale: float = 1.0) -> str:
     def num(x: float) -> str:
         return f"{x * scale:g}"
 
-    tail = f" {unit}" if unit else ""
+    tail = f" {unit_for(num(e.likely), unit)}" if unit else ""  # 1 production deploy a week
     if e.is_point:
         return f"{num(e.likely)}{tail}"
     return f"{num(e.likely)}{tail} ({num(e.low)} to {num(e.high)})"
@@ -357,8 +358,23 @@ def _unknown_paragraph(d: Decision) -> Paragraph:
     if d.assessment.structure.nothing_to_move:
         return Paragraph(NOTHING_TO_MOVE_UNKNOWN)
     unknown = d.next_unknown.text if d.next_unknown is not None else None
-    return Paragraph(unknown) if unknown else Paragraph(
-        "Not computed: the sensitivity analysis was not run.", "note")
+    if not unknown:
+        return Paragraph("Not computed: the sensitivity analysis was not run.", "note")
+    return Paragraph(_for_the_choice(d, unknown))
+
+
+def _for_the_choice(d: Decision, text: str) -> str:
+    """The most valuable unknown for the choice; when no answer among those that move the
+    result most changes the recommendation within its range, it says so rather than "find out
+    X first" (there is nothing the choice waits on)."""
+    flips = [r for r in d.reversals if r.threshold is not None and r.kind == "answer"]
+    first, sep, rest = text.partition(" first: ")
+    if d.tornado is None or flips or d.knife_edge or not sep:
+        return text
+    label = first.removeprefix("Find out ")
+    return ("None of the answers that move the result most changes the recommendation within "
+            "its plausible range, so nothing has to be found out first. Of your answers, "
+            f"{label} moves it most: {rest}")
 
 
 def _with_unknown(record: Section, d: Decision) -> Section:
@@ -380,10 +396,14 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     rec = d.recommendation
     threshold = fmt_pct(d.confidence_threshold)
     share = share_phrase(d.confidence)
+    sc = d.scoring
+    mates = [_short(a, n) for j, n in enumerate(a.option_names)
+             if j != sc.recommended and sc.same_group(j, sc.recommended)]
+    same = f" or {' or '.join(mates)} (the same state)" if mates else ""
     lead = (
         f"Confidence {share}: in {a.samples:,} simulated futures (the model's inputs, the "
         f"scoring constants and your weights within your tolerance all drawn), "
-        f"{_short(a, rec)} has the best weighted score in {share} of them "
+        f"{_short(a, rec)}{same} has the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
     if a.structure.nothing_to_move:
@@ -455,25 +475,32 @@ def summary_table(a: Assessment) -> Table:
             else:
                 row[name] = fmt_spread(p10, p50, p90, "")
         rows.append(row)
-    pay = {"measure": f"Pays back within {a.horizon_months} months (share of futures)"}
-    first = {"measure": "Cheapest option (share of futures)"}
+    h = a.horizon_months
+    pay = {"measure": f"Pays back within {h} months in engineer-hours (share of futures)"}
+    first = {"measure": "Cheapest in engineer-hours, NPV (share of futures)"}
     for name in a.option_names:
         r = summary.loc[name]
         pay[name] = "-" if name == a.status_quo else fmt_pct(r["breakeven_share"])
         first[name] = fmt_pct(r["cheapest_share"])
+    rows += [pay, first]
     cur = a.currency
     money = {name: a.money(name) for name in a.option_names}  # each is many percentiles
     for key, label in (("transition", f"Up front ({cur})"),
                        ("monthly", f"A month: people and infrastructure ({cur})"),
                        ("npv", f"Total, discounted (NPV, {cur})"),
-                       ("saving", f"Saving against today ({cur})")):
+                       ("saving", f"Saving against today over {h} months, undiscounted ({cur})")):
         row = {"measure": label}
         for name in a.option_names:
             v = money[name][key]
             sq_blank = name == a.status_quo and key in ("transition", "saving")
             row[name] = "-" if sq_blank else fmt_spread(v["p10"], v["p50"], v["p90"], "")
         rows.append(row)
-    rows += [pay, first]
+    # the share page 1 quotes: the break-even in money, infrastructure included
+    paid = {"measure": f"Pays back within {h} months in money (share of futures)"}
+    for i, name in enumerate(a.option_names):
+        paid[name] = ("-" if name == a.status_quo else
+                      fmt_pct(float(np.mean(np.isfinite(a.outputs.money_breakeven_month[i])))))
+    rows.append(paid)
     cols = [Column("measure", "Measure", width=2.2)]
     cols += [Column(n, _label(a, n), align="right", width=1.3) for n in a.option_names]
     return Table(pd.DataFrame(rows), tuple(cols), caption="Every figure is P50 (P10 to P90).")
@@ -635,8 +662,9 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         pd.DataFrame(rows),
         (Column("item", "Work item", width=4.0), Column("p10", "P10 (h)", num, "right"),
          Column("p50", "P50 (h)", num, "right"), Column("p90", "P90 (h)", num, "right")),
-        caption="Hours of engineering work. Ranges do not add up: the P90 of the total is less "
-        "than the sum of the P90s, because not everything overruns at once.",
+        caption="Hours of engineering work. Percentiles do not add up: the P50 and P90 of the "
+        "total are its own, not sums of the items' (the items' overruns are correlated, but "
+        "not all of them overrun at once).",
         strong_rows=tuple(strong),
     )
     o = a.option_names.index(option)
@@ -738,9 +766,17 @@ def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None)
     total = {"criterion": "Weighted total (points of 100)", "weight": "100 %"}
     wins = {"criterion": "Best total (share of futures)", "weight": ""}
     topsis = {"criterion": "TOPSIS closeness (0-1, cross-check)", "weight": ""}
-    for name in a.option_names:
+    sc = d.scoring
+    merged = False
+    for i, name in enumerate(a.option_names):
         total[name] = fmt_score(scores.loc[name, "total_p50"])
         wins[name] = fmt_pct(scores.loc[name, "win_share"])
+        mates = [j for j in range(len(a.option_names)) if j != i and sc.same_group(i, j)]
+        if mates and sc.group_share is not None:
+            # options leading to the same state are one choice (the headline's confidence):
+            # the share this option's state wins, beside the option's own
+            merged = True
+            wins[name] += f" ({fmt_pct(float(sc.group_share[i]))} as one state)"
         topsis[name] = fmt_index(scores.loc[name, "topsis"])
     rows += [total, wins, topsis]
     cols = [Column("criterion", "Criterion, unit", width=2.2),
@@ -750,7 +786,10 @@ def scores_section(a: Assessment, d: Decision, crit: pd.DataFrame | None = None)
                   caption=f"Each criterion: the option's median value {ARROW} its median 0-100 "
                   "score over the futures (a median of scores, not the score of the median: two "
                   "equal medians can score apart). "
-                  "Then the weighted totals, how often each option has the best total, and TOPSIS.",
+                  "Then the weighted totals, how often each option has the best total, and TOPSIS."
+                  + (" Options that lead to the same state (the same processes in containers, "
+                     "shipped the same way) are one choice: their shares added, in brackets, are "
+                     "what the headline's confidence counts." if merged else ""),
                   strong_rows=(len(CRITERIA),))
     if d.methods_agree:
         check = (f"Cross-check: TOPSIS, a second scoring method (closeness to the ideal option, "
@@ -804,7 +843,7 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
     if d.sobol is not None and not d.sobol.empty:
         margin = "margin_ST" in d.sobol.columns
         key = "margin_ST" if margin else "ST"
-        top = d.sobol.sort_values(key, ascending=False).head(SOBOL_ROWS)
+        top = _sobol_shown(d.sobol.sort_values(key, ascending=False).head(SOBOL_ROWS))
         blocks.append(Paragraph(
             "Sobol indices: the share of the uncertainty in the net saving explained by each "
             "input alone (first order, S1) and together with its interactions (total, ST); "
@@ -819,7 +858,9 @@ def sensitivity_section(a: Assessment, d: Decision) -> Section:
         blocks.append(Table(
             _origin_shown(a, top.reset_index(drop=True)), tuple(columns),
             caption=f"The {len(top)} inputs with the largest total index. From: answer (yours), "
-            "default (a question left to the questionnaire's default), assumption (data/).",
+            "default (a question left to the questionnaire's default), assumption (data/). "
+            f"Estimates{_from_samples(d.sobol.attrs.get('n'))}: sampling noise that would read "
+            "below 0, or S1 above ST, is shown as 0 and as ST.",
         ))
     texts = _unknown_texts(d)
     if texts:
@@ -834,13 +875,30 @@ def _unknown_texts(d: Decision) -> list[str]:
     choice, money = d.next_unknown, d.next_unknown_saving
     if choice is None:
         return [money.text] if money is not None else []
+    said = _for_the_choice(d, choice.text)
     if money is None:
-        return [choice.text]
+        return [said]
     if money.name == choice.name:
-        return [f"{choice.text} It is also the answer most involved in the spread of the net "
+        return [f"{said} It is also the answer most involved in the spread of the net "
                 f"saving (about {100 * min(max(money.total_index, 0.0), 1.0):.0f} %)."]
-    return [choice.text, f"For the net saving alone (how much the move saves, not which option "
-                         f"wins): {_lower_first(money.text)}"]
+    return [said, f"For the net saving alone (how much the move saves, not which option "
+                  f"wins): {_lower_first(money.text)}"]
+
+
+def _from_samples(n: Any) -> str:
+    return f" from {n:,} base samples" if isinstance(n, int) else ""
+
+
+def _sobol_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sobol estimates as the indices they estimate: 0 <= S1 <= ST (Saltelli et al. 2010); the
+    estimators' sampling noise (-0.01, or S1 0.19 over ST 0.15) is clipped for display only."""
+    shown = frame.copy()
+    for col in ("ST", "margin_ST"):
+        if col in shown:
+            shown[col] = shown[col].clip(lower=0.0)
+    if "S1" in shown:
+        shown["S1"] = np.minimum(shown["S1"].clip(lower=0.0), shown["ST"])
+    return shown
 
 
 def _origin_shown(a: Assessment, frame: pd.DataFrame) -> pd.DataFrame:
@@ -881,6 +939,8 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
                           else fmt_value(v)
                           for v, share in zip(frame["value"], shares, strict=True)]
         frame["unit"] = frame["unit"].where(~shares, "of deploys")
+        frame["unit"] = ["" if shown == "not given" else unit_for(shown, str(unit))
+                         for shown, unit in zip(frame["shown"], frame["unit"], strict=True)]
         missing = [str(lbl) for lbl, v in zip(frame["label"], frame["value"], strict=True)
                    if v is None or v != v]
         blocks.append(Paragraph(
@@ -899,7 +959,8 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
             caption="Delivery profile.",
         ))
         if dora.overall:
-            over = f" on the {4 - len(missing)} keys you gave" if missing else ""
+            over = (f" on the {fmt_count(4 - len(missing), 'key')} you gave" if missing
+                    else "")
             blocks.append(Paragraph(
                 f"Overall: {dora.overall} performer{over} (DORA 2024 clusters)."))
     else:
@@ -926,7 +987,7 @@ def delivery_section(a: Assessment, d: Decision) -> Section:
             (Column("category", "Category", width=2.0),
              Column("count", f"Incidents in {window:g} months", align="right", width=1.4),
              Column("per_year", "Per year (likely)", fmt_value, "right", 1.0)),
-            caption="Incidents as answered; categories with none are left out.",
+            caption="Incidents as answered; categories answered as none (0 to 0) are left out.",
         ))
     else:
         blocks.append(Paragraph("No incidents were reported."))

@@ -42,10 +42,11 @@ def risk_register(a: Assessment, option: str | None) -> list[dict[str, str]]:
     if own_data:
         names = ", ".join(f"{p.name} ({p.data_gb.likely:g} GB)" for p in own_data)
         add("data_migration", f"{spec.short_label} moves the data of {names} into volumes")
-    web = [p.name for p in q.processes if p.kind == "web"]
+    web = [p for p in q.processes if p.kind == "web"]
     if web:
-        add("cutover", f"{', '.join(web)} {'serves' if len(web) == 1 else 'serve'} users while "
-            "production switches over")
+        one = len(web) == 1 and web[0].count.is_point and web[0].count.likely == 1
+        add("cutover", f"{', '.join(p.name for p in web)} {'serves' if one else 'serve'} users "
+            "while production switches over")
     familiarity = q.team.docker_familiarity.likely
     limit = float(data["single_expert_familiarity_below"]["value"])
     engineers = q.team.engineers.likely
@@ -59,7 +60,7 @@ def risk_register(a: Assessment, option: str | None) -> list[dict[str, str]]:
     add("overrun", f"the move takes {row['migration_months_p50']:.1f} months at P50 and "
         f"{row['migration_months_p90']:.1f} at P90")
     databases = [p.name for p in q.processes if p.kind == "database" and not p.managed]
-    if databases:
+    if databases and containers:  # its advice is a managed service instead of a volume
         add("managed_database", f"{', '.join(databases)} "
             f"{'runs' if len(databases) == 1 else 'run'} on your own hosts today")
     return rows
