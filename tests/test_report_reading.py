@@ -137,3 +137,13 @@ def test_the_pilot_is_one_service_of_a_many_service_entry() -> None:
     assert float(np.median(items["containerise_pilot"])) < 0.1 * float(np.median(whole))
     plan_items, _ = migration_plan(a, "docker")
     assert f"one service of {web.name}" in " ".join(plan_items["label"])
+
+
+def test_a_list_keeps_its_lead_sentence() -> None:
+    from analyzer.report.markdown import _block
+    from analyzer.report.pdf import block_data
+    from analyzer.report.tree import Bullets
+
+    b = Bullets(("one", "two"), lead="On the model's assumptions:")
+    assert block_data(b)["lead"] == "On the model's assumptions:"
+    assert _block(b)[:3] == ["On the model's assumptions:", "", "- one"]

@@ -446,9 +446,11 @@ def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
         if abs(diff) < floor:
             continue
         verb = "saves" if diff > 0 else "adds"
+        today = _med(o.recurring[comp][sq])
+        now = f"today {_h(today)} a month" if _h(today) != _h(0.0) else "none today"
         out.append(
             f"{RECURRING_LABELS[comp]}: {_name(a, i)} {verb} about {_h(abs(diff))} a month "
-            f"(today {_h(_med(o.recurring[comp][sq]))} a month)."
+            f"({now})."
         )
     return out
 

@@ -195,9 +195,12 @@ class Assessment:
                 "either the stated share is low or some itemised defaults overstate your work; "
                 "nothing was clamped, the itemised figures are used."
             )
+        # the remainder said as the difference of the two rounded figures, so the three add up
+        # (7 h stated, 5 h itemised: the other 2 h, not the 3 h of 7.4 - 4.6)
+        rest = round(stated) - round(itemised)
         return (
             f"{said} and the model itemises "
-            f"about {itemised:,.0f} h; the other {stated - itemised:,.0f} h are kept as 'other "
+            f"about {itemised:,.0f} h; the other {rest:,.0f} h are kept as 'other "
             "operations', the same under every option."
         )
 

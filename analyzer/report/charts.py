@@ -101,6 +101,9 @@ def cost_bands(assessment: Assessment) -> tuple[NDArray[np.float64], NDArray[np.
     return months, percentiles(assessment.outputs.cumulative(months), axis=1)
 
 
+#: The cost chart's legend on white: break-even lines and bands pass behind its text.
+LEGEND_ON_WHITE: dict[str, Any] = {"frameon": True, "facecolor": "white", "edgecolor": "none",
+                                   "framealpha": 0.9}
 #: The payback notes sit on white: the break-even lines pass behind them, not through them.
 NOTE_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
 
@@ -151,7 +154,7 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, **LEGEND_ON_WHITE)
     return ax
 
 
@@ -289,7 +292,7 @@ def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> 
     ax.set_xlabel("Months from today")
     ax.set_ylabel("Cumulative engineer-hours (h)")
     ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, **LEGEND_ON_WHITE)
     return live
 
 

@@ -300,8 +300,8 @@ def _reversal_blocks(d: Decision) -> list[Block]:
     if flips:
         blocks.append(Bullets(tuple(flips)))
     if assumed:
-        blocks.append(Paragraph("On the model's assumptions (not something you can find out):"))
-        blocks.append(Bullets(tuple(assumed)))
+        blocks.append(Bullets(tuple(assumed),
+                              lead="On the model's assumptions (not something you can find out):"))
     if steady:
         lead = "Also checked" if flips or assumed else "Of the inputs that move the result most"
         blocks.append(Paragraph(
@@ -466,10 +466,12 @@ def summary_table(a: Assessment) -> Table:
     rows: list[dict[str, str]] = []
     for key, label, unit in SUMMARY_MEASURES:
         row = {"measure": f"{label} ({unit})"}
-        for name in a.option_names:
+        for i, name in enumerate(a.option_names):
             p10, p50, p90 = _trio(summary.loc[name], key)
             if name == a.status_quo and key in NONE_FOR_STATUS_QUO:
                 row[name] = "-"
+            elif key in NONE_FOR_STATUS_QUO and a.structure.unchanged(i):
+                row[name] = "none"  # an option that changes nothing: no move, no saving
             elif key == "migration_months":
                 row[name] = f"{p50:.1f} ({p10:.1f} to {p90:.1f})"
             else:
@@ -490,10 +492,12 @@ def summary_table(a: Assessment) -> Table:
                        ("npv", f"Total, discounted (NPV, {cur})"),
                        ("saving", f"Saving against today over {h} months, undiscounted ({cur})")):
         row = {"measure": label}
-        for name in a.option_names:
+        for i, name in enumerate(a.option_names):
             v = money[name][key]
             sq_blank = name == a.status_quo and key in ("transition", "saving")
-            row[name] = "-" if sq_blank else fmt_spread(v["p10"], v["p50"], v["p90"], "")
+            same = key in ("transition", "saving") and a.structure.unchanged(i)
+            row[name] = ("-" if sq_blank else "none" if same
+                         else fmt_spread(v["p10"], v["p50"], v["p90"], ""))
         rows.append(row)
     # the share page 1 quotes: the break-even in money, infrastructure included
     paid = {"measure": f"Pays back within {h} months in money (share of futures)"}
@@ -693,6 +697,9 @@ def migration_section(a: Assessment, d: Decision) -> tuple[Section, dict[str, An
         if name in (option, a.status_quo):
             continue
         ro = table.loc[name]
+        if a.structure.unchanged(a.option_names.index(name)):
+            others.append(f"{_short(a, name)} changes nothing: it is today's setup")
+            continue
         others.append(f"{_short(a, name)} would take {fmt_spread(*_trio(ro, 'transition_hours'))} "
                       f"over {fmt_months(ro['migration_months_p50'])}")
     blocks: list[Block] = [Paragraph(intro), work, Paragraph(summary)]

@@ -66,7 +66,8 @@ def _block(b: Block) -> list[str]:
     if isinstance(b, Heading):
         return [f"### {_escape(b.text)}"]
     if isinstance(b, Bullets):
-        return [f"- {_escape(item)}" for item in b.items]
+        items = [f"- {_escape(item)}" for item in b.items]
+        return [_escape(b.lead), "", *items] if b.lead else items
     if isinstance(b, Facts):
         if b.monospace:
             return [f"- **{_escape(k)}:** `{_code(v)}`" for k, v in b.items]

@@ -30,7 +30,7 @@ def block_data(block: Block, drawn: Mapping[str, str] | None = None) -> dict[str
     if isinstance(block, Heading):
         return {"kind": "heading", "text": block.text}
     if isinstance(block, Bullets):
-        return {"kind": "bullets", "items": list(block.items)}
+        return {"kind": "bullets", "items": list(block.items), "lead": block.lead}
     if isinstance(block, Facts):
         return {"kind": "facts", "items": [list(kv) for kv in block.items],
                 "monospace": block.monospace}

@@ -66,6 +66,8 @@ class Heading:
 @dataclass(frozen=True)
 class Bullets:
     items: tuple[str, ...]
+    #: a sentence introducing the list, kept on the same page as its first item
+    lead: str = ""
 
 
 @dataclass(frozen=True)
