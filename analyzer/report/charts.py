@@ -76,7 +76,9 @@ def clear_drawing(ax: Axes) -> Axes:
 
 #: Vertical step between stacked payback labels, as a fraction of the axes height.
 PAYBACK_LABEL_STEP = 0.075
-COST_TITLE = "Cumulative effort by option (line: median; band: P10 to P90)"
+COST_TITLE = "Cumulative effort against today's setup (line: median; band: P10 to P90)"
+#: The cost chart's y axis.
+COST_AXIS = "Engineer-hours more than today (h)"
 #: Where a title sits, in axes coordinates: on top of the axes, where matplotlib puts it when
 #: nothing (top ticks, a twin axis) is above them. Given, it is not worked out again on every
 #: draw (a tenth of the slider's SVG render).
@@ -94,18 +96,29 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
 
 
 def cost_bands(assessment: Assessment) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Months 0..horizon and the P10, P50 and P90 of the cumulative cost at each, (3, options,
-    months): ``Assessment.cumulative_bands``'s numbers as arrays, without its long table (the
-    sliders redraw them on every change)."""
+    """Months 0..horizon and the P10, P50 and P90 of each option's cumulative cost against
+    today's, C_o(m) - C_today(m) in each future, (3, options, months): today's setup is the
+    line at 0, and a move has paid back where its line comes back below it. The same
+    cumulative costs as ``Assessment.cumulative_bands``, without today's running cost, which
+    every option pays and which hid the differences (a large team's lines lay on top of each
+    other)."""
     months = np.arange(assessment.horizon_months + 1, dtype=np.float64)
-    return months, percentiles(assessment.outputs.cumulative(months), axis=1)
+    cum = assessment.outputs.cumulative(months)
+    return months, percentiles(cum - cum[assessment.structure.status_quo][None], axis=1)
 
 
-#: The cost chart's legend on white: break-even lines and bands pass behind its text.
-LEGEND_ON_WHITE: dict[str, Any] = {"frameon": True, "facecolor": "white", "edgecolor": "none",
-                                   "framealpha": 0.9}
+#: The cost chart's legend, below the axis label: inside, it sat on the lines and the payback
+#: notes; the pad (in legend font sizes) clears the tick labels and the axis label.
+COST_LEGEND: dict[str, Any] = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0),
+                               "borderaxespad": 3.9, "ncol": 2, "fontsize": 8, "frameon": False}
 #: The payback notes sit on white: the break-even lines pass behind them, not through them.
 NOTE_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}
+
+
+def note_y(k: int) -> float:
+    """Where the k-th payback note sits, in axes coordinates: listed down from the top right,
+    where a move that pays back has its line below today's (its notes' tops)."""
+    return 0.97 - PAYBACK_LABEL_STEP * k
 
 
 def payback_note(short_label: str, month: float) -> str:
@@ -138,9 +151,8 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
             ax.plot([be], [y], "o", color=colour, markersize=5)
             # listed in the empty lower-right corner (cumulative lines are high there), one line
             # each, so labels never run into each other or the axis label
-            ax.text(0.99, 0.03 + PAYBACK_LABEL_STEP * marked,
-                    payback_note(assessment.options[name].short_label, be),
-                    transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=colour,
+            ax.text(0.99, note_y(marked), payback_note(assessment.options[name].short_label, be),
+                    transform=ax.transAxes, ha="right", va="top", fontsize=8, color=colour,
                     bbox=NOTE_BOX)
             marked += 1
     paying = [n for n in assessment.option_names
@@ -149,12 +161,11 @@ def cost_over_time(assessment: Assessment, ax: Axes | None = None) -> Axes:
         ax.text(0.99, 0.03, no_payback_note(horizon), transform=ax.transAxes, ha="right",
                 va="bottom", fontsize=8, color="#333333", bbox=NOTE_BOX)
     ax.set_xlim(0, horizon)
-    ax.set_ylim(bottom=0)
     ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
-    ax.set_ylabel("Cumulative engineer-hours (h)")
+    ax.set_ylabel(COST_AXIS)
     ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.legend(loc="upper left", fontsize=8, **LEGEND_ON_WHITE)
+    ax.legend(**COST_LEGEND)
     return ax
 
 
@@ -205,7 +216,7 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
         if be is not None and pays:
             live.vlines[i].set_xdata([be, be])
             live.markers[i].set_data([be], [float(np.interp(be, months, p50[i]))])
-            live.notes[i].set_position((0.99, 0.03 + PAYBACK_LABEL_STEP * marked))
+            live.notes[i].set_position((0.99, note_y(marked)))
             live.notes[i].set_text(payback_note(assessment.options[name].short_label, be))
             marked += 1
     paying = [n for n in names
@@ -215,7 +226,6 @@ def redraw_cost_over_time(assessment: Assessment, ax: Axes) -> Axes:
     ax.relim(visible_only=True)
     ax.autoscale(enable=True)  # as a fresh drawing: limits from the data, then fixed below
     ax.set_xlim(0, horizon)
-    ax.set_ylim(bottom=0)
     return ax
 
 
@@ -283,16 +293,16 @@ def _build_live_cost(assessment: Assessment, ax: Axes, key: tuple[Any, ...]) -> 
                                       visible=False))
         (marker,) = ax.plot([0], [0], "o", color=colour, markersize=5, visible=False)
         live.markers.append(marker)
-        live.notes.append(ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right",
-                                  va="bottom", fontsize=8, color=colour, visible=False,
+        live.notes.append(ax.text(0.99, note_y(0), "", transform=ax.transAxes, ha="right",
+                                  va="top", fontsize=8, color=colour, visible=False,
                                   bbox=NOTE_BOX))
     live.none_note = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
                              fontsize=8, color="#333333", visible=False, bbox=NOTE_BOX)
     ax.set_title(COST_TITLE, y=TITLE_Y)
     ax.set_xlabel("Months from today")
-    ax.set_ylabel("Cumulative engineer-hours (h)")
+    ax.set_ylabel(COST_AXIS)
     ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.legend(loc="upper left", fontsize=8, **LEGEND_ON_WHITE)
+    ax.legend(**COST_LEGEND)
     return live
 
 

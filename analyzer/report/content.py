@@ -514,12 +514,14 @@ def cost_section(a: Assessment, records: list[dict[str, Any]] | None = None) -> 
     """``records``: ``running_cost_records(a)`` when computed already."""
     h = a.horizon_months
     intro = (
-        f"Cumulative engineer-hours month by month for each option over {h} months: a move costs "
-        f"its up-front work while it happens (today's running cost is still paid meanwhile), then "
-        f"its own running cost. Where a move's line crosses below today's, it has paid back."
+        f"Engineer-hours each option costs more than today's setup, added up month by month "
+        f"over {h} months (today's setup is the line at 0): a move's line rises with its "
+        f"up-front work while it happens, then falls by what it saves each month (or keeps "
+        f"rising if it costs more to run). Where it comes back below 0, the move has paid back."
     )
     fig = Figure("cost-over-time",
-                 f"Cumulative effort over {h} months; shaded bands are P10 to P90. Paybacks marked "
+                 f"Cumulative effort against today over {h} months; shaded bands are P10 to P90. "
+                 "Paybacks marked "
                  "here count engineer-hours alone; the table's money rows add the "
                  "infrastructure.",
                  partial(_draw_cost, a), (7.0, 3.1))
