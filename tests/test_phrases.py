@@ -373,3 +373,19 @@ def test_people_on_the_move_read_as_the_plan_gives_them(people: float, text: str
     from analyzer.decision.explain import people_phrase
 
     assert people_phrase(people) == text
+
+
+def test_an_embedded_files_method_does_not_tell_two_options_apart() -> None:
+    """solo: containers and the hybrid both put only the web process in a container; the
+    SQLite file inside it has no method of its own, so they are one state, and the reasons to
+    stay give its figures once."""
+    from analyzer._io.paths import example_questionnaire
+    from analyzer.decision.quantities import option_groups
+    from analyzer.questionnaire.form import load_questionnaire
+
+    a = assess(load_questionnaire(example_questionnaire("solo")), samples=300, seed=1)
+    groups = option_groups(a.structure)
+    docker, hybrid = a.option_names.index("docker"), a.option_names.index("hybrid")
+    assert groups[docker] == groups[hybrid]
+    reasons = " ".join(decide(a, sensitivity=False).reasons)
+    assert "the hybrid" not in reasons and "ontainers" in reasons

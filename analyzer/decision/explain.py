@@ -691,6 +691,21 @@ def lead_sentence(a: Assessment, rec: int, runner: int, lead: float, top: str, g
             f"{gap - lead:.1f}.")
 
 
+def _one_per_state(s: Scoring, options: list[int]) -> list[int]:
+    """``options`` with one per state (``Scoring.groups``): the first of each group, as the
+    headline names it. Two options that lead to the same state (containers and the hybrid
+    when every data store is managed) have the same figures, which the reasons repeated word
+    for word; the headline already says they are one choice."""
+    seen: set[int] = set()
+    kept = []
+    for i in options:
+        g = s.groups[i] if s.groups else i
+        if g not in seen:
+            seen.add(g)
+            kept.append(i)
+    return kept
+
+
 def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     """Three to six sentences with figures: what moving costs, what it saves, what decides."""
     o = a.outputs
@@ -701,7 +716,7 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     # an option that puts the same processes in containers as today is today's state (a team
     # already running its own code in containers, data stores outside: the hybrid): no move
     moves = [i for i in range(len(a.option_names)) if i != sq and not s.same_group(i, sq)]
-    alternatives = moves or [i for i in range(len(a.option_names)) if i != sq]
+    alternatives = _one_per_state(s, moves) or [i for i in range(len(a.option_names)) if i != sq]
     reasons: list[str] = []
     if rec == sq:
         reasons.extend(stay_reasons(a, s, alternatives))

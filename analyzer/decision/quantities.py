@@ -44,8 +44,12 @@ def option_groups(st: Structure) -> tuple[int, ...]:
 
     Two such options are one choice for the headline (MODEL.md "The decision"): Docker and the
     hybrid when every data store is managed; "stay" and "bake images per release" for a team
-    that already bakes."""
-    keys = [(s, m) for s, m in zip(containerised(st), st.method, strict=True)]
+    that already bakes. An embedded file's method is left out: it has none of its own (it
+    ships inside the process it lives in), so the options' labels for it told apart two
+    options that run and ship everything the same way."""
+    own = [i for i, p in enumerate(st.processes) if not p.embedded]
+    keys = [(s, tuple(m[i] for i in own)) for s, m in zip(containerised(st), st.method,
+                                                          strict=True)]
     return tuple(keys.index(k) for k in keys)
 
 
