@@ -344,9 +344,10 @@ def _horizon_blocks(d: Decision) -> list[Block]:
     return [Table(frame, (Column("months", "Horizon, months", width=1.4),
                           Column("option", "Answer", width=2.2),
                           Column("confidence", "Share of futures", width=1.4)),
-                  caption="The same futures compared over other horizons. Where the answer is "
-                          "not a clear one, the second share is that of the futures in which "
-                          "the best change (best median score) beats today's setup.")]
+                  caption="The same futures compared over other horizons. The first share is "
+                          "how often the answer's state has the best weighted score; where the "
+                          "answer is not a clear one, the second is that of the futures in "
+                          "which the best change (best median score) beats today's setup.")]
 
 
 #: The decision record's heading over the one paragraph that depends on the Sobol indices.
