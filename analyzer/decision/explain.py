@@ -392,9 +392,12 @@ def effort_sentence(a: Assessment, alternatives: list[int]) -> str:
     ]
     most = max((_med(o.transition_hours[i]) for i in alternatives), default=0.0)
     team_hours = _med(o.capacity_hours) * a.horizon_months
-    size = "significant" if most >= threshold("significant_move_share") * team_hours else "modest"
+    significant = most >= threshold("significant_move_share") * team_hours
+    # a reason to stay: a modest move is still paid for before it saves anything (said as
+    # "the move is modest work" alone, it read as a reason to move)
+    size = "significant work" if significant else "modest work, paid before it saves anything"
     return (
-        f"The move is {size} work: {'; '.join(parts)} up front, with about "
+        f"The move is {size}: {'; '.join(parts)} up front, with about "
         f"{people_phrase(people)} on it."
     )
 
