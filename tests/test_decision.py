@@ -142,7 +142,7 @@ def test_cli_assess_text(cli, seed_path) -> None:  # type: ignore[no-untyped-def
     r = cli("assess", str(seed_path), "--samples", "2000", "--no-sensitivity")
     assert r.code == 0, r.err
     assert "Stay with today's setup" in r.out
-    assert "Why" in r.out and "break-even" in r.out
+    assert "Why" in r.out and "pays back" in r.out
     assert r.err == ""  # no progress bar when stderr is not a terminal
 
 

@@ -147,3 +147,14 @@ def test_a_list_keeps_its_lead_sentence() -> None:
     b = Bullets(("one", "two"), lead="On the model's assumptions:")
     assert block_data(b)["lead"] == "On the model's assumptions:"
     assert _block(b)[:3] == ["On the model's assumptions:", "", "- one"]
+
+
+def test_the_terminal_says_what_the_pdf_says_about_finding_out_and_paying_back() -> None:
+    from analyzer.decision.decide import decide
+    from analyzer.report.textout import render_decision_text
+
+    a = assess(load_questionnaire(example_questionnaire("seed-team")), samples=400, seed=1)
+    text = render_decision_text(decide(a, sensitivity=True, sobol_samples=64))
+    assert "nothing has to be found out first" in text
+    assert "pays back in hours" in text  # the hours table says its measure
+    assert "Find out" not in text

@@ -216,18 +216,19 @@ class Assessment:
         ``transition`` (up front), ``monthly`` (people + infrastructure, after the move),
         ``people_monthly``, ``infrastructure_monthly``, ``total`` (undiscounted at the
         horizon), ``npv``, ``saving`` (today's total minus the option's) and the monthly
-        ``infrastructure_items``; ``breakeven_month`` the median month (None: never)."""
+        ``infrastructure_items``; ``breakeven_month`` the median month (None: never) and
+        ``breakeven_share_within_horizon`` the share of futures paying back within the horizon
+        (None for today's setup)."""
         o = self.outputs
         i = self.option_names.index(option)
 
         def trio(arr: NDArray[np.float64]) -> dict[str, float]:
             return {k: round(v, 2) for k, v in _p(arr).items()}
 
-        be = (
-            None
-            if i == self.structure.status_quo
-            else _finite_or_none(float(np.median(o.money_breakeven_month[i])))
-        )
+        sq = i == self.structure.status_quo
+        be = None if sq else _finite_or_none(float(np.median(o.money_breakeven_month[i])))
+        # the share page 1 and the reasons quote: futures paying back in money in the horizon
+        within = None if sq else round(float(np.mean(np.isfinite(o.money_breakeven_month[i]))), 4)
         return {
             "transition": trio(o.money_transition[i]),
             "monthly": trio(o.money_monthly[i]),
@@ -237,6 +238,7 @@ class Assessment:
             "npv": trio(o.money_npv[i]),
             "saving": trio(o.money_saving[i]),
             "breakeven_month": be,
+            "breakeven_share_within_horizon": within,
             "infrastructure_items": {
                 k: trio(v[i]) for k, v in o.infrastructure_items.items() if np.any(v[i])
             },

@@ -13,12 +13,14 @@ from typing import Any
 
 import yaml
 
+from analyzer.decision.fmt import fmt_hours, fmt_pct, unit_for
 from analyzer.report.tree import Report
 
 
 def _h(x: float) -> str:
-    """Hours as in the JSON, to one decimal."""
-    return f"{x:,.1f} h"
+    """Hours as the report gives them (``fmt_hours``: two significant figures, whole hours from
+    ten): 9,350 h, 260 h, 0.5 h, not 9,349.8 h."""
+    return fmt_hours(x)
 
 
 def _trio(t: dict[str, float]) -> str:
@@ -26,7 +28,15 @@ def _trio(t: dict[str, float]) -> str:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    """A share as every other output gives it (``fmt_pct``): never 100.0 % or 0.0 % for a share
+    strictly between (0.9996 is "> 99.9 %")."""
+    return fmt_pct(x)
+
+
+def _hours(x: float) -> str:
+    """A duration in hours with its unit: "8 hours", "1 hour", "1.5 hours"."""
+    figure = _num(x)
+    return f"{figure} {unit_for(figure, 'hours')}"
 
 
 def _num(x: float) -> str:
@@ -134,9 +144,9 @@ def _confirmation(data: dict[str, Any]) -> list[str]:
     elif opt["status_quo"]:
         out.append("* Re-run the assessment when an input crosses a trigger under More Information.")
     elif be is not None:
-        out.append(f"* Break-even checkpoint: by month {be:.1f} the move's cumulative hours "
-                   "should be below what the status quo would have cost; check at the pilot's end "
-                   f"and at month {be:.0f}.")
+        out.append(f"* Break-even checkpoint: by month {be:.0f} the move's cumulative "
+                   "engineer-hours should be below what the status quo would have cost; check "
+                   f"at the pilot's end and at month {be:.0f}.")
     else:
         out.append(f"* The move does not pay back within {data['horizon_months']} months at the "
                    "median: confirm the non-cost reasons are worth it after the pilot.")
@@ -144,8 +154,8 @@ def _confirmation(data: dict[str, Any]) -> list[str]:
     targets = [
         ("deploys_per_week", "production deploys a week", _num),
         ("change_failure_rate", "change failure rate", _pct),
-        ("restore_hours", "hours to restore service", _num),
-        ("lead_time_hours", "lead time, hours", _num),
+        ("restore_hours", "time to restore service", _hours),
+        ("lead_time_hours", "lead time for changes", _hours),
     ]
     for key, label, fmt in targets:
         value = dora.get(key)
@@ -191,9 +201,11 @@ def render_adr(report: Report) -> bytes:
               f"Total over {data['horizon_months']} months (P50) | Saving against today (P50) |",
               "| :--- | ---: | ---: | ---: | ---: |"]
     for o in data["options"].values():
-        lines.append(f"| {o['label']} | {_h(o['transition_hours']['p50'])} | "
+        sq = o["status_quo"]  # no move: nothing up front, nothing saved against itself
+        lines.append(f"| {o['label']} | {'none' if sq else _h(o['transition_hours']['p50'])} | "
                      f"{_h(o['recurring_hours_per_month']['p50'])} | "
-                     f"{_h(o['total_hours']['p50'])} | {_h(o['saving_hours']['p50'])} |")
+                     f"{_h(o['total_hours']['p50'])} | "
+                     f"{'-' if sq else _h(o['saving_hours']['p50'])} |")
     lines += ["", "### Consequences", "", *_consequences(data), ""]
     lines += ["### Confirmation", "", *_confirmation(data), ""]
     lines += ["## Pros and Cons of the Options", ""]

@@ -51,7 +51,7 @@ from analyzer.questionnaire.form import CRITERIA, answered, incident_categories,
 from analyzer.questionnaire.summary import format_answer
 from analyzer.report import charts
 from analyzer.report.risks import risk_register
-from analyzer.report.textout import relabel_reversals, reversal_text
+from analyzer.report.textout import relabel_reversals, reversal_text, unknown_for_the_choice
 from analyzer.report.tree import (
     Block,
     Bullets,
@@ -361,21 +361,7 @@ def _unknown_paragraph(d: Decision) -> Paragraph:
     unknown = d.next_unknown.text if d.next_unknown is not None else None
     if not unknown:
         return Paragraph("Not computed: the sensitivity analysis was not run.", "note")
-    return Paragraph(_for_the_choice(d, unknown))
-
-
-def _for_the_choice(d: Decision, text: str) -> str:
-    """The most valuable unknown for the choice; when no answer among those that move the
-    result most changes the recommendation within its range, it says so rather than "find out
-    X first" (there is nothing the choice waits on)."""
-    flips = [r for r in d.reversals if r.threshold is not None and r.kind == "answer"]
-    first, sep, rest = text.partition(" first: ")
-    if d.tornado is None or flips or d.knife_edge or not sep:
-        return text
-    label = first.removeprefix("Find out ")
-    return ("None of the answers that move the result most changes the recommendation within "
-            "its plausible range, so nothing has to be found out first. Of your answers, "
-            f"{label} moves it most: {rest}")
+    return Paragraph(unknown_for_the_choice(d, unknown))
 
 
 def _with_unknown(record: Section, d: Decision) -> Section:
@@ -885,7 +871,7 @@ def _unknown_texts(d: Decision) -> list[str]:
     choice, money = d.next_unknown, d.next_unknown_saving
     if choice is None:
         return [money.text] if money is not None else []
-    said = _for_the_choice(d, choice.text)
+    said = unknown_for_the_choice(d, choice.text)
     if money is None:
         return [said]
     if money.name == choice.name:

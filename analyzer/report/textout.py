@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.decision.decide import Decision
-from analyzer.decision.fmt import fmt_pct, fmt_spread
+from analyzer.decision.fmt import fmt_month_of, fmt_pct, fmt_spread
 
 WIDTH = 100
 COLUMN_GAP = 3  # spaces between table columns
@@ -111,7 +111,7 @@ def render_decision_text(d: Decision) -> str:
         lines += [
             "",
             "Most valuable unknown",
-            _bullet(d.next_unknown.text),
+            _bullet(unknown_for_the_choice(d, d.next_unknown.text)),
         ]
     notes = [*d.notes]
     weights = a.questionnaire.priorities.weights.notice()
@@ -130,14 +130,10 @@ def render_decision_text(d: Decision) -> str:
         "Options: engineer-hours, median (P10-P90 range: 8 in 10 futures fall inside)",
     ]
     rows = [["option", "up front", "per month", f"total, {a.horizon_months} months",
-             "break-even", "cheapest"]]
+             "pays back in hours", "cheapest"]]
     for name, row in s.iterrows():
         be = row["breakeven_month_p50"]
-        be_text = (
-            "-"
-            if name == a.status_quo
-            else ("never" if be is None or np.isnan(be) else f"month {be:.0f}")
-        )
+        be_text = "-" if name == a.status_quo else fmt_month_of(be, a.horizon_months)
         rows.append([
             option_name(a, str(name)),
             _trio(row.transition_hours_p10, row.transition_hours_p50, row.transition_hours_p90),
@@ -161,6 +157,20 @@ def render_decision_text(d: Decision) -> str:
     return "\n".join(lines)
 
 
+def unknown_for_the_choice(d: Decision, text: str) -> str:
+    """The most valuable unknown for the choice; when no answer among those that move the
+    result most changes the recommendation within its range, it says so rather than "find out
+    X first" (there is nothing the choice waits on)."""
+    flips = [r for r in d.reversals if r.threshold is not None and r.kind == "answer"]
+    first, sep, rest = text.partition(" first: ")
+    if d.tornado is None or flips or d.knife_edge or not sep:
+        return text
+    label = first.removeprefix("Find out ")
+    return ("None of the answers that move the result most changes the recommendation within "
+            "its plausible range, so nothing has to be found out first. Of your answers, "
+            f"{label} moves it most: {rest}")
+
+
 def money_short(x: float) -> str:
     """Money in three significant figures with k and M: 22,940 -> '22.9k', 212 -> '212'."""
     v = float(x)
@@ -179,7 +189,7 @@ def money_lines(a: Any) -> list[str]:
     cur = a.currency
     out = [f"Money ({cur}): engineer time x hourly cost + infrastructure, median (P10-P90 saving)"]
     rows = [["option", "up front", "a month", "of which infra.",
-             f"{a.horizon_months} months", "saving"]]
+             f"{a.horizon_months} months", "saving", "pays back"]]
     for name in a.option_names:
         m = a.money(name)
 
@@ -190,9 +200,11 @@ def money_lines(a: Any) -> list[str]:
             v = m[key]
             return f"{money_short(v['p50'])} ({money_short(v['p10'])} to {money_short(v['p90'])})"
 
+        sq = name == a.status_quo
         rows.append([option_name(a, name), med("transition"), med("monthly"),
                      med("infrastructure_monthly"), med("total"),
-                     "-" if name == a.status_quo else rng("saving")])
+                     "-" if sq else rng("saving"),
+                     "-" if sq else fmt_month_of(m["breakeven_month"], a.horizon_months)])
     out += table_lines(rows)
     plan = a.structure.money
     if plan is not None and plan.currency_mismatch:
