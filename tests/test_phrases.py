@@ -115,7 +115,7 @@ def test_a_reversal_names_both_options_by_their_labels() -> None:
     r = SimpleNamespace(text="docker wins above 9 drift incidents a year (now 2) (with every input "
                              "at its median, hybrid already scores best)",
                         flips_to="docker", holds="hybrid")
-    assert reversal_text(a, r) == ("Containers wins above 9 drift incidents a year (now 2) (with "
+    assert reversal_text(a, r) == ("Containers win above 9 drift incidents a year (now 2) (with "
                                    "every input at its median, the hybrid already scores best)")
     kept = SimpleNamespace(text="docker wins above 9 (hybrid already chosen at this value)",
                            flips_to="docker", holds="hybrid")
@@ -389,3 +389,14 @@ def test_an_embedded_files_method_does_not_tell_two_options_apart() -> None:
     assert groups[docker] == groups[hybrid]
     reasons = " ".join(decide(a, sensitivity=False).reasons)
     assert "the hybrid" not in reasons and "ontainers" in reasons
+
+
+
+@pytest.mark.parametrize(("subject", "verb", "text"), [
+    ("containers", "saves", "save"), ("baked images", "costs", "cost"), ("containers", "has", "have"),
+    ("the hybrid", "saves", "saves"), ("today's setup", "wins", "wins"), ("serverless", "wins", "wins"),
+])
+def test_a_verb_agrees_with_the_options_label(subject: str, verb: str, text: str) -> None:
+    from analyzer.decision.fmt import verb_for
+
+    assert verb_for(subject, verb) == text

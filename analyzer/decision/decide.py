@@ -26,6 +26,7 @@ from analyzer.decision import sensitivity as sens
 from analyzer.decision.criteria import Constants, likely_constants, threshold_list
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.explain import HorizonCheck
+from analyzer.decision.fmt import verb_for
 from analyzer.decision.futures import confidence_threshold, score_futures, structural_draws
 from analyzer.decision.inputs import given_fields, user_value
 from analyzer.decision.reversal import Reversal
@@ -422,7 +423,8 @@ def _horizon_reversal(
         short = a.options[c.recommendation].short_label
         still = s.too_close(confidence_threshold(a))
         if c.verdict == explain.TOO_CLOSE and still:
-            text = (f"Over a horizon of {c.months} months {short} leads instead, in "
+            text = (f"Over a horizon of {c.months} months {short} "
+                    f"{verb_for(short, 'leads')} instead, in "
                     f"{explain.share_phrase(c.confidence)} of futures: still too close to call "
                     f"(now {now} months)")
         elif c.verdict == explain.TOO_CLOSE:
@@ -436,7 +438,8 @@ def _horizon_reversal(
                     f"of futures, short of the {100 * confidence_threshold(a):.0f} % it has to "
                     f"clear (now {now} months)")
         else:
-            text = (f"{explain.cap(short)} wins over a horizon of {c.months} months "
+            text = (f"{explain.cap(short)} {verb_for(short, 'wins')} over a horizon of "
+                    f"{c.months} months "
                     f"({explain.share_phrase(c.confidence)} of futures; now {now} months)")
         return [Reversal("priorities.horizon_months", "horizon", "months", float(now),
                          float(c.months), "above" if c.months > now else "below", s.recommended_name, c.recommendation,

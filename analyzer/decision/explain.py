@@ -15,7 +15,14 @@ import numpy as np
 
 from analyzer.decision import quantities as qty
 from analyzer.decision.criteria import likely_constants, threshold
-from analyzer.decision.fmt import fmt_count, fmt_money, fmt_money_change, fmt_number, fmt_short
+from analyzer.decision.fmt import (
+    fmt_count,
+    fmt_money,
+    fmt_money_change,
+    fmt_number,
+    fmt_short,
+    verb_for,
+)
 from analyzer.decision.fmt import fmt_hours as _h
 from analyzer.decision.inputs import given_fields, is_default, user_value
 from analyzer.decision.scoring import CRITERION_LABELS, Scoring, raw_criteria
@@ -62,7 +69,7 @@ def horizon_answer(a: Assessment, c: HorizonCheck) -> str:
     "too close to call, the hybrid leads"."""
     short = a.options[c.recommendation].short_label
     if c.verdict == TOO_CLOSE:
-        return f"too close to call, {short} leads"
+        return f"too close to call, {short} {verb_for(short, 'leads')}"
     if c.verdict == KEPT_FOR_NOW:
         return f"{short}, kept for now"
     return short
@@ -86,6 +93,11 @@ def _span(arr: np.ndarray) -> str:
 
 def _name(a: Assessment, i: int) -> str:
     return a.options[a.option_names[i]].short_label
+
+
+def _v(a: Assessment, i: int, verb: str) -> str:
+    """``verb`` agreeing with option i's short label ("containers save", "the hybrid saves")."""
+    return verb_for(_name(a, i), verb)
 
 
 def lower_first(text: str) -> str:
@@ -165,7 +177,7 @@ def headline(a: Assessment, s: Scoring, limit: float) -> str:
         runner = runner_up(a, s, changes_only=True)
         share = s.group_share if s.group_share is not None else s.winner_share
         best = best_change(s)
-        ahead = (f"{_name(a, best)} beats today's setup in {share_phrase(s.change_share)} of "
+        ahead = (f"{_name(a, best)} {_v(a, best, 'beats')} today's setup in {share_phrase(s.change_share)} of "
                  "the simulated futures" if best is not None else "")
         return (
             f"Too close to call between {label} and {_name(a, runner)}: {ahead}, but the leader "
@@ -210,7 +222,7 @@ def kept_sentence(a: Assessment, s: Scoring, limit: float) -> str:
         if change == f"{100 * limit:.1f} %":
             change = f"just under {bar}"
     if s.held_back is not None:
-        return (f"{cap(_name(a, s.held_back))} has the better median score, but it comes out "
+        return (f"{cap(_name(a, s.held_back))} {_v(a, s.held_back, 'has')} the better median score, but it comes out "
                 f"ahead of today's setup in only {change} of the simulated futures, short of the "
                 f"{bar} a move has to clear before it is worth its cost.")
     best = best_change(s)
@@ -236,9 +248,11 @@ def most_often_sentence(a: Assessment, s: Scoring) -> str | None:
         return None  # a change held back: the headline says why (``kept_sentence``)
     share = s.group_share if s.group_share is not None else s.winner_share
     return (
-        f"{cap(_name(a, best))} has the best median score, but {_name(a, often)} wins more of the "
+        f"{cap(_name(a, best))} {_v(a, best, 'has')} the best median score, but {_name(a, often)} "
+        f"{_v(a, often, 'wins')} more of the "
         f"simulated futures ({100 * share[often]:.0f} % against {100 * share[best]:.0f} %): "
-        f"{_name(a, best)} wins by more when it wins, {_name(a, often)} more often by less."
+        f"{_name(a, best)} {_v(a, best, 'wins')} by more when it wins, {_name(a, often)} more "
+        "often by less."
     )
 
 
@@ -278,16 +292,16 @@ def _running_change(a: Assessment, i: int) -> str:
     hours = _monthly_saving(a, i)
     infra = _med(o.infrastructure_monthly[sq] - o.infrastructure_monthly[i])
     cur = o.currency
-    people = (f"saves about {_h(hours)} of engineering" if hours >= 0
-              else f"costs about {_h(-hours)} more engineering")
+    people = (f"{_v(a, i, 'saves')} about {_h(hours)} of engineering" if hours >= 0
+              else f"{_v(a, i, 'costs')} about {_h(-hours)} more engineering")
     if round(abs(infra)) < 1:
         return f"{people} a month"
     if hours >= 0 and infra >= 0:
         return f"{people} and {fmt_money(infra, cur)} of infrastructure a month"
     if hours < 0 and infra < 0:
         return f"{people} and {fmt_money(-infra, cur)} more infrastructure a month"
-    machines = (f"saves {fmt_money(infra, cur)} of infrastructure" if infra > 0
-                else f"adds {fmt_money(-infra, cur)} of infrastructure")
+    machines = (f"{_v(a, i, 'saves')} {fmt_money(infra, cur)} of infrastructure" if infra > 0
+                else f"{_v(a, i, 'adds')} {fmt_money(-infra, cur)} of infrastructure")
     return f"{people} a month but {machines}"
 
 
@@ -452,7 +466,7 @@ def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
         today = _med(o.recurring[comp][sq])
         now = f"today {_h(today)} a month" if _h(today) != _h(0.0) else "none today"
         out.append(
-            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {verb} about {_h(abs(diff))} a month "
+            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {_v(a, i, verb)} about {_h(abs(diff))} a month "
             f"({now})."
         )
     return out
@@ -498,7 +512,7 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
             f"Environment drift is a pain here: about {fmt_count(drift, 'drift incident')} a "
             f"year{mark} and "
             f"works-on-my-machine time cost {_h(_med(o.drift_hours[sq]))} a month; {name} "
-            f"cuts that to {_h(_med(o.drift_hours[i]))}."
+            f"{_v(a, i, 'cuts')} that to {_h(_med(o.drift_hours[i]))}."
         )))
     if gaps["operational_risk"] >= share * lead:
         dep = _said(a, "incidents.rate.dependency") * MONTHS_PER_YEAR
@@ -531,7 +545,7 @@ def pain_reasons(a: Assessment, s: Scoring, i: int) -> list[str]:
             out.append((weight, (
                 f"Slow bakes: {deploys:.0f} production deploys a week each wait about {bake:.0f} "
                 f"minutes for an image bake{_default_mark(a, 'delivery.image_bake_minutes')}; "
-                f"{name} saves about {_h(delivery_saving)} a month "
+                f"{name} {_v(a, i, 'saves')} about {_h(delivery_saving)} a month "
                 f"of deploy time."
             )))
     for found in (_new_service_wait(a, s, i, share * lead), _idle_hosts(a, s, i, share * lead)):
@@ -591,7 +605,7 @@ def _idle_hosts(a: Assessment, s: Scoring, i: int, floor: float) -> tuple[float,
     was, now = fmt_money_change(today, target, o.currency)
     return points, (
         f"Idle hosts: today's {hosts:,.0f} instances run at about {cpu}; {_name(a, i)} "
-        f"packs the work onto shared nodes, and infrastructure falls from {was} to {now} a month."
+        f"{_v(a, i, 'packs')} the work onto shared nodes, and infrastructure falls from {was} to {now} a month."
     )
 
 
@@ -683,13 +697,16 @@ def lead_sentence(a: Assessment, rec: int, runner: int, lead: float, top: str, g
     criterion = lower_first(CRITERION_LABELS[top])
     lead, gap = round(lead, 1), round(gap, 1)  # the figures said, so that they add up
     if lead <= 0:
-        return (f"On the weighted criteria the median scores are close: {other} is "
+        return (f"On the weighted criteria the median scores are close: {other} "
+                f"{_v(a, runner, 'is')} "
                 f"{abs(lead):.1f} points of 100 ahead of {name}, but {criterion} gives "
                 f"{name} {gap:.1f} points.")
     if gap <= lead:
-        return (f"On the weighted criteria {name} leads {other} by {lead:.1f} points of 100; "
+        return (f"On the weighted criteria {name} {_v(a, rec, 'leads')} {other} by {lead:.1f} "
+                "points of 100; "
                 f"{criterion} contributes {gap:.1f} of them.")
-    return (f"On the weighted criteria {name} leads {other} by {lead:.1f} points of 100: "
+    return (f"On the weighted criteria {name} {_v(a, rec, 'leads')} {other} by {lead:.1f} "
+            "points of 100: "
             f"{criterion} gives it {gap:.1f}, and the other criteria take back "
             f"{gap - lead:.1f}.")
 
@@ -726,7 +743,8 @@ def build_reasons(a: Assessment, s: Scoring) -> tuple[str, ...]:
     else:
         reasons.extend(pain_reasons(a, s, rec))
         reasons.append(
-            f"{cap(_name(a, rec))} costs {_span(o.transition_hours[rec])} up front and "
+            f"{cap(_name(a, rec))} {_v(a, rec, 'costs')} {_span(o.transition_hours[rec])} up "
+            "front and "
             f"{_payback_phrase(a, rec)}."
         )
         reasons.extend(component_reasons(a, rec, limit=2))

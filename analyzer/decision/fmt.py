@@ -158,6 +158,21 @@ SINGULAR: dict[str, str] = {
 }
 
 
+#: Verbs whose plural is not the singular without its "s".
+IRREGULAR_PLURAL_VERBS: dict[str, str] = {"has": "have", "is": "are", "does": "do"}
+
+
+def verb_for(subject: str, verb: str) -> str:
+    """``verb`` (third person singular) as it agrees with ``subject``, an option's short label:
+    "containers save", "baked images cost", but "the hybrid saves", "today's setup wins". A
+    subject is plural when its last word ends in a single "s" ("containers", "images"; not
+    "serverless")."""
+    last = subject.split(" ")[-1] if subject else ""
+    if not (last.endswith("s") and not last.endswith("ss")):
+        return verb
+    return IRREGULAR_PLURAL_VERBS.get(verb, verb[:-1] if verb.endswith("s") else verb)
+
+
 def unit_for(figure: str, unit: str) -> str:
     """``unit`` as it follows ``figure``: its first counted noun singular when the figure reads
     exactly 1 ("1 service", "1 production deploy a week"), else as it is."""

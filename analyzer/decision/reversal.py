@@ -356,6 +356,8 @@ def _text(p: Param, current: float, threshold: float | None, direction: Directio
             return f"no flip within the plausible range of {_count_noun(p)} ({span}; {now})"
         return f"no flip for {p.label} within the plausible range ({span}; {now})"
     if reads_as_count(p):
+        # the option's key here ("docker wins"): the outputs name it by its label, and make
+        # the verb agree then (report.textout.reversal_text)
         return f"{flips_to} wins {direction} {quantity(p, threshold)} ({now}; {span})"
     return (f"{flips_to} wins when {p.label} is {direction} {quantity(p, threshold)} "
             f"({now}; {span})")

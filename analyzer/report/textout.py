@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.decision.decide import Decision
-from analyzer.decision.fmt import fmt_month_of, fmt_pct, fmt_spread
+from analyzer.decision.fmt import fmt_month_of, fmt_pct, fmt_spread, verb_for
 
 WIDTH = 100
 COLUMN_GAP = 3  # spaces between table columns
@@ -49,7 +49,8 @@ def reversal_text(a: Any, r: Any) -> str:
     key = str(getattr(r, "flips_to", "") or "")
     if key and text.startswith(f"{key} wins") and key in a.options:
         name = option_name(a, key)
-        text = name[:1].upper() + name[1:] + text[len(key):]
+        text = (name[:1].upper() + name[1:] + " " + verb_for(name, "wins")
+                + text[len(f"{key} wins"):])
     holds = str(getattr(r, "holds", "") or "")
     if holds and holds in a.options:
         name = option_name(a, holds)
