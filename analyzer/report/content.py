@@ -40,6 +40,7 @@ from analyzer.decision.fmt import (
     fmt_spread,
     fmt_value,
     unit_for,
+    verb_for,
 )
 from analyzer.decision.inputs import given_fields, is_default, question_of
 from analyzer.decision.quantities import option_groups
@@ -390,7 +391,8 @@ def decision_record(a: Assessment, d: Decision) -> Section:
     lead = (
         f"Confidence {share}: in {a.samples:,} simulated futures (the model's inputs, the "
         f"scoring constants and your weights within your tolerance all drawn), "
-        f"{_short(a, rec)}{same} has the best weighted score in {share} of them "
+        f"{_short(a, rec)}{same} {verb_for(mates[-1] if mates else _short(a, rec), 'has')} "
+        f"the best weighted score in {share} of them "
         f"(below {threshold} we would call it too close)."
     )
     if a.structure.nothing_to_move:
@@ -403,7 +405,8 @@ def decision_record(a: Assessment, d: Decision) -> Section:
         lead = (
             f"How sure: in {a.samples:,} simulated futures (the model's inputs, the "
             f"scoring constants and your weights within your tolerance all drawn), "
-            f"{_short(a, rec)} has the best weighted score in {share} of them, and the best "
+            f"{_short(a, rec)} {verb_for(_short(a, rec), 'has')} the best weighted score in "
+            f"{share} of them, and the best "
             f"change{_named_best_change(a, d)} beats it in "
             f"{share_phrase(d.scoring.change_share)}. A move is recommended only when it comes "
             f"out ahead in at least {threshold}: it costs work up front and is hard to undo, "
