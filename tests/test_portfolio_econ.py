@@ -190,3 +190,17 @@ def test_a_portfolio_on_containers_already_has_nothing_to_move(tmp_path: Path) -
     assert "nothing to move" in text and "does not pay for itself" not in text
     assert NOTHING_TO_MOVE_FLIPS in _page1(r)
     assert "nothing to move" in portfolio_bytes(r, "md", command="", date=None).decode()
+
+
+# ---- defect 7: the reproduce command runs from anywhere ----------------------------------------
+
+
+def test_the_reproduce_command_names_the_source_as_typed(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "my apps"
+    folder.mkdir()
+    (folder / "one.yaml").write_text(ALL_IN_CONTAINERS, encoding="utf-8")
+    out = tmp_path / "p.md"
+    res = cli("portfolio", str(folder), "-o", str(out), "--samples", "200", "--seed", "4")
+    assert res.code == 0, res.err
+    command = f"analyzer portfolio '{folder}' --seed 4 --samples 200"
+    assert command in out.read_text(encoding="utf-8")
