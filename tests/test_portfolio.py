@@ -311,7 +311,7 @@ def test_seed_portfolio_outputs_agree() -> None:
     r = run_portfolio(load_portfolio(SEED_PORTFOLIO), samples=500, seed=5)
     data = json.loads(portfolio_bytes(r, "json", command="analyzer portfolio", date=None))
     assert {a["id"] for a in data["applications"]} == {"monolith", "service-component"}
-    assert data["decision"]["build_platform"] == r.hours.build
+    assert data["decision"]["build_platform"] == r.decision.build == r.money.build
     rows = portfolio_bytes(r, "csv", command="", date=None).decode().splitlines()
     assert rows[0].split(",") == list(CSV_COLUMNS) and len(rows) == 3
     assert portfolio_bytes(r, "md", command="", date=None).decode().startswith("# Portfolio")

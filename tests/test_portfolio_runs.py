@@ -81,13 +81,16 @@ def test_a_failure_inside_a_workers_batch_is_named_and_the_others_counted(
     apps=st.lists(st.tuples(st.floats(0, 40), st.just(0.0) | st.floats(0.25, 30)), max_size=5),
     platform=st.booleans(),
     seed=st.integers(0, 2**16),
+    convert=st.booleans(),
 )
 def test_the_plans_curves_are_the_sums_of_each_application_futures_first(
-    tmp_path_factory: pytest.TempPathFactory, apps: list[tuple[float, float]], platform: bool, seed: int
+    tmp_path_factory: pytest.TempPathFactory, apps: list[tuple[float, float]], platform: bool, seed: int,
+    convert: bool,
 ) -> None:
     """``_plan_curves`` (months first, CHUNK applications read at a time) gives the bits of the
     plain sum, futures first, one application after another: saving x max(m - end, 0) -
-    transition x ramp(m), platform first."""
+    transition x ramp(m), platform first; in money the transition at the hourly cost and the
+    saving of people and infrastructure, each x ``to_base`` when currencies are converted."""
     samples, months = 37, np.arange(25.0)
     rng = np.random.default_rng(seed)
     values = {k: rng.standard_normal((len(apps), samples)).astype(np.float32) for k in ARRAY_KEYS}
@@ -100,7 +103,8 @@ def test_the_plans_curves_are_the_sums_of_each_application_futures_first(
     spans = [(start, start + length) for start, length in apps]
     plat = (rng.standard_normal(samples), rng.standard_normal(samples), 3.5) if platform else None
     try:
-        got_h, got_m = _plan_curves(months, [(i, *span) for i, span in enumerate(spans)], spool, plat)
+        got_h, got_m = _plan_curves(months, [(i, *span) for i, span in enumerate(spans)], spool, plat,
+                                    convert)
     finally:
         spool.close()
     want_h, want_m = np.zeros((samples, months.size)), np.zeros((samples, months.size))
@@ -108,9 +112,11 @@ def test_the_plans_curves_are_the_sums_of_each_application_futures_first(
         if plat is not None:
             acc -= plat[k][:, None] * ramp(months, 0.0, plat[2])[None, :]
         for i, (start, end) in enumerate(spans):
-            rate = values["hourly_cost"][i].astype(np.float64) if k else 1.0
+            fx = values["to_base"][i].astype(np.float64) if convert else 1.0
+            rate = values["hourly_cost"][i].astype(np.float64) * fx if k else 1.0
             t = values["transition"][i].astype(np.float64) * rate
-            r = values["monthly_saving"][i].astype(np.float64) * rate
+            r = (values["monthly_saving_money"][i].astype(np.float64) * fx if k
+                 else values["monthly_saving"][i].astype(np.float64))
             acc += r[:, None] * np.maximum(months - end, 0.0)[None, :]
             acc -= t[:, None] * ramp(months, start, end)[None, :]
     assert got_h.T.tobytes() == np.ascontiguousarray(want_h).tobytes()

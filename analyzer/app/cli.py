@@ -402,8 +402,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
             portfolio, samples=args.samples, seed=args.seed, assumptions_path=args.assumptions,
             jobs=args.jobs, scheduler=args.scheduler, progress=progress, pool=pool,
         )
-    command = " ".join(["analyzer", "portfolio", _shown_path(args.source), "--seed", str(args.seed),
-                        "--samples", str(args.samples)] + (["--date", args.date] if args.date else []))
+    command = _portfolio_command(args)
     if stream:
         (fmt,) = formats
         sys.stdout.buffer.write(portfolio_bytes(result, fmt, command=command, date=args.date))
@@ -420,6 +419,19 @@ def _cmd_portfolio(args: argparse.Namespace) -> int:
             print(f"{f.source}: application '{f.id}' could not be assessed: {f.error}",
                   file=sys.stderr)
     return 1 if result.failures else 0
+
+
+def _portfolio_command(args: argparse.Namespace) -> str:
+    """The command that reproduces a portfolio's report: SOURCE as typed, absolute too (unlike
+    ``_shown_path``: the report's Source line names the folder or file in full already, so
+    shortening it here hides nothing and only makes a command that cannot run from elsewhere),
+    quoted where it needs it (``shlex.join``)."""
+    parts = ["analyzer", "portfolio", args.source, "--seed", str(args.seed), "--samples", str(args.samples)]
+    if getattr(args, "assumptions", None):
+        parts += ["--assumptions", args.assumptions]
+    if args.date:
+        parts += ["--date", args.date]
+    return shlex.join(parts)
 
 
 def _portfolio_formats(output: str | None, given: str | None) -> tuple[PortfolioFormat, ...]:

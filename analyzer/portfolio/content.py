@@ -24,13 +24,16 @@ from analyzer.decision.fmt import (
 from analyzer.model.assess import percentiles
 from analyzer.model.core import WORK_ITEM_LABELS
 from analyzer.portfolio.economics import BuildDecision
-from analyzer.portfolio.run import PortfolioResult
+from analyzer.portfolio.evaluate import BAKED, CONTAINERS
+from analyzer.portfolio.run import STAY_GROUPS, PortfolioResult
+from analyzer.report.content import NOTHING_TO_MOVE_FLIPS, NOTHING_TO_MOVE_UNKNOWN
 from analyzer.report.tree import Bullets, Column, Facts, Figure, Paragraph, Report, Section, Table
 
 #: Columns of the per-application CSV, in order (README "Portfolio" lists them).
 CSV_COLUMNS = (
     "id", "name", "source", "status", "recommendation", "confidence", "too_close_to_call",
-    "with_platform", "moves", "wave", "value_hours_p50", "value_money_p50", "effort_hours_p50",
+    "with_platform", "moves", "move_kind", "stays_because", "wave", "value_hours_p50",
+    "value_money_p50", "currency", "effort_hours_p50",
     "monthly_saving_hours_p50", "stateful_move", "critical", "depends_on", "defaults_used",
     "reason", "error",
 )
@@ -65,12 +68,17 @@ def to_dict(r: PortfolioResult) -> dict[str, Any]:
         "samples": r.samples,
         "horizon_months": r.horizon_months,
         "currency": r.currency,
+        "currencies_converted": r.converted,
         "decision": {
-            "build_platform": r.hours.build,
-            "confidence": round(r.hours.confidence, 4),
+            "build_platform": r.decision.build,
+            "confidence": round(r.decision.confidence, 4),
+            "decided_in": "money",
+            "money_includes": MONEY_INCLUDES,
             "headline": headline(r),
             "applications_moving": len(r.moving),
+            "applications_moving_to": {kind: len(_moving_to(r, kind)) for kind in MOVE_KINDS},
             "applications_staying": len(r.apps) - len(r.moving),
+            "applications_staying_because": {k: len(r.staying(k)) for k in STAY_GROUPS},
             "applications_failed": len(r.failures),
             "breakeven_month_p50": r.breakeven_month_p50 if math.isfinite(r.breakeven_month_p50) else None,
             "hours": _decision_dict(r.hours),
@@ -117,20 +125,55 @@ def to_csv(r: PortfolioResult) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+#: What the portfolio's money holds (page 1 and the JSON say it).
+MONEY_INCLUDES = (
+    "engineer-hours at each team's hourly cost plus infrastructure (hosts, cluster fees, "
+    "registry, CI minutes: analyzer.model.money), as for one application; the shared platform "
+    "is its engineer-hours at the hourly cost"
+)
+MOVE_KINDS = (CONTAINERS, BAKED)
+
+
+def _moving_to(r: PortfolioResult, kind: str) -> list[dict[str, Any]]:
+    return [a for a in r.moving if a["move_kind"] == kind]
+
+
+def nothing_to_move(r: PortfolioResult) -> bool:
+    """Every application assessed runs today in the state every option leads to."""
+    return bool(r.apps) and all(a["nothing_to_move"] for a in r.apps)
+
+
+def _moves_phrase(r: PortfolioResult) -> str:
+    """'move 64 of 82 applications to containers and 18 to baked images'."""
+    n = len(r.apps)
+    parts = [(len(_moving_to(r, kind)), kind) for kind in MOVE_KINDS]
+    parts = [(k, kind) for k, kind in parts if k]
+    if not parts:
+        return f"move none of {n} applications"
+    first, *rest = parts
+    return (f"move {first[0]} of {n} applications to {first[1]}"
+            + "".join(f" and {k} to {kind}" for k, kind in rest))
+
+
 def headline(r: PortfolioResult) -> str:
-    n, moving = len(r.apps), len(r.moving)
-    pct = fmt_pct(r.hours.confidence)
-    if r.hours.build:
+    d = r.decision
+    pct = fmt_pct(d.confidence)
+    if nothing_to_move(r):
+        return ("Keep today's setup across the portfolio: every option compared here leads to "
+                "the state each application runs already, so there is nothing to move.")
+    if d.build:
+        kinds = {a["move_kind"] for a in r.moving}
+        what = "container platform" if kinds == {CONTAINERS} else "platform"
         return (
-            f"Build one shared container platform and move {moving} of {n} applications in "
-            f"{len(r.waves)} waves: it comes out ahead in {pct} of the simulated futures."
+            f"Build one shared {what} and {_moves_phrase(r)} in {_count(len(r.waves), 'wave')}: it comes "
+            f"out ahead in {pct} of the simulated futures."
         )
-    share = r.hours.build_share
+    share = d.build_share
     if share >= 0.5:  # cheaper in most futures, not in the threshold's share of them
         return (
             f"Keep machine images across the portfolio for now: a shared container platform pays "
             f"for itself in only {fmt_pct(share)} of the simulated futures, short of the "
-            f"{fmt_pct(r.hours.limit)} a move has to clear before it is worth its cost."
+            f"{fmt_pct(d.limit)} a move has to clear before it is worth its cost."
         )
     return (
         f"Keep machine images across the portfolio for now: a shared container platform does not "
@@ -141,27 +184,35 @@ def headline(r: PortfolioResult) -> str:
 def _money_facts(r: PortfolioResult) -> Facts:
     cur = r.currency
     h, m = r.hours, r.money
+    moves = ", ".join(f"{len(_moving_to(r, kind))} to {kind}" for kind in MOVE_KINDS
+                      if _moving_to(r, kind))
+    stays = "; ".join(f"{len(r.staying(k))} {STAY_LABELS[k]}" for k in STAY_GROUPS if r.staying(k))
     items = [
         ("Net saving over the horizon", f"{fmt_money(np.median(m.net_saving), cur)} "
-         f"({fmt_hours(np.median(h.net_saving))}); P10 to P90 {fmt_money(np.percentile(m.net_saving, 10), cur)} "
+         f"(in engineer-hours alone {fmt_hours(np.median(h.net_saving))}); P10 to P90 {fmt_money(np.percentile(m.net_saving, 10), cur)} "
          f"to {fmt_money(np.percentile(m.net_saving, 90), cur)}"),
         ("Shared platform, paid once", f"{fmt_money(np.median(m.platform), cur)} ({fmt_hours(np.median(h.platform))})"),
         ("Applications' own moves and savings", f"{fmt_money(np.median(m.gains), cur)} net of their own move "
          f"({fmt_hours(np.median(h.gains))})"),
         ("Break-even of the plan", fmt_month_of(r.breakeven_month_p50, r.horizon_months)),
         ("Horizon", f"{r.horizon_months} months"),
-        ("Applications", f"{len(r.apps)} assessed: {len(r.moving)} move, {len(r.apps) - len(r.moving)} stay"
+        ("Applications", f"{len(r.apps)} assessed: {len(r.moving)} move"
+         + (f" ({moves})" if moves else "") + f", {len(r.apps) - len(r.moving)} stay"
+         + (f" ({stays})" if stays else "")
          + (f"; {len(r.failures)} could not be assessed" if r.failures else "")),
     ]
     return Facts(tuple(items))
 
 
 def _what_would_change(r: PortfolioResult) -> list[str]:
-    k = r.hours.flip_platform_multiplier()
+    if nothing_to_move(r):
+        return [NOTHING_TO_MOVE_FLIPS]
+    d = r.decision
+    k = d.flip_platform_multiplier()
     out = []
     if math.isfinite(k):
-        need = fmt_pct(r.hours.limit)
-        if r.hours.build:
+        need = fmt_pct(d.limit)
+        if d.build:
             out.append(f"The platform would have to cost {k:.1f} times the estimate "
                        f"(about {fmt_hours(k * np.median(r.hours.platform))}) for staying to win "
                        f"(building no longer cheaper in {need} of the futures).")
@@ -170,7 +221,7 @@ def _what_would_change(r: PortfolioResult) -> list[str]:
                        f"for itself in {need} of the futures with the applications that would "
                        "move.")
     staying = [a for a in r.apps if not a["moves"]]
-    if staying and not r.hours.build:
+    if staying and not d.build:
         out.append("No application gains enough on its own: the answer changes when more "
                    "applications with many services, frequent deploys or slow scale-out join.")
     return out
@@ -183,37 +234,77 @@ def decision_section(r: PortfolioResult, date: str | None) -> Section:
         Paragraph("Why", "lead"),
     ]
     reasons = []
+    if nothing_to_move(r):
+        blocks.append(Bullets((
+            f"Each of the {_count(len(r.apps), 'application')} runs today in the state every "
+            "option leads to: no move, no platform to build, nothing to pay back.",)))
+        blocks.append(Paragraph("What would change the answer", "lead"))
+        blocks.append(Bullets((NOTHING_TO_MOVE_FLIPS,)))
+        blocks.append(Paragraph("What to find out next", "lead"))
+        blocks.append(Bullets((NOTHING_TO_MOVE_UNKNOWN,)))
+        return Section("decision", "The portfolio decision", tuple(blocks))
     if r.moving:
-        top = sorted(r.moving, key=lambda a: -a["value_hours_p50"])[:3]
+        top = sorted(r.moving, key=lambda a: -a["value_run_money_p50"])[:3]
         reasons.append("The largest gains come from " + ", ".join(
-            f"{a['name']} ({fmt_hours(a['value_hours_p50'])} over the horizon)" for a in top) + ".")
+            f"{a['name']} ({fmt_money(a['value_run_money_p50'], r.currency)} over the horizon)"
+            for a in top) + ".")
     reasons.append(
         f"A platform built once serves every application: each application pays only its own "
         f"move (median {fmt_hours(np.median([a['effort_hours_p50'] for a in r.moving]) if r.moving else 0)}), "
         f"not the pipeline and registry, orchestrator, observability and learning again."
     )
     alone_stay = [a for a in r.moving if a["recommendation"] == a["status_quo"]]
-    if alone_stay and r.hours.build:
+    if alone_stay and r.decision.build:
         reasons.append(
             f"Assessed alone, {len(alone_stay)} of the {len(r.moving)} applications that move would "
             f"stay with today's setup: alone, the whole platform falls on one application and every "
-            f"criterion counts (transition risk, team fit); this plan weighs engineer-hours with the "
+            f"criterion counts (transition risk, team fit); this plan weighs money with the "
             f"platform paid once.")
-    if len(r.apps) > len(r.moving):
-        n = len(r.apps) - len(r.moving)
-        reasons.append(f"{_count(n, 'application')} {'is' if n == 1 else 'are'} better off where "
-                       f"{'it is' if n == 1 else 'they are'}, even with the platform in place "
-                       f"(listed with the reasons).")
+    reasons += _stay_reasons(r)
     blocks.append(Bullets(tuple(reasons)))
     blocks.append(Paragraph("What would change the answer", "lead"))
     blocks.append(Bullets(tuple(_what_would_change(r)) or ("Nothing within the ranges given.",)))
     if r.failures:
         blocks.append(Paragraph("Applications that could not be assessed", "lead"))
         blocks.append(Bullets(tuple(f"{f.id} ({f.source}): {f.error.splitlines()[0]}" for f in r.failures[:20])))
-    blocks.append(Paragraph(
-        f"Every figure is a median over {r.samples:,} simulated futures with the P10 to P90 range "
-        f"where shown; money is engineer-hours at each team's hourly cost.", "note"))
+    blocks.append(Paragraph(_money_note(r), "note"))
     return Section("decision", "The portfolio decision", tuple(blocks))
+
+
+#: How page 1 names each group of applications that stay (``PortfolioResult.staying``).
+STAY_LABELS = {
+    "better_off": "better off staying",
+    "capacity": "beyond the plan's capacity in time",
+    "no_platform": "held back: no platform is built",
+}
+
+
+def _stay_reasons(r: PortfolioResult) -> list[str]:
+    """One sentence per group of applications that stay, each counted apart."""
+    out = []
+    better, late, held = (len(r.staying(k)) for k in ("better_off", "capacity", "no_platform"))
+    if better:
+        out.append(f"{_count(better, 'application')} {'is' if better == 1 else 'are'} better off "
+                   f"where {'it is' if better == 1 else 'they are'}, even with the platform in "
+                   "place (listed with the reasons).")
+    if late:
+        out.append(f"{_count(late, 'application')} would move given the platform but "
+                   f"{'stays' if late == 1 else 'stay'} beyond the plan's capacity: at "
+                   f"{_people(r.portfolio.plan.migration_people)} on the move, "
+                   f"{'its' if late == 1 else 'their'} wave would end too late to pay back "
+                   "within the horizon.")
+    if held:
+        out.append(f"{_count(held, 'application')} would move given the platform but "
+                   f"{'is' if held == 1 else 'are'} held back because no platform is built.")
+    return out
+
+
+def _money_note(r: PortfolioResult) -> str:
+    converted = (f" Teams' currencies differ: each application's money is converted into "
+                 f"{r.currency} at the sampled exchange rates (data/prices.yaml fx)."
+                 if r.converted else "")
+    return (f"Every figure is a median over {r.samples:,} simulated futures with the P10 to P90 "
+            f"range where shown. Money is {MONEY_INCLUDES}; the decision is made in money.{converted}")
 
 
 def waves_section(r: PortfolioResult) -> Section:
@@ -242,6 +333,11 @@ def waves_section(r: PortfolioResult) -> Section:
     fig = Figure("portfolio-curve", "Cumulative net saving of the plan (P10 to P90 shaded).",
                  partial(_draw_curve, r), (7.0, 3.2))
     return Section("waves", "Migration waves", (Paragraph(intro), table, fig), page_break=True)
+
+
+def _money_short(x: float, currency: str) -> str:
+    """Money without the currency (the caption names it): '12,300', '-4,100'."""
+    return fmt_money(x, currency).replace(f"{currency} ", "")
 
 
 def _cap(text: str) -> str:
@@ -286,18 +382,18 @@ def _draw_map(r: PortfolioResult, ax: Any) -> Any:
     moving = [a for a in r.apps if a["moves"]]
     staying = [a for a in r.apps if not a["moves"]]
     if staying:
-        ax.scatter([a["effort_hours_p50"] for a in staying], [a["value_hours_p50"] for a in staying],
+        ax.scatter([a["effort_hours_p50"] for a in staying], [a["value_run_money_p50"] for a in staying],
                    s=12, color="0.6", label="stays")
     if moving:
-        ax.scatter([a["effort_hours_p50"] for a in moving], [a["value_hours_p50"] for a in moving],
+        ax.scatter([a["effort_hours_p50"] for a in moving], [a["value_run_money_p50"] for a in moving],
                    s=14, color="tab:blue", label="moves")
-        for k, a in enumerate(sorted(moving, key=lambda x: -x["value_hours_p50"])[:3]):
-            ax.annotate(a["id"], (a["effort_hours_p50"], a["value_hours_p50"]), fontsize=7,
+        for k, a in enumerate(sorted(moving, key=lambda x: -x["value_run_money_p50"])[:3]):
+            ax.annotate(a["id"], (a["effort_hours_p50"], a["value_run_money_p50"]), fontsize=7,
                         xytext=(4, 4 - 9 * k), textcoords="offset points")
     ax.axhline(0, color="0.3", linewidth=0.8)
     ax.set_title("Applications by effort and value")
     ax.set_xlabel("effort of the move (engineer-hours, median)")
-    ax.set_ylabel("value over the horizon (h, median)")
+    ax.set_ylabel(f"value over the horizon ({r.currency}, median)")
     ax.legend(loc="best", frameon=False)
     return ax
 
@@ -317,10 +413,10 @@ def _note(a: dict[str, Any]) -> str:
 
 
 def apps_section(r: PortfolioResult) -> Section:
-    ordered = sorted(r.apps, key=lambda a: (not a["moves"], a["wave"] or 0, -a["value_hours_p50"], a["id"]))
+    ordered = sorted(r.apps, key=lambda a: (not a["moves"], a["wave"] or 0, -a["value_run_money_p50"], a["id"]))
     frame = pd.DataFrame([
         {"id": a["id"], "alone": _cap(a["recommendation_short"]), "conf": a["confidence"],
-         "with": _cap(a["with_platform_short"]), "wave": a["wave"], "value": a["value_hours_p50"],
+         "with": _cap(a["with_platform_short"]), "wave": a["wave"], "value": a["value_run_money_p50"],
          "effort": a["effort_hours_p50"], "why": _note(a)}
         for a in ordered
     ])
@@ -332,12 +428,13 @@ def apps_section(r: PortfolioResult) -> Section:
         Column("conf", "Conf.", fmt_pct, "right", 0.5),
         Column("with", "With platform", width=1.0),
         Column("wave", "Wave", lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x)}", "right", 0.45),
-        Column("value", "Value", fmt_hours, "right", 0.7),
+        Column("value", "Value", partial(_money_short, currency=r.currency), "right", 0.7),
         Column("effort", "Effort", fmt_hours, "right", 0.7),
         Column("why", "Note", width=2.6),
     ), caption="Applications that move first, by wave, then those that stay. 'Alone': the "
                "application's own recommendation; 'With platform': its best option once a shared "
-               "platform exists. Value and effort are medians in engineer-hours.",
+               "platform exists. Value: median money over the horizon (people and infrastructure, "
+               f"{r.currency}); effort: median engineer-hours of the move.",
        small=True)
     defaults = sorted({d for a in r.apps for d in a["defaults_used"]})
     blocks: list[Any] = [table]

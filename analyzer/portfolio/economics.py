@@ -22,7 +22,7 @@ random stream), so sums over applications are sums of independent draws.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +111,11 @@ def order_key(app: WaveApp, critical_last: bool) -> tuple[int, float, str]:
     return (tier, -ratio, app.id)
 
 
+def _wave_months(load: float, hours_per_wave: float, wave_months: float) -> float:
+    """A wave's length: ``wave_months x max(1, load / hours_per_wave)``."""
+    return wave_months * max(1.0, load / hours_per_wave) if hours_per_wave > 0 else wave_months
+
+
 def plan_waves(
     apps: Sequence[WaveApp],
     *,
@@ -118,12 +123,18 @@ def plan_waves(
     hours_per_wave: float,
     wave_months: float,
     critical_last: bool = True,
+    pays_back: Callable[[str, float, float], bool] | None = None,
 ) -> tuple[Wave, ...]:
     """Greedy wave plan: applications in ``order_key`` order, never before an application they
     depend on (a topological order with a priority heap, Kahn 1962), each into the first wave
     from its earliest one with room left; an application larger than a wave gets a wave of its
     own, lengthened in proportion. Wave 1 builds the platform first. Dependencies outside the
     moving set are ignored (they stay where they are). Raises ValueError on a dependency cycle.
+
+    ``pays_back(id, start, end)``: an application whose place (its wave's start and end month)
+    would not pay back is left out where it comes, and the ones after it take its room (those
+    before it are placed already: leaving it out cannot help them). An application left out is
+    in no wave.
     """
     by_id = {a.id: a for a in apps}
     deps = {a.id: [d for d in a.depends_on if d in by_id and d != a.id] for a in apps}
@@ -139,37 +150,48 @@ def plan_waves(
     sizes: list[float] = [hours_per_wave + extra_platform]
     members: list[list[str]] = [[]]
     wave_of: dict[str, int] = {}
+    seen: set[str] = set()
     while heap:
         _, aid = heapq.heappop(heap)
+        seen.add(aid)
         app = by_id[aid]
-        earliest = max((wave_of[d] for d in deps[aid]), default=0)
+        earliest = max((wave_of[d] for d in deps[aid] if d in wave_of), default=0)
         placed = None
         for w in range(earliest, len(loads)):
             if loads[w] + app.effort <= sizes[w] or (not members[w] and loads[w] == 0):
                 placed = w
                 break
+        if pays_back is not None:
+            at = len(loads) if placed is None else placed
+            start = sum(_wave_months(load, hours_per_wave, wave_months)
+                        for load, ids in zip(loads[:at], members[:at], strict=True)
+                        if ids or load > 0)
+            load = app.effort + (0.0 if placed is None else loads[placed])
+            if not pays_back(aid, start, start + _wave_months(load, hours_per_wave, wave_months)):
+                placed = -1  # left out: it stays
         if placed is None:
             loads.append(0.0)
             sizes.append(max(hours_per_wave, app.effort))
             members.append([])
             placed = len(loads) - 1
-        loads[placed] += app.effort
-        sizes[placed] = max(sizes[placed], loads[placed])
-        members[placed].append(aid)
-        wave_of[aid] = placed
+        if placed >= 0:
+            loads[placed] += app.effort
+            sizes[placed] = max(sizes[placed], loads[placed])
+            members[placed].append(aid)
+            wave_of[aid] = placed
         for child in children[aid]:
             waiting[child] -= 1
             if waiting[child] == 0:
                 heapq.heappush(heap, (order_key(by_id[child], critical_last), child))
-    if len(wave_of) < len(apps):
-        stuck = sorted(set(by_id) - set(wave_of))
+    if len(seen) < len(apps):
+        stuck = sorted(set(by_id) - seen)
         raise ValueError(f"dependency cycle among: {', '.join(stuck)}")
     waves: list[Wave] = []
     start = 0.0
     for w, ids in enumerate(members):
         if not ids and not (w == 0 and platform_hours > 0):
             continue
-        months = wave_months * max(1.0, loads[w] / hours_per_wave) if hours_per_wave > 0 else wave_months
+        months = _wave_months(loads[w], hours_per_wave, wave_months)
         waves.append(Wave(len(waves) + 1, start, months, tuple(ids), loads[w]))
         start += months
     return tuple(waves)

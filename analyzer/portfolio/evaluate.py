@@ -29,7 +29,16 @@ from analyzer.portfolio.inventory import App
 
 #: Per-sample arrays each application contributes to the portfolio (what ``run._aggregate``
 #: reads), stored as float32 on disk.
-ARRAY_KEYS = ("platform", "transition", "monthly_saving", "hourly_cost")
+ARRAY_KEYS = ("platform", "transition", "monthly_saving", "monthly_saving_money", "hourly_cost",
+              "to_base")
+#: What an application that moves moves to (``move_kind``): containers (any process in one) or
+#: baked machine images (every process stays on machine images, baked per release).
+CONTAINERS, BAKED = "containers", "baked images"
+#: Why an application that does not move stays (``stays_because``); ``run._aggregate`` adds
+#: ``capacity`` (beyond the plan's capacity in time) and ``no_platform`` (no platform built).
+BETTER_OFF, NEVER = "better_off", "never_pays_back"
+NEVER_PAYS_BACK = ("Never pays back: its best move costs more than it saves over the horizon, "
+                   "even with the shared platform in place.")
 MAX_SEED = 2**63 - 1
 
 
@@ -99,7 +108,10 @@ def evaluate_app(
     platform_items: tuple[str, ...],
 ) -> AppOutcome:
     """Assess one application stand-alone (recommendation, confidence) and given a shared
-    platform (its marginal option, value and effort)."""
+    platform: its marginal option, the one with the lowest median marginal money NPV
+    ``money_npv[o] - P[o] x rate`` (money as for one application: engineer-hours x hourly cost
+    + infrastructure, in its team's currency), its value ``money_npv[sq] - that`` and effort.
+    A move whose median value is not positive never pays back: the application stays."""
     seed = app_seed(run_seed, app.id)
     q = app.questionnaire
     if q.priorities.horizon_months != horizon_months:
@@ -114,21 +126,34 @@ def evaluate_app(
     # the run's, shared by every application with the same weights and tolerance
     d = recommend(a, draws=_structure(a, run_seed))
     out = a.outputs
-    sq = a.structure.status_quo
+    st = a.structure
+    sq = st.status_quo
     names = a.option_names
+    rate = out.hourly_cost
     platform = np.zeros_like(out.npv_hours)
     for item in platform_items:  # names checked against the model by tests/test_portfolio.py
         platform += out.work_items[item]
-    best, marginal = marginal_choice(out.npv_hours, platform, sq)
+    # money, as for one application: engineer-hours x hourly cost + infrastructure
+    best, marginal = marginal_choice(out.money_npv, platform * rate, sq)
+    value = out.money_npv[sq] - marginal
+    never_pays = best != sq and float(np.median(value)) <= 0
+    if never_pays:  # its best move costs more than it saves, even with the platform in place
+        best, value = sq, np.zeros_like(value)
     best_name = names[best]
     moves = best != sq
     transition = out.transition_hours[best] - platform[best]
     monthly_saving = out.recurring_hours[sq] - out.recurring_hours[best]
-    value = out.npv_hours[sq] - marginal
-    rate = out.hourly_cost
+    monthly_saving_money = out.money_monthly[sq] - out.money_monthly[best]
+    value_hours = out.npv_hours[sq] - (out.npv_hours[best] - (platform[best] if moves else 0.0))
     spec = a.options[best_name]
+    plan = st.money
+    exchange = plan.exchange if plan is not None else None
+    # the snapshot's currency per unit of this application's: 1 / fx, or 1 when it is the same
+    to_base = 1.0 / np.asarray(a.values[f"prices.{exchange}"], dtype=np.float64) if exchange \
+        else np.ones_like(rate)
     # every median the summary prints (assess.row_medians: np.median's values, cheaper)
-    rows = [value, value * rate, monthly_saving] + ([transition, platform[best]] if moves else [])
+    rows = [value_hours, value, monthly_saving, monthly_saving_money, to_base] + (
+        [transition, platform[best], transition * rate] if moves else [])
     med = row_medians(np.stack(rows))
     summary: dict[str, Any] = {
         "id": app.id,
@@ -138,24 +163,31 @@ def evaluate_app(
         "recommendation_label": a.options[d.recommendation].label,
         "confidence": round(d.confidence, 4),
         "too_close_to_call": d.too_close,
-        "reason": d.reason,
+        "reason": NEVER_PAYS_BACK if never_pays else d.reason,
         "status_quo": names[sq],
         "with_platform": best_name,
         "with_platform_label": spec.label,
         "recommendation_short": a.options[d.recommendation].short_label,
         "with_platform_short": spec.short_label,
         "moves": moves,
+        "move_kind": (CONTAINERS if any(st.contained[best]) else BAKED) if moves else None,
+        "stays_because": None if moves else (NEVER if never_pays else BETTER_OFF),
+        "nothing_to_move": st.nothing_to_move,
         "value_hours_p50": med[0],
         "value_money_p50": med[1],
-        "effort_hours_p50": med[3] if moves else 0.0,
-        "platform_hours_p50": med[4] if moves else 0.0,
+        "effort_hours_p50": med[5] if moves else 0.0,
+        "effort_money_p50": med[7] if moves else 0.0,
+        "platform_hours_p50": med[6] if moves else 0.0,
         "monthly_saving_hours_p50": med[2],
-        "stateful_move": moves and bool(a.structure.data_moved(best)),
+        "monthly_saving_money_p50": med[3],
+        "to_base_p50": med[4],
+        "stateful_move": moves and bool(st.data_moved(best)),
         "critical": app.critical,
         "depends_on": list(app.depends_on),
         "defaults_used": list(app.defaults_used),
         "horizon_months": a.horizon_months,
-        "currency": app.questionnaire.team.currency,
+        "currency": out.currency or app.questionnaire.team.currency,
+        "base_currency": plan.book.currency if plan is not None else out.currency,
     }
     if not moves:  # the portfolio sums only the applications that move: nothing to keep
         return AppOutcome(app.id, summary, {})
@@ -163,6 +195,8 @@ def evaluate_app(
         "platform": platform[best],
         "transition": transition,
         "monthly_saving": monthly_saving,
+        "monthly_saving_money": monthly_saving_money,
         "hourly_cost": rate,
+        "to_base": to_base,
     }
     return AppOutcome(app.id, summary, {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})

@@ -37,11 +37,25 @@ from analyzer.portfolio.economics import (
     plan_waves,
     schedule,
 )
-from analyzer.portfolio.evaluate import ARRAY_KEYS, AppOutcome, build_threshold, evaluate_app
+from analyzer.portfolio.evaluate import (
+    ARRAY_KEYS,
+    BETTER_OFF,
+    NEVER,
+    AppOutcome,
+    build_threshold,
+    evaluate_app,
+)
 from analyzer.portfolio.inventory import App, Failure, Portfolio, check_portfolio
 
 ProgressCallback = Callable[[int, int], None]
 CHUNK = 64  # applications read back from disk at a time
+#: Why an application that would move with the platform stays all the same: its wave would end
+#: too late to pay back (beyond the plan's capacity in time), or no platform is built.
+CAPACITY, NO_PLATFORM = "capacity", "no_platform"
+#: The reasons to stay, grouped as the report counts them (``PortfolioResult.staying``).
+STAY_GROUPS: dict[str, tuple[str, ...]] = {
+    "better_off": (BETTER_OFF, NEVER), "capacity": (CAPACITY,), "no_platform": (NO_PLATFORM,),
+}
 
 
 @dataclass(frozen=True)
@@ -62,11 +76,21 @@ class PortfolioResult:
     curve_money: dict[str, NDArray[np.float64]]
     breakeven_month_p50: float
     horizon_months: int
-    currency: str
+    currency: str  # every money figure's (``converted``: the price snapshot's)
+    converted: bool = False  # teams' currencies differ: converted at the sampled fx rates
+
+    @property
+    def decision(self) -> BuildDecision:
+        """The build decision: in money, as one application's (``money``)."""
+        return self.money
 
     @property
     def moving(self) -> list[dict[str, Any]]:
         return [a for a in self.apps if a["moves"]]
+
+    def staying(self, because: str) -> list[dict[str, Any]]:
+        """The applications that stay for ``because`` (``STAY_REASONS``)."""
+        return [a for a in self.apps if not a["moves"] and a["stays_because"] in STAY_GROUPS[because]]
 
 
 #: Applications a local worker takes at a time: at most MAX_BATCH, fewer as the run ends so the
@@ -320,23 +344,32 @@ def run_portfolio(
 
 
 def _scheduled_value(app: dict[str, Any], start: float, end: float, horizon: float) -> float:
-    """Median net saving of one application at the horizon given its wave:
-    saving x max(H - end, 0) - effort x ramp(H)."""
+    """Median net saving in money of one application at the horizon given its wave (in its
+    team's currency): saving x max(H - end, 0) - effort x ramp(H)."""
     done = 1.0 if end <= start else min(1.0, max(0.0, (horizon - start) / (end - start)))
-    return app["monthly_saving_hours_p50"] * max(horizon - end, 0.0) - app["effort_hours_p50"] * done
+    return app["monthly_saving_money_p50"] * max(horizon - end, 0.0) - app["effort_money_p50"] * done
 
 
 def _plan(
     portfolio: Portfolio, candidates: list[dict[str, Any]], apps_by_id: dict[str, App],
-    platform_hours: float, horizon: float,
+    platform_hours: float, horizon: float, worth: dict[str, float],
 ) -> tuple[tuple[Wave, ...], list[str]]:
-    """Waves for the applications worth moving; those whose wave would end too late to pay back
-    within the horizon at this capacity are dropped (they stay) and the rest planned again."""
+    """Waves for the applications worth moving (``worth``: each one's value in the run's
+    currency, for the order). In the plan's order, an application whose wave would end too
+    late to pay back within the horizon is left out where it comes and the ones after it take
+    its room (``plan_waves(pays_back=...)``). Should a later one lengthen a wave so that one
+    already placed no longer pays back, the one of least worth among those is left out too and
+    the plan made again, until every application planned pays back."""
     plan = portfolio.plan
+    by_id = {a["id"]: a for a in candidates}
+
+    def pays_back(aid: str, start: float, end: float) -> bool:
+        return _scheduled_value(by_id[aid], start, end, horizon) > 0
+
     dropped: list[str] = []
     while True:
         wave_apps = [
-            WaveApp(id=a["id"], value=a["value_hours_p50"], effort=a["effort_hours_p50"],
+            WaveApp(id=a["id"], value=worth[a["id"]], effort=a["effort_hours_p50"],
                     stateful=a["stateful_move"], critical=apps_by_id[a["id"]].critical,
                     depends_on=apps_by_id[a["id"]].depends_on)
             for a in candidates if a["id"] not in dropped
@@ -346,15 +379,14 @@ def _plan(
         try:
             waves = plan_waves(wave_apps, platform_hours=platform_hours,
                                hours_per_wave=plan.hours_per_wave, wave_months=plan.wave_months,
-                               critical_last=plan.critical_last)
+                               critical_last=plan.critical_last, pays_back=pays_back)
         except ValueError as exc:
             raise InputError([_problem(portfolio, str(exc))]) from None
         span = schedule(waves)
-        late = [a["id"] for a in candidates if a["id"] in span
-                and _scheduled_value(a, *span[a["id"]], horizon) <= 0]
+        late = [aid for aid in span if _scheduled_value(by_id[aid], *span[aid], horizon) <= 0]
         if not late:
-            return waves, dropped
-        dropped += late
+            return waves, dropped + [w.id for w in wave_apps if w.id not in span]
+        dropped.append(min(late, key=lambda aid: (worth[aid], aid)))
 
 
 def _plan_curves(
@@ -362,11 +394,13 @@ def _plan_curves(
     planned: list[tuple[int, float, float]],
     spool: Spool,
     platform: tuple[NDArray[np.float64], NDArray[np.float64], float] | None,
+    convert: bool,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The plan's cumulative net saving by month and future (months, samples), in hours and in
     money: the platform (hours, money, the month it is built by) then, in ``planned``'s order,
     each application's ``plan_curve_add`` for its (spool row, start, end), its arrays read
-    CHUNK applications at a time."""
+    CHUNK applications at a time. Money: transition hours x hourly cost, and the monthly saving
+    of people and infrastructure; x ``to_base`` with ``convert`` (one currency for all)."""
     curve_h = np.zeros((months.size, spool.samples))
     curve_m = np.zeros((months.size, spool.samples))
     if platform is not None:
@@ -376,11 +410,16 @@ def _plan_curves(
         plan_curve_add(curve_m, months, platform_m, none, 0.0, end)
     for first in range(0, len(planned), CHUNK):
         chunk = planned[first : first + CHUNK]
-        rate, t, r = (spool.read(k, [row for row, _, _ in chunk])
-                      for k in ("hourly_cost", "transition", "monthly_saving"))
+        rows = [row for row, _, _ in chunk]
+        rate, t, r, rm = (spool.read(k, rows) for k in
+                          ("hourly_cost", "transition", "monthly_saving", "monthly_saving_money"))
+        if convert:
+            to_base = spool.read("to_base", rows)
+            rate *= to_base
+            rm *= to_base
         for j, (_, start, end) in enumerate(chunk):
             plan_curve_add(curve_h, months, t[j], r[j], start, end)
-            plan_curve_add(curve_m, months, t[j] * rate[j], r[j] * rate[j], start, end)
+            plan_curve_add(curve_m, months, t[j] * rate[j], rm[j], start, end)
     return curve_h, curve_m
 
 
@@ -394,13 +433,22 @@ def _aggregate(
     limit: float,
 ) -> dict[str, Any]:
     """The platform (largest need among the applications that move), the wave plan, and the
-    plan's cumulative net saving per future; the decision is that curve at the horizon:
-    build when its median is positive, confidence = share of futures on the chosen side."""
+    plan's cumulative net saving per future; the decision is that curve at the horizon in
+    money (engineer-hours x hourly cost + infrastructure, the platform's hours x hourly cost):
+    build when it is positive in at least ``limit`` of the futures, confidence = share of
+    futures on the chosen side. One currency: the teams' when they share one, else every
+    application's money converted into the price snapshot's (``to_base``)."""
     horizon = portfolio.plan.horizon_months
     months = np.arange(horizon + 1, dtype=np.float64)
-    candidates = [summaries[apps[i].id] for i in ok if summaries[apps[i].id]["moves"]]
+    assessed = [summaries[apps[i].id] for i in ok]
+    candidates = [s for s in assessed if s["moves"]]
     rows_of = {apps[i].id: i for i in ok}
     apps_by_id = {a.id: a for a in apps}
+    currencies = {s["currency"] for s in assessed}
+    convert = len(currencies) > 1
+    currency = (currencies.pop() if len(currencies) == 1 else
+                "/".join(sorted({s["base_currency"] for s in assessed})))
+    worth = {s["id"]: s["value_money_p50"] * (s["to_base_p50"] if convert else 1.0) for s in assessed}
 
     def platform_of(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         ph, pm = np.zeros(samples), np.zeros(samples)
@@ -408,12 +456,15 @@ def _aggregate(
             rows = [rows_of[i] for i in ids[start : start + CHUNK]]
             plat = spool.read("platform", rows)
             rate = spool.read("hourly_cost", rows)
+            if convert:
+                rate *= spool.read("to_base", rows)
             ph = np.maximum(ph, plat.max(axis=0))
             pm = np.maximum(pm, (plat * rate).max(axis=0))
         return ph, pm
 
     platform_h, platform_m = platform_of([a["id"] for a in candidates])
-    waves, dropped = _plan(portfolio, candidates, apps_by_id, float(np.median(platform_h)), horizon)
+    waves, dropped = _plan(portfolio, candidates, apps_by_id, float(np.median(platform_h)), horizon,
+                           worth)
     planned = sorted(aid for w in waves for aid in w.apps)
     if set(planned) != {a["id"] for a in candidates}:  # else the same maxima (max is exact)
         platform_h, platform_m = platform_of(planned)
@@ -425,30 +476,31 @@ def _aggregate(
         platform_end = first.start_month + first.months * share
     curve_h, curve_m = _plan_curves(
         months, [(rows_of[aid], *span[aid]) for aid in planned], spool,
-        (platform_h, platform_m, platform_end) if waves else None,
+        (platform_h, platform_m, platform_end) if waves else None, convert,
     )
     hours = build_decision(curve_h[-1] + platform_h, platform_h, limit)
     money = build_decision(curve_m[-1] + platform_m, platform_m, limit)
-    if not hours.build:
+    if not money.build:
         waves = ()
     wave_of = {aid: w.number for w in waves for aid in w.apps}
     rows = []
     for a in apps:
         if a.id not in summaries:
             continue
-        row = {**summaries[a.id], "wave": wave_of.get(a.id)}
+        row = {**summaries[a.id], "wave": wave_of.get(a.id), "value_run_money_p50": worth[a.id]}
         if row["moves"] and a.id not in wave_of:
             row["moves"] = False
+            late = a.id in dropped
+            row["stays_because"] = CAPACITY if late else NO_PLATFORM
             row["reason"] = (
                 "Would not pay back in time: at the planned capacity its wave ends too late to pay "
                 "back within the horizon."
-                if a.id in dropped else
+                if late else
                 "Stays with the rest: the shared platform does not pay for itself across the "
                 "portfolio."
             )
         rows.append(row)
-    currencies = {r["currency"] for r in rows}
-    be = breakeven_months(curve_h.T, months)
+    be = breakeven_months(curve_m.T, months)
     return {
         "apps": tuple(rows),
         "hours": hours,
@@ -459,7 +511,8 @@ def _aggregate(
         "curve_money": dict(bands(curve_m, axis=1)),
         "breakeven_month_p50": float(np.median(be)) if waves else float("inf"),
         "horizon_months": horizon,
-        "currency": currencies.pop() if len(currencies) == 1 else "mixed",
+        "currency": currency,
+        "converted": convert,
     }
 
 
