@@ -238,6 +238,38 @@ def test_uwsgi_daemons_and_kubernetes(tmp_path: Path) -> None:
     assert "k8s/app.yaml line 12 (CronJob)" in text
 
 
+RIFF_RAFF = (
+    "stacks: [deploy]\n"
+    "deployments:\n"
+    "  app:\n"
+    "    type: autoscaling\n"
+    "    dependencies: [cloudformation]\n"
+    "  cloudformation:\n"
+    "    type: cloud-formation\n"
+    "    app: app\n"
+    "    parameters:\n"
+    "      amiTags:\n"
+    "        Recipe: arm64-jammy-java21\n"
+    "      amiParameter: AMIApp\n"
+)
+
+
+def test_riff_raff_autoscaling_is_not_a_rebaked_image(tmp_path: Path) -> None:
+    """Riff-Raff's autoscaling type ships an artifact that new instances download at boot; amiTags
+    name a shared base image: neither says an image is baked per release."""
+    write(tmp_path, "riff-raff.yaml", RIFF_RAFF)
+    write(tmp_path, "roles/base/tasks/main.yml", "- name: x\n  debug: msg=x\n")  # Ansible is used
+    write(tmp_path, "build.sbt", 'libraryDependencies += "software.amazon.awssdk" % "dynamodb" % "2.0"\n')
+    text, data = scan(tmp_path)
+    check_contract(data)
+    assert "rebake-image" not in yaml.safe_dump(data)
+    assert "deploy_method" not in process(data, "app") and "deploy_method" not in data.get("delivery", {})
+    check = next(line for line in text.splitlines() if line.startswith("  # deploy_method:  # check:"))
+    assert "riff-raff.yaml line 3" in check and "download at boot" in check
+    assert f"amiTags (Recipe: arm64-jammy-java21) at line {line_of(RIFF_RAFF, 'amiTags')}" in check
+    assert "not an image baked per release" in check
+
+
 def test_daemons_of_a_config_a_container_runs_are_in_the_container(tmp_path: Path) -> None:
     write(tmp_path, "docker/uwsgi.ini", "[uwsgi]\nhttp-socket = :8000\nattach-daemon = ./manage.py sendalerts\n")
     compose = "services:\n  web:\n    build: .\n    command: uwsgi /app/docker/uwsgi.ini\n"

@@ -168,7 +168,8 @@ def _delivery(draft: Draft, findings: Findings) -> None:
     fact = findings.facts.get("delivery.deploy_method")
     if fact is not None:
         draft.put("delivery.deploy_method", fact.value, _evidence(fact.evidence))
-    elif draft.has("platform.config_management"):
+    elif draft.has("platform.config_management") and "delivery.deploy_method" not in findings.hints:
+        # a deployment file that says how releases ship (riff-raff) outranks the guess
         draft.put("delivery.deploy_method", "config-management",
                   draft.sections["platform"]["config_management"].evidence)
 
@@ -212,6 +213,9 @@ def answers(findings: Findings) -> Draft:
     _processes(draft, findings)
     _delivery(draft, findings)
     _familiarity_hint(draft)
+    for path, hint in findings.hints.items():
+        if not draft.has(path) and path in draft.checks:
+            draft.checks[path] += f" -- {hint}"
     return draft
 
 

@@ -95,6 +95,7 @@ class Findings:
     code: CodeSize | None = None
     history: History | None = None
     notes: list[str] = field(default_factory=list)  # said once at the top of the draft
+    hints: dict[str, str] = field(default_factory=dict)  # field path -> what to check, when unanswered
     unreadable: list[str] = field(default_factory=list)
     outside_links: list[str] = field(default_factory=list)
     files_seen: int = 0
