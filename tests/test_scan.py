@@ -490,6 +490,53 @@ def test_vendored_and_generated_code_is_not_counted(tmp_path: Path) -> None:
     assert yaml.safe_load(draft_text(findings))["codebase"]["kloc"] == 0.2  # 0.25 rounded to 0.1
 
 
+def _lines(template: str, n: int) -> str:
+    return "".join(template.format(i=i) for i in range(n))
+
+
+def test_code_size_counts_code_not_data_translations_fixtures_or_copied_libraries(tmp_path: Path) -> None:
+    """kloc counts the team's code: translations, fixtures, cassettes, a data table, images as text
+    and a copied Bootstrap tree (with the CSS built from it) are left out (data/scan.yaml not_code)."""
+    write(tmp_path, "app/models.py", _lines("x{i} = {i}\n", 600))
+    write(tmp_path, "app/static/site.css", _lines(".a{i} {{ color: red; }}\n", 100))
+    write(tmp_path, "config/settings.yml", _lines("key{i}: value\n", 40))  # configuration: code
+    left_out = {
+        "config/locales/en.yml": _lines("k{i}: text\n", 700),
+        "config/locales/defaults/fr.yml": _lines("k{i}: texte\n", 700),
+        "test/fixtures/users.yml": _lines("u{i}: {{name: a}}\n", 300),
+        "test/vcr_cassettes/api/call.yml": _lines("h{i}: x\n", 300),
+        "config/currencies.yml": _lines("c{i}: {{code: X}}\n", 1200),  # a data table
+        "app/assets/images/logo.svg": "<svg>\n" + _lines("<path d='M{i}'/>\n", 400) + "</svg>\n",
+        "stuff/bootstrap/buttons.less": _lines(".btn{i} {{ color: red; }}\n", 500),
+        "stuff/bootstrap/mixins/grid.less": _lines(".g{i} {{ width: 1px; }}\n", 500),
+        "static/css/bootstrap.css": _lines(".b{i} {{ color: red; }}\n", 900),
+    }
+    for rel, text in left_out.items():
+        write(tmp_path, rel, text)
+    findings = scan_repository(tmp_path, ScanOptions(workers=1))
+    assert findings.code is not None
+    assert findings.code.total == 600 + 100 + 40 and findings.code.not_code == len(left_out)
+    text = draft_text(findings)
+    assert yaml.safe_load(text)["codebase"]["kloc"] == 0.7  # 0.74 rounded to 0.1
+    line = answer_line(text, "kloc")
+    assert "740 code lines in 3 files" in line and f"{len(left_out)} files of data, translations" in line
+
+
+def test_languages_rule_is_one_share_of_the_counted_lines_and_said(tmp_path: Path) -> None:
+    """Every language at >= 5 % of the counted lines is named unless data/scan.yaml says it is
+    markup, style or data -- HTML and CSS alike -- and the draft says which were not named."""
+    write(tmp_path, "app/views.py", _lines("x{i} = {i}\n", 600))  # 60 %
+    write(tmp_path, "app/static/app.js", _lines("var a{i} = {i};\n", 60))  # 6 %
+    write(tmp_path, "app/static/site.css", _lines(".a{i} {{ color: red; }}\n", 90))  # 9 %
+    write(tmp_path, "templates/page.html", _lines("<p>{i}</p>\n", 210))  # 21 %
+    write(tmp_path, "deploy/app.yml", _lines("key{i}: value\n", 40))  # 4 %
+    text, data = scan(tmp_path)
+    assert data["codebase"]["languages"] == ["python", "javascript"]
+    line = answer_line(text, "languages")
+    assert ">= 5% of the 1,000 code lines (Python 60%, JavaScript 6%)" in line
+    assert "HTML 21%, CSS 9% counted in kloc, not named" in line and "YAML" not in line
+
+
 def test_count_cache_gives_the_same_counts_and_recounts_changed_files(tmp_path: Path) -> None:
     repo, cache = tmp_path / "repo", tmp_path / "cache"
     write(repo, "a.py", "a = 1\nb = 2\n")

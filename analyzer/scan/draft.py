@@ -110,27 +110,39 @@ def _engineers(draft: Draft, findings: Findings) -> None:
               + (f"; {h.bots} bot(s) left out" if h.bots else ""))
 
 
+def _language(pygount_name: str) -> str:
+    """pygount's name without its lexer's second half (``HTML+Django/Jinja`` -> ``HTML``), aliases
+    resolved (data/scan.yaml language_aliases)."""
+    base = pygount_name.split("+", 1)[0].strip()
+    aliases: dict[str, str] = rules()["language_aliases"]
+    return aliases.get(base, base)
+
+
 def _codebase(draft: Draft, findings: Findings) -> None:
     code = findings.code
     if code is None or code.total == 0:
         return
     kloc = max(_bounds(Codebase, "kloc").ge, round(code.total / 1000, 1))
-    top = ", ".join(f"{lang} {n:,}" for lang, n in list(code.lines_by_language.items())[:4])
+    lines: dict[str, int] = {}
+    for lang, n in code.lines_by_language.items():
+        lines[_language(lang)] = lines.get(_language(lang), 0) + n
+    ranked = sorted(lines.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ", ".join(f"{lang} {n:,}" for lang, n in ranked[:4])
+    left = f", and {code.not_code:,} files of data, translations, fixtures or copied libraries" if code.not_code else ""
     draft.put("codebase.kloc", kloc,
-              f"pygount: {code.total:,} code lines in {code.files:,} files ({top}); vendored and "
-              f"generated folders left out" + (", capped" if findings.capped else ""))
+              f"pygount: {code.total:,} code lines in {code.files:,} files ({top}); left out: vendored "
+              f"and generated folders{left} (data/scan.yaml not_code)" + (", capped" if findings.capped else ""))
     skip = {s.lower() for s in rules()["not_languages"]}
     floor = rules()["language_min_share"]["value"]
-    shares: dict[str, int] = {}
-    for lang, n in code.lines_by_language.items():
-        base = lang.split("+", 1)[0].strip().lower()
-        base = "python" if base == "ipython" else base
-        if base not in skip:
-            shares[base] = shares.get(base, 0) + n
-    languages = [lang for lang, n in sorted(shares.items(), key=lambda kv: -kv[1]) if n / code.total >= floor]
-    if languages:
-        draft.put("codebase.languages", languages,
-                  f"pygount languages with >= {floor:.0%} of the code lines")
+    main = [(lang, n) for lang, n in ranked if n / code.total >= floor]
+    named = [lang.lower() for lang, n in main if lang.lower() not in skip]
+    unnamed = [f"{lang} {n / code.total:.0%}" for lang, n in main if lang.lower() in skip]
+    if named:
+        draft.put("codebase.languages", named,
+                  f"programming languages with >= {floor:.0%} of the {code.total:,} code lines ("
+                  + ", ".join(f"{lang} {n / code.total:.0%}" for lang, n in main if lang.lower() not in skip) + ")"
+                  + (f"; {', '.join(unnamed)} counted in kloc, not named (markup, style, data or build scripts)"
+                     if unnamed else ""))
 
 
 def _platform(draft: Draft, findings: Findings) -> None:

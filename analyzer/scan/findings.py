@@ -55,11 +55,13 @@ class NativeDependency:
 
 @dataclass(frozen=True)
 class CodeSize:
-    """pygount's code lines (not comments, not blank) per language over the files read."""
+    """pygount's code lines (not comments, not blank) per language over the files counted as
+    code; ``not_code`` files (data, translations, fixtures, copied libraries) are left out."""
 
     lines_by_language: dict[str, int]
     files: int
     duplicates: int
+    not_code: int = 0  # files left out as data, translations, fixtures or copied libraries
 
     @property
     def total(self) -> int:
