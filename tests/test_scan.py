@@ -238,6 +238,27 @@ def test_uwsgi_daemons_and_kubernetes(tmp_path: Path) -> None:
     assert "k8s/app.yaml line 12 (CronJob)" in text
 
 
+def test_development_files_never_say_a_process_runs_in_a_container(tmp_path: Path) -> None:
+    """Procfile.dev and a devcontainer's compose file describe a laptop, not production: they may
+    name a process's kind, never where it runs (maybe: web and worker)."""
+    write(tmp_path, "Procfile.dev", "web: bin/rails server\ncss: bin/rails tailwindcss:watch\nworker: bundle exec sidekiq\n")
+    dev = "services:\n  app:\n    build: .\n  worker:\n    build: .\n    command: bundle exec sidekiq\n"
+    write(tmp_path, ".devcontainer/docker-compose.yml", dev)
+    prod = "services:\n  web:\n    image: acme/app:1\n  worker:\n    image: acme/app:1\n    command: bundle exec sidekiq\n"
+    write(tmp_path, "compose.yml", prod)
+    write(tmp_path, "deploy/Procfile", "clock: bin/clock\n")  # production, on machines
+    write(tmp_path, "deploy/.devcontainer/compose.yaml", "services:\n  clock:\n    image: acme/app:1\n")
+    text, data = scan(tmp_path)
+    check_contract(data)
+    for name in ("web", "worker"):
+        where = next(line for line in text.splitlines()
+                     if line.startswith("    runs_on:") and f"compose.yml line {line_of(prod, f'  {name}:')}" in line)
+        assert "Procfile.dev" not in where and ".devcontainer" not in where
+    assert "runs_on" not in process(data, "clock")  # a devcontainer does not move it into one
+    assert "Procfile.dev" not in next(line for line in text.splitlines() if "# docker_familiarity:" in line)
+    assert "# development only, not listed: app (.devcontainer/docker-compose.yml" in text
+
+
 RIFF_RAFF = (
     "stacks: [deploy]\n"
     "deployments:\n"

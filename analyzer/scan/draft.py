@@ -195,7 +195,7 @@ def _processes(draft: Draft, findings: Findings) -> None:
         answers = {"kind": Answer(process.kind, _evidence(process.evidence))}
         if process.runs_on != "machine-image":
             where = {"container": "in a container", "managed": "run by a provider"}[process.runs_on]
-            answers["runs_on"] = Answer(process.runs_on, process.started_by or f"{where}: {_evidence(process.evidence, 2)}")
+            answers["runs_on"] = Answer(process.runs_on, process.started_by or f"{where}: {_evidence(process.placed_by, 2)}")
         if process.deploy_method:
             answers["deploy_method"] = Answer(process.deploy_method, _evidence(process.evidence, 1))
         if process.kind in STATEFUL_KINDS:
@@ -213,7 +213,7 @@ def _familiarity_hint(draft: Draft) -> None:
     if boxed:
         draft.checks["team.docker_familiarity"] += (
             f" -- the repository runs {len(boxed)} process(es) in containers "
-            f"(e.g. {_evidence(boxed[0].evidence, 1)}); ask who wrote them")
+            f"(e.g. {_evidence(boxed[0].placed_by or boxed[0].evidence, 1)}); ask who wrote them")
 
 
 def answers(findings: Findings) -> Draft:

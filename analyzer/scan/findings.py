@@ -127,3 +127,4 @@ class Process:
     conditional: str
     deploy_method: str | None
     started_by: str = ""  # why a process named in a config file runs in a container
+    placed_by: tuple[Evidence, ...] = ()  # the production sources that put it where it runs

@@ -466,9 +466,10 @@ def _started_in_container(found: ProcessFinding, containers: list[ProcessFinding
 
 
 def merge_processes(found: list[ProcessFinding]) -> list[Process]:
-    """One entry per name, in the order first seen. Production sources win over development ones;
-    a process is in a container when a production source puts it there (or a container's command
-    starts the file that names it); its kind is the first specific one a source gives."""
+    """One entry per name, in the order first seen. Production sources win over development ones
+    (and are cited first); a process is in a container when a production source puts it there (or
+    a container's command starts the file that names it), and only those sources say where it runs;
+    its kind is the first specific one a source gives."""
     containers = [p for p in found if p.runs_on == "container" and not p.development]
     groups: dict[str, list[ProcessFinding]] = {}
     for p in found:
@@ -490,11 +491,13 @@ def merge_processes(found: list[ProcessFinding]) -> list[Process]:
             runs_on = "machine-image"
         kinds = [p.kind for p in live if p.kind != "other"]
         conditions = {p.conditional for p in live}
+        dev = [p for p in members if p not in live]
         merged.append(Process(
             name=name,
             kind=kinds[0] if kinds else "other",
             runs_on=runs_on,
-            evidence=tuple(p.evidence for p in members),
+            evidence=tuple(p.evidence for p in (*live, *dev)),
+            placed_by=tuple(p.evidence for p in live if p.runs_on == runs_on),
             development=all(p.development for p in members),
             conditional=conditions.pop() if len(conditions) == 1 else "",
             deploy_method=next((p.deploy_method for p in live if p.deploy_method), None),
