@@ -378,6 +378,44 @@ def test_history_authors_tags_and_lead_time(tmp_path: Path) -> None:
     assert "released commits" in answer_line(text, "lead_time_hours")
 
 
+def _release(root: Path, hours_before_tag: list[int]) -> None:
+    """One commit per value, then an annotated tag: each commit's lead time is its value."""
+    procfile_app(root)
+    git(root, "init", "-q", "-b", "main")
+    tag_time = END
+    for i, h in enumerate(sorted(hours_before_tag, reverse=True)):
+        when = tag_time - dt.timedelta(hours=h)
+        (root / "f.txt").write_text(str(i), encoding="utf-8")
+        git(root, "add", "-A", when=when)
+        git(root, "commit", "-q", "-m", str(i), when=when, author=ALICE)
+    git(root, "tag", "-a", "-m", "v1", "v1", when=tag_time)
+    later = tag_time + dt.timedelta(hours=1)  # the window ends at the last commit: after the tag
+    git(root, "commit", "-q", "--allow-empty", "-m", "next", when=later, author=ALICE)
+
+
+@needs_git
+def test_lead_time_is_a_p10_to_p90_range_not_quartiles(tmp_path: Path) -> None:
+    """low/likely/high are read as P10/likely/P90: written so, from the released commits' hours
+    (expected values from the standard library's inclusive deciles, numpy's linear method)."""
+    import statistics
+
+    hours = [2, 3, 5, 8, 12, 20, 30, 45, 70, 100, 150, 240, 400, 700, 1000]
+    _release(tmp_path, hours)
+    text, data = scan(tmp_path)
+    deciles = statistics.quantiles(hours, n=10, method="inclusive")
+    expected = [round(deciles[0], 1), float(statistics.median(hours)), round(deciles[8], 1)]
+    assert data["delivery"]["lead_time_hours"] == expected
+    assert f"over {len(hours)} released commits: P10, median, P90 (hours)" in answer_line(text, "lead_time_hours")
+
+
+@needs_git
+def test_lead_time_of_a_few_commits_is_min_median_max(tmp_path: Path) -> None:
+    _release(tmp_path, [4, 10, 30, 200])
+    text, data = scan(tmp_path)
+    assert data["delivery"]["lead_time_hours"] == [4, 20, 200]
+    assert "over 4 released commits: min, median, max (hours)" in answer_line(text, "lead_time_hours")
+
+
 @needs_git
 def test_history_engineers_range_from_independent_counts(tmp_path: Path) -> None:
     """Five authors: one core (most commits, every month), one regular, three drive-bys."""

@@ -174,9 +174,9 @@ def _delivery(draft: Draft, findings: Findings) -> None:
                   "each counted as a production deploy")
     if h is not None and h.lead_time_hours is not None:
         top = _bounds(Delivery, "lead_time_hours").le
-        p25, p50, p75 = (min(v, top) for v in h.lead_time_hours)
-        draft.put("delivery.lead_time_hours", _estimate(p25, p50, p75, 1),
-                  f"commit to tag over {h.released_commits} released commits: quartiles p25, median, p75")
+        low, mid, high = (min(v, top) for v in h.lead_time_hours)
+        draft.put("delivery.lead_time_hours", _estimate(low, mid, high, 1),
+                  f"commit to tag over {h.released_commits} released commits: {h.lead_time_basis} (hours)")
     fact = findings.facts.get("delivery.deploy_method")
     if fact is not None:
         draft.put("delivery.deploy_method", fact.value, _evidence(fact.evidence))

@@ -82,8 +82,9 @@ class History:
     tags: int
     tag_pattern: str
     weeks: float
-    lead_time_hours: tuple[float, float, float] | None  # p25, median, p75 over released commits
+    lead_time_hours: tuple[float, float, float] | None  # low, median, high over released commits
     released_commits: int
+    lead_time_basis: str = ""  # what low and high are: "P10, median, P90" or "min, median, max"
 
 
 @dataclass

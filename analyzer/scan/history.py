@@ -77,7 +77,8 @@ def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History
     Authors are distinct author e-mails (after .mailmap), bots left out. A tag counts when its
     creation date (tagger date, or the commit date of a lightweight tag) is in the window and its
     name matches ``tag_pattern`` (a glob). Lead time of a released commit = tag date - commit date,
-    over the commits a tag adds to the previous one; reported as (p25, median, p75) in hours.
+    over the commits a tag adds to the previous one; reported in hours as (P10, median, P90), or
+    (min, median, max) when fewer commits than data/scan.yaml history.lead_time_min_commits.
     None when HEAD has no commits.
     """
     window = rules()["history"]
@@ -130,13 +131,25 @@ def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History
         start=start.date().isoformat(), end=end.date().isoformat(), authors=len(commits_by),
         core_authors=core, regular_authors=steady, bots=len(bots), commits=commits,
         tags=len(in_window), tag_pattern=tag_pattern, weeks=weeks,
-        lead_time_hours=lead[0], released_commits=lead[1],
+        lead_time_hours=lead[0], released_commits=lead[1], lead_time_basis=lead[2],
     )
+
+
+def lead_time_range(hours: list[float]) -> tuple[tuple[float, float, float], str]:
+    """(low, median, high) of ``hours`` and what they are: P10, median and P90 (numpy's linear
+    percentiles), or min, median and max below history.lead_time_min_commits values."""
+    window = rules()["history"]
+    values = np.asarray(hours, dtype=np.float64)
+    if len(values) < int(window["lead_time_min_commits"]["value"]):
+        return (float(values.min()), float(np.median(values)), float(values.max())), "min, median, max"
+    p = window["lead_time_percentiles"]["value"]
+    low, mid, high = (float(v) for v in np.percentile(values, p))
+    return (low, mid, high), f"P{p[0]}, median, P{p[2]}"
 
 
 def _lead_times(
     root: Path, tags: list[tuple[int, str]], in_window: list[tuple[int, str]]
-) -> tuple[tuple[float, float, float] | None, int]:
+) -> tuple[tuple[float, float, float] | None, int, str]:
     """Hours from each commit to the first tag that contains it, for the tags in the window."""
     hours: list[float] = []
     previous = {name: tags[i - 1][1] if i else None for i, (_, name) in enumerate(tags)}
@@ -149,6 +162,6 @@ def _lead_times(
             continue
         hours += [max(0.0, (stamp - int(s)) / 3600) for s in out.split() if s.isdigit()]
     if not hours:
-        return None, 0
-    p25, p50, p75 = np.percentile(np.asarray(hours), [25, 50, 75])
-    return (float(p25), float(p50), float(p75)), len(hours)
+        return None, 0, ""
+    spread, basis = lead_time_range(hours)
+    return spread, len(hours), basis
