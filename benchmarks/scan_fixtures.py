@@ -138,9 +138,10 @@ def filled(data: dict[str, Any], draft: Path) -> Path:
     """The draft with the required answers scan could not give filled in (as a user would),
     to check that everything scan wrote loads."""
     data = json.loads(json.dumps(data))
-    data.setdefault("team", {}).setdefault("engineers", 2)
-    data.setdefault("codebase", {}).setdefault("kloc", 1)
-    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    for field, value in (("team.engineers", 2), ("codebase.kloc", 1), ("delivery.prod_deploys_per_week", 1)):
+        section, key = field.split(".")
+        if (data.get(section) or {}).get(key) is None:  # absent, or the draft's empty line to fill in
+            data[section] = {**(data.get(section) or {}), key: value}
     out = draft.with_name(draft.stem + "-filled.yaml")
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return out
@@ -185,7 +186,7 @@ def report(name: str, repo: Path, work: Path) -> bool:
             ok = ok and abs(per_week - round(by_hand["per_week"], 2)) < 0.011
         if isinstance(engineers, list):
             ok = ok and engineers[2] == by_hand["authors"]
-    missing = [f for f in REQUIRED if f.split(".")[1] not in (data.get(f.split(".")[0]) or {})]
+    missing = [f for f in REQUIRED if (data.get(f.split(".")[0]) or {}).get(f.split(".")[1]) is None]
     draft = work / f"{name}.yaml"
     as_drafted = validate(draft)
     print(f"  schema_version {data['schema_version']}; required answers still to fill: {', '.join(missing) or 'none'}")

@@ -131,7 +131,7 @@ def test_procfile_app_processes_kinds_and_native_dependencies(tmp_path: Path) ->
     assert "# development only, not listed: assets (Procfile.dev line 2)" in text
     assert "History skipped: not a git repository" in text
     # unknown answers: left out, with what to check
-    assert "team" not in data and "# engineers:  # check: required" in text
+    assert data["team"] == {"engineers": None} and "  engineers:  # fill in (required): people who" in text
 
 
 def compose_app(root: Path) -> str:
@@ -468,6 +468,30 @@ def test_since_and_empty_repositories(tmp_path: Path) -> None:
     assert "12 months to 2025-06-30" in answer_line(text, "engineers")
 
 
+def test_no_git_is_said_once_and_required_answers_are_lines_to_fill_in(tmp_path: Path) -> None:
+    """Without git: one plain sentence, no git stderr; the required answers scan cannot give are
+    empty lines of their own, so the loader names each of them at its line (not line 1)."""
+    procfile_app(tmp_path)
+    text, data = scan(tmp_path)
+    assert "# History skipped: not a git repository\n" in text and "fatal:" not in text
+    assert text.count("not a git repository") == 1
+    assert data["team"] == {"engineers": None} and data["delivery"] == {"prod_deploys_per_week": None}
+    with pytest.raises(InputError) as raised:
+        questionnaire.parse_questionnaire(text, "draft.yaml")
+    lines = text.splitlines()
+    for key in ("engineers", "prod_deploys_per_week"):
+        at = next(n for n, line in enumerate(lines, 1) if line.startswith(f"  {key}:  # fill in (required):"))
+        assert f"draft.yaml:{at}:" in str(raised.value)
+    assert "required field is missing" not in str(raised.value)
+
+
+def test_no_processes_found_is_a_line_to_fill_in(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "x = 1\n")
+    text, data = scan(tmp_path)
+    assert data["processes"] is None
+    assert "processes:  # fill in (required): no Procfile, compose file, unit or manifest found" in text
+
+
 def test_bad_yaml_is_said_not_fatal(tmp_path: Path) -> None:
     write(tmp_path, "compose.yaml", "services: [unclosed\n")
     write(tmp_path, "Procfile", "web: ./run\n")
@@ -650,19 +674,18 @@ def test_draft_validates_with_the_real_loader(tmp_path: Path, build: Any) -> Non
     build(tmp_path)
     data = yaml.safe_load(draft_text(scan_repository(tmp_path, ScanOptions(workers=1))))
     # the required answers a repository without history cannot give, filled in by the "user"
-    data.setdefault("team", {}).setdefault("engineers", 3)
-    data.setdefault("codebase", {}).setdefault("kloc", 1)
-    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    for section, key, value in (("team", "engineers", 3), ("codebase", "kloc", 1),
+                                ("delivery", "prod_deploys_per_week", 1)):
+        if (data.get(section) or {}).get(key) is None:
+            data[section] = {**(data.get(section) or {}), key: value}
     text = yaml.safe_dump(data, sort_keys=False)
     loaded = questionnaire.parse_questionnaire(text, "draft.yaml")
     assert [p.name for p in loaded.processes] == [p["name"] for p in data["processes"]]
 
 
-def _fill(text: str, section: str, key: str, value: str) -> str:
-    """What a user does with a draft: uncomment a section and one of its answers, keeping the
-    draft's comments."""
-    text = re.sub(rf"^# {section}: \(nothing found; defaults apply\)$", f"{section}:", text, count=1, flags=re.M)
-    return re.sub(rf"^  # {key}:  # check:", f"  {key}: {value}  # check:", text, count=1, flags=re.M)
+def _fill(text: str, key: str, value: str) -> str:
+    """What a user does with a draft: writes the value on the line left to fill in."""
+    return re.sub(rf"^  {key}:  # fill in", f"  {key}: {value}  # filled in", text, count=1, flags=re.M)
 
 
 @pytest.mark.slow
@@ -672,10 +695,12 @@ def test_scan_then_validate_then_report_end_to_end(tmp_path: Path) -> None:
     draft = tmp_path / "draft.yaml"
     assert run_cli("scan", str(repo), "-o", str(draft), "--no-cache").code == 0
     before = run_cli("validate", str(draft))
-    assert before.code != 0 and "team: required field is missing" in before.err
+    lines = draft.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("  engineers:"))
+    assert before.code != 0 and f"draft.yaml:{at}:" in before.err and "team.engineers" in before.err
     # the answers a repository without history cannot give, filled in by the "user"
-    text = _fill(draft.read_text(encoding="utf-8"), "team", "engineers", "3")
-    text = _fill(text, "delivery", "prod_deploys_per_week", "[0.5, 1, 2]")
+    text = _fill(draft.read_text(encoding="utf-8"), "engineers", "3")
+    text = _fill(text, "prod_deploys_per_week", "[0.5, 1, 2]")
     draft.write_text(text, encoding="utf-8")
     checked = run_cli("validate", str(draft))
     assert checked.code == 0, checked.err

@@ -4,7 +4,8 @@ draft's YAML text with one ``# scan:`` evidence comment per filled answer.
 This module is the only place that knows questionnaire field names: ``answers`` maps findings to
 fields, ``render`` writes them. An answer the repository cannot give is left out (the loader's
 default is used and `validate` marks it as a default) with a ``# check:`` line saying what to look
-at; required answers without evidence are written commented out."""
+at; a required answer without evidence is written as an empty ``key:`` line with ``# fill in``,
+so `validate` names that line until it is filled."""
 
 from __future__ import annotations
 
@@ -167,7 +168,7 @@ def _delivery(draft: Draft, findings: Findings) -> None:
             f"required: no tag matching '{h.tag_pattern}' in the {h.weeks:.0f} weeks to {h.end}; "
             "count production deploys (or rerun with --tag-pattern)")
     if h is None and findings.git_problem:
-        draft.checks["team.engineers"] += f" -- {findings.git_problem}"
+        draft.checks["team.engineers"] += " -- no git history to count them from (see the top)"
     if h is not None and h.tags > 0:
         draft.put("delivery.prod_deploys_per_week", round(h.tags / h.weeks, 2),
                   f"{h.tags} tags matching '{h.tag_pattern}' in the {h.weeks:.1f} weeks to {h.end}, "
@@ -269,6 +270,10 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 PROCESS_FIELDS = ("kind", "runs_on", "deploy_method", "stateful", "native_dependencies")
 
 
+def _without_required(check: str) -> str:
+    return check.removeprefix("required: ").removeprefix("required -- ")
+
+
 def render(draft: Draft, header: list[str]) -> str:
     """The draft as YAML with comments."""
     lines = [f"# {_comment(h)}" for h in header]
@@ -276,12 +281,15 @@ def render(draft: Draft, header: list[str]) -> str:
               f"name: {_scalar(draft.name.value)}  # scan: {_comment(draft.name.evidence)}"]
     for section in SECTION_ORDER:
         filled = draft.sections.get(section, {})
-        lines += ["", f"{section}:" if filled else f"# {section}: (nothing found; defaults apply)"]
+        to_fill = [f for f in REQUIRED if f.startswith(f"{section}.") and f.split(".", 1)[1] not in filled]
+        lines += ["", f"{section}:" if filled or to_fill else f"# {section}: (nothing found; defaults apply)"]
         for key in SECTION_FIELDS[section]:
             path = f"{section}.{key}"
             if key in filled:
                 answer = filled[key]
                 lines.append(f"  {key}: {_scalar(answer.value)}  # scan: {_comment(answer.evidence)}")
+            elif path in to_fill:  # an empty line of its own, so `validate` points at it
+                lines.append(f"  {key}:  # fill in (required): {_comment(_without_required(draft.checks[path]))}")
             elif path in draft.checks:
                 lines.append(f"  # {key}:  # check: {_comment(draft.checks[path])}")
         if section == "codebase":
@@ -304,7 +312,7 @@ def render(draft: Draft, header: list[str]) -> str:
                 lines.append("    # check: stateful -- does it keep data that must survive a restart (sessions, a job queue)?")
             lines.append("    # check: instances, utilisation, startup_seconds")
     else:
-        lines.append("# processes:  # check: required -- no Procfile, compose file, unit or manifest found; list each process")
+        lines.append("processes:  # fill in (required): no Procfile, compose file, unit or manifest found; list each process")
     for process in draft.ignored_processes:
         lines.append(f"  # development only, not listed: {_comment(process.name)} ({_comment(_evidence(process.evidence, 2))})")
     lines += ["", f"# incidents:  # check: {CHECKS['incidents']}", ""]
