@@ -64,6 +64,24 @@ def prepare(fixtures: Path, work: Path) -> list[tuple[str, Path]]:
     return repos
 
 
+def people_by_hand(identities: set[tuple[str, str]]) -> int:
+    """People among (name, e-mail) identities: groups of keys merged until no two share one. Keys:
+    the address, the name (letters and digits), and the address's handle (local part, or the login
+    of a GitHub no-reply address) when some identity has that name."""
+    def letters(text: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+    names = {letters(n) for n, _ in identities}
+    groups: list[set[str]] = []
+    for name, email in identities:
+        local, _, domain = email.partition("@")
+        handle = letters(local.split("+", 1)[-1] if domain == "users.noreply.github.com" else local)
+        keys = {"e:" + email, "n:" + letters(name)} | ({"n:" + handle} if handle in names else set())
+        touching = [g for g in groups if g & keys]
+        groups = [g for g in groups if not g & keys] + [keys.union(*touching)]
+    return len(groups)
+
+
 def history_by_hand(repo: Path) -> dict[str, Any] | None:
     """Authors and tags over the 12 months to the last commit, from git log / git tag output."""
     try:
@@ -72,13 +90,15 @@ def history_by_hand(repo: Path) -> dict[str, Any] | None:
         return None
     end = dt.datetime.fromtimestamp(last, tz=dt.timezone.utc)
     start = end.replace(year=end.year - 1)
-    emails = git(repo, "log", f"--since={int(start.timestamp())}", f"--until={last}", "--format=%aN|%aE").splitlines()
-    people = {e.split("|", 1)[1].lower() for e in emails if e}
+    emails = git(repo, "log", "--use-mailmap", f"--since={int(start.timestamp())}", f"--until={last}",
+                 "--format=%aN|%aE").splitlines()
     bots = {e.split("|", 1)[1].lower() for e in emails if e and ("[bot]" in e.lower() or "dependabot" in e.lower())}
+    humans = {(e.split("|", 1)[0], e.split("|", 1)[1].lower()) for e in emails if e and e.split("|", 1)[1].lower() not in bots}
+    people = people_by_hand(humans)
     stamps = [int(s) for s in git(repo, "tag", "--list", "--format=%(creatordate:unix)").split()]
     tags = sum(1 for s in stamps if start.timestamp() <= s <= last)
     weeks = (end - start).days / 7
-    return {"authors": len(people - bots), "bots": len(bots), "tags": tags, "weeks": weeks,
+    return {"authors": people, "addresses": len({e for _, e in humans}), "bots": len(bots), "tags": tags, "weeks": weeks,
             "per_week": tags / weeks, "end": end.date().isoformat()}
 
 
@@ -178,7 +198,8 @@ def report(name: str, repo: Path, work: Path) -> bool:
     else:
         engineers = (data.get("team") or {}).get("engineers")
         per_week = (data.get("delivery") or {}).get("prod_deploys_per_week")
-        print(f"  authors, 12 months to {by_hand['end']}: git log {by_hand['authors']} (+{by_hand['bots']} bots); "
+        print(f"  authors, 12 months to {by_hand['end']}: git log {by_hand['authors']} people, "
+              f"{by_hand['addresses']} addresses (+{by_hand['bots']} bots); "
               f"scan engineers {engineers}")
         print(f"  tags a week: git tag {by_hand['tags']} / {by_hand['weeks']:.1f} weeks = {by_hand['per_week']:.2f}; "
               f"scan {per_week}")

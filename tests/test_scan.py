@@ -435,6 +435,41 @@ def test_history_engineers_range_from_independent_counts(tmp_path: Path) -> None
     assert data["team"]["engineers"] == [max(1, core), max(core, regular), 5]
 
 
+# Who committed as whom (amigo's cases): 11 identities, 9 addresses after .mailmap, 7 people.
+IDENTITIES = [
+    ("Julia Branke", "80390930+JuliaBrigitte@users.noreply.github.com"),
+    ("Julia Branke", "Julia.Branke@example.org"),  # same name
+    ("philmcmahon", "philip.mcmahon@example.com"),
+    ("Philip McMahon", "philip.mcmahon@example.org"),  # the address names him
+    ("akash1810", "akash1810@users.noreply.github.com"),
+    ("Akash Askoolum", "akash1810@users.noreply.github.com"),  # same address
+    ("TJ Silver", "15648334+tjsilver@users.noreply.github.com"),
+    ("Old Laptop", "root@laptop.local"),  # .mailmap: Carol
+    ("Carol", "carol@example.org"),
+    ("Adam Fisher", "adam@example.org"),
+    ("Adam Fischer", "fischer@example.net"),  # another person
+]
+PEOPLE = 7  # Julia, Philip, Akash, TJ, Carol, Adam Fisher, Adam Fischer
+
+
+@needs_git
+def test_authors_are_people_not_addresses(tmp_path: Path) -> None:
+    procfile_app(tmp_path)
+    write(tmp_path, ".mailmap", "Carol <carol@example.org> <root@laptop.local>\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    for i, who in enumerate(IDENTITIES * 2):
+        when = END - dt.timedelta(days=40 * (5 - i // 4), minutes=60 - i)  # in order, over 7 months
+        (tmp_path / "f.txt").write_text(str(i), encoding="utf-8")
+        git(tmp_path, "add", "-A", when=when)
+        git(tmp_path, "commit", "-q", "-m", str(i), when=when, author=who)
+    findings = scan_repository(tmp_path, ScanOptions(workers=1))
+    assert findings.history is not None
+    assert findings.history.authors == PEOPLE
+    addresses = len({email.lower() for _, email in IDENTITIES}) - 1  # root@laptop.local is Carol's
+    line = answer_line(draft_text(findings), "engineers")
+    assert f"# scan: {PEOPLE} authors with commits" in line and f"their {addresses} e-mail addresses merged by .mailmap, same name" in line
+
+
 @needs_git
 def test_git_environment_cannot_redirect_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     other = tmp_path / "other"

@@ -105,8 +105,9 @@ def _engineers(draft: Draft, findings: Findings) -> None:
     share = rules()["history"]["core_commit_share"]["value"]
     months = rules()["history"]["regular_months"]["value"]
     draft.put("team.engineers", _estimate(low, likely, high, 0),
-              f"{h.authors} authors with commits in the 12 months to {h.end} (a range: authors are "
-              f"not engineers); {h.core_authors} made >= {share:.0%} of the {h.commits} commits, "
+              f"{h.authors} authors with commits in the 12 months to {h.end} (people: their "
+              f"{h.addresses} e-mail addresses merged by .mailmap, same name, and an address naming "
+              f"the author or their GitHub login; a range: authors are not engineers); {h.core_authors} made >= {share:.0%} of the {h.commits} commits, "
               f"{h.regular_authors} committed in {months}+ months"
               + (f"; {h.bots} bot(s) left out" if h.bots else ""))
 

@@ -74,7 +74,7 @@ class History:
 
     start: str  # ISO dates
     end: str
-    authors: int
+    authors: int  # people, after merging the addresses and names one person commits under
     core_authors: int
     regular_authors: int
     bots: int
@@ -84,6 +84,7 @@ class History:
     weeks: float
     lead_time_hours: tuple[float, float, float] | None  # low, median, high over released commits
     released_commits: int
+    addresses: int = 0  # distinct author e-mail addresses the people committed under
     lead_time_basis: str = ""  # what low and high are: "P10, median, P90" or "min, median, max"
 
 
