@@ -1,8 +1,9 @@
 """Acceptance run of `analyzer scan` on real repositories (../shared/fixtures/repos, see its README).
 
 For each repository: the processes the draft lists, its code lines against pygount's own report
-(run as a separate command, once with scan's exclusions and once with pygount's defaults), the
-authors of the last 12 months and tags a week against counts made here from `git log` and
+(run as a separate command, once with scan's exclusions -- folders and names skipped, then the
+not_code patterns and data tables of data/scan.yaml dropped from its per-file report -- and once
+with pygount's defaults), the authors of the last 12 months and tags a week against counts made here from `git log` and
 `git tag`, what `analyzer validate` says of the draft (as drafted, and with the required answers
 scan could not give filled in), and the time `analyzer scan` takes (healthchecks must take under 10 s).
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fnmatch
 import json
 import os
 import re
@@ -62,6 +64,24 @@ def prepare(fixtures: Path, work: Path) -> list[tuple[str, Path]]:
     return repos
 
 
+def people_by_hand(identities: set[tuple[str, str]]) -> int:
+    """People among (name, e-mail) identities: groups of keys merged until no two share one. Keys:
+    the address, the name (letters and digits), and the address's handle (local part, or the login
+    of a GitHub no-reply address) when some identity has that name."""
+    def letters(text: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+    names = {letters(n) for n, _ in identities}
+    groups: list[set[str]] = []
+    for name, email in identities:
+        local, _, domain = email.partition("@")
+        handle = letters(local.split("+", 1)[-1] if domain == "users.noreply.github.com" else local)
+        keys = {"e:" + email, "n:" + letters(name)} | ({"n:" + handle} if handle in names else set())
+        touching = [g for g in groups if g & keys]
+        groups = [g for g in groups if not g & keys] + [keys.union(*touching)]
+    return len(groups)
+
+
 def history_by_hand(repo: Path) -> dict[str, Any] | None:
     """Authors and tags over the 12 months to the last commit, from git log / git tag output."""
     try:
@@ -70,27 +90,41 @@ def history_by_hand(repo: Path) -> dict[str, Any] | None:
         return None
     end = dt.datetime.fromtimestamp(last, tz=dt.timezone.utc)
     start = end.replace(year=end.year - 1)
-    emails = git(repo, "log", f"--since={int(start.timestamp())}", f"--until={last}", "--format=%aN|%aE").splitlines()
-    people = {e.split("|", 1)[1].lower() for e in emails if e}
+    emails = git(repo, "log", "--use-mailmap", f"--since={int(start.timestamp())}", f"--until={last}",
+                 "--format=%aN|%aE").splitlines()
     bots = {e.split("|", 1)[1].lower() for e in emails if e and ("[bot]" in e.lower() or "dependabot" in e.lower())}
+    humans = {(e.split("|", 1)[0], e.split("|", 1)[1].lower()) for e in emails if e and e.split("|", 1)[1].lower() not in bots}
+    people = people_by_hand(humans)
     stamps = [int(s) for s in git(repo, "tag", "--list", "--format=%(creatordate:unix)").split()]
     tags = sum(1 for s in stamps if start.timestamp() <= s <= last)
     weeks = (end - start).days / 7
-    return {"authors": len(people - bots), "bots": len(bots), "tags": tags, "weeks": weeks,
+    return {"authors": people, "addresses": len({e for _, e in humans}), "bots": len(bots), "tags": tags, "weeks": weeks,
             "per_week": tags / weeks, "end": end.date().isoformat()}
 
 
 def pygount_total(repo: Path, exclusions: bool) -> int:
     exe = Path(sys.executable).parent / "pygount"
     args = [str(exe) if exe.exists() else "pygount", "--format=json", "--out=STDOUT"]
+    rules = yaml.safe_load((ROOT / "data" / "scan.yaml").read_text())
     if exclusions:
-        rules = yaml.safe_load((ROOT / "data" / "scan.yaml").read_text())
         folders = [f for f in rules["skip_folders"] if "/" not in f]
         args += ["--folders-to-skip=...," + ",".join(folders),
                  "--names-to-skip=...," + ",".join(rules["skip_files"])]
     proc = subprocess.run([*args, str(repo)], capture_output=True, text=True, check=True)
     report = json.loads(proc.stdout)
-    return int(report["summary"]["totalCodeCount"])
+    if not exclusions:
+        return int(report["summary"]["totalCodeCount"])
+    # scan's not_code patterns and data tables, applied to pygount's own per-file report
+    top = str(repo.resolve())
+    total = 0
+    for f in report["files"]:
+        where = "/" + str(Path(f["path"]).resolve()).removeprefix(top).lstrip("/")
+        if any(fnmatch.fnmatch(where, p) for p in rules["not_code"]):
+            continue
+        if f["language"] in rules["data_formats"] and f["codeCount"] > rules["data_file_max_lines"]["value"]:
+            continue
+        total += int(f["codeCount"])
+    return total
 
 
 def scan(repo: Path, out: Path) -> tuple[float, float, str]:
@@ -124,9 +158,10 @@ def filled(data: dict[str, Any], draft: Path) -> Path:
     """The draft with the required answers scan could not give filled in (as a user would),
     to check that everything scan wrote loads."""
     data = json.loads(json.dumps(data))
-    data.setdefault("team", {}).setdefault("engineers", 2)
-    data.setdefault("codebase", {}).setdefault("kloc", 1)
-    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    for field, value in (("team.engineers", 2), ("codebase.kloc", 1), ("delivery.prod_deploys_per_week", 1)):
+        section, key = field.split(".")
+        if (data.get(section) or {}).get(key) is None:  # absent, or the draft's empty line to fill in
+            data[section] = {**(data.get(section) or {}), key: value}
     out = draft.with_name(draft.stem + "-filled.yaml")
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return out
@@ -163,7 +198,8 @@ def report(name: str, repo: Path, work: Path) -> bool:
     else:
         engineers = (data.get("team") or {}).get("engineers")
         per_week = (data.get("delivery") or {}).get("prod_deploys_per_week")
-        print(f"  authors, 12 months to {by_hand['end']}: git log {by_hand['authors']} (+{by_hand['bots']} bots); "
+        print(f"  authors, 12 months to {by_hand['end']}: git log {by_hand['authors']} people, "
+              f"{by_hand['addresses']} addresses (+{by_hand['bots']} bots); "
               f"scan engineers {engineers}")
         print(f"  tags a week: git tag {by_hand['tags']} / {by_hand['weeks']:.1f} weeks = {by_hand['per_week']:.2f}; "
               f"scan {per_week}")
@@ -171,7 +207,7 @@ def report(name: str, repo: Path, work: Path) -> bool:
             ok = ok and abs(per_week - round(by_hand["per_week"], 2)) < 0.011
         if isinstance(engineers, list):
             ok = ok and engineers[2] == by_hand["authors"]
-    missing = [f for f in REQUIRED if f.split(".")[1] not in (data.get(f.split(".")[0]) or {})]
+    missing = [f for f in REQUIRED if (data.get(f.split(".")[0]) or {}).get(f.split(".")[1]) is None]
     draft = work / f"{name}.yaml"
     as_drafted = validate(draft)
     print(f"  schema_version {data['schema_version']}; required answers still to fill: {', '.join(missing) or 'none'}")

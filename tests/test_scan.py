@@ -131,7 +131,7 @@ def test_procfile_app_processes_kinds_and_native_dependencies(tmp_path: Path) ->
     assert "# development only, not listed: assets (Procfile.dev line 2)" in text
     assert "History skipped: not a git repository" in text
     # unknown answers: left out, with what to check
-    assert "team" not in data and "# engineers:  # check: required" in text
+    assert data["team"] == {"engineers": None} and "  engineers:  # fill in (required): people who" in text
 
 
 def compose_app(root: Path) -> str:
@@ -216,7 +216,7 @@ def test_roles_of_an_image_library_are_not_the_applications_processes(tmp_path: 
         write(tmp_path, f"roles/r{i}/tasks/main.yml", "- name: x\n  debug: msg=x\n")
     write(tmp_path, "roles/r0/files/nginx.service", "[Service]\nExecStart=/usr/sbin/nginx\n")
     text, data = scan(tmp_path)
-    assert "processes" not in data
+    assert data["processes"] is None  # the line left to fill in
     assert "1 systemd unit(s) inside a library of Ansible roles (e.g. roles/r0/files/nginx.service)" in text
 
 
@@ -236,6 +236,59 @@ def test_uwsgi_daemons_and_kubernetes(tmp_path: Path) -> None:
     assert "# check: runs only when SMTPD_PORT is set" in text
     assert data["platform"]["orchestrator"] == "kubernetes"
     assert "k8s/app.yaml line 12 (CronJob)" in text
+
+
+def test_development_files_never_say_a_process_runs_in_a_container(tmp_path: Path) -> None:
+    """Procfile.dev and a devcontainer's compose file describe a laptop, not production: they may
+    name a process's kind, never where it runs (maybe: web and worker)."""
+    write(tmp_path, "Procfile.dev", "web: bin/rails server\ncss: bin/rails tailwindcss:watch\nworker: bundle exec sidekiq\n")
+    dev = "services:\n  app:\n    build: .\n  worker:\n    build: .\n    command: bundle exec sidekiq\n"
+    write(tmp_path, ".devcontainer/docker-compose.yml", dev)
+    prod = "services:\n  web:\n    image: acme/app:1\n  worker:\n    image: acme/app:1\n    command: bundle exec sidekiq\n"
+    write(tmp_path, "compose.yml", prod)
+    write(tmp_path, "deploy/Procfile", "clock: bin/clock\n")  # production, on machines
+    write(tmp_path, "deploy/.devcontainer/compose.yaml", "services:\n  clock:\n    image: acme/app:1\n")
+    text, data = scan(tmp_path)
+    check_contract(data)
+    for name in ("web", "worker"):
+        where = next(line for line in text.splitlines()
+                     if line.startswith("    runs_on:") and f"compose.yml line {line_of(prod, f'  {name}:')}" in line)
+        assert "Procfile.dev" not in where and ".devcontainer" not in where
+    assert "runs_on" not in process(data, "clock")  # a devcontainer does not move it into one
+    assert "Procfile.dev" not in next(line for line in text.splitlines() if "# docker_familiarity:" in line)
+    assert "# development only, not listed: app (.devcontainer/docker-compose.yml" in text
+
+
+RIFF_RAFF = (
+    "stacks: [deploy]\n"
+    "deployments:\n"
+    "  app:\n"
+    "    type: autoscaling\n"
+    "    dependencies: [cloudformation]\n"
+    "  cloudformation:\n"
+    "    type: cloud-formation\n"
+    "    app: app\n"
+    "    parameters:\n"
+    "      amiTags:\n"
+    "        Recipe: arm64-jammy-java21\n"
+    "      amiParameter: AMIApp\n"
+)
+
+
+def test_riff_raff_autoscaling_is_not_a_rebaked_image(tmp_path: Path) -> None:
+    """Riff-Raff's autoscaling type ships an artifact that new instances download at boot; amiTags
+    name a shared base image: neither says an image is baked per release."""
+    write(tmp_path, "riff-raff.yaml", RIFF_RAFF)
+    write(tmp_path, "roles/base/tasks/main.yml", "- name: x\n  debug: msg=x\n")  # Ansible is used
+    write(tmp_path, "build.sbt", 'libraryDependencies += "software.amazon.awssdk" % "dynamodb" % "2.0"\n')
+    text, data = scan(tmp_path)
+    check_contract(data)
+    assert "rebake-image" not in yaml.safe_dump(data)
+    assert "deploy_method" not in process(data, "app") and "deploy_method" not in data.get("delivery", {})
+    check = next(line for line in text.splitlines() if line.startswith("  # deploy_method:  # check:"))
+    assert "riff-raff.yaml line 3" in check and "download at boot" in check
+    assert f"amiTags (Recipe: arm64-jammy-java21) at line {line_of(RIFF_RAFF, 'amiTags')}" in check
+    assert "not an image baked per release" in check
 
 
 def test_daemons_of_a_config_a_container_runs_are_in_the_container(tmp_path: Path) -> None:
@@ -325,6 +378,44 @@ def test_history_authors_tags_and_lead_time(tmp_path: Path) -> None:
     assert "released commits" in answer_line(text, "lead_time_hours")
 
 
+def _release(root: Path, hours_before_tag: list[int]) -> None:
+    """One commit per value, then an annotated tag: each commit's lead time is its value."""
+    procfile_app(root)
+    git(root, "init", "-q", "-b", "main")
+    tag_time = END
+    for i, h in enumerate(sorted(hours_before_tag, reverse=True)):
+        when = tag_time - dt.timedelta(hours=h)
+        (root / "f.txt").write_text(str(i), encoding="utf-8")
+        git(root, "add", "-A", when=when)
+        git(root, "commit", "-q", "-m", str(i), when=when, author=ALICE)
+    git(root, "tag", "-a", "-m", "v1", "v1", when=tag_time)
+    later = tag_time + dt.timedelta(hours=1)  # the window ends at the last commit: after the tag
+    git(root, "commit", "-q", "--allow-empty", "-m", "next", when=later, author=ALICE)
+
+
+@needs_git
+def test_lead_time_is_a_p10_to_p90_range_not_quartiles(tmp_path: Path) -> None:
+    """low/likely/high are read as P10/likely/P90: written so, from the released commits' hours
+    (expected values from the standard library's inclusive deciles, numpy's linear method)."""
+    import statistics
+
+    hours = [2, 3, 5, 8, 12, 20, 30, 45, 70, 100, 150, 240, 400, 700, 1000]
+    _release(tmp_path, hours)
+    text, data = scan(tmp_path)
+    deciles = statistics.quantiles(hours, n=10, method="inclusive")
+    expected = [round(deciles[0], 1), float(statistics.median(hours)), round(deciles[8], 1)]
+    assert data["delivery"]["lead_time_hours"] == expected
+    assert f"over {len(hours)} released commits: P10, median, P90 (hours)" in answer_line(text, "lead_time_hours")
+
+
+@needs_git
+def test_lead_time_of_a_few_commits_is_min_median_max(tmp_path: Path) -> None:
+    _release(tmp_path, [4, 10, 30, 200])
+    text, data = scan(tmp_path)
+    assert data["delivery"]["lead_time_hours"] == [4, 20, 200]
+    assert "over 4 released commits: min, median, max (hours)" in answer_line(text, "lead_time_hours")
+
+
 @needs_git
 def test_history_engineers_range_from_independent_counts(tmp_path: Path) -> None:
     """Five authors: one core (most commits, every month), one regular, three drive-bys."""
@@ -342,6 +433,41 @@ def test_history_engineers_range_from_independent_counts(tmp_path: Path) -> None
     regular = 2  # Alice (12 months) and Bob (3 months)
     _, data = scan(tmp_path)
     assert data["team"]["engineers"] == [max(1, core), max(core, regular), 5]
+
+
+# Who committed as whom (amigo's cases): 11 identities, 9 addresses after .mailmap, 7 people.
+IDENTITIES = [
+    ("Julia Branke", "80390930+JuliaBrigitte@users.noreply.github.com"),
+    ("Julia Branke", "Julia.Branke@example.org"),  # same name
+    ("philmcmahon", "philip.mcmahon@example.com"),
+    ("Philip McMahon", "philip.mcmahon@example.org"),  # the address names him
+    ("akash1810", "akash1810@users.noreply.github.com"),
+    ("Akash Askoolum", "akash1810@users.noreply.github.com"),  # same address
+    ("TJ Silver", "15648334+tjsilver@users.noreply.github.com"),
+    ("Old Laptop", "root@laptop.local"),  # .mailmap: Carol
+    ("Carol", "carol@example.org"),
+    ("Adam Fisher", "adam@example.org"),
+    ("Adam Fischer", "fischer@example.net"),  # another person
+]
+PEOPLE = 7  # Julia, Philip, Akash, TJ, Carol, Adam Fisher, Adam Fischer
+
+
+@needs_git
+def test_authors_are_people_not_addresses(tmp_path: Path) -> None:
+    procfile_app(tmp_path)
+    write(tmp_path, ".mailmap", "Carol <carol@example.org> <root@laptop.local>\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    for i, who in enumerate(IDENTITIES * 2):
+        when = END - dt.timedelta(days=40 * (5 - i // 4), minutes=60 - i)  # in order, over 7 months
+        (tmp_path / "f.txt").write_text(str(i), encoding="utf-8")
+        git(tmp_path, "add", "-A", when=when)
+        git(tmp_path, "commit", "-q", "-m", str(i), when=when, author=who)
+    findings = scan_repository(tmp_path, ScanOptions(workers=1))
+    assert findings.history is not None
+    assert findings.history.authors == PEOPLE
+    addresses = len({email.lower() for _, email in IDENTITIES}) - 1  # root@laptop.local is Carol's
+    line = answer_line(draft_text(findings), "engineers")
+    assert f"# scan: {PEOPLE} authors with commits" in line and f"their {addresses} e-mail addresses merged by .mailmap, same name" in line
 
 
 @needs_git
@@ -375,6 +501,30 @@ def test_since_and_empty_repositories(tmp_path: Path) -> None:
     text, data = scan(tmp_path, since=dt.date(2025, 6, 1))
     assert data["team"]["engineers"] == 1
     assert "12 months to 2025-06-30" in answer_line(text, "engineers")
+
+
+def test_no_git_is_said_once_and_required_answers_are_lines_to_fill_in(tmp_path: Path) -> None:
+    """Without git: one plain sentence, no git stderr; the required answers scan cannot give are
+    empty lines of their own, so the loader names each of them at its line (not line 1)."""
+    procfile_app(tmp_path)
+    text, data = scan(tmp_path)
+    assert "# History skipped: not a git repository\n" in text and "fatal:" not in text
+    assert text.count("not a git repository") == 1
+    assert data["team"] == {"engineers": None} and data["delivery"] == {"prod_deploys_per_week": None}
+    with pytest.raises(InputError) as raised:
+        questionnaire.parse_questionnaire(text, "draft.yaml")
+    lines = text.splitlines()
+    for key in ("engineers", "prod_deploys_per_week"):
+        at = next(n for n, line in enumerate(lines, 1) if line.startswith(f"  {key}:  # fill in (required):"))
+        assert f"draft.yaml:{at}:" in str(raised.value)
+    assert "required field is missing" not in str(raised.value)
+
+
+def test_no_processes_found_is_a_line_to_fill_in(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "x = 1\n")
+    text, data = scan(tmp_path)
+    assert data["processes"] is None
+    assert "processes:  # fill in (required): no Procfile, compose file, unit or manifest found" in text
 
 
 def test_bad_yaml_is_said_not_fatal(tmp_path: Path) -> None:
@@ -458,6 +608,53 @@ def test_vendored_and_generated_code_is_not_counted(tmp_path: Path) -> None:
     assert yaml.safe_load(draft_text(findings))["codebase"]["kloc"] == 0.2  # 0.25 rounded to 0.1
 
 
+def _lines(template: str, n: int) -> str:
+    return "".join(template.format(i=i) for i in range(n))
+
+
+def test_code_size_counts_code_not_data_translations_fixtures_or_copied_libraries(tmp_path: Path) -> None:
+    """kloc counts the team's code: translations, fixtures, cassettes, a data table, images as text
+    and a copied Bootstrap tree (with the CSS built from it) are left out (data/scan.yaml not_code)."""
+    write(tmp_path, "app/models.py", _lines("x{i} = {i}\n", 600))
+    write(tmp_path, "app/static/site.css", _lines(".a{i} {{ color: red; }}\n", 100))
+    write(tmp_path, "config/settings.yml", _lines("key{i}: value\n", 40))  # configuration: code
+    left_out = {
+        "config/locales/en.yml": _lines("k{i}: text\n", 700),
+        "config/locales/defaults/fr.yml": _lines("k{i}: texte\n", 700),
+        "test/fixtures/users.yml": _lines("u{i}: {{name: a}}\n", 300),
+        "test/vcr_cassettes/api/call.yml": _lines("h{i}: x\n", 300),
+        "config/currencies.yml": _lines("c{i}: {{code: X}}\n", 1200),  # a data table
+        "app/assets/images/logo.svg": "<svg>\n" + _lines("<path d='M{i}'/>\n", 400) + "</svg>\n",
+        "stuff/bootstrap/buttons.less": _lines(".btn{i} {{ color: red; }}\n", 500),
+        "stuff/bootstrap/mixins/grid.less": _lines(".g{i} {{ width: 1px; }}\n", 500),
+        "static/css/bootstrap.css": _lines(".b{i} {{ color: red; }}\n", 900),
+    }
+    for rel, text in left_out.items():
+        write(tmp_path, rel, text)
+    findings = scan_repository(tmp_path, ScanOptions(workers=1))
+    assert findings.code is not None
+    assert findings.code.total == 600 + 100 + 40 and findings.code.not_code == len(left_out)
+    text = draft_text(findings)
+    assert yaml.safe_load(text)["codebase"]["kloc"] == 0.7  # 0.74 rounded to 0.1
+    line = answer_line(text, "kloc")
+    assert "740 code lines in 3 files" in line and f"{len(left_out)} files of data, translations" in line
+
+
+def test_languages_rule_is_one_share_of_the_counted_lines_and_said(tmp_path: Path) -> None:
+    """Every language at >= 5 % of the counted lines is named unless data/scan.yaml says it is
+    markup, style or data -- HTML and CSS alike -- and the draft says which were not named."""
+    write(tmp_path, "app/views.py", _lines("x{i} = {i}\n", 600))  # 60 %
+    write(tmp_path, "app/static/app.js", _lines("var a{i} = {i};\n", 60))  # 6 %
+    write(tmp_path, "app/static/site.css", _lines(".a{i} {{ color: red; }}\n", 90))  # 9 %
+    write(tmp_path, "templates/page.html", _lines("<p>{i}</p>\n", 210))  # 21 %
+    write(tmp_path, "deploy/app.yml", _lines("key{i}: value\n", 40))  # 4 %
+    text, data = scan(tmp_path)
+    assert data["codebase"]["languages"] == ["python", "javascript"]
+    line = answer_line(text, "languages")
+    assert ">= 5% of the 1,000 code lines (Python 60%, JavaScript 6%)" in line
+    assert "HTML 21%, CSS 9% counted in kloc, not named" in line and "YAML" not in line
+
+
 def test_count_cache_gives_the_same_counts_and_recounts_changed_files(tmp_path: Path) -> None:
     repo, cache = tmp_path / "repo", tmp_path / "cache"
     write(repo, "a.py", "a = 1\nb = 2\n")
@@ -512,19 +709,18 @@ def test_draft_validates_with_the_real_loader(tmp_path: Path, build: Any) -> Non
     build(tmp_path)
     data = yaml.safe_load(draft_text(scan_repository(tmp_path, ScanOptions(workers=1))))
     # the required answers a repository without history cannot give, filled in by the "user"
-    data.setdefault("team", {}).setdefault("engineers", 3)
-    data.setdefault("codebase", {}).setdefault("kloc", 1)
-    data.setdefault("delivery", {}).setdefault("prod_deploys_per_week", 1)
+    for section, key, value in (("team", "engineers", 3), ("codebase", "kloc", 1),
+                                ("delivery", "prod_deploys_per_week", 1)):
+        if (data.get(section) or {}).get(key) is None:
+            data[section] = {**(data.get(section) or {}), key: value}
     text = yaml.safe_dump(data, sort_keys=False)
     loaded = questionnaire.parse_questionnaire(text, "draft.yaml")
     assert [p.name for p in loaded.processes] == [p["name"] for p in data["processes"]]
 
 
-def _fill(text: str, section: str, key: str, value: str) -> str:
-    """What a user does with a draft: uncomment a section and one of its answers, keeping the
-    draft's comments."""
-    text = re.sub(rf"^# {section}: \(nothing found; defaults apply\)$", f"{section}:", text, count=1, flags=re.M)
-    return re.sub(rf"^  # {key}:  # check:", f"  {key}: {value}  # check:", text, count=1, flags=re.M)
+def _fill(text: str, key: str, value: str) -> str:
+    """What a user does with a draft: writes the value on the line left to fill in."""
+    return re.sub(rf"^  {key}:  # fill in", f"  {key}: {value}  # filled in", text, count=1, flags=re.M)
 
 
 @pytest.mark.slow
@@ -534,10 +730,12 @@ def test_scan_then_validate_then_report_end_to_end(tmp_path: Path) -> None:
     draft = tmp_path / "draft.yaml"
     assert run_cli("scan", str(repo), "-o", str(draft), "--no-cache").code == 0
     before = run_cli("validate", str(draft))
-    assert before.code != 0 and "team: required field is missing" in before.err
+    lines = draft.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("  engineers:"))
+    assert before.code != 0 and f"draft.yaml:{at}:" in before.err and "team.engineers" in before.err
     # the answers a repository without history cannot give, filled in by the "user"
-    text = _fill(draft.read_text(encoding="utf-8"), "team", "engineers", "3")
-    text = _fill(text, "delivery", "prod_deploys_per_week", "[0.5, 1, 2]")
+    text = _fill(draft.read_text(encoding="utf-8"), "engineers", "3")
+    text = _fill(text, "prod_deploys_per_week", "[0.5, 1, 2]")
     draft.write_text(text, encoding="utf-8")
     checked = run_cli("validate", str(draft))
     assert checked.code == 0, checked.err

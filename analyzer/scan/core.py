@@ -35,6 +35,11 @@ class ScanOptions:
     cache_dir: Path | None = None  # where pygount's counts are kept between scans (None: no cache)
 
 
+def _no_history(git_says: str) -> str:
+    """Why there is no history, plainly: git's own wording only when it says something else."""
+    return "not a git repository" if "not a git repository" in git_says else f"git cannot read it ({git_says})"
+
+
 def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), progress: Progress = _silent) -> Findings:
     """Findings for the repository at ``path`` (InputError when it is not a readable folder)."""
     root = Path(path)
@@ -50,7 +55,7 @@ def scan_repository(path: str | Path, options: ScanOptions = ScanOptions(), prog
         if top.resolve() != root:
             findings.notes.append(f"the git repository's top is {top}; only {root.name}/ was scanned")
     except NotGit as exc:
-        findings.git_problem = f"not a git repository ({exc}); files scanned, history skipped"
+        findings.git_problem = _no_history(str(exc))
     else:
         with contextlib.suppress(NotGit):  # no commits yet: said after the history is read
             findings.head = git(root, "rev-parse", "--short", "--verify", "--end-of-options", "HEAD").strip()

@@ -4,7 +4,8 @@ draft's YAML text with one ``# scan:`` evidence comment per filled answer.
 This module is the only place that knows questionnaire field names: ``answers`` maps findings to
 fields, ``render`` writes them. An answer the repository cannot give is left out (the loader's
 default is used and `validate` marks it as a default) with a ``# check:`` line saying what to look
-at; required answers without evidence are written commented out."""
+at; a required answer without evidence is written as an empty ``key:`` line with ``# fill in``,
+so `validate` names that line until it is filled."""
 
 from __future__ import annotations
 
@@ -104,10 +105,19 @@ def _engineers(draft: Draft, findings: Findings) -> None:
     share = rules()["history"]["core_commit_share"]["value"]
     months = rules()["history"]["regular_months"]["value"]
     draft.put("team.engineers", _estimate(low, likely, high, 0),
-              f"{h.authors} authors with commits in the 12 months to {h.end} (a range: authors are "
-              f"not engineers); {h.core_authors} made >= {share:.0%} of the {h.commits} commits, "
+              f"{h.authors} authors with commits in the 12 months to {h.end} (people: their "
+              f"{h.addresses} e-mail addresses merged by .mailmap, same name, and an address naming "
+              f"the author or their GitHub login; a range: authors are not engineers); {h.core_authors} made >= {share:.0%} of the {h.commits} commits, "
               f"{h.regular_authors} committed in {months}+ months"
               + (f"; {h.bots} bot(s) left out" if h.bots else ""))
+
+
+def _language(pygount_name: str) -> str:
+    """pygount's name without its lexer's second half (``HTML+Django/Jinja`` -> ``HTML``), aliases
+    resolved (data/scan.yaml language_aliases)."""
+    base = pygount_name.split("+", 1)[0].strip()
+    aliases: dict[str, str] = rules()["language_aliases"]
+    return aliases.get(base, base)
 
 
 def _codebase(draft: Draft, findings: Findings) -> None:
@@ -115,22 +125,26 @@ def _codebase(draft: Draft, findings: Findings) -> None:
     if code is None or code.total == 0:
         return
     kloc = max(_bounds(Codebase, "kloc").ge, round(code.total / 1000, 1))
-    top = ", ".join(f"{lang} {n:,}" for lang, n in list(code.lines_by_language.items())[:4])
+    lines: dict[str, int] = {}
+    for lang, n in code.lines_by_language.items():
+        lines[_language(lang)] = lines.get(_language(lang), 0) + n
+    ranked = sorted(lines.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ", ".join(f"{lang} {n:,}" for lang, n in ranked[:4])
+    left = f", and {code.not_code:,} files of data, translations, fixtures or copied libraries" if code.not_code else ""
     draft.put("codebase.kloc", kloc,
-              f"pygount: {code.total:,} code lines in {code.files:,} files ({top}); vendored and "
-              f"generated folders left out" + (", capped" if findings.capped else ""))
+              f"pygount: {code.total:,} code lines in {code.files:,} files ({top}); left out: vendored "
+              f"and generated folders{left} (data/scan.yaml not_code)" + (", capped" if findings.capped else ""))
     skip = {s.lower() for s in rules()["not_languages"]}
     floor = rules()["language_min_share"]["value"]
-    shares: dict[str, int] = {}
-    for lang, n in code.lines_by_language.items():
-        base = lang.split("+", 1)[0].strip().lower()
-        base = "python" if base == "ipython" else base
-        if base not in skip:
-            shares[base] = shares.get(base, 0) + n
-    languages = [lang for lang, n in sorted(shares.items(), key=lambda kv: -kv[1]) if n / code.total >= floor]
-    if languages:
-        draft.put("codebase.languages", languages,
-                  f"pygount languages with >= {floor:.0%} of the code lines")
+    main = [(lang, n) for lang, n in ranked if n / code.total >= floor]
+    named = [lang.lower() for lang, n in main if lang.lower() not in skip]
+    unnamed = [f"{lang} {n / code.total:.0%}" for lang, n in main if lang.lower() in skip]
+    if named:
+        draft.put("codebase.languages", named,
+                  f"programming languages with >= {floor:.0%} of the {code.total:,} code lines ("
+                  + ", ".join(f"{lang} {n / code.total:.0%}" for lang, n in main if lang.lower() not in skip) + ")"
+                  + (f"; {', '.join(unnamed)} counted in kloc, not named (markup, style, data or build scripts)"
+                     if unnamed else ""))
 
 
 def _platform(draft: Draft, findings: Findings) -> None:
@@ -155,20 +169,21 @@ def _delivery(draft: Draft, findings: Findings) -> None:
             f"required: no tag matching '{h.tag_pattern}' in the {h.weeks:.0f} weeks to {h.end}; "
             "count production deploys (or rerun with --tag-pattern)")
     if h is None and findings.git_problem:
-        draft.checks["team.engineers"] += f" -- {findings.git_problem}"
+        draft.checks["team.engineers"] += " -- no git history to count them from (see the top)"
     if h is not None and h.tags > 0:
         draft.put("delivery.prod_deploys_per_week", round(h.tags / h.weeks, 2),
                   f"{h.tags} tags matching '{h.tag_pattern}' in the {h.weeks:.1f} weeks to {h.end}, "
                   "each counted as a production deploy")
     if h is not None and h.lead_time_hours is not None:
         top = _bounds(Delivery, "lead_time_hours").le
-        p25, p50, p75 = (min(v, top) for v in h.lead_time_hours)
-        draft.put("delivery.lead_time_hours", _estimate(p25, p50, p75, 1),
-                  f"commit to tag over {h.released_commits} released commits: quartiles p25, median, p75")
+        low, mid, high = (min(v, top) for v in h.lead_time_hours)
+        draft.put("delivery.lead_time_hours", _estimate(low, mid, high, 1),
+                  f"commit to tag over {h.released_commits} released commits: {h.lead_time_basis} (hours)")
     fact = findings.facts.get("delivery.deploy_method")
     if fact is not None:
         draft.put("delivery.deploy_method", fact.value, _evidence(fact.evidence))
-    elif draft.has("platform.config_management"):
+    elif draft.has("platform.config_management") and "delivery.deploy_method" not in findings.hints:
+        # a deployment file that says how releases ship (riff-raff) outranks the guess
         draft.put("delivery.deploy_method", "config-management",
                   draft.sections["platform"]["config_management"].evidence)
 
@@ -182,7 +197,7 @@ def _processes(draft: Draft, findings: Findings) -> None:
         answers = {"kind": Answer(process.kind, _evidence(process.evidence))}
         if process.runs_on != "machine-image":
             where = {"container": "in a container", "managed": "run by a provider"}[process.runs_on]
-            answers["runs_on"] = Answer(process.runs_on, process.started_by or f"{where}: {_evidence(process.evidence, 2)}")
+            answers["runs_on"] = Answer(process.runs_on, process.started_by or f"{where}: {_evidence(process.placed_by, 2)}")
         if process.deploy_method:
             answers["deploy_method"] = Answer(process.deploy_method, _evidence(process.evidence, 1))
         if process.kind in STATEFUL_KINDS:
@@ -200,7 +215,7 @@ def _familiarity_hint(draft: Draft) -> None:
     if boxed:
         draft.checks["team.docker_familiarity"] += (
             f" -- the repository runs {len(boxed)} process(es) in containers "
-            f"(e.g. {_evidence(boxed[0].evidence, 1)}); ask who wrote them")
+            f"(e.g. {_evidence(boxed[0].placed_by or boxed[0].evidence, 1)}); ask who wrote them")
 
 
 def answers(findings: Findings) -> Draft:
@@ -212,6 +227,9 @@ def answers(findings: Findings) -> Draft:
     _processes(draft, findings)
     _delivery(draft, findings)
     _familiarity_hint(draft)
+    for path, hint in findings.hints.items():
+        if not draft.has(path) and path in draft.checks:
+            draft.checks[path] += f" -- {hint}"
     return draft
 
 
@@ -253,6 +271,10 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 PROCESS_FIELDS = ("kind", "runs_on", "deploy_method", "stateful", "native_dependencies")
 
 
+def _without_required(check: str) -> str:
+    return check.removeprefix("required: ").removeprefix("required -- ")
+
+
 def render(draft: Draft, header: list[str]) -> str:
     """The draft as YAML with comments."""
     lines = [f"# {_comment(h)}" for h in header]
@@ -260,12 +282,15 @@ def render(draft: Draft, header: list[str]) -> str:
               f"name: {_scalar(draft.name.value)}  # scan: {_comment(draft.name.evidence)}"]
     for section in SECTION_ORDER:
         filled = draft.sections.get(section, {})
-        lines += ["", f"{section}:" if filled else f"# {section}: (nothing found; defaults apply)"]
+        to_fill = [f for f in REQUIRED if f.startswith(f"{section}.") and f.split(".", 1)[1] not in filled]
+        lines += ["", f"{section}:" if filled or to_fill else f"# {section}: (nothing found; defaults apply)"]
         for key in SECTION_FIELDS[section]:
             path = f"{section}.{key}"
             if key in filled:
                 answer = filled[key]
                 lines.append(f"  {key}: {_scalar(answer.value)}  # scan: {_comment(answer.evidence)}")
+            elif path in to_fill:  # an empty line of its own, so `validate` points at it
+                lines.append(f"  {key}:  # fill in (required): {_comment(_without_required(draft.checks[path]))}")
             elif path in draft.checks:
                 lines.append(f"  # {key}:  # check: {_comment(draft.checks[path])}")
         if section == "codebase":
@@ -288,7 +313,7 @@ def render(draft: Draft, header: list[str]) -> str:
                 lines.append("    # check: stateful -- does it keep data that must survive a restart (sessions, a job queue)?")
             lines.append("    # check: instances, utilisation, startup_seconds")
     else:
-        lines.append("# processes:  # check: required -- no Procfile, compose file, unit or manifest found; list each process")
+        lines.append("processes:  # fill in (required): no Procfile, compose file, unit or manifest found; list each process")
     for process in draft.ignored_processes:
         lines.append(f"  # development only, not listed: {_comment(process.name)} ({_comment(_evidence(process.evidence, 2))})")
     lines += ["", f"# incidents:  # check: {CHECKS['incidents']}", ""]

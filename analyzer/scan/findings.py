@@ -55,11 +55,13 @@ class NativeDependency:
 
 @dataclass(frozen=True)
 class CodeSize:
-    """pygount's code lines (not comments, not blank) per language over the files read."""
+    """pygount's code lines (not comments, not blank) per language over the files counted as
+    code; ``not_code`` files (data, translations, fixtures, copied libraries) are left out."""
 
     lines_by_language: dict[str, int]
     files: int
     duplicates: int
+    not_code: int = 0  # files left out as data, translations, fixtures or copied libraries
 
     @property
     def total(self) -> int:
@@ -72,7 +74,7 @@ class History:
 
     start: str  # ISO dates
     end: str
-    authors: int
+    authors: int  # people, after merging the addresses and names one person commits under
     core_authors: int
     regular_authors: int
     bots: int
@@ -80,8 +82,10 @@ class History:
     tags: int
     tag_pattern: str
     weeks: float
-    lead_time_hours: tuple[float, float, float] | None  # p25, median, p75 over released commits
+    lead_time_hours: tuple[float, float, float] | None  # low, median, high over released commits
     released_commits: int
+    addresses: int = 0  # distinct author e-mail addresses the people committed under
+    lead_time_basis: str = ""  # what low and high are: "P10, median, P90" or "min, median, max"
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Findings:
     code: CodeSize | None = None
     history: History | None = None
     notes: list[str] = field(default_factory=list)  # said once at the top of the draft
+    hints: dict[str, str] = field(default_factory=dict)  # field path -> what to check, when unanswered
     unreadable: list[str] = field(default_factory=list)
     outside_links: list[str] = field(default_factory=list)
     files_seen: int = 0
@@ -124,3 +129,4 @@ class Process:
     conditional: str
     deploy_method: str | None
     started_by: str = ""  # why a process named in a config file runs in a container
+    placed_by: tuple[Evidence, ...] = ()  # the production sources that put it where it runs

@@ -71,13 +71,52 @@ def _is_bot(name: str, email: str) -> bool:
     return any(marker in text for marker in rules()["history"]["bot_markers"])
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _handle(email: str) -> str:
+    """The person-like part of an address: its local part, or the login of a no-reply address
+    (``123+jdoe@users.noreply.github.com`` -> ``jdoe``; data/scan.yaml history.noreply_domains)."""
+    local, _, domain = email.partition("@")
+    if domain.lower() in rules()["history"]["noreply_domains"]:
+        local = local.split("+", 1)[-1]
+    return _letters(local)
+
+
+def people(identities: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """A person number per (name, e-mail) author identity: two identities are one person when
+    they share an address, a name (letters and digits, any case), or when one's address handle
+    is the other's name (``philip.mcmahon@...`` and "Philip McMahon"; a GitHub no-reply login)."""
+    parent = list(range(len(identities)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, (name, email) in enumerate(identities):
+        for key in (f"e:{email.lower()}" if email else "", f"n:{_letters(name)}" if _letters(name) else ""):
+            if key:
+                parent[find(i)] = find(first.setdefault(key, i))
+    for i, (_, email) in enumerate(identities):
+        same = first.get(f"n:{_handle(email)}") if email and _handle(email) else None
+        if same is not None:
+            parent[find(i)] = find(same)
+    return {identity: find(i) for i, identity in enumerate(identities)}
+
+
 def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History | None:
     """Authors, tags and lead times over the window ending at the last commit of HEAD.
 
-    Authors are distinct author e-mails (after .mailmap), bots left out. A tag counts when its
+    Authors are people: identities (name, e-mail) after .mailmap, merged by ``people``; bots
+    left out. A tag counts when its
     creation date (tagger date, or the commit date of a lightweight tag) is in the window and its
     name matches ``tag_pattern`` (a glob). Lead time of a released commit = tag date - commit date,
-    over the commits a tag adds to the previous one; reported as (p25, median, p75) in hours.
+    over the commits a tag adds to the previous one; reported in hours as (P10, median, P90), or
+    (min, median, max) when fewer commits than data/scan.yaml history.lead_time_min_commits.
     None when HEAD has no commits.
     """
     window = rules()["history"]
@@ -95,22 +134,25 @@ def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History
     log = git(root, "log", "--use-mailmap", "--format=%ct%x00%aN%x00%aE",
               f"--since={int(start.timestamp())}", f"--until={int(end.timestamp())}",
               "--end-of-options", "HEAD")
-    commits_by: dict[str, int] = defaultdict(int)
-    months_by: dict[str, set[str]] = defaultdict(set)
+    stamps_by: dict[tuple[str, str], list[int]] = defaultdict(list)
     bots: set[str] = set()
-    commits = 0
     for line in log.splitlines():
         parts = line.split("\x00")
         if len(parts) != 3:
             continue
         stamp, name, email = parts
-        who = email.strip().lower() or name.strip().lower()
         if _is_bot(name, email):
-            bots.add(who)
+            bots.add(email.strip().lower() or name.strip().lower())
             continue
-        commits += 1
-        commits_by[who] += 1
-        months_by[who].add(dt.datetime.fromtimestamp(int(stamp), tz=dt.timezone.utc).strftime("%Y-%m"))
+        stamps_by[(name.strip(), email.strip().lower())].append(int(stamp))
+    person = people(list(stamps_by))
+    commits_by: dict[int, int] = defaultdict(int)
+    months_by: dict[int, set[str]] = defaultdict(set)
+    for identity, stamps in stamps_by.items():
+        commits_by[person[identity]] += len(stamps)
+        months_by[person[identity]].update(
+            dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).strftime("%Y-%m") for t in stamps)
+    commits = sum(commits_by.values())
     share = float(window["core_commit_share"]["value"])
     regular = int(window["regular_months"]["value"])
     core = sum(1 for n in commits_by.values() if commits and n / commits >= share)
@@ -128,15 +170,28 @@ def read_history(root: Path, since: dt.date | None, tag_pattern: str) -> History
     lead = _lead_times(root, tags, in_window)
     return History(
         start=start.date().isoformat(), end=end.date().isoformat(), authors=len(commits_by),
+        addresses=len({email for _, email in stamps_by}),
         core_authors=core, regular_authors=steady, bots=len(bots), commits=commits,
         tags=len(in_window), tag_pattern=tag_pattern, weeks=weeks,
-        lead_time_hours=lead[0], released_commits=lead[1],
+        lead_time_hours=lead[0], released_commits=lead[1], lead_time_basis=lead[2],
     )
+
+
+def lead_time_range(hours: list[float]) -> tuple[tuple[float, float, float], str]:
+    """(low, median, high) of ``hours`` and what they are: P10, median and P90 (numpy's linear
+    percentiles), or min, median and max below history.lead_time_min_commits values."""
+    window = rules()["history"]
+    values = np.asarray(hours, dtype=np.float64)
+    if len(values) < int(window["lead_time_min_commits"]["value"]):
+        return (float(values.min()), float(np.median(values)), float(values.max())), "min, median, max"
+    p = window["lead_time_percentiles"]["value"]
+    low, mid, high = (float(v) for v in np.percentile(values, p))
+    return (low, mid, high), f"P{p[0]}, median, P{p[2]}"
 
 
 def _lead_times(
     root: Path, tags: list[tuple[int, str]], in_window: list[tuple[int, str]]
-) -> tuple[tuple[float, float, float] | None, int]:
+) -> tuple[tuple[float, float, float] | None, int, str]:
     """Hours from each commit to the first tag that contains it, for the tags in the window."""
     hours: list[float] = []
     previous = {name: tags[i - 1][1] if i else None for i, (_, name) in enumerate(tags)}
@@ -149,6 +204,6 @@ def _lead_times(
             continue
         hours += [max(0.0, (stamp - int(s)) / 3600) for s in out.split() if s.isdigit()]
     if not hours:
-        return None, 0
-    p25, p50, p75 = np.percentile(np.asarray(hours), [25, 50, 75])
-    return (float(p25), float(p50), float(p75)), len(hours)
+        return None, 0, ""
+    spread, basis = lead_time_range(hours)
+    return spread, len(hours), basis

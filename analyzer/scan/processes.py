@@ -369,9 +369,28 @@ def _containers(manifest: dict[str, Any]) -> list[Any]:
     return containers if isinstance(containers, list) else []
 
 
+def _base_image(deployments: dict[Any, Any], marks: Marks) -> tuple[int | None, str]:
+    """Line and text of the first parameter naming the base AMI the instances start from
+    (data/scan.yaml riff_raff.base_image_parameters), or (None, "")."""
+    keys = rules()["riff_raff"]["base_image_parameters"]
+    for key, spec in deployments.items():
+        params = spec.get("parameters") if isinstance(spec, dict) else None
+        if not isinstance(params, dict):
+            continue
+        for name in keys:
+            if name in params:
+                value = params[name]
+                shown = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
+                line = marks.locate(("deployments", key, "parameters", name), prefer_key=True)[0]
+                return line, f"{name} ({shown})"
+    return None, ""
+
+
 def riff_raff(listing: Listing, findings: Findings) -> None:
-    """The Guardian's riff-raff.yaml: ``autoscaling`` deployments replace instances launched from a
-    baked machine image; ``aws-lambda`` deployments run on a provider's platform."""
+    """The Guardian's riff-raff.yaml: an ``autoscaling`` deployment uploads the release's artifact,
+    which new instances download at boot; ``amiTags`` and the like name the shared base image they
+    start from, not one baked per release, so no deploy method is inferred (a check says why).
+    ``aws-lambda`` deployments run on a provider's platform."""
     for item in listing.files:
         if item.name not in ("riff-raff.yaml", "riff-raff.yml"):
             continue
@@ -382,11 +401,7 @@ def riff_raff(listing: Listing, findings: Findings) -> None:
         deployments = data.get("deployments") if isinstance(data, dict) else None
         if not isinstance(deployments, dict):
             continue
-        baked = any(
-            isinstance(d, dict) and isinstance(d.get("parameters"), dict)
-            and any(k in d["parameters"] for k in ("amiParameter", "amiTags", "amiParametersToTags"))
-            for d in deployments.values()
-        )
+        base_line, base = _base_image(deployments, marks)
         for key, spec in deployments.items():
             if not isinstance(spec, dict):
                 continue
@@ -397,11 +412,12 @@ def riff_raff(listing: Listing, findings: Findings) -> None:
                 _add(findings, ProcessFinding(
                     name, kind_of(name) if kind_of(name) != "other" else "web", "machine-image",
                     Evidence(item.rel, line, "riff-raff autoscaling deployment"),
-                    deploy_method="rebake-image" if baked else None,
                 ))
-                if baked:
-                    findings.add_fact("delivery.deploy_method", "rebake-image", Evidence(
-                        item.rel, line, "autoscaling deploys launch instances from a baked AMI (amiTags)"))
+                image = (f"; {base} at line {base_line} names the shared base image they start from, "
+                         "not an image baked per release" if base else "")
+                findings.hints.setdefault("delivery.deploy_method", (
+                    f"{item.rel} line {line}: riff-raff autoscaling uploads the release's artifact, "
+                    f"which new instances download at boot{image}; say which method fits"))
             elif kind_word == "aws-lambda":
                 _add(findings, ProcessFinding(
                     name, "other", "managed", Evidence(item.rel, line, "riff-raff aws-lambda deployment"),
@@ -450,9 +466,10 @@ def _started_in_container(found: ProcessFinding, containers: list[ProcessFinding
 
 
 def merge_processes(found: list[ProcessFinding]) -> list[Process]:
-    """One entry per name, in the order first seen. Production sources win over development ones;
-    a process is in a container when a production source puts it there (or a container's command
-    starts the file that names it); its kind is the first specific one a source gives."""
+    """One entry per name, in the order first seen. Production sources win over development ones
+    (and are cited first); a process is in a container when a production source puts it there (or
+    a container's command starts the file that names it), and only those sources say where it runs;
+    its kind is the first specific one a source gives."""
     containers = [p for p in found if p.runs_on == "container" and not p.development]
     groups: dict[str, list[ProcessFinding]] = {}
     for p in found:
@@ -474,11 +491,13 @@ def merge_processes(found: list[ProcessFinding]) -> list[Process]:
             runs_on = "machine-image"
         kinds = [p.kind for p in live if p.kind != "other"]
         conditions = {p.conditional for p in live}
+        dev = [p for p in members if p not in live]
         merged.append(Process(
             name=name,
             kind=kinds[0] if kinds else "other",
             runs_on=runs_on,
-            evidence=tuple(p.evidence for p in members),
+            evidence=tuple(p.evidence for p in (*live, *dev)),
+            placed_by=tuple(p.evidence for p in live if p.runs_on == runs_on),
             development=all(p.development for p in members),
             conditional=conditions.pop() if len(conditions) == 1 else "",
             deploy_method=next((p.deploy_method for p in live if p.deploy_method), None),

@@ -19,7 +19,7 @@ from pathlib import Path
 from analyzer._io.atomic import write_bytes_atomic
 from analyzer.errors import AnalyzerError
 from analyzer.scan.findings import CodeSize
-from analyzer.scan.walk import Listing, generated, rule_value
+from analyzer.scan.walk import Listing, generated, not_code, rule_value, rules
 
 _CHUNKS_PER_WORKER = 8
 
@@ -45,15 +45,18 @@ def _hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
 
 
-def _unique(listing: Listing) -> tuple[list[tuple[str, str]], int]:
-    """(path, key) of the files to count, one per distinct content, and the number of duplicates.
-    The key (content digest and file name: pygount picks its lexer from both) names the file's
-    result in the cache."""
+def _unique(listing: Listing) -> tuple[list[tuple[str, str]], int, int]:
+    """(path, key) of the files to count, one per distinct content, the number of duplicates and
+    the number of files left out as not code. The key (content digest and file name: pygount picks
+    its lexer from both) names the file's result in the cache."""
     seen: set[bytes] = set()
-    files, duplicates = [], 0
+    files, duplicates, left_out = [], 0, 0
     limit = rule_value("max_file_bytes")
     for item in listing.files:
         if generated(item) or _hidden(item.rel):
+            continue
+        if not_code(item):
+            left_out += 1
             continue
         try:
             if item.path.stat().st_size > limit:
@@ -66,7 +69,7 @@ def _unique(listing: Listing) -> tuple[list[tuple[str, str]], int]:
             continue
         seen.add(digest)
         files.append((str(item.path), f"{digest.hex()} {item.name}"))
-    return files, duplicates
+    return files, duplicates, left_out
 
 
 Counted = tuple[str, int, str]  # language, code lines, pygount state
@@ -108,7 +111,7 @@ def code_size(
     With ``cache_dir``, each file's result is kept under its content digest and name, so a second
     scan lexes only the files that changed.
     """
-    files, duplicates = _unique(listing)
+    files, duplicates, left_out = _unique(listing)
     cache = _load_cache(cache_dir)
     todo = [(path, key) for path, key in files if key not in cache]
     workers = workers if workers is not None else max(1, min(os.cpu_count() or 1, 4))
@@ -133,9 +136,15 @@ def code_size(
                 take(chunk, result)
     if todo:
         _save_cache(cache_dir, cache)
+    formats = set(rules()["data_formats"])
+    longest = int(rule_value("data_file_max_lines"))
     counts: Counter[str] = Counter()
+    counted = 0
     for _, key in files:
         language, lines, state = cache[key]
-        if state == "analyzed" and lines:
+        if language in formats and lines > longest:
+            left_out += 1  # a data table, not configuration
+        elif state == "analyzed" and lines:
             counts[language] += lines
-    return CodeSize(dict(counts.most_common()), files=len(files), duplicates=duplicates)
+            counted += 1
+    return CodeSize(dict(counts.most_common()), files=counted, duplicates=duplicates, not_code=left_out)

@@ -89,6 +89,13 @@ def generated(item: RepoFile) -> bool:
     return _skipped(item.rel, item.name, rules()["skip_files"])
 
 
+def not_code(item: RepoFile) -> bool:
+    """Data, translations, fixtures or a copied library (data/scan.yaml not_code): read for facts,
+    not counted as the team's code."""
+    where = "/" + item.rel
+    return any(fnmatch.fnmatch(where, p) for p in rules()["not_code"])
+
+
 def _skipped(rel: str, name: str, patterns: Sequence[str]) -> bool:
     return any(name == p or rel == p or fnmatch.fnmatch(name, p) for p in patterns)
 
