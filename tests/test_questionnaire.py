@@ -217,3 +217,13 @@ def test_summary_shows_a_derived_default_as_what_it_is_worked_out_from() -> None
     text = questionnaire_summary(q, "ft.yaml")
     assert re.search(r"^\s+\* hires_per_year\s+a share of the engineers", text, re.MULTILINE)
     assert re.search(r"^\s+\* platform_familiarity\s+docker_familiarity$", text, re.MULTILINE)
+
+
+def test_an_empty_required_answer_says_it_is_to_fill_in() -> None:
+    from analyzer.errors import InputError
+
+    text = ("schema_version: 2\nname: x\nteam:\n  engineers:  # fill in (required)\n"
+            "codebase: {kloc: 5}\nprocesses:\n  - {name: web, kind: web}\n"
+            "delivery: {prod_deploys_per_week: 1}\n")
+    with pytest.raises(InputError, match=r":4:\d+: team.engineers: not filled in yet"):
+        parse_questionnaire(text)

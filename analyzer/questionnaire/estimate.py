@@ -134,7 +134,9 @@ def parse_estimate(value: Any) -> Estimate:
             )
         low, likely, high = (_number(value[k], k) for k in _KEYS)
     else:
-        if isinstance(value, str) or value is None or isinstance(value, bool):
+        if value is None:  # an empty line: an answer still to give (scan's "# fill in")
+            raise _error("estimate_type", f"not filled in yet: {_SHAPE_HINT}")
+        if isinstance(value, (str, bool)):
             raise _error("estimate_type", f"got {show(value)}: {_SHAPE_HINT}")
         low = likely = high = _number(value, "the value")
     if low > likely:

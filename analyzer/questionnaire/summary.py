@@ -133,6 +133,8 @@ def _process_cell(
     value = getattr(process, field)
     if process.embedded and field in EMBEDDED_UNREAD:
         return NONE_CELL  # a file inside another process: nothing reads these (no default used)
+    if field == "deploy_method" and process.managed:
+        return NONE_CELL  # the provider runs it: no deploy method of the team's
     if field == "deploy_method" and value is None and q is not None:
         value = q.delivery.deploy_method  # the team's default method
     if _is_nothing(value):
