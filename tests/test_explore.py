@@ -242,7 +242,11 @@ def test_sweep_matches_re_assessing_with_the_answer_changed(
         decision = analyzer.decide(again, sensitivity=False)
         np.testing.assert_allclose(result.win_share[:, k], decision.scoring.winner_share)
         assert result.recommended[k] == decision.recommendation
-    assert result.summary()["confidence"].between(0, 1).all()
+    summary = result.summary()
+    assert summary["confidence"].between(0, 1).all()
+    # the answer is clear only where its share clears the decision's threshold
+    assert (summary["clear"] == (summary["confidence"] >= result.threshold)).all()
+    assert set(summary["label"]) <= set(result.option_labels)
 
 
 # ---- charts ------------------------------------------------------------------------------------

@@ -444,6 +444,8 @@ class Sweep:
     win_share: FloatArray  # (options, len(xs)): share of samples in which each option wins
     median_score: FloatArray  # (options, len(xs)): median weighted score, 0-100
     current: float  # the assessment's median of the input
+    #: share of futures an answer must win to be a clear one (``confidence_threshold``)
+    threshold: float = 0.6
 
     @property
     def recommended(self) -> tuple[str, ...]:
@@ -451,13 +453,19 @@ class Sweep:
         return tuple(self.option_names[int(i)] for i in np.argmax(self.median_score, axis=0))
 
     def summary(self) -> pd.DataFrame:
-        """One row per value: the recommendation, its confidence and every option's win share."""
+        """One row per value: the best-median option (key and label), its confidence, whether
+        that clears the threshold (``clear``; else the answer is too close to call), and every
+        option's win share."""
         best = np.argmax(self.median_score, axis=0)
+        confidence = self.win_share[best, np.arange(self.xs.size)]
         frame = pd.DataFrame(
             {
                 self.x.name: self.xs,
                 "recommended": list(self.recommended),
-                "confidence": self.win_share[best, np.arange(self.xs.size)],
+                "label": [self.option_labels[int(i)] for i in best],
+                "confidence": confidence,
+                # below the threshold the decision would call it too close (decide's rule)
+                "clear": confidence >= self.threshold,
             }
         )
         for i, name in enumerate(self.option_names):
@@ -512,4 +520,5 @@ def sweep(
         share,
         median,
         _median(p),
+        float(assessment.assumptions["confidence_threshold"].likely),
     )
