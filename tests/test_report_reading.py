@@ -158,3 +158,13 @@ def test_the_terminal_says_what_the_pdf_says_about_finding_out_and_paying_back()
     assert "nothing has to be found out first" in text
     assert "pays back in hours" in text  # the hours table says its measure
     assert "Find out" not in text
+
+
+def test_now_carries_its_unit_where_the_phrase_does_not() -> None:
+    from analyzer.decision.reversal import _text
+    from analyzer.model.params import Param, Pert
+
+    learning = Param("assumptions.learning_hours_per_engineer", "learning per engineer",
+                     "h per engineer", "assumption", Pert(12, 60, 320))
+    text = _text(learning, 60.0, 150.0, "above", "docker", 12.0, 320.0)
+    assert "(now 60 h per engineer; plausible 12-320 h per engineer)" in text

@@ -349,7 +349,9 @@ def _text(p: Param, current: float, threshold: float | None, direction: Directio
           flips_to: str | None, low: float, high: float, default: bool = False) -> str:
     """'docker wins above 9 production deploys a week (now 1; plausible 0.5-10)' or
     'no flip within the plausible range ...'."""
-    now = f"now {number(p, current)}{', a default' if default else ''}"
+    # a count phrase carries its unit in the span beside it; anything else says it here too
+    shown = number(p, current) if reads_as_count(p) else quantity(p, current)
+    now = f"now {shown}{', a default' if default else ''}"
     span = f"plausible {number(p, low)}-{quantity(p, high)}"
     if threshold is None or flips_to is None:
         if reads_as_count(p):

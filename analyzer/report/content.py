@@ -214,7 +214,8 @@ def _priced(a: Assessment, rate: str) -> str:
     """How the money is priced: the hourly cost, and the prices' currency and its conversion
     (or, when no rate converts them, that the sums mix two currencies)."""
     plan = a.structure.money
-    text = f"engineer-hours at about {rate} plus infrastructure"
+    text = (f"engineer-hours at about {a.currency} {rate} an hour plus infrastructure"
+            if rate else "engineer-hours plus infrastructure")
     if plan is None:
         return text
     if plan.exchange is not None:

@@ -149,9 +149,14 @@ def render_decision_text(d: Decision) -> str:
     scores = d.scores_table()
     lines += ["", "Weighted score out of 100 (median) and share of futures each option wins"]
     score_rows = [["option", "score", "wins"]]
-    for name, row in scores.iterrows():
-        score_rows.append([option_name(a, str(name)), f"{row.total_p50:.1f}",
-                           fmt_pct(row.win_share)])
+    sc = d.scoring
+    for i, (name, row) in enumerate(scores.iterrows()):
+        wins = fmt_pct(row.win_share)
+        if sc.group_share is not None and any(
+                sc.same_group(i, j) for j in range(len(scores)) if j != i):
+            # the headline's confidence counts options leading to the same state as one
+            wins += f" ({fmt_pct(float(sc.group_share[i]))} as one state)"
+        score_rows.append([option_name(a, str(name)), f"{row.total_p50:.1f}", wins])
     lines += table_lines(score_rows)
     if d.dora is not None:
         lines += ["", f"Delivery profile (DORA 2024 clusters): {d.dora.overall}"]
