@@ -206,7 +206,9 @@ def test_frontier_is_where_the_net_saving_changes_sign(a: analyzer.Assessment) -
     # more deploys favour docker: the saving grows with y, so docker saves above the line
     assert frontier.saves_above.all()
     table = frontier.summary()
-    assert list(table.columns) == [ENGINEERS, f"{DEPLOYS} at break-even", "docker saves when y is"]
+    assert list(table.columns) == [ENGINEERS, f"{DEPLOYS} at break-even",
+                                   f"{frontier.option_label} saves when {frontier.y.label} is"]
+    assert " y " not in table.columns[2] and "docker" not in table.columns[2]
 
 
 def test_payback_frontier_is_where_the_break_even_month_reaches_the_horizon(
@@ -362,3 +364,14 @@ def test_svg_bytes_are_savefigs_svg_with_text_sizes_remembered(
             assert charts.svg_bytes(kept.figure, metadata={"Date": None}) == _svg(kept), months
     assert charts._SVG_TEXT_SIZES  # remembered
     assert RendererSVG.get_text_width_height_descent is measure  # and the renderer restored
+
+
+def test_the_infrastructure_chart_names_items_as_the_report_does(a: analyzer.Assessment) -> None:
+    from analyzer.report.charts import INFRA_LABELS, infrastructure_chart
+
+    ax = infrastructure_chart(a)
+    _check_axes(ax)
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names and set(names) <= set(INFRA_LABELS.values())
+    colours = [tuple(p.get_facecolor()) for p in ax.get_legend().get_patches()]
+    assert len(set(colours)) == len(colours)

@@ -348,7 +348,7 @@ class Frontier:
             {
                 self.x.name: self.xs,
                 f"{self.y.name} at break-even": self.breakeven,
-                f"{self.option} saves when y is": side,
+                f"{self.option_label} saves when {self.y.label} is": side,
             }
         )
 

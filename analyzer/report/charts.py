@@ -341,6 +341,44 @@ def score_contributions(decision: Decision, ax: Axes | None = None) -> Axes:
     return ax
 
 
+#: Infrastructure items (analyzer.model.infrastructure.InfraMonthly) as the report names them.
+INFRA_LABELS: dict[str, str] = {
+    "machine_images": "Instances (machine images)",
+    "container_hosts": "Container hosts",
+    "serverless": "Serverless containers",
+    "managed_services": "Managed services",
+    "control_plane": "Managed control plane",
+    "registry": "Registry storage",
+    "transfer": "Image transfer",
+    "load_balancers": "Load balancers",
+    "ci": "CI build minutes",
+    "platform_people": "Platform staff",
+}
+
+
+def infrastructure_chart(assessment: Assessment, ax: Axes | None = None) -> Axes:
+    """Infrastructure money a month per option, item by item (medians), stacked; items named as
+    the report's table names them, the legend under the axis, off the bars."""
+    ax = _axes(ax, (7.0, 3.2))
+    labels = [assessment.options[n].short_label for n in assessment.option_names]
+    left = np.zeros(len(labels))
+    shown = 0  # colours by the items drawn, so two drawn items never share one
+    for item, arr in assessment.outputs.infrastructure_items.items():
+        med = np.median(np.asarray(arr), axis=-1)
+        if np.any(med > 0):
+            ax.barh(labels, med, left=left, label=INFRA_LABELS.get(item, item.replace("_", " ")),
+                    color=CRITERION_COLOURS[shown % len(CRITERION_COLOURS)])
+            left = left + med
+            shown += 1
+    ax.set_title("Infrastructure money a month by option (medians)")
+    ax.set_xlabel(f"Infrastructure a month ({assessment.currency})")
+    ax.set_ylabel("Option")
+    ax.grid(True, axis="x", linewidth=0.4, alpha=0.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=7,
+              frameon=False)
+    return ax
+
+
 #: Space between the tornado's axes and its legend, in legend font sizes (7 pt): tick labels
 #: and a two-line axis label at 9 pt.
 TORNADO_LEGEND_PAD = 6.5
@@ -432,8 +470,20 @@ def _mark(ax: Axes, point: tuple[float, float] | None) -> list[Any]:
     if point is None:
         return []
     (star,) = ax.plot([point[0]], [point[1]], marker="*", markersize=15, color="white",
-                      markeredgecolor="black", linestyle="none", label="The loaded team (medians)")
+                      markeredgecolor="black", linestyle="none", label="The loaded team (medians)",
+                      clip_on=False)  # whole at the grid's edge (a team at its first value)
     return [star]
+
+
+def _whole_ticks(ax: Axes, xs: Any, ys: Any) -> None:
+    """Whole-number ticks on an axis whose grid values are all whole (team sizes): no "2.5
+    engineers" tick between 2 and 3."""
+    from matplotlib.ticker import MaxNLocator
+
+    for values, axis in ((xs, ax.xaxis), (ys, ax.yaxis)):
+        v = np.asarray(values, dtype=np.float64)
+        if v.size and np.all(v == np.round(v)):
+            axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def recommendation_map_chart(
@@ -457,6 +507,7 @@ def recommendation_map_chart(
         for i, label in enumerate(result.option_labels)
     ]
     handles += _mark(ax, result.current if mark is None else mark)
+    _whole_ticks(ax, result.xs, result.ys)
     ax.set_title(_wrap(f"Recommended option by {result.x.label} and {result.y.label} "
                        "(other inputs at their medians)", 70))
     ax.set_xlabel(result.x.title)
@@ -494,6 +545,7 @@ def breakeven_frontier_chart(
         ax.text(0.5, 0.5, "No break-even in the range searched", transform=ax.transAxes,
                 ha="center", fontsize=9)
     handles += _mark(ax, frontier.current if mark is None else mark)
+    _whole_ticks(ax, frontier.xs, frontier.grid)
     ax.set_ylim(float(frontier.grid[0]), float(frontier.grid[-1]))
     ax.set_title(_wrap(f"Where {frontier.option_label} breaks even against "
                        f"{frontier.status_quo_label} over {frontier.horizon_months} months "

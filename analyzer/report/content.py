@@ -51,6 +51,7 @@ from analyzer.questionnaire.estimate import Estimate
 from analyzer.questionnaire.form import CRITERIA, answered, incident_categories, iter_fields
 from analyzer.questionnaire.summary import format_answer
 from analyzer.report import charts
+from analyzer.report.charts import INFRA_LABELS
 from analyzer.report.risks import risk_register
 from analyzer.report.textout import relabel_reversals, reversal_text, unknown_for_the_choice
 from analyzer.report.tree import (
@@ -521,19 +522,6 @@ def cost_section(a: Assessment, records: list[dict[str, Any]] | None = None) -> 
                     infrastructure_table(a)))
 
 
-#: Infrastructure items (analyzer.model.infrastructure.InfraMonthly) as the report names them.
-INFRA_LABELS: dict[str, str] = {
-    "machine_images": "Instances (machine images)",
-    "container_hosts": "Container hosts",
-    "serverless": "Serverless containers",
-    "managed_services": "Managed services",
-    "control_plane": "Managed control plane",
-    "registry": "Registry storage",
-    "transfer": "Image transfer",
-    "load_balancers": "Load balancers",
-    "ci": "CI build minutes",
-    "platform_people": "Platform staff",
-}
 
 
 def infrastructure_table(a: Assessment) -> Table:
