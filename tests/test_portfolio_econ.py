@@ -22,6 +22,7 @@ from analyzer.portfolio.inventory import load_portfolio
 from analyzer.portfolio.outputs import portfolio_bytes
 from analyzer.portfolio.run import PortfolioResult, _plan, run_portfolio
 from analyzer.report.content import NOTHING_TO_MOVE_FLIPS
+from tests.test_nothing_to_move import ALL_IN_CONTAINERS  # the same team, as a portfolio
 
 SEED_PORTFOLIO = data_dir() / "portfolios" / "seed-team"
 KW: dict[str, Any] = {"horizon_months": 36, "samples": 400, "run_seed": 3, "assumptions_path": None,
@@ -156,28 +157,6 @@ def test_headline_counts_container_and_bake_moves_apart(seed_run: PortfolioResul
 
 # ---- defect 4: nothing to move ------------------------------------------------------------------
 
-ALL_IN_CONTAINERS = """\
-schema_version: 2
-name: all in containers
-team:
-  engineers: 3
-codebase:
-  kloc: 40
-  languages: [python]
-platform:
-  registry: true
-  container_pipeline: true
-  orchestrator: compose
-delivery:
-  prod_deploys_per_week: 2
-processes:
-  - name: web
-    kind: web
-    runs_on: container
-  - name: db
-    kind: database
-    runs_on: container
-"""
 
 
 def test_a_portfolio_on_containers_already_has_nothing_to_move(tmp_path: Path) -> None:
