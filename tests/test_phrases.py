@@ -400,3 +400,11 @@ def test_a_verb_agrees_with_the_options_label(subject: str, verb: str, text: str
     from analyzer.decision.fmt import verb_for
 
     assert verb_for(subject, verb) == text
+
+
+@pytest.mark.parametrize(("amount", "text"), [(22_940, "22.9k"), (2_200, "2.20k"), (2_170, "2.17k"),
+                                              (212, "212"), (5, "5"), (1_000_000, "1.00M")])
+def test_money_in_a_column_keeps_three_figures(amount: float, text: str) -> None:
+    from analyzer.report.textout import money_short
+
+    assert money_short(amount) == text

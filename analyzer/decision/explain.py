@@ -86,9 +86,12 @@ def horizon_shares(c: HorizonCheck) -> str:
     return share if c.verdict == CLEAR else f"{share}; the best change {change}"
 
 
-def _span(arr: np.ndarray) -> str:
+def _span(arr: np.ndarray, also: str = "") -> str:
+    """'about 320 h (P10-P90: 210-450 h)', with ``also`` inside the same brackets
+    ('...; 4.5 months'), never two brackets in a row."""
     p10, p50, p90 = percentiles(arr)
-    return f"about {_h(p50)} (P10-P90: {fmt_number(p10)}-{_h(p90)})"
+    extra = f"; {also}" if also else ""
+    return f"about {_h(p50)} (P10-P90: {fmt_number(p10)}-{_h(p90)}{extra})"
 
 
 def _name(a: Assessment, i: int) -> str:
@@ -401,7 +404,8 @@ def effort_sentence(a: Assessment, alternatives: list[int]) -> str:
     o = a.outputs
     people = _med(o.migration_people[alternatives[0]]) if alternatives else 0.0
     parts = [
-        f"{_name(a, i)} {_span(o.transition_hours[i])} ({_med(o.migration_months[i]):.1f} months)"
+        f"{_name(a, i)} "
+        f"{_span(o.transition_hours[i], f'{_med(o.migration_months[i]):.1f} months')}"
         for i in alternatives
     ]
     most = max((_med(o.transition_hours[i]) for i in alternatives), default=0.0)
@@ -465,9 +469,12 @@ def component_reasons(a: Assessment, i: int, limit: int = 2) -> list[str]:
         verb = "saves" if diff > 0 else "adds"
         today = _med(o.recurring[comp][sq])
         now = f"today {_h(today)} a month" if _h(today) != _h(0.0) else "none today"
+        # "Container platform: base images, ..." as "Container platform (base images, ...)",
+        # so the sentence has one colon
+        head, _, detail = RECURRING_LABELS[comp].partition(": ")
+        label = f"{head} ({detail})" if detail else head
         out.append(
-            f"{RECURRING_LABELS[comp]}: {_name(a, i)} {_v(a, i, verb)} about {_h(abs(diff))} a month "
-            f"({now})."
+            f"{label}: {_name(a, i)} {_v(a, i, verb)} about {_h(abs(diff))} a month ({now})."
         )
     return out
 

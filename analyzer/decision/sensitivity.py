@@ -26,7 +26,13 @@ from numpy.typing import NDArray
 from analyzer.decision.engine import DecisionFunction
 from analyzer.decision.futures import score_futures
 from analyzer.decision.quantiles import quantile_tables
-from analyzer.decision.units import display_unit, display_value, number, quantity
+from analyzer.decision.units import (
+    display_unit,
+    display_value,
+    number,
+    quantity,
+    reads_as_count,
+)
 from analyzer.model.assess import Assessment
 from analyzer.model.params import Origin, Param, ParamSpace
 
@@ -489,8 +495,10 @@ def _unknown(param: Param, st: float, s1: float, output: str = "net_saving") -> 
     share = min(max(st, 0.0), 1.0)
     low_text = number(param, param.quantile(TORNADO_LOW))
     high_text = quantity(param, param.quantile(TORNADO_HIGH))
+    # a count reads as one: "find out the number of engineers", not "find out engineers"
+    what = f"the number of {param.label}" if reads_as_count(param) else param.label
     text = (
-        f"Find out {param.label} first: it is now somewhere between {low_text} and {high_text} "
+        f"Find out {what} first: it is now somewhere between {low_text} and {high_text} "
         f"(P10-P90), and its uncertainty is involved in about {100 * share:.0f} % of the spread "
         f"in {OUTPUT_PHRASES.get(output, output)}."
     )

@@ -50,6 +50,11 @@ def _unit(data: dict[str, Any], criterion: str, unit: str) -> str:
     return unit.replace("money", data["currency"]) if criterion == "cost" else unit
 
 
+def _lower_first(text: str) -> str:
+    """A sentence continued inside another: 'Rehearse ...' as 'rehearse ...'."""
+    return text[:1].lower() + text[1:]
+
+
 def _oneline(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -129,7 +134,7 @@ def _consequences(data: dict[str, Any]) -> list[str]:
     out.append(f"* Neutral: running cost a month {_trio(opt['recurring_hours_per_month'])}")
     for risk in data.get("risks", []) if not opt["status_quo"] else []:
         out.append(f"* Bad, because {risk['risk'].lower()}: {risk['why']} "
-                   f"(mitigation: {_oneline(risk['mitigation'])})")
+                   f"(mitigation: {_lower_first(_oneline(risk['mitigation']))})")
     return out
 
 

@@ -178,14 +178,21 @@ def unknown_for_the_choice(d: Decision, text: str) -> str:
 
 
 def money_short(x: float) -> str:
-    """Money in three significant figures with k and M: 22,940 -> '22.9k', 212 -> '212'."""
+    """Money in three significant figures with k and M: 22,940 -> '22.9k', 2,200 -> '2.20k',
+    212 -> '212'."""
     v = float(x)
     if not np.isfinite(v):
         return "-"
     for div, suffix in ((1e6, "M"), (1e3, "k")):
         if abs(v) >= div:
-            return f"{v / div:.3g}{suffix}"
-    return f"{v:.3g}" if v != 0 else "0"
+            return f"{_three(v / div)}{suffix}"
+    return f"{v:,.0f}"  # below a thousand: whole units (212, 5), not 5.00
+
+
+def _three(x: float) -> str:
+    """Three significant figures, trailing zeros kept so a column reads alike: 2.20, 2.17,
+    992 (not 2.2 beside 2.17)."""
+    return f"{x:#.3g}".rstrip(".")
 
 
 def money_lines(a: Any) -> list[str]:
