@@ -62,8 +62,9 @@ def test_no_container_risk_for_an_option_without_containers() -> None:
 
 
 def _unknown(name: str, share: float) -> SimpleNamespace:
-    return SimpleNamespace(name=name, total_index=share,
-                           text=f"Find out {name} first: it is now somewhere between 1 and 2.")
+    detail = "it is now somewhere between 1 and 2."
+    return SimpleNamespace(name=name, total_index=share, subject=name, detail=detail,
+                           text=f"Find out {name} first: {detail}")
 
 
 def test_one_find_out_first_per_input() -> None:

@@ -453,6 +453,9 @@ class Unknown:
     p90: float
     text: str
     output: str = "net_saving"  # the quantity it moves: net_saving or score_margin
+    #: the text's parts: "Find out {subject} first: {detail}" (for outputs that say it otherwise)
+    subject: str = ""
+    detail: str = ""
 
 
 def most_valuable_unknown(
@@ -497,9 +500,11 @@ def _unknown(param: Param, st: float, s1: float, output: str = "net_saving") -> 
     high_text = quantity(param, param.quantile(TORNADO_HIGH))
     # a count reads as one: "find out the number of engineers", not "find out engineers"
     what = f"the number of {param.label}" if reads_as_count(param) else param.label
-    text = (
-        f"Find out {what} first: it is now somewhere between {low_text} and {high_text} "
-        f"(P10-P90), and its uncertainty is involved in about {100 * share:.0f} % of the spread "
-        f"in {OUTPUT_PHRASES.get(output, output)}."
+    detail = (
+        f"it is now somewhere between {low_text} and {high_text} (P10-P90), and its "
+        f"uncertainty is involved in about {100 * share:.0f} % of the spread in "
+        f"{OUTPUT_PHRASES.get(output, output)}."
     )
-    return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text, output)
+    text = f"Find out {what} first: {detail}"
+    return Unknown(param.name, param.label, unit, param.origin, st, s1, p10, p90, text, output,
+                   what, detail)

@@ -361,10 +361,9 @@ def _unknown_paragraph(d: Decision) -> Paragraph:
     """The decision record's paragraph on the most valuable unknown."""
     if d.assessment.structure.nothing_to_move:
         return Paragraph(NOTHING_TO_MOVE_UNKNOWN)
-    unknown = d.next_unknown.text if d.next_unknown is not None else None
-    if not unknown:
+    if d.next_unknown is None or not d.next_unknown.text:
         return Paragraph("Not computed: the sensitivity analysis was not run.", "note")
-    return Paragraph(unknown_for_the_choice(d, unknown))
+    return Paragraph(unknown_for_the_choice(d, d.next_unknown))
 
 
 def _with_unknown(record: Section, d: Decision) -> Section:
@@ -863,7 +862,7 @@ def _unknown_texts(d: Decision) -> list[str]:
     choice, money = d.next_unknown, d.next_unknown_saving
     if choice is None:
         return [money.text] if money is not None else []
-    said = unknown_for_the_choice(d, choice.text)
+    said = unknown_for_the_choice(d, choice)
     if money is None:
         return [said]
     if money.name == choice.name:

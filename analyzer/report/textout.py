@@ -10,6 +10,7 @@ import numpy as np
 
 from analyzer.decision.decide import Decision
 from analyzer.decision.fmt import fmt_month_of, fmt_pct, fmt_spread, verb_for
+from analyzer.decision.sensitivity import Unknown
 
 WIDTH = 100
 COLUMN_GAP = 3  # spaces between table columns
@@ -112,7 +113,7 @@ def render_decision_text(d: Decision) -> str:
         lines += [
             "",
             "Most valuable unknown",
-            _bullet(unknown_for_the_choice(d, d.next_unknown.text)),
+            _bullet(unknown_for_the_choice(d, d.next_unknown)),
         ]
     notes = [*d.notes]
     weights = a.questionnaire.priorities.weights.notice()
@@ -163,18 +164,16 @@ def render_decision_text(d: Decision) -> str:
     return "\n".join(lines)
 
 
-def unknown_for_the_choice(d: Decision, text: str) -> str:
+def unknown_for_the_choice(d: Decision, unknown: Unknown) -> str:
     """The most valuable unknown for the choice; when no answer among those that move the
     result most changes the recommendation within its range, it says so rather than "find out
     X first" (there is nothing the choice waits on)."""
     flips = [r for r in d.reversals if r.threshold is not None and r.kind == "answer"]
-    first, sep, rest = text.partition(" first: ")
-    if d.tornado is None or flips or d.knife_edge or not sep:
-        return text
-    label = first.removeprefix("Find out ")
+    if d.tornado is None or flips or d.knife_edge or not (unknown.subject and unknown.detail):
+        return unknown.text
     return ("None of the answers that move the result most changes the recommendation within "
             "its plausible range, so nothing has to be found out first. Of your answers, "
-            f"{label} moves it most: {rest}")
+            f"{unknown.subject} moves it most: {unknown.detail}")
 
 
 def money_short(x: float) -> str:
