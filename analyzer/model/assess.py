@@ -212,6 +212,15 @@ class Assessment:
         return self.outputs.currency
 
     def money(self, option: str) -> dict[str, Any]:
+        """``_money_of(option)``, worked out once per option: page 1, the cost table and the
+        JSON each read it (many percentiles of each array); callers only read it."""
+        return self._money[option]
+
+    @cached_property
+    def _money(self) -> dict[str, dict[str, Any]]:
+        return {name: self._money_of(name) for name in self.option_names}
+
+    def _money_of(self, option: str) -> dict[str, Any]:
         """The option's money, P10/P50/P90 each (engineer-hours x hourly cost + infrastructure):
         ``transition`` (up front), ``monthly`` (people + infrastructure, after the move),
         ``people_monthly``, ``infrastructure_monthly``, ``total`` (undiscounted at the
