@@ -51,7 +51,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from analyzer.errors import InputError, Problem
 from analyzer.model.assumptions import Assumptions
 from analyzer.model.draws import Draws, stacked
 from analyzer.model.infrastructure import (
@@ -65,10 +64,8 @@ from analyzer.model.infrastructure import (
 )
 from analyzer.model.params import Param, Pert
 from analyzer.model.prices import (
-    InstanceType,
     PriceBook,
     Provider,
-    Server,
     exchange_key,
     host_inputs,
     host_type,
@@ -135,26 +132,8 @@ def plan(
     provider: Provider = q.hosting.provider
     types = _instance_types(q, book)
     sizes = [book.size(t) for t in types]
-    owned = [t for t, s in zip(types, sizes, strict=True) if isinstance(s, Server)]
-    if owned and provider != "own-hardware":
-        raise InputError([Problem(
-            q.name,
-            f"'{owned[0]}' is an owned server but hosting.provider is {provider}: name a cloud "
-            "instance type, or set hosting.provider: own-hardware",
-            field="hosting.provider",
-        )])
-    priced_as = book.price_provider(provider)
-    foreign = [(t, s) for t, s in zip(types, sizes, strict=True)
-               if isinstance(s, InstanceType) and s.provider != priced_as]
-    if foreign:
-        t, s = foreign[0]
-        raise InputError([Problem(
-            q.name,
-            f"'{t}' is an instance type of {s.provider} but hosting.provider is {provider}"
-            f"{'' if priced_as == provider else f' (priced as {priced_as})'}: name one of "
-            f"{priced_as}'s instance types, or change the provider",
-            field="hosting.provider",
-        )])
+    # a size of another cloud, or an owned server in one, is refused where it is written
+    # (questionnaire.form.size_mismatch, with its file and line)
     col = lambda xs: np.asarray(xs, dtype=np.float64).reshape(-1, 1)  # noqa: E731
     names = [p.name for p in q.processes]
     shares = host_shares(names, {p.name: p.shares_host_with for p in q.processes})

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -279,6 +280,35 @@ def instance_sizes() -> frozenset[str]:
     return frozenset([*data.get("instance_types", {}), *data.get("servers", {})])
 
 
+@cache
+def _size_sources() -> tuple[dict[str, str], dict[str, str]]:
+    """(size -> whose it is: a cloud's name, or "own-hardware" for an owned server;
+    provider -> the provider whose prices it uses), from data/prices.yaml."""
+    data = load_yaml(data_dir() / "prices.yaml", what="price file").data
+    owner = {k: str(v.get("provider", "")) for k, v in data.get("instance_types", {}).items()}
+    owner |= {k: "own-hardware" for k in data.get("servers", {})}
+    priced = {k: str(v.get("prices_as") or k) for k, v in data.get("providers", {}).items()}
+    return owner, priced
+
+
+def size_mismatch(size: str | None, provider: str) -> str | None:
+    """Why ``size`` cannot run under ``provider``, or None: an owned server in a cloud, or one
+    cloud's instance type under another (own hardware takes any size: a VM's share of a
+    server)."""
+    owner, priced = _size_sources()
+    if size is None or provider == "own-hardware" or size not in owner:
+        return None
+    if owner[size] == "own-hardware":
+        return (f"'{size}' is an owned server but hosting.provider is {provider}: name a cloud "
+                "instance type, or set hosting.provider: own-hardware")
+    as_ = priced.get(provider, provider)
+    if owner[size] != as_:
+        note = "" if as_ == provider else f" (priced as {as_})"
+        return (f"'{size}' is an instance type of {owner[size]} but hosting.provider is "
+                f"{provider}{note}: name one of {as_}'s instance types, or change the provider")
+    return None
+
+
 def _known_size(value: str | None) -> str | None:
     if value is not None and value not in instance_sizes():
         raise ValueError(
@@ -300,6 +330,13 @@ class Hosting(Section):
     )
 
     _size = field_validator("instance_type")(_known_size)
+
+    @model_validator(mode="after")
+    def _size_of_the_provider(self) -> Hosting:
+        problem = size_mismatch(self.instance_type, self.provider)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class Platform(Section):
@@ -705,6 +742,18 @@ class Questionnaire(Section):
         default_factory=Priorities,
         description="How far ahead to look and what matters most to the team.",
     )
+
+    @field_validator("processes")
+    @classmethod
+    def _sizes_of_the_provider(cls, processes: list[Process], info: ValidationInfo) -> list[Process]:
+        """A process's own instance type is of hosting.provider's cloud (see size_mismatch)."""
+        hosting = info.data.get("hosting")
+        provider = hosting.provider if isinstance(hosting, Hosting) else "aws"
+        for p in processes:
+            problem = size_mismatch(p.instance_type, provider)
+            if problem:
+                raise ValueError(f"{p.name}: {problem}")
+        return processes
 
     @field_validator("processes")
     @classmethod
