@@ -295,8 +295,10 @@ def size_mismatch(size: str | None, provider: str) -> str | None:
     """Why ``size`` cannot run under ``provider``, or None: an owned server in a cloud, or one
     cloud's instance type under another (own hardware takes any size: a VM's share of a
     server)."""
+    if size is None or provider == "own-hardware":  # (no price file read for no size)
+        return None
     owner, priced = _size_sources()
-    if size is None or provider == "own-hardware" or size not in owner:
+    if size not in owner:
         return None
     if owner[size] == "own-hardware":
         return (f"'{size}' is an owned server but hosting.provider is {provider}: name a cloud "
